@@ -1,0 +1,45 @@
+# The doors: `make run` (the app on SQLite with demo data), `make test` (everything CI runs),
+# `make lint`, `make bench`. See README.md.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || echo /root/.pyenv/versions/3.12.1/bin/python)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+UV := $(PYTHON) -m uv
+VENV := .venv
+MANAGE := $(VENV)/bin/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format install messages bench
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@scripts/debian-packages.sh gettext
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
+	DEBUG=1 $(MANAGE) migrate --noinput -v0
+	DEBUG=1 $(MANAGE) load_demo --if-empty
+	@echo "Yhdyspinta: http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	cd src/yhdyspinta && DEBUG=1 ../../$(MANAGE) makemessages -l fi -l sv -l en --no-obsolete --ignore=.venv
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
+
+bench: install
+	DEBUG=1 $(VENV)/bin/python bench/run.py

@@ -1,0 +1,5 @@
+from .permissions import get_access
+
+
+def access(request):
+    return {"access": get_access(request)}

@@ -1,0 +1,69 @@
+"""Form base shared by every app: binds the area, keeps choices inside it."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import Area, CouncilTerm, SubRegion, Theme
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AreaModelForm(forms.ModelForm):
+    """A ModelForm for a row of one area. Foreign keys offer only rows of that area, so
+    nothing can be linked across areas even by a crafted POST."""
+
+    area_field = "area"
+
+    def __init__(self, *args, area: Area, access=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.access = access
+        if self.area_field and not getattr(self.instance, f"{self.area_field}_id", None):
+            setattr(self.instance, self.area_field, area)
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and queryset.model is not Area:
+                model_fields = {f.name for f in queryset.model._meta.get_fields()}
+                if "area" in model_fields:
+                    field.queryset = queryset.filter(area=area)
+            if isinstance(field.widget, forms.DateInput) and not isinstance(
+                field.widget, DateInput
+            ):
+                field.widget = DateInput()
+
+
+class SubRegionForm(AreaModelForm):
+    class Meta:
+        model = SubRegion
+        fields = ["name", "order"]
+
+
+class ThemeForm(AreaModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "description", "order"]
+
+
+class CouncilTermForm(AreaModelForm):
+    class Meta:
+        model = CouncilTerm
+        fields = ["kind", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+def validate_unique_in_area(form: forms.ModelForm, model: type[models.Model], field: str) -> None:
+    """Unique-per-area names give a field error instead of a database error."""
+    value = form.cleaned_data.get(field)
+    if not value:
+        return
+    qs = model.objects.filter(area=form.area, **{field: value})
+    if form.instance.pk:
+        qs = qs.exclude(pk=form.instance.pk)
+    if qs.exists():
+        form.add_error(field, _("This name is already in use in this area."))

@@ -1,0 +1,119 @@
+"""The cooperation area (one wellbeing services county's area) and what is shared by
+everything in it: sub-regions, council terms and themes. Every domain row hangs off an
+area so that several counties live in one installation without leaking into each other."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Area(TimeStamped):
+    class Negotiation611Mode(models.TextChoices):
+        PER_MUNICIPALITY = "per_municipality", _("With each municipality separately")
+        JOINT = "joint", _("Jointly with all municipalities")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short address"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    # 611/2021 §14: South Savo lets the area choose option 1 or 2 (seed 004).
+    negotiation_611_mode = models.CharField(
+        _("611/2021 §14 negotiation"),
+        max_length=20,
+        choices=Negotiation611Mode.choices,
+        default=Negotiation611Mode.JOINT,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cooperation area")
+        verbose_name_plural = _("cooperation areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("areas:overview", kwargs={"area": self.slug})
+
+
+class SubRegion(TimeStamped):
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="sub_regions")
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "order", "name"]
+        verbose_name = _("sub-region")
+        verbose_name_plural = _("sub-regions")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="subregion_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CouncilTerm(TimeStamped):
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", _("Municipal council term")
+        COUNTY = "county", _("County council term")
+        JOINT = "joint", _("Joint municipal and county council term")
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="council_terms")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "starts_on", "kind"]
+        verbose_name = _("council term")
+        verbose_name_plural = _("council terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="councilterm_ends_after_start",
+                violation_error_message=_("A council term must end after it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["area", "kind", "starts_on"], name="councilterm_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on.year}–{self.ends_on.year}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": _("A council term must end after it starts.")})
+
+
+class Theme(TimeStamped):
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="themes")
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "order", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="theme_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "areas"
+
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("settings/", views.SettingsView.as_view(), name="settings"),
+    path("sub-regions/new/", views.SubRegionCreate.as_view(), name="subregion_create"),
+    path("sub-regions/<int:pk>/edit/", views.SubRegionUpdate.as_view(), name="subregion_edit"),
+    path("themes/new/", views.ThemeCreate.as_view(), name="theme_create"),
+    path("themes/<int:pk>/edit/", views.ThemeUpdate.as_view(), name="theme_edit"),
+    path("council-terms/new/", views.CouncilTermCreate.as_view(), name="councilterm_create"),
+    path(
+        "council-terms/<int:pk>/edit/", views.CouncilTermUpdate.as_view(), name="councilterm_edit"
+    ),
+]

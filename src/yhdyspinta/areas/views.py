@@ -1,0 +1,221 @@
+"""Views shared by every app: area scoping, the permission gate, and generic create /
+edit / history pages. Apps subclass these and stay thin."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from yhdyspinta.accounts.permissions import get_access
+
+from . import selectors
+from .forms import CouncilTermForm, SubRegionForm, ThemeForm
+from .models import Area, CouncilTerm, SubRegion, Theme
+
+
+class AreaMixin:
+    """Resolves the area from the URL and applies the permission gate.
+
+    `private` pages need a role in the area; `allowed()` is the page's own check. A
+    visitor who is not logged in is sent to log in; a logged-in user without the right
+    gets 403. Rows of another area are 404: their existence is not revealed."""
+
+    private = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not hasattr(self, "area"):
+            self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.access = get_access(request)
+        if self.private and not self.access.can_view_private(self.area):
+            return self.deny()
+        if not self.allowed():
+            return self.deny()
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self) -> bool:
+        return True
+
+    def deny(self):
+        if not self.request.user.is_authenticated:
+            return redirect_to_login(self.request.get_full_path())
+        raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["area"] = self.area
+        context["can_view_private"] = self.access.can_view_private(self.area)
+        context["is_admin"] = self.access.is_admin(self.area)
+        return context
+
+
+class AreaObjectMixin(AreaMixin):
+    """Loads the object (inside the area) before the permission check."""
+
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.filter(**{self.area_lookup: self.area})
+
+    area_lookup = "area"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return self.object
+
+
+class AreaFormMixin:
+    template_name = "form.html"
+    success_message = ""
+    page_title = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["area"] = self.area
+        kwargs["access"] = self.access
+        return kwargs
+
+    def save(self, form):
+        return form.save()
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = self.save(form)
+        messages.success(self.request, self.success_message or _("Saved."))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Check the fields marked below. Nothing was saved yet."))
+        return super().form_invalid(form)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_title"] = self.get_page_title()
+        context["cancel_url"] = self.get_cancel_url()
+        return context
+
+    def get_page_title(self) -> str:
+        return self.page_title
+
+    def get_cancel_url(self) -> str:
+        obj = getattr(self, "object", None)
+        if obj is not None and obj.pk:
+            return obj.get_absolute_url()
+        return self.area.get_absolute_url()
+
+
+class AreaCreateView(AreaFormMixin, AreaMixin, generic.CreateView):
+    def allowed(self) -> bool:
+        return self.access.can_edit_area_settings(self.area)
+
+
+class AreaUpdateView(AreaFormMixin, AreaObjectMixin, generic.UpdateView):
+    def allowed(self) -> bool:
+        return self.access.can_edit_area_settings(self.area)
+
+    def get_page_title(self) -> str:
+        return self.page_title or _("Edit: %(name)s") % {"name": self.object}
+
+
+class HistoryView(AreaObjectMixin, generic.DetailView):
+    """Who changed what and when, newest first, for any object with HistoricalRecords."""
+
+    private = True
+    template_name = "history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["entries"] = selectors.history_entries(self.object)
+        return context
+
+
+# --- pages of the area itself -----------------------------------------------------
+
+
+class HomeView(generic.TemplateView):
+    template_name = "areas/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["areas"] = selectors.area_list()
+        return context
+
+
+class OverviewView(AreaMixin, generic.TemplateView):
+    template_name = "areas/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structure"] = selectors.structure_picture(area=self.area)
+        context["sub_regions"] = selectors.sub_regions_with_municipalities(area=self.area)
+        context["council_terms"] = self.area.council_terms.all()
+        context["themes"] = self.area.themes.all()
+        return context
+
+
+class SettingsView(AreaMixin, generic.TemplateView):
+    """Sub-regions, themes and council terms on one page."""
+
+    template_name = "areas/settings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sub_regions"] = self.area.sub_regions.all()
+        context["themes"] = self.area.themes.all()
+        context["council_terms"] = self.area.council_terms.all()
+        return context
+
+
+class _SettingsRowMixin:
+    def get_success_url(self):
+        return reverse("areas:settings", kwargs={"area": self.area.slug})
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+
+class SubRegionCreate(_SettingsRowMixin, AreaCreateView):
+    model, form_class = SubRegion, SubRegionForm
+
+    def get_page_title(self):
+        return _("New sub-region")
+
+
+class SubRegionUpdate(_SettingsRowMixin, AreaUpdateView):
+    model, form_class = SubRegion, SubRegionForm
+
+
+class ThemeCreate(_SettingsRowMixin, AreaCreateView):
+    model, form_class = Theme, ThemeForm
+
+    def get_page_title(self):
+        return _("New theme")
+
+
+class ThemeUpdate(_SettingsRowMixin, AreaUpdateView):
+    model, form_class = Theme, ThemeForm
+
+
+class CouncilTermCreate(_SettingsRowMixin, AreaCreateView):
+    model, form_class = CouncilTerm, CouncilTermForm
+
+    def get_page_title(self):
+        return _("New council term")
+
+
+class CouncilTermUpdate(_SettingsRowMixin, AreaUpdateView):
+    model, form_class = CouncilTerm, CouncilTermForm

@@ -1,0 +1,94 @@
+"""Reads of bodies and their members, shared by pages."""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from yhdyspinta.areas.models import Area
+
+from .models import Body, Membership, MembershipRole
+
+__all__ = ["body_detail", "body_list", "members_by_organisation"]
+
+
+def body_list(*, area: Area) -> QuerySet[Body]:
+    today = timezone.localdate()
+    current = Q(memberships__starts_on__lte=today) & (
+        Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)
+    )
+    return (
+        Body.objects.filter(area=area)
+        .select_related("convener", "sub_region")
+        .prefetch_related("rhythm_rules")
+        .annotate(
+            member_count=Count("memberships", filter=current, distinct=True),
+            organisation_count=Count("memberships__organisation", filter=current, distinct=True),
+        )
+        .order_by("ended_on", "level", "sub_region__order", "name")
+    )
+
+
+def body_detail(*, area: Area, pk: int) -> Body:
+    return (
+        Body.objects.filter(area=area)
+        .select_related("convener", "sub_region", "parent")
+        .prefetch_related(
+            "rhythm_rules",
+            "themes",
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related(
+                    "person", "organisation", "deputy_for__person"
+                ).order_by("organisation__name", "role", "person__last_name"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+ROLE_ORDER = {
+    MembershipRole.CHAIR: 0,
+    MembershipRole.VICE_CHAIR: 1,
+    MembershipRole.MEMBER: 2,
+    MembershipRole.DEPUTY: 3,
+    MembershipRole.SECRETARY: 4,
+}
+
+
+@dataclass
+class OrganisationSeats:
+    organisation: object
+    current: list[Membership]
+
+
+def members_by_organisation(body: Body, day: date | None = None) -> dict:
+    """Current seats grouped by represented organisation, chairs first; and the ended
+    ones, newest first, for the history section."""
+    day = day or timezone.localdate()
+    groups: OrderedDict[int, OrganisationSeats] = OrderedDict()
+    ended: list[Membership] = []
+    upcoming: list[Membership] = []
+    for membership in body.memberships.all():
+        if membership.ends_on is not None and membership.ends_on < day:
+            ended.append(membership)
+        elif membership.starts_on > day:
+            upcoming.append(membership)
+        else:
+            group = groups.setdefault(
+                membership.organisation_id, OrganisationSeats(membership.organisation, [])
+            )
+            group.current.append(membership)
+    for group in groups.values():
+        group.current.sort(key=lambda m: (ROLE_ORDER.get(m.role, 9), m.person.last_name))
+    ended.sort(key=lambda m: m.ends_on, reverse=True)
+    return {"groups": list(groups.values()), "ended": ended, "upcoming": upcoming}
+
+
+def composition_gaps(body: Body, groups: list[OrganisationSeats]) -> list[str]:
+    """Required party kinds that have no current seat."""
+    present = {g.organisation.kind for g in groups}
+    labels = dict(zip(body.required_party_kinds, body.required_party_kind_labels(), strict=False))
+    return [labels[k] for k in body.required_party_kinds if k not in present and k in labels]

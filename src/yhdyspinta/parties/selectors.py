@@ -1,0 +1,95 @@
+"""Reads of organisations and people, shared by pages (and later the API)."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.areas.selectors import active_memberships
+from yhdyspinta.bodies.models import Membership
+
+from .models import CounterpartPair, NamedRole, Organisation, Person
+
+__all__ = [
+    "counterpart_pair_list",
+    "organisation_detail",
+    "organisation_list",
+    "person_detail",
+    "person_list",
+]
+
+
+def organisation_list(
+    *, area: Area, q: str = "", kind: str = "", sub_region: str = ""
+) -> QuerySet[Organisation]:
+    qs = Organisation.objects.filter(area=area).select_related("sub_region")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(business_id__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if sub_region:
+        qs = qs.filter(sub_region_id=sub_region)
+    return qs.annotate(
+        people_count=Count("people", distinct=True),
+        body_count=Count(
+            "memberships__body",
+            filter=Q(memberships__ends_on__isnull=True),
+            distinct=True,
+        ),
+    ).order_by("kind", "name")
+
+
+def organisation_detail(*, area: Area, pk: int) -> Organisation:
+    return (
+        Organisation.objects.filter(area=area)
+        .select_related("sub_region")
+        .prefetch_related(
+            Prefetch("people", queryset=Person.objects.order_by("last_name", "first_name")),
+            Prefetch("named_roles", queryset=NamedRole.objects.select_related("person")),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("body", "person").order_by(
+                    "body__name", "-starts_on"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def person_list(*, area: Area, q: str = "") -> QuerySet[Person]:
+    qs = Person.objects.filter(area=area).select_related("organisation")
+    if q:
+        qs = qs.filter(
+            Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
+        )
+    return qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=active_memberships().select_related("body"),
+            to_attr="current_memberships",
+        )
+    ).order_by("last_name", "first_name")
+
+
+def person_detail(*, area: Area, pk: int) -> Person:
+    return (
+        Person.objects.filter(area=area)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("body", "organisation").order_by(
+                    "-starts_on"
+                ),
+            ),
+            Prefetch("named_roles", queryset=NamedRole.objects.select_related("organisation")),
+        )
+        .get(pk=pk)
+    )
+
+
+def counterpart_pair_list(*, area: Area) -> QuerySet[CounterpartPair]:
+    return (
+        CounterpartPair.objects.filter(area=area)
+        .select_related("county_person__organisation", "municipality_person__organisation")
+        .order_by("municipality_person__organisation__name", "topic")
+    )

@@ -1,0 +1,215 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from yhdyspinta.areas.views import (
+    AreaCreateView,
+    AreaFormMixin,
+    AreaMixin,
+    AreaUpdateView,
+    HistoryView,
+)
+
+from . import selectors
+from .forms import (
+    CounterpartPairForm,
+    NamedRoleForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    PersonForm,
+)
+from .models import CounterpartPair, NamedRole, Organisation, Person
+
+# --- organisations ----------------------------------------------------------------
+
+
+class OrganisationList(AreaMixin, generic.TemplateView):
+    template_name = "parties/organisation_list.html"
+
+    def get_template_names(self):
+        # htmx asks only for the table when a filter changes.
+        if self.request.headers.get("HX-Request"):
+            return ["parties/_organisation_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = OrganisationFilterForm(self.request.GET or None, area=self.area)
+        filters = form.cleaned_data if form.is_valid() else {}
+        context["filter_form"] = form
+        context["organisations"] = selectors.organisation_list(area=self.area, **filters)
+        return context
+
+
+class OrganisationDetail(AreaMixin, generic.TemplateView):
+    template_name = "parties/organisation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            organisation = selectors.organisation_detail(area=self.area, pk=self.kwargs["pk"])
+        except Organisation.DoesNotExist as exc:
+            raise Http404 from exc
+        context["organisation"] = organisation
+        context["can_edit"] = self.access.can_edit_organisation(organisation)
+        return context
+
+
+class OrganisationCreate(AreaCreateView):
+    model, form_class = Organisation, OrganisationForm
+
+    def get_page_title(self):
+        return _("New organisation")
+
+
+class OrganisationUpdate(AreaUpdateView):
+    model, form_class = Organisation, OrganisationForm
+
+    def allowed(self):
+        return self.access.can_edit_organisation(self.object)
+
+
+class OrganisationHistory(HistoryView):
+    model = Organisation
+
+
+# --- named roles --------------------------------------------------------------------
+
+
+class _NamedRoleMixin:
+    form_class = NamedRoleForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["organisation"] = self.organisation
+        return kwargs
+
+    def get_success_url(self):
+        return self.organisation.get_absolute_url()
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+    def allowed(self):
+        return self.access.can_edit_organisation(self.organisation)
+
+
+class NamedRoleCreate(_NamedRoleMixin, AreaFormMixin, AreaMixin, generic.CreateView):
+    model = NamedRole
+
+    def dispatch(self, request, *args, **kwargs):
+        self.organisation = get_object_or_404(
+            Organisation, area__slug=kwargs["area"], pk=kwargs["organisation"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("New named role: %(organisation)s") % {"organisation": self.organisation}
+
+
+class NamedRoleUpdate(_NamedRoleMixin, AreaUpdateView):
+    model = NamedRole
+    area_lookup = "organisation__area"
+
+    def dispatch(self, request, *args, **kwargs):
+        role = get_object_or_404(
+            NamedRole, organisation__area__slug=kwargs["area"], pk=kwargs["pk"]
+        )
+        self.organisation = role.organisation
+        return super().dispatch(request, *args, **kwargs)
+
+
+# --- people -------------------------------------------------------------------------
+
+
+class PersonList(AreaMixin, generic.TemplateView):
+    private = True
+    template_name = "parties/person_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["q"] = self.request.GET.get("q", "")
+        context["people"] = selectors.person_list(area=self.area, q=context["q"])
+        context["can_create"] = self.access.can_create_person(self.area)
+        return context
+
+
+class PersonDetail(AreaMixin, generic.TemplateView):
+    private = True
+    template_name = "parties/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            person = selectors.person_detail(area=self.area, pk=self.kwargs["pk"])
+        except Person.DoesNotExist as exc:
+            raise Http404 from exc
+        context["person"] = person
+        context["can_edit"] = self.access.can_edit_person(person)
+        return context
+
+
+class PersonCreate(AreaCreateView):
+    model, form_class = Person, PersonForm
+
+    def allowed(self):
+        return self.access.can_create_person(self.area)
+
+    def get_initial(self):
+        return {"organisation": self.request.GET.get("organisation")}
+
+    def get_page_title(self):
+        return _("New person")
+
+
+class PersonUpdate(AreaUpdateView):
+    model, form_class = Person, PersonForm
+
+    def allowed(self):
+        return self.access.can_edit_person(self.object)
+
+
+class PersonHistory(HistoryView):
+    model = Person
+
+
+# --- counterpart pairs -------------------------------------------------------------
+
+
+class CounterpartList(AreaMixin, generic.TemplateView):
+    private = True
+    template_name = "parties/counterpart_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pairs"] = selectors.counterpart_pair_list(area=self.area)
+        context["can_edit"] = self.access.can_edit_counterparts(self.area)
+        return context
+
+
+class _CounterpartMixin:
+    model, form_class = CounterpartPair, CounterpartPairForm
+
+    def get_success_url(self):
+        return reverse("parties:counterparts", kwargs={"area": self.area.slug})
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+
+class CounterpartCreate(_CounterpartMixin, AreaCreateView):
+    def allowed(self):
+        return self.access.can_edit_counterparts(self.area)
+
+    def get_page_title(self):
+        return _("New counterpart pair")
+
+
+class CounterpartUpdate(_CounterpartMixin, AreaUpdateView):
+    def allowed(self):
+        if self.access.is_admin(self.area):
+            return True
+        own = self.access.contact_organisations(self.area)
+        return self.object.municipality_person.organisation_id in own
