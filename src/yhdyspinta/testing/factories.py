@@ -1,0 +1,140 @@
+"""factory_boy factories with Finnish fakers, one per entity."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+
+from yhdyspinta.accounts.models import AreaRole
+from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion, Theme
+from yhdyspinta.bodies.models import Body, Level, Membership, RhythmRule
+from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
+from yhdyspinta.parties.validators import business_id_check_digit
+
+
+def _valid_business_id(n: int) -> str:
+    base = 1000000 + n * 7
+    while True:
+        digits = f"{base:07d}"
+        check = business_id_check_digit(digits)
+        if check is not None:
+            return f"{digits}-{check}"
+        base += 1
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Testialue {n}")
+    slug = factory.Sequence(lambda n: f"testialue-{n}")
+
+
+class SubRegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubRegion
+
+    area = factory.SubFactory(AreaFactory)
+    name = factory.Sequence(lambda n: f"Seutu {n}")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    area = factory.SubFactory(AreaFactory)
+    name = factory.Sequence(lambda n: f"Teema {n}")
+
+
+class CouncilTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouncilTerm
+
+    area = factory.SubFactory(AreaFactory)
+    kind = CouncilTerm.Kind.JOINT
+    starts_on = date(2025, 6, 1)
+    ends_on = date(2029, 5, 31)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    area = factory.SubFactory(AreaFactory)
+    name = factory.Sequence(lambda n: f"Järjestö {n} ry")
+    kind = OrganisationKind.NGO
+    business_id = factory.Sequence(_valid_business_id)
+    street_address = factory.Faker("street_address", locale="fi_FI")
+    postal_code = factory.Faker("postcode", locale="fi_FI")
+    post_office = factory.Faker("city", locale="fi_FI")
+
+
+class MunicipalityFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Testikunta {n}")
+    kind = OrganisationKind.MUNICIPALITY
+    municipality_number = factory.Sequence(lambda n: f"{(n % 900) + 100:03d}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    area = factory.SelfAttribute("organisation.area")
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = factory.Faker("first_name", locale="fi_FI")
+    last_name = factory.Faker("last_name", locale="fi_FI")
+    email = factory.Sequence(lambda n: f"henkilo{n}@example.org")
+    title = "Asiantuntija"
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Body
+
+    area = factory.SubFactory(AreaFactory)
+    name = factory.Sequence(lambda n: f"Kumppanuusryhmä {n}")
+    level = Level.REGIONAL_PARTNERSHIP
+    convener = factory.SubFactory(
+        OrganisationFactory, area=factory.SelfAttribute("..area"), kind=OrganisationKind.COUNTY
+    )
+    nominees_min = 1
+    nominees_max = 4
+
+
+class RhythmRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RhythmRule
+
+    body = factory.SubFactory(BodyFactory)
+    min_count = 1
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    body = factory.SubFactory(BodyFactory)
+    organisation = factory.SubFactory(
+        OrganisationFactory, area=factory.SelfAttribute("..body.area")
+    )
+    person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..organisation"))
+    starts_on = date(2024, 1, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"kayttaja{n}")
+    password = factory.django.Password("salasana-123")
+
+
+class AreaRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AreaRole
+
+    user = factory.SubFactory(UserFactory)
+    area = factory.SubFactory(AreaFactory)
+    role = AreaRole.Role.MEMBER
