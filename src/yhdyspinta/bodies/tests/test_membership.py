@@ -107,7 +107,8 @@ def test_more_members_than_the_rule_allows_is_refused_with_the_numbers():
     seat(body, organisation, MembershipRole.CHAIR).save()
     third = seat(body, organisation)
     message = errors_of(third)["organisation"][0]
-    assert "Liperin kunta" in message and "2" in message
+    assert "Liperin kunta" in message
+    assert "2" in message
     # Deputies and the secretary do not count towards the limit.
     seat(body, organisation, MembershipRole.SECRETARY).full_clean()
 
@@ -116,7 +117,8 @@ def test_a_seat_is_in_the_bodys_area():
     body = BodyFactory()
     stranger = OrganisationFactory(area=AreaFactory())
     errors = errors_of(seat(body, stranger))
-    assert "organisation" in errors and "person" in errors
+    assert "organisation" in errors
+    assert "person" in errors
 
 
 def test_ending_a_seat_ends_its_deputies_and_keeps_history():
