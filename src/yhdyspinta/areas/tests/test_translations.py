@@ -1,0 +1,49 @@
+"""Finnish is the UI's source of truth and Swedish its second language: every string
+must be translated, and the compiled catalogues must match the .po files."""
+
+import gettext
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+LOCALE = Path(settings.LOCALE_PATHS[0])
+
+
+def entries(po_text: str):
+    for block in po_text.split("\n\n")[1:]:
+        if not block.strip() or block.lstrip().startswith("#~"):
+            continue
+        msgid = "".join(re.findall(r'^msgid "(.*)"$', block, re.M))
+        msgstrs = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', block, re.M)
+        yield msgid, msgstrs, "#, fuzzy" in block
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_every_string_is_translated(language):
+    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text()
+    problems = [msgid for msgid, msgstrs, fuzzy in entries(text) if fuzzy or not all(msgstrs)]
+    assert not problems, f"{language}: untranslated or fuzzy: {problems}"
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_placeholders_survive_translation(language):
+    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text()
+    for msgid, msgstrs, _ in entries(text):
+        wanted = sorted(re.findall(r"%\((\w+)\)s", msgid))
+        for msgstr in msgstrs:
+            assert sorted(re.findall(r"%\((\w+)\)s", msgstr)) == wanted, msgid
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_compiled_catalogue_matches_po(language, tmp_path):
+    folder = LOCALE / language / "LC_MESSAGES"
+    fresh = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "-o", str(fresh), str(folder / "django.po")], check=True)  # noqa: S603, S607
+    with (folder / "django.mo").open("rb") as committed, fresh.open("rb") as compiled:
+        assert (
+            gettext.GNUTranslations(committed)._catalog
+            == gettext.GNUTranslations(compiled)._catalog
+        )

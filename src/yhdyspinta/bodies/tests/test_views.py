@@ -1,0 +1,165 @@
+import pytest
+from django.urls import reverse
+
+from yhdyspinta.bodies.models import Body, Level, Membership
+from yhdyspinta.parties.models import Organisation, Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinators(demo):
+    return Body.objects.get(area=demo["nk"], level=Level.COORDINATOR_NETWORK)
+
+
+def add_member_url(body):
+    return reverse("bodies:membership_create", kwargs={"area": body.area.slug, "body": body.pk})
+
+
+def test_deputy_without_member_is_refused_in_finnish(client, login, coordinators):
+    login("sihteeri")
+    joensuu = Organisation.objects.get(area=coordinators.area, municipality_number="167")
+    person = Person.objects.filter(organisation=joensuu).exclude(memberships__body=coordinators)[0]
+    response = client.post(
+        add_member_url(coordinators),
+        {
+            "person": person.pk,
+            "organisation": joensuu.pk,
+            "role": "deputy",
+            "starts_on": "2025-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "Varajäsenelle on valittava varsinainen jäsen." in response.content.decode()
+    assert 'value="2025-01-01"' in response.content.decode()
+
+
+def test_too_many_nominees_and_duplicates_are_refused(client, login, coordinators):
+    login("paakayttaja")
+    joensuu = Organisation.objects.get(area=coordinators.area, municipality_number="167")
+    seated = Membership.objects.get(body=coordinators, organisation=joensuu).person
+    duplicate = client.post(
+        add_member_url(coordinators),
+        {
+            "person": seated.pk,
+            "organisation": joensuu.pk,
+            "role": "member",
+            "starts_on": "2025-01-01",
+        },
+    )
+    assert "on jo tämän toimielimen jäsen" in duplicate.content.decode()
+    others = Person.objects.filter(organisation=joensuu).exclude(pk=seated.pk)
+    first = client.post(
+        add_member_url(coordinators),
+        {
+            "person": others[0].pk,
+            "organisation": joensuu.pk,
+            "role": "member",
+            "starts_on": "2025-01-01",
+        },
+    )
+    assert first.status_code == 302
+    third = client.post(
+        add_member_url(coordinators),
+        {
+            "person": others[1].pk,
+            "organisation": joensuu.pk,
+            "role": "member",
+            "starts_on": "2025-01-01",
+        },
+    )
+    assert "sääntö sallii enintään 2" in third.content.decode()
+
+
+def test_ending_a_seat_through_the_page(client, login, coordinators):
+    login("sihteeri")
+    seat = coordinators.memberships.filter(ends_on__isnull=True, role="member").first()
+    url = reverse("bodies:membership_end", kwargs={"area": coordinators.area.slug, "pk": seat.pk})
+    bad = client.post(url, {"ends_on": "2020-01-01"})
+    assert "Päättymispäivä on ennen alkamispäivää." in bad.content.decode()
+    assert client.post(url, {"ends_on": "2025-12-31"}).status_code == 302
+    seat.refresh_from_db()
+    assert str(seat.ends_on) == "2025-12-31"
+    page = client.get(coordinators.get_absolute_url()).content.decode()
+    assert "Aiemmat jäsenet" in page
+
+
+def rhythm_post(body, **extra):
+    data = {
+        "name": body.name,
+        "level": body.level,
+        "description": body.description,
+        "convener": body.convener_id,
+        "convener_role": body.convener_role,
+        "legal_basis": body.legal_basis,
+        "nominees_min": body.nominees_min,
+        "nominees_max": body.nominees_max or "",
+        "rhythm-TOTAL_FORMS": "2",
+        "rhythm-INITIAL_FORMS": "1",
+        "rhythm-MIN_NUM_FORMS": "0",
+        "rhythm-MAX_NUM_FORMS": "1000",
+    }
+    rule = body.rhythm_rules.get()
+    data.update(
+        {
+            "rhythm-0-id": rule.pk,
+            "rhythm-0-body": body.pk,
+            "rhythm-0-meeting_kind": "any",
+            "rhythm-0-period": "year",
+            "rhythm-0-min_count": "6",
+            "rhythm-0-max_count": "8",
+            "rhythm-1-body": body.pk,
+        }
+    )
+    data.update(extra)
+    return data
+
+
+def test_body_and_its_rhythm_are_saved_together(client, login, coordinators):
+    login("sihteeri")
+    url = reverse(
+        "bodies:body_edit", kwargs={"area": coordinators.area.slug, "pk": coordinators.pk}
+    )
+    bad = client.post(
+        url,
+        rhythm_post(
+            coordinators,
+            name="Uusi nimi",
+            **{
+                "rhythm-1-meeting_kind": "follow_up",
+                "rhythm-1-period": "year",
+                "rhythm-1-min_count": "3",
+                "rhythm-1-max_count": "1",
+            },
+        ),
+    )
+    assert bad.status_code == 200
+    assert "”Enintään” on pienempi kuin ”vähintään”." in bad.content.decode()
+    coordinators.refresh_from_db()
+    assert coordinators.name == "Hyte-koordinaattoriverkosto"
+    good = client.post(
+        url,
+        rhythm_post(
+            coordinators,
+            name="Hyte-asiantuntijaverkosto",
+            **{
+                "rhythm-1-meeting_kind": "follow_up",
+                "rhythm-1-period": "year",
+                "rhythm-1-min_count": "1",
+                "rhythm-1-max_count": "1",
+                "rhythm-1-month": "5",
+            },
+        ),
+    )
+    assert good.status_code == 302
+    coordinators.refresh_from_db()
+    assert coordinators.name == "Hyte-asiantuntijaverkosto"
+    assert coordinators.rhythm_rules.count() == 2
+
+
+def test_composition_gap_is_shown(client, demo, login):
+    body = Body.objects.filter(area=demo["nk"], level=Level.OPERATIVE).first()
+    body.required_party_kinds = ["county", "municipality", "parish"]
+    body.save()
+    html = client.get(body.get_absolute_url()).content.decode()
+    assert "näillä osapuolityypeillä ei ole nyt jäsentä: Seurakunta" in html
