@@ -25,6 +25,23 @@ class OrganisationForm(AreaModelForm):
         ]
         widgets = {"ended_on": DateInput()}
 
+    # Who the organisation is and whether it signed the agreement are the area's to say.
+    admin_only_fields = (
+        "name",
+        "kind",
+        "business_id",
+        "municipality_number",
+        "is_agreement_party",
+        "ended_on",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.access is not None and not self.access.is_admin(self.area):
+            for name in self.admin_only_fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Only the area administrator can change this.")
+
     def clean_business_id(self) -> str:
         return (self.cleaned_data.get("business_id") or "").strip()
 

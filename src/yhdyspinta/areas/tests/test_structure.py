@@ -45,7 +45,7 @@ def test_overview_draws_valid_svg_with_title_and_links(client, demo):
         reverse("areas:overview", kwargs={"area": "pohjois-karjala"})
     ).content.decode()
     svg = svg_of(html)
-    assert svg.get("role") == "img"
+    assert svg.get("role") == "group"
     title = svg.find(f"{SVG}title")
     assert title is not None
     assert "Pohjois-Karjala" in title.text
