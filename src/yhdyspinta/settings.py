@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "yhdyspinta.areas",
     "yhdyspinta.parties",
     "yhdyspinta.bodies",
+    "yhdyspinta.meetings",
+    "yhdyspinta.obligations",
     "yhdyspinta.accounts",
     "yhdyspinta.demo",
 ]
@@ -99,6 +101,9 @@ TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
 
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
@@ -126,6 +131,8 @@ if os.environ.get("EMAIL_HOST"):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Absolute links in e-mails and calendar entries.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yhdyspinta@example.org")
 
 if not DEBUG:

@@ -1,6 +1,7 @@
 """factory_boy factories with Finnish fakers, one per entity."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -10,6 +11,9 @@ from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion, Theme
 from yhdyspinta.bodies.models import Body, Level, Membership, RhythmRule
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 from yhdyspinta.parties.validators import business_id_check_digit
+
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def _valid_business_id(n: int) -> str:
@@ -138,3 +142,16 @@ class AreaRoleFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     area = factory.SubFactory(AreaFactory)
     role = AreaRole.Role.MEMBER
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Meeting"
+
+    body = factory.SubFactory(BodyFactory)
+    title = factory.Sequence(lambda n: f"Kokous {n}")
+    kind = "meeting"
+    convener = factory.SelfAttribute("body.convener")
+    starts_at = factory.LazyFunction(lambda: datetime(2025, 3, 10, 9, 0, tzinfo=HELSINKI))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    status = "held"

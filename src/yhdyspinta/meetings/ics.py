@@ -1,0 +1,67 @@
+"""iCalendar (RFC 5545) for meetings: invitations, updates and cancellations by e-mail,
+and subscribable feeds. Built with the icalendar library."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.conf import settings
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .models import Meeting
+
+PRODID = "-//Yhdyspinta//Hyte cooperation//FI"
+
+
+def _calendar(method: str | None, name: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def meeting_event(meeting: Meeting, *, attendees: Iterable = (), cancelled: bool = False) -> Event:
+    event = Event()
+    event.add("uid", f"{meeting.uid}@yhdyspinta")
+    event.add("dtstamp", datetime.now(tz=UTC))
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("sequence", meeting.sequence)
+    event.add("summary", f"{meeting.body.name}: {meeting.title}")
+    location = ", ".join(p for p in (meeting.place, meeting.online_link) if p)
+    if location:
+        event.add("location", location)
+    url = settings.SITE_URL + meeting.get_absolute_url()
+    event.add("url", url)
+    event.add("description", "\n\n".join(p for p in (meeting.description, url) if p))
+    cancelled = cancelled or meeting.is_cancelled
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organizer = vCalAddress(f"mailto:{meeting.convener.email or settings.DEFAULT_FROM_EMAIL}")
+    organizer.params["cn"] = vText(meeting.convener.name)
+    event.add("organizer", organizer)
+    for person in attendees:
+        if person.email:
+            address = vCalAddress(f"mailto:{person.email}")
+            address.params["cn"] = vText(str(person))
+            address.params["role"] = vText("REQ-PARTICIPANT")
+            event.add("attendee", address)
+    return event
+
+
+def invitation(meeting: Meeting, attendees: Iterable, *, cancel: bool = False) -> bytes:
+    """One meeting as an e-mail attachment: METHOD:REQUEST, or METHOD:CANCEL."""
+    calendar = _calendar("CANCEL" if cancel else "REQUEST")
+    calendar.add_component(meeting_event(meeting, attendees=attendees, cancelled=cancel))
+    return calendar.to_ical()
+
+
+def feed(meetings: Iterable[Meeting], name: str) -> bytes:
+    """A subscribable calendar of meetings (METHOD:PUBLISH)."""
+    calendar = _calendar("PUBLISH", name)
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting))
+    return calendar.to_ical()

@@ -1,0 +1,328 @@
+"""Meetings and statutory negotiations: the unit of record. Agenda, attendance and
+versioned minutes (with theme work) are the evidence the obligations engine reads."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from yhdyspinta.areas.models import Theme, TimeStamped
+from yhdyspinta.bodies.models import Body
+from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
+
+
+class MeetingKind(models.TextChoices):
+    NEGOTIATION = "negotiation", _("Statutory negotiation")
+    MEETING = "meeting", _("Meeting")
+    FOLLOW_UP = "follow_up", _("Follow-up meeting")
+    WORKSHOP = "workshop", _("Workshop")
+    FORUM = "forum", _("Forum")
+    BILATERAL = "bilateral", _("Negotiation between the county and municipalities")
+    CASE_SPECIFIC = "case_specific", _("Case-specific negotiation")
+
+    @classmethod
+    def negotiations(cls) -> set[str]:
+        return {cls.NEGOTIATION, cls.BILATERAL, cls.CASE_SPECIFIC}
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    INVITED = "invited", _("Invited")
+    HELD = "held", _("Held")
+    MINUTES_DRAFTED = "minutes_drafted", _("Minutes drafted")
+    MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def upcoming(cls) -> set[str]:
+        return {cls.PLANNED, cls.INVITED}
+
+    @classmethod
+    def held_states(cls) -> set[str]:
+        return {cls.HELD, cls.MINUTES_DRAFTED, cls.MINUTES_APPROVED, cls.PUBLISHED}
+
+    @classmethod
+    def approved_states(cls) -> set[str]:
+        return {cls.MINUTES_APPROVED, cls.PUBLISHED}
+
+
+class Meeting(TimeStamped):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.MEETING
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    convener = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="convened_meetings",
+        verbose_name=_("convener"),
+    )
+    # Bilateral and case-specific negotiations name the municipalities taking part.
+    municipalities = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="negotiations",
+        verbose_name=_("municipalities"),
+        limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    description = models.TextField(_("description"), blank=True)
+    # Calendar identity: the same UID for the whole life of the meeting, SEQUENCE grows
+    # with every change sent out (RFC 5545).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(m2m_fields=[municipalities])
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.starts_at:%d.%m.%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting", kwargs={"area": self.body.area.slug, "pk": self.pk})
+
+    @property
+    def area(self):
+        return self.body.area
+
+    @property
+    def is_held(self) -> bool:
+        return self.status in MeetingStatus.held_states()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The meeting must end after it starts.")
+        if self.body_id and self.convener_id and self.convener.area_id != self.body.area_id:
+            errors["convener"] = _("The convener belongs to another area.")
+        negotiation = self.kind in (MeetingKind.BILATERAL, MeetingKind.CASE_SPECIFIC)
+        if (
+            negotiation
+            and self.convener_id
+            and self.convener.kind
+            not in (
+                OrganisationKind.COUNTY,
+                OrganisationKind.MUNICIPALITY,
+            )
+        ):
+            errors["convener"] = _(
+                "A negotiation between the county and municipalities is convened by the "
+                "county or a municipality."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(_("number"), default=1)
+    title = models.CharField(_("title"), max_length=250)
+    presenter = models.CharField(_("presenter"), max_length=200, blank=True)
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("theme")
+    )
+    proposal = models.TextField(_("proposal"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="agenda/%Y/", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class Capacity(models.TextChoices):
+    POLITICAL = "political", _("Political leadership")
+    OFFICIAL = "official", _("Official leadership")
+    EXPERT = "expert", _("Expert or employee")
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("represents"),
+    )
+    capacity = models.CharField(
+        _("capacity"), max_length=20, choices=Capacity.choices, default=Capacity.EXPERT
+    )
+    # Someone who is not a member of the body on the day: allowed, and marked.
+    is_guest = models.BooleanField(_("guest"), default=False, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "organisation__name", "person__last_name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="attendance_once_per_meeting",
+                violation_error_message=_("This person is already recorded as present."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.organisation})"
+
+    def clean(self) -> None:
+        foreign = (
+            self.meeting_id
+            and self.organisation_id
+            and self.organisation.area_id != self.meeting.body.area_id
+        )
+        if foreign:
+            raise ValidationError({"organisation": _("The organisation belongs to another area.")})
+
+
+class Minutes(TimeStamped):
+    """One version of a meeting's minutes (muistio). Approved minutes are never edited: a
+    correction starts a new version that copies the approved one."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        SUPERSEDED = "superseded", _("Replaced by a correction")
+
+    class Approval(models.TextChoices):
+        CHAIR = "chair", _("By the chair")
+        NEXT_MEETING = "next_meeting", _("At the next meeting")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    correction_note = models.TextField(_("what the correction changes"), blank=True)
+    approval_method = models.CharField(
+        _("approved"), max_length=20, choices=Approval.choices, blank=True
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_in = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_minutes",
+        verbose_name=_("approved in meeting"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "-version"]
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="minutes_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – v{self.version}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class MinutesItem(models.Model):
+    """What was discussed and decided under one agenda item."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="items")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="minutes_items"
+    )
+    discussion = models.TextField(_("discussion"), blank=True)
+    decision = models.TextField(_("decision"), blank=True)
+
+    class Meta:
+        ordering = ["minutes", "agenda_item__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "agenda_item"], name="minutesitem_unique_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agenda_item}"
+
+
+class ThemeWorkGroup(models.Model):
+    """One group of a meeting's theme work: its topic and scribes."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="theme_groups")
+    name = models.CharField(_("group"), max_length=150)
+    topic = models.CharField(_("topic"), max_length=250, blank=True)
+    scribes = models.CharField(_("scribes"), max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["minutes", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeWorkIdea(models.Model):
+    """A joint-action idea from theme work (1-3 per group). The seam for the programme
+    issue: an idea can later be promoted into a measure."""
+
+    class Mode(models.TextChoices):
+        ALONE = "alone", _("Alone")
+        TOGETHER = "together", _("Together")
+        WITH_SOME = "with_some", _("With some actors")
+
+    group = models.ForeignKey(ThemeWorkGroup, on_delete=models.CASCADE, related_name="ideas")
+    text = models.TextField(_("idea"))
+    proposed_by = models.CharField(_("proposed by"), max_length=200, blank=True)
+    actors = models.CharField(_("who would do it"), max_length=250, blank=True)
+    mode = models.CharField(_("how"), max_length=20, choices=Mode.choices, default=Mode.TOGETHER)
+    taken_forward = models.BooleanField(_("taken forward"), default=False)
+
+    class Meta:
+        ordering = ["group", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,0 +1,267 @@
+"""Every write of meetings, attendance and minutes. Each runs in a transaction, checks
+the meeting's state first and refuses what the process does not allow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.bodies.models import Membership
+from yhdyspinta.parties.models import Organisation, Person
+
+from . import ics
+from .models import (
+    Attendance,
+    Capacity,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesItem,
+    ThemeWorkGroup,
+    ThemeWorkIdea,
+)
+
+__all__ = [
+    "attendance_record",
+    "meeting_cancel",
+    "meeting_changed",
+    "meeting_invite",
+    "meeting_mark_held",
+    "meeting_members",
+    "minutes_approve",
+    "minutes_correct",
+    "minutes_publish",
+    "minutes_start",
+]
+
+
+def meeting_members(meeting: Meeting) -> list[Membership]:
+    """The body's seats on the day of the meeting."""
+    day = timezone.localtime(meeting.starts_at).date()
+    return list(
+        Membership.objects.filter(body_id=meeting.body_id, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("person", "organisation")
+    )
+
+
+def _send(meeting: Meeting, subject: str, body: str, *, cancel: bool = False) -> int:
+    people = [m.person for m in meeting_members(meeting) if m.person.email]
+    if not people:
+        return 0
+    attachment = ics.invitation(meeting, people, cancel=cancel)
+    message = EmailMessage(subject=subject, body=body, to=[p.email for p in people])
+    method = "CANCEL" if cancel else "REQUEST"
+    message.attach("kutsu.ics", attachment, f"text/calendar; charset=utf-8; method={method}")
+    message.send()
+    return len(people)
+
+
+def _describe(meeting: Meeting) -> str:
+    local = timezone.localtime(meeting.starts_at)
+    lines = [
+        f"{meeting.body.name}: {meeting.title}",
+        f"{local:%d.%m.%Y %H:%M}–{timezone.localtime(meeting.ends_at):%H:%M}",
+        meeting.place,
+        meeting.online_link,
+    ]
+    lines += [f"{item.order}. {item.title}" for item in meeting.agenda_items.all()]
+    return "\n".join(line for line in lines if line)
+
+
+@transaction.atomic
+def meeting_invite(*, meeting: Meeting) -> int:
+    """E-mail the invitation with an ICS attachment to every member; returns how many."""
+    if meeting.status not in MeetingStatus.upcoming():
+        raise ValidationError(_("Only a planned meeting can be invited."))
+    first = meeting.status == MeetingStatus.PLANNED
+    if not first:
+        meeting.sequence += 1
+    meeting.status = MeetingStatus.INVITED
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    subject = _("Invitation: %(title)s") if first else _("Updated invitation: %(title)s")
+    return _send(meeting, subject % {"title": meeting.title}, _describe(meeting))
+
+
+@transaction.atomic
+def meeting_changed(*, meeting: Meeting) -> int:
+    """After an edit of time, place or agenda: invited members get an ICS update
+    (same UID, higher SEQUENCE). Returns how many were told."""
+    if meeting.status != MeetingStatus.INVITED:
+        return 0
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence", "updated_at"])
+    subject = _("Changed: %(title)s") % {"title": meeting.title}
+    return _send(meeting, subject, _describe(meeting))
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting) -> int:
+    if meeting.is_held or meeting.is_cancelled:
+        raise ValidationError(_("A held or cancelled meeting cannot be cancelled."))
+    was_invited = meeting.status == MeetingStatus.INVITED
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    if not was_invited:
+        return 0
+    subject = _("Cancelled: %(title)s") % {"title": meeting.title}
+    return _send(meeting, subject, _describe(meeting), cancel=True)
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, now: datetime | None = None) -> Meeting:
+    now = now or timezone.now()
+    if meeting.status not in MeetingStatus.upcoming():
+        raise ValidationError(_("Only a planned or invited meeting can be marked as held."))
+    if meeting.starts_at > now:
+        raise ValidationError(_("The meeting has not started yet."))
+    meeting.status = MeetingStatus.HELD
+    meeting.save(update_fields=["status", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(
+    *, meeting: Meeting, person: Person, organisation: Organisation, capacity: str = Capacity.EXPERT
+) -> Attendance:
+    """Record that a person was present. A non-member may attend and is marked a guest."""
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting was cancelled."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Attendance is recorded once the meeting has started."))
+    if Attendance.objects.filter(meeting=meeting, person=person).exists():
+        raise ValidationError({"person": _("This person is already recorded as present.")})
+    member_ids = {m.person_id for m in meeting_members(meeting)}
+    attendance = Attendance(
+        meeting=meeting,
+        person=person,
+        organisation=organisation,
+        capacity=capacity,
+        is_guest=person.pk not in member_ids,
+    )
+    attendance.full_clean()
+    attendance.save()
+    return attendance
+
+
+@transaction.atomic
+def minutes_start(*, meeting: Meeting) -> Minutes:
+    """The first draft, with a section for every agenda item."""
+    if not meeting.is_held:
+        raise ValidationError(_("Minutes are written for a meeting that has been held."))
+    if meeting.minutes.exists():
+        raise ValidationError(_("The meeting already has minutes."))
+    minutes = Minutes.objects.create(meeting=meeting, version=1)
+    MinutesItem.objects.bulk_create(
+        [MinutesItem(minutes=minutes, agenda_item=item) for item in meeting.agenda_items.all()]
+    )
+    meeting.status = MeetingStatus.MINUTES_DRAFTED
+    meeting.save(update_fields=["status", "updated_at"])
+    return minutes
+
+
+def ensure_editable(minutes: Minutes) -> None:
+    if not minutes.is_editable:
+        raise ValidationError(
+            _("Approved minutes cannot be edited. Start a correction: it becomes a new version.")
+        )
+
+
+@transaction.atomic
+def minutes_approve(
+    *, minutes: Minutes, user, method: str, approved_in: Meeting | None = None
+) -> Minutes:
+    if minutes.status == Minutes.Status.APPROVED:
+        raise ValidationError(_("These minutes are already approved."))
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be approved."))
+    if method == Minutes.Approval.NEXT_MEETING:
+        if approved_in is None:
+            raise ValidationError({"approved_in": _("Choose the meeting that approved them.")})
+        if (
+            approved_in.starts_at <= minutes.meeting.starts_at
+            or approved_in.body_id != minutes.meeting.body_id
+        ):
+            raise ValidationError({"approved_in": _("Choose a later meeting of the same body.")})
+    Minutes.objects.filter(meeting=minutes.meeting, status=Minutes.Status.APPROVED).update(
+        status=Minutes.Status.SUPERSEDED
+    )
+    minutes.status = Minutes.Status.APPROVED
+    minutes.approval_method = method
+    minutes.approved_in = approved_in if method == Minutes.Approval.NEXT_MEETING else None
+    minutes.approved_at = timezone.now()
+    minutes.approved_by = user
+    minutes.save()
+    meeting = minutes.meeting
+    was_published = meeting.status == MeetingStatus.PUBLISHED
+    meeting.status = MeetingStatus.PUBLISHED if was_published else MeetingStatus.MINUTES_APPROVED
+    meeting.save(update_fields=["status", "updated_at"])
+    if was_published:
+        minutes.published_at = timezone.now()
+        minutes.save(update_fields=["published_at", "updated_at"])
+    return minutes
+
+
+@transaction.atomic
+def minutes_publish(*, minutes: Minutes) -> Minutes:
+    if minutes.status != Minutes.Status.APPROVED:
+        raise ValidationError(_("Only approved minutes can be published."))
+    minutes.published_at = minutes.published_at or timezone.now()
+    minutes.save(update_fields=["published_at", "updated_at"])
+    meeting = minutes.meeting
+    meeting.status = MeetingStatus.PUBLISHED
+    meeting.save(update_fields=["status", "updated_at"])
+    return minutes
+
+
+@transaction.atomic
+def minutes_correct(*, minutes: Minutes, note: str) -> Minutes:
+    """Start a correction of approved minutes: a new draft version with the same content.
+    The approved version stays valid (and public) until the correction is approved."""
+    if minutes.status != Minutes.Status.APPROVED:
+        raise ValidationError(_("Only approved minutes are corrected; edit the draft instead."))
+    if minutes.meeting.minutes.filter(status=Minutes.Status.DRAFT).exists():
+        raise ValidationError(_("A correction is already in progress."))
+    latest = minutes.meeting.minutes.order_by("-version").first()
+    draft = Minutes.objects.create(
+        meeting=minutes.meeting,
+        version=latest.version + 1,
+        summary=minutes.summary,
+        correction_note=note,
+    )
+    MinutesItem.objects.bulk_create(
+        [
+            MinutesItem(
+                minutes=draft,
+                agenda_item_id=item.agenda_item_id,
+                discussion=item.discussion,
+                decision=item.decision,
+            )
+            for item in minutes.items.all()
+        ]
+    )
+    for group in minutes.theme_groups.prefetch_related("ideas"):
+        copy = ThemeWorkGroup.objects.create(
+            minutes=draft, name=group.name, topic=group.topic, scribes=group.scribes
+        )
+        ThemeWorkIdea.objects.bulk_create(
+            [
+                ThemeWorkIdea(
+                    group=copy,
+                    text=idea.text,
+                    proposed_by=idea.proposed_by,
+                    actors=idea.actors,
+                    mode=idea.mode,
+                    taken_forward=idea.taken_forward,
+                )
+                for idea in group.ideas.all()
+            ]
+        )
+    return draft

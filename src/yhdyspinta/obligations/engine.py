@@ -1,0 +1,484 @@
+"""The obligations engine: for an area, a year and a council term, which statutory and
+agreed obligations are met, by which meetings, and which are not.
+
+The statutory rules are data (`STATUTORY_RULES`); each body's rhythm comes from its
+`RhythmRule` rows. A result is MET, AT_RISK (the period is not over and planned meetings
+or minutes still waiting for approval can still meet it) or NOT_MET, with the meetings
+that prove it or a sentence saying what is missing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yhdyspinta.areas.models import Area, CouncilTerm
+from yhdyspinta.bodies.models import Body, LegalBasis, Membership, RhythmRule
+from yhdyspinta.meetings.models import Attendance, Capacity, Meeting, MeetingKind, MeetingStatus
+from yhdyspinta.parties.models import Organisation, OrganisationKind
+
+K = OrganisationKind
+
+MET, AT_RISK, NOT_MET = "met", "at_risk", "not_met"
+STATUS_LABELS = {
+    MET: gettext_lazy("Met"),
+    AT_RISK: gettext_lazy("At risk"),
+    NOT_MET: gettext_lazy("Not met"),
+}
+
+
+@dataclass(frozen=True)
+class StatutoryRule:
+    code: str
+    law: str
+    title: Promise
+    period: str  # "year" or "term"
+    scope: str  # "area" or "municipality"
+    kinds: tuple[str, ...]  # meeting kinds that count
+    legal_bases: tuple[str, ...]
+    # For 612/2021 §7: party groups that must have taken part, by organisation kind.
+    party_groups: tuple[tuple[Promise, tuple[str, ...]], ...] = ()
+    leadership: bool = False  # political and official leadership must be present
+
+
+PARTY_GROUPS_612_7 = (
+    (gettext_lazy("the wellbeing services county"), (K.COUNTY,)),
+    (gettext_lazy("municipalities"), (K.MUNICIPALITY,)),
+    (
+        gettext_lazy("another public actor"),
+        (K.REGIONAL_COUNCIL, K.ELY, K.TE, K.AVI, K.KELA, K.POLICE, K.EDUCATION, K.RESCUE),
+    ),
+    (gettext_lazy("a private business"), (K.BUSINESS,)),
+    (gettext_lazy("a non-profit organisation"), (K.NGO, K.PARISH)),
+)
+
+HYTE_BASES = (LegalBasis.HYTE_612_6_7, LegalBasis.BOTH)
+TERM_BASES = (LegalBasis.COUNTY_611_14, LegalBasis.BOTH)
+
+STATUTORY_RULES = (
+    StatutoryRule(
+        code="612_7",
+        law="612/2021 §7",
+        title=gettext_lazy("The county negotiated on hyte with the municipalities and partners"),
+        period="year",
+        scope="area",
+        kinds=(MeetingKind.NEGOTIATION,),
+        legal_bases=HYTE_BASES,
+        party_groups=PARTY_GROUPS_612_7,
+    ),
+    StatutoryRule(
+        code="612_6",
+        law="612/2021 §6",
+        title=gettext_lazy("The municipality took part in the annual hyte negotiation"),
+        period="year",
+        scope="municipality",
+        kinds=(MeetingKind.NEGOTIATION,),
+        legal_bases=HYTE_BASES,
+    ),
+    StatutoryRule(
+        code="611_14",
+        law="611/2021 §14",
+        title=gettext_lazy("County and municipality negotiated in this council term"),
+        period="term",
+        scope="municipality",
+        kinds=(MeetingKind.NEGOTIATION, MeetingKind.BILATERAL),
+        legal_bases=TERM_BASES,
+        leadership=True,
+    ),
+)
+
+
+@dataclass
+class Evidence:
+    meeting: Meeting
+    note: str = ""
+
+
+@dataclass
+class Result:
+    code: str
+    law: str
+    title: str
+    subject: str
+    status: str
+    evidence: list[Evidence] = field(default_factory=list)
+    missing: str = ""
+    subject_object: object = None
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+@dataclass
+class Report:
+    area: Area
+    year: int
+    term: CouncilTerm | None
+    today: date
+    area_results: list[Result]
+    municipality_rows: list[tuple[Organisation, dict[str, Result]]]
+    body_rows: list[tuple[Body, list[Result]]]
+
+    @property
+    def all_results(self) -> list[Result]:
+        results = list(self.area_results)
+        for _municipality, by_code in self.municipality_rows:
+            results.extend(by_code.values())
+        for _body, body_results in self.body_rows:
+            results.extend(body_results)
+        return results
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.all_results if r.status == status)
+
+    @property
+    def not_met(self) -> list[Result]:
+        return [r for r in self.all_results if r.status == NOT_MET]
+
+    @property
+    def municipality_codes(self) -> list[StatutoryRule]:
+        return [r for r in STATUTORY_RULES if r.scope == "municipality"]
+
+
+# --- data -------------------------------------------------------------------------
+
+
+def term_for(area: Area, year: int, today: date) -> CouncilTerm | None:
+    """The council term that the year's report speaks of: the one in force on the last
+    day of the year (or today, within the current year)."""
+    day = min(date(year, 12, 31), max(today, date(year, 1, 1)))
+    terms = area.council_terms.filter(starts_on__lte=day, ends_on__gte=day)
+    return terms.filter(kind=CouncilTerm.Kind.JOINT).first() or terms.first()
+
+
+def _meetings(area: Area, start: date, end: date) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(
+            body__area=area, starts_at__date__gte=start, starts_at__date__lte=end
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("body", "convener")
+        .prefetch_related(
+            "municipalities",
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("organisation", "person"),
+            ),
+        )
+        .order_by("starts_at")
+    )
+
+
+def _qualifies(meeting: Meeting, rule: StatutoryRule) -> bool:
+    if meeting.kind not in rule.kinds:
+        return False
+    return meeting.kind == MeetingKind.BILATERAL or meeting.body.legal_basis in rule.legal_bases
+
+
+def _counted(meeting: Meeting) -> bool:
+    """Statutory evidence is a held meeting whose minutes are approved."""
+    return meeting.status in MeetingStatus.approved_states()
+
+
+def _pending(meeting: Meeting, today: date) -> bool:
+    """Could still become evidence: planned ahead, or held with minutes to approve."""
+    if meeting.status in MeetingStatus.upcoming():
+        return timezone.localtime(meeting.starts_at).date() >= today
+    return meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED)
+
+
+def _status(met: bool, pending: bool, period_end: date, today: date) -> str:
+    if met:
+        return MET
+    if today <= period_end and pending:
+        return AT_RISK
+    return NOT_MET
+
+
+def _people(meeting: Meeting, organisation_ids: set[int]) -> str:
+    return ", ".join(
+        f"{a.person} ({a.get_capacity_display().lower()})"
+        for a in meeting.attendances.all()
+        if a.organisation_id in organisation_ids
+    )
+
+
+# --- rules --------------------------------------------------------------------------
+
+
+def _evaluate_612_7(rule, meetings, year_end, today) -> Result:
+    qualifying = [m for m in meetings if _qualifies(m, rule)]
+    counted = [m for m in qualifying if _counted(m)]
+    found: dict[str, Meeting] = {}
+    for meeting in counted:
+        kinds = {a.organisation.kind for a in meeting.attendances.all()}
+        for label, group in rule.party_groups:
+            if kinds & set(group):
+                found.setdefault(str(label), meeting)
+    missing_groups = [str(label) for label, _g in rule.party_groups if str(label) not in found]
+    met = bool(counted) and not missing_groups
+    pending = any(_pending(m, today) for m in qualifying)
+    if not counted:
+        missing = _("No statutory negotiation with approved minutes in the year.")
+    elif missing_groups:
+        missing = _("Nobody took part from: %(groups)s.") % {"groups": ", ".join(missing_groups)}
+    else:
+        missing = ""
+    evidence = [
+        Evidence(
+            m,
+            _("took part: %(groups)s")
+            % {"groups": ", ".join(g for g, fm in found.items() if fm.pk == m.pk) or "—"},
+        )
+        for m in counted
+    ]
+    return Result(
+        code=rule.code,
+        law=rule.law,
+        title=str(rule.title),
+        subject=_("Whole area"),
+        status=_status(met, pending, year_end, today),
+        evidence=evidence,
+        missing=missing,
+    )
+
+
+def _evaluate_612_6(rule, meetings, municipality, seated_bodies, year_end, today) -> Result:
+    qualifying = [m for m in meetings if _qualifies(m, rule)]
+    evidence = []
+    for meeting in qualifying:
+        if _counted(meeting) and any(
+            a.organisation_id == municipality.pk for a in meeting.attendances.all()
+        ):
+            evidence.append(Evidence(meeting, _people(meeting, {municipality.pk})))
+    pending = any(
+        _pending(m, today)
+        and (
+            m.body_id in seated_bodies
+            or any(a.organisation_id == municipality.pk for a in m.attendances.all())
+        )
+        for m in qualifying
+    )
+    missing = (
+        ""
+        if evidence
+        else _("%(municipality)s has not taken part in a negotiation whose minutes are approved.")
+        % {"municipality": municipality.name}
+    )
+    return Result(
+        code=rule.code,
+        law=rule.law,
+        title=str(rule.title),
+        subject=municipality.name,
+        status=_status(bool(evidence), pending, year_end, today),
+        evidence=evidence,
+        missing=missing,
+        subject_object=municipality,
+    )
+
+
+def _leadership(meeting: Meeting, organisation_ids: set[int]) -> set[str]:
+    return {
+        a.capacity
+        for a in meeting.attendances.all()
+        if a.organisation_id in organisation_ids
+        and a.capacity in (Capacity.POLITICAL, Capacity.OFFICIAL)
+    }
+
+
+def _evaluate_611_14(rule, meetings, municipality, county_ids, mode, term_end, today) -> Result:
+    def applies(meeting: Meeting) -> bool:
+        if not _qualifies(meeting, rule):
+            return False
+        if meeting.kind == MeetingKind.BILATERAL:
+            # Option 1 (South Savo): a negotiation with this municipality.
+            return mode == Area.Negotiation611Mode.PER_MUNICIPALITY and any(
+                m.pk == municipality.pk for m in meeting.municipalities.all()
+            )
+        return True  # a joint negotiation covers every municipality that took part
+
+    both = {Capacity.POLITICAL, Capacity.OFFICIAL}
+    evidence, short = [], []
+    candidates = [m for m in meetings if applies(m)]
+    for meeting in candidates:
+        if not _counted(meeting):
+            continue
+        present = any(a.organisation_id == municipality.pk for a in meeting.attendances.all())
+        if not present:
+            continue
+        if (
+            _leadership(meeting, {municipality.pk}) == both
+            and _leadership(meeting, county_ids) == both
+        ):
+            evidence.append(Evidence(meeting, _people(meeting, {municipality.pk} | county_ids)))
+        else:
+            short.append(meeting)
+    pending = any(_pending(m, today) for m in candidates)
+    if evidence:
+        missing = ""
+    elif short:
+        missing = _(
+            "A negotiation was held, but the political and official leadership of both the "
+            "municipality and the county were not all present."
+        )
+    else:
+        missing = _(
+            "No negotiation with %(municipality)s with approved minutes in this council term."
+        ) % {"municipality": municipality.name}
+    return Result(
+        code=rule.code,
+        law=rule.law,
+        title=str(rule.title),
+        subject=municipality.name,
+        status=_status(bool(evidence), pending, term_end, today),
+        evidence=evidence,
+        missing=missing,
+        subject_object=municipality,
+    )
+
+
+def _kind_matches(rule: RhythmRule, meeting: Meeting) -> bool:
+    kind = rule.meeting_kind
+    if kind == RhythmRule.MeetingKind.ANY:
+        return True
+    if kind == RhythmRule.MeetingKind.NEGOTIATION:
+        return meeting.kind in MeetingKind.negotiations()
+    if kind == RhythmRule.MeetingKind.FOLLOW_UP:
+        return meeting.kind == MeetingKind.FOLLOW_UP
+    return meeting.kind not in MeetingKind.negotiations()
+
+
+def _evaluate_rhythm(rule: RhythmRule, body_meetings, start, end, today) -> Result:
+    matching = [
+        m
+        for m in body_meetings
+        if _kind_matches(rule, m)
+        and start <= timezone.localtime(m.starts_at).date() <= end
+        and (rule.month is None or timezone.localtime(m.starts_at).month == rule.month)
+    ]
+    held = [m for m in matching if m.is_held]
+    planned = [m for m in matching if _pending(m, today) and not m.is_held]
+    count = len(held)
+    met = count >= rule.min_count
+    can_still = count + len(planned) >= rule.min_count
+    status = _status(met, can_still, end, today)
+    if met and rule.max_count is not None and count > rule.max_count:
+        missing = _("%(count)s held, more than the rhythm's %(max)s.") % {
+            "count": count,
+            "max": rule.max_count,
+        }
+    elif met:
+        missing = ""
+    else:
+        missing = _("%(count)s held and %(planned)s planned of the %(min)s required.") % {
+            "count": count,
+            "planned": len(planned),
+            "min": rule.min_count,
+        }
+    return Result(
+        code=f"rhythm-{rule.pk}",
+        law="",
+        title=rule.describe(),
+        subject=rule.body.name,
+        status=status,
+        evidence=[Evidence(m) for m in held],
+        missing=missing,
+        subject_object=rule.body,
+    )
+
+
+# --- the report -------------------------------------------------------------------
+
+
+def evaluate(
+    *, area: Area, year: int, term: CouncilTerm | None = None, today: date | None = None
+) -> Report:
+    today = today or timezone.localdate()
+    term = term or term_for(area, year, today)
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    window_start = min(year_start, term.starts_on) if term else year_start
+    window_end = max(year_end, term.ends_on) if term else year_end
+    meetings = _meetings(area, window_start, window_end)
+    in_year = [
+        m for m in meetings if year_start <= timezone.localtime(m.starts_at).date() <= year_end
+    ]
+    in_term = (
+        [
+            m
+            for m in meetings
+            if term.starts_on <= timezone.localtime(m.starts_at).date() <= term.ends_on
+        ]
+        if term
+        else []
+    )
+    rules = {r.code: r for r in STATUTORY_RULES}
+    area_results = [_evaluate_612_7(rules["612_7"], in_year, year_end, today)]
+
+    municipalities = list(
+        Organisation.objects.filter(area=area, kind=K.MUNICIPALITY, ended_on__isnull=True).order_by(
+            "name"
+        )
+    )
+    county_ids = set(
+        Organisation.objects.filter(area=area, kind=K.COUNTY).values_list("pk", flat=True)
+    )
+    seats = defaultdict(set)
+    for organisation_id, body_id in (
+        Membership.objects.filter(body__area=area, organisation__kind=K.MUNICIPALITY)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+        .values_list("organisation_id", "body_id")
+    ):
+        seats[organisation_id].add(body_id)
+    municipality_rows = []
+    for municipality in municipalities:
+        row = {
+            "612_6": _evaluate_612_6(
+                rules["612_6"], in_year, municipality, seats[municipality.pk], year_end, today
+            )
+        }
+        if term:
+            row["611_14"] = _evaluate_611_14(
+                rules["611_14"],
+                in_term,
+                municipality,
+                county_ids,
+                area.negotiation_611_mode,
+                term.ends_on,
+                today,
+            )
+        municipality_rows.append((municipality, row))
+
+    by_body = defaultdict(list)
+    for meeting in meetings:
+        by_body[meeting.body_id].append(meeting)
+    body_rows = []
+    bodies = Body.objects.filter(area=area, ended_on__isnull=True).prefetch_related("rhythm_rules")
+    for body in bodies.order_by("level", "name"):
+        results = []
+        for rule in body.rhythm_rules.all():
+            rule.body = body
+            if rule.period == RhythmRule.Period.COUNCIL_TERM:
+                if not term:
+                    continue
+                start, end = term.starts_on, term.ends_on
+            else:
+                start, end = year_start, year_end
+            results.append(_evaluate_rhythm(rule, by_body[body.pk], start, end, today))
+        if results:
+            body_rows.append((body, results))
+    return Report(
+        area=area,
+        year=year,
+        term=term,
+        today=today,
+        area_results=area_results,
+        municipality_rows=municipality_rows,
+        body_rows=body_rows,
+    )

@@ -1,0 +1,357 @@
+"""The obligations engine on constructed cases: each rule met, at risk and not met, and
+the edges of years and council terms."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from yhdyspinta.areas.models import Area, CouncilTerm
+from yhdyspinta.meetings.models import Attendance, Capacity
+from yhdyspinta.obligations.engine import AT_RISK, MET, NOT_MET, evaluate
+from yhdyspinta.testing.factories import (
+    HELSINKI,
+    AreaFactory,
+    BodyFactory,
+    MeetingFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RhythmRuleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    area = AreaFactory(negotiation_611_mode=Area.Negotiation611Mode.JOINT)
+    CouncilTerm.objects.create(
+        area=area, kind="county", starts_on=date(2022, 3, 1), ends_on=date(2025, 5, 31)
+    )
+    term = CouncilTerm.objects.create(
+        area=area, kind="joint", starts_on=date(2025, 6, 1), ends_on=date(2029, 5, 31)
+    )
+    county = OrganisationFactory(area=area, kind="county", name="Hyvinvointialue")
+    orgs = {
+        "county": county,
+        "joensuu": MunicipalityFactory(area=area, name="Joensuu"),
+        "kitee": MunicipalityFactory(area=area, name="Kitee"),
+        "council": OrganisationFactory(area=area, kind="regional_council", name="Liitto"),
+        "ngo": OrganisationFactory(area=area, kind="ngo", name="Yhdistys ry"),
+        "business": OrganisationFactory(area=area, kind="business", name="Yrittäjät ry"),
+    }
+    group = BodyFactory(area=area, convener=county, legal_basis="612_6_7", name="Kumppanuusryhmä")
+    strategic = BodyFactory(area=area, convener=county, legal_basis="611_14", name="Strateginen")
+    return {"area": area, "term": term, "group": group, "strategic": strategic, **orgs}
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=HELSINKI)
+
+
+def negotiation(
+    world,
+    day,
+    *,
+    status="minutes_approved",
+    body=None,
+    kind="negotiation",
+    present=("county", "joensuu", "kitee", "council", "ngo", "business"),
+    capacity=None,
+):
+    meeting = MeetingFactory(
+        body=body or world["group"],
+        kind=kind,
+        status=status,
+        starts_at=at(day),
+        ends_at=at(day) + timedelta(hours=3),
+    )
+    for key in present:
+        organisation = world[key]
+        for cap in (capacity or {}).get(key, [Capacity.EXPERT]):
+            Attendance.objects.create(
+                meeting=meeting,
+                organisation=organisation,
+                person=PersonFactory(organisation=organisation),
+                capacity=cap,
+            )
+    return meeting
+
+
+def result(report, code, subject=None):
+    if code == "612_7":
+        return report.area_results[0]
+    for municipality, row in report.municipality_rows:
+        if municipality.name == subject:
+            return row[code]
+    raise AssertionError(f"no {code} for {subject}")
+
+
+# --- 612/2021 §7 -------------------------------------------------------------------
+
+
+def test_612_7_met_by_a_negotiation_with_every_party_group(world):
+    meeting = negotiation(world, date(2025, 10, 1))
+    report = evaluate(area=world["area"], year=2025, today=date(2026, 2, 1))
+    outcome = result(report, "612_7")
+    assert outcome.status == MET
+    assert [e.meeting for e in outcome.evidence] == [meeting]
+    assert outcome.missing == ""
+
+
+def test_612_7_not_met_without_a_business_and_says_so(world):
+    negotiation(world, date(2025, 10, 1), present=("county", "joensuu", "council", "ngo"))
+    outcome = result(evaluate(area=world["area"], year=2025, today=date(2026, 2, 1)), "612_7")
+    assert outcome.status == NOT_MET
+    assert "yksityinen yritys" in outcome.missing
+
+
+def test_612_7_party_groups_may_come_from_several_negotiations(world):
+    negotiation(world, date(2025, 3, 1), present=("county", "joensuu", "council"))
+    negotiation(world, date(2025, 9, 1), present=("county", "kitee", "ngo", "business"))
+    outcome = result(evaluate(area=world["area"], year=2025, today=date(2026, 2, 1)), "612_7")
+    assert outcome.status == MET
+    assert len(outcome.evidence) == 2
+
+
+def test_612_7_at_risk_while_the_year_runs_and_a_negotiation_is_planned(world):
+    negotiation(world, date(2025, 11, 20), status="invited", present=())
+    report = evaluate(area=world["area"], year=2025, today=date(2025, 6, 1))
+    assert result(report, "612_7").status == AT_RISK
+    # The same plan, once the year is over, is simply not met.
+    report = evaluate(area=world["area"], year=2025, today=date(2026, 1, 1))
+    assert result(report, "612_7").status == NOT_MET
+
+
+def test_612_7_not_met_when_nothing_is_planned_even_mid_year(world):
+    outcome = result(evaluate(area=world["area"], year=2025, today=date(2025, 6, 1)), "612_7")
+    assert outcome.status == NOT_MET
+    assert "pöytäkirja" not in outcome.missing  # the wording is about minutes (muistio)
+    assert "hyväksytty" in outcome.missing
+
+
+def test_612_7_minutes_must_be_approved(world):
+    negotiation(world, date(2025, 10, 1), status="minutes_drafted")
+    assert (
+        result(evaluate(area=world["area"], year=2025, today=date(2025, 12, 1)), "612_7").status
+        == AT_RISK
+    )
+    assert (
+        result(evaluate(area=world["area"], year=2025, today=date(2026, 1, 5)), "612_7").status
+        == NOT_MET
+    )
+
+
+def test_612_7_cancelled_negotiation_never_counts(world):
+    negotiation(world, date(2025, 10, 1), status="cancelled")
+    assert (
+        result(evaluate(area=world["area"], year=2025, today=date(2025, 6, 1)), "612_7").status
+        == NOT_MET
+    )
+
+
+def test_612_7_year_edges_follow_finnish_time(world):
+    # 31.12. at 23:30 in Helsinki is still the old year; 1.1. at 00:30 the new one
+    # (in UTC both fall on 31 December).
+    late = negotiation(world, date(2024, 12, 31))
+    late.starts_at = datetime(2024, 12, 31, 23, 30, tzinfo=HELSINKI)
+    late.ends_at = late.starts_at + timedelta(minutes=20)
+    late.save()
+    early = negotiation(world, date(2025, 1, 1))
+    early.starts_at = datetime(2025, 1, 1, 0, 30, tzinfo=HELSINKI)
+    early.ends_at = early.starts_at + timedelta(hours=1)
+    early.save()
+    r2024 = result(evaluate(area=world["area"], year=2024, today=date(2025, 6, 1)), "612_7")
+    r2025 = result(evaluate(area=world["area"], year=2025, today=date(2025, 6, 1)), "612_7")
+    assert [e.meeting for e in r2024.evidence] == [late]
+    assert [e.meeting for e in r2025.evidence] == [early]
+
+
+def test_only_negotiations_of_a_612_body_count(world):
+    negotiation(world, date(2025, 10, 1), kind="meeting")
+    negotiation(world, date(2025, 10, 2), body=BodyFactory(area=world["area"], legal_basis="none"))
+    outcome = result(evaluate(area=world["area"], year=2025, today=date(2026, 2, 1)), "612_7")
+    assert outcome.status == NOT_MET
+
+
+# --- 612/2021 §6 -------------------------------------------------------------------
+
+
+def test_612_6_each_municipality_with_who_represented_it(world):
+    meeting = negotiation(world, date(2025, 10, 1), present=("county", "joensuu"))
+    report = evaluate(area=world["area"], year=2025, today=date(2026, 2, 1))
+    joensuu = result(report, "612_6", "Joensuu")
+    assert joensuu.status == MET
+    assert joensuu.evidence[0].meeting == meeting
+    representative = Attendance.objects.get(meeting=meeting, organisation=world["joensuu"]).person
+    assert str(representative) in joensuu.evidence[0].note
+    kitee = result(report, "612_6", "Kitee")
+    assert kitee.status == NOT_MET
+    assert "Kitee" in kitee.missing
+
+
+def test_612_6_at_risk_when_a_negotiation_of_its_body_is_planned(world):
+    from yhdyspinta.bodies.models import Membership
+
+    Membership.objects.create(
+        body=world["group"],
+        organisation=world["kitee"],
+        person=PersonFactory(organisation=world["kitee"]),
+        starts_on=date(2024, 1, 1),
+    )
+    negotiation(world, date(2025, 11, 5), status="planned", present=())
+    report = evaluate(area=world["area"], year=2025, today=date(2025, 9, 1))
+    assert result(report, "612_6", "Kitee").status == AT_RISK
+    assert result(report, "612_6", "Joensuu").status == NOT_MET
+
+
+# --- 611/2021 §14 ------------------------------------------------------------------
+
+LEADERS = {
+    "county": [Capacity.POLITICAL, Capacity.OFFICIAL],
+    "joensuu": [Capacity.POLITICAL, Capacity.OFFICIAL],
+    "kitee": [Capacity.OFFICIAL],
+}
+
+
+def test_611_14_met_with_political_and_official_leadership_of_both(world):
+    meeting = negotiation(
+        world,
+        date(2025, 9, 15),
+        body=world["strategic"],
+        present=("county", "joensuu", "kitee"),
+        capacity=LEADERS,
+    )
+    report = evaluate(area=world["area"], year=2025, today=date(2025, 12, 1))
+    assert report.term == world["term"]
+    joensuu = result(report, "611_14", "Joensuu")
+    assert joensuu.status == MET
+    assert joensuu.evidence[0].meeting == meeting
+    kitee = result(report, "611_14", "Kitee")
+    assert kitee.status == NOT_MET  # the term is long, but nothing more is planned
+    assert "poliittinen" in kitee.missing
+
+
+def test_611_14_term_boundary(world):
+    # The last day of the old term does not count for the new one.
+    negotiation(
+        world,
+        date(2025, 5, 31),
+        body=world["strategic"],
+        present=("county", "joensuu"),
+        capacity=LEADERS,
+    )
+    report = evaluate(area=world["area"], year=2025, today=date(2025, 12, 1))
+    assert result(report, "611_14", "Joensuu").status == NOT_MET
+    old = evaluate(area=world["area"], year=2024, today=date(2025, 12, 1))
+    assert old.term.starts_on == date(2022, 3, 1)
+    assert result(old, "611_14", "Joensuu").status == MET
+
+
+def test_611_14_at_risk_while_the_term_runs_with_a_plan(world):
+    negotiation(world, date(2027, 4, 1), body=world["strategic"], status="planned", present=())
+    report = evaluate(area=world["area"], year=2026, today=date(2026, 11, 1))
+    assert result(report, "611_14", "Joensuu").status == AT_RISK
+
+
+def test_611_14_per_municipality_option_counts_bilateral_negotiations(world):
+    bilateral = negotiation(
+        world,
+        date(2025, 10, 1),
+        body=world["strategic"],
+        kind="bilateral",
+        present=("county", "joensuu"),
+        capacity=LEADERS,
+    )
+    bilateral.municipalities.set([world["joensuu"]])
+    joint_mode = evaluate(area=world["area"], year=2025, today=date(2025, 12, 1))
+    assert result(joint_mode, "611_14", "Joensuu").status == NOT_MET
+    world["area"].negotiation_611_mode = Area.Negotiation611Mode.PER_MUNICIPALITY
+    world["area"].save()
+    per_municipality = evaluate(area=world["area"], year=2025, today=date(2025, 12, 1))
+    assert result(per_municipality, "611_14", "Joensuu").status == MET
+    assert result(per_municipality, "611_14", "Kitee").status == NOT_MET
+
+
+# --- each body's rhythm ------------------------------------------------------------
+
+
+def rhythm_of(report, body):
+    return next(results for b, results in report.body_rows if b == body)
+
+
+def test_rhythm_six_to_eight_a_year(world):
+    network = BodyFactory(area=world["area"], convener=world["county"], name="Verkosto")
+    RhythmRuleFactory(body=network, meeting_kind="any", min_count=6, max_count=8)
+    for month in range(1, 6):
+        MeetingFactory(
+            body=network, starts_at=at(date(2025, month, 10)), ends_at=at(date(2025, month, 10), 12)
+        )
+    planned = MeetingFactory(
+        body=network,
+        status="planned",
+        starts_at=at(date(2025, 11, 10)),
+        ends_at=at(date(2025, 11, 10), 12),
+    )
+    [mid_year] = rhythm_of(evaluate(area=world["area"], year=2025, today=date(2025, 6, 1)), network)
+    assert mid_year.status == AT_RISK
+    assert "5" in mid_year.missing
+    planned.status = "cancelled"
+    planned.save()
+    [after] = rhythm_of(evaluate(area=world["area"], year=2025, today=date(2026, 1, 2)), network)
+    assert after.status == NOT_MET
+    for month in range(6, 10):
+        MeetingFactory(
+            body=network, starts_at=at(date(2025, month, 10)), ends_at=at(date(2025, month, 10), 12)
+        )
+    [many] = rhythm_of(evaluate(area=world["area"], year=2025, today=date(2026, 1, 2)), network)
+    assert many.status == MET
+    assert len(many.evidence) == 9
+    assert "enemmän" in many.missing
+
+
+def test_may_follow_up_must_be_in_may(world):
+    RhythmRuleFactory(
+        body=world["strategic"], meeting_kind="follow_up", min_count=1, max_count=1, month=5
+    )
+    MeetingFactory(
+        body=world["strategic"],
+        kind="follow_up",
+        starts_at=at(date(2025, 6, 2)),
+        ends_at=at(date(2025, 6, 2), 12),
+    )
+    [june] = rhythm_of(
+        evaluate(area=world["area"], year=2025, today=date(2026, 1, 2)), world["strategic"]
+    )
+    assert june.status == NOT_MET
+    MeetingFactory(
+        body=world["strategic"],
+        kind="follow_up",
+        starts_at=at(date(2025, 5, 20)),
+        ends_at=at(date(2025, 5, 20), 12),
+    )
+    [may] = rhythm_of(
+        evaluate(area=world["area"], year=2025, today=date(2026, 1, 2)), world["strategic"]
+    )
+    assert may.status == MET
+
+
+def test_regional_group_negotiation_and_meetings_are_counted_apart(world):
+    RhythmRuleFactory(body=world["group"], meeting_kind="negotiation", min_count=1, max_count=1)
+    RhythmRuleFactory(body=world["group"], meeting_kind="meeting", min_count=1, max_count=3)
+    negotiation(world, date(2025, 10, 1))
+    results = rhythm_of(
+        evaluate(area=world["area"], year=2025, today=date(2026, 1, 2)), world["group"]
+    )
+    by_title = {r.title: r for r in results}
+    negotiation_rule = by_title["1 × lakisääteinen neuvottelu vuodessa"]
+    meeting_rule = by_title["1–3 × muu tapaaminen vuodessa"]
+    assert negotiation_rule.status == MET
+    assert meeting_rule.status == NOT_MET
+
+
+def test_query_count_is_independent_of_meetings(world, django_assert_max_num_queries):
+    for day in range(1, 28):
+        negotiation(world, date(2025, 3, day))
+    with django_assert_max_num_queries(12):
+        evaluate(area=world["area"], year=2025, today=date(2026, 1, 2))
