@@ -3,15 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from yhdyspinta.areas.views import HomeView
+from yhdyspinta.meetings.views import person_feed
 
 area_patterns = [
     path("", include("yhdyspinta.areas.urls")),
     path("", include("yhdyspinta.parties.urls")),
     path("", include("yhdyspinta.bodies.urls")),
+    path("", include("yhdyspinta.meetings.urls")),
+    path("", include("yhdyspinta.obligations.urls")),
 ]
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("calendar/<str:token>.ics", person_feed, name="person_feed"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

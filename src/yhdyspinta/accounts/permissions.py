@@ -100,6 +100,10 @@ class Access:
             membership.organisation_id in self.contact_organisations(body.area)
         )
 
+    def can_manage_meetings(self, body: Body) -> bool:
+        """Meetings, attendance and minutes: the body's secretary and the area's admins."""
+        return self.can_edit_body(body)
+
     def can_edit_counterparts(self, area: Area) -> bool:
         return self.is_admin(area) or bool(self.contact_organisations(area))
 

@@ -29,6 +29,7 @@ from .models import (
 
 __all__ = [
     "attendance_record",
+    "attendance_set",
     "meeting_cancel",
     "meeting_changed",
     "meeting_invite",
@@ -149,6 +150,36 @@ def attendance_record(
     attendance.full_clean()
     attendance.save()
     return attendance
+
+
+@transaction.atomic
+def attendance_set(*, meeting: Meeting, present: dict[int, str]) -> None:
+    """Save the attendance sheet: `present` maps membership id to capacity. Members not
+    in it are recorded absent; guests are left as they are."""
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting was cancelled."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Attendance is recorded once the meeting has started."))
+    members = {m.pk: m for m in meeting_members(meeting)}
+    wanted = {members[pk].person_id: (members[pk], capacity) for pk, capacity in present.items()}
+    member_people = {m.person_id for m in members.values()}
+    existing = {a.person_id: a for a in meeting.attendances.all()}
+    Attendance.objects.filter(
+        meeting=meeting, person_id__in=member_people - set(wanted), is_guest=False
+    ).delete()
+    for person_id, (membership, capacity) in wanted.items():
+        attendance = existing.get(person_id)
+        if attendance is None:
+            Attendance.objects.create(
+                meeting=meeting,
+                person_id=person_id,
+                organisation_id=membership.organisation_id,
+                capacity=capacity,
+                is_guest=False,
+            )
+        elif attendance.capacity != capacity:
+            attendance.capacity = capacity
+            attendance.save(update_fields=["capacity"])
 
 
 @transaction.atomic

@@ -216,12 +216,15 @@ def _people(meeting: Meeting, organisation_ids: set[int]) -> str:
 def _evaluate_612_7(rule, meetings, year_end, today) -> Result:
     qualifying = [m for m in meetings if _qualifies(m, rule)]
     counted = [m for m in qualifying if _counted(m)]
-    found: dict[str, Meeting] = {}
+    found: set[str] = set()
+    evidence = []
     for meeting in counted:
         kinds = {a.organisation.kind for a in meeting.attendances.all()}
-        for label, group in rule.party_groups:
-            if kinds & set(group):
-                found.setdefault(str(label), meeting)
+        groups = [str(label) for label, group in rule.party_groups if kinds & set(group)]
+        found.update(groups)
+        evidence.append(
+            Evidence(meeting, _("took part: %(groups)s") % {"groups": ", ".join(groups) or "—"})
+        )
     missing_groups = [str(label) for label, _g in rule.party_groups if str(label) not in found]
     met = bool(counted) and not missing_groups
     pending = any(_pending(m, today) for m in qualifying)
@@ -231,14 +234,6 @@ def _evaluate_612_7(rule, meetings, year_end, today) -> Result:
         missing = _("Nobody took part from: %(groups)s.") % {"groups": ", ".join(missing_groups)}
     else:
         missing = ""
-    evidence = [
-        Evidence(
-            m,
-            _("took part: %(groups)s")
-            % {"groups": ", ".join(g for g, fm in found.items() if fm.pk == m.pk) or "—"},
-        )
-        for m in counted
-    ]
     return Result(
         code=rule.code,
         law=rule.law,

@@ -12,7 +12,6 @@ from yhdyspinta.bodies.models import Body, Level, Membership, RhythmRule
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 from yhdyspinta.parties.validators import business_id_check_digit
 
-
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 

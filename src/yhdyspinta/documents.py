@@ -1,0 +1,57 @@
+"""Municipal-document layout for exports: DOCX with python-docx, PDF with WeasyPrint from
+an HTML template. Shared by meetings (agendas, minutes) and obligations (council report)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+
+def docx_document(*, organisation: str, kind: str, title: str, day: date | None = None) -> Document:
+    """A document with the Finnish municipal header: organisation left, document kind and
+    date right, then the title."""
+    document = Document()
+    section = document.sections[0]
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = Cm(2)
+    style = document.styles["Normal"]
+    style.font.name = "DejaVu Sans"
+    style.font.size = Pt(10.5)
+    header = section.header.paragraphs[0]
+    header.text = f"{organisation}\t\t{kind.upper()}  {(day or timezone.localdate()):%d.%m.%Y}"
+    header.style.font.size = Pt(9)
+    heading = document.add_heading(title, level=1)
+    heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    return document
+
+
+def docx_bytes(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_table(document: Document, header: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+
+
+def pdf_from_template(template: str, context: dict) -> bytes:
+    from weasyprint import HTML  # imported late: needs Pango from the system
+
+    html = render_to_string(template, context)
+    return HTML(string=html).write_pdf()

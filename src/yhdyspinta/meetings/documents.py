@@ -1,0 +1,169 @@
+"""Agendas and minutes as DOCX and PDF."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
+
+from .models import Meeting, Minutes
+from .selectors import attendance_summary
+
+
+def _when(meeting: Meeting) -> str:
+    start = timezone.localtime(meeting.starts_at)
+    return f"{start:%d.%m.%Y %H:%M}–{timezone.localtime(meeting.ends_at):%H:%M}"
+
+
+def _facts(meeting: Meeting) -> list[tuple[str, str]]:
+    facts = [(_("Time"), _when(meeting)), (_("Convener"), meeting.convener.name)]
+    if meeting.place:
+        facts.append((_("Place"), meeting.place))
+    if meeting.online_link:
+        facts.append((_("Online"), meeting.online_link))
+    return facts
+
+
+def agenda_docx(meeting: Meeting) -> bytes:
+    document = docx_document(
+        organisation=meeting.body.name,
+        kind=_("Agenda"),
+        title=meeting.title,
+        day=timezone.localtime(meeting.starts_at).date(),
+    )
+    for label, value in _facts(meeting):
+        document.add_paragraph().add_run(f"{label}: ").bold = True
+        document.paragraphs[-1].add_run(value)
+    for item in meeting.agenda_items.all():
+        document.add_heading(f"{item.order}. {item.title}", level=2)
+        if item.presenter:
+            document.add_paragraph(_("Presenter: %(presenter)s") % {"presenter": item.presenter})
+        if item.proposal:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(_("Proposal") + ": ").bold = True
+            paragraph.add_run(item.proposal)
+    return docx_bytes(document)
+
+
+def agenda_pdf(meeting: Meeting) -> bytes:
+    return pdf_from_template(
+        "meetings/agenda_document.html",
+        {
+            "meeting": meeting,
+            "facts": _facts(meeting),
+            "title": meeting.title,
+            "organisation": meeting.body.name,
+            "kind": _("Agenda"),
+            "day": timezone.localtime(meeting.starts_at).date(),
+        },
+    )
+
+
+def _minutes_context(minutes: Minutes) -> dict:
+    meeting = minutes.meeting
+    return {
+        "minutes": minutes,
+        "meeting": meeting,
+        "facts": _facts(meeting),
+        "attendance": attendance_summary(meeting),
+        "title": meeting.title,
+        "organisation": meeting.body.name,
+        "kind": _("Minutes"),
+        "day": timezone.localtime(meeting.starts_at).date(),
+    }
+
+
+def minutes_docx(minutes: Minutes) -> bytes:
+    context = _minutes_context(minutes)
+    meeting = minutes.meeting
+    document = docx_document(
+        organisation=context["organisation"],
+        kind=context["kind"],
+        title=meeting.title,
+        day=context["day"],
+    )
+    if minutes.status != Minutes.Status.APPROVED:
+        document.add_paragraph(_("DRAFT – not approved")).runs[0].bold = True
+    for label, value in context["facts"]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+    document.add_heading(_("Present"), level=2)
+    docx_table(
+        document,
+        [_("Person"), _("Represents"), _("Capacity")],
+        [
+            [
+                str(a.person) + (f" ({_('guest')})" if a.is_guest else ""),
+                a.organisation.name,
+                a.get_capacity_display(),
+            ]
+            for a in context["attendance"].present
+        ],
+    )
+    parties = "; ".join(
+        f"{label}: {', '.join(names)}"
+        for _key, label, names in context["attendance"].groups
+        if names
+    )
+    document.add_paragraph(_("Parties present: %(parties)s") % {"parties": parties})
+    if context["attendance"].absent:
+        document.add_paragraph(
+            _("Absent: %(names)s")
+            % {
+                "names": ", ".join(
+                    f"{m.person} ({m.organisation})" for m in context["attendance"].absent
+                )
+            }
+        )
+    if minutes.summary:
+        document.add_heading(_("Summary"), level=2)
+        document.add_paragraph(minutes.summary)
+    for item in minutes.items.all():
+        document.add_heading(f"{item.agenda_item.order}. {item.agenda_item.title}", level=2)
+        if item.discussion:
+            document.add_paragraph(item.discussion)
+        if item.decision:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(_("Decision") + ": ").bold = True
+            paragraph.add_run(item.decision)
+    groups = list(minutes.theme_groups.all())
+    if groups:
+        document.add_heading(_("Theme work"), level=2)
+        for group in groups:
+            document.add_heading(f"{group.name}: {group.topic}", level=3)
+            if group.scribes:
+                document.add_paragraph(_("Scribes: %(names)s") % {"names": group.scribes})
+            docx_table(
+                document,
+                [_("Idea"), _("Proposed by"), _("Who would do it"), _("How")],
+                [
+                    [idea.text, idea.proposed_by, idea.actors, idea.get_mode_display()]
+                    for idea in group.ideas.all()
+                ],
+            )
+    document.add_heading(_("Approval"), level=2)
+    document.add_paragraph(approval_text(minutes))
+    return docx_bytes(document)
+
+
+def minutes_pdf(minutes: Minutes) -> bytes:
+    context = _minutes_context(minutes)
+    context["approval"] = approval_text(minutes)
+    return pdf_from_template("meetings/minutes_document.html", context)
+
+
+def approval_text(minutes: Minutes) -> str:
+    if minutes.status != Minutes.Status.APPROVED and minutes.approved_at is None:
+        return _("Not approved yet (version %(version)s).") % {"version": minutes.version}
+    when = timezone.localtime(minutes.approved_at).strftime("%d.%m.%Y")
+    if minutes.approval_method == Minutes.Approval.NEXT_MEETING and minutes.approved_in:
+        return _("Approved at the meeting of %(date)s (version %(version)s).") % {
+            "date": timezone.localtime(minutes.approved_in.starts_at).strftime("%d.%m.%Y"),
+            "version": minutes.version,
+        }
+    return _("Approved by the chair on %(date)s (version %(version)s).") % {
+        "date": when,
+        "version": minutes.version,
+    }

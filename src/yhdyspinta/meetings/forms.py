@@ -1,0 +1,168 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from yhdyspinta.areas.forms import AreaModelForm
+from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
+
+from .models import (
+    AgendaItem,
+    Capacity,
+    Meeting,
+    Minutes,
+    MinutesItem,
+    ThemeWorkGroup,
+    ThemeWorkIdea,
+)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(AreaModelForm):
+    area_field = None
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_link",
+            "convener",
+            "municipalities",
+            "description",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "municipalities": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.body = body
+        organisations = Organisation.objects.filter(area=body.area)
+        self.fields["convener"].queryset = organisations
+        self.fields["municipalities"].queryset = organisations.filter(
+            kind=OrganisationKind.MUNICIPALITY
+        )
+        self.fields["municipalities"].required = False
+        self.fields["municipalities"].help_text = _(
+            "Only for a negotiation between the county and some municipalities."
+        )
+        if not self.instance.pk:
+            self.initial.setdefault("convener", body.convener_id)
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "title", "presenter", "theme", "proposal", "attachment"]
+
+    def __init__(self, *args, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = area.themes.all()
+
+
+class AttendanceRowForm(forms.Form):
+    """One member on the attendance sheet."""
+
+    present = forms.BooleanField(label=_("Present"), required=False)
+    capacity = forms.ChoiceField(label=_("Capacity"), choices=Capacity.choices)
+
+
+class GuestForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Represents"), queryset=Organisation.objects.none()
+    )
+    capacity = forms.ChoiceField(label=_("Capacity"), choices=Capacity.choices)
+
+    def __init__(self, *args, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(area=area).select_related(
+            "organisation"
+        )
+        self.fields["person"].label_from_instance = lambda p: (
+            f"{p} ({p.organisation})" if p.organisation_id else str(p)
+        )
+        self.fields["organisation"].queryset = Organisation.objects.filter(area=area)
+
+
+class MinutesForm(forms.ModelForm):
+    class Meta:
+        model = Minutes
+        fields = ["summary", "correction_note"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.version == 1:
+            del self.fields["correction_note"]
+
+
+MinutesItemFormSet = inlineformset_factory(
+    Minutes,
+    MinutesItem,
+    fields=["discussion", "decision"],
+    extra=0,
+    can_delete=False,
+    widgets={
+        "discussion": forms.Textarea(attrs={"rows": 3}),
+        "decision": forms.Textarea(attrs={"rows": 2}),
+    },
+)
+
+
+class ThemeGroupForm(forms.ModelForm):
+    class Meta:
+        model = ThemeWorkGroup
+        fields = ["name", "topic", "scribes"]
+
+
+IdeaFormSet = inlineformset_factory(
+    ThemeWorkGroup,
+    ThemeWorkIdea,
+    fields=["text", "proposed_by", "actors", "mode", "taken_forward"],
+    extra=3,
+    max_num=3,
+    validate_max=True,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+    widgets={"text": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+class ApprovalForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How were the minutes approved?"),
+        choices=Minutes.Approval.choices,
+        widget=forms.RadioSelect,
+        initial=Minutes.Approval.CHAIR,
+    )
+    approved_in = forms.ModelChoiceField(
+        label=_("Approved in meeting"),
+        queryset=Meeting.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, minutes: Minutes, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = minutes.meeting
+        self.fields["approved_in"].queryset = Meeting.objects.filter(
+            body_id=meeting.body_id, starts_at__gt=meeting.starts_at
+        ).order_by("starts_at")
+
+
+class CorrectionForm(forms.Form):
+    note = forms.CharField(
+        label=_("What needs correcting and why"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,138 @@
+"""Reads of meetings shared by pages, exports and feeds."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.parties.models import OrganisationKind
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesItem,
+    ThemeWorkGroup,
+)
+from .services import meeting_members
+
+__all__ = [
+    "attendance_summary",
+    "meeting_detail",
+    "meeting_list",
+    "minutes_detail",
+    "published_minutes",
+]
+
+
+def meeting_list(
+    *, area: Area, body_id: int | None = None, upcoming: bool | None = None
+) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(body__area=area).select_related("body", "convener")
+    if body_id:
+        qs = qs.filter(body_id=body_id)
+    now = timezone.now()
+    if upcoming is True:
+        qs = qs.filter(starts_at__gte=now).order_by("starts_at")
+    elif upcoming is False:
+        qs = qs.filter(starts_at__lt=now).order_by("-starts_at")
+    return qs
+
+
+def meeting_detail(*, area: Area, pk: int) -> Meeting:
+    return (
+        Meeting.objects.filter(body__area=area)
+        .select_related("body", "convener")
+        .prefetch_related(
+            "municipalities",
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("theme")),
+            Prefetch(
+                "attendances", queryset=Attendance.objects.select_related("person", "organisation")
+            ),
+            Prefetch("minutes", queryset=Minutes.objects.order_by("-version")),
+        )
+        .get(pk=pk)
+    )
+
+
+PARTY_GROUPS = [
+    ("county", {OrganisationKind.COUNTY}),
+    ("municipality", {OrganisationKind.MUNICIPALITY}),
+    ("regional_council", {OrganisationKind.REGIONAL_COUNCIL}),
+    ("ngo", {OrganisationKind.NGO}),
+    ("parish", {OrganisationKind.PARISH}),
+    ("business", {OrganisationKind.BUSINESS}),
+    ("state", OrganisationKind.state_authorities()),
+    ("other", {OrganisationKind.EDUCATION, OrganisationKind.RESCUE, OrganisationKind.OTHER}),
+]
+
+
+@dataclass
+class AttendanceSummary:
+    present: list[Attendance]
+    groups: list[tuple[str, str, list[str]]]  # key, label, organisation names
+    absent: list  # memberships without attendance
+    guests: list[Attendance]
+
+
+def attendance_summary(meeting: Meeting) -> AttendanceSummary:
+    """Which party kinds were present (municipalities by name) and which members were not."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "county": _("Wellbeing services county"),
+        "municipality": _("Municipalities"),
+        "regional_council": _("Regional council"),
+        "ngo": _("NGOs"),
+        "parish": _("Parishes"),
+        "business": _("Businesses"),
+        "state": _("State authorities"),
+        "other": _("Others"),
+    }
+    present = list(meeting.attendances.all())
+    groups = []
+    for key, kinds in PARTY_GROUPS:
+        names = sorted({a.organisation.name for a in present if a.organisation.kind in kinds})
+        groups.append((key, labels[key], names))
+    present_people = {a.person_id for a in present}
+    absent = [m for m in meeting_members(meeting) if m.person_id not in present_people]
+    absent.sort(key=lambda m: (m.organisation.name, m.person.last_name))
+    return AttendanceSummary(
+        present=present, groups=groups, absent=absent, guests=[a for a in present if a.is_guest]
+    )
+
+
+def minutes_detail(*, area: Area, pk: int) -> Minutes:
+    return (
+        Minutes.objects.filter(meeting__body__area=area)
+        .select_related("meeting__body", "meeting__convener", "approved_by", "approved_in")
+        .prefetch_related(
+            Prefetch("items", queryset=MinutesItem.objects.select_related("agenda_item__theme")),
+            Prefetch("theme_groups", queryset=ThemeWorkGroup.objects.prefetch_related("ideas")),
+            Prefetch(
+                "meeting__attendances",
+                queryset=Attendance.objects.select_related("person", "organisation"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def published_minutes(meeting: Meeting) -> Minutes | None:
+    """The approved, published version the public reads (Openness Act)."""
+    if meeting.status != MeetingStatus.PUBLISHED:
+        return None
+    return meeting.minutes.filter(status=Minutes.Status.APPROVED).order_by("-version").first()
+
+
+def grouped_by_body(meetings) -> OrderedDict:
+    grouped: OrderedDict = OrderedDict()
+    for meeting in meetings:
+        grouped.setdefault(meeting.body, []).append(meeting)
+    return grouped

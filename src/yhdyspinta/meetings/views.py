@@ -1,0 +1,553 @@
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View, generic
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
+from yhdyspinta.bodies.models import Body
+from yhdyspinta.parties.models import Person
+
+from . import documents, ics, selectors, services
+from .forms import (
+    AgendaItemForm,
+    ApprovalForm,
+    AttendanceRowForm,
+    CorrectionForm,
+    GuestForm,
+    IdeaFormSet,
+    MeetingForm,
+    MinutesForm,
+    MinutesItemFormSet,
+    ThemeGroupForm,
+)
+from .models import AgendaItem, Meeting, MeetingStatus, Minutes, ThemeWorkGroup
+
+FEED_SALT = "yhdyspinta.person-calendar"
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class MeetingList(AreaMixin, generic.TemplateView):
+    template_name = "meetings/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        body_id = self.request.GET.get("body") or None
+        context["bodies"] = self.area.bodies.filter(ended_on__isnull=True).order_by("name")
+        context["selected_body"] = int(body_id) if body_id and body_id.isdigit() else None
+        context["upcoming"] = selectors.meeting_list(
+            area=self.area, body_id=context["selected_body"], upcoming=True
+        )
+        context["past"] = selectors.meeting_list(
+            area=self.area, body_id=context["selected_body"], upcoming=False
+        )[:100]
+        return context
+
+
+class _MeetingMixin(AreaMixin):
+    """Loads the meeting of the URL inside the area."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        try:
+            self.meeting = selectors.meeting_detail(area=self.area, pk=kwargs["pk"])
+        except Meeting.DoesNotExist as exc:
+            raise Http404 from exc
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self) -> bool:
+        return self.access.can_manage_meetings(self.meeting.body)
+
+    def back(self):
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class MeetingDetail(_MeetingMixin, generic.TemplateView):
+    template_name = "meetings/meeting_detail.html"
+
+    def allowed(self) -> bool:
+        return True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.meeting
+        context["meeting"] = meeting
+        context["can_manage"] = self.access.can_manage_meetings(meeting.body)
+        context["attendance"] = selectors.attendance_summary(meeting)
+        versions = list(meeting.minutes.all())
+        context["minutes_versions"] = versions if context["can_view_private"] else []
+        context["published"] = selectors.published_minutes(meeting)
+        context["draft"] = next((m for m in versions if m.status == Minutes.Status.DRAFT), None)
+        context["approved"] = next(
+            (m for m in versions if m.status == Minutes.Status.APPROVED), None
+        )
+        return context
+
+
+class MeetingCreate(AreaFormMixin, AreaMixin, generic.CreateView):
+    model, form_class = Meeting, MeetingForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.body = get_object_or_404(Body, area__slug=kwargs["area"], pk=kwargs["body"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self):
+        return self.access.can_manage_meetings(self.body)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["body"] = self.body
+        return kwargs
+
+    def get_initial(self):
+        return {"kind": self.request.GET.get("kind", "meeting"), "title": self.body.name}
+
+    def get_cancel_url(self):
+        return self.body.get_absolute_url()
+
+    def get_page_title(self):
+        return _("New meeting: %(body)s") % {"body": self.body}
+
+
+class MeetingUpdate(_MeetingMixin, AreaFormMixin, generic.UpdateView):
+    form_class = MeetingForm
+
+    def get_object(self, queryset=None):
+        return self.meeting
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["body"] = self.meeting.body
+        return kwargs
+
+    def save(self, form):
+        meeting = form.save()
+        told = services.meeting_changed(meeting=meeting)
+        if told:
+            messages.info(
+                self.request,
+                _("An updated invitation went to %(count)s members.") % {"count": told},
+            )
+        return meeting
+
+    def get_page_title(self):
+        return _("Edit meeting: %(meeting)s") % {"meeting": self.meeting}
+
+
+class MeetingAction(_MeetingMixin, View):
+    """POST-only state changes: invite, cancel, mark held, start minutes."""
+
+    def post(self, request, *args, **kwargs):
+        action = kwargs["action"]
+        meeting = self.meeting
+        try:
+            if action == "invite":
+                count = services.meeting_invite(meeting=meeting)
+                messages.success(
+                    request, _("Invitation sent to %(count)s members.") % {"count": count}
+                )
+            elif action == "cancel":
+                count = services.meeting_cancel(meeting=meeting)
+                messages.success(
+                    request, _("Meeting cancelled; %(count)s members told.") % {"count": count}
+                )
+            elif action == "held":
+                services.meeting_mark_held(meeting=meeting)
+                messages.success(request, _("Marked as held."))
+            elif action == "start-minutes":
+                minutes = services.minutes_start(meeting=meeting)
+                return HttpResponseRedirect(_minutes_url(minutes, "edit"))
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return self.back()
+
+
+class AgendaItemCreate(_MeetingMixin, AreaFormMixin, generic.CreateView):
+    model, form_class = AgendaItem, AgendaItemForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("access")
+        kwargs["instance"] = AgendaItem(
+            meeting=self.meeting, order=self.meeting.agenda_items.count() + 1
+        )
+        return kwargs
+
+    def save(self, form):
+        item = form.save()
+        services.meeting_changed(meeting=self.meeting)
+        return item
+
+    def get_success_url(self):
+        return self.meeting.get_absolute_url()
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+    def get_page_title(self):
+        return _("New agenda item: %(meeting)s") % {"meeting": self.meeting}
+
+
+class AgendaItemUpdate(AgendaItemCreate):
+    def dispatch(self, request, *args, **kwargs):
+        self.item = get_object_or_404(
+            AgendaItem, meeting__body__area__slug=kwargs["area"], pk=kwargs["item"]
+        )
+        return super().dispatch(
+            request,
+            *args,
+            pk=self.item.meeting_id,
+            **{k: v for k, v in kwargs.items() if k not in ("pk",)},
+        )
+
+    def get_object(self, queryset=None):
+        return self.item
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.item
+        return kwargs
+
+    def get_page_title(self):
+        return _("Edit agenda item: %(item)s") % {"item": self.item}
+
+
+class AttendanceView(_MeetingMixin, generic.TemplateView):
+    """The attendance sheet: every member with present and capacity, plus guests."""
+
+    template_name = "meetings/attendance.html"
+
+    def rows(self, data=None):
+        recorded = {a.person_id: a for a in self.meeting.attendances.all()}
+        rows = []
+        for membership in services.meeting_members(self.meeting):
+            existing = recorded.get(membership.person_id)
+            form = AttendanceRowForm(
+                data,
+                prefix=f"m{membership.pk}",
+                initial={
+                    "present": existing is not None,
+                    "capacity": existing.capacity if existing else "expert",
+                },
+            )
+            rows.append((membership, form))
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meeting"] = self.meeting
+        context.setdefault("rows", self.rows())
+        context.setdefault("guest_form", GuestForm(area=self.area, prefix="guest"))
+        context["guests"] = [a for a in self.meeting.attendances.all() if a.is_guest]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "add_guest" in request.POST:
+            form = GuestForm(request.POST, area=self.area, prefix="guest")
+            if form.is_valid():
+                try:
+                    services.attendance_record(meeting=self.meeting, **form.cleaned_data)
+                    messages.success(request, _("Guest recorded."))
+                    return HttpResponseRedirect(request.path)
+                except ValidationError as error:
+                    form.add_error(None, error)
+            messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
+            return self.render_to_response(self.get_context_data(guest_form=form))
+        rows = self.rows(request.POST)
+        if not all(form.is_valid() for _m, form in rows):
+            return self.render_to_response(self.get_context_data(rows=rows))
+        try:
+            with transaction.atomic():
+                services.attendance_set(
+                    meeting=self.meeting,
+                    present={
+                        m.pk: f.cleaned_data["capacity"]
+                        for m, f in rows
+                        if f.cleaned_data["present"]
+                    },
+                )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return self.render_to_response(self.get_context_data(rows=rows))
+        messages.success(request, _("Attendance saved."))
+        return self.back()
+
+
+def _minutes_url(minutes: Minutes, name: str = "minutes") -> str:
+    view = {"minutes": "meetings:minutes", "edit": "meetings:minutes_edit"}[name]
+    return reverse(view, kwargs={"area": minutes.meeting.body.area.slug, "pk": minutes.pk})
+
+
+class _MinutesMixin(AreaMixin):
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        try:
+            self.minutes = selectors.minutes_detail(area=self.area, pk=kwargs["pk"])
+        except Minutes.DoesNotExist as exc:
+            raise Http404 from exc
+        self.meeting = self.minutes.meeting
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self) -> bool:
+        return self.access.can_manage_meetings(self.meeting.body)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["minutes"] = self.minutes
+        context["meeting"] = self.meeting
+        context["attendance"] = selectors.attendance_summary(self.meeting)
+        context["approval"] = documents.approval_text(self.minutes)
+        return context
+
+
+class MinutesDetail(_MinutesMixin, generic.TemplateView):
+    """Any version, for users of the area; the public reads PublishedMinutes."""
+
+    template_name = "meetings/minutes_detail.html"
+    private = True
+
+    def allowed(self):
+        return True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = self.access.can_manage_meetings(self.meeting.body)
+        context["approval_form"] = kwargs.get("approval_form") or ApprovalForm(minutes=self.minutes)
+        context["correction_form"] = kwargs.get("correction_form") or CorrectionForm()
+        return context
+
+
+class PublishedMinutes(_MeetingMixin, generic.TemplateView):
+    """The stable public address of a meeting's minutes: only once published."""
+
+    template_name = "meetings/minutes_detail.html"
+
+    def allowed(self):
+        return True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        minutes = selectors.published_minutes(self.meeting)
+        if minutes is None:
+            raise Http404
+        minutes = selectors.minutes_detail(area=self.area, pk=minutes.pk)
+        context.update(
+            minutes=minutes,
+            meeting=self.meeting,
+            public_view=True,
+            attendance=selectors.attendance_summary(self.meeting),
+            approval=documents.approval_text(minutes),
+        )
+        return context
+
+
+class MinutesEdit(_MinutesMixin, generic.TemplateView):
+    template_name = "meetings/minutes_edit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", MinutesForm(instance=self.minutes))
+        context.setdefault("items", MinutesItemFormSet(instance=self.minutes, prefix="items"))
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if not self.minutes.is_editable:
+            messages.error(
+                request,
+                _(
+                    "Approved minutes cannot be edited. "
+                    "Start a correction: it becomes a new version."
+                ),
+            )
+            return HttpResponseRedirect(_minutes_url(self.minutes))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = MinutesForm(request.POST, instance=self.minutes)
+        items = MinutesItemFormSet(request.POST, instance=self.minutes, prefix="items")
+        try:
+            services.ensure_editable(self.minutes)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return HttpResponseRedirect(_minutes_url(self.minutes))
+        if form.is_valid() and items.is_valid():
+            with transaction.atomic():
+                form.save()
+                items.save()
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(_minutes_url(self.minutes))
+        messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
+        return self.render_to_response(self.get_context_data(form=form, items=items))
+
+
+class ThemeGroupEdit(_MinutesMixin, generic.TemplateView):
+    """A theme-work group with its 1-3 ideas; `group` in the URL edits an existing one."""
+
+    template_name = "meetings/theme_group_form.html"
+
+    def get_group(self):
+        group_id = self.kwargs.get("group")
+        if group_id:
+            return get_object_or_404(ThemeWorkGroup, minutes=self.minutes, pk=group_id)
+        return ThemeWorkGroup(minutes=self.minutes)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group = self.get_group()
+        context.setdefault("form", ThemeGroupForm(instance=group))
+        context.setdefault("ideas", IdeaFormSet(instance=group, prefix="ideas"))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.ensure_editable(self.minutes)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return HttpResponseRedirect(_minutes_url(self.minutes))
+        group = self.get_group()
+        form = ThemeGroupForm(request.POST, instance=group)
+        ideas = IdeaFormSet(request.POST, instance=group, prefix="ideas")
+        if form.is_valid() and ideas.is_valid():
+            with transaction.atomic():
+                group = form.save()
+                ideas.instance = group
+                ideas.save()
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(_minutes_url(self.minutes))
+        messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
+        return self.render_to_response(self.get_context_data(form=form, ideas=ideas))
+
+
+class MinutesAction(_MinutesMixin, View):
+    def post(self, request, *args, **kwargs):
+        action = kwargs["action"]
+        minutes = self.minutes
+        try:
+            if action == "approve":
+                form = ApprovalForm(request.POST, minutes=minutes)
+                if not form.is_valid():
+                    raise ValidationError(_("Choose how the minutes were approved."))
+                services.minutes_approve(
+                    minutes=minutes,
+                    user=request.user,
+                    method=form.cleaned_data["method"],
+                    approved_in=form.cleaned_data["approved_in"],
+                )
+                messages.success(request, _("Minutes approved."))
+            elif action == "publish":
+                services.minutes_publish(minutes=minutes)
+                messages.success(request, _("Minutes published."))
+            elif action == "correct":
+                form = CorrectionForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Say what needs correcting."))
+                draft = services.minutes_correct(minutes=minutes, note=form.cleaned_data["note"])
+                messages.success(
+                    request,
+                    _("A correction was started as version %(version)s.")
+                    % {"version": draft.version},
+                )
+                return HttpResponseRedirect(_minutes_url(draft, "edit"))
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return HttpResponseRedirect(_minutes_url(minutes))
+
+
+# --- files --------------------------------------------------------------------------
+
+
+def _file(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class AgendaFile(_MeetingMixin, View):
+    def allowed(self):
+        return True
+
+    def get(self, request, *args, **kwargs):
+        name = f"esityslista-{self.meeting.starts_at:%Y-%m-%d}"
+        if kwargs["fmt"] == "pdf":
+            return _file(documents.agenda_pdf(self.meeting), f"{name}.pdf", "application/pdf")
+        return _file(documents.agenda_docx(self.meeting), f"{name}.docx", DOCX)
+
+
+class MinutesFile(_MinutesMixin, View):
+    """Drafts for users of the area; published minutes for everyone."""
+
+    def allowed(self):
+        published = selectors.published_minutes(self.meeting)
+        return (published is not None and published.pk == self.minutes.pk) or (
+            self.access.can_view_private(self.area)
+        )
+
+    def get(self, request, *args, **kwargs):
+        name = f"muistio-{self.meeting.starts_at:%Y-%m-%d}-v{self.minutes.version}"
+        if kwargs["fmt"] == "pdf":
+            return _file(documents.minutes_pdf(self.minutes), f"{name}.pdf", "application/pdf")
+        return _file(documents.minutes_docx(self.minutes), f"{name}.docx", DOCX)
+
+
+# --- calendar feeds (short, stable URLs: Decidim #9116) ----------------------------
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def _feed_meetings(**filters):
+    return (
+        Meeting.objects.filter(**filters)
+        .exclude(status=MeetingStatus.CANCELLED, sequence=0)
+        .select_related("body__area", "convener")
+        .order_by("starts_at")
+    )
+
+
+def area_feed(request, area):
+    area = get_object_or_404(Area, slug=area)
+    return HttpResponse(ics.feed(_feed_meetings(body__area=area), area.name), content_type=ICS_TYPE)
+
+
+def body_feed(request, area, pk):
+    body = get_object_or_404(Body, area__slug=area, pk=pk)
+    return HttpResponse(ics.feed(_feed_meetings(body=body), body.name), content_type=ICS_TYPE)
+
+
+def person_feed_token(person: Person) -> str:
+    return signing.dumps(person.pk, salt=FEED_SALT, compress=True)
+
+
+def person_feed(request, token):
+    """A person's meetings; the unguessable token stands in for a log-in so that
+    calendar clients can subscribe."""
+    try:
+        person_id = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    person = get_object_or_404(Person, pk=person_id)
+    body_ids = person.memberships.values_list("body_id", flat=True)
+    return HttpResponse(
+        ics.feed(_feed_meetings(body_id__in=body_ids), str(person)), content_type=ICS_TYPE
+    )
+
+
+def meeting_ics(request, area, pk):
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("body__area", "convener"), body__area__slug=area, pk=pk
+    )
+    return _file(ics.feed([meeting], meeting.title), f"kokous-{meeting.pk}.ics", ICS_TYPE)

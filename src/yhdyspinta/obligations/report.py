@@ -1,0 +1,103 @@
+"""The obligations report as text (management command), DOCX and PDF (for the council)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
+
+from .engine import Report, Result
+
+SYMBOLS = {"met": "✓", "at_risk": "!", "not_met": "✗"}
+
+
+def _evidence(result: Result) -> str:
+    parts = [
+        f"{timezone.localtime(e.meeting.starts_at):%d.%m.%Y} {e.meeting.title}"
+        + (f" – {e.note}" if e.note else "")
+        for e in result.evidence
+    ]
+    return "; ".join(parts)
+
+
+def as_text(report: Report) -> str:
+    lines = [
+        _("Obligations of %(area)s, year %(year)s")
+        % {"area": report.area.name, "year": report.year},
+    ]
+    if report.term:
+        lines.append(_("Council term: %(term)s") % {"term": report.term})
+    lines.append("")
+    for result in report.all_results:
+        status = f"[{SYMBOLS[result.status]} {result.status_label}]"
+        lines.append(
+            " ".join(p for p in (status, result.law, result.title, "–", result.subject) if p)
+        )
+        if result.evidence:
+            lines.append("    " + _("Evidence: %(evidence)s") % {"evidence": _evidence(result)})
+        if result.missing:
+            lines.append("    " + result.missing)
+    lines.append("")
+    lines.append(
+        _("Met %(met)s, at risk %(risk)s, not met %(not_met)s.")
+        % {
+            "met": report.count("met"),
+            "risk": report.count("at_risk"),
+            "not_met": report.count("not_met"),
+        }
+    )
+    return "\n".join(lines)
+
+
+def _rows(results: list[Result]) -> list[list[str]]:
+    return [
+        [
+            f"{r.law} {r.title}".strip(),
+            r.subject,
+            f"{SYMBOLS[r.status]} {r.status_label}",
+            _evidence(r) or r.missing,
+        ]
+        for r in results
+    ]
+
+
+def as_docx(report: Report) -> bytes:
+    document = docx_document(
+        organisation=report.area.name,
+        kind=_("Report"),
+        title=_("Statutory hyte cooperation in %(year)s") % {"year": report.year},
+        day=report.today,
+    )
+    document.add_paragraph(
+        _("Met %(met)s, at risk %(risk)s, not met %(not_met)s.")
+        % {
+            "met": report.count("met"),
+            "risk": report.count("at_risk"),
+            "not_met": report.count("not_met"),
+        }
+    )
+    header = [_("Obligation"), _("Concerns"), _("Status"), _("Evidence or what is missing")]
+    document.add_heading(_("Obligations of the law"), level=2)
+    statutory = list(report.area_results)
+    for _municipality, row in report.municipality_rows:
+        statutory.extend(row.values())
+    docx_table(document, header, _rows(statutory))
+    document.add_heading(_("Meeting rhythm of the bodies"), level=2)
+    rhythm = [r for _body, results in report.body_rows for r in results]
+    docx_table(document, header, _rows(rhythm))
+    return docx_bytes(document)
+
+
+def as_pdf(report: Report) -> bytes:
+    return pdf_from_template(
+        "obligations/report_document.html",
+        {
+            "report": report,
+            "title": _("Statutory hyte cooperation in %(year)s") % {"year": report.year},
+            "organisation": report.area.name,
+            "kind": _("Report"),
+            "day": report.today,
+            "symbols": SYMBOLS,
+        },
+    )

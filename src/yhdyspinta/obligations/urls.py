@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "obligations"
+
+urlpatterns = [
+    path("obligations/", views.Dashboard.as_view(), name="dashboard"),
+    path("obligations/report.<str:fmt>", views.ReportFile.as_view(), name="report"),
+]

@@ -1,0 +1,50 @@
+from django.http import HttpResponse
+from django.utils import timezone
+from django.views import View, generic
+
+from yhdyspinta.areas.views import AreaMixin
+
+from . import report as reports
+from .engine import evaluate
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class _YearMixin(AreaMixin):
+    def year(self) -> int:
+        raw = self.request.GET.get("year", "")
+        this_year = timezone.localdate().year
+        return int(raw) if raw.isdigit() and 2020 <= int(raw) <= this_year + 5 else this_year
+
+    def report(self):
+        return evaluate(area=self.area, year=self.year())
+
+
+class Dashboard(_YearMixin, generic.TemplateView):
+    """Public: anyone may see whether the law was followed, and the evidence."""
+
+    template_name = "obligations/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.report()
+        context["report"] = report
+        context["years"] = range(timezone.localdate().year + 1, 2022, -1)
+        context["codes"] = report.municipality_codes
+        context["met_count"] = report.count("met")
+        context["risk_count"] = report.count("at_risk")
+        context["not_met_count"] = report.count("not_met")
+        return context
+
+
+class ReportFile(_YearMixin, View):
+    def get(self, request, *args, **kwargs):
+        report = self.report()
+        name = f"velvoitteet-{self.area.slug}-{report.year}"
+        if kwargs["fmt"] == "pdf":
+            response = HttpResponse(reports.as_pdf(report), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        else:
+            response = HttpResponse(reports.as_docx(report), content_type=DOCX)
+            response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+        return response
