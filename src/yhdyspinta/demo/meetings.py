@@ -159,7 +159,7 @@ def _meeting(
     if ideas:
         for name, topic, group_ideas in DOMESTIC_VIOLENCE_IDEAS:
             group = ThemeWorkGroup.objects.create(
-                minutes=minutes, name=name, topic=topic, scribes="Kirjurit ryhmästä"
+                minutes=minutes, name=name, topic=topic, scribes="Ryhmän valitsemat kaksi kirjuria"
             )
             for text, actors, mode in group_ideas:
                 ThemeWorkIdea.objects.create(
@@ -175,6 +175,11 @@ def _meeting(
     services.minutes_approve(minutes=minutes, user=None, method=Minutes.Approval.CHAIR)
     if status == PUBLISHED:
         services.minutes_publish(minutes=minutes)
+    # Approved and published a week after the meeting, as in real life.
+    Minutes.objects.filter(pk=minutes.pk).update(
+        approved_at=start + timedelta(days=7),
+        published_at=start + timedelta(days=8) if status == PUBLISHED else None,
+    )
     return meeting
 
 

@@ -1,0 +1,111 @@
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from yhdyspinta.meetings import documents
+from yhdyspinta.meetings.models import Meeting, MeetingStatus
+from yhdyspinta.meetings.views import person_feed_token
+from yhdyspinta.parties.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def negotiation(demo):
+    return Meeting.objects.get(title="Keskinen: lakisääteinen hyte-neuvottelu 2024")
+
+
+def pdf_text(content: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def docx_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.sections[0].header.paragraphs]
+    parts += [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_minutes_pdf_and_docx_carry_the_decisions_and_theme_work(negotiation):
+    minutes = negotiation.minutes.get()
+    for text in (
+        pdf_text(documents.minutes_pdf(minutes)),
+        docx_text(documents.minutes_docx(minutes)),
+    ):
+        flat = " ".join(text.split())
+        assert "Hyväksytään Pohjois-Karjalan hyte-ohjelma" in flat
+        assert "Teematyöskentely" in flat
+        assert "Nuorisotyö ja poliisi jalkautuvat" in flat
+        assert "Joensuun kaupunki" in flat
+        assert "Puheenjohtaja hyväksyi" in flat
+
+
+def test_agenda_pdf_and_docx(negotiation):
+    for text in (
+        pdf_text(documents.agenda_pdf(negotiation)),
+        docx_text(documents.agenda_docx(negotiation)),
+    ):
+        flat = " ".join(text.split())
+        assert "ESITYSLISTA" in flat.upper()
+        assert "1. Pohjois-Karjalan hyte-ohjelma 2025–2028" in flat
+        assert "Ehdotus" in flat
+
+
+def test_files_are_served_with_the_right_type(client, negotiation):
+    area = negotiation.body.area.slug
+    pdf = client.get(
+        reverse("meetings:agenda_file", kwargs={"area": area, "pk": negotiation.pk, "fmt": "pdf"})
+    )
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    minutes = negotiation.minutes.get()
+    docx = client.get(
+        reverse("meetings:minutes_file", kwargs={"area": area, "pk": minutes.pk, "fmt": "docx"})
+    )
+    assert docx.status_code == 200
+    assert docx.content.startswith(b"PK")
+
+
+def test_draft_minutes_files_are_not_public(client, demo):
+    draft_meeting = Meeting.objects.get(title="Läntinen: lakisääteinen hyte-neuvottelu 2026")
+    minutes = draft_meeting.minutes.get()
+    url = reverse(
+        "meetings:minutes_file", kwargs={"area": "pohjois-karjala", "pk": minutes.pk, "fmt": "pdf"}
+    )
+    assert client.get(url).status_code == 302  # to log in
+
+
+def events(response) -> list:
+    assert response["Content-Type"].startswith("text/calendar")
+    return Calendar.from_ical(response.content).walk("VEVENT")
+
+
+def test_area_body_and_person_feeds_parse_back(client, demo):
+    area = demo["nk"]
+    all_events = events(client.get(reverse("meetings:area_feed", kwargs={"area": area.slug})))
+    expected = (
+        Meeting.objects.filter(body__area=area).exclude(status=MeetingStatus.CANCELLED).count()
+    )
+    assert len(all_events) == expected
+    negotiation = Meeting.objects.get(title="Keskinen: lakisääteinen hyte-neuvottelu 2024")
+    body_events = events(
+        client.get(
+            reverse("meetings:body_feed", kwargs={"area": area.slug, "pk": negotiation.body_id})
+        )
+    )
+    assert f"{negotiation.uid}@yhdyspinta" in {str(e["UID"]) for e in body_events}
+    assert len(body_events) == negotiation.body.meetings.count()
+    person = Person.objects.get(
+        area=area, memberships__body=negotiation.body, title="Kumppanuuspäällikkö"
+    )
+    url = reverse("person_feed", kwargs={"token": person_feed_token(person)})
+    assert len(url) < 80  # short, stable URLs for calendar clients
+    mine = events(client.get(url))
+    assert f"{negotiation.uid}@yhdyspinta" in {str(e["UID"]) for e in mine}
+    assert client.get(reverse("person_feed", kwargs={"token": "forged"})).status_code == 404
