@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from yhdyspinta.bodies.models import Body, Level, Membership
+from yhdyspinta.meetings.models import Meeting, Minutes
 from yhdyspinta.parties.models import CounterpartPair, NamedRole, Organisation, Person
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,11 @@ def _objects(area):
         "kitee_seat": Membership.objects.get(body=coordinators, organisation=kitee),
         "joensuu_pair": CounterpartPair.objects.get(municipality_person__organisation=joensuu),
         "kitee_pair": CounterpartPair.objects.get(municipality_person__organisation=kitee),
+        "published": Meeting.objects.get(title="Keskinen: lakisääteinen hyte-neuvottelu 2024"),
+        "coordinator_meeting": Meeting.objects.filter(body=coordinators).first(),
+        "draft_minutes": Minutes.objects.get(
+            meeting__title="Läntinen: lakisääteinen hyte-neuvottelu 2026"
+        ),
         "sub_region": area.sub_regions.first(),
         "theme": area.themes.first(),
         "term": area.council_terms.first(),
@@ -142,6 +148,40 @@ CASES = {
         lambda o: _url("parties:counterpart_edit", o, pk=o["kitee_pair"].pk),
         ADMIN,
     ),
+    "meetings": (lambda o: _url("meetings:meetings", o), PUBLIC),
+    "meeting": (lambda o: _url("meetings:meeting", o, pk=o["published"].pk), PUBLIC),
+    "published_minutes": (
+        lambda o: _url("meetings:published_minutes", o, pk=o["published"].pk),
+        PUBLIC,
+    ),
+    "agenda_pdf": (
+        lambda o: _url("meetings:agenda_file", o, pk=o["published"].pk, fmt="docx"),
+        PUBLIC,
+    ),
+    "area_calendar": (lambda o: _url("meetings:area_feed", o), PUBLIC),
+    "obligations": (lambda o: _url("obligations:dashboard", o), PUBLIC),
+    "obligations_report": (lambda o: _url("obligations:report", o, fmt="docx"), PUBLIC),
+    "draft_minutes": (lambda o: _url("meetings:minutes", o, pk=o["draft_minutes"].pk), PRIVATE),
+    "draft_minutes_edit": (
+        lambda o: _url("meetings:minutes_edit", o, pk=o["draft_minutes"].pk),
+        ADMIN,
+    ),
+    "regional_meeting_edit": (
+        lambda o: _url("meetings:meeting_edit", o, pk=o["published"].pk),
+        ADMIN,
+    ),
+    "regional_attendance": (
+        lambda o: _url("meetings:attendance", o, pk=o["published"].pk),
+        ADMIN,
+    ),
+    "coordinator_attendance": (
+        lambda o: _url("meetings:attendance", o, pk=o["coordinator_meeting"].pk),
+        SECRETARY_EDIT,
+    ),
+    "coordinator_meeting_create": (
+        lambda o: _url("meetings:meeting_create", o, body=o["coordinators"].pk),
+        SECRETARY_EDIT,
+    ),
 }
 
 
@@ -162,6 +202,12 @@ def test_role_matrix(client, demo, login, case, role):
 
 
 CROSS_AREA = {
+    "meeting": (
+        lambda o: reverse(
+            "meetings:meeting", kwargs={"area": "etela-savo", "pk": o["published"].pk}
+        ),
+        outcome(NOT_FOUND),
+    ),
     # A North Karelia row asked for under South Savo's address is never shown.
     "organisation": (
         lambda o: reverse(

@@ -1,0 +1,48 @@
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from yhdyspinta.bodies.models import Membership
+from yhdyspinta.meetings.models import Attendance, Meeting
+from yhdyspinta.testing.factories import MeetingFactory, OrganisationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def grow(meeting: Meeting, n: int = 10) -> None:
+    """More members, attendees, agenda items and meetings."""
+    for i in range(n):
+        organisation = OrganisationFactory(area=meeting.body.area, kind="ngo")
+        person = PersonFactory(area=meeting.body.area, organisation=organisation)
+        Membership.objects.create(
+            body=meeting.body, person=person, organisation=organisation, starts_on=date(2020, 1, 1)
+        )
+        Attendance.objects.create(meeting=meeting, person=person, organisation=organisation)
+        meeting.agenda_items.create(order=10 + i, title=f"Lisäasia {i}")
+        MeetingFactory(body=meeting.body)
+
+
+@pytest.mark.parametrize("page", ["meeting", "minutes", "meetings", "obligations", "attendance"])
+def test_meeting_pages_do_not_grow_with_rows(client, login, demo, page):
+    login("paakayttaja")
+    meeting = Meeting.objects.get(title="Keskinen: lakisääteinen hyte-neuvottelu 2024")
+    area = {"area": "pohjois-karjala"}
+    urls = {
+        "meeting": reverse("meetings:meeting", kwargs={**area, "pk": meeting.pk}),
+        "minutes": reverse("meetings:minutes", kwargs={**area, "pk": meeting.minutes.get().pk}),
+        "meetings": reverse("meetings:meetings", kwargs=area),
+        "obligations": reverse("obligations:dashboard", kwargs=area) + "?year=2024",
+        "attendance": reverse("meetings:attendance", kwargs={**area, "pk": meeting.pk}),
+    }
+    before = queries(client, urls[page])
+    grow(meeting)
+    assert queries(client, urls[page]) == before

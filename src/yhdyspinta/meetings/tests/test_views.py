@@ -1,0 +1,150 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from yhdyspinta.bodies.models import Body, Level
+from yhdyspinta.meetings.models import Meeting, Minutes
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, **kwargs):
+    return reverse(name, kwargs={"area": "pohjois-karjala", **kwargs})
+
+
+@pytest.fixture
+def coordinators(demo):
+    return Body.objects.get(area=demo["nk"], level=Level.COORDINATOR_NETWORK)
+
+
+def test_secretary_creates_a_meeting_and_bad_times_are_explained(client, login, coordinators):
+    login("sihteeri")
+    start = (timezone.localtime() + timedelta(days=20)).replace(second=0, microsecond=0)
+    data = {
+        "kind": "meeting",
+        "title": "Syksyn työkokous",
+        "convener": coordinators.convener_id,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Joensuu",
+    }
+    bad = client.post(url("meetings:meeting_create", body=coordinators.pk), data)
+    assert bad.status_code == 200
+    html = bad.content.decode()
+    assert "Kokouksen on päätyttävä alkamisensa jälkeen." in html
+    assert 'value="Syksyn työkokous"' in html
+    data["ends_at"] = (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    good = client.post(url("meetings:meeting_create", body=coordinators.pk), data)
+    assert good.status_code == 302
+    meeting = Meeting.objects.get(title="Syksyn työkokous")
+    assert meeting.status == "planned"
+    other = Body.objects.get(area=coordinators.area, name="Keskinen alueen kumppanuusryhmä")
+    assert client.get(url("meetings:meeting_create", body=other.pk)).status_code == 403
+
+
+def test_member_cannot_write_minutes(client, login, demo):
+    draft = Meeting.objects.get(title="Läntinen: lakisääteinen hyte-neuvottelu 2026").minutes.get()
+    login("jasen")
+    assert client.get(url("meetings:minutes", pk=draft.pk)).status_code == 200  # may read
+    assert client.get(url("meetings:minutes_edit", pk=draft.pk)).status_code == 403
+    response = client.post(
+        url("meetings:minutes_action", pk=draft.pk, action="approve"), {"method": "chair"}
+    )
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.DRAFT
+
+
+def test_published_minutes_are_public_at_a_stable_address_and_drafts_are_not(client, demo):
+    published = Meeting.objects.get(title="Keskinen: lakisääteinen hyte-neuvottelu 2024")
+    response = client.get(url("meetings:published_minutes", pk=published.pk))
+    assert response.status_code == 200
+    assert "Päätös" in response.content.decode()
+    draft = Meeting.objects.get(title="Läntinen: lakisääteinen hyte-neuvottelu 2026")
+    assert client.get(url("meetings:published_minutes", pk=draft.pk)).status_code == 404
+    assert client.get(url("meetings:minutes", pk=draft.minutes.get().pk)).status_code == 302
+
+
+def test_editing_approved_minutes_is_refused_with_a_way_forward(client, login, demo):
+    login("paakayttaja")
+    approved = Meeting.objects.get(
+        title="Keskinen: lakisääteinen hyte-neuvottelu 2024"
+    ).minutes.get()
+    response = client.post(
+        url("meetings:minutes_edit", pk=approved.pk),
+        {"summary": "muutettu", "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0"},
+        follow=True,
+    )
+    assert "Aloita korjaus" in response.content.decode()
+    approved.refresh_from_db()
+    assert approved.summary == ""
+    correction = client.post(
+        url("meetings:minutes_action", pk=approved.pk, action="correct"),
+        {"note": "Läsnäolijoista puuttui yksi"},
+    )
+    assert correction.status_code == 302
+    assert approved.meeting.minutes.count() == 2
+
+
+def test_minutes_workflow_through_the_pages(client, login, demo):
+    login("paakayttaja")
+    meeting = Meeting.objects.get(title="Läntinen: lakisääteinen hyte-neuvottelu 2026")
+    draft = meeting.minutes.get()
+    items = list(draft.items.all())
+    data = {
+        "summary": "Hyvä keskustelu.",
+        "items-TOTAL_FORMS": str(len(items)),
+        "items-INITIAL_FORMS": str(len(items)),
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+    }
+    for i, item in enumerate(items):
+        data.update(
+            {
+                f"items-{i}-id": item.pk,
+                f"items-{i}-minutes": draft.pk,
+                f"items-{i}-discussion": "Keskusteltiin.",
+                f"items-{i}-decision": f"Päätös {i}",
+            }
+        )
+    assert client.post(url("meetings:minutes_edit", pk=draft.pk), data).status_code == 302
+    group = {
+        "name": "Ryhmä A",
+        "topic": "Osallisuus",
+        "scribes": "Kaksi kirjuria",
+        "ideas-TOTAL_FORMS": "3",
+        "ideas-INITIAL_FORMS": "0",
+        "ideas-MIN_NUM_FORMS": "1",
+        "ideas-MAX_NUM_FORMS": "3",
+    }
+    empty = client.post(url("meetings:theme_group_create", pk=draft.pk), group)
+    assert empty.status_code == 200  # at least one idea is needed
+    group.update(
+        {
+            "ideas-0-text": "Yhteinen kohtaamispaikka",
+            "ideas-0-mode": "together",
+            "ideas-1-mode": "together",
+            "ideas-2-mode": "together",
+        }
+    )
+    assert client.post(url("meetings:theme_group_create", pk=draft.pk), group).status_code == 302
+    client.post(url("meetings:minutes_action", pk=draft.pk, action="approve"), {"method": "chair"})
+    client.post(url("meetings:minutes_action", pk=draft.pk, action="publish"))
+    meeting.refresh_from_db()
+    assert meeting.status == "published"
+    public = client.get(url("meetings:published_minutes", pk=meeting.pk)).content.decode()
+    assert "Päätös 1" in public
+    assert "Yhteinen kohtaamispaikka" in public
+
+
+def test_meeting_page_shows_parties_present_and_absent_members(client, login, demo):
+    login("jasen")
+    meeting = Meeting.objects.get(
+        title="Valtuustokauden neuvottelu kuntien ja hyvinvointialueen kesken"
+    )
+    html = client.get(url("meetings:meeting", pk=meeting.pk)).content.decode()
+    assert "Läsnä olleet osapuolet" in html
+    assert "Poissa olleet jäsenet" in html
+    assert "Juuan kunta" in html.split("Poissa olleet jäsenet")[1]

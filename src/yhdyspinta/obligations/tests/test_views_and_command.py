@@ -1,0 +1,84 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_shows_status_as_text_and_links_evidence(client, demo):
+    html = client.get(
+        reverse("obligations:dashboard", kwargs={"area": "pohjois-karjala"}), {"year": 2025}
+    ).content.decode()
+    assert "Lakisääteiset velvoitteet 2025" in html
+    for word in ("✓ Täyttyy", "✗ Ei täyty", "! Vaarassa"):
+        assert word in html  # status is never colour alone
+    assert "Kiteen kaupunki ei ole osallistunut" in html
+    assert "/pohjois-karjala/meetings/" in html
+
+
+def test_council_report_in_docx_and_pdf(client, demo):
+    base = reverse("obligations:report", kwargs={"area": "pohjois-karjala", "fmt": "docx"})
+    docx = client.get(base, {"year": 2025})
+    document = Document(io.BytesIO(docx.content))
+    cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "612/2021 §6" in cells
+    assert "Ei täyty" in cells
+    pdf = client.get(base.replace(".docx", ".pdf"), {"year": 2025})
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Lakisääteinen hyte-yhteistyö vuonna 2025" in " ".join(text.split())
+
+
+def test_command_prints_the_report_and_fails_when_something_is_not_met(demo):
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as excinfo:
+        call_command("check_obligations", "pohjois-karjala", year=2025, stdout=out)
+    assert excinfo.value.code == 1
+    assert "[✗ Ei täyty] 612/2021 §6" in out.getvalue()
+
+
+def test_command_succeeds_when_everything_is_met(db):
+    from datetime import datetime, timedelta
+
+    from yhdyspinta.meetings.models import Attendance
+    from yhdyspinta.testing.factories import (
+        HELSINKI,
+        AreaFactory,
+        BodyFactory,
+        MeetingFactory,
+        MunicipalityFactory,
+        OrganisationFactory,
+        PersonFactory,
+    )
+
+    area = AreaFactory(slug="kaikki-kunnossa")
+    county = OrganisationFactory(area=area, kind="county")
+    body = BodyFactory(area=area, convener=county, legal_basis="612_6_7")
+    start = datetime(2025, 10, 1, 10, tzinfo=HELSINKI)
+    meeting = MeetingFactory(
+        body=body,
+        kind="negotiation",
+        status="published",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    for organisation in (
+        county,
+        MunicipalityFactory(area=area),
+        OrganisationFactory(area=area, kind="ely"),
+        OrganisationFactory(area=area, kind="business"),
+        OrganisationFactory(area=area, kind="parish"),
+    ):
+        Attendance.objects.create(
+            meeting=meeting,
+            organisation=organisation,
+            person=PersonFactory(organisation=organisation),
+        )
+    out = io.StringIO()
+    call_command(
+        "check_obligations", "kaikki-kunnossa", "--year=2025", "--today=2026-01-10", stdout=out
+    )
+    assert "Täyttyy 2, vaarassa 0, ei täyty 0." in out.getvalue()
