@@ -56,7 +56,7 @@ class Meeting(TimeStamped):
     kind = models.CharField(
         _("kind"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.MEETING
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("meeting title"), max_length=200)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -142,7 +142,7 @@ class Meeting(TimeStamped):
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(_("number"), default=1)
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("heading"), max_length=250)
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
     theme = models.ForeignKey(
         Theme, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("theme")

@@ -12,6 +12,8 @@ from yhdyspinta.areas.views import (
     HistoryView,
 )
 
+from yhdyspinta.meetings.views import person_feed_token
+
 from . import selectors
 from .forms import (
     CounterpartPairForm,
@@ -148,6 +150,9 @@ class PersonDetail(AreaMixin, generic.TemplateView):
             raise Http404 from exc
         context["person"] = person
         context["can_edit"] = self.access.can_edit_person(person)
+        context["calendar_url"] = reverse(
+            "person_feed", kwargs={"token": person_feed_token(person)}
+        )
         return context
 
 
