@@ -11,7 +11,6 @@ from yhdyspinta.areas.views import (
     AreaUpdateView,
     HistoryView,
 )
-
 from yhdyspinta.meetings.views import person_feed_token
 
 from . import selectors
