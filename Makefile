@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 install: $(VENV)/.installed
 
 run: install
-	@scripts/debian-packages.sh gettext
+	@scripts/debian-packages.sh gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
 	DEBUG=1 $(MANAGE) migrate --noinput -v0
 	DEBUG=1 $(MANAGE) load_demo --if-empty
