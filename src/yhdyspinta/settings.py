@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "yhdyspinta.bodies",
     "yhdyspinta.meetings",
     "yhdyspinta.obligations",
+    "yhdyspinta.nominations",
     "yhdyspinta.accounts",
     "yhdyspinta.demo",
 ]

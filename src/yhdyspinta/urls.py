@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from yhdyspinta.areas.views import HomeView
 from yhdyspinta.meetings.views import person_feed
+from yhdyspinta.nominations.views import answer_by_link
 
 area_patterns = [
     path("", include("yhdyspinta.areas.urls")),
@@ -13,11 +14,13 @@ area_patterns = [
     path("", include("yhdyspinta.bodies.urls")),
     path("", include("yhdyspinta.meetings.urls")),
     path("", include("yhdyspinta.obligations.urls")),
+    path("", include("yhdyspinta.nominations.urls")),
 ]
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("calendar/<str:token>.ics", person_feed, name="person_feed"),
+    path("nominate/<str:token>/", answer_by_link, name="nomination_link"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -104,6 +104,10 @@ class Access:
         """Meetings, attendance and minutes: the body's secretary and the area's admins."""
         return self.can_edit_body(body)
 
+    def can_answer_nomination(self, organisation: Organisation) -> bool:
+        """An organisation's contact answers for it; the admin may enter any answer."""
+        return self.can_edit_organisation(organisation)
+
     def can_edit_counterparts(self, area: Area) -> bool:
         return self.is_admin(area) or bool(self.contact_organisations(area))
 

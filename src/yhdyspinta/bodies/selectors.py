@@ -41,7 +41,7 @@ def body_detail(*, area: Area, pk: int) -> Body:
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.select_related(
-                    "person", "organisation", "deputy_for__person"
+                    "person", "organisation", "deputy_for__person", "nomination_round"
                 ).order_by("organisation__name", "role", "person__last_name"),
             ),
         )
@@ -92,3 +92,19 @@ def composition_gaps(body: Body, groups: list[OrganisationSeats]) -> list[str]:
     present = {g.organisation.kind for g in groups}
     labels = dict(zip(body.required_party_kinds, body.required_party_kind_labels(), strict=False))
     return [labels[k] for k in body.required_party_kinds if k not in present and k in labels]
+
+
+def crowded_organisations(body: Body, groups: list[OrganisationSeats]) -> list[str]:
+    """Organisations with more full members than the body's rule allows."""
+    if not body.nominees_max:
+        return []
+    counted = (MembershipRole.DEPUTY, MembershipRole.SECRETARY)
+    return [
+        f"{g.organisation.name} ({sum(1 for m in g.current if m.role not in counted)})"
+        for g in groups
+        if sum(1 for m in g.current if m.role not in counted) > body.nominees_max
+    ]
+
+
+def has_chair(groups: list[OrganisationSeats]) -> bool:
+    return any(m.role == MembershipRole.CHAIR for g in groups for m in g.current)

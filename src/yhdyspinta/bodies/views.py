@@ -40,6 +40,8 @@ class BodyDetail(AreaMixin, generic.TemplateView):
         context.update(members)
         context["body"] = body
         context["gaps"] = selectors.composition_gaps(body, members["groups"])
+        context["crowded"] = selectors.crowded_organisations(body, members["groups"])
+        context["no_chair"] = bool(members["groups"]) and not selectors.has_chair(members["groups"])
         context["can_edit"] = self.access.can_edit_body(body)
         context["can_add_members"] = self.access.can_add_members(body)
         context["editable_organisations"] = (

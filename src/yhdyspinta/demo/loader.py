@@ -562,10 +562,12 @@ def load_users(north_karelia: Area, south_savo: Area) -> list[DemoUser]:
 
 def load_all() -> list[DemoUser]:
     from .meetings import load_north_karelia_meetings, load_south_savo_meetings
+    from .nominations import load_north_karelia_nominations
 
     north_karelia = load_north_karelia()
     south_savo = load_south_savo()
     users = load_users(north_karelia, south_savo)
     load_north_karelia_meetings(north_karelia)
     load_south_savo_meetings(south_savo)
+    load_north_karelia_nominations(north_karelia)
     return users

@@ -1,0 +1,226 @@
+"""Nomination rounds: an area asks organisations to name their representatives to one
+or more bodies; the answers (every version kept) become memberships when the round is
+closed."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from yhdyspinta.areas.models import Area, TimeStamped
+from yhdyspinta.bodies.models import Body
+from yhdyspinta.parties.models import Organisation, Person
+
+
+class DeputyRule(models.TextChoices):
+    REQUIRED = "required", _("Every full member needs a deputy")
+    OPTIONAL = "optional", _("Deputies are optional")
+    OPTIONAL_FROM_N = (
+        "optional_from_n",
+        _("Deputies are optional when enough full members are named"),
+    )
+
+
+class NominationRound(TimeStamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="nomination_rounds")
+    title = models.CharField(_("title of the round"), max_length=200)
+    bodies = models.ManyToManyField(
+        Body, related_name="nomination_rounds", verbose_name=_("bodies")
+    )
+    min_nominees = models.PositiveSmallIntegerField(_("full members, at least"), default=1)
+    max_nominees = models.PositiveSmallIntegerField(_("full members, at most"), default=4)
+    deputy_rule = models.CharField(
+        _("deputies"), max_length=20, choices=DeputyRule.choices, default=DeputyRule.OPTIONAL
+    )
+    deputy_threshold = models.PositiveSmallIntegerField(
+        _("deputies optional from this many full members"),
+        default=2,
+        help_text=_("Only for the rule 'optional when enough full members are named'."),
+    )
+    deadline = models.DateField(_("deadline"))
+    term_starts_on = models.DateField(_("term starts"))
+    cover_letter = models.TextField(_("cover letter"), blank=True)
+    reply_address = models.EmailField(
+        _("written answers to"), blank=True, help_text=_("E.g. the registry's address.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[bodies])
+
+    class Meta:
+        ordering = ["-deadline"]
+        verbose_name = _("nomination round")
+        verbose_name_plural = _("nomination rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_nominees__gte=models.F("min_nominees")),
+                name="round_nominee_range",
+                violation_error_message=_("The largest number of nominees is below the smallest."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("nominations:round", kwargs={"area": self.area.slug, "pk": self.pk})
+
+    def clean(self) -> None:
+        if self.max_nominees is not None and self.max_nominees < self.min_nominees:
+            raise ValidationError(
+                {"max_nominees": _("The largest number of nominees is below the smallest.")}
+            )
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return timezone.localdate() > self.deadline
+
+
+class NominationRequest(TimeStamped):
+    """The request to one organisation, with its personal answer link."""
+
+    round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="requests")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="nomination_requests",
+        verbose_name=_("organisation"),
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("body")
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
+    # Only a hash is stored: the link itself is in the e-mail alone.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    token_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "organisation__name"]
+        verbose_name = _("nomination request")
+        verbose_name_plural = _("nomination requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation"], name="request_once_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.organisation}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def new_token(self) -> str:
+        """A fresh single-use link token, valid until a week past the deadline."""
+        token = secrets.token_urlsafe(24)
+        self.token_hash = self.hash_token(token)
+        deadline_end = timezone.make_aware(
+            timezone.datetime.combine(self.round.deadline, timezone.datetime.max.time())
+        )
+        self.token_expires_at = deadline_end + timezone.timedelta(days=7)
+        self.token_used_at = None
+        return token
+
+
+class NominationAnswer(TimeStamped):
+    """One version of an organisation's answer. Drafts are edited in place; each
+    submission is a new version, and none is ever overwritten."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class Channel(models.TextChoices):
+        APP = "app", _("In the app")
+        LINK = "link", _("Through the personal link")
+        EMAIL = "email", _("By e-mail")
+        LETTER = "letter", _("By letter")
+        REGISTRY = "registry", _("Through the registry")
+
+    request = models.ForeignKey(NominationRequest, on_delete=models.CASCADE, related_name="answers")
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.APP
+    )
+    registry_number = models.CharField(_("registry number"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["request", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "version"], name="answer_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} v{self.version}"
+
+    @property
+    def is_late(self) -> bool:
+        return bool(
+            self.submitted_at
+            and timezone.localtime(self.submitted_at).date() > self.request.round.deadline
+        )
+
+
+class Nominee(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Full member")
+        DEPUTY = "deputy", _("Deputy member")
+
+    answer = models.ForeignKey(NominationAnswer, on_delete=models.CASCADE, related_name="nominees")
+    position = models.PositiveSmallIntegerField(_("row"))
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name=_("person"),
+    )
+    # A new person: created when the round is closed (matched by e-mail first).
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    deputy_for_position = models.PositiveSmallIntegerField(
+        _("deputy for row"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["answer", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return str(self.person) if self.person_id else f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def identity(self) -> str:
+        if self.person_id:
+            return f"person:{self.person_id}"
+        return f"email:{self.email.lower()}" if self.email else f"name:{self.name.lower()}"

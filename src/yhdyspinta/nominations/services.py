@@ -1,0 +1,471 @@
+"""Every write of nomination rounds. The rules of a round are checked in one place,
+`answer_problems`, for the app form, the personal link and the admin's entry alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.accounts.models import AreaRole
+from yhdyspinta.bodies.models import Body, Membership, MembershipRole
+from yhdyspinta.parties.models import Organisation, Person
+
+from .models import DeputyRule, NominationAnswer, NominationRequest, NominationRound, Nominee
+
+__all__ = [
+    "NomineeRow",
+    "answer_problems",
+    "answer_save",
+    "body_elect_chairs",
+    "request_by_token",
+    "round_close",
+    "round_create",
+    "round_send",
+    "send_reminders",
+]
+
+
+@dataclass
+class NomineeRow:
+    """One nominee as typed into a form, before it is saved."""
+
+    position: int
+    role: str
+    person: Person | None = None
+    first_name: str = ""
+    last_name: str = ""
+    title: str = ""
+    email: str = ""
+    deputy_for_position: int | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.person) if self.person else f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def identity(self) -> str:
+        if self.person:
+            return f"person:{self.person.pk}"
+        return f"email:{self.email.lower()}" if self.email else f"name:{self.name.lower()}"
+
+
+# --- creating and sending -------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *, round: NominationRound, bodies: list[Body], organisations: list[Organisation]
+) -> NominationRound:
+    """Save the round and ask each organisation; an organisation joins the body of its
+    own sub-region when there is one, otherwise the first body."""
+    round.full_clean()
+    round.save()
+    round.bodies.set(bodies)
+    for organisation in organisations:
+        body = next(
+            (
+                b
+                for b in bodies
+                if b.sub_region_id and b.sub_region_id == organisation.sub_region_id
+            ),
+            bodies[0],
+        )
+        NominationRequest.objects.get_or_create(
+            round=round, organisation=organisation, defaults={"body": body}
+        )
+    return round
+
+
+def contact_addresses(organisation: Organisation) -> list[str]:
+    """Who receives the request: the organisation's contacts in the app, else its
+    general address."""
+    users = AreaRole.objects.filter(
+        organisation=organisation, role=AreaRole.Role.ORGANISATION_CONTACT
+    ).select_related("user")
+    addresses = [r.user.email for r in users if r.user.email]
+    if not addresses and organisation.email:
+        addresses = [organisation.email]
+    return addresses
+
+
+def _link(token: str) -> str:
+    return settings.SITE_URL + reverse("nomination_link", kwargs={"token": token})
+
+
+@transaction.atomic
+def round_send(*, round: NominationRound, request_ids: list[int] | None = None) -> int:
+    """E-mail the request letter (PDF) and a personal answer link to each organisation.
+    Returns how many organisations were reached."""
+    from .documents import request_letter_pdf
+
+    if round.status == NominationRound.Status.CLOSED:
+        raise ValidationError(_("The round is closed."))
+    round.status = NominationRound.Status.OPEN
+    round.save(update_fields=["status", "updated_at"])
+    requests = round.requests.select_related("organisation", "body")
+    if request_ids is not None:
+        requests = requests.filter(pk__in=request_ids)
+    sent = 0
+    for request in requests:
+        to = contact_addresses(request.organisation)
+        token = request.new_token()
+        request.sent_at = timezone.now()
+        request.save()
+        if not to:
+            continue
+        body = _(
+            "%(organisation)s is asked to name its representatives to %(body)s by %(deadline)s.\n\n"
+            "Answer here (a personal link, valid until the answer is sent):\n%(link)s\n\n"
+            "The request letter is attached."
+        ) % {
+            "organisation": request.organisation.name,
+            "body": request.body.name,
+            "deadline": round.deadline.strftime("%d.%m.%Y"),
+            "link": _link(token),
+        }
+        message = EmailMessage(
+            subject=round.title,
+            body=body,
+            to=to,
+            reply_to=[round.reply_address] if round.reply_address else None,
+        )
+        message.attach(
+            f"nimeamispyynto-{request.organisation.pk}.pdf",
+            request_letter_pdf(request),
+            "application/pdf",
+        )
+        message.send()
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def send_reminders(*, round: NominationRound, now=None) -> int:
+    """Remind those who have not submitted an answer; at most once a day each."""
+    now = now or timezone.now()
+    if round.status != NominationRound.Status.OPEN:
+        return 0
+    answered = NominationAnswer.objects.filter(
+        request__round=round, status=NominationAnswer.Status.SUBMITTED
+    ).values_list("request_id", flat=True)
+    count = 0
+    for request in round.requests.exclude(pk__in=answered).select_related("organisation", "body"):
+        if request.reminded_at and now - request.reminded_at < timedelta(hours=20):
+            continue
+        to = contact_addresses(request.organisation)
+        if not to:
+            continue
+        token = request.new_token()  # the old link may have expired
+        request.reminded_at = now
+        request.reminder_count += 1
+        request.save()
+        EmailMessage(
+            subject=_("Reminder: %(title)s") % {"title": round.title},
+            body=_(
+                "We have not yet received the answer of %(organisation)s. "
+                "The deadline is %(deadline)s.\n\n"
+                "Answer here: %(link)s"
+            )
+            % {
+                "organisation": request.organisation.name,
+                "deadline": round.deadline.strftime("%d.%m.%Y"),
+                "link": _link(token),
+            },
+            to=to,
+        ).send()
+        count += 1
+    return count
+
+
+# --- answering --------------------------------------------------------------------------
+
+
+def request_by_token(token: str) -> NominationRequest:
+    """The request behind a personal link, or a clear refusal."""
+    request = (
+        NominationRequest.objects.select_related("round", "organisation", "body")
+        .filter(token_hash=NominationRequest.hash_token(token))
+        .first()
+    )
+    if request is None:
+        raise ValidationError(_("This link is not valid. Ask the convener for a new one."))
+    if request.token_used_at:
+        raise ValidationError(
+            _(
+                "This link has already been used to send the answer. "
+                "Ask the convener for a new link if you need to change it."
+            )
+        )
+    if request.token_expires_at and timezone.now() > request.token_expires_at:
+        raise ValidationError(_("This link has expired. Ask the convener for a new one."))
+    return request
+
+
+def answer_problems(*, request: NominationRequest, rows: list[NomineeRow]) -> list[str]:
+    """Everything wrong with an answer, in plain Finnish, for the person to fix."""
+    round = request.round
+    problems = []
+    members = [r for r in rows if r.role == Nominee.Role.MEMBER]
+    deputies = [r for r in rows if r.role == Nominee.Role.DEPUTY]
+    if len(members) < round.min_nominees:
+        problems.append(_("Name at least %(min)s full members.") % {"min": round.min_nominees})
+    if len(members) > round.max_nominees:
+        problems.append(
+            _("At most %(max)s full members can be named; you named %(count)s.")
+            % {"max": round.max_nominees, "count": len(members)}
+        )
+    seen: dict[str, NomineeRow] = {}
+    for row in rows:
+        if row.identity in seen:
+            problems.append(_("%(name)s is named twice.") % {"name": row.name})
+        seen[row.identity] = row
+        if not row.person and not (row.first_name and row.last_name):
+            problems.append(
+                _("Row %(row)s: choose a person or give a first and last name.")
+                % {"row": row.position}
+            )
+    member_positions = {r.position for r in members}
+    for deputy in deputies:
+        if deputy.deputy_for_position not in member_positions:
+            problems.append(
+                _("Row %(row)s: a deputy must stand in for a full member named in this answer.")
+                % {"row": deputy.position}
+            )
+    for member in members:
+        if member.deputy_for_position:
+            problems.append(
+                _("Row %(row)s: only a deputy stands in for someone.") % {"row": member.position}
+            )
+    covered = [d.deputy_for_position for d in deputies]
+    if len(covered) != len(set(covered)):
+        problems.append(_("A full member can have only one deputy."))
+    needs_deputies = round.deputy_rule == DeputyRule.REQUIRED or (
+        round.deputy_rule == DeputyRule.OPTIONAL_FROM_N and len(members) < round.deputy_threshold
+    )
+    if needs_deputies:
+        without = [m.name for m in members if m.position not in covered]
+        if without:
+            problems.append(
+                _(
+                    "Every full member needs a deputy with this many members; "
+                    "missing for: %(names)s."
+                )
+                % {"names": ", ".join(without)}
+            )
+    people = [r.person.pk for r in rows if r.person]
+    already = Membership.objects.filter(
+        body=request.body, person_id__in=people, starts_on__lte=round.term_starts_on
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=round.term_starts_on))
+    if round.status != NominationRound.Status.CLOSED:
+        already = already.exclude(nomination_round=round)
+    for membership in already.select_related("person"):
+        if membership.organisation_id != request.organisation_id:
+            problems.append(
+                _("%(name)s is already a member of %(body)s for another organisation.")
+                % {"name": membership.person, "body": request.body}
+            )
+    return problems
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    request: NominationRequest,
+    rows: list[NomineeRow],
+    submit: bool,
+    user=None,
+    is_admin: bool = False,
+    channel: str = NominationAnswer.Channel.APP,
+    registry_number: str = "",
+    note: str = "",
+    via_link: bool = False,
+) -> NominationAnswer:
+    """Save a draft or submit the answer. A submission is checked against the rules and
+    becomes a new version; a draft may be incomplete."""
+    round = request.round
+    if round.status == NominationRound.Status.CLOSED:
+        raise ValidationError(_("The round is closed; answers can no longer be changed."))
+    if round.is_past_deadline and not is_admin:
+        raise ValidationError(
+            _(
+                "The deadline %(deadline)s has passed. Contact the convener: "
+                "the area administrator can still record your answer."
+            )
+            % {"deadline": round.deadline.strftime("%d.%m.%Y")}
+        )
+    if submit:
+        problems = answer_problems(request=request, rows=rows)
+        if problems:
+            raise ValidationError(problems)
+    latest = request.answers.order_by("-version").first()
+    if latest and latest.status == NominationAnswer.Status.DRAFT:
+        answer = latest
+        answer.nominees.all().delete()
+    else:
+        answer = NominationAnswer(request=request, version=(latest.version + 1) if latest else 1)
+    answer.channel = channel
+    answer.registry_number = registry_number
+    answer.note = note
+    if submit:
+        answer.status = NominationAnswer.Status.SUBMITTED
+        answer.submitted_at = timezone.now()
+        answer.submitted_by = user if user and user.is_authenticated else None
+    answer.save()
+    Nominee.objects.bulk_create(
+        [
+            Nominee(
+                answer=answer,
+                position=row.position,
+                person=row.person,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                title=row.title,
+                email=row.email,
+                role=row.role,
+                deputy_for_position=row.deputy_for_position,
+            )
+            for row in rows
+        ]
+    )
+    if submit and via_link:
+        request.token_used_at = timezone.now()
+        request.save(update_fields=["token_used_at", "updated_at"])
+    return answer
+
+
+# --- closing -------------------------------------------------------------------------------
+
+
+def _person_for(nominee: Nominee, organisation: Organisation) -> Person:
+    if nominee.person_id:
+        return nominee.person
+    if nominee.email:
+        existing = Person.objects.filter(
+            area=organisation.area, email__iexact=nominee.email
+        ).first()
+        if existing:
+            return existing
+    return Person.objects.create(
+        area=organisation.area,
+        organisation=organisation,
+        first_name=nominee.first_name,
+        last_name=nominee.last_name,
+        title=nominee.title,
+        email=nominee.email,
+    )
+
+
+@transaction.atomic
+def round_close(*, round: NominationRound) -> int:
+    """Turn the latest submitted answers into memberships. Closing again changes
+    nothing; seats of the same organisation that this round replaces are ended the day
+    before the new term. Returns the number of memberships created."""
+    created = 0
+    start = round.term_starts_on
+    requests = round.requests.select_related("organisation", "body").prefetch_related(
+        "answers__nominees__person"
+    )
+    for request in requests:
+        answer = next(
+            (
+                a
+                for a in sorted(request.answers.all(), key=lambda a: -a.version)
+                if a.status == NominationAnswer.Status.SUBMITTED
+            ),
+            None,
+        )
+        if answer is None:
+            continue
+        seats: dict[int, Membership] = {}
+        nominees = sorted(
+            answer.nominees.all(), key=lambda n: (n.role != Nominee.Role.MEMBER, n.position)
+        )
+        for nominee in nominees:
+            person = _person_for(nominee, request.organisation)
+            role = (
+                MembershipRole.DEPUTY
+                if nominee.role == Nominee.Role.DEPUTY
+                else MembershipRole.MEMBER
+            )
+            existing = (
+                Membership.objects.filter(
+                    body=request.body,
+                    person=person,
+                    organisation=request.organisation,
+                )
+                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+                .first()
+            )
+            if existing:
+                if existing.nomination_round_id != round.pk:
+                    existing.nomination_round = round
+                    existing.save(update_fields=["nomination_round", "updated_at"])
+                seats[nominee.position] = existing
+                continue
+            membership = Membership(
+                body=request.body,
+                person=person,
+                organisation=request.organisation,
+                role=role,
+                starts_on=start,
+                nomination_round=round,
+                source=str(round),
+                deputy_for=seats.get(nominee.deputy_for_position)
+                if role == MembershipRole.DEPUTY
+                else None,
+            )
+            membership.full_clean()
+            membership.save()
+            seats[nominee.position] = membership
+            created += 1
+        # Seats of this organisation that the round does not renew end before the new term.
+        kept = [m.pk for m in seats.values()]
+        for old in (
+            Membership.objects.filter(
+                body=request.body,
+                organisation=request.organisation,
+                ends_on__isnull=True,
+                starts_on__lt=start,
+            )
+            .exclude(pk__in=kept)
+            .exclude(role=MembershipRole.SECRETARY)
+        ):
+            old.ends_on = start - timedelta(days=1)
+            old.save(update_fields=["ends_on", "updated_at"])
+    if round.status != NominationRound.Status.CLOSED:
+        round.status = NominationRound.Status.CLOSED
+        round.closed_at = timezone.now()
+        round.save(update_fields=["status", "closed_at", "updated_at"])
+    return created
+
+
+@transaction.atomic
+def body_elect_chairs(
+    *, body: Body, chair: Membership | None, vice_chair: Membership | None
+) -> None:
+    """Record the election of the chair and vice-chair among the body's current members."""
+    for membership in (chair, vice_chair):
+        if membership and (
+            membership.body_id != body.pk
+            or membership.role in (MembershipRole.DEPUTY, MembershipRole.SECRETARY)
+        ):
+            raise ValidationError(_("Choose the chair and vice-chair among the full members."))
+    if chair and vice_chair and chair.pk == vice_chair.pk:
+        raise ValidationError(_("The chair and the vice-chair must be different people."))
+    for role, chosen in ((MembershipRole.CHAIR, chair), (MembershipRole.VICE_CHAIR, vice_chair)):
+        for previous in body.memberships.filter(role=role, ends_on__isnull=True):
+            if chosen is None or previous.pk != chosen.pk:
+                previous.role = MembershipRole.MEMBER
+                previous.save(update_fields=["role", "updated_at"])
+        if chosen is not None and chosen.role != role:
+            chosen.role = role
+            chosen.save(update_fields=["role", "updated_at"])

@@ -1,0 +1,279 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from yhdyspinta.accounts.models import AreaRole
+from yhdyspinta.bodies.models import Membership
+from yhdyspinta.nominations import services
+from yhdyspinta.nominations.models import DeputyRule, NominationAnswer, NominationRound, Nominee
+from yhdyspinta.nominations.services import NomineeRow
+from yhdyspinta.testing.factories import (
+    AreaFactory,
+    BodyFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    PersonFactory,
+    SubRegionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    area = AreaFactory()
+    north, south = (
+        SubRegionFactory(area=area, name="Pohjoinen"),
+        SubRegionFactory(area=area, name="Etelä"),
+    )
+    north_body = BodyFactory(area=area, sub_region=north, name="Pohjoinen ryhmä")
+    south_body = BodyFactory(area=area, sub_region=south, name="Eteläinen ryhmä")
+    lieksa = MunicipalityFactory(
+        area=area, name="Lieksa", sub_region=north, email="kirjaamo@lieksa.example.org"
+    )
+    kitee = MunicipalityFactory(area=area, name="Kitee", sub_region=south)
+    contact = UserFactory(username="kitee-yhteys", email="yhteys@kitee.example.org")
+    AreaRole.objects.create(
+        user=contact, area=area, role=AreaRole.Role.ORGANISATION_CONTACT, organisation=kitee
+    )
+    round = services.round_create(
+        round=NominationRound(
+            area=area,
+            title="Nimeämispyyntö",
+            min_nominees=1,
+            max_nominees=3,
+            deputy_rule=DeputyRule.OPTIONAL_FROM_N,
+            deputy_threshold=2,
+            deadline=timezone.localdate() + timedelta(days=10),
+            term_starts_on=timezone.localdate() + timedelta(days=40),
+        ),
+        bodies=[north_body, south_body],
+        organisations=[lieksa, kitee],
+    )
+    return {
+        "area": area,
+        "round": round,
+        "lieksa": lieksa,
+        "kitee": kitee,
+        "north": north_body,
+        "south": south_body,
+    }
+
+
+def request_of(world, key):
+    return world["round"].requests.get(organisation=world[key])
+
+
+def members(organisation, n):
+    return [PersonFactory(organisation=organisation) for _ in range(n)]
+
+
+def rows(*specs):
+    """specs: (person, role, deputy_for_position)"""
+    return [
+        NomineeRow(position=i, person=p, role=r, deputy_for_position=d)
+        for i, (p, r, d) in enumerate(specs, start=1)
+    ]
+
+
+M, D = Nominee.Role.MEMBER, Nominee.Role.DEPUTY
+
+
+def test_each_organisation_is_asked_for_the_body_of_its_sub_region(world):
+    assert request_of(world, "lieksa").body == world["north"]
+    assert request_of(world, "kitee").body == world["south"]
+
+
+def test_sending_e_mails_the_letter_and_a_personal_link_to_the_right_people(world):
+    assert services.round_send(round=world["round"]) == 2
+    by_recipient = {tuple(m.to): m for m in mail.outbox}
+    assert set(by_recipient) == {("kirjaamo@lieksa.example.org",), ("yhteys@kitee.example.org",)}
+    message = by_recipient[("yhteys@kitee.example.org",)]
+    assert "/nominate/" in message.body
+    [(filename, content, mimetype)] = message.attachments
+    assert mimetype == "application/pdf"
+    assert content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("rule", "threshold", "shape", "ok"),
+    [
+        # required: every full member needs a deputy
+        (DeputyRule.REQUIRED, 2, ["M", "M"], False),
+        (DeputyRule.REQUIRED, 2, ["M", "D1"], True),
+        (DeputyRule.REQUIRED, 2, ["M", "M", "D1", "D2"], True),
+        (DeputyRule.REQUIRED, 2, ["M", "M", "D1"], False),
+        # optional: never needed
+        (DeputyRule.OPTIONAL, 2, ["M"], True),
+        (DeputyRule.OPTIONAL, 2, ["M", "D1"], True),
+        # optional from N: needed below the threshold only
+        (DeputyRule.OPTIONAL_FROM_N, 2, ["M"], False),
+        (DeputyRule.OPTIONAL_FROM_N, 2, ["M", "D1"], True),
+        (DeputyRule.OPTIONAL_FROM_N, 2, ["M", "M"], True),
+        (DeputyRule.OPTIONAL_FROM_N, 3, ["M", "M"], False),
+    ],
+)
+def test_every_branch_of_the_deputy_rule(world, rule, threshold, shape, ok):
+    round = world["round"]
+    round.deputy_rule, round.deputy_threshold = rule, threshold
+    round.save()
+    request = request_of(world, "kitee")
+    people = members(world["kitee"], len(shape))
+    specs = [
+        (p, D if s.startswith("D") else M, int(s[1:]) if s.startswith("D") else None)
+        for p, s in zip(people, shape, strict=True)
+    ]
+    problems = services.answer_problems(request=request, rows=rows(*specs))
+    assert (problems == []) is ok, problems
+
+
+def test_number_of_full_members_is_checked(world):
+    request = request_of(world, "kitee")
+    people = members(world["kitee"], 4)
+    problems = services.answer_problems(request=request, rows=rows(*[(p, M, None) for p in people]))
+    assert any("Enintään 3" in p for p in problems)
+    assert services.answer_problems(request=request, rows=[]) == [
+        "Nimeä vähintään 1 varsinaista jäsentä."
+    ]
+
+
+def test_bad_answers_are_explained(world):
+    request = request_of(world, "kitee")
+    a, b = members(world["kitee"], 2)
+    twice = services.answer_problems(request=request, rows=rows((a, M, None), (a, M, None)))
+    assert any("kahteen kertaan" in p for p in twice)
+    deputy_for_nobody = services.answer_problems(
+        request=request, rows=rows((a, M, None), (b, D, 5))
+    )
+    assert any("varsinaisen jäsenen" in p for p in deputy_for_nobody)
+    seated_elsewhere = PersonFactory(organisation=world["lieksa"])
+    MembershipFactory(
+        body=world["south"],
+        person=seated_elsewhere,
+        organisation=world["lieksa"],
+        starts_on=date(2020, 1, 1),
+    )
+    taken = services.answer_problems(
+        request=request, rows=rows((a, M, None), (seated_elsewhere, M, None))
+    )
+    assert any("on jo toimielimen" in p for p in taken)
+
+
+def test_draft_survives_and_every_submitted_version_is_kept(world):
+    request = request_of(world, "kitee")
+    a, b = members(world["kitee"], 2)
+    draft = services.answer_save(request=request, rows=rows((a, M, None)), submit=False)
+    again = services.answer_save(
+        request=request, rows=rows((a, M, None), (b, M, None)), submit=False
+    )
+    assert draft.pk == again.pk
+    assert again.nominees.count() == 2
+    first = services.answer_save(
+        request=request, rows=rows((a, M, None), (b, M, None)), submit=True
+    )
+    second = services.answer_save(
+        request=request, rows=rows((b, M, None), (a, M, None)), submit=True
+    )
+    assert (first.version, second.version) == (1, 2)
+    assert request.answers.filter(status=NominationAnswer.Status.SUBMITTED).count() == 2
+
+
+def test_after_the_deadline_only_the_admin_may_answer(world):
+    round = world["round"]
+    round.deadline = timezone.localdate() - timedelta(days=1)
+    round.save()
+    request = request_of(world, "kitee")
+    a, b = members(world["kitee"], 2)
+    with pytest.raises(ValidationError, match="Määräaika"):
+        services.answer_save(request=request, rows=rows((a, M, None), (b, M, None)), submit=True)
+    answer = services.answer_save(
+        request=request,
+        rows=rows((a, M, None), (b, M, None)),
+        submit=True,
+        is_admin=True,
+        channel="registry",
+        registry_number="K/1/2025",
+    )
+    assert answer.is_late
+    assert answer.get_channel_display() == "Kirjaamon kautta"
+
+
+def test_link_is_single_use_and_expires(world):
+    request = request_of(world, "lieksa")
+    token = request.new_token()
+    request.save()
+    assert services.request_by_token(token) == request
+    a, b = members(world["lieksa"], 2)
+    pair = rows((a, M, None), (b, M, None))
+    services.answer_save(request=request, rows=pair, submit=False, via_link=True)
+    assert services.request_by_token(token) == request  # a draft does not use the link up
+    services.answer_save(request=request, rows=pair, submit=True, via_link=True)
+    with pytest.raises(ValidationError, match="jo käytetty"):
+        services.request_by_token(token)
+    fresh = request.new_token()
+    request.token_expires_at = timezone.now() - timedelta(minutes=1)
+    request.save()
+    with pytest.raises(ValidationError, match="vanhentunut"):
+        services.request_by_token(fresh)
+    with pytest.raises(ValidationError, match="ei kelpaa"):
+        services.request_by_token("arvattu")
+
+
+def test_reminders_go_only_to_those_missing_and_once_a_day(world):
+    services.round_send(round=world["round"])
+    a, b = members(world["kitee"], 2)
+    services.answer_save(
+        request=request_of(world, "kitee"), rows=rows((a, M, None), (b, M, None)), submit=True
+    )
+    mail.outbox.clear()
+    assert services.send_reminders(round=world["round"]) == 1
+    assert mail.outbox[0].to == ["kirjaamo@lieksa.example.org"]
+    assert services.send_reminders(round=world["round"]) == 0
+
+
+def test_closing_creates_memberships_once_and_ends_replaced_ones(world):
+    request = request_of(world, "kitee")
+    old = MembershipFactory(
+        body=world["south"], organisation=world["kitee"], starts_on=date(2020, 1, 1)
+    )
+    a, b = members(world["kitee"], 2)
+    new_person = NomineeRow(
+        position=3,
+        role=D,
+        first_name="Uusi",
+        last_name="Varajäsen",
+        email="uusi@example.org",
+        deputy_for_position=1,
+    )
+    services.answer_save(
+        request=request, rows=[*rows((a, M, None), (b, M, None)), new_person], submit=True
+    )
+    assert services.round_close(round=world["round"]) == 3
+    assert services.round_close(round=world["round"]) == 0  # idempotent
+    seats = Membership.objects.filter(body=world["south"], nomination_round=world["round"])
+    assert seats.count() == 3
+    deputy = seats.get(role="deputy")
+    assert deputy.person.email == "uusi@example.org"
+    assert deputy.deputy_for.person == a
+    old.refresh_from_db()
+    assert old.ends_on == world["round"].term_starts_on - timedelta(days=1)  # ended, not deleted
+    with pytest.raises(ValidationError, match="suljettu"):
+        services.answer_save(request=request, rows=rows((a, M, None)), submit=True, is_admin=True)
+
+
+def test_chair_election(world):
+    first, second = (MembershipFactory(body=world["north"]) for _ in range(2))
+    services.body_elect_chairs(body=world["north"], chair=first, vice_chair=second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.role, second.role) == ("chair", "vice_chair")
+    services.body_elect_chairs(body=world["north"], chair=second, vice_chair=None)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.role, second.role) == ("member", "chair")
+    with pytest.raises(ValidationError):
+        services.body_elect_chairs(body=world["north"], chair=second, vice_chair=second)

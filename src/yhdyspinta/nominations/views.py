@@ -1,0 +1,272 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views import View, generic
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
+from yhdyspinta.bodies.models import Body
+
+from . import documents, selectors, services
+from .forms import AdminEntryForm, ElectionForm, NomineeFormSet, RoundForm, initial_rows
+from .models import NominationAnswer, NominationRequest, NominationRound
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _AdminMixin(AreaMixin):
+    private = True
+
+    def allowed(self):
+        return self.access.is_admin(self.area)
+
+
+class RoundList(AreaMixin, generic.TemplateView):
+    """Rounds of the area; an organisation contact sees the requests to answer."""
+
+    private = True
+    template_name = "nominations/round_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rounds"] = selectors.round_list(area=self.area)
+        own = self.access.contact_organisations(self.area)
+        context["my_requests"] = NominationRequest.objects.filter(
+            organisation_id__in=own, round__status=NominationRound.Status.OPEN
+        ).select_related("round", "organisation", "body")
+        return context
+
+
+class RoundCreate(_AdminMixin, AreaFormMixin, generic.CreateView):
+    model, form_class = NominationRound, RoundForm
+
+    def save(self, form):
+        return services.round_create(
+            round=form.instance,
+            bodies=list(form.cleaned_data["bodies"]),
+            organisations=form.organisations(),
+        )
+
+    def get_page_title(self):
+        return _("New nomination round")
+
+
+class _RoundMixin(_AdminMixin):
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.round = get_object_or_404(NominationRound, area=self.area, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoundDetail(_RoundMixin, generic.TemplateView):
+    template_name = "nominations/round_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["round"] = self.round
+        context["board"] = selectors.board(self.round)
+        context["rules"] = documents.rules_text(self.round)
+        return context
+
+
+class RoundAction(_RoundMixin, View):
+    def post(self, request, *args, **kwargs):
+        action = kwargs["action"]
+        try:
+            if action == "send":
+                count = services.round_send(round=self.round)
+                messages.success(
+                    request, _("The request went to %(count)s organisations.") % {"count": count}
+                )
+            elif action == "remind":
+                count = services.send_reminders(round=self.round)
+                messages.success(
+                    request, _("Reminders sent to %(count)s organisations.") % {"count": count}
+                )
+            elif action == "close":
+                count = services.round_close(round=self.round)
+                messages.success(
+                    request, _("Round closed; %(count)s new memberships.") % {"count": count}
+                )
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(self.round.get_absolute_url())
+
+
+class RoundExport(_RoundMixin, View):
+    def get(self, request, *args, **kwargs):
+        board = selectors.board(self.round)
+        name = f"nimeamiset-{self.round.pk}"
+        if kwargs["fmt"] == "xlsx":
+            return _file(documents.board_xlsx(board), f"{name}.xlsx", XLSX)
+        return _file(documents.board_csv(board), f"{name}.csv", "text/csv; charset=utf-8")
+
+
+class _RequestMixin(AreaMixin):
+    private = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.nomination = get_object_or_404(
+            NominationRequest.objects.select_related("round", "organisation", "body"),
+            round__area=self.area,
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self):
+        return self.access.can_answer_nomination(self.nomination.organisation)
+
+
+class RequestLetter(_RequestMixin, View):
+    def get(self, request, *args, **kwargs):
+        name = f"nimeamispyynto-{self.nomination.organisation.pk}"
+        if kwargs["fmt"] == "pdf":
+            return _file(
+                documents.request_letter_pdf(self.nomination), f"{name}.pdf", "application/pdf"
+            )
+        return _file(documents.request_letter_docx(self.nomination), f"{name}.docx", DOCX)
+
+
+def _answer_page(
+    http_request, nomination, *, user=None, is_admin=False, via_link=False, token=None
+):
+    """The answer form, shared by logged-in contacts, admins and the personal link."""
+    round = nomination.round
+    latest = nomination.answers.order_by("-version").prefetch_related("nominees").first()
+    formset_kwargs = {"organisation": nomination.organisation, "prefix": "nominees"}
+    entry = AdminEntryForm(http_request.POST or None, prefix="entry") if is_admin else None
+    if http_request.method == "POST":
+        formset = NomineeFormSet(http_request.POST, **formset_kwargs)
+        submit = "submit" in http_request.POST
+        if formset.is_valid() and (entry is None or entry.is_valid()):
+            extra = (
+                entry.cleaned_data
+                if entry is not None
+                else {
+                    "channel": NominationAnswer.Channel.LINK
+                    if via_link
+                    else NominationAnswer.Channel.APP
+                }
+            )
+            try:
+                services.answer_save(
+                    request=nomination,
+                    rows=formset.rows(),
+                    submit=submit,
+                    user=user,
+                    is_admin=is_admin,
+                    via_link=via_link,
+                    **extra,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(http_request, message)
+            else:
+                if submit:
+                    messages.success(http_request, _("Thank you: the answer was sent."))
+                else:
+                    messages.success(http_request, _("Draft saved. It has not been sent yet."))
+                if via_link and submit:
+                    return render(
+                        http_request,
+                        "nominations/answer_done.html",
+                        {"nomination": nomination, "round": round},
+                    )
+                return HttpResponseRedirect(http_request.path)
+        else:
+            messages.error(http_request, _("Check the fields marked below. Nothing was saved yet."))
+    else:
+        formset = NomineeFormSet(initial=initial_rows(latest), **formset_kwargs)
+    history = list(
+        nomination.answers.filter(status=NominationAnswer.Status.SUBMITTED).order_by("-version")
+    )
+    return render(
+        http_request,
+        "nominations/answer.html",
+        {
+            "nomination": nomination,
+            "round": round,
+            "formset": formset,
+            "entry_form": entry,
+            "rules": documents.rules_text(round),
+            "latest": latest,
+            "history": history,
+            "via_link": via_link,
+            "area": round.area,
+            "past_deadline": round.is_past_deadline,
+            "can_view_private": not via_link,
+        },
+    )
+
+
+class AnswerView(_RequestMixin, View):
+    def get(self, request, *args, **kwargs):
+        return self.answer(request)
+
+    def post(self, request, *args, **kwargs):
+        return self.answer(request)
+
+    def answer(self, request):
+        return _answer_page(
+            request, self.nomination, user=request.user, is_admin=self.access.is_admin(self.area)
+        )
+
+
+def answer_by_link(request, token):
+    """The personal, expiring, single-use link for organisations without accounts."""
+    try:
+        nomination = services.request_by_token(token)
+    except ValidationError as error:
+        return render(
+            request,
+            "nominations/link_refused.html",
+            {"reason": " ".join(error.messages)},
+            status=410,
+        )
+    return _answer_page(request, nomination, via_link=True, token=token)
+
+
+class ElectionView(AreaMixin, generic.FormView):
+    """Record the chair and vice-chair elected among the body's members."""
+
+    template_name = "form.html"
+    form_class = ElectionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.body = get_object_or_404(Body, area__slug=kwargs["area"], pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self):
+        return self.access.can_edit_body(self.body)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["body"] = self.body
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            services.body_elect_chairs(body=self.body, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The election was recorded."))
+        return HttpResponseRedirect(self.body.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_title"] = _("Chair and vice-chair: %(body)s") % {"body": self.body}
+        context["cancel_url"] = self.body.get_absolute_url()
+        return context
