@@ -13,6 +13,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 
+def finnish_date(day: date) -> str:
+    """1.1.2027, as Finnish documents write dates."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
 def docx_document(*, organisation: str, kind: str, title: str, day: date | None = None) -> Document:
     """A document with the Finnish municipal header: organisation left, document kind and
     date right, then the title."""

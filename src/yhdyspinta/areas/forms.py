@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Area, CouncilTerm, SubRegion, Theme
 
+EMPTY_LABEL = _("– choose –")
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -27,6 +29,8 @@ class AreaModelForm(forms.ModelForm):
         if self.area_field and not getattr(self.instance, f"{self.area_field}_id", None):
             setattr(self.instance, self.area_field, area)
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                field.empty_label = EMPTY_LABEL
             queryset = getattr(field, "queryset", None)
             if queryset is not None and queryset.model is not Area:
                 model_fields = {f.name for f in queryset.model._meta.get_fields()}

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from yhdyspinta.areas.forms import AreaModelForm
+from yhdyspinta.areas.forms import EMPTY_LABEL, AreaModelForm
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 from .models import (
@@ -79,9 +79,11 @@ class AttendanceRowForm(forms.Form):
 
 
 class GuestForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(
+        label=_("Person"), queryset=Person.objects.none(), empty_label=EMPTY_LABEL
+    )
     organisation = forms.ModelChoiceField(
-        label=_("Represents"), queryset=Organisation.objects.none()
+        label=_("Represents"), queryset=Organisation.objects.none(), empty_label=EMPTY_LABEL
     )
     capacity = forms.ChoiceField(label=_("Capacity"), choices=Capacity.choices)
 
@@ -152,6 +154,7 @@ class ApprovalForm(forms.Form):
         label=_("Approved in meeting"),
         queryset=Meeting.objects.none(),
         required=False,
+        empty_label=EMPTY_LABEL,
     )
 
     def __init__(self, *args, minutes: Minutes, **kwargs):

@@ -8,7 +8,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from yhdyspinta.documents import docx_bytes, docx_document, pdf_from_template
+from yhdyspinta.documents import docx_bytes, docx_document, finnish_date, pdf_from_template
 
 from .models import DeputyRule, NominationRequest, NominationRound
 from .selectors import BoardRow
@@ -34,10 +34,8 @@ def rules_text(round: NominationRound) -> list[str]:
         )
     else:
         lines.append(_("Deputies may be named but are not required."))
-    lines.append(_("Answer by %(deadline)s.") % {"deadline": round.deadline.strftime("%d.%m.%Y")})
-    lines.append(
-        _("The term starts on %(start)s.") % {"start": round.term_starts_on.strftime("%d.%m.%Y")}
-    )
+    lines.append(_("Answer by %(deadline)s.") % {"deadline": finnish_date(round.deadline)})
+    lines.append(_("The term starts on %(start)s.") % {"start": finnish_date(round.term_starts_on)})
     return lines
 
 

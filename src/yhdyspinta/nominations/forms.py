@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yhdyspinta.areas.forms import AreaModelForm, DateInput
+from yhdyspinta.areas.forms import EMPTY_LABEL, AreaModelForm, DateInput
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
@@ -160,8 +160,12 @@ class AdminEntryForm(forms.Form):
 
 
 class ElectionForm(forms.Form):
-    chair = forms.ModelChoiceField(label=_("Chair"), queryset=None, required=False)
-    vice_chair = forms.ModelChoiceField(label=_("Vice-chair"), queryset=None, required=False)
+    chair = forms.ModelChoiceField(
+        label=_("Chair"), queryset=None, required=False, empty_label=EMPTY_LABEL
+    )
+    vice_chair = forms.ModelChoiceField(
+        label=_("Vice-chair"), queryset=None, required=False, empty_label=EMPTY_LABEL
+    )
 
     def __init__(self, *args, body, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.bodies.models import Body, Membership, MembershipRole
+from yhdyspinta.documents import finnish_date
 from yhdyspinta.parties.models import Organisation, Person
 
 from .models import DeputyRule, NominationAnswer, NominationRequest, NominationRound, Nominee
@@ -129,7 +130,7 @@ def round_send(*, round: NominationRound, request_ids: list[int] | None = None) 
         ) % {
             "organisation": request.organisation.name,
             "body": request.body.name,
-            "deadline": round.deadline.strftime("%d.%m.%Y"),
+            "deadline": finnish_date(round.deadline),
             "link": _link(token),
         }
         message = EmailMessage(
@@ -177,7 +178,7 @@ def send_reminders(*, round: NominationRound, now=None) -> int:
             )
             % {
                 "organisation": request.organisation.name,
-                "deadline": round.deadline.strftime("%d.%m.%Y"),
+                "deadline": finnish_date(round.deadline),
                 "link": _link(token),
             },
             to=to,
@@ -300,7 +301,7 @@ def answer_save(
                 "The deadline %(deadline)s has passed. Contact the convener: "
                 "the area administrator can still record your answer."
             )
-            % {"deadline": round.deadline.strftime("%d.%m.%Y")}
+            % {"deadline": finnish_date(round.deadline)}
         )
     if submit:
         problems = answer_problems(request=request, rows=rows)

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.meetings.models import Meeting, Minutes
+from yhdyspinta.nominations.models import NominationRequest, NominationRound
 from yhdyspinta.parties.models import CounterpartPair, NamedRole, Organisation, Person
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,13 @@ def _objects(area):
         "coordinator_meeting": Meeting.objects.filter(body=coordinators).first(),
         "draft_minutes": Minutes.objects.get(
             meeting__title="Läntinen: lakisääteinen hyte-neuvottelu 2026"
+        ),
+        "round": NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028"),
+        "joensuu_request": NominationRequest.objects.get(
+            round__title="Kumppanuusryhmien jäsenet 2027–2028", organisation=joensuu
+        ),
+        "kitee_request": NominationRequest.objects.get(
+            round__title="Kumppanuusryhmien jäsenet 2027–2028", organisation=kitee
         ),
         "sub_region": area.sub_regions.first(),
         "theme": area.themes.first(),
@@ -176,6 +184,25 @@ CASES = {
     ),
     "coordinator_attendance": (
         lambda o: _url("meetings:attendance", o, pk=o["coordinator_meeting"].pk),
+        SECRETARY_EDIT,
+    ),
+    "nomination_rounds": (lambda o: _url("nominations:rounds", o), PRIVATE),
+    "nomination_round": (lambda o: _url("nominations:round", o, pk=o["round"].pk), ADMIN),
+    "nomination_round_create": (lambda o: _url("nominations:round_create", o), ADMIN),
+    "own_nomination_answer": (
+        lambda o: _url("nominations:answer", o, pk=o["joensuu_request"].pk),
+        JOENSUU_EDIT,
+    ),
+    "other_nomination_answer": (
+        lambda o: _url("nominations:answer", o, pk=o["kitee_request"].pk),
+        ADMIN,
+    ),
+    "nomination_letter": (
+        lambda o: _url("nominations:letter", o, pk=o["joensuu_request"].pk, fmt="docx"),
+        JOENSUU_EDIT,
+    ),
+    "election": (
+        lambda o: _url("nominations:election", o, pk=o["coordinators"].pk),
         SECRETARY_EDIT,
     ),
     "coordinator_meeting_create": (

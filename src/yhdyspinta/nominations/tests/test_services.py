@@ -94,7 +94,7 @@ def test_sending_e_mails_the_letter_and_a_personal_link_to_the_right_people(worl
     assert set(by_recipient) == {("kirjaamo@lieksa.example.org",), ("yhteys@kitee.example.org",)}
     message = by_recipient[("yhteys@kitee.example.org",)]
     assert "/nominate/" in message.body
-    [(filename, content, mimetype)] = message.attachments
+    [(_filename, content, mimetype)] = message.attachments
     assert mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
 
