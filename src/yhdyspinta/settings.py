@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "yhdyspinta.meetings",
     "yhdyspinta.obligations",
     "yhdyspinta.nominations",
+    "yhdyspinta.programme",
     "yhdyspinta.accounts",
     "yhdyspinta.demo",
 ]

@@ -15,6 +15,7 @@ area_patterns = [
     path("", include("yhdyspinta.meetings.urls")),
     path("", include("yhdyspinta.obligations.urls")),
     path("", include("yhdyspinta.nominations.urls")),
+    path("", include("yhdyspinta.programme.urls")),
 ]
 
 urlpatterns = [

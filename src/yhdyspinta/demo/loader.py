@@ -563,6 +563,7 @@ def load_users(north_karelia: Area, south_savo: Area) -> list[DemoUser]:
 def load_all() -> list[DemoUser]:
     from .meetings import load_north_karelia_meetings, load_south_savo_meetings
     from .nominations import load_north_karelia_nominations
+    from .programme import load_north_karelia_programme
 
     north_karelia = load_north_karelia()
     south_savo = load_south_savo()
@@ -570,4 +571,5 @@ def load_all() -> list[DemoUser]:
     load_north_karelia_meetings(north_karelia)
     load_south_savo_meetings(south_savo)
     load_north_karelia_nominations(north_karelia)
+    load_north_karelia_programme(north_karelia)
     return users

@@ -114,7 +114,9 @@ def minutes_detail(*, area: Area, pk: int) -> Minutes:
         .select_related("meeting__body", "meeting__convener", "approved_by", "approved_in")
         .prefetch_related(
             Prefetch("items", queryset=MinutesItem.objects.select_related("agenda_item__theme")),
-            Prefetch("theme_groups", queryset=ThemeWorkGroup.objects.prefetch_related("ideas")),
+            Prefetch(
+                "theme_groups", queryset=ThemeWorkGroup.objects.prefetch_related("ideas__measures")
+            ),
             Prefetch(
                 "meeting__attendances",
                 queryset=Attendance.objects.select_related("person", "organisation"),

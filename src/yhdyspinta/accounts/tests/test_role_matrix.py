@@ -7,6 +7,7 @@ from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.meetings.models import Meeting, Minutes
 from yhdyspinta.nominations.models import NominationRequest, NominationRound
 from yhdyspinta.parties.models import CounterpartPair, NamedRole, Organisation, Person
+from yhdyspinta.programme.models import Measure, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,8 @@ def _objects(area):
         "kitee_request": NominationRequest.objects.get(
             round__title="Kumppanuusryhmien jäsenet 2027–2028", organisation=kitee
         ),
+        "programme": Programme.objects.get(area=area),
+        "measure": Measure.objects.filter(goal__priority__programme__area=area).first(),
         "sub_region": area.sub_regions.first(),
         "theme": area.themes.first(),
         "term": area.council_terms.first(),
@@ -204,6 +207,27 @@ CASES = {
     "election": (
         lambda o: _url("nominations:election", o, pk=o["coordinators"].pk),
         SECRETARY_EDIT,
+    ),
+    "programme": (lambda o: _url("programme:programme", o, pk=o["programme"].pk), PUBLIC),
+    "progress": (lambda o: _url("programme:progress", o, pk=o["programme"].pk), PUBLIC),
+    "measure": (lambda o: _url("programme:measure", o, pk=o["measure"].pk), PUBLIC),
+    "programme_report": (
+        lambda o: _url("programme:report", o, pk=o["programme"].pk, fmt="docx"),
+        PUBLIC,
+    ),
+    "measure_create": (lambda o: _url("programme:measure_create", o, pk=o["programme"].pk), ADMIN),
+    "follow_up_open": (lambda o: _url("programme:follow_up_open", o, pk=o["programme"].pk), ADMIN),
+    "own_tasks": (
+        lambda o: _url(
+            "programme:tasks", o, pk=o["programme"].pk, year=2026, organisation=o["joensuu"].pk
+        ),
+        JOENSUU_EDIT,
+    ),
+    "other_tasks": (
+        lambda o: _url(
+            "programme:tasks", o, pk=o["programme"].pk, year=2026, organisation=o["kitee"].pk
+        ),
+        ADMIN,
     ),
     "coordinator_meeting_create": (
         lambda o: _url("meetings:meeting_create", o, body=o["coordinators"].pk),

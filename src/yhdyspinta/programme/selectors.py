@@ -1,0 +1,243 @@
+"""Reads of the programme: the tree (as it is now, or as it was on a day), the yearly
+progress by priority, organisation and municipality, and indicator series for charts."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from yhdyspinta.parties.models import Organisation, OrganisationKind
+
+from .models import (
+    FollowUpRound,
+    Goal,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureReport,
+    MeasureStatus,
+    Priority,
+    Programme,
+)
+
+STATUSES = [s.value for s in MeasureStatus] + ["missing"]
+
+
+@dataclass
+class GoalNode:
+    goal: object
+    measures: list = field(default_factory=list)
+    indicators: list = field(default_factory=list)
+
+
+@dataclass
+class PriorityNode:
+    priority: object
+    goals: list[GoalNode] = field(default_factory=list)
+
+
+def programme_tree(programme: Programme, as_of: date | None = None) -> list[PriorityNode]:
+    """Priorities → goals → measures and indicators; with `as_of`, the programme as it
+    stood at the end of that day (from the audit trail)."""
+    if as_of is None:
+        priorities = list(programme.priorities.all())
+        goals = list(Goal.objects.filter(priority__programme=programme))
+        measures = list(
+            Measure.objects.filter(goal__priority__programme=programme)
+            .select_related("lead", "source_idea__group__minutes__meeting")
+            .prefetch_related("participants")
+        )
+        indicators = list(Indicator.objects.filter(goal__priority__programme=programme))
+    else:
+        moment = timezone.make_aware(datetime.combine(as_of, time.max))
+        priorities = list(Priority.history.as_of(moment).filter(programme_id=programme.pk))
+        goals = list(Goal.history.as_of(moment).filter(priority_id__in=[p.pk for p in priorities]))
+        goal_ids = [g.pk for g in goals]
+        measures = list(Measure.history.as_of(moment).filter(goal_id__in=goal_ids))
+        indicators = list(Indicator.history.as_of(moment).filter(goal_id__in=goal_ids))
+        leads = Organisation.objects.in_bulk({m.lead_id for m in measures if m.lead_id})
+        for measure in measures:
+            measure.lead_name = leads[measure.lead_id].name if measure.lead_id in leads else ""
+    nodes = {p.pk: PriorityNode(p) for p in sorted(priorities, key=lambda p: p.order)}
+    goal_nodes = {}
+    for goal in sorted(goals, key=lambda g: g.order):
+        goal_nodes[goal.pk] = GoalNode(goal)
+        nodes[goal.priority_id].goals.append(goal_nodes[goal.pk])
+    for measure in sorted(measures, key=lambda m: m.order):
+        goal_nodes[measure.goal_id].measures.append(measure)
+    for indicator in indicators:
+        goal_nodes[indicator.goal_id].indicators.append(indicator)
+    return list(nodes.values())
+
+
+# --- progress ---------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    year: int
+    deadline_passed: bool
+    by_priority: list[tuple[object, Counter]]
+    by_organisation: list[tuple[Organisation, Counter]]
+    by_municipality: list[tuple[Organisation, Counter]]
+    measure_status: dict[int, str]
+    total: Counter
+
+
+def _latest_reports(programme: Programme, year: int) -> dict[tuple[int, int], MeasureReport]:
+    latest: dict[tuple[int, int], MeasureReport] = {}
+    for report in MeasureReport.objects.filter(
+        measure__goal__priority__programme=programme, year=year
+    ).order_by("version"):
+        latest[(report.measure_id, report.organisation_id)] = report
+    return latest
+
+
+def progress(programme: Programme, year: int, today: date | None = None) -> Progress:
+    today = today or timezone.localdate()
+    round = FollowUpRound.objects.filter(programme=programme, year=year).first()
+    deadline_passed = bool(round and today > round.deadline)
+    measures = list(
+        Measure.objects.filter(
+            goal__priority__programme=programme, starts_year__lte=year, ends_year__gte=year
+        )
+        .select_related("goal__priority", "lead")
+        .prefetch_related("participants")
+    )
+    latest = _latest_reports(programme, year)
+
+    def status_of(measure: Measure, organisation_id: int) -> str:
+        # An organisation's own report; for one taking part, else the lead's.
+        report = latest.get((measure.pk, organisation_id)) or latest.get(
+            (measure.pk, measure.lead_id)
+        )
+        if report:
+            return report.status
+        return "late" if deadline_passed else "missing"
+
+    measure_status = {m.pk: status_of(m, m.lead_id) for m in measures}
+    by_priority: dict[int, Counter] = defaultdict(Counter)
+    priorities = {}
+    for measure in measures:
+        priorities[measure.goal.priority_id] = measure.goal.priority
+        by_priority[measure.goal.priority_id][measure_status[measure.pk]] += 1
+    by_organisation: dict[int, Counter] = defaultdict(Counter)
+    organisations: dict[int, Organisation] = {}
+    for measure in measures:
+        for organisation in [measure.lead, *measure.participants.all()]:
+            organisations[organisation.pk] = organisation
+            by_organisation[organisation.pk][status_of(measure, organisation.pk)] += 1
+    ordered = sorted(organisations.values(), key=lambda o: o.name)
+    return Progress(
+        year=year,
+        deadline_passed=deadline_passed,
+        by_priority=[
+            (priorities[pk], by_priority[pk])
+            for pk in sorted(priorities, key=lambda k: priorities[k].order)
+        ],
+        by_organisation=[(o, by_organisation[o.pk]) for o in ordered],
+        by_municipality=[
+            (o, by_organisation[o.pk]) for o in ordered if o.kind == OrganisationKind.MUNICIPALITY
+        ],
+        measure_status=measure_status,
+        total=Counter(measure_status.values()),
+    )
+
+
+# --- indicator charts -------------------------------------------------------------------
+
+CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 200, 48, 16, 16, 36
+
+
+@dataclass
+class Chart:
+    indicator: Indicator
+    years: list[int]
+    values: list[tuple[int, Decimal]]
+    points: str
+    dots: list[tuple[float, float, int, Decimal]]
+    target_y: float | None
+    y_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, int]]
+    on_track: bool | None
+    width: int = CHART_W
+    height: int = CHART_H
+    is_demo: bool = False
+
+
+def indicator_charts(programme: Programme, organisation: Organisation | None = None) -> list[Chart]:
+    """Each indicator's yearly values (the whole area, or one municipality) as a line
+    against its target: coordinates for an SVG, with the numbers for a table."""
+    values = IndicatorValue.objects.filter(indicator__goal__priority__programme=programme)
+    if organisation is not None:
+        values = values.filter(level=IndicatorValue.Level.MUNICIPALITY, organisation=organisation)
+    else:
+        values = values.filter(level=IndicatorValue.Level.AREA)
+    indicators = (
+        Indicator.objects.filter(goal__priority__programme=programme)
+        .prefetch_related(Prefetch("values", queryset=values.order_by("year"), to_attr="series"))
+        .select_related("goal__priority")
+        .order_by("goal__priority__order", "goal__order", "name")
+    )
+    charts = []
+    for indicator in indicators:
+        series = [(v.year, v.value) for v in indicator.series]
+        if not series:
+            continue
+        years = list(
+            range(
+                min(y for y, _v in series), max(programme.ends_year, max(y for y, _v in series)) + 1
+            )
+        )
+        numbers = [v for _y, v in series] + [
+            x for x in (indicator.target_value, indicator.baseline_value) if x is not None
+        ]
+        low, high = min(numbers), max(numbers)
+        if high == low:
+            high = low + 1
+        span_low = max(Decimal(0), low - (high - low) * Decimal("0.2"))
+        span_high = high + (high - low) * Decimal("0.2")
+
+        def x(year: int, years: list[int] = years) -> float:
+            if len(years) == 1:
+                return PAD_L + (CHART_W - PAD_L - PAD_R) / 2
+            return PAD_L + (year - years[0]) * (CHART_W - PAD_L - PAD_R) / (len(years) - 1)
+
+        def y(
+            value: Decimal, span_low: Decimal = span_low, span_high: Decimal = span_high
+        ) -> float:
+            return round(
+                PAD_T
+                + float((span_high - value) / (span_high - span_low)) * (CHART_H - PAD_T - PAD_B),
+                1,
+            )
+
+        dots = [(round(x(year), 1), y(value), year, value) for year, value in series]
+        last = series[-1][1]
+        on_track = None
+        if indicator.target_value is not None and indicator.baseline_value is not None:
+            if indicator.direction == Indicator.Direction.UP:
+                on_track = last >= indicator.baseline_value
+            else:
+                on_track = last <= indicator.baseline_value
+        ticks = [span_low + (span_high - span_low) * Decimal(i) / 4 for i in range(5)]
+        charts.append(
+            Chart(
+                indicator=indicator,
+                years=years,
+                values=series,
+                points=" ".join(f"{px},{py}" for px, py, _y, _v in dots),
+                dots=dots,
+                target_y=y(indicator.target_value) if indicator.target_value is not None else None,
+                y_ticks=[(y(t), f"{t:.0f}" if high - low >= 4 else f"{t:.1f}") for t in ticks],
+                x_ticks=[(round(x(year), 1), year) for year in years],
+                on_track=on_track,
+                is_demo=any(v.is_demo for v in indicator.series),
+            )
+        )
+    return charts

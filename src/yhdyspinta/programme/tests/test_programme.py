@@ -1,0 +1,254 @@
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from pypdf import PdfReader
+
+from yhdyspinta.meetings.models import ThemeWorkIdea
+from yhdyspinta.parties.models import Organisation
+from yhdyspinta.programme import selectors, services
+from yhdyspinta.programme.models import (
+    Goal,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureReport,
+    Priority,
+    Programme,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme(demo):
+    return Programme.objects.get(area=demo["nk"])
+
+
+def url(name, **kwargs):
+    return reverse(name, kwargs={"area": "pohjois-karjala", **kwargs})
+
+
+def test_demo_programme_follows_seed_001(programme):
+    names = list(programme.priorities.values_list("name", flat=True))
+    assert names[:4] == [
+        "Mielen hyvinvointi",
+        "Moniammatillisen työn hyödyntäminen ja osallisuustyö",
+        "Sosiaaliset ja tunnetaidot",
+        "Työllisyys ja työkyky huomioiden maahanmuuttaneet",
+    ]
+    assert "hyte-viestintä" in names[4]
+    assert programme.approvals.count() == 15
+    assert Measure.objects.filter(
+        goal__priority__programme=programme, name="Koulujen hyvinvointitunnit"
+    ).exists()
+    assert not IndicatorValue.objects.filter(
+        indicator__goal__priority__programme=programme, is_demo=False
+    ).exists()
+
+
+def test_structure_invariants(programme):
+    goal = Goal.objects.filter(priority__programme=programme).first()
+    measure = Measure(goal=goal, name="Ilman vetäjää", starts_year=2025, ends_year=2026)
+    with pytest.raises(ValidationError) as excinfo:
+        measure.full_clean()
+    assert "lead" in excinfo.value.message_dict
+    measure.lead = Organisation.objects.filter(area=programme.area).first()
+    measure.target_value = Decimal("10")
+    with pytest.raises(ValidationError) as excinfo:
+        measure.full_clean()
+    assert excinfo.value.message_dict["target_value"] == [
+        "Tavoitearvo tarvitsee mittarin, jolla sitä mitataan."
+    ]
+    measure.target_value = None
+    measure.ends_year = 2031
+    with pytest.raises(ValidationError, match="ohjelmakaudelle"):
+        measure.full_clean()
+    indicator = Indicator(goal=goal, name="Osuus", unit="percent", baseline_value=Decimal("140"))
+    with pytest.raises(ValidationError) as excinfo:
+        indicator.full_clean()
+    assert excinfo.value.message_dict["baseline_value"] == ["Prosenttiosuus on välillä 0–100."]
+    value = IndicatorValue(indicator=goal.indicators.first(), year=2025, value=Decimal("140"))
+    with pytest.raises(ValidationError):
+        services.indicator_value_save(value=value)
+
+
+def test_reports_are_revisions_and_years_are_checked(programme):
+    measure = Measure.objects.filter(goal__priority__programme=programme).first()
+    lead = measure.lead
+    first = services.measure_report(
+        measure=measure, organisation=lead, year=2027, status="ongoing", account="a"
+    )
+    second = services.measure_report(
+        measure=measure, organisation=lead, year=2027, status="done", account="b"
+    )
+    assert (first.version, second.version) == (1, 2)
+    assert MeasureReport.objects.filter(measure=measure, year=2027).count() == 2
+    same = services.measure_report(
+        measure=measure, organisation=lead, year=2027, status="done", account="b"
+    )
+    assert same.pk == second.pk
+    with pytest.raises(ValidationError, match="ohjelmakauden"):
+        services.measure_report(
+            measure=measure, organisation=lead, year=2030, status="done", account=""
+        )
+    stranger = (
+        Organisation.objects.exclude(pk=lead.pk)
+        .exclude(measures=measure)
+        .filter(area=programme.area)
+        .first()
+    )
+    with pytest.raises(ValidationError, match="ei vastaa"):
+        services.measure_report(
+            measure=measure, organisation=stranger, year=2027, status="done", account=""
+        )
+
+
+def test_follow_up_e_mails_each_contact_its_measures(programme):
+    services.follow_up_open(programme=programme, year=2027, deadline=date(2028, 1, 31))
+    assert [m.to for m in mail.outbox] == [["joensuu@example.org"]]
+    joensuu = Organisation.objects.get(area=programme.area, municipality_number="167")
+    for measure in services.measures_of(programme=programme, organisation=joensuu, year=2027):
+        assert measure.name in mail.outbox[0].body
+    with pytest.raises(ValidationError):
+        services.follow_up_open(programme=programme, year=2027, deadline=date(2028, 1, 31))
+
+
+def test_contact_reports_only_its_own_measures(client, login, programme):
+    login("joensuu")
+    joensuu = Organisation.objects.get(area=programme.area, municipality_number="167")
+    kitee = Organisation.objects.get(area=programme.area, municipality_number="260")
+    assert (
+        client.get(
+            url("programme:tasks", pk=programme.pk, year=2026, organisation=kitee.pk)
+        ).status_code
+        == 403
+    )
+    page = client.get(url("programme:tasks", pk=programme.pk, year=2026, organisation=joensuu.pk))
+    rows = page.context["rows"]
+    assert rows
+    data = {}
+    for measure, _form, _previous in rows:
+        data[f"m{measure.pk}-status"] = "done"
+        data[f"m{measure.pk}-account"] = "Valmis."
+    response = client.post(
+        url("programme:tasks", pk=programme.pk, year=2026, organisation=joensuu.pk), data
+    )
+    assert response.status_code == 302
+    assert MeasureReport.objects.filter(
+        organisation=joensuu, year=2026, status="done"
+    ).count() == len(rows)
+
+
+def test_progress_counts_and_chart(client, programme):
+    progress = selectors.progress(programme, 2025, today=date(2026, 3, 1))
+    assert (
+        sum(progress.total.values())
+        == Measure.objects.filter(goal__priority__programme=programme).count()
+    )
+    html = client.get(url("programme:progress", pk=programme.pk) + "?year=2025").content.decode()
+    assert "<svg" in html
+    assert "polyline" in html
+    assert "demoarvot" in html
+    assert 'points="48.0,' in html  # coordinates are not localised with decimal commas
+
+
+def test_annual_report_docx_and_pdf(client, programme):
+    joensuu = Organisation.objects.get(area=programme.area, municipality_number="167")
+    docx = client.get(
+        url("programme:report", pk=programme.pk, fmt="docx")
+        + f"?year=2025&organisation={joensuu.pk}"
+    )
+    document = Document(io.BytesIO(docx.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Hyte-vuosiraportti 2025: Joensuun kaupunki" in text
+    assert "Tunnetaitojen tuokiot kouluihin" in text or "Sosiaaliset ja tunnetaidot" in text
+    assert "Käydyt neuvottelut" in text
+    pdf = client.get(url("programme:report", pk=programme.pk, fmt="pdf") + "?year=2025")
+    pdf_text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    assert "Hyte-vuosiraportti 2025: Pohjois-Karjala" in pdf_text
+    assert "Mielen hyvinvointi" in pdf_text
+
+
+def test_report_for_an_earlier_year_shows_the_programme_as_it_was(programme):
+    # The programme was entered long ago: move its audit trail back in time.
+    from django.db.models import F
+
+    from yhdyspinta.programme import report
+
+    for model in (Priority, Goal, Measure, Indicator):
+        model.history.update(history_date=F("history_date") - timedelta(days=400))
+    priority = Priority.objects.get(programme=programme, order=1)
+    old_name = priority.name
+    priority.name = "Mielen hyvinvointi ja resilienssi"
+    priority.save()
+    old_tree = selectors.programme_tree(programme, as_of=timezone.localdate() - timedelta(days=1))
+    assert old_tree[0].priority.name == old_name
+    assert (
+        selectors.programme_tree(programme)[0].priority.name == "Mielen hyvinvointi ja resilienssi"
+    )
+    year = (timezone.localdate() - timedelta(days=200)).year
+    if year in programme.years:
+        text = report.as_docx(programme, year)
+        assert text.startswith(b"PK")
+
+
+def test_idea_becomes_a_measure_with_the_link_both_ways(client, login, programme):
+    measure = Measure.objects.get(name="Tunnetaitojen tuokiot kouluihin")
+    idea = measure.source_idea
+    assert idea.taken_forward
+    page = client.get(
+        reverse("programme:measure", kwargs={"area": "pohjois-karjala", "pk": measure.pk})
+    ).content.decode()
+    assert "Mistä toimenpide on peräisin" in page
+    assert idea.group.minutes.meeting.title in page
+    login("paakayttaja")
+    minutes_page = client.get(
+        reverse("meetings:minutes", kwargs={"area": "pohjois-karjala", "pk": idea.group.minutes.pk})
+    ).content.decode()
+    assert "→ Tunnetaitojen tuokiot kouluihin" in minutes_page
+    other = (
+        ThemeWorkIdea.objects.exclude(pk=idea.pk).filter(group__minutes=idea.group.minutes).first()
+    )
+    goal = Goal.objects.filter(priority__programme=programme).first()
+    response = client.post(
+        reverse("programme:promote_idea", kwargs={"area": "pohjois-karjala", "idea": other.pk}),
+        {"goal": goal.pk, "lead": measure.lead_id, "name": "Uusi toimenpide ideasta"},
+    )
+    assert response.status_code == 302
+    assert Measure.objects.get(name="Uusi toimenpide ideasta").source_idea == other
+
+
+def test_progress_query_count_does_not_grow(client, programme, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = url("programme:progress", pk=programme.pk) + "?year=2025"
+    with CaptureQueriesContext(connection) as before:
+        client.get(target)
+    goal = Goal.objects.filter(priority__programme=programme).first()
+    for i in range(10):
+        measure = Measure.objects.create(
+            goal=goal,
+            name=f"Lisä {i}",
+            lead=goal.measures.first().lead,
+            starts_year=2025,
+            ends_year=2028,
+        )
+        services.measure_report(
+            measure=measure, organisation=measure.lead, year=2025, status="done", account=""
+        )
+        IndicatorValue.objects.create(
+            indicator=goal.indicators.first(), year=2010 + i, value=Decimal("10")
+        )
+    with CaptureQueriesContext(connection) as after:
+        client.get(target)
+    assert len(after.captured_queries) == len(before.captured_queries)

@@ -1,0 +1,336 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.areas.views import AreaMixin
+from yhdyspinta.meetings.models import ThemeWorkIdea
+from yhdyspinta.parties.models import Organisation
+
+from . import report, selectors, services
+from .forms import FollowUpForm, IndicatorValueForm, MeasureForm, MeasureReportForm, PromoteForm
+from .models import FollowUpRound, Measure, MeasureReport, Programme
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _year(request, programme: Programme) -> int:
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and int(raw) in programme.years:
+        return int(raw)
+    this_year = timezone.localdate().year
+    return min(max(this_year, programme.starts_year), programme.ends_year)
+
+
+class ProgrammeList(AreaMixin, generic.TemplateView):
+    template_name = "programme/programme_list.html"
+
+    def get(self, request, *args, **kwargs):
+        programmes = list(self.area.programmes.all())
+        if len(programmes) == 1:
+            return HttpResponseRedirect(programmes[0].get_absolute_url())
+        return self.render_to_response(self.get_context_data(programmes=programmes))
+
+
+class _ProgrammeMixin(AreaMixin):
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.programme = get_object_or_404(Programme, area=self.area, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["programme"] = self.programme
+        return context
+
+
+class ProgrammeDetail(_ProgrammeMixin, generic.TemplateView):
+    template_name = "programme/programme_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tree"] = selectors.programme_tree(self.programme)
+        context["approvals"] = self.programme.approvals.select_related("organisation")
+        context["follow_ups"] = self.programme.follow_ups.all()
+        context["own_organisations"] = Organisation.objects.filter(
+            pk__in=self.access.contact_organisations(self.area)
+        )
+        return context
+
+
+class ProgressView(_ProgrammeMixin, generic.TemplateView):
+    template_name = "programme/progress.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = _year(self.request, self.programme)
+        municipality = None
+        raw = self.request.GET.get("municipality", "")
+        if raw.isdigit():
+            municipality = Organisation.objects.filter(
+                area=self.area, pk=raw, kind="municipality"
+            ).first()
+        context.update(
+            year=year,
+            progress=selectors.progress(self.programme, year),
+            charts=selectors.indicator_charts(self.programme, municipality),
+            municipality=municipality,
+            municipalities=Organisation.objects.filter(area=self.area, kind="municipality"),
+            statuses=[*selectors.STATUSES, "late"],
+        )
+        return context
+
+
+class MeasureDetail(AreaMixin, generic.TemplateView):
+    template_name = "programme/measure_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        measure = get_object_or_404(
+            Measure.objects.select_related(
+                "goal__priority__programme",
+                "lead",
+                "target_indicator",
+                "source_idea__group__minutes__meeting",
+            ).prefetch_related("participants", "themes", "sub_regions"),
+            goal__priority__programme__area=self.area,
+            pk=self.kwargs["pk"],
+        )
+        context["measure"] = measure
+        context["programme"] = measure.goal.priority.programme
+        context["reports"] = measure.reports.select_related("organisation").order_by(
+            "-year", "organisation__name", "-version"
+        )
+        context["is_admin"] = self.access.is_admin(self.area)
+        return context
+
+
+class _AdminFormMixin(_ProgrammeMixin):
+    template_name = "form.html"
+    private = True
+
+    def allowed(self):
+        return self.access.is_admin(self.area)
+
+    def context(self, form, title):
+        return {
+            **self.get_context_data(),
+            "form": form,
+            "page_title": title,
+            "cancel_url": self.programme.get_absolute_url(),
+        }
+
+
+class MeasureEdit(_AdminFormMixin, generic.TemplateView):
+    def get_instance(self):
+        if "measure" in self.kwargs:
+            return get_object_or_404(
+                Measure, goal__priority__programme=self.programme, pk=self.kwargs["measure"]
+            )
+        return Measure(starts_year=self.programme.starts_year, ends_year=self.programme.ends_year)
+
+    def get(self, request, *args, **kwargs):
+        initial = {"goal": request.GET.get("goal")}
+        form = MeasureForm(instance=self.get_instance(), programme=self.programme, initial=initial)
+        return self.render_to_response(self.context(form, self.title()))
+
+    def title(self):
+        return _("Edit measure") if "measure" in self.kwargs else _("New measure")
+
+    def post(self, request, *args, **kwargs):
+        form = MeasureForm(request.POST, instance=self.get_instance(), programme=self.programme)
+        if form.is_valid():
+            measure = form.save()
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(measure.get_absolute_url())
+        messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
+        return self.render_to_response(self.context(form, self.title()))
+
+
+class IndicatorValueCreate(_AdminFormMixin, generic.TemplateView):
+    def get(self, request, *args, **kwargs):
+        form = IndicatorValueForm(
+            programme=self.programme, initial={"indicator": request.GET.get("indicator")}
+        )
+        return self.render_to_response(self.context(form, _("New indicator value")))
+
+    def post(self, request, *args, **kwargs):
+        form = IndicatorValueForm(request.POST, programme=self.programme)
+        if form.is_valid():
+            try:
+                services.indicator_value_save(value=form.instance)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(
+                    reverse(
+                        "programme:progress",
+                        kwargs={"area": self.area.slug, "pk": self.programme.pk},
+                    )
+                )
+        messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
+        return self.render_to_response(self.context(form, _("New indicator value")))
+
+
+class FollowUpOpen(_AdminFormMixin, generic.TemplateView):
+    def get(self, request, *args, **kwargs):
+        form = FollowUpForm(initial={"year": _year(request, self.programme)})
+        return self.render_to_response(self.context(form, _("Open the yearly follow-up")))
+
+    def post(self, request, *args, **kwargs):
+        form = FollowUpForm(request.POST)
+        if form.is_valid():
+            try:
+                services.follow_up_open(programme=self.programme, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The follow-up is open and the organisations were told.")
+                )
+                return HttpResponseRedirect(self.programme.get_absolute_url())
+        return self.render_to_response(self.context(form, _("Open the yearly follow-up")))
+
+
+class Tasks(_ProgrammeMixin, generic.TemplateView):
+    """An organisation's measures for the year, each with its status and account."""
+
+    template_name = "programme/tasks.html"
+    private = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.organisation = get_object_or_404(
+            Organisation, area=self.area, pk=kwargs["organisation"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self):
+        return self.access.can_edit_organisation(self.organisation)
+
+    def rows(self, data=None):
+        year = self.kwargs["year"]
+        latest = {}
+        for r in MeasureReport.objects.filter(organisation=self.organisation, year=year).order_by(
+            "version"
+        ):
+            latest[r.measure_id] = r
+        rows = []
+        for measure in services.measures_of(
+            programme=self.programme, organisation=self.organisation, year=year
+        ):
+            previous = latest.get(measure.pk)
+            form = MeasureReportForm(
+                data,
+                prefix=f"m{measure.pk}",
+                initial={
+                    "status": previous.status if previous else "ongoing",
+                    "account": previous.account if previous else "",
+                },
+            )
+            rows.append((measure, form, previous))
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.kwargs["year"]
+        context.update(
+            organisation=self.organisation,
+            year=year,
+            round=FollowUpRound.objects.filter(programme=self.programme, year=year).first(),
+        )
+        context.setdefault("rows", self.rows())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        rows = self.rows(request.POST)
+        if not all(form.is_valid() for _m, form, _p in rows):
+            messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
+            return self.render_to_response(self.get_context_data(rows=rows))
+        try:
+            for measure, form, _previous in rows:
+                services.measure_report(
+                    measure=measure,
+                    organisation=self.organisation,
+                    year=self.kwargs["year"],
+                    user=request.user,
+                    **form.cleaned_data,
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.render_to_response(self.get_context_data(rows=rows))
+        messages.success(request, _("The report was saved. Thank you."))
+        return HttpResponseRedirect(request.path)
+
+
+class ReportFile(_ProgrammeMixin, generic.View):
+    """The annual hyte report for the council: a municipality, the county or the area."""
+
+    def get(self, request, *args, **kwargs):
+        year = _year(request, self.programme)
+        organisation = None
+        raw = request.GET.get("organisation", "")
+        if raw.isdigit():
+            organisation = get_object_or_404(Organisation, area=self.area, pk=raw)
+        name = f"hyte-raportti-{year}" + (f"-{organisation.pk}" if organisation else "")
+        if kwargs["fmt"] == "pdf":
+            content, ctype, ext = (
+                report.as_pdf(self.programme, year, organisation),
+                "application/pdf",
+                "pdf",
+            )
+        elif kwargs["fmt"] == "docx":
+            content, ctype, ext = report.as_docx(self.programme, year, organisation), DOCX, "docx"
+        else:
+            raise Http404
+        response = HttpResponse(content, content_type=ctype)
+        response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+        return response
+
+
+class PromoteIdea(AreaMixin, generic.TemplateView):
+    template_name = "form.html"
+    private = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.idea = get_object_or_404(
+            ThemeWorkIdea.objects.select_related("group__minutes__meeting"),
+            group__minutes__meeting__body__area=self.area,
+            pk=kwargs["idea"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self):
+        return self.access.is_admin(self.area)
+
+    def render_form(self, form):
+        return self.render_to_response(
+            {
+                **self.get_context_data(),
+                "form": form,
+                "page_title": _("Make the idea a measure: %(idea)s") % {"idea": self.idea},
+                "cancel_url": self.idea.group.minutes.meeting.get_absolute_url(),
+            }
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(PromoteForm(area=self.area, initial={"name": self.idea.text[:250]}))
+
+    def post(self, request, *args, **kwargs):
+        form = PromoteForm(request.POST, area=self.area)
+        if form.is_valid():
+            try:
+                measure = services.idea_promote(idea=self.idea, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The idea is now a measure of the programme."))
+                return HttpResponseRedirect(measure.get_absolute_url())
+        return self.render_form(form)
