@@ -130,3 +130,86 @@ def as_docx(programme: Programme, year: int, organisation: Organisation | None =
     if not context["negotiations"]:
         document.add_paragraph(_("No negotiations recorded for the year."))
     return docx_bytes(document)
+
+
+def plan_docx(programme: Programme, term, organisation: Organisation | None = None) -> bytes:
+    """The skeleton of the welfare report and plan (hyvinvointikertomus ja -suunnitelma)
+    for a council term: the state of wellbeing from the indicators, the priorities and
+    goals, the measures year by year, the negotiations, and headings to fill in."""
+    subject = organisation.name if organisation else programme.area.name
+    years = [y for y in range(term.starts_on.year, term.ends_on.year + 1) if y in programme.years]
+    document = docx_document(
+        organisation=subject,
+        kind=_("Plan"),
+        title=_("Welfare report and plan %(start)s–%(end)s: %(subject)s")
+        % {"start": term.starts_on.year, "end": term.ends_on.year, "subject": subject},
+    )
+    document.add_heading(_("1. The state of wellbeing and health"), level=2)
+    charts = selectors.indicator_charts(
+        programme, organisation if organisation and organisation.kind == "municipality" else None
+    )
+    docx_table(
+        document,
+        [_("Indicator"), _("Values by year"), _("Target")],
+        [
+            [
+                c.indicator.name,
+                ", ".join(f"{y}: {v}" for y, v in c.values),
+                f"{c.indicator.target_value or '—'} ({c.indicator.target_year or '—'})",
+            ]
+            for c in charts
+        ],
+    )
+    document.add_paragraph(_("Summary of the state of wellbeing: to be written."))
+    document.add_heading(_("2. Priorities and goals for the council term"), level=2)
+    tree = selectors.programme_tree(programme)
+    for node in tree:
+        document.add_heading(f"{node.priority.order}. {node.priority.name}", level=3)
+        for goal in node.goals:
+            document.add_paragraph(goal.goal.name, style="List Bullet")
+    document.add_heading(_("3. Measures year by year"), level=2)
+    reports = {}
+    for report in MeasureReport.objects.filter(
+        measure__goal__priority__programme=programme, year__in=years
+    ).order_by("version"):
+        reports[(report.measure_id, report.year)] = report
+    statuses = dict(MeasureStatus.choices)
+    rows = []
+    for node in tree:
+        for goal in node.goals:
+            for measure in goal.measures:
+                if (
+                    organisation
+                    and measure.lead_id != organisation.pk
+                    and not any(p.pk == organisation.pk for p in measure.participants.all())
+                ):
+                    continue
+                rows.append(
+                    [measure.name]
+                    + [
+                        str(statuses.get(reports[(measure.pk, y)].status, ""))
+                        if (measure.pk, y) in reports
+                        else "–"
+                        for y in years
+                    ]
+                )
+    docx_table(document, [_("Measure"), *[str(y) for y in years]], rows)
+    document.add_heading(_("4. Negotiations and cooperation"), level=2)
+    negotiations = (
+        Meeting.objects.filter(
+            body__area=programme.area,
+            starts_at__date__gte=term.starts_on,
+            starts_at__date__lte=term.ends_on,
+            kind__in=MeetingKind.negotiations(),
+            status__in=MeetingStatus.held_states(),
+        )
+        .select_related("body")
+        .order_by("starts_at")
+    )
+    for meeting in negotiations:
+        document.add_paragraph(
+            f"{timezone.localtime(meeting.starts_at):%d.%m.%Y} {meeting.title}", style="List Bullet"
+        )
+    document.add_heading(_("5. Follow-up and evaluation"), level=2)
+    document.add_paragraph(_("How the plan is followed and evaluated: to be written."))
+    return docx_bytes(document)

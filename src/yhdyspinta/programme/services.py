@@ -18,6 +18,7 @@ from .models import FollowUpRound, Goal, IndicatorValue, Measure, MeasureReport,
 
 __all__ = [
     "follow_up_open",
+    "follow_up_remind",
     "idea_promote",
     "indicator_value_save",
     "measure_report",
@@ -107,6 +108,42 @@ def follow_up_open(*, programme: Programme, year: int, deadline) -> FollowUpRoun
             to=to,
         ).send()
     return round
+
+
+def follow_up_remind(*, round: FollowUpRound) -> int:
+    """Remind each organisation that has measures without its report for the year."""
+    programme, year = round.programme, round.year
+    reported = set(
+        MeasureReport.objects.filter(
+            measure__goal__priority__programme=programme, year=year
+        ).values_list("measure_id", "organisation_id")
+    )
+    count = 0
+    organisations = Organisation.objects.filter(
+        Q(led_measures__goal__priority__programme=programme)
+        | Q(measures__goal__priority__programme=programme)
+    ).distinct()
+    for organisation in organisations:
+        missing = [
+            m
+            for m in measures_of(programme=programme, organisation=organisation, year=year)
+            if (m.pk, organisation.pk) not in reported and (m.pk, m.lead_id) not in reported
+        ]
+        to = contact_addresses(organisation)
+        if not missing or not to:
+            continue
+        EmailMessage(
+            subject=_("Reminder: follow-up of %(programme)s for %(year)s")
+            % {"programme": programme.name, "year": year},
+            body=_("Please report the status of these measures by %(deadline)s:\n\n%(measures)s")
+            % {
+                "deadline": finnish_date(round.deadline),
+                "measures": "\n".join(f"- {m.name}" for m in missing),
+            },
+            to=to,
+        ).send()
+        count += 1
+    return count
 
 
 @transaction.atomic

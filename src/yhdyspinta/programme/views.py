@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from yhdyspinta.areas.models import Area
+from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.areas.views import AreaMixin
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
@@ -57,6 +57,7 @@ class ProgrammeDetail(_ProgrammeMixin, generic.TemplateView):
         context["tree"] = selectors.programme_tree(self.programme)
         context["approvals"] = self.programme.approvals.select_related("organisation")
         context["follow_ups"] = self.programme.follow_ups.all()
+        context["terms"] = self.area.council_terms.filter(kind=CouncilTerm.Kind.JOINT)
         context["own_organisations"] = Organisation.objects.filter(
             pk__in=self.access.contact_organisations(self.area)
         )
@@ -279,6 +280,15 @@ class ReportFile(_ProgrammeMixin, generic.View):
         if raw.isdigit():
             organisation = get_object_or_404(Organisation, area=self.area, pk=raw)
         name = f"hyte-raportti-{year}" + (f"-{organisation.pk}" if organisation else "")
+        term_id = request.GET.get("term", "")
+        if term_id.isdigit() and kwargs["fmt"] == "docx":
+            term = get_object_or_404(CouncilTerm, area=self.area, pk=term_id)
+            content = report.plan_docx(self.programme, term, organisation)
+            response = HttpResponse(content, content_type=DOCX)
+            response["Content-Disposition"] = (
+                f'attachment; filename="hyvinvointisuunnitelma-{term.pk}.docx"'
+            )
+            return response
         if kwargs["fmt"] == "pdf":
             content, ctype, ext = (
                 report.as_pdf(self.programme, year, organisation),

@@ -252,3 +252,31 @@ def test_progress_query_count_does_not_grow(client, programme, django_assert_max
     with CaptureQueriesContext(connection) as after:
         client.get(target)
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_follow_up_reminders_go_to_those_with_unreported_measures(programme):
+    from django.core.management import call_command
+
+    from yhdyspinta.programme.models import FollowUpRound
+
+    round = FollowUpRound.objects.get(programme=programme, year=2026)
+    round.deadline = timezone.localdate() + timedelta(days=3)
+    round.save()
+    out = io.StringIO()
+    call_command("send_follow_up_reminders", stdout=out)
+    assert "reminders sent: 1" in out.getvalue()
+    assert mail.outbox[0].to == ["joensuu@example.org"]
+    assert "Muistutus" in mail.outbox[0].subject
+
+
+def test_welfare_report_and_plan_skeleton_for_the_council_term(client, programme):
+    from yhdyspinta.areas.models import CouncilTerm
+
+    term = CouncilTerm.objects.get(area=programme.area, kind="joint")
+    response = client.get(url("programme:report", pk=programme.pk, fmt="docx") + f"?term={term.pk}")
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Hyvinvointikertomus ja -suunnitelma 2025–2029: Pohjois-Karjala" in text
+    assert "3. Toimenpiteet vuosittain" in text
+    header = [c.text for c in document.tables[1].rows[0].cells]
+    assert header == ["Toimenpide", "2025", "2026", "2027", "2028"]
