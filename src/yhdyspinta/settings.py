@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "yhdyspinta.obligations",
     "yhdyspinta.nominations",
     "yhdyspinta.programme",
+    "yhdyspinta.indicators",
     "yhdyspinta.accounts",
     "yhdyspinta.demo",
 ]

@@ -16,6 +16,7 @@ area_patterns = [
     path("", include("yhdyspinta.obligations.urls")),
     path("", include("yhdyspinta.nominations.urls")),
     path("", include("yhdyspinta.programme.urls")),
+    path("", include("yhdyspinta.indicators.urls")),
 ]
 
 urlpatterns = [

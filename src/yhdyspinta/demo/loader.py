@@ -561,6 +561,7 @@ def load_users(north_karelia: Area, south_savo: Area) -> list[DemoUser]:
 
 
 def load_all() -> list[DemoUser]:
+    from .indicators import load_indicators
     from .meetings import load_north_karelia_meetings, load_south_savo_meetings
     from .nominations import load_north_karelia_nominations
     from .programme import load_north_karelia_programme
@@ -572,4 +573,5 @@ def load_all() -> list[DemoUser]:
     load_south_savo_meetings(south_savo)
     load_north_karelia_nominations(north_karelia)
     load_north_karelia_programme(north_karelia)
+    load_indicators()
     return users

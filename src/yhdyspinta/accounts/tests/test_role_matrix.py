@@ -229,6 +229,11 @@ CASES = {
         ),
         ADMIN,
     ),
+    "situational_picture": (lambda o: _url("indicators:sources", o), PUBLIC),
+    "indicator_list": (lambda o: _url("indicators:indicators", o), PUBLIC),
+    "indicator": (lambda o: _url("indicators:indicator", o, indicator=900001), PUBLIC),
+    "municipality_profile": (lambda o: _url("indicators:profile", o, pk=o["joensuu"].pk), PUBLIC),
+    "sotkanet_import": (lambda o: _url("indicators:upload", o), ADMIN),
     "coordinator_meeting_create": (
         lambda o: _url("meetings:meeting_create", o, body=o["coordinators"].pk),
         SECRETARY_EDIT,

@@ -1,0 +1,396 @@
+"""Sotkanet import: the data endpoint's JSON (REST API 1.1) or its CSV, and the indicator
+and region metadata. Streaming (ijson; a 1 GB file is never in memory), transactional (a
+bad file imports nothing and the error names the line or object and the field),
+idempotent (the same file twice changes nothing; a newer value replaces an older one and
+the change is recorded), and bulk: rows go into a staging table (COPY on PostgreSQL) and
+are merged with set-based SQL."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import ijson
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.parties.models import Organisation, OrganisationKind
+
+from .models import ImportRun, SotkanetIndicator, SotkanetRegion
+
+GENDERS = {"total", "male", "female"}
+API = "https://sotkanet.fi/rest/1.1"
+Row = tuple[
+    int, int, int, int, str, float | None, float | None
+]  # line, ind, region, year, gender, value, abs
+
+
+class ImportProblem(Exception):
+    """A bad file: says where and what, in plain words."""
+
+
+@dataclass
+class Result:
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def _number(obj: dict, key: str, where: str, *, required: bool = True, integer: bool = False):
+    value = obj.get(key)
+    if value is None or value == "":
+        if required:
+            raise ImportProblem(
+                _("%(where)s: the field '%(field)s' is missing.") % {"where": where, "field": key}
+            )
+        return None
+    try:
+        if integer:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            return int(value)
+        if isinstance(value, str):
+            value = value.replace(",", ".")
+        return float(value)
+    except (TypeError, ValueError):
+        raise ImportProblem(
+            _("%(where)s: the field '%(field)s' should be a number, not %(value)r.")
+            % {"where": where, "field": key, "value": value}
+        ) from None
+
+
+def _row(obj, where: str, line: int) -> Row:
+    if not isinstance(obj, dict):
+        raise ImportProblem(_("%(where)s is not an object.") % {"where": where})
+    gender = obj.get("gender")
+    if gender not in GENDERS:
+        raise ImportProblem(
+            _("%(where)s: the field 'gender' should be total, male or female, not %(value)r.")
+            % {"where": where, "value": gender}
+        )
+    return (
+        line,
+        _number(obj, "indicator", where, integer=True),
+        _number(obj, "region", where, integer=True),
+        _number(obj, "year", where, integer=True),
+        gender,
+        _number(obj, "value", where),
+        _number(obj, "absValue", where, required=False),
+    )
+
+
+def parse_json(stream: BinaryIO) -> Iterator[Row]:
+    """The data endpoint's JSON: a flat list of objects. Extra fields are ignored."""
+    index = 0
+    try:
+        for index, obj in enumerate(ijson.items(stream, "item", use_float=True), start=1):
+            yield _row(obj, _("Object %(n)s") % {"n": index}, index)
+    except ijson.common.IncompleteJSONError as error:
+        raise ImportProblem(
+            _("The file is not valid JSON (after object %(n)s): %(error)s")
+            % {"n": index, "error": error}
+        ) from None
+    if index == 0:
+        raise ImportProblem(_("The file has no rows."))
+
+
+def _text(stream: BinaryIO) -> io.TextIOBase:
+    """Sotkanet's CSV may be UTF-8 (with or without BOM) or Latin-1."""
+    head = stream.read(65536)
+    try:
+        head.decode("utf-8")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as error:
+        # A cut in the middle of a multibyte character at the end of the sample is fine.
+        encoding = "utf-8-sig" if error.start >= len(head) - 3 else "latin-1"
+    rest = io.BufferedReader(_Prepend(head, stream))
+    return codecs.getreader(encoding)(rest, errors="strict")
+
+
+class _Prepend(io.RawIOBase):
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self.head, self.stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        data = self.stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def parse_csv(stream: BinaryIO) -> Iterator[Row]:
+    """Sotkanet's CSV: ';'-separated, a header row naming the same fields as the JSON."""
+    text = _text(stream)
+    try:
+        header_line = text.readline()
+    except UnicodeDecodeError:
+        raise ImportProblem(
+            _("The file's character encoding is neither UTF-8 nor Latin-1.")
+        ) from None
+    if not header_line.strip():
+        raise ImportProblem(_("The file has no rows."))
+    if ";" not in header_line:
+        raise ImportProblem(
+            _(
+                "The CSV file should use ';' between fields, as Sotkanet's does; "
+                "the first line has none."
+            )
+        )
+    header = [h.strip() for h in header_line.strip().split(";")]
+    missing = {"indicator", "region", "year", "gender", "value"} - set(header)
+    if missing:
+        raise ImportProblem(
+            _("The CSV header lacks the columns: %(columns)s.")
+            % {"columns": ", ".join(sorted(missing))}
+        )
+    count = 0
+    try:
+        for line, record in enumerate(csv.reader(text, delimiter=";"), start=2):
+            if not record:
+                continue
+            count += 1
+            yield _row(dict(zip(header, record, strict=False)), _("Line %(n)s") % {"n": line}, line)
+    except UnicodeDecodeError:
+        raise ImportProblem(
+            _("The file's character encoding is neither UTF-8 nor Latin-1.")
+        ) from None
+    if count == 0:
+        raise ImportProblem(_("The file has no rows."))
+
+
+def parse(stream: BinaryIO, filename: str) -> Iterator[Row]:
+    return parse_csv(stream) if filename.lower().endswith(".csv") else parse_json(stream)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+STAGING = "sotkanet_staging"
+VALUES = "indicators_sotkanetvalue"
+KEY = "indicator_id, region_id, year, gender"
+
+
+def _checked(rows: Iterable[Row], indicators: set[int], regions: set[int]) -> Iterator[Row]:
+    for row in rows:
+        line, indicator, region, *_rest = row
+        if indicator not in indicators:
+            raise ImportProblem(
+                _(
+                    "Line or object %(n)s: unknown indicator %(id)s. "
+                    "Import the indicator metadata first."
+                )
+                % {"n": line, "id": indicator}
+            )
+        if region not in regions:
+            raise ImportProblem(
+                _("Line or object %(n)s: unknown region %(id)s. Import the region metadata first.")
+                % {"n": line, "id": region}
+            )
+        yield row
+
+
+def _stage(cursor, rows: Iterable[Row]) -> int:
+    vendor = connection.vendor
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    cursor.execute(
+        f"CREATE TEMP TABLE {STAGING} (line integer, indicator_id integer, region_id integer, "
+        "year smallint, gender varchar(6), value double precision, abs_value double precision)"
+    )
+    count = 0
+    if vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+    else:
+        batch = []
+        sql = f"INSERT INTO {STAGING} VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 5000:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def _merge(cursor, run: ImportRun) -> tuple[int, int]:
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    cursor.execute(
+        f"SELECT MIN(line), {KEY} FROM {STAGING} GROUP BY {KEY} HAVING COUNT(*) > 1 LIMIT 1"
+    )
+    duplicate = cursor.fetchone()
+    if duplicate:
+        raise ImportProblem(
+            _(
+                "Line or object %(n)s: the same indicator, region, year and gender "
+                "appear twice in the file."
+            )
+            % {"n": duplicate[0]}
+        )
+    changed = (
+        f"FROM {STAGING} s WHERE v.indicator_id = s.indicator_id AND v.region_id = s.region_id "
+        f"AND v.year = s.year AND v.gender = s.gender "
+        f"AND (v.value {distinct} s.value OR v.abs_value {distinct} s.abs_value)"
+    )
+    cursor.execute(
+        "INSERT INTO indicators_valuechange "
+        "(run_id, indicator_id, region_id, year, gender, old_value, new_value) "
+        "SELECT %s, v.indicator_id, v.region_id, v.year, v.gender, v.value, s.value "
+        f"FROM {VALUES} v, " + changed.removeprefix("FROM "),
+        [run.pk],
+    )
+    cursor.execute(
+        f"UPDATE {VALUES} AS v SET value = s.value, abs_value = s.abs_value, updated_at = %s "
+        + changed,
+        [timezone.now()],
+    )
+    updated = cursor.rowcount
+    cursor.execute(
+        f"INSERT INTO {VALUES} ({KEY}, value, abs_value, updated_at) "
+        f"SELECT {KEY}, value, abs_value, %s FROM {STAGING} WHERE true "
+        f"ON CONFLICT ({KEY}) DO NOTHING",
+        [timezone.now()],
+    )
+    inserted = cursor.rowcount
+    cursor.execute(f"DROP TABLE {STAGING}")
+    return inserted, updated
+
+
+def import_values(stream: BinaryIO, filename: str, *, user=None) -> ImportRun:
+    """Import one data file. On any problem nothing is imported and the run says why."""
+    run = ImportRun.objects.create(filename=filename, kind="data", user=user)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            indicators = set(SotkanetIndicator.objects.values_list("id", flat=True))
+            regions = set(SotkanetRegion.objects.values_list("id", flat=True))
+            rows = _stage(cursor, _checked(parse(stream, filename), indicators, regions))
+            inserted, updated = _merge(cursor, run)
+    except ImportProblem as problem:
+        run.status, run.error = ImportRun.Status.FAILED, str(problem)
+        run.finished_at = timezone.now()
+        run.save()
+        return run
+    run.status = ImportRun.Status.DONE
+    run.rows_read, run.inserted, run.updated = rows, inserted, updated
+    run.unchanged = rows - inserted - updated
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+# --- metadata --------------------------------------------------------------------------------
+
+
+def _title(obj: dict, language: str) -> str:
+    title = obj.get("title")
+    if isinstance(title, dict):
+        return (title.get(language) or "")[:400]
+    return (title or "")[:400] if language == "fi" else ""
+
+
+@transaction.atomic
+def import_regions(stream: BinaryIO) -> int:
+    """The regions metadata; municipalities (KUNTA) are mapped by their Statistics
+    Finland number, areas (HYVINVOINTIALUE, MAAKUNTA) by their name."""
+    municipalities = {
+        o.municipality_number: o
+        for o in Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).exclude(
+            municipality_number=""
+        )
+    }
+    areas = {a.name: a for a in Area.objects.all()}
+    count = 0
+    for index, obj in enumerate(_items(stream), start=1):
+        where = _("Object %(n)s") % {"n": index}
+        region_id = _number(obj, "id", where, integer=True)
+        category = str(obj.get("category") or "")
+        code = str(obj.get("code") or "")
+        title = _title(obj, "fi")
+        organisation = municipalities.get(code.zfill(3)) if category == "KUNTA" else None
+        area = areas.get(title) if category in ("HYVINVOINTIALUE", "MAAKUNTA") else None
+        SotkanetRegion.objects.update_or_create(
+            id=region_id,
+            defaults={
+                "code": code,
+                "category": category,
+                "title": title,
+                "title_sv": _title(obj, "sv"),
+                "organisation": organisation,
+                "area": area,
+            },
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def import_indicator_metadata(stream: BinaryIO) -> int:
+    count = 0
+    for index, obj in enumerate(_items(stream), start=1):
+        where = _("Object %(n)s") % {"n": index}
+        indicator_id = _number(obj, "id", where, integer=True)
+        SotkanetIndicator.objects.update_or_create(
+            id=indicator_id,
+            defaults={
+                "title": _title(obj, "fi") or str(indicator_id),
+                "title_sv": _title(obj, "sv"),
+                "title_en": _title(obj, "en"),
+                "decimals": int(obj.get("decimals") or 1),
+            },
+        )
+        count += 1
+    return count
+
+
+def _items(stream: BinaryIO) -> Iterator[dict]:
+    try:
+        yield from ijson.items(stream, "item", use_float=True)
+    except ijson.common.IncompleteJSONError as error:
+        raise ImportProblem(_("The file is not valid JSON: %(error)s") % {"error": error}) from None
+
+
+# --- live fetch ------------------------------------------------------------------------------
+
+
+def fetch_url(indicator: int, years: Iterable[int], genders: Iterable[str] = ("total",)) -> str:
+    query = (
+        [("indicator", indicator)]
+        + [("years", y) for y in years]
+        + [("genders", g) for g in genders]
+    )
+    return f"{API}/json?{urllib.parse.urlencode(query)}"
+
+
+def fetch(
+    indicator: int, years: Iterable[int], *, opener=urllib.request.urlopen, user=None
+) -> ImportRun:
+    """Fetch one indicator from Sotkanet's API and import it with the same parser."""
+    url = fetch_url(indicator, years)
+    with opener(url, timeout=60) as response:
+        return import_values(response, f"sotkanet-{indicator}.json", user=user)
+
+
+def dumps_sample(rows: list[dict]) -> bytes:
+    return json.dumps(rows).encode()

@@ -1,0 +1,194 @@
+"""The shared situational picture: the agreed data sources (the agreement's annex), and
+Sotkanet indicator data (THL, CC BY 4.0) mapped to our municipalities and areas."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from yhdyspinta.areas.models import Area, Theme, TimeStamped
+from yhdyspinta.bodies.models import Body
+from yhdyspinta.meetings.models import Meeting
+from yhdyspinta.parties.models import Organisation
+from yhdyspinta.programme.models import Priority
+
+ATTRIBUTION = "THL, Sotkanet.fi, CC BY 4.0"
+
+
+class SotkanetIndicator(models.Model):
+    class Aggregation(models.TextChoices):
+        RATE = "rate", _("A rate: weight by the municipalities' denominators")
+        SUM = "sum", _("A count: add up")
+        NONE = "none", _("Cannot be combined")
+
+    id = models.PositiveIntegerField(primary_key=True, verbose_name=_("Sotkanet id"))
+    title = models.CharField(_("name"), max_length=400)
+    title_sv = models.CharField(_("name in Swedish"), max_length=400, blank=True)
+    title_en = models.CharField(_("name in English"), max_length=400, blank=True)
+    aggregation = models.CharField(
+        _("combining municipalities"),
+        max_length=5,
+        choices=Aggregation.choices,
+        default=Aggregation.RATE,
+    )
+    decimals = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("Sotkanet indicator")
+        verbose_name_plural = _("Sotkanet indicators")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.id})"
+
+
+class SotkanetRegion(models.Model):
+    id = models.PositiveIntegerField(primary_key=True)
+    code = models.CharField(max_length=20)
+    category = models.CharField(max_length=30, db_index=True)
+    title = models.CharField(max_length=200)
+    title_sv = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sotkanet_regions",
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="sotkanet_regions"
+    )
+
+    class Meta:
+        ordering = ["category", "title"]
+        indexes = [models.Index(fields=["category", "code"], name="region_category_code")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.category})"
+
+
+class SotkanetValue(models.Model):
+    """One number of Sotkanet. Written in bulk by the importer (COPY on PostgreSQL)."""
+
+    indicator = models.ForeignKey(
+        SotkanetIndicator, on_delete=models.CASCADE, db_constraint=False, related_name="values"
+    )
+    region = models.ForeignKey(
+        SotkanetRegion, on_delete=models.CASCADE, db_constraint=False, related_name="values"
+    )
+    year = models.PositiveSmallIntegerField()
+    gender = models.CharField(max_length=6)
+    value = models.FloatField(null=True)
+    abs_value = models.FloatField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region", "year", "gender"], name="sotkanet_value_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "indicator"], name="value_region_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.region_id}/{self.year}/{self.gender}: {self.value}"
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed, nothing imported")
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20, default="data")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    rows_read = models.PositiveIntegerField(default=0)
+    inserted = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.started_at:%d.%m.%Y %H:%M}"
+
+
+class ValueChange(models.Model):
+    """A newer value replaced an older one: recorded, never silently overwritten."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
+    indicator_id = models.PositiveIntegerField()
+    region_id = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField()
+    gender = models.CharField(max_length=6)
+    old_value = models.FloatField(null=True)
+    new_value = models.FloatField(null=True)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.indicator_id}/{self.region_id}/{self.year}: {self.old_value} → {self.new_value}"
+        )
+
+
+class DataSource(TimeStamped):
+    """An agreed source of the shared situational picture (agreement §4: listed in an
+    annex and changed only by the strategic level)."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="data_sources")
+    name = models.CharField(_("data source"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("address"), blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_in = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided in meeting"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "name"]
+        verbose_name = _("data source")
+        verbose_name_plural = _("data sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FollowedIndicator(models.Model):
+    """An indicator the area follows: the agreed indicator set, by theme and priority."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="followed_indicators")
+    source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="indicators")
+    sotkanet = models.ForeignKey(
+        SotkanetIndicator, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("indicator"), max_length=300, blank=True)
+    theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True)
+    priority = models.ForeignKey(Priority, on_delete=models.SET_NULL, null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "theme__order", "name"]
+
+    def __str__(self) -> str:
+        return self.name or str(self.sotkanet)

@@ -1,0 +1,191 @@
+"""Reads of Sotkanet data for the indicator pages. Aggregation happens in SQL, and every
+page makes a fixed number of queries whatever the number of values."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max, Q, Sum
+
+from yhdyspinta.areas.models import Area, SubRegion
+from yhdyspinta.parties.models import Organisation
+
+from .models import FollowedIndicator, SotkanetIndicator, SotkanetRegion, SotkanetValue
+
+Series = list[tuple[int, float]]
+
+
+@dataclass
+class Line:
+    label: str
+    points: Series
+    computed: bool = False
+    partial: bool = False
+
+
+def area_regions(area: Area) -> list[SotkanetRegion]:
+    return list(
+        SotkanetRegion.objects.filter(organisation__area=area, category="KUNTA")
+        .select_related("organisation__sub_region")
+        .order_by("organisation__name")
+    )
+
+
+def _series(indicator: SotkanetIndicator, region_id: int, gender: str) -> Series:
+    return list(
+        SotkanetValue.objects.filter(indicator=indicator, region_id=region_id, gender=gender)
+        .order_by("year")
+        .values_list("year", "value")
+    )
+
+
+def computed_series(
+    indicator: SotkanetIndicator, region_ids: list[int], gender: str
+) -> tuple[Series, bool]:
+    """A sub-region's or area's values from its municipalities' absolute values: a sum
+    for counts, weighted by the implied denominators (absValue / value) for rates.
+    Returns the series and whether some municipality was missing in some year."""
+    if indicator.aggregation == SotkanetIndicator.Aggregation.NONE or not region_ids:
+        return [], False
+    rows = (
+        SotkanetValue.objects.filter(
+            indicator=indicator,
+            region_id__in=region_ids,
+            gender=gender,
+            abs_value__isnull=False,
+            value__gt=0,
+        )
+        .values("year")
+        .annotate(
+            total=Sum("abs_value"), denominator=Sum(F("abs_value") / F("value")), n=Count("id")
+        )
+        .order_by("year")
+    )
+    series, partial = [], False
+    for row in rows:
+        if indicator.aggregation == SotkanetIndicator.Aggregation.SUM:
+            value = row["total"]
+        elif row["denominator"]:
+            value = round(row["total"] / row["denominator"], indicator.decimals)
+        else:
+            continue
+        partial = partial or row["n"] < len(region_ids)
+        series.append((row["year"], value))
+    return series, partial
+
+
+def indicator_lines(
+    indicator: SotkanetIndicator, area: Area, municipality: Organisation, gender: str
+) -> list[Line]:
+    """The municipality against its sub-region, the whole area and the whole country."""
+    regions = area_regions(area)
+    own = next((r for r in regions if r.organisation_id == municipality.pk), None)
+    lines = []
+    if own:
+        lines.append(Line(municipality.name, _series(indicator, own.pk, gender)))
+    if municipality.sub_region_id:
+        ids = [r.pk for r in regions if r.organisation.sub_region_id == municipality.sub_region_id]
+        points, partial = computed_series(indicator, ids, gender)
+        lines.append(Line(municipality.sub_region.name, points, computed=True, partial=partial))
+    reported = SotkanetRegion.objects.filter(area=area).first()
+    area_points = _series(indicator, reported.pk, gender) if reported else []
+    if area_points:
+        lines.append(Line(area.name, area_points))
+    else:
+        points, partial = computed_series(indicator, [r.pk for r in regions], gender)
+        lines.append(Line(area.name, points, computed=True, partial=partial))
+    country = SotkanetRegion.objects.filter(category="MAA").first()
+    if country:
+        lines.append(Line(country.title, _series(indicator, country.pk, gender)))
+    return [line for line in lines if line.points]
+
+
+def genders_of(indicator: SotkanetIndicator, region_ids: list[int]) -> list[str]:
+    found = set(
+        SotkanetValue.objects.filter(indicator=indicator, region_id__in=region_ids)
+        .values_list("gender", flat=True)
+        .distinct()
+    )
+    return [g for g in ("total", "female", "male") if g in found]
+
+
+def comparison(
+    indicator: SotkanetIndicator, area: Area, year: int | None
+) -> tuple[int | None, list[tuple[str, float]]]:
+    """The area's municipalities in one year, largest first."""
+    regions = area_regions(area)
+    ids = [r.pk for r in regions]
+    values = SotkanetValue.objects.filter(indicator=indicator, region_id__in=ids, gender="total")
+    if year is None:
+        year = values.aggregate(latest=Max("year"))["latest"]
+    names = {r.pk: r.organisation.name for r in regions}
+    rows = values.filter(year=year).values_list("region_id", "value")
+    items = sorted(((names[r], v) for r, v in rows if v is not None), key=lambda item: -item[1])
+    return year, items
+
+
+@dataclass
+class ProfileRow:
+    followed: FollowedIndicator
+    year: int | None
+    value: float | None
+    previous: float | None
+    rank: int | None
+    of: int
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return round(self.value - self.previous, 1)
+
+
+def municipality_profile(area: Area, municipality: Organisation) -> list[ProfileRow]:
+    """The area's agreed indicator set for one municipality: the latest value, its change
+    from the year before, and its place among the area's municipalities."""
+    followed = list(
+        FollowedIndicator.objects.filter(area=area, sotkanet__isnull=False).select_related(
+            "sotkanet", "theme", "source"
+        )
+    )
+    regions = area_regions(area)
+    ids = [r.pk for r in regions]
+    own = next((r.pk for r in regions if r.organisation_id == municipality.pk), None)
+    indicator_ids = [f.sotkanet_id for f in followed]
+    latest = dict(
+        SotkanetValue.objects.filter(indicator_id__in=indicator_ids, region_id=own, gender="total")
+        .values("indicator_id")
+        .annotate(year=Max("year"))
+        .values_list("indicator_id", "year")
+    )
+    wanted = Q()
+    for indicator_id, year in latest.items():
+        wanted |= Q(indicator_id=indicator_id, year__in=[year, year - 1])
+    values = defaultdict(dict)
+    if latest:
+        for indicator_id, region_id, year, value in SotkanetValue.objects.filter(
+            wanted, region_id__in=ids, gender="total"
+        ).values_list("indicator_id", "region_id", "year", "value"):
+            values[(indicator_id, year)][region_id] = value
+    rows = []
+    for item in followed:
+        year = latest.get(item.sotkanet_id)
+        current = values.get((item.sotkanet_id, year), {})
+        value = current.get(own)
+        ranking = sorted((v for v in current.values() if v is not None), reverse=True)
+        rows.append(
+            ProfileRow(
+                followed=item,
+                year=year,
+                value=value,
+                previous=values.get((item.sotkanet_id, (year or 0) - 1), {}).get(own),
+                rank=ranking.index(value) + 1 if value is not None else None,
+                of=len(ranking),
+            )
+        )
+    return rows
+
+
+def sub_regions(area: Area) -> list[SubRegion]:
+    return list(area.sub_regions.all())

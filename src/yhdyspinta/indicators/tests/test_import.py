@@ -1,0 +1,142 @@
+import io
+from pathlib import Path
+
+import pytest
+
+from yhdyspinta.indicators import importer
+from yhdyspinta.indicators.models import ImportRun, SotkanetRegion, SotkanetValue, ValueChange
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.fixture
+def metadata(demo):
+    with (SAMPLES / "regions.json").open("rb") as f:
+        importer.import_regions(f)
+    with (SAMPLES / "indicators.json").open("rb") as f:
+        importer.import_indicator_metadata(f)
+
+
+def run(data: bytes, name="data.json") -> ImportRun:
+    return importer.import_values(io.BytesIO(data), name)
+
+
+def test_regions_map_to_municipalities_and_areas(metadata, demo):
+    joensuu = SotkanetRegion.objects.get(id=658)
+    assert joensuu.organisation.name == "Joensuun kaupunki"
+    assert SotkanetRegion.objects.get(id=5).area == demo["nk"]
+    assert SotkanetRegion.objects.get(id=900).organisation is None
+
+
+def test_json_import_and_idempotency(metadata):
+    data = (SAMPLES / "data.json").read_bytes()
+    first = run(data)
+    assert (first.status, first.rows_read, first.inserted, first.updated) == ("done", 5, 5, 0)
+    again = run(data)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 5)
+    assert SotkanetValue.objects.filter(indicator_id__in=[4559, 127]).count() == 5
+    newer = data.replace(b'"value": 12.1', b'"value": 12.3')
+    third = run(newer)
+    assert (third.inserted, third.updated) == (0, 1)
+    change = ValueChange.objects.get(run=third)
+    assert (change.old_value, change.new_value) == (12.1, 12.3)
+    assert (
+        SotkanetValue.objects.get(region_id=658, year=2023, gender="total", indicator_id=4559).value
+        == 12.3
+    )
+
+
+def test_latin1_csv_with_decimal_commas(metadata):
+    result = run((SAMPLES / "data-latin1.csv").read_bytes(), "data.csv")
+    assert result.status == "done", result.error
+    assert SotkanetValue.objects.get(region_id=658, year=2022).value == 11.8
+
+
+def test_utf8_csv_with_bom(metadata):
+    data = "\ufeffindicator;region;year;gender;value\n4559;658;2021;total;11,0\n"
+    data = data.encode()
+    assert run(data, "x.csv").status == "done"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (
+            b'[{"indicator": 4559, "region": 658, "year": 2023, "gender": "total", "value": 1}, '
+            b'{"indic',
+            "x.json",
+            "ei ole kelvollista JSONia",
+        ),
+        (
+            b'[{"indicator": "kaksi", "region": 658, "year": 2023, "gender": "total", "value": 1}]',
+            "x.json",
+            "Objekti 1: kentän 'indicator' pitäisi olla luku",
+        ),
+        (
+            b'[{"indicator": 4559, "region": 658, "year": 2023, "gender": "both", "value": 1}]',
+            "x.json",
+            "Objekti 1: kentän 'gender'",
+        ),
+        (
+            b'[{"indicator": 4559, "region": 658, "year": 2023, "gender": "total"}]',
+            "x.json",
+            "Objekti 1: kenttä 'value' puuttuu",
+        ),
+        (
+            b'[{"indicator": 1, "region": 658, "year": 2023, "gender": "total", "value": 1}]',
+            "x.json",
+            "tuntematon indikaattori 1",
+        ),
+        (
+            b'[{"indicator": 4559, "region": 77, "year": 2023, "gender": "total", "value": 1}]',
+            "x.json",
+            "tuntematon alue 77",
+        ),
+        (
+            b'[{"indicator": 4559, "region": 658, "year": 2023, "gender": "total", "value": 1},'
+            b' {"indicator": 4559, "region": 658, "year": 2023, "gender": "total", "value": 2}]',
+            "x.json",
+            "Rivi tai objekti 1: sama indikaattori",
+        ),
+        (b"[]", "x.json", "Tiedostossa ei ole rivejä"),
+        (b"", "x.json", "ei ole kelvollista JSONia"),
+        (b"indicator,region,year,gender,value\n4559,658,2023,total,1\n", "x.csv", "';'"),
+        (b"", "x.csv", "Tiedostossa ei ole rivejä"),
+        (
+            b"indicator;region;year;gender;value\n4559;658;vuosi;total;1\n",
+            "x.csv",
+            "Rivi 2: kentän 'year'",
+        ),
+    ],
+)
+def test_bad_files_import_nothing_and_say_why(metadata, data, name, message):
+    before = SotkanetValue.objects.count()
+    result = run(data, name)
+    assert result.status == "failed"
+    assert message in result.error
+    assert SotkanetValue.objects.count() == before
+
+
+def test_a_bad_row_late_in_the_file_rolls_back_the_good_ones(metadata):
+    rows = b",".join(
+        b'{"indicator": 4559, "region": 658, "year": %d, "gender": "total", "value": 1}' % year
+        for year in range(2000, 2020)
+    )
+    result = run(b"[" + rows + b', {"indicator": 4559, "region": 658, "year": 2021}]')
+    assert result.status == "failed"
+    assert "Objekti 21" in result.error
+    assert not SotkanetValue.objects.filter(indicator_id=4559, year__lt=2020).exists()
+
+
+def test_live_fetch_uses_the_same_parser_against_a_recorded_response(metadata):
+    recorded = (SAMPLES / "data.json").read_bytes()
+    asked = []
+
+    def opener(url, timeout):
+        asked.append(url)
+        return io.BytesIO(recorded)
+
+    result = importer.fetch(4559, [2023], opener=opener)
+    assert result.status == "done"
+    assert asked == ["https://sotkanet.fi/rest/1.1/json?indicator=4559&years=2023&genders=total"]

@@ -1,0 +1,130 @@
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from yhdyspinta.indicators import importer, selectors
+from yhdyspinta.indicators.models import SotkanetIndicator, SotkanetRegion, SotkanetValue
+from yhdyspinta.parties.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, **kwargs):
+    return reverse(name, kwargs={"area": "pohjois-karjala", **kwargs})
+
+
+@pytest.fixture
+def joensuu(demo):
+    return Organisation.objects.get(area=demo["nk"], municipality_number="167")
+
+
+def test_rates_are_weighted_and_counts_added(demo):
+    rate = SotkanetIndicator.objects.create(id=1, title="Osuus", aggregation="rate")
+    count = SotkanetIndicator.objects.create(id=2, title="Määrä", aggregation="sum")
+    a = SotkanetRegion.objects.create(id=501, code="x1", category="KUNTA", title="A")
+    b = SotkanetRegion.objects.create(id=502, code="x2", category="KUNTA", title="B")
+    SotkanetValue.objects.bulk_create(
+        [
+            SotkanetValue(
+                indicator=rate, region=a, year=2024, gender="total", value=10.0, abs_value=100
+            ),
+            SotkanetValue(
+                indicator=rate, region=b, year=2024, gender="total", value=20.0, abs_value=400
+            ),
+            SotkanetValue(
+                indicator=count, region=a, year=2024, gender="total", value=7, abs_value=7
+            ),
+            SotkanetValue(
+                indicator=count, region=b, year=2024, gender="total", value=5, abs_value=5
+            ),
+        ]
+    )
+    # 500 cases out of 1 000 + 2 000 people: 16.7 %, not the plain mean 15 %.
+    assert selectors.computed_series(rate, [501, 502], "total") == ([(2024, 16.7)], False)
+    assert selectors.computed_series(count, [501, 502], "total") == ([(2024, 12.0)], False)
+    assert selectors.computed_series(rate, [501, 502, 503], "total") == ([(2024, 16.7)], True)
+    rate.aggregation = "none"
+    assert selectors.computed_series(rate, [501, 502], "total") == ([], False)
+
+
+def test_indicator_page_with_csv(client, joensuu):
+    page = client.get(url("indicators:indicator", indicator=900001), {"municipality": joensuu.pk})
+    html = page.content.decode()
+    assert "Keskinen" in html
+    assert "Koko maa" in html
+    assert "CC BY 4.0" in html
+    assert "<polyline" in html
+    csv = client.get(
+        url("indicators:indicator", indicator=900001), {"municipality": joensuu.pk, "format": "csv"}
+    ).content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("Alue;Vuosi;Arvo")
+    assert "THL, Sotkanet.fi, CC BY 4.0" in csv
+    female = client.get(
+        url("indicators:indicator", indicator=900001),
+        {"municipality": joensuu.pk, "gender": "female"},
+    )
+    assert 'value="female" selected' in female.content.decode()
+
+
+def test_comparison_is_sorted_and_profile_ranks(client, joensuu):
+    page = client.get(url("indicators:comparison", indicator=900004))
+    items = page.context["items"]
+    assert len(items) == 13
+    assert [v for _n, v in items] == sorted((v for _n, v in items), reverse=True)
+    profile = client.get(url("indicators:profile", pk=joensuu.pk))
+    rows = profile.context["rows"]
+    assert len(rows) == 5
+    assert all(row.of == 13 for row in rows)
+    assert "Sijoitus alueella" in profile.content.decode()
+
+
+def test_only_area_admins_import(client, login, demo):
+    target = url("indicators:upload")
+    assert client.get(target).status_code == 302
+    login("joensuu")
+    assert client.get(target).status_code == 403
+    login("paakayttaja")
+    data = (
+        b'[{"indicator": 900001, "region": 10167, "year": 2030, "gender": "total", "value": 1.5}]'
+    )
+    upload = io.BytesIO(data)
+    upload.name = "uusi.json"
+    response = client.post(target, {"kind": "data", "file": upload}, follow=True)
+    assert "Tuotiin: 1 uutta" in response.content.decode()
+    assert SotkanetValue.objects.filter(year=2030).count() == 1
+
+
+def test_sources_annex_links_the_decision(client, demo):
+    html = client.get(url("indicators:sources")).content.decode()
+    assert "Kouluterveyskysely (THL)" in html
+    assert "Valtuustokauden neuvottelu" in html
+
+
+@pytest.mark.parametrize("page", ["indicator", "comparison", "profile"])
+def test_query_counts_do_not_grow_with_values(client, joensuu, page):
+    urls = {
+        "indicator": url("indicators:indicator", indicator=900001) + f"?municipality={joensuu.pk}",
+        "comparison": url("indicators:comparison", indicator=900001),
+        "profile": url("indicators:profile", pk=joensuu.pk),
+    }
+    with CaptureQueriesContext(connection) as before:
+        client.get(urls[page])
+    extra = [
+        {
+            "indicator": 900001,
+            "region": r,
+            "year": year,
+            "gender": "total",
+            "value": 10.0,
+            "absValue": 5,
+        }
+        for r in SotkanetRegion.objects.filter(category="KUNTA").values_list("id", flat=True)
+        for year in range(1990, 2000)
+    ]
+    importer.import_values(io.BytesIO(importer.dumps_sample(extra)), "more.json")
+    with CaptureQueriesContext(connection) as after:
+        client.get(urls[page])
+    assert len(after.captured_queries) == len(before.captured_queries)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("indicators/", views.IndicatorList.as_view(), name="indicators"),
+    path("indicators/sources/", views.Sources.as_view(), name="sources"),
+    path("indicators/import/", views.Upload.as_view(), name="upload"),
+    path("indicators/<int:indicator>/", views.IndicatorDetail.as_view(), name="indicator"),
+    path("indicators/<int:indicator>/compare/", views.Comparison.as_view(), name="comparison"),
+    path("indicators/municipality/<int:pk>/", views.Profile.as_view(), name="profile"),
+]

@@ -1,0 +1,239 @@
+import csv
+import io
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from yhdyspinta.areas.views import AreaMixin
+from yhdyspinta.parties.models import Organisation
+
+from . import charts, importer, selectors
+from .models import ATTRIBUTION, DataSource, FollowedIndicator, ImportRun, SotkanetIndicator
+
+GENDER_LABELS = {
+    "total": gettext_lazy("Total"),
+    "female": gettext_lazy("Women"),
+    "male": gettext_lazy("Men"),
+}
+
+
+def _csv(filename: str, header: list[str], rows) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    writer.writerow([])
+    writer.writerow([_("Source: %(source)s") % {"source": ATTRIBUTION}])
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class IndicatorList(AreaMixin, generic.TemplateView):
+    template_name = "indicators/indicator_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "").strip()
+        followed = FollowedIndicator.objects.filter(area=self.area).select_related(
+            "sotkanet", "theme", "source"
+        )
+        groups: dict = {}
+        for item in followed:
+            groups.setdefault(item.theme.name if item.theme else _("Other"), []).append(item)
+        found = []
+        if q:
+            found = SotkanetIndicator.objects.filter(
+                Q(title__icontains=q) | Q(id=int(q)) if q.isdigit() else Q(title__icontains=q)
+            )[:50]
+        context.update(q=q, groups=groups, found=found, attribution=ATTRIBUTION)
+        return context
+
+
+class _IndicatorMixin(AreaMixin):
+    def dispatch(self, request, *args, **kwargs):
+        self.indicator = get_object_or_404(SotkanetIndicator, pk=kwargs["indicator"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IndicatorDetail(_IndicatorMixin, generic.TemplateView):
+    template_name = "indicators/indicator_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "csv":
+            rows = [
+                (line.label, year, value, _("computed") if line.computed else "")
+                for line in context["lines"]
+                for year, value in line.points
+            ]
+            return _csv(
+                f"sotkanet-{self.indicator.pk}.csv", [_("Region"), _("Year"), _("Value"), ""], rows
+            )
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        municipalities = (
+            Organisation.objects.filter(
+                area=self.area, kind="municipality", sotkanet_regions__isnull=False
+            )
+            .select_related("sub_region")
+            .distinct()
+        )
+        chosen = self.request.GET.get("municipality", "")
+        municipality = next((m for m in municipalities if str(m.pk) == chosen), None) or next(
+            iter(municipalities), None
+        )
+        regions = selectors.area_regions(self.area)
+        genders = selectors.genders_of(self.indicator, [r.pk for r in regions]) or ["total"]
+        gender = (
+            self.request.GET.get("gender")
+            if self.request.GET.get("gender") in genders
+            else genders[0]
+        )
+        lines = (
+            selectors.indicator_lines(self.indicator, self.area, municipality, gender)
+            if municipality
+            else []
+        )
+        context.update(
+            indicator=self.indicator,
+            municipalities=municipalities,
+            municipality=municipality,
+            genders=[(g, GENDER_LABELS[g]) for g in genders],
+            gender=gender,
+            lines=lines,
+            chart=charts.line_chart(lines),
+            attribution=ATTRIBUTION,
+            years=sorted({y for line in lines for y, _v in line.points}),
+        )
+        context["table"] = [
+            (year, [dict(line.points).get(year) for line in lines]) for year in context["years"]
+        ]
+        return context
+
+
+class Comparison(_IndicatorMixin, generic.TemplateView):
+    template_name = "indicators/comparison.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "csv":
+            return _csv(
+                f"sotkanet-{self.indicator.pk}-{context['year']}.csv",
+                [_("Municipality"), _("Value")],
+                context["items"],
+            )
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        raw = self.request.GET.get("year", "")
+        year, items = selectors.comparison(
+            self.indicator, self.area, int(raw) if raw.isdigit() else None
+        )
+        context.update(
+            indicator=self.indicator,
+            year=year,
+            items=items,
+            chart=charts.bar_chart(items),
+            attribution=ATTRIBUTION,
+        )
+        return context
+
+
+class Profile(AreaMixin, generic.TemplateView):
+    template_name = "indicators/profile.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        municipality = get_object_or_404(
+            Organisation, area=self.area, kind="municipality", pk=self.kwargs["pk"]
+        )
+        context.update(
+            municipality=municipality,
+            rows=selectors.municipality_profile(self.area, municipality),
+            attribution=ATTRIBUTION,
+        )
+        return context
+
+
+class Sources(AreaMixin, generic.TemplateView):
+    """The data sources annex of the agreement."""
+
+    template_name = "indicators/sources.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sources"] = (
+            DataSource.objects.filter(area=self.area)
+            .select_related("decided_by", "decided_in")
+            .prefetch_related("indicators__sotkanet", "indicators__theme", "indicators__priority")
+        )
+        context["municipalities"] = Organisation.objects.filter(
+            area=self.area, kind="municipality", sotkanet_regions__isnull=False
+        ).distinct()
+        return context
+
+
+class UploadForm(forms.Form):
+    KINDS = [
+        ("data", gettext_lazy("Values (JSON or CSV)")),
+        ("regions", gettext_lazy("Region metadata (JSON)")),
+        ("indicators", gettext_lazy("Indicator metadata (JSON)")),
+    ]
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=KINDS)
+    file = forms.FileField(label=gettext_lazy("File"))
+
+
+class Upload(AreaMixin, generic.FormView):
+    """Only area administrators import data."""
+
+    template_name = "indicators/upload.html"
+    form_class = UploadForm
+    private = True
+
+    def allowed(self):
+        return self.access.is_admin(self.area)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["runs"] = ImportRun.objects.all()[:20]
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        kind = form.cleaned_data["kind"]
+        try:
+            if kind == "regions":
+                count = importer.import_regions(upload)
+                messages.success(self.request, _("%(count)s regions imported.") % {"count": count})
+            elif kind == "indicators":
+                count = importer.import_indicator_metadata(upload)
+                messages.success(
+                    self.request, _("%(count)s indicators imported.") % {"count": count}
+                )
+            else:
+                run = importer.import_values(upload, upload.name, user=self.request.user)
+                if run.status == ImportRun.Status.FAILED:
+                    messages.error(
+                        self.request, _("Nothing was imported: %(error)s") % {"error": run.error}
+                    )
+                else:
+                    messages.success(
+                        self.request,
+                        _("Imported: %(new)s new, %(updated)s updated, %(same)s unchanged.")
+                        % {"new": run.inserted, "updated": run.updated, "same": run.unchanged},
+                    )
+        except importer.ImportProblem as problem:
+            messages.error(self.request, _("Nothing was imported: %(error)s") % {"error": problem})
+        return HttpResponseRedirect(self.request.path)
