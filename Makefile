@@ -42,4 +42,6 @@ messages: install
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
 
 bench: install
+	@scripts/debian-packages.sh postgresql
 	DEBUG=1 $(VENV)/bin/python bench/run.py
+	DEBUG=1 scripts/with-postgres.sh $(VENV)/bin/python bench/sotkanet.py

@@ -92,12 +92,43 @@ def _row(obj, where: str, line: int) -> Row:
     )
 
 
+NUMBER = (int, float)
+
+
+def _fast_row(obj, index: int) -> Row | None:
+    """The common case without building any message; None sends the row to the careful
+    check that explains what is wrong."""
+    try:
+        indicator, region, year = obj["indicator"], obj["region"], obj["year"]
+        gender, value, absolute = obj["gender"], obj["value"], obj.get("absValue")
+    except (KeyError, TypeError):
+        return None
+    if (
+        type(indicator) is int
+        and type(region) is int
+        and type(year) is int
+        and gender in GENDERS
+        and type(value) in NUMBER
+        and (absolute is None or type(absolute) in NUMBER)
+    ):
+        return (
+            index,
+            indicator,
+            region,
+            year,
+            gender,
+            float(value),
+            None if absolute is None else float(absolute),
+        )
+    return None
+
+
 def parse_json(stream: BinaryIO) -> Iterator[Row]:
     """The data endpoint's JSON: a flat list of objects. Extra fields are ignored."""
     index = 0
     try:
         for index, obj in enumerate(ijson.items(stream, "item", use_float=True), start=1):
-            yield _row(obj, _("Object %(n)s") % {"n": index}, index)
+            yield _fast_row(obj, index) or _row(obj, _("Object %(n)s") % {"n": index}, index)
     except ijson.common.IncompleteJSONError as error:
         raise ImportProblem(
             _("The file is not valid JSON (after object %(n)s): %(error)s")
@@ -216,10 +247,25 @@ def _stage(cursor, rows: Iterable[Row]) -> int:
     )
     count = 0
     if vendor == "postgresql":
+        # Text-format COPY in 1 MB writes: much faster than adapting row by row.
         with cursor.cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            buffer = []
+            size = 0
+            for line, indicator, region, year, gender, value, absolute in rows:
+                text = (
+                    f"{line}\t{indicator}\t{region}\t{year}\t{gender}\t"
+                    f"{'\\N' if value is None else repr(value)}\t"
+                    f"{'\\N' if absolute is None else repr(absolute)}\n"
+                )
+                buffer.append(text)
+                size += len(text)
                 count += 1
+                if size > 1 << 20:
+                    copy.write("".join(buffer))
+                    buffer.clear()
+                    size = 0
+            if buffer:
+                copy.write("".join(buffer))
     else:
         batch = []
         sql = f"INSERT INTO {STAGING} VALUES (%s, %s, %s, %s, %s, %s, %s)"
@@ -249,6 +295,27 @@ def _merge(cursor, run: ImportRun) -> tuple[int, int]:
             )
             % {"n": duplicate[0]}
         )
+    # Only when some of these indicators already have values can anything change; a first
+    # import of an indicator skips the comparison joins altogether.
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {VALUES} WHERE indicator_id IN "
+        f"(SELECT DISTINCT indicator_id FROM {STAGING}))"
+    )
+    updated = 0
+    if cursor.fetchone()[0]:
+        updated = _record_and_update(cursor, run, distinct)
+    cursor.execute(
+        f"INSERT INTO {VALUES} ({KEY}, value, abs_value, updated_at) "
+        f"SELECT {KEY}, value, abs_value, %s FROM {STAGING} WHERE true "
+        f"ON CONFLICT ({KEY}) DO NOTHING",
+        [timezone.now()],
+    )
+    inserted = cursor.rowcount
+    cursor.execute(f"DROP TABLE {STAGING}")
+    return inserted, updated
+
+
+def _record_and_update(cursor, run: ImportRun, distinct: str) -> int:
     changed = (
         f"FROM {STAGING} s WHERE v.indicator_id = s.indicator_id AND v.region_id = s.region_id "
         f"AND v.year = s.year AND v.gender = s.gender "
@@ -266,16 +333,7 @@ def _merge(cursor, run: ImportRun) -> tuple[int, int]:
         + changed,
         [timezone.now()],
     )
-    updated = cursor.rowcount
-    cursor.execute(
-        f"INSERT INTO {VALUES} ({KEY}, value, abs_value, updated_at) "
-        f"SELECT {KEY}, value, abs_value, %s FROM {STAGING} WHERE true "
-        f"ON CONFLICT ({KEY}) DO NOTHING",
-        [timezone.now()],
-    )
-    inserted = cursor.rowcount
-    cursor.execute(f"DROP TABLE {STAGING}")
-    return inserted, updated
+    return cursor.rowcount
 
 
 def import_values(stream: BinaryIO, filename: str, *, user=None) -> ImportRun:
