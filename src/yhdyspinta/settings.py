@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "yhdyspinta.nominations",
     "yhdyspinta.programme",
     "yhdyspinta.indicators",
+    "yhdyspinta.clock",
     "yhdyspinta.accounts",
     "yhdyspinta.demo",
 ]

@@ -17,6 +17,7 @@ area_patterns = [
     path("", include("yhdyspinta.nominations.urls")),
     path("", include("yhdyspinta.programme.urls")),
     path("", include("yhdyspinta.indicators.urls")),
+    path("", include("yhdyspinta.clock.urls")),
 ]
 
 urlpatterns = [

@@ -561,6 +561,7 @@ def load_users(north_karelia: Area, south_savo: Area) -> list[DemoUser]:
 
 
 def load_all() -> list[DemoUser]:
+    from .clock import load_clocks
     from .indicators import load_indicators
     from .meetings import load_north_karelia_meetings, load_south_savo_meetings
     from .nominations import load_north_karelia_nominations
@@ -574,4 +575,5 @@ def load_all() -> list[DemoUser]:
     load_north_karelia_nominations(north_karelia)
     load_north_karelia_programme(north_karelia)
     load_indicators()
+    load_clocks(north_karelia, south_savo)
     return users

@@ -1,0 +1,84 @@
+"""The annual clock (vuosikello): the year's cooperation, generated from the bodies'
+rhythms and the area's recurring events, planned into concrete meetings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from yhdyspinta.areas.models import Area, Theme, TimeStamped
+from yhdyspinta.bodies.models import Body
+from yhdyspinta.meetings.models import Meeting
+from yhdyspinta.parties.models import Organisation
+
+
+class EventKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting of a body")
+    LETTER = "letter", _("Hyte letter")
+    FORUM = "forum", _("Hyte forum")
+    ORIENTATION = "orientation", _("Decision-makers' hyte orientation")
+    DEADLINE = "deadline", _("Deadline")
+    ELECTION = "election", _("Elections")
+    TERM = "term", _("Council term starts")
+    WORKSHOP = "workshop", _("Workshop")
+    FOLLOW_UP = "follow_up", _("Follow-up and evaluation")
+
+
+class ClockEvent(TimeStamped):
+    class Status(models.TextChoices):
+        SLOT = "slot", _("In the rhythm")
+        PROPOSED = "proposed", _("Date proposed")
+        ACCEPTED = "accepted", _("Planned as a meeting")
+        DROPPED = "dropped", _("Dropped")
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="clock_events")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.DateField(_("date"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=15, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="clock_events",
+        verbose_name=_("body"),
+    )
+    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"))
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clock_events",
+        verbose_name=_("meeting"),
+    )
+    slot = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SLOT
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "year", "month", "day", "title"]
+        verbose_name = _("clock event")
+        verbose_name_plural = _("clock events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "year", "kind", "body", "slot", "title"], name="clock_event_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="clock_month_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.month}/{self.year}"

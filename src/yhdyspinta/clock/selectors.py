@@ -1,0 +1,187 @@
+"""The annual clock as a wheel, as a month-by-month list, and its conflicts."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.bodies.models import Body, Level, Membership
+from yhdyspinta.meetings.models import Meeting, MeetingStatus
+
+from .models import ClockEvent, EventKind
+
+MONTHS_FI = [
+    "tammi",
+    "helmi",
+    "maalis",
+    "huhti",
+    "touko",
+    "kesä",
+    "heinä",
+    "elo",
+    "syys",
+    "loka",
+    "marras",
+    "joulu",
+]
+SIZE, CENTRE, INNER, OUTER = 760, 380, 110, 330
+RING_KEYS = ["area", *Level.order()]
+COLOURS = {
+    "area": "#6a1b9a",
+    "strategic": "#8a0019",
+    "operative": "#4a5560",
+    "coordinator_network": "#0b4f8a",
+    "area_partnership": "#b35c00",
+    "regional_partnership": "#1d6b2f",
+    "working_group": "#005f73",
+}
+
+
+def events(
+    area: Area,
+    year: int,
+    *,
+    body: str = "",
+    level: str = "",
+    theme: str = "",
+    organisation: str = "",
+) -> QuerySet[ClockEvent]:
+    qs = ClockEvent.objects.filter(area=area, year=year).exclude(status=ClockEvent.Status.DROPPED)
+    if body.isdigit():
+        qs = qs.filter(body_id=body)
+    if level:
+        qs = qs.filter(body__level=level)
+    if theme.isdigit():
+        qs = qs.filter(themes=theme)
+    if organisation.isdigit():
+        qs = qs.filter(
+            Q(owner_id=organisation) | Q(body__memberships__organisation_id=organisation)
+        ).distinct()
+    return qs.select_related("body", "owner", "meeting").order_by("month", "day", "title")
+
+
+def ring_of(event: ClockEvent) -> str:
+    return event.body.level if event.body_id else "area"
+
+
+@dataclass
+class Mark:
+    event: ClockEvent
+    x: float
+    y: float
+    colour: str
+
+
+@dataclass
+class Wheel:
+    size: int
+    centre: int
+    rings: list[tuple[str, float, str]]  # key, radius, colour
+    months: list[
+        tuple[str, float, float, float, float, float, float]
+    ]  # label, lx, ly, x1, y1, x2, y2
+    marks: list[Mark] = field(default_factory=list)
+
+
+def _polar(radius: float, fraction: float) -> tuple[float, float]:
+    angle = 2 * math.pi * fraction - math.pi / 2  # January at the top, clockwise
+    return round(CENTRE + radius * math.cos(angle), 1), round(CENTRE + radius * math.sin(angle), 1)
+
+
+def wheel(area: Area, year: int, event_list: list[ClockEvent]) -> Wheel:
+    """Months around the circle, one ring per level (the area's own events innermost),
+    each event a mark at its date (or mid-month)."""
+    used = [key for key in RING_KEYS if any(ring_of(e) == key for e in event_list)] or ["area"]
+    step = (OUTER - INNER) / max(1, len(used))
+    radius = {key: INNER + step * (i + 0.5) for i, key in enumerate(used)}
+    rings = [(key, round(radius[key], 1), COLOURS.get(key, "#4a5560")) for key in used]
+    months = []
+    for m in range(12):
+        x1, y1 = _polar(INNER - 10, m / 12)
+        x2, y2 = _polar(OUTER + 8, m / 12)
+        lx, ly = _polar(OUTER + 30, (m + 0.5) / 12)
+        months.append((MONTHS_FI[m], lx, ly, x1, y1, x2, y2))
+    result = Wheel(size=SIZE, centre=CENTRE, rings=rings, months=months)
+    per_position: dict[tuple[str, int], int] = defaultdict(int)
+    for event in event_list:
+        key = ring_of(event)
+        if event.day:
+            fraction = (event.day.month - 1 + (event.day.day - 0.5) / 31) / 12
+        else:
+            fraction = (event.month - 0.5) / 12
+        nudge = per_position[(key, event.month)]
+        per_position[(key, event.month)] += 1
+        x, y = _polar(radius[key], fraction + nudge * 0.008)
+        result.marks.append(Mark(event, x, y, COLOURS.get(key, "#4a5560")))
+    return result
+
+
+def by_month(event_list: list[ClockEvent]) -> list[tuple[int, str, list[ClockEvent]]]:
+    grouped = defaultdict(list)
+    for event in event_list:
+        grouped[event.month].append(event)
+    return [(m, MONTHS_FI[m - 1] + "kuu", grouped[m]) for m in range(1, 13)]
+
+
+@dataclass
+class Conflicts:
+    double_booked: list[tuple[str, date, list[str]]]
+    rhythm: list[tuple[Body, int, int, int | None]]
+
+
+def conflicts(area: Area, year: int) -> Conflicts:
+    """People in two meetings on the same day, and bodies whose planned and held meetings
+    fall short of or exceed their yearly rhythm."""
+    meetings = list(
+        Meeting.objects.filter(body__area=area, starts_at__year=year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("body")
+    )
+    seats = defaultdict(list)
+    for body_id, person_id, name_first, name_last in Membership.objects.filter(
+        body__area=area, ends_on__isnull=True
+    ).values_list("body_id", "person_id", "person__first_name", "person__last_name"):
+        seats[body_id].append((person_id, f"{name_first} {name_last}"))
+    busy = defaultdict(list)
+    for meeting in meetings:
+        day = timezone.localtime(meeting.starts_at).date()
+        for person_id, name in seats[meeting.body_id]:
+            busy[(person_id, name, day)].append(meeting)
+    double = []
+    for (_person, name, day), same_day in sorted(busy.items(), key=lambda item: item[0][2]):
+        overlapping = [
+            m
+            for m in same_day
+            if any(
+                o is not m and o.starts_at < m.ends_at and m.starts_at < o.ends_at for o in same_day
+            )
+        ]
+        if len(overlapping) > 1:
+            double.append((name, day, [m.title for m in overlapping]))
+    counts = defaultdict(int)
+    for meeting in meetings:
+        counts[meeting.body_id] += 1
+    rhythm = []
+    for body in Body.objects.filter(area=area, ended_on__isnull=True).prefetch_related(
+        "rhythm_rules"
+    ):
+        yearly = [r for r in body.rhythm_rules.all() if r.period == "year"]
+        if not yearly:
+            continue
+        low = max(r.min_count for r in yearly)
+        high = (
+            None if any(r.max_count is None for r in yearly) else sum(r.max_count for r in yearly)
+        )
+        n = counts[body.pk]
+        if n < low or (high is not None and n > high):
+            rhythm.append((body, n, low, high))
+    return Conflicts(double_booked=double, rhythm=rhythm)
+
+
+KIND_ORDER = [k.value for k in EventKind]

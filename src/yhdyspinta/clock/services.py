@@ -1,0 +1,233 @@
+"""Generating and planning the annual clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import holidays
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.areas.models import Area, CouncilTerm
+from yhdyspinta.bodies.models import Body, Membership, RhythmRule
+from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
+from yhdyspinta.parties.models import OrganisationKind
+
+from .models import ClockEvent, EventKind
+
+# Months that a body's meetings spread over: not July, the Finnish holiday month.
+WORKING_MONTHS = [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
+
+# The area's recurring events that are not meetings of a body (seeds 001 and 003).
+AREA_EVENTS = [
+    (EventKind.LETTER, 3, "Hyte-kirje (kevät)"),
+    (EventKind.LETTER, 10, "Hyte-kirje (syksy)"),
+    (EventKind.FORUM, 4, "Hyte-foorumi (kevät)"),
+    (EventKind.FORUM, 11, "Hyte-foorumi (syksy)"),
+    (EventKind.DEADLINE, 6, "Hyvinvointikertomus valtuustoille"),
+    (EventKind.FOLLOW_UP, 12, "Hyte-ohjelman seuranta ja arviointi"),
+    (EventKind.WORKSHOP, 9, "Hyte-kerroin-työpaja"),
+]
+
+
+def spread_months(count: int) -> list[int]:
+    """`count` months spread evenly over the working months."""
+    if count <= 0:
+        return []
+    step = len(WORKING_MONTHS) / count
+    return [
+        WORKING_MONTHS[min(len(WORKING_MONTHS) - 1, int(step * i + step / 2))] for i in range(count)
+    ]
+
+
+def _slots(rule: RhythmRule) -> int:
+    return rule.max_count if rule.max_count and rule.max_count <= 12 else rule.min_count
+
+
+def election_term_start(area: Area, year: int) -> date | None:
+    """When the new council term starts, if this is an election year. Municipal and
+    county elections are held together every four years from April 2025; the term
+    starts on 1 June. A council term recorded for the area wins over the rule."""
+    term = area.council_terms.filter(starts_on__year=year, kind=CouncilTerm.Kind.JOINT).first()
+    if term:
+        return term.starts_on
+    if year >= 2025 and (year - 2025) % 4 == 0:
+        return date(year, 6, 1)
+    return None
+
+
+@transaction.atomic
+def clock_generate(*, area: Area, year: int) -> int:
+    """Create the year's events from the bodies' rhythms and the area's recurring events.
+    Running it again adds only what is missing. Returns how many were created."""
+    created = 0
+    county = area.organisations.filter(kind=OrganisationKind.COUNTY).first()
+    council = area.organisations.filter(kind=OrganisationKind.REGIONAL_COUNCIL).first()
+    for body in Body.objects.filter(area=area, ended_on__isnull=True).prefetch_related(
+        "rhythm_rules", "themes"
+    ):
+        slot = 0
+        for rule in body.rhythm_rules.all():
+            if rule.period != RhythmRule.Period.YEAR:
+                continue
+            months = [rule.month] * _slots(rule) if rule.month else spread_months(_slots(rule))
+            for month in months:
+                slot += 1
+                event, was_created = ClockEvent.objects.get_or_create(
+                    area=area,
+                    year=year,
+                    kind=EventKind.MEETING,
+                    body=body,
+                    slot=slot,
+                    title=body.name,
+                    defaults={"month": month, "owner": body.convener},
+                )
+                if was_created:
+                    event.themes.set(body.themes.all())
+                    created += 1
+    for kind, month, title in AREA_EVENTS:
+        _event, was_created = ClockEvent.objects.get_or_create(
+            area=area,
+            year=year,
+            kind=kind,
+            body=None,
+            slot=0,
+            title=title,
+            defaults={
+                "month": month,
+                "owner": council if kind in (EventKind.LETTER, EventKind.FORUM) else county,
+            },
+        )
+        created += was_created
+    term_start = election_term_start(area, year)
+    if term_start:
+        strategic = Body.objects.filter(area=area, legal_basis__in=["611_14", "both"]).first()
+        for kind, month, title, body in (
+            (EventKind.ELECTION, 4, _("Municipal and county elections"), None),
+            (EventKind.TERM, term_start.month, _("The new council term starts"), None),
+            (EventKind.ORIENTATION, 9, _("Decision-makers' hyte orientation"), None),
+            (EventKind.MEETING, 10, _("611/2021 §14 negotiation for the new term"), strategic),
+        ):
+            _event, was_created = ClockEvent.objects.get_or_create(
+                area=area,
+                year=year,
+                kind=kind,
+                body=body,
+                slot=99 if body else 0,
+                title=title,
+                defaults={"month": month, "owner": county},
+            )
+            created += was_created
+    _link_meetings(area, year)
+    return created
+
+
+def _link_meetings(area: Area, year: int) -> None:
+    """Tie slots to the real meetings of the same body and month."""
+    meetings = (
+        Meeting.objects.filter(body__area=area, starts_at__year=year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .exclude(clock_events__isnull=False)
+    )
+    free = {}
+    for meeting in meetings:
+        free.setdefault((meeting.body_id, timezone.localtime(meeting.starts_at).month), []).append(
+            meeting
+        )
+    for event in ClockEvent.objects.filter(
+        area=area, year=year, kind=EventKind.MEETING, meeting__isnull=True
+    ):
+        candidates = free.get((event.body_id, event.month)) or []
+        if candidates:
+            event.meeting = candidates.pop(0)
+            event.day = timezone.localtime(event.meeting.starts_at).date()
+            event.status = ClockEvent.Status.ACCEPTED
+            event.save(update_fields=["meeting", "day", "status", "updated_at"])
+
+
+def _booked_days(area: Area, year: int) -> dict[int, set[date]]:
+    """For each person, the days they already sit in a meeting."""
+    booked: dict[int, set[date]] = {}
+    members = Membership.objects.filter(body__area=area).values_list("body_id", "person_id")
+    by_body: dict[int, list[int]] = {}
+    for body_id, person_id in members:
+        by_body.setdefault(body_id, []).append(person_id)
+    for body_id, starts_at in (
+        Meeting.objects.filter(body__area=area, starts_at__year=year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("body_id", "starts_at")
+    ):
+        day = timezone.localtime(starts_at).date()
+        for person_id in by_body.get(body_id, []):
+            booked.setdefault(person_id, set()).add(day)
+    return booked
+
+
+@transaction.atomic
+def propose_dates(*, area: Area, year: int) -> int:
+    """Give every unplanned meeting slot a concrete date in its month: a Tuesday,
+    Wednesday or Thursday that is not a public holiday nor in July, on which none of
+    the body's members is already booked and no other slot of the body falls."""
+    finnish = holidays.Finland(years=year)
+    booked = _booked_days(area, year)
+    members: dict[int, list[int]] = {}
+    for body_id, person_id in (
+        Membership.objects.filter(body__area=area)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=date(year, 1, 1)))
+        .values_list("body_id", "person_id")
+    ):
+        members.setdefault(body_id, []).append(person_id)
+    count = 0
+    for event in (
+        ClockEvent.objects.filter(
+            area=area, year=year, kind=EventKind.MEETING, meeting__isnull=True
+        )
+        .exclude(status=ClockEvent.Status.DROPPED)
+        .order_by("month", "body_id", "slot")
+    ):
+        people = members.get(event.body_id, [])
+        day = date(year, event.month, 8)  # the second week: away from month-end closings
+        while day.month == event.month:
+            free = all(day not in booked.get(p, set()) for p in people)
+            if day.weekday() in (1, 2, 3) and day not in finnish and day.month != 7 and free:
+                break
+            day += timedelta(days=1)
+        else:
+            continue
+        event.day = day
+        event.status = ClockEvent.Status.PROPOSED
+        event.save(update_fields=["day", "status", "updated_at"])
+        for person in people:
+            booked.setdefault(person, set()).add(day)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def event_accept(*, event: ClockEvent, day: date | None = None) -> Meeting:
+    """The convener accepts (or moves) a proposed date: it becomes a planned meeting."""
+    day = day or event.day
+    if day is None:
+        raise ValueError("no date")
+    tz = timezone.get_current_timezone()
+    starts = datetime.combine(day, time(13, 0), tzinfo=tz)
+    meeting = Meeting.objects.create(
+        body=event.body,
+        title=event.title,
+        kind=MeetingKind.NEGOTIATION if event.slot == 99 else MeetingKind.MEETING,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2, minutes=30),
+        convener=event.body.convener,
+        status=MeetingStatus.PLANNED,
+    )
+    event.meeting, event.day, event.month = meeting, day, day.month
+    event.status = ClockEvent.Status.ACCEPTED
+    event.save()
+    return meeting
+
+
+def event_drop(*, event: ClockEvent) -> None:
+    event.status = ClockEvent.Status.DROPPED
+    event.save(update_fields=["status", "updated_at"])

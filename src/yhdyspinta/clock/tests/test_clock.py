@@ -1,0 +1,135 @@
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import holidays
+import pytest
+from django.urls import reverse
+
+from yhdyspinta.bodies.models import Body, Level
+from yhdyspinta.clock import selectors, services
+from yhdyspinta.clock.models import ClockEvent, EventKind
+from yhdyspinta.meetings.models import Meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, **kwargs):
+    return reverse(name, kwargs={"area": "pohjois-karjala", **kwargs})
+
+
+def test_slots_follow_each_bodys_rhythm(demo):
+    area = demo["nk"]
+    services.clock_generate(area=area, year=2027)
+    coordinators = Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
+    slots = ClockEvent.objects.filter(area=area, year=2027, body=coordinators)
+    assert slots.count() == 8  # 6–8 a year: the rhythm's upper bound, so nothing is missed
+    assert 7 not in set(slots.values_list("month", flat=True))  # no meetings in July
+    follow_up = ClockEvent.objects.filter(
+        area=area, year=2027, body__level=Level.STRATEGIC, month=5
+    )
+    assert follow_up.exists()  # the May follow-up of agreement §10
+    assert ClockEvent.objects.filter(area=area, year=2027, kind=EventKind.LETTER).count() == 2
+    assert ClockEvent.objects.filter(area=area, year=2027, kind=EventKind.FORUM).count() == 2
+    assert services.clock_generate(area=area, year=2027) == 0  # idempotent
+
+
+def test_election_year_brings_the_new_terms_events(demo):
+    area = demo["nk"]
+    services.clock_generate(area=area, year=2029)
+    kinds = set(ClockEvent.objects.filter(area=area, year=2029).values_list("kind", flat=True))
+    assert {EventKind.ELECTION, EventKind.TERM, EventKind.ORIENTATION} <= kinds
+    assert ClockEvent.objects.filter(area=area, year=2029, title__contains="14").exists()
+    services.clock_generate(area=area, year=2027)
+    assert not ClockEvent.objects.filter(area=area, year=2027, kind=EventKind.ELECTION).exists()
+
+
+def test_proposed_dates_avoid_holidays_july_and_booked_people(demo):
+    area = demo["nk"]
+    services.clock_generate(area=area, year=2027)
+    services.propose_dates(area=area, year=2027)
+    finnish = holidays.Finland(years=2027)
+    proposed = ClockEvent.objects.filter(area=area, year=2027, status="proposed")
+    assert proposed.count() > 40
+    for event in proposed:
+        assert event.day not in finnish
+        assert event.day.month != 7
+        assert event.day.weekday() in (1, 2, 3)
+    # Nobody sits in two proposed meetings on the same day.
+    from collections import Counter
+
+    from yhdyspinta.bodies.models import Membership
+
+    seats = Counter()
+    for event in proposed:
+        for person in Membership.objects.filter(body=event.body, ends_on__isnull=True).values_list(
+            "person_id", flat=True
+        ):
+            seats[(person, event.day)] += 1
+    assert max(seats.values()) == 1
+
+
+def test_accepting_a_proposal_plans_a_meeting(client, login, demo):
+    area = demo["nk"]
+    services.clock_generate(area=area, year=2027)
+    services.propose_dates(area=area, year=2027)
+    event = ClockEvent.objects.filter(area=area, year=2027, status="proposed").first()
+    login("paakayttaja")
+    response = client.post(
+        url("clock:action", action="accept") + "?year=2027",
+        {"event": event.pk, "day": "2027-02-16"},
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == "accepted"
+    assert event.meeting.status == "planned"
+    assert event.meeting.starts_at.date() == date(2027, 2, 16)
+    bad = client.post(
+        url("clock:action", action="accept") + "?year=2027",
+        {
+            "event": ClockEvent.objects.filter(area=area, year=2027, status="proposed").first().pk,
+            "day": "2030-01-01",
+        },
+        follow=True,
+    )
+    assert "Valitse päivä vuodelta 2027" in bad.content.decode()
+    login("joensuu")
+    assert client.post(url("clock:action", action="propose") + "?year=2027").status_code == 403
+
+
+def test_wheel_is_valid_svg_with_a_list_and_filters(client, demo):
+    html = client.get(url("clock:clock") + "?year=2026").content.decode()
+    svg = re.search(r'<svg viewBox="0 0 760 760".*?</svg>', html, re.S).group(0)
+    root = ET.fromstring(svg)  # noqa: S314 - our own page
+    assert root.get("role") == "img"
+    assert "tammi" in html
+    assert "Kuukausittain" in html
+    coordinators = Body.objects.get(area=demo["nk"], level=Level.COORDINATOR_NETWORK)
+    filtered = client.get(url("clock:clock"), {"year": 2026, "body": coordinators.pk})
+    assert all(e.body_id == coordinators.pk for e in filtered.context["events"])
+    pdf = client.get(url("clock:pdf") + "?year=2026&paper=A3")
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_conflicts_show_double_bookings_and_rhythm_gaps(demo):
+    found = selectors.conflicts(demo["nk"], 2026)
+    assert found.double_booked  # the demo's operative meetings share county experts on one day
+    bodies = {body.name for body, *_rest in found.rhythm}
+    assert "Eteläinen alueen kumppanuusryhmä" in bodies  # no meeting at all in 2026
+
+
+def test_clock_links_real_meetings(demo):
+    linked = ClockEvent.objects.filter(area=demo["nk"], year=2026, meeting__isnull=False)
+    assert linked.exists()
+    for event in linked:
+        assert Meeting.objects.get(pk=event.meeting_id).body_id == event.body_id
+
+
+def test_clock_feed_has_meetings_and_area_events(client, demo):
+    from icalendar import Calendar
+
+    response = client.get(url("clock:feed"))
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    summaries = {str(e["SUMMARY"]) for e in events}
+    assert "Hyte-kirje (kevät)" in summaries
+    assert any("Hyte-koordinaattoriverkosto" in s for s in summaries)
