@@ -101,6 +101,7 @@ def clock_generate(*, area: Area, year: int) -> int:
             },
         )
         created += was_created
+    created += _round_deadlines(area, year, county)
     term_start = election_term_start(area, year)
     if term_start:
         strategic = Body.objects.filter(area=area, legal_basis__in=["611_14", "both"]).first()
@@ -121,6 +122,39 @@ def clock_generate(*, area: Area, year: int) -> int:
             )
             created += was_created
     _link_meetings(area, year)
+    return created
+
+
+def _round_deadlines(area: Area, year: int, county) -> int:
+    """The deadlines of the area's nomination and follow-up rounds falling in the year."""
+    from yhdyspinta.nominations.models import NominationRound
+    from yhdyspinta.programme.models import FollowUpRound
+
+    deadlines = [
+        (_("Nomination deadline: %(round)s") % {"round": r.title}, r.deadline)
+        for r in NominationRound.objects.filter(area=area, deadline__year=year)
+    ] + [
+        (
+            _("Follow-up deadline: %(programme)s %(year)s")
+            % {"programme": r.programme.name, "year": r.year},
+            r.deadline,
+        )
+        for r in FollowUpRound.objects.filter(
+            programme__area=area, deadline__year=year
+        ).select_related("programme")
+    ]
+    created = 0
+    for title, deadline in deadlines:
+        _event, was_created = ClockEvent.objects.get_or_create(
+            area=area,
+            year=year,
+            kind=EventKind.DEADLINE,
+            body=None,
+            slot=0,
+            title=title[:200],
+            defaults={"month": deadline.month, "day": deadline, "owner": county},
+        )
+        created += was_created
     return created
 
 

@@ -133,3 +133,10 @@ def test_clock_feed_has_meetings_and_area_events(client, demo):
     summaries = {str(e["SUMMARY"]) for e in events}
     assert "Hyte-kirje (kevät)" in summaries
     assert any("Hyte-koordinaattoriverkosto" in s for s in summaries)
+
+
+def test_round_deadlines_are_on_the_clock(demo):
+    events = ClockEvent.objects.filter(area=demo["nk"], year=2026, kind=EventKind.DEADLINE)
+    titles = set(events.values_list("title", flat=True))
+    assert "Nimeämisen määräaika: Kumppanuusryhmien jäsenet 2027–2028" in titles
+    assert any(t.startswith("Seurannan määräaika") for t in titles)
