@@ -107,8 +107,17 @@ def test_wheel_is_valid_svg_with_a_list_and_filters(client, demo):
     coordinators = Body.objects.get(area=demo["nk"], level=Level.COORDINATOR_NETWORK)
     filtered = client.get(url("clock:clock"), {"year": 2026, "body": coordinators.pk})
     assert all(e.body_id == coordinators.pk for e in filtered.context["events"])
-    pdf = client.get(url("clock:pdf") + "?year=2026&paper=A3")
-    assert pdf.content.startswith(b"%PDF")
+    import io
+
+    from pypdf import PdfReader
+
+    for paper in ("A4", "A3"):
+        pdf = client.get(url("clock:pdf") + f"?year=2026&paper={paper}")
+        reader = PdfReader(io.BytesIO(pdf.content))
+        assert len(reader.pages) <= 6
+        first = reader.pages[0].extract_text()
+        assert "tammi" in first  # the wheel's month labels are on the first page
+        assert "2026" in first
 
 
 def test_conflicts_show_double_bookings_and_rhythm_gaps(demo):
