@@ -6,11 +6,23 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A download: the browser saves it under the given name."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def finnish_date(day: date) -> str:

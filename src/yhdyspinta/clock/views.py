@@ -9,7 +9,7 @@ from django.views import View, generic
 
 from yhdyspinta.areas.views import AreaMixin
 from yhdyspinta.bodies.models import Level
-from yhdyspinta.documents import pdf_from_template
+from yhdyspinta.documents import PDF, file_response, pdf_from_template
 
 from . import selectors, services
 from .models import ClockEvent
@@ -61,11 +61,11 @@ class ClockPdf(ClockView):
             "day": timezone.localdate(),
             "paper": "A3" if request.GET.get("paper") == "A3" else "A4",
         }
-        response = HttpResponse(
-            pdf_from_template("clock/clock_document.html", context), content_type="application/pdf"
+        return file_response(
+            pdf_from_template("clock/clock_document.html", context),
+            f"vuosikello-{context['year']}.pdf",
+            PDF,
         )
-        response["Content-Disposition"] = f'attachment; filename="vuosikello-{context["year"]}.pdf"'
-        return response
 
 
 class ClockAction(AreaMixin, View):

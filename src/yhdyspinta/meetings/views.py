@@ -11,6 +11,7 @@ from django.views import View, generic
 from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.documents import DOCX, file_response
 from yhdyspinta.parties.models import Person
 
 from . import documents, ics, selectors, services
@@ -468,15 +469,6 @@ class MinutesAction(_MinutesMixin, View):
 # --- files --------------------------------------------------------------------------
 
 
-def _file(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 class AgendaFile(_MeetingMixin, View):
     def allowed(self):
         return True
@@ -484,8 +476,10 @@ class AgendaFile(_MeetingMixin, View):
     def get(self, request, *args, **kwargs):
         name = f"esityslista-{self.meeting.starts_at:%Y-%m-%d}"
         if kwargs["fmt"] == "pdf":
-            return _file(documents.agenda_pdf(self.meeting), f"{name}.pdf", "application/pdf")
-        return _file(documents.agenda_docx(self.meeting), f"{name}.docx", DOCX)
+            return file_response(
+                documents.agenda_pdf(self.meeting), f"{name}.pdf", "application/pdf"
+            )
+        return file_response(documents.agenda_docx(self.meeting), f"{name}.docx", DOCX)
 
 
 class MinutesFile(_MinutesMixin, View):
@@ -500,8 +494,10 @@ class MinutesFile(_MinutesMixin, View):
     def get(self, request, *args, **kwargs):
         name = f"muistio-{self.meeting.starts_at:%Y-%m-%d}-v{self.minutes.version}"
         if kwargs["fmt"] == "pdf":
-            return _file(documents.minutes_pdf(self.minutes), f"{name}.pdf", "application/pdf")
-        return _file(documents.minutes_docx(self.minutes), f"{name}.docx", DOCX)
+            return file_response(
+                documents.minutes_pdf(self.minutes), f"{name}.pdf", "application/pdf"
+            )
+        return file_response(documents.minutes_docx(self.minutes), f"{name}.docx", DOCX)
 
 
 # --- calendar feeds (short, stable URLs: Decidim #9116) ----------------------------
@@ -550,4 +546,4 @@ def meeting_ics(request, area, pk):
     meeting = get_object_or_404(
         Meeting.objects.select_related("body__area", "convener"), body__area__slug=area, pk=pk
     )
-    return _file(ics.feed([meeting], meeting.title), f"kokous-{meeting.pk}.ics", ICS_TYPE)
+    return file_response(ics.feed([meeting], meeting.title), f"kokous-{meeting.pk}.ics", ICS_TYPE)

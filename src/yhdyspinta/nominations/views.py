@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View, generic
@@ -8,19 +8,11 @@ from django.views import View, generic
 from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.documents import DOCX, XLSX, file_response
 
 from . import documents, selectors, services
 from .forms import AdminEntryForm, ElectionForm, NomineeFormSet, RoundForm, initial_rows
 from .models import NominationAnswer, NominationRequest, NominationRound
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _file(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class _AdminMixin(AreaMixin):
@@ -109,8 +101,8 @@ class RoundExport(_RoundMixin, View):
         board = selectors.board(self.round)
         name = f"nimeamiset-{self.round.pk}"
         if kwargs["fmt"] == "xlsx":
-            return _file(documents.board_xlsx(board), f"{name}.xlsx", XLSX)
-        return _file(documents.board_csv(board), f"{name}.csv", "text/csv; charset=utf-8")
+            return file_response(documents.board_xlsx(board), f"{name}.xlsx", XLSX)
+        return file_response(documents.board_csv(board), f"{name}.csv", "text/csv; charset=utf-8")
 
 
 class _RequestMixin(AreaMixin):
@@ -133,10 +125,10 @@ class RequestLetter(_RequestMixin, View):
     def get(self, request, *args, **kwargs):
         name = f"nimeamispyynto-{self.nomination.organisation.pk}"
         if kwargs["fmt"] == "pdf":
-            return _file(
+            return file_response(
                 documents.request_letter_pdf(self.nomination), f"{name}.pdf", "application/pdf"
             )
-        return _file(documents.request_letter_docx(self.nomination), f"{name}.docx", DOCX)
+        return file_response(documents.request_letter_docx(self.nomination), f"{name}.docx", DOCX)
 
 
 def _answer_page(

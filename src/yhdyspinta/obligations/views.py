@@ -1,13 +1,11 @@
-from django.http import HttpResponse
 from django.utils import timezone
 from django.views import View, generic
 
 from yhdyspinta.areas.views import AreaMixin
+from yhdyspinta.documents import DOCX, PDF, file_response
 
 from . import report as reports
 from .engine import evaluate
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class _YearMixin(AreaMixin):
@@ -42,9 +40,5 @@ class ReportFile(_YearMixin, View):
         report = self.report()
         name = f"velvoitteet-{self.area.slug}-{report.year}"
         if kwargs["fmt"] == "pdf":
-            response = HttpResponse(reports.as_pdf(report), content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        else:
-            response = HttpResponse(reports.as_docx(report), content_type=DOCX)
-            response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-        return response
+            return file_response(reports.as_pdf(report), f"{name}.pdf", PDF)
+        return file_response(reports.as_docx(report), f"{name}.docx", DOCX)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -9,14 +9,13 @@ from django.views import generic
 
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.areas.views import AreaMixin
+from yhdyspinta.documents import DOCX, PDF, file_response
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 
 from . import report, selectors, services
 from .forms import FollowUpForm, IndicatorValueForm, MeasureForm, MeasureReportForm, PromoteForm
 from .models import FollowUpRound, Measure, MeasureReport, Programme
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _year(request, programme: Programme) -> int:
@@ -284,24 +283,16 @@ class ReportFile(_ProgrammeMixin, generic.View):
         if term_id.isdigit() and kwargs["fmt"] == "docx":
             term = get_object_or_404(CouncilTerm, area=self.area, pk=term_id)
             content = report.plan_docx(self.programme, term, organisation)
-            response = HttpResponse(content, content_type=DOCX)
-            response["Content-Disposition"] = (
-                f'attachment; filename="hyvinvointisuunnitelma-{term.pk}.docx"'
-            )
-            return response
+            return file_response(content, f"hyvinvointisuunnitelma-{term.pk}.docx", DOCX)
         if kwargs["fmt"] == "pdf":
-            content, ctype, ext = (
-                report.as_pdf(self.programme, year, organisation),
-                "application/pdf",
-                "pdf",
+            return file_response(
+                report.as_pdf(self.programme, year, organisation), f"{name}.pdf", PDF
             )
-        elif kwargs["fmt"] == "docx":
-            content, ctype, ext = report.as_docx(self.programme, year, organisation), DOCX, "docx"
-        else:
-            raise Http404
-        response = HttpResponse(content, content_type=ctype)
-        response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
-        return response
+        if kwargs["fmt"] == "docx":
+            return file_response(
+                report.as_docx(self.programme, year, organisation), f"{name}.docx", DOCX
+            )
+        raise Http404
 
 
 class PromoteIdea(AreaMixin, generic.TemplateView):
