@@ -14,7 +14,7 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.meetings.models import Meeting, MeetingStatus
 
-from .models import ClockEvent, EventKind
+from .models import ClockEvent
 
 MONTHS_FI = [
     "tammi",
@@ -182,6 +182,3 @@ def conflicts(area: Area, year: int) -> Conflicts:
         if n < low or (high is not None and n > high):
             rhythm.append((body, n, low, high))
     return Conflicts(double_booked=double, rhythm=rhythm)
-
-
-KIND_ORDER = [k.value for k in EventKind]

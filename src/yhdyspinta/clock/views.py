@@ -3,13 +3,17 @@ from datetime import date
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
+from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.views import AreaMixin
 from yhdyspinta.bodies.models import Level
 from yhdyspinta.documents import PDF, file_response, pdf_from_template
+from yhdyspinta.meetings import ics
+from yhdyspinta.meetings.selectors import feed_meetings
 
 from . import selectors, services
 from .models import ClockEvent
@@ -98,7 +102,7 @@ class ClockAction(AreaMixin, View):
                     day = date.fromisoformat(raw) if raw else event.day
                 except ValueError:
                     messages.error(request, _("The date is not valid."))
-                    return HttpResponseRedirect(f"{request.path.rsplit('do/', 1)[0]}?year={year}")
+                    return self.back(year)
                 if day is None or day.year != year:
                     messages.error(request, _("Choose a date in %(year)s.") % {"year": year})
                 else:
@@ -106,34 +110,24 @@ class ClockAction(AreaMixin, View):
                     messages.success(request, _("Planned: %(meeting)s") % {"meeting": meeting})
         else:
             raise Http404
-        return HttpResponseRedirect(f"{request.path.rsplit('do/', 1)[0]}?year={year}")
+        return self.back(year)
+
+    def back(self, year: int):
+        url = reverse("clock:clock", kwargs={"area": self.area.slug})
+        return HttpResponseRedirect(f"{url}?year={year}")
 
 
 def clock_feed(request, area):
     """The clock as a calendar: the area's meetings and its own events (letters, forums,
     deadlines) as all-day entries."""
-    from icalendar import Event
-
-    from yhdyspinta.areas.models import Area
-    from yhdyspinta.meetings import ics
-    from yhdyspinta.meetings.models import Meeting, MeetingStatus
-
     area = get_object_or_404(Area, slug=area)
-    calendar = ics._calendar("PUBLISH", _("Annual clock: %(area)s") % {"area": area.name})
-    for meeting in (
-        Meeting.objects.filter(body__area=area)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("body__area", "convener")
-    ):
-        calendar.add_component(ics.meeting_event(meeting))
-    for event in ClockEvent.objects.filter(area=area, body__isnull=True).exclude(
+    own = ClockEvent.objects.filter(area=area, body__isnull=True).exclude(
         status=ClockEvent.Status.DROPPED
-    ):
-        entry = Event()
-        entry.add("uid", f"clock-{event.pk}@yhdyspinta")
-        entry.add("dtstamp", timezone.now())
-        entry.add("dtstart", event.day or date(event.year, event.month, 1))
-        entry.add("summary", event.title)
-        entry.add("categories", [event.get_kind_display()])
-        calendar.add_component(entry)
-    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    )
+    all_day = [
+        (f"clock-{e.pk}", e.day or date(e.year, e.month, 1), e.title, e.get_kind_display())
+        for e in own
+    ]
+    name = _("Annual clock: %(area)s") % {"area": area.name}
+    content = ics.feed(feed_meetings(body__area=area), name, all_day)
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")

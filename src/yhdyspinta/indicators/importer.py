@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -448,7 +447,3 @@ def fetch(
     url = fetch_url(indicator, years)
     with opener(url, timeout=60) as response:
         return import_values(response, f"sotkanet-{indicator}.json", user=user)
-
-
-def dumps_sample(rows: list[dict]) -> bytes:
-    return json.dumps(rows).encode()

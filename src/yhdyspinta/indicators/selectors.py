@@ -8,20 +8,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Q, Sum
 
-from yhdyspinta.areas.models import Area, SubRegion
+from yhdyspinta.areas.models import Area
+from yhdyspinta.charts import Series
 from yhdyspinta.parties.models import Organisation
 
 from .models import FollowedIndicator, SotkanetIndicator, SotkanetRegion, SotkanetValue
 
-Series = list[tuple[int, float]]
-
-
-@dataclass
-class Line:
-    label: str
-    points: Series
-    computed: bool = False
-    partial: bool = False
+Points = list[tuple[int, float]]
 
 
 def area_regions(area: Area) -> list[SotkanetRegion]:
@@ -32,7 +25,7 @@ def area_regions(area: Area) -> list[SotkanetRegion]:
     )
 
 
-def _series(indicator: SotkanetIndicator, region_id: int, gender: str) -> Series:
+def _series(indicator: SotkanetIndicator, region_id: int, gender: str) -> Points:
     return list(
         SotkanetValue.objects.filter(indicator=indicator, region_id=region_id, gender=gender)
         .order_by("year")
@@ -42,7 +35,7 @@ def _series(indicator: SotkanetIndicator, region_id: int, gender: str) -> Series
 
 def computed_series(
     indicator: SotkanetIndicator, region_ids: list[int], gender: str
-) -> tuple[Series, bool]:
+) -> tuple[Points, bool]:
     """A sub-region's or area's values from its municipalities' absolute values: a sum
     for counts, weighted by the implied denominators (absValue / value) for rates.
     Returns the series and whether some municipality was missing in some year."""
@@ -77,27 +70,27 @@ def computed_series(
 
 def indicator_lines(
     indicator: SotkanetIndicator, area: Area, municipality: Organisation, gender: str
-) -> list[Line]:
+) -> list[Series]:
     """The municipality against its sub-region, the whole area and the whole country."""
     regions = area_regions(area)
     own = next((r for r in regions if r.organisation_id == municipality.pk), None)
     lines = []
     if own:
-        lines.append(Line(municipality.name, _series(indicator, own.pk, gender)))
+        lines.append(Series(municipality.name, _series(indicator, own.pk, gender)))
     if municipality.sub_region_id:
         ids = [r.pk for r in regions if r.organisation.sub_region_id == municipality.sub_region_id]
         points, partial = computed_series(indicator, ids, gender)
-        lines.append(Line(municipality.sub_region.name, points, computed=True, partial=partial))
+        lines.append(Series(municipality.sub_region.name, points, computed=True, partial=partial))
     reported = SotkanetRegion.objects.filter(area=area).first()
     area_points = _series(indicator, reported.pk, gender) if reported else []
     if area_points:
-        lines.append(Line(area.name, area_points))
+        lines.append(Series(area.name, area_points))
     else:
         points, partial = computed_series(indicator, [r.pk for r in regions], gender)
-        lines.append(Line(area.name, points, computed=True, partial=partial))
+        lines.append(Series(area.name, points, computed=True, partial=partial))
     country = SotkanetRegion.objects.filter(category="MAA").first()
     if country:
-        lines.append(Line(country.title, _series(indicator, country.pk, gender)))
+        lines.append(Series(country.title, _series(indicator, country.pk, gender)))
     return [line for line in lines if line.points]
 
 
@@ -185,7 +178,3 @@ def municipality_profile(area: Area, municipality: Organisation) -> list[Profile
             )
         )
     return rows
-
-
-def sub_regions(area: Area) -> list[SubRegion]:
-    return list(area.sub_regions.all())

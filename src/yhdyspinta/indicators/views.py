@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from yhdyspinta import charts
 from yhdyspinta.areas.views import AreaMixin
 from yhdyspinta.parties.models import Organisation
 
-from . import charts, importer, selectors
+from . import importer, selectors
 from .models import ATTRIBUTION, DataSource, FollowedIndicator, ImportRun, SotkanetIndicator
 
 GENDER_LABELS = {

@@ -59,9 +59,18 @@ def invitation(meeting: Meeting, attendees: Iterable, *, cancel: bool = False) -
     return calendar.to_ical()
 
 
-def feed(meetings: Iterable[Meeting], name: str) -> bytes:
-    """A subscribable calendar of meetings (METHOD:PUBLISH)."""
+def feed(meetings: Iterable[Meeting], name: str, all_day: Iterable[tuple] = ()) -> bytes:
+    """A subscribable calendar of meetings (METHOD:PUBLISH), plus all-day entries given
+    as (uid, day, summary, category), e.g. the annual clock's letters and deadlines."""
     calendar = _calendar("PUBLISH", name)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
+    for uid, day, summary, category in all_day:
+        entry = Event()
+        entry.add("uid", f"{uid}@yhdyspinta")
+        entry.add("dtstamp", datetime.now(tz=UTC))
+        entry.add("dtstart", day)
+        entry.add("summary", summary)
+        entry.add("categories", [category])
+        calendar.add_component(entry)
     return calendar.to_ical()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -43,6 +42,17 @@ def meeting_list(
     elif upcoming is False:
         qs = qs.filter(starts_at__lt=now).order_by("-starts_at")
     return qs
+
+
+def feed_meetings(**filters) -> QuerySet[Meeting]:
+    """Meetings for a calendar feed. A cancelled meeting stays in the feed once it was
+    sent out, so that calendars receive the cancellation; one never sent is left out."""
+    return (
+        Meeting.objects.filter(**filters)
+        .exclude(status=MeetingStatus.CANCELLED, sequence=0)
+        .select_related("body__area", "convener")
+        .order_by("starts_at")
+    )
 
 
 def meeting_detail(*, area: Area, pk: int) -> Meeting:
@@ -131,10 +141,3 @@ def published_minutes(meeting: Meeting) -> Minutes | None:
     if meeting.status != MeetingStatus.PUBLISHED:
         return None
     return meeting.minutes.filter(status=Minutes.Status.APPROVED).order_by("-version").first()
-
-
-def grouped_by_body(meetings) -> OrderedDict:
-    grouped: OrderedDict = OrderedDict()
-    for meeting in meetings:
-        grouped.setdefault(meeting.body, []).append(meeting)
-    return grouped

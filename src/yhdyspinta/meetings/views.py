@@ -27,7 +27,7 @@ from .forms import (
     MinutesItemFormSet,
     ThemeGroupForm,
 )
-from .models import AgendaItem, Meeting, MeetingStatus, Minutes, ThemeWorkGroup
+from .models import AgendaItem, Meeting, Minutes, ThemeWorkGroup
 
 FEED_SALT = "yhdyspinta.person-calendar"
 
@@ -505,23 +505,18 @@ class MinutesFile(_MinutesMixin, View):
 ICS_TYPE = "text/calendar; charset=utf-8"
 
 
-def _feed_meetings(**filters):
-    return (
-        Meeting.objects.filter(**filters)
-        .exclude(status=MeetingStatus.CANCELLED, sequence=0)
-        .select_related("body__area", "convener")
-        .order_by("starts_at")
-    )
-
-
 def area_feed(request, area):
     area = get_object_or_404(Area, slug=area)
-    return HttpResponse(ics.feed(_feed_meetings(body__area=area), area.name), content_type=ICS_TYPE)
+    return HttpResponse(
+        ics.feed(selectors.feed_meetings(body__area=area), area.name), content_type=ICS_TYPE
+    )
 
 
 def body_feed(request, area, pk):
     body = get_object_or_404(Body, area__slug=area, pk=pk)
-    return HttpResponse(ics.feed(_feed_meetings(body=body), body.name), content_type=ICS_TYPE)
+    return HttpResponse(
+        ics.feed(selectors.feed_meetings(body=body), body.name), content_type=ICS_TYPE
+    )
 
 
 def person_feed_token(person: Person) -> str:
@@ -538,7 +533,7 @@ def person_feed(request, token):
     person = get_object_or_404(Person, pk=person_id)
     body_ids = person.memberships.values_list("body_id", flat=True)
     return HttpResponse(
-        ics.feed(_feed_meetings(body_id__in=body_ids), str(person)), content_type=ICS_TYPE
+        ics.feed(selectors.feed_meetings(body_id__in=body_ids), str(person)), content_type=ICS_TYPE
     )
 
 

@@ -131,9 +131,7 @@ class RequestLetter(_RequestMixin, View):
         return file_response(documents.request_letter_docx(self.nomination), f"{name}.docx", DOCX)
 
 
-def _answer_page(
-    http_request, nomination, *, user=None, is_admin=False, via_link=False, token=None
-):
+def _answer_page(http_request, nomination, *, user=None, is_admin=False, via_link=False):
     """The answer form, shared by logged-in contacts, admins and the personal link."""
     round = nomination.round
     latest = nomination.answers.order_by("-version").prefetch_related("nominees").first()
@@ -227,7 +225,7 @@ def answer_by_link(request, token):
             {"reason": " ".join(error.messages)},
             status=410,
         )
-    return _answer_page(request, nomination, via_link=True, token=token)
+    return _answer_page(request, nomination, via_link=True)
 
 
 class ElectionView(AreaMixin, generic.FormView):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from yhdyspinta.charts import LineChart, Series, line_chart
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 from .models import (
@@ -151,28 +152,18 @@ def progress(programme: Programme, year: int, today: date | None = None) -> Prog
 
 # --- indicator charts -------------------------------------------------------------------
 
-CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 200, 48, 16, 16, 36
-
 
 @dataclass
 class Chart:
     indicator: Indicator
-    years: list[int]
     values: list[tuple[int, Decimal]]
-    points: str
-    dots: list[tuple[float, float, int, Decimal]]
-    target_y: float | None
-    y_ticks: list[tuple[float, str]]
-    x_ticks: list[tuple[float, int]]
-    on_track: bool | None
-    width: int = CHART_W
-    height: int = CHART_H
+    geometry: LineChart
     is_demo: bool = False
 
 
 def indicator_charts(programme: Programme, organisation: Organisation | None = None) -> list[Chart]:
     """Each indicator's yearly values (the whole area, or one municipality) as a line
-    against its target: coordinates for an SVG, with the numbers for a table."""
+    against its target, over the programme period: an SVG, with the numbers for a table."""
     values = IndicatorValue.objects.filter(indicator__goal__priority__programme=programme)
     if organisation is not None:
         values = values.filter(level=IndicatorValue.Level.MUNICIPALITY, organisation=organisation)
@@ -189,54 +180,19 @@ def indicator_charts(programme: Programme, organisation: Organisation | None = N
         series = [(v.year, v.value) for v in indicator.series]
         if not series:
             continue
-        years = list(
-            range(
-                min(y for y, _v in series), max(programme.ends_year, max(y for y, _v in series)) + 1
-            )
+        geometry = line_chart(
+            [Series(indicator.name, series)],
+            width=420,
+            height=200,
+            years=range(series[0][0], programme.ends_year + 1),
+            target=indicator.target_value,
+            dots=True,
         )
-        numbers = [v for _y, v in series] + [
-            x for x in (indicator.target_value, indicator.baseline_value) if x is not None
-        ]
-        low, high = min(numbers), max(numbers)
-        if high == low:
-            high = low + 1
-        span_low = max(Decimal(0), low - (high - low) * Decimal("0.2"))
-        span_high = high + (high - low) * Decimal("0.2")
-
-        def x(year: int, years: list[int] = years) -> float:
-            if len(years) == 1:
-                return PAD_L + (CHART_W - PAD_L - PAD_R) / 2
-            return PAD_L + (year - years[0]) * (CHART_W - PAD_L - PAD_R) / (len(years) - 1)
-
-        def y(
-            value: Decimal, span_low: Decimal = span_low, span_high: Decimal = span_high
-        ) -> float:
-            return round(
-                PAD_T
-                + float((span_high - value) / (span_high - span_low)) * (CHART_H - PAD_T - PAD_B),
-                1,
-            )
-
-        dots = [(round(x(year), 1), y(value), year, value) for year, value in series]
-        last = series[-1][1]
-        on_track = None
-        if indicator.target_value is not None and indicator.baseline_value is not None:
-            if indicator.direction == Indicator.Direction.UP:
-                on_track = last >= indicator.baseline_value
-            else:
-                on_track = last <= indicator.baseline_value
-        ticks = [span_low + (span_high - span_low) * Decimal(i) / 4 for i in range(5)]
         charts.append(
             Chart(
                 indicator=indicator,
-                years=years,
                 values=series,
-                points=" ".join(f"{px},{py}" for px, py, _y, _v in dots),
-                dots=dots,
-                target_y=y(indicator.target_value) if indicator.target_value is not None else None,
-                y_ticks=[(y(t), f"{t:.0f}" if high - low >= 4 else f"{t:.1f}") for t in ticks],
-                x_ticks=[(round(x(year), 1), year) for year in years],
-                on_track=on_track,
+                geometry=geometry,
                 is_demo=any(v.is_demo for v in indicator.series),
             )
         )

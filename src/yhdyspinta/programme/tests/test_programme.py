@@ -156,7 +156,7 @@ def test_progress_counts_and_chart(client, programme):
     assert "<svg" in html
     assert "polyline" in html
     assert "demoarvot" in html
-    assert 'points="48.0,' in html  # coordinates are not localised with decimal commas
+    assert 'points="56.0,' in html  # coordinates are not localised with decimal commas
 
 
 def test_annual_report_docx_and_pdf(client, programme):
