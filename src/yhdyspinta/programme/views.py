@@ -55,7 +55,7 @@ class ProgrammeDetail(_ProgrammeMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         context["tree"] = selectors.programme_tree(self.programme)
         context["approvals"] = self.programme.approvals.select_related("organisation")
-        context["follow_ups"] = self.programme.follow_ups.all()
+        context["follow_ups"] = self.programme.follow_ups.filter(is_open=True)
         context["terms"] = self.area.council_terms.filter(kind=CouncilTerm.Kind.JOINT)
         context["own_organisations"] = Organisation.objects.filter(
             pk__in=self.access.contact_organisations(self.area)
