@@ -2,9 +2,6 @@
 or more bodies; the answers (every version kept) become memberships when the round is
 closed."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, TimeStamped
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.outreach import PersonalLinkRequest
 from yhdyspinta.parties.models import Organisation, Person
 
 
@@ -89,7 +87,7 @@ class NominationRound(TimeStamped):
         return timezone.localdate() > self.deadline
 
 
-class NominationRequest(TimeStamped):
+class NominationRequest(PersonalLinkRequest, TimeStamped):
     """The request to one organisation, with its personal answer link."""
 
     round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="requests")
@@ -102,13 +100,6 @@ class NominationRequest(TimeStamped):
     body = models.ForeignKey(
         Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("body")
     )
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
-    reminder_count = models.PositiveSmallIntegerField(default=0)
-    # Only a hash is stored: the link itself is in the e-mail alone.
-    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    token_expires_at = models.DateTimeField(null=True, blank=True)
-    token_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["round", "organisation__name"]
@@ -123,20 +114,8 @@ class NominationRequest(TimeStamped):
     def __str__(self) -> str:
         return f"{self.round}: {self.organisation}"
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    def new_token(self) -> str:
-        """A fresh single-use link token, valid until a week past the deadline."""
-        token = secrets.token_urlsafe(24)
-        self.token_hash = self.hash_token(token)
-        deadline_end = timezone.make_aware(
-            timezone.datetime.combine(self.round.deadline, timezone.datetime.max.time())
-        )
-        self.token_expires_at = deadline_end + timezone.timedelta(days=7)
-        self.token_used_at = None
-        return token
+    def link_deadline(self):
+        return self.round.deadline
 
 
 class NominationAnswer(TimeStamped):

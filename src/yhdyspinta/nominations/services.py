@@ -6,18 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.bodies.models import Body, Membership, MembershipRole
 from yhdyspinta.documents import finnish_date
+from yhdyspinta.outreach import absolute_link, by_token, contact_addresses
 from yhdyspinta.parties.models import Organisation, Person
 
 from .models import DeputyRule, NominationAnswer, NominationRequest, NominationRound, Nominee
@@ -86,20 +84,8 @@ def round_create(
     return round
 
 
-def contact_addresses(organisation: Organisation) -> list[str]:
-    """Who receives the request: the organisation's contacts in the app, else its
-    general address."""
-    users = AreaRole.objects.filter(
-        organisation=organisation, role=AreaRole.Role.ORGANISATION_CONTACT
-    ).select_related("user")
-    addresses = [r.user.email for r in users if r.user.email]
-    if not addresses and organisation.email:
-        addresses = [organisation.email]
-    return addresses
-
-
 def _link(token: str) -> str:
-    return settings.SITE_URL + reverse("nomination_link", kwargs={"token": token})
+    return absolute_link("nomination_link", token)
 
 
 @transaction.atomic
@@ -160,15 +146,12 @@ def send_reminders(*, round: NominationRound, now=None) -> int:
     ).values_list("request_id", flat=True)
     count = 0
     for request in round.requests.exclude(pk__in=answered).select_related("organisation", "body"):
-        if request.reminded_at and now - request.reminded_at < timedelta(hours=20):
+        if not request.remind_now(now):
             continue
         to = contact_addresses(request.organisation)
         if not to:
             continue
-        token = request.new_token()  # the old link may have expired
-        request.reminded_at = now
-        request.reminder_count += 1
-        request.save()
+        token = request.mark_reminded(now)
         EmailMessage(
             subject=_("Reminder: %(title)s") % {"title": round.title},
             body=_(
@@ -192,23 +175,9 @@ def send_reminders(*, round: NominationRound, now=None) -> int:
 
 def request_by_token(token: str) -> NominationRequest:
     """The request behind a personal link, or a clear refusal."""
-    request = (
-        NominationRequest.objects.select_related("round", "organisation", "body")
-        .filter(token_hash=NominationRequest.hash_token(token))
-        .first()
+    return by_token(
+        NominationRequest.objects.select_related("round", "organisation", "body"), token
     )
-    if request is None:
-        raise ValidationError(_("This link is not valid. Ask the convener for a new one."))
-    if request.token_used_at:
-        raise ValidationError(
-            _(
-                "This link has already been used to send the answer. "
-                "Ask the convener for a new link if you need to change it."
-            )
-        )
-    if request.token_expires_at and timezone.now() > request.token_expires_at:
-        raise ValidationError(_("This link has expired. Ask the convener for a new one."))
-    return request
 
 
 def answer_problems(*, request: NominationRequest, rows: list[NomineeRow]) -> list[str]:

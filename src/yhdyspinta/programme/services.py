@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from yhdyspinta.documents import finnish_date
 from yhdyspinta.meetings.models import ThemeWorkIdea
-from yhdyspinta.nominations.services import contact_addresses
+from yhdyspinta.outreach import contact_addresses
 from yhdyspinta.parties.models import Organisation
 
 from .models import FollowUpRound, Goal, IndicatorValue, Measure, MeasureReport, Programme

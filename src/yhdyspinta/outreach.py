@@ -1,0 +1,98 @@
+"""What nomination rounds and comment rounds share: a request to one organisation with a
+personal, expiring, single-use answer link, its contact addresses and reminder pacing."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+REMINDER_PAUSE = timedelta(hours=20)
+
+
+class PersonalLinkRequest(models.Model):
+    """Abstract: the sending, reminding and link state of a request to an organisation."""
+
+    sent_at = models.DateTimeField(gettext_lazy("sent"), null=True, blank=True)
+    reminded_at = models.DateTimeField(gettext_lazy("last reminder"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
+    # Only a hash is stored: the link itself is in the e-mail alone.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    token_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def link_deadline(self) -> date:
+        raise NotImplementedError
+
+    def new_token(self) -> str:
+        """A fresh single-use link token, valid until a week past the deadline."""
+        token = secrets.token_urlsafe(24)
+        self.token_hash = self.hash_token(token)
+        deadline_end = timezone.make_aware(
+            timezone.datetime.combine(self.link_deadline(), timezone.datetime.max.time())
+        )
+        self.token_expires_at = deadline_end + timedelta(days=7)
+        self.token_used_at = None
+        return token
+
+    def remind_now(self, now) -> bool:
+        """Whether a reminder may go out now (at most one in about a day)."""
+        return not self.reminded_at or now - self.reminded_at >= REMINDER_PAUSE
+
+    def mark_reminded(self, now) -> str:
+        """Record a reminder and return a fresh link token (the old one may have expired)."""
+        token = self.new_token()
+        self.reminded_at = now
+        self.reminder_count += 1
+        self.save()
+        return token
+
+
+def by_token(queryset: models.QuerySet, token: str):
+    """The request behind a personal link, or a clear refusal."""
+    request = queryset.filter(token_hash=PersonalLinkRequest.hash_token(token)).first()
+    if request is None:
+        raise ValidationError(_("This link is not valid. Ask the convener for a new one."))
+    if request.token_used_at:
+        raise ValidationError(
+            _(
+                "This link has already been used to send the answer. "
+                "Ask the convener for a new link if you need to change it."
+            )
+        )
+    if request.token_expires_at and timezone.now() > request.token_expires_at:
+        raise ValidationError(_("This link has expired. Ask the convener for a new one."))
+    return request
+
+
+def contact_addresses(organisation) -> list[str]:
+    """Who receives a request: the organisation's contacts in the app, else its
+    general address."""
+    from yhdyspinta.accounts.models import AreaRole
+
+    users = AreaRole.objects.filter(
+        organisation=organisation, role=AreaRole.Role.ORGANISATION_CONTACT
+    ).select_related("user")
+    addresses = [r.user.email for r in users if r.user.email]
+    if not addresses and organisation.email:
+        addresses = [organisation.email]
+    return addresses
+
+
+def absolute_link(url_name: str, token: str) -> str:
+    return settings.SITE_URL + reverse(url_name, kwargs={"token": token})
