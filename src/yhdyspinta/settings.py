@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "yhdyspinta.programme",
     "yhdyspinta.indicators",
     "yhdyspinta.clock",
+    "yhdyspinta.agreements",
     "yhdyspinta.accounts",
     "yhdyspinta.demo",
 ]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from yhdyspinta.agreements.views import comment_by_link
 from yhdyspinta.areas.views import HomeView
 from yhdyspinta.meetings.views import person_feed
 from yhdyspinta.nominations.views import answer_by_link
@@ -18,12 +19,14 @@ area_patterns = [
     path("", include("yhdyspinta.programme.urls")),
     path("", include("yhdyspinta.indicators.urls")),
     path("", include("yhdyspinta.clock.urls")),
+    path("", include("yhdyspinta.agreements.urls")),
 ]
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("calendar/<str:token>.ics", person_feed, name="person_feed"),
     path("nominate/<str:token>/", answer_by_link, name="nomination_link"),
+    path("comment/<str:token>/", comment_by_link, name="comment_link"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -108,6 +108,14 @@ class Access:
         """An organisation's contact answers for it; the admin may enter any answer."""
         return self.can_edit_organisation(organisation)
 
+    def can_comment_agreement(self, organisation: Organisation) -> bool:
+        """Comments on an agreement: the organisation's contact, or the admin on its behalf."""
+        return self.can_edit_organisation(organisation)
+
+    def can_manage_agreements(self, area: Area) -> bool:
+        """Versions, approvals, signatures, comment rounds and applying a version."""
+        return self.is_admin(area)
+
     def can_edit_counterparts(self, area: Area) -> bool:
         return self.is_admin(area) or bool(self.contact_organisations(area))
 

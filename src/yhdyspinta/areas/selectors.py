@@ -211,6 +211,7 @@ class HistoryEntry:
     who: str
     kind: str
     changes: list[tuple[str, str, str]]
+    reason: str = ""
 
 
 def history_entries(obj: Model, limit: int = 200) -> list[HistoryEntry]:
@@ -270,6 +271,7 @@ def history_entries(obj: Model, limit: int = 200) -> list[HistoryEntry]:
                 who=str(record.history_user) if record.history_user else "—",
                 kind=record.get_history_type_display(),
                 changes=shown,
+                reason=record.history_change_reason or "",
             )
         )
     return entries

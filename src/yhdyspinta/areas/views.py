@@ -164,6 +164,11 @@ class OverviewView(AreaMixin, generic.TemplateView):
         context["sub_regions"] = selectors.sub_regions_with_municipalities(area=self.area)
         context["council_terms"] = self.area.council_terms.all()
         context["themes"] = self.area.themes.all()
+        if self.access.can_view_private(self.area):
+            from yhdyspinta.agreements.selectors import expiry_warnings
+
+            context["warnings"] = expiry_warnings(area=self.area)
+            context["can_manage"] = self.access.can_manage_agreements(self.area)
         return context
 
 

@@ -126,29 +126,32 @@ def clock_generate(*, area: Area, year: int) -> int:
 
 
 def _round_deadlines(area: Area, year: int, county) -> int:
-    """The deadlines of the area's nomination and follow-up rounds falling in the year."""
+    """The deadlines of the area's nomination, follow-up and comment rounds falling in the
+    year, and the agreement's expiry and evaluation."""
     from yhdyspinta.nominations.models import NominationRound
     from yhdyspinta.programme.models import FollowUpRound
 
     deadlines = [
-        (_("Nomination deadline: %(round)s") % {"round": r.title}, r.deadline)
+        (_("Nomination deadline: %(round)s") % {"round": r.title}, r.deadline, EventKind.DEADLINE)
         for r in NominationRound.objects.filter(area=area, deadline__year=year)
     ] + [
         (
             _("Follow-up deadline: %(programme)s %(year)s")
             % {"programme": r.programme.name, "year": r.year},
             r.deadline,
+            EventKind.DEADLINE,
         )
         for r in FollowUpRound.objects.filter(
             programme__area=area, deadline__year=year
         ).select_related("programme")
     ]
+    deadlines += _agreement_dates(area, year)
     created = 0
-    for title, deadline in deadlines:
+    for title, deadline, kind in deadlines:
         _event, was_created = ClockEvent.objects.get_or_create(
             area=area,
             year=year,
-            kind=EventKind.DEADLINE,
+            kind=kind,
             body=None,
             slot=0,
             title=title[:200],
@@ -156,6 +159,46 @@ def _round_deadlines(area: Area, year: int, county) -> int:
         )
         created += was_created
     return created
+
+
+def _agreement_dates(area: Area, year: int) -> list[tuple]:
+    """Comment-round deadlines, and for signed agreement versions the day they expire
+    and the evaluation six months before it."""
+    from yhdyspinta.agreements.models import AgreementVersion, CommentRound
+    from yhdyspinta.agreements.selectors import add_months, is_fully_signed
+
+    dates: list[tuple] = [
+        (_("Comment deadline: %(round)s") % {"round": r.title}, r.deadline, EventKind.DEADLINE)
+        for r in CommentRound.objects.filter(version__agreement__area=area, deadline__year=year)
+    ]
+    versions = (
+        AgreementVersion.objects.filter(agreement__area=area, valid_until__isnull=False)
+        .select_related("agreement")
+        .prefetch_related("parties")
+    )
+    for version in versions:
+        if not is_fully_signed(version):
+            continue
+        end = version.valid_until
+        evaluation = add_months(end, -6)
+        if end.year == year:
+            dates.append(
+                (
+                    _("The agreement expires: %(title)s") % {"title": version.agreement.title},
+                    end,
+                    EventKind.DEADLINE,
+                )
+            )
+        if evaluation.year == year:
+            dates.append(
+                (
+                    _("Evaluate the agreement before it expires: %(title)s")
+                    % {"title": version.agreement.title},
+                    evaluation,
+                    EventKind.FOLLOW_UP,
+                )
+            )
+    return dates
 
 
 def _link_meetings(area: Area, year: int) -> None:

@@ -561,6 +561,7 @@ def load_users(north_karelia: Area, south_savo: Area) -> list[DemoUser]:
 
 
 def load_all() -> list[DemoUser]:
+    from .agreements import load_north_karelia_agreement, load_south_savo_agreement
     from .clock import load_clocks
     from .indicators import load_indicators
     from .meetings import load_north_karelia_meetings, load_south_savo_meetings
@@ -575,5 +576,7 @@ def load_all() -> list[DemoUser]:
     load_north_karelia_nominations(north_karelia)
     load_north_karelia_programme(north_karelia)
     load_indicators()
+    load_north_karelia_agreement(north_karelia)
+    load_south_savo_agreement(south_savo)
     load_clocks(north_karelia, south_savo)
     return users

@@ -1,0 +1,267 @@
+"""Agreement documents: the version (PDF, DOCX), comment request letters (PDF, DOCX),
+the summary of comments and responses (PDF, DOCX), the responsibility table (XLSX, PDF)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from yhdyspinta.documents import (
+    docx_bytes,
+    docx_document,
+    docx_table,
+    finnish_date,
+    pdf_from_template,
+)
+
+from . import selectors
+from .models import AgreementVersion, CommentRequest, CommentRound, Mark, Response
+
+
+def _markdown_to_docx(document, text: str) -> None:
+    """Paragraphs and bullet lists; emphasis markers dropped (DOCX gets plain text)."""
+    for block in re.split(r"\n\s*\n", text or ""):
+        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        if not lines:
+            continue
+        if all(line[:2] in ("- ", "* ") for line in lines):
+            for line in lines:
+                document.add_paragraph(_plain(line[2:]), style="List Bullet")
+        else:
+            document.add_paragraph(_plain(" ".join(lines)))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"(\*\*|__|\*|_)(.+?)\1", r"\2", text)
+
+
+# --- the agreement ---------------------------------------------------------------------------
+
+
+def _version_context(version: AgreementVersion) -> dict:
+    return {
+        "version": version,
+        "sections": [(s, selectors.render_markdown(s.text)) for s in version.sections.all()],
+        "parties": version.parties.select_related("organisation"),
+        "title": version.agreement.title,
+        "organisation": version.agreement.area.name,
+        "kind": _("Agreement"),
+        "day": timezone.localdate(),
+        "validity": selectors.validity_text(version),
+    }
+
+
+def version_pdf(version: AgreementVersion) -> bytes:
+    return pdf_from_template("agreements/version_document.html", _version_context(version))
+
+
+def version_docx(version: AgreementVersion) -> bytes:
+    document = docx_document(
+        organisation=version.agreement.area.name,
+        kind=_("Agreement"),
+        title=version.agreement.title,
+    )
+    document.add_paragraph(
+        _("Version %(n)s · valid %(validity)s")
+        % {"n": version.number, "validity": selectors.validity_text(version)}
+    )
+    for section in version.sections.all():
+        document.add_heading(f"{section.number} {section.title}", level=2)
+        _markdown_to_docx(document, section.text)
+    document.add_heading(_("Signatures"), level=2)
+    docx_table(
+        document,
+        [_("Party"), _("Signatory"), _("Signed on")],
+        [
+            [
+                p.organisation.name,
+                " ".join(filter(None, [p.signatory_name, p.signatory_title])),
+                finnish_date(p.signed_on) if p.signed_on else "",
+            ]
+            for p in version.parties.select_related("organisation")
+        ],
+    )
+    return docx_bytes(document)
+
+
+# --- comment request letters ---------------------------------------------------------------
+
+
+def _letter_context(request: CommentRequest) -> dict:
+    round = request.round
+    return {
+        "request": request,
+        "round": round,
+        "sections": round.version.sections.all(),
+        "title": round.title,
+        "organisation": round.version.agreement.area.name,
+        "kind": _("Request for comments"),
+        "day": request.sent_at.date() if request.sent_at else round.created_at.date(),
+    }
+
+
+def request_letter_pdf(request: CommentRequest) -> bytes:
+    return pdf_from_template("agreements/request_letter.html", _letter_context(request))
+
+
+def request_letter_docx(request: CommentRequest) -> bytes:
+    context = _letter_context(request)
+    round = request.round
+    document = docx_document(
+        organisation=context["organisation"],
+        kind=context["kind"],
+        title=round.title,
+        day=context["day"],
+    )
+    organisation = request.organisation
+    for line in (
+        organisation.name,
+        organisation.street_address,
+        f"{organisation.postal_code} {organisation.post_office}".strip(),
+    ):
+        if line:
+            document.add_paragraph(line)
+    for paragraph in round.cover_letter.split("\n\n"):
+        if paragraph.strip():
+            document.add_paragraph(paragraph.strip())
+    document.add_heading(_("What we ask"), level=2)
+    document.add_paragraph(
+        _("Written comments on %(version)s by %(deadline)s, section by section where possible.")
+        % {"version": round.version, "deadline": finnish_date(round.deadline)}
+    )
+    document.add_paragraph(_("Sections of the agreement:"))
+    for section in round.version.sections.all():
+        document.add_paragraph(f"{section.number} {section.title}", style="List Bullet")
+    if round.reply_address:
+        document.add_paragraph(
+            _("Written comments to: %(address)s") % {"address": round.reply_address}
+        )
+    return docx_bytes(document)
+
+
+# --- summary of comments and responses ---------------------------------------------------------
+
+
+def _summary_context(round: CommentRound) -> dict:
+    board = selectors.round_board(round)
+    return {
+        "round": round,
+        "groups": selectors.comment_summary(round),
+        "counts": selectors.response_counts(round),
+        "responses": Response,
+        "answered": [r for r in board if r.request.submitted_at],
+        "missing": [r for r in board if not r.request.submitted_at],
+        "asked": len(board),
+        "title": _("Comments and responses: %(title)s") % {"title": round.title},
+        "organisation": round.version.agreement.area.name,
+        "kind": _("Summary"),
+        "day": timezone.localdate(),
+    }
+
+
+def summary_pdf(round: CommentRound) -> bytes:
+    return pdf_from_template("agreements/summary_document.html", _summary_context(round))
+
+
+def summary_docx(round: CommentRound) -> bytes:
+    context = _summary_context(round)
+    document = docx_document(
+        organisation=context["organisation"], kind=context["kind"], title=context["title"]
+    )
+    document.add_paragraph(
+        _("%(answered)s of %(asked)s parties answered; %(missing)s did not.")
+        % {
+            "answered": len(context["answered"]),
+            "asked": len(context["answered"]) + len(context["missing"]),
+            "missing": len(context["missing"]),
+        }
+    )
+    for group in context["groups"]:
+        heading = (
+            f"{group.section.number} {group.section.title}"
+            if group.section
+            else _("General comments")
+        )
+        document.add_heading(heading, level=2)
+        docx_table(
+            document,
+            [_("Party"), _("Comment"), _("Handling"), _("Reason")],
+            [
+                [
+                    c.request.organisation.name,
+                    c.text,
+                    str(c.get_response_display()),
+                    c.response_reason,
+                ]
+                for c in group.comments
+            ],
+        )
+    if context["missing"]:
+        document.add_heading(_("No answer"), level=2)
+        for row in context["missing"]:
+            document.add_paragraph(row.request.organisation.name, style="List Bullet")
+    return docx_bytes(document)
+
+
+# --- responsibility table ----------------------------------------------------------------------
+
+
+def _mark_label(mark: str) -> str:
+    return str(Mark(mark).label) if mark else ""
+
+
+def responsibility_xlsx(version: AgreementVersion) -> bytes:
+    grid = selectors.responsibility_grid(version=version)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Responsibility table")[:31]
+    header = [_("Task")] + [p.organisation.name for p in grid.parties]
+    sheet.append([str(version.agreement.title) + f" v{version.number}"])
+    sheet.append(
+        [
+            " · ".join(f"{m.value} = {m.label}" for m in Mark),
+        ]
+    )
+    sheet.append(header)
+    bold = Font(bold=True)
+    for cell in sheet[3]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fill = PatternFill("solid", fgColor="DDE7F0")
+    for group in grid.groups:
+        if not group.rows:
+            continue
+        sheet.append([group.label])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+        for column in range(1, len(header) + 1):
+            sheet.cell(row=sheet.max_row, column=column).fill = fill
+        sheet.append([_("People"), *group.people])
+        for row in group.rows:
+            sheet.append([row.task.text] + [mark for _id, _name, mark in row.cells])
+    sheet.column_dimensions["A"].width = 50
+    for index in range(2, len(header) + 1):
+        sheet.column_dimensions[sheet.cell(row=3, column=index).column_letter].width = 14
+    sheet.freeze_panes = "B4"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def responsibility_pdf(version: AgreementVersion) -> bytes:
+    return pdf_from_template(
+        "agreements/responsibility_document.html",
+        {
+            "version": version,
+            "grid": selectors.responsibility_grid(version=version),
+            "marks": list(Mark),
+            "title": _("Responsibility table: %(title)s") % {"title": version.agreement.title},
+            "organisation": version.agreement.area.name,
+            "kind": _("Annex"),
+            "day": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,622 @@
+"""Every write of agreements: drafting versions, parties' approvals and signatures,
+comment rounds, the responsibility table, and applying a version to the structure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.bodies.models import Body, RhythmRule
+from yhdyspinta.documents import finnish_date
+from yhdyspinta.outreach import absolute_link, by_token, contact_addresses
+from yhdyspinta.parties.models import Organisation
+
+from .models import (
+    RHYTHM_FIELDS,
+    Agreement,
+    AgreementParty,
+    AgreementVersion,
+    Annex,
+    ApprovalStep,
+    Comment,
+    CommentRequest,
+    CommentRound,
+    Mark,
+    Response,
+    ResponsibilityMark,
+    ResponsibilityTask,
+    Section,
+    SpecRhythm,
+    StructureSpec,
+)
+
+__all__ = [
+    "agreement_create",
+    "comment_respond",
+    "comment_round_close",
+    "comment_round_create",
+    "comment_round_send",
+    "comment_send_reminders",
+    "comments_save",
+    "evaluation_round_start",
+    "party_record",
+    "request_by_token",
+    "responsibility_save",
+    "specs_from_structure",
+    "structure_changes",
+    "version_apply",
+    "version_new_draft",
+]
+
+
+def _ensure_editable(version: AgreementVersion) -> None:
+    if version.parties.filter(signed_on__isnull=False).exists():
+        raise ValidationError(
+            _("Version %(n)s has been signed; make a new version to change it.")
+            % {"n": version.number}
+        )
+
+
+# --- agreements and versions ---------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_create(
+    *, agreement: Agreement, parties: list[Organisation], valid_from=None, valid_until=None
+) -> AgreementVersion:
+    """The agreement and its first draft version with the given parties."""
+    agreement.full_clean()
+    agreement.save()
+    version = AgreementVersion(
+        agreement=agreement, number=1, valid_from=valid_from, valid_until=valid_until
+    )
+    version.full_clean()
+    version.save()
+    AgreementParty.objects.bulk_create(
+        [AgreementParty(version=version, organisation=o) for o in parties]
+    )
+    return version
+
+
+@transaction.atomic
+def version_new_draft(*, agreement: Agreement, label: str = "") -> AgreementVersion:
+    """A new draft that copies the newest version: sections (keeping their keys, so the
+    two can be compared), parties and signatories, structures, responsibility table and
+    file annexes. Approvals, signatures and the approval path start empty."""
+    source = agreement.versions.order_by("-number").first()
+    if source is None:
+        raise ValidationError(_("The agreement has no version to copy."))
+    if not source.parties.filter(signed_on__isnull=False).exists():
+        raise ValidationError(
+            _("Version %(n)s is still a draft: edit it instead of making a new one.")
+            % {"n": source.number}
+        )
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=source.number + 1,
+        label=label,
+        valid_from=source.valid_from,
+        valid_until=source.valid_until,
+        based_on=source,
+    )
+    sections = {}
+    for section in source.sections.all():
+        old_pk = section.pk
+        section.pk = None
+        section.version = version
+        section.save()
+        sections[old_pk] = section
+    AgreementParty.objects.bulk_create(
+        [
+            AgreementParty(
+                version=version,
+                organisation_id=p.organisation_id,
+                signatory_name=p.signatory_name,
+                signatory_title=p.signatory_title,
+            )
+            for p in source.parties.all()
+        ]
+    )
+    for spec in source.structures.prefetch_related("rhythm"):
+        rules = list(spec.rhythm.all())
+        spec.pk = None
+        spec.version = version
+        spec.section = sections.get(spec.section_id)
+        spec.save()
+        SpecRhythm.objects.bulk_create(
+            [
+                SpecRhythm(spec=spec, **{f: getattr(rule, f) for f in RHYTHM_FIELDS})
+                for rule in rules
+            ]
+        )
+    for task in source.responsibility_tasks.prefetch_related("marks"):
+        marks = list(task.marks.all())
+        task.pk = None
+        task.version = version
+        task.save()
+        ResponsibilityMark.objects.bulk_create(
+            [
+                ResponsibilityMark(task=task, organisation_id=m.organisation_id, mark=m.mark)
+                for m in marks
+            ]
+        )
+    Annex.objects.bulk_create(
+        [Annex(version=version, title=a.title, file=a.file.name) for a in source.annexes.all()]
+    )
+    return version
+
+
+@transaction.atomic
+def specs_from_structure(*, version: AgreementVersion) -> int:
+    """Record the area's current bodies as the structures this version sets up (for an
+    agreement whose structure already exists). Returns how many were added."""
+    _ensure_editable(version)
+    existing = set(version.structures.values_list("body_id", flat=True))
+    bodies = (
+        Body.objects.filter(area=version.agreement.area, ended_on__isnull=True)
+        .exclude(pk__in=existing)
+        .prefetch_related("rhythm_rules")
+    )
+    count = 0
+    for body in bodies:
+        spec = StructureSpec.objects.create(
+            version=version,
+            body=body,
+            name=body.name,
+            level=body.level,
+            convener_id=body.convener_id,
+            convener_role=body.convener_role,
+            sub_region_id=body.sub_region_id,
+            legal_basis=body.legal_basis,
+            description=body.description,
+        )
+        SpecRhythm.objects.bulk_create(
+            [
+                SpecRhythm(spec=spec, **{f: getattr(rule, f) for f in RHYTHM_FIELDS})
+                for rule in body.rhythm_rules.all()
+            ]
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def party_record(*, party: AgreementParty) -> AgreementParty:
+    """Save a party's approval and signature; the rules are in the model."""
+    party.full_clean()
+    party.save()
+    return party
+
+
+# --- from agreement to structure ---------------------------------------------------------
+
+
+SPEC_BODY_FIELDS = ("name", "level", "convener_id", "convener_role", "sub_region_id", "legal_basis")
+
+
+@dataclass
+class StructureChange:
+    """One change that applying a version makes to the structure."""
+
+    kind: str  # "create", "update", "end"
+    name: str
+    spec: StructureSpec | None = None
+    body: Body | None = None
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # field, old, new
+
+
+def _field_label(name: str) -> str:
+    labels = {
+        "name": _("name"),
+        "level": _("level"),
+        "convener_id": _("convener"),
+        "convener_role": _("convener's role"),
+        "sub_region_id": _("sub-region"),
+        "legal_basis": _("legal basis"),
+        "rhythm": _("rhythm"),
+    }
+    return labels[name]
+
+
+def _display(obj, name: str) -> str:
+    if name.endswith("_id"):
+        return str(getattr(obj, name[:-3]) or "—")
+    if name in ("level", "legal_basis"):
+        return str(getattr(obj, f"get_{name}_display")())
+    return getattr(obj, name) or "—"
+
+
+def _rhythm_key(rules) -> list[tuple]:
+    return sorted(
+        (tuple(getattr(rule, f) for f in RHYTHM_FIELDS) for rule in rules),
+        key=lambda t: tuple("" if v is None else str(v) for v in t),
+    )
+
+
+def structure_changes(*, version: AgreementVersion) -> list[StructureChange]:
+    """What applying the version would change: new bodies, changed names, conveners and
+    rhythms, and bodies the previous version set up that this one no longer has."""
+    specs = version.structures.select_related(
+        "convener", "sub_region", "body__convener", "body__sub_region"
+    ).prefetch_related("rhythm", "body__rhythm_rules")
+    result = []
+    governed = set()
+    for spec in specs:
+        if spec.body is None:
+            result.append(StructureChange("create", spec.name, spec=spec))
+            continue
+        governed.add(spec.body_id)
+        body = spec.body
+        changes = [
+            (str(_field_label(f)), _display(body, f), _display(spec, f))
+            for f in SPEC_BODY_FIELDS
+            if getattr(body, f) != getattr(spec, f)
+        ]
+        old_rhythm, new_rhythm = list(body.rhythm_rules.all()), list(spec.rhythm.all())
+        if _rhythm_key(old_rhythm) != _rhythm_key(new_rhythm):
+            changes.append(
+                (
+                    str(_field_label("rhythm")),
+                    "; ".join(r.describe() for r in old_rhythm) or "—",
+                    "; ".join(r.describe() for r in new_rhythm) or "—",
+                )
+            )
+        if body.ended_on:
+            changes.append((_("ended"), finnish_date(body.ended_on), "—"))
+        if changes:
+            result.append(
+                StructureChange("update", spec.name, spec=spec, body=body, changes=changes)
+            )
+    previous = (
+        AgreementVersion.objects.filter(
+            agreement=version.agreement, applied_at__isnull=False, number__lt=version.number
+        )
+        .order_by("-number")
+        .first()
+    )
+    if previous:
+        for body in Body.objects.filter(
+            agreement_specs__version=previous, ended_on__isnull=True
+        ).exclude(pk__in=governed):
+            result.append(StructureChange("end", body.name, body=body))
+    return result
+
+
+@transaction.atomic
+def version_apply(*, version: AgreementVersion, user=None, on: date | None = None) -> int:
+    """Make the structure match the version: every body, rhythm rule and convener change
+    is saved with the version as the reason in the audit trail, so the obligations engine
+    and the annual clock follow. Only a version every party has signed can be applied.
+    Returns the number of changes."""
+    from .selectors import is_fully_signed
+
+    if not is_fully_signed(version):
+        raise ValidationError(
+            _("Only a version that every party has approved and signed can be applied.")
+        )
+    on = on or timezone.localdate()
+    reason = _("Applied %(agreement)s, version %(n)s") % {
+        "agreement": version.agreement.title,
+        "n": version.number,
+    }
+    changes = structure_changes(version=version)
+    area = version.agreement.area
+    for change in changes:
+        if change.kind == "end":
+            body = change.body
+            body.ended_on = (version.valid_from or on) - timedelta(days=1)
+            body._change_reason = reason
+            body.save()
+            continue
+        spec = change.spec
+        body = spec.body or Body(
+            area=area, description=spec.description, nominees_min=1, required_party_kinds=[]
+        )
+        for name in SPEC_BODY_FIELDS:
+            setattr(body, name, getattr(spec, name))
+        body.ended_on = None
+        body._change_reason = reason
+        body.full_clean()
+        body.save()
+        if spec.body_id != body.pk:
+            spec.body = body
+            spec.save(update_fields=["body"])
+        new_rules = list(spec.rhythm.all())
+        if _rhythm_key(body.rhythm_rules.all()) != _rhythm_key(new_rules):
+            for rule in body.rhythm_rules.all():
+                rule._change_reason = reason
+                rule.delete()
+            for spec_rule in new_rules:
+                rule = RhythmRule(body=body, **{f: getattr(spec_rule, f) for f in RHYTHM_FIELDS})
+                rule._change_reason = reason
+                rule.full_clean()
+                rule.save()
+    version.applied_at = timezone.now()
+    version.applied_by = user if user is not None and user.is_authenticated else None
+    version._change_reason = reason
+    version.save()
+    return len(changes)
+
+
+# --- responsibility table ----------------------------------------------------------------
+
+
+@transaction.atomic
+def responsibility_save(
+    *,
+    version: AgreementVersion,
+    marks: dict[tuple[int, int], str],
+    task_texts: dict[int, str],
+    new_tasks: list[tuple[str, str]],
+) -> None:
+    """Save the grid: cell marks by (task, organisation), edited task texts (an empty
+    text removes the task) and new tasks (interface, text)."""
+    _ensure_editable(version)
+    tasks = {t.pk: t for t in version.responsibility_tasks.all()}
+    parties = set(version.parties.values_list("organisation_id", flat=True))
+    for (task_id, organisation_id), mark in marks.items():
+        if task_id not in tasks or organisation_id not in parties:
+            raise ValidationError(_("The table has changed; reload the page."))
+        if mark and mark not in Mark.values:
+            raise ValidationError(_("Unknown mark."))
+    for task_id, text in task_texts.items():
+        task = tasks.get(task_id)
+        if task is None:
+            continue
+        if not text.strip():
+            task.delete()
+            tasks.pop(task_id)
+        elif task.text != text.strip():
+            task.text = text.strip()
+            task.save()
+    existing = {
+        (m.task_id, m.organisation_id): m
+        for m in ResponsibilityMark.objects.filter(task__version=version)
+    }
+    for key, mark in marks.items():
+        if key[0] not in tasks:
+            continue
+        current = existing.get(key)
+        if not mark:
+            if current:
+                current.delete()
+        elif current is None:
+            ResponsibilityMark.objects.create(task_id=key[0], organisation_id=key[1], mark=mark)
+        elif current.mark != mark:
+            current.mark = mark
+            current.save()
+    last = max((t.position for t in tasks.values()), default=0)
+    for offset, (interface, text) in enumerate(new_tasks, start=1):
+        if text.strip():
+            ResponsibilityTask.objects.create(
+                version=version, interface=interface, text=text.strip(), position=last + offset
+            )
+
+
+# --- comment rounds ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_round_create(*, round: CommentRound, organisations: list[Organisation]) -> CommentRound:
+    round.full_clean()
+    round.save()
+    for organisation in organisations:
+        CommentRequest.objects.get_or_create(round=round, organisation=organisation)
+    return round
+
+
+def _link(token: str) -> str:
+    return absolute_link("comment_link", token)
+
+
+@transaction.atomic
+def comment_round_send(*, round: CommentRound, request_ids: list[int] | None = None) -> int:
+    """E-mail the request letter (PDF) and a personal link to each organisation."""
+    from .documents import request_letter_pdf
+
+    if round.status == CommentRound.Status.CLOSED:
+        raise ValidationError(_("The round is closed."))
+    round.status = CommentRound.Status.OPEN
+    round.save(update_fields=["status", "updated_at"])
+    requests = round.requests.select_related("organisation", "round__version__agreement__area")
+    if request_ids is not None:
+        requests = requests.filter(pk__in=request_ids)
+    sent = 0
+    for request in requests:
+        to = contact_addresses(request.organisation)
+        token = request.new_token()
+        request.sent_at = timezone.now()
+        request.save()
+        if not to:
+            continue
+        message = EmailMessage(
+            subject=round.title,
+            body=_(
+                "%(organisation)s is asked for written comments on %(agreement)s "
+                "by %(deadline)s.\n\n"
+                "Comment here, section by section (a personal link, valid until the "
+                "comments are sent):\n%(link)s\n\nThe request letter is attached."
+            )
+            % {
+                "organisation": request.organisation.name,
+                "agreement": round.version,
+                "deadline": finnish_date(round.deadline),
+                "link": _link(token),
+            },
+            to=to,
+            reply_to=[round.reply_address] if round.reply_address else None,
+        )
+        message.attach(
+            f"lausuntopyynto-{request.organisation.pk}.pdf",
+            request_letter_pdf(request),
+            "application/pdf",
+        )
+        message.send()
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def comment_send_reminders(*, round: CommentRound, now=None) -> int:
+    """Remind those who have not sent their comments; at most once a day each."""
+    now = now or timezone.now()
+    if round.status != CommentRound.Status.OPEN:
+        return 0
+    count = 0
+    for request in round.requests.filter(submitted_at__isnull=True).select_related("organisation"):
+        if not request.remind_now(now):
+            continue
+        to = contact_addresses(request.organisation)
+        if not to:
+            continue
+        token = request.mark_reminded(now)
+        EmailMessage(
+            subject=_("Reminder: %(title)s") % {"title": round.title},
+            body=_(
+                "We have not yet received the comments of %(organisation)s. "
+                "The deadline is %(deadline)s.\n\nComment here: %(link)s"
+            )
+            % {
+                "organisation": request.organisation.name,
+                "deadline": finnish_date(round.deadline),
+                "link": _link(token),
+            },
+            to=to,
+        ).send()
+        count += 1
+    return count
+
+
+def request_by_token(token: str) -> CommentRequest:
+    requests = CommentRequest.objects.select_related(
+        "round__version__agreement__area", "organisation"
+    )
+    return by_token(requests, token)
+
+
+@transaction.atomic
+def comments_save(
+    *,
+    request: CommentRequest,
+    texts: dict[int | None, str],
+    submit: bool,
+    user=None,
+    is_admin: bool = False,
+    channel: str = CommentRequest.Channel.APP,
+    registry_number: str = "",
+    via_link: bool = False,
+) -> CommentRequest:
+    """Save the comments by section (None = general comments) as a draft, or send them.
+    Sent comments are final for the organisation; the administrator can still record
+    a written answer that came by letter or through the registry."""
+    round = request.round
+    if round.status == CommentRound.Status.CLOSED:
+        raise ValidationError(_("The round is closed; comments can no longer be changed."))
+    if round.status == CommentRound.Status.DRAFT and not is_admin:
+        raise ValidationError(_("The round has not been opened yet."))
+    if request.submitted_at and not is_admin:
+        raise ValidationError(
+            _("The comments have already been sent. Contact the convener to change them.")
+        )
+    if round.is_past_deadline and not is_admin:
+        raise ValidationError(
+            _(
+                "The deadline %(deadline)s has passed. Contact the convener: "
+                "the area administrator can still record your comments."
+            )
+            % {"deadline": finnish_date(round.deadline)}
+        )
+    sections = set(round.version.sections.values_list("pk", flat=True))
+    if any(key is not None and key not in sections for key in texts):
+        raise ValidationError(_("The agreement has changed; reload the page."))
+    existing = {c.section_id: c for c in request.comments.all()}
+    for section_id, text in texts.items():
+        text = text.strip()
+        comment = existing.get(section_id)
+        if not text:
+            if comment:
+                comment.delete()
+        elif comment is None:
+            Comment.objects.create(request=request, section_id=section_id, text=text)
+        elif comment.text != text:
+            comment.text = text
+            comment.save()
+    if submit:
+        request.submitted_at = timezone.now()
+        request.submitted_by = user if user is not None and user.is_authenticated else None
+        request.channel = channel
+        request.registry_number = registry_number
+        request.no_comments = not any(t.strip() for t in texts.values())
+        if via_link:
+            request.token_used_at = timezone.now()
+        request.save()
+    return request
+
+
+@transaction.atomic
+def comment_respond(*, comment: Comment, response: str, reason: str, user=None) -> Comment:
+    """Record how the preparer handled a comment."""
+    if response not in Response.values:
+        raise ValidationError(_("Choose how the comment was handled."))
+    if response in (Response.PARTLY, Response.NOT_ACCEPTED) and not reason.strip():
+        raise ValidationError(_("Say why the comment was not accepted in full."))
+    comment.response = response
+    comment.response_reason = reason.strip()
+    comment.handled_at = timezone.now() if response else None
+    comment.handled_by = user if response and user is not None and user.is_authenticated else None
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_round_close(*, round: CommentRound) -> None:
+    if round.status != CommentRound.Status.CLOSED:
+        round.status = CommentRound.Status.CLOSED
+        round.closed_at = timezone.now()
+        round.save(update_fields=["status", "closed_at", "updated_at"])
+
+
+@transaction.atomic
+def evaluation_round_start(
+    *, version: AgreementVersion, on: date | None = None, days: int = 30
+) -> CommentRound:
+    """An evaluation round on the version in force, asking every party, as a draft for
+    the administrator to check and send."""
+    on = on or timezone.localdate()
+    open_round = version.comment_rounds.filter(
+        kind=CommentRound.Kind.EVALUATION, status__in=["draft", "open"]
+    ).first()
+    if open_round:
+        return open_round
+    round = CommentRound(
+        version=version,
+        kind=CommentRound.Kind.EVALUATION,
+        title=_("Evaluation of %(agreement)s") % {"agreement": version.agreement.title},
+        deadline=on + timedelta(days=days),
+        cover_letter=_(
+            "The agreement expires on %(end)s. We ask every party to evaluate how the "
+            "agreement has worked and what should change in the next one."
+        )
+        % {"end": finnish_date(version.valid_until) if version.valid_until else "—"},
+    )
+    organisations = [p.organisation for p in version.parties.select_related("organisation")]
+    return comment_round_create(round=round, organisations=organisations)
+
+
+def approval_step_save(*, step: ApprovalStep) -> ApprovalStep:
+    step.full_clean()
+    step.save()
+    return step
+
+
+def section_save(*, section: Section) -> Section:
+    _ensure_editable(section.version)
+    section.full_clean()
+    section.save()
+    return section

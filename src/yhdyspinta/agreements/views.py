@@ -1,0 +1,725 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View, generic
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.areas.selectors import history_entries
+from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
+from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
+
+from . import documents, selectors, services
+from .forms import (
+    AgreementForm,
+    AnnexForm,
+    ApprovalStepForm,
+    CommentEntryForm,
+    CommentRoundForm,
+    CommentsForm,
+    PartyForm,
+    ResponseForm,
+    SectionForm,
+    SpecRhythmFormSet,
+    StructureSpecForm,
+    VersionForm,
+    clean_marks,
+)
+from .models import (
+    Agreement,
+    AgreementParty,
+    AgreementVersion,
+    Annex,
+    ApprovalStep,
+    Comment,
+    CommentRequest,
+    CommentRound,
+    Interface,
+    Mark,
+    Section,
+    StructureSpec,
+)
+
+
+class _Private(AreaMixin):
+    private = True
+
+
+class _Manage(_Private):
+    def allowed(self):
+        return self.access.can_manage_agreements(self.area)
+
+
+class AgreementList(_Private, generic.TemplateView):
+    template_name = "agreements/agreement_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.agreement_list(area=self.area)
+        context["warnings"] = selectors.expiry_warnings(area=self.area)
+        context["can_manage"] = self.access.can_manage_agreements(self.area)
+        own = self.access.contact_organisations(self.area)
+        context["my_requests"] = CommentRequest.objects.filter(
+            organisation_id__in=own,
+            round__status=CommentRound.Status.OPEN,
+            round__version__agreement__area=self.area,
+        ).select_related("round", "organisation")
+        return context
+
+
+class AgreementCreate(_Manage, AreaFormMixin, generic.CreateView):
+    model, form_class = Agreement, AgreementForm
+
+    def save(self, form):
+        version = services.agreement_create(
+            agreement=form.instance,
+            parties=list(form.cleaned_data["parties"]),
+            valid_from=form.cleaned_data["valid_from"],
+            valid_until=form.cleaned_data["valid_until"],
+        )
+        return version
+
+    def get_page_title(self):
+        return _("New cooperation agreement")
+
+    def get_cancel_url(self):
+        return reverse("agreements:agreements", kwargs={"area": self.area.slug})
+
+
+class _AgreementMixin(_Private):
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.agreement = get_object_or_404(Agreement, area=self.area, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AgreementDetail(_AgreementMixin, generic.TemplateView):
+    template_name = "agreements/agreement_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agreement = selectors.agreement_with_versions(area=self.area, pk=self.agreement.pk)
+        versions = list(agreement.versions.all())
+        context["agreement"] = agreement
+        states = [selectors.version_state(v) for v in versions]
+        context["versions"] = [
+            (v, state, selectors.version_state_label(state))
+            for v, state in zip(versions, states, strict=True)
+        ]
+        context["current"] = selectors.current_version(agreement)
+        context["can_manage"] = self.access.can_manage_agreements(self.area)
+        context["warnings"] = [
+            w for w in selectors.expiry_warnings(area=self.area) if w.agreement.pk == agreement.pk
+        ]
+        return context
+
+
+class NewDraft(_Manage, _AgreementMixin, View):
+    def post(self, request, *args, **kwargs):
+        try:
+            version = services.version_new_draft(agreement=self.agreement)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.agreement.get_absolute_url())
+        messages.success(
+            request,
+            _("Version %(n)s was made as a copy of the previous one.") % {"n": version.number},
+        )
+        return HttpResponseRedirect(version.get_absolute_url())
+
+
+class Compare(_AgreementMixin, generic.TemplateView):
+    template_name = "agreements/compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        versions = {v.number: v for v in self.agreement.versions.all()}
+        try:
+            old = versions[int(self.request.GET.get("old", ""))]
+            new = versions[int(self.request.GET.get("new", ""))]
+        except (KeyError, ValueError):
+            numbers = sorted(versions)
+            if len(numbers) < 2:
+                raise Http404 from None
+            old, new = versions[numbers[-2]], versions[numbers[-1]]
+        context["agreement"] = self.agreement
+        context["diff"] = selectors.version_diff(old=old, new=new)
+        context["numbers"] = sorted(versions)
+        return context
+
+
+class _VersionMixin(_AgreementMixin):
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.agreement = get_object_or_404(Agreement, area=self.area, pk=kwargs["pk"])
+        self.version = get_object_or_404(
+            AgreementVersion, agreement=self.agreement, number=kwargs["number"]
+        )
+        return super(_AgreementMixin, self).dispatch(request, *args, **kwargs)
+
+    @property
+    def editable(self) -> bool:
+        return selectors.version_state(self.version) == "draft"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["agreement"] = self.agreement
+        context["version"] = self.version
+        return context
+
+
+class VersionDetail(_VersionMixin, generic.TemplateView):
+    template_name = "agreements/version_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = selectors.version_detail(agreement=self.agreement, number=self.version.number)
+        state = selectors.version_state(version)
+        context["version"] = version
+        context["state"] = state
+        context["state_label"] = selectors.version_state_label(state)
+        context["editable"] = state == "draft"
+        context["fully_signed"] = selectors.is_fully_signed(version)
+        context["sections"] = [
+            (s, selectors.render_markdown(s.text)) for s in version.sections.all()
+        ]
+        context["changes"] = services.structure_changes(version=version)
+        context["can_manage"] = self.access.can_manage_agreements(self.area)
+        context["has_data_sources"] = self.area.data_sources.exists()
+        context["task_count"] = version.responsibility_tasks.count()
+        return context
+
+
+class VersionHistory(_VersionMixin, generic.TemplateView):
+    """The audit trail of the version, its parties' approvals and signatures, and its
+    approval path, newest first."""
+
+    template_name = "history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entries = history_entries(self.version)
+        for party in self.version.parties.select_related("organisation"):
+            for entry in history_entries(party):
+                entry.kind = f"{entry.kind}: {party.organisation}"
+                entries.append(entry)
+        for step in self.version.approval_steps.all():
+            for entry in history_entries(step):
+                entry.kind = f"{entry.kind}: {step.title}"
+                entries.append(entry)
+        context["object"] = self.version
+        context["entries"] = sorted(entries, key=lambda e: e.when, reverse=True)
+        return context
+
+
+class VersionDocument(_VersionMixin, View):
+    def get(self, request, *args, **kwargs):
+        name = f"sopimus-{self.agreement.pk}-v{self.version.number}"
+        if kwargs["fmt"] == "pdf":
+            return file_response(documents.version_pdf(self.version), f"{name}.pdf", PDF)
+        return file_response(documents.version_docx(self.version), f"{name}.docx", DOCX)
+
+
+class _VersionForm(_Manage, _VersionMixin, AreaFormMixin):
+    """Forms that change a part of the version; drafts only, unless `after_signing`."""
+
+    after_signing = False
+
+    def form_valid(self, form):
+        if not self.after_signing and not self.editable:
+            messages.error(
+                self.request,
+                _("Version %(n)s has been signed; make a new version to change it.")
+                % {"n": self.version.number},
+            )
+            return self.form_invalid(form)
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+
+    def get_success_url(self):
+        return self.version.get_absolute_url()
+
+    def get_cancel_url(self):
+        return self.version.get_absolute_url()
+
+
+class VersionEdit(_VersionForm, generic.UpdateView):
+    form_class = VersionForm
+
+    def get_object(self, queryset=None):
+        return self.version
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["editable"] = self.editable
+        return kwargs
+
+    def save(self, form):
+        version = form.save()
+        if "parties" in form.cleaned_data:
+            chosen = {o.pk for o in form.cleaned_data["parties"]}
+            version.parties.exclude(organisation_id__in=chosen).delete()
+            have = set(version.parties.values_list("organisation_id", flat=True))
+            AgreementParty.objects.bulk_create(
+                [AgreementParty(version=version, organisation_id=o) for o in chosen - have]
+            )
+        return version
+
+    def get_page_title(self):
+        return _("Edit version %(n)s") % {"n": self.version.number}
+
+
+class SectionCreate(_VersionForm, generic.CreateView):
+    form_class = SectionForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Section(
+            version=self.version,
+            position=(self.version.sections.count() + 1) * 10,
+        )
+        return kwargs
+
+    def save(self, form):
+        return services.section_save(section=form.instance)
+
+    def get_page_title(self):
+        return _("New section")
+
+
+class SectionUpdate(_VersionForm, generic.UpdateView):
+    form_class = SectionForm
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Section, version=self.version, pk=self.kwargs["section"])
+
+    def save(self, form):
+        return services.section_save(section=form.instance)
+
+    def get_page_title(self):
+        return _("Edit section %(number)s") % {"number": self.object.number}
+
+
+class PartyUpdate(_VersionForm, generic.UpdateView):
+    """Approval and signature of one party: recorded after the text is final."""
+
+    form_class = PartyForm
+    after_signing = True
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            AgreementParty.objects.select_related("organisation"),
+            version=self.version,
+            pk=self.kwargs["party"],
+        )
+
+    def save(self, form):
+        return services.party_record(party=form.instance)
+
+    def get_page_title(self):
+        return _("Approval and signature: %(party)s") % {"party": self.object.organisation}
+
+
+class StepCreate(_VersionForm, generic.CreateView):
+    form_class = ApprovalStepForm
+    after_signing = True
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = ApprovalStep(
+            version=self.version, position=(self.version.approval_steps.count() + 1) * 10
+        )
+        return kwargs
+
+    def save(self, form):
+        return services.approval_step_save(step=form.instance)
+
+    def get_page_title(self):
+        return _("New approval step")
+
+
+class StepUpdate(_VersionForm, generic.UpdateView):
+    form_class = ApprovalStepForm
+    after_signing = True
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(ApprovalStep, version=self.version, pk=self.kwargs["step"])
+
+    def save(self, form):
+        return services.approval_step_save(step=form.instance)
+
+    def get_page_title(self):
+        return _("Approval step: %(step)s") % {"step": self.object.title}
+
+
+class AnnexCreate(_VersionForm, generic.CreateView):
+    form_class = AnnexForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Annex(version=self.version)
+        return kwargs
+
+    def get_page_title(self):
+        return _("New annex")
+
+
+class _SpecForm(_VersionForm):
+    template_name = "agreements/spec_form.html"
+    form_class = StructureSpecForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["version"] = self.version
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("rhythm", self.rhythm_formset())
+        return context
+
+    def rhythm_formset(self, data=None):
+        instance = self.object if getattr(self, "object", None) else StructureSpec()
+        return SpecRhythmFormSet(data, instance=instance, prefix="rhythm")
+
+    def form_valid(self, form):
+        if not self.editable:
+            return super().form_valid(form)
+        rhythm = SpecRhythmFormSet(self.request.POST, instance=form.instance, prefix="rhythm")
+        if not rhythm.is_valid():
+            messages.error(self.request, _("Check the fields marked below. Nothing was saved yet."))
+            return self.render_to_response(self.get_context_data(form=form, rhythm=rhythm))
+        self.rhythm = rhythm
+        return super().form_valid(form)
+
+    def save(self, form):
+        spec = form.save()
+        self.rhythm.instance = spec
+        self.rhythm.save()
+        return spec
+
+
+class SpecCreate(_SpecForm, generic.CreateView):
+    def get_page_title(self):
+        return _("New structure")
+
+
+class SpecUpdate(_SpecForm, generic.UpdateView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(StructureSpec, version=self.version, pk=self.kwargs["spec"])
+
+    def get_page_title(self):
+        return _("Structure: %(name)s") % {"name": self.object.name}
+
+
+class VersionAction(_Manage, _VersionMixin, View):
+    def post(self, request, *args, **kwargs):
+        action = kwargs["action"]
+        try:
+            if action == "take-structure":
+                count = services.specs_from_structure(version=self.version)
+                messages.success(
+                    request, _("%(count)s bodies recorded from the structure.") % {"count": count}
+                )
+            elif action == "apply":
+                count = services.version_apply(version=self.version, user=request.user)
+                messages.success(
+                    request,
+                    _("The structure now follows version %(n)s (%(count)s changes).")
+                    % {"n": self.version.number, "count": count},
+                )
+            elif action == "evaluate":
+                round = services.evaluation_round_start(version=self.version)
+                messages.success(
+                    request, _("The evaluation round is ready: check it and send the requests.")
+                )
+                return HttpResponseRedirect(round.get_absolute_url())
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(self.version.get_absolute_url())
+
+
+class ResponsibilityView(_VersionMixin, generic.TemplateView):
+    template_name = "agreements/responsibility.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["grid"] = selectors.responsibility_grid(version=self.version)
+        context["marks"] = list(Mark)
+        context["interfaces"] = Interface.choices
+        context["can_edit"] = self.access.can_manage_agreements(self.area) and self.editable
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not (self.access.can_manage_agreements(self.area) and self.editable):
+            return self.deny()
+        tasks = list(self.version.responsibility_tasks.all())
+        parties = list(self.version.parties.all())
+        try:
+            services.responsibility_save(
+                version=self.version,
+                marks=clean_marks(request.POST, tasks, parties),
+                task_texts={t.pk: request.POST.get(f"task-{t.pk}", t.text) for t in tasks},
+                new_tasks=[
+                    (value, request.POST.get(f"new-{value}", ""))
+                    for value, _label in Interface.choices
+                ],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The responsibility table was saved."))
+        return HttpResponseRedirect(request.path)
+
+
+class ResponsibilityExport(_VersionMixin, View):
+    def get(self, request, *args, **kwargs):
+        name = f"vastuunjakotaulukko-v{self.version.number}"
+        if kwargs["fmt"] == "xlsx":
+            return file_response(documents.responsibility_xlsx(self.version), f"{name}.xlsx", XLSX)
+        return file_response(documents.responsibility_pdf(self.version), f"{name}.pdf", PDF)
+
+
+# --- comment rounds ----------------------------------------------------------------------------
+
+
+class RoundCreate(_Manage, _VersionMixin, AreaFormMixin, generic.CreateView):
+    form_class = CommentRoundForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["version"] = self.version
+        return kwargs
+
+    def save(self, form):
+        return services.comment_round_create(
+            round=form.instance, organisations=list(form.cleaned_data["organisations"])
+        )
+
+    def get_page_title(self):
+        return _("New comment round on version %(n)s") % {"n": self.version.number}
+
+    def get_cancel_url(self):
+        return self.version.get_absolute_url()
+
+
+class _RoundMixin(_Manage):
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.round = get_object_or_404(
+            CommentRound.objects.select_related("version__agreement"),
+            version__agreement__area=self.area,
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoundDetail(_RoundMixin, generic.TemplateView):
+    template_name = "agreements/round_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["round"] = self.round
+        context["version"] = self.round.version
+        context["board"] = selectors.round_board(self.round)
+        context["groups"] = [
+            (
+                group,
+                [
+                    (
+                        c,
+                        ResponseForm(
+                            prefix=f"c{c.pk}",
+                            initial={"response": c.response, "reason": c.response_reason},
+                        ),
+                    )
+                    for c in group.comments
+                ],
+            )
+            for group in selectors.comment_summary(self.round)
+        ]
+        context["counts"] = selectors.response_counts(self.round)
+        return context
+
+
+class RoundAction(_RoundMixin, View):
+    def post(self, request, *args, **kwargs):
+        action = kwargs["action"]
+        try:
+            if action == "send":
+                count = services.comment_round_send(round=self.round)
+                messages.success(
+                    request, _("The request went to %(count)s organisations.") % {"count": count}
+                )
+            elif action == "remind":
+                count = services.comment_send_reminders(round=self.round)
+                messages.success(
+                    request, _("Reminders sent to %(count)s organisations.") % {"count": count}
+                )
+            elif action == "close":
+                services.comment_round_close(round=self.round)
+                messages.success(request, _("The round was closed."))
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(self.round.get_absolute_url())
+
+
+class CommentRespond(_RoundMixin, View):
+    def post(self, request, *args, **kwargs):
+        comment = get_object_or_404(
+            Comment,
+            request__round=self.round,
+            pk=kwargs["comment"],
+            request__submitted_at__isnull=False,
+        )
+        form = ResponseForm(request.POST, prefix=f"c{comment.pk}")
+        if form.is_valid():
+            try:
+                services.comment_respond(
+                    comment=comment,
+                    response=form.cleaned_data["response"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The handling of the comment was saved."))
+        return HttpResponseRedirect(self.round.get_absolute_url() + f"#comment-{comment.pk}")
+
+
+class RoundSummary(_RoundMixin, View):
+    def get(self, request, *args, **kwargs):
+        name = f"lausuntoyhteenveto-{self.round.pk}"
+        if kwargs["fmt"] == "pdf":
+            return file_response(documents.summary_pdf(self.round), f"{name}.pdf", PDF)
+        return file_response(documents.summary_docx(self.round), f"{name}.docx", DOCX)
+
+
+class _RequestMixin(_Private):
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.comment_request = get_object_or_404(
+            CommentRequest.objects.select_related("round__version__agreement", "organisation"),
+            round__version__agreement__area=self.area,
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self):
+        return self.access.can_comment_agreement(self.comment_request.organisation)
+
+
+class RequestLetter(_RequestMixin, View):
+    def get(self, request, *args, **kwargs):
+        name = f"lausuntopyynto-{self.comment_request.organisation.pk}"
+        if kwargs["fmt"] == "pdf":
+            return file_response(
+                documents.request_letter_pdf(self.comment_request), f"{name}.pdf", PDF
+            )
+        return file_response(
+            documents.request_letter_docx(self.comment_request), f"{name}.docx", DOCX
+        )
+
+
+def _comment_page(http_request, comment_request, *, user=None, is_admin=False, via_link=False):
+    """The comment form, shared by logged-in contacts, admins and the personal link."""
+    round = comment_request.round
+    form = CommentsForm(http_request.POST or None, request=comment_request)
+    entry = CommentEntryForm(http_request.POST or None, prefix="entry") if is_admin else None
+    if http_request.method == "POST":
+        if form.is_valid() and (entry is None or entry.is_valid()):
+            submit = "submit" in http_request.POST
+            extra = (
+                entry.cleaned_data
+                if entry is not None
+                else {
+                    "channel": CommentRequest.Channel.LINK
+                    if via_link
+                    else CommentRequest.Channel.APP
+                }
+            )
+            try:
+                services.comments_save(
+                    request=comment_request,
+                    texts=form.texts(),
+                    submit=submit,
+                    user=user,
+                    is_admin=is_admin,
+                    via_link=via_link,
+                    **extra,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(http_request, message)
+            else:
+                if submit:
+                    messages.success(http_request, _("Thank you: the comments were sent."))
+                    if via_link:
+                        return render(
+                            http_request,
+                            "agreements/comment_done.html",
+                            {"comment_request": comment_request, "round": round},
+                        )
+                else:
+                    messages.success(http_request, _("Draft saved. It has not been sent yet."))
+                return HttpResponseRedirect(http_request.path)
+        else:
+            messages.error(http_request, _("Check the fields marked below. Nothing was saved yet."))
+    return render(
+        http_request,
+        "agreements/comment_form.html",
+        {
+            "comment_request": comment_request,
+            "round": round,
+            "form": form,
+            "entry_form": entry,
+            "sections": [
+                (s, selectors.render_markdown(s.text), form[f"section_{s.pk}"])
+                for s in form.sections
+            ],
+            "area": round.version.agreement.area,
+            "via_link": via_link,
+            "can_view_private": not via_link,
+            "locked": bool(comment_request.submitted_at) and not is_admin,
+        },
+    )
+
+
+class CommentAnswer(_RequestMixin, View):
+    def get(self, request, *args, **kwargs):
+        return self.page(request)
+
+    def post(self, request, *args, **kwargs):
+        return self.page(request)
+
+    def page(self, request):
+        return _comment_page(
+            request,
+            self.comment_request,
+            user=request.user,
+            is_admin=self.access.can_manage_agreements(self.area),
+        )
+
+
+def comment_by_link(request, token):
+    """The personal, expiring, single-use link for organisations without accounts."""
+    try:
+        comment_request = services.request_by_token(token)
+    except ValidationError as error:
+        return render(
+            request,
+            "nominations/link_refused.html",
+            {"reason": " ".join(error.messages)},
+            status=410,
+        )
+    return _comment_page(request, comment_request, via_link=True)
