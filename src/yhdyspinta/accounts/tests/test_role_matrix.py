@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from yhdyspinta.agreements.models import Agreement, CommentRequest, CommentRound
 from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.meetings.models import Meeting, Minutes
 from yhdyspinta.nominations.models import NominationRequest, NominationRound
@@ -65,6 +66,14 @@ def _objects(area):
         "sub_region": area.sub_regions.first(),
         "theme": area.themes.first(),
         "term": area.council_terms.first(),
+        "agreement": Agreement.objects.get(area=area, versions__number=2),
+        "comment_round": CommentRound.objects.get(version__agreement__area=area),
+        "joensuu_comments": CommentRequest.objects.get(
+            round__version__agreement__area=area, organisation=joensuu
+        ),
+        "kitee_comments": CommentRequest.objects.get(
+            round__version__agreement__area=area, organisation=kitee
+        ),
     }
 
 
@@ -207,6 +216,60 @@ CASES = {
     "election": (
         lambda o: _url("nominations:election", o, pk=o["coordinators"].pk),
         SECRETARY_EDIT,
+    ),
+    "agreements": (lambda o: _url("agreements:agreements", o), PRIVATE),
+    "agreement": (lambda o: _url("agreements:agreement", o, pk=o["agreement"].pk), PRIVATE),
+    "agreement_create": (lambda o: _url("agreements:agreement_create", o), ADMIN),
+    "agreement_compare": (lambda o: _url("agreements:compare", o, pk=o["agreement"].pk), PRIVATE),
+    "agreement_version": (
+        lambda o: _url("agreements:version", o, pk=o["agreement"].pk, number=2),
+        PRIVATE,
+    ),
+    "agreement_docx": (
+        lambda o: _url(
+            "agreements:version_document", o, pk=o["agreement"].pk, number=2, fmt="docx"
+        ),
+        PRIVATE,
+    ),
+    "agreement_history": (
+        lambda o: _url("agreements:version_history", o, pk=o["agreement"].pk, number=2),
+        PRIVATE,
+    ),
+    "agreement_version_edit": (
+        lambda o: _url("agreements:version_edit", o, pk=o["agreement"].pk, number=2),
+        ADMIN,
+    ),
+    "agreement_step_create": (
+        lambda o: _url("agreements:step_create", o, pk=o["agreement"].pk, number=2),
+        ADMIN,
+    ),
+    "responsibility_table": (
+        lambda o: _url("agreements:responsibility", o, pk=o["agreement"].pk, number=2),
+        PRIVATE,
+    ),
+    "responsibility_xlsx": (
+        lambda o: _url(
+            "agreements:responsibility_export", o, pk=o["agreement"].pk, number=2, fmt="xlsx"
+        ),
+        PRIVATE,
+    ),
+    "comment_round_create": (
+        lambda o: _url("agreements:round_create", o, pk=o["agreement"].pk, number=2),
+        ADMIN,
+    ),
+    "comment_round": (lambda o: _url("agreements:round", o, pk=o["comment_round"].pk), ADMIN),
+    "comment_summary": (
+        lambda o: _url("agreements:round_summary", o, pk=o["comment_round"].pk, fmt="docx"),
+        ADMIN,
+    ),
+    "own_comments": (
+        lambda o: _url("agreements:comment", o, pk=o["joensuu_comments"].pk),
+        JOENSUU_EDIT,
+    ),
+    "other_comments": (lambda o: _url("agreements:comment", o, pk=o["kitee_comments"].pk), ADMIN),
+    "comment_letter": (
+        lambda o: _url("agreements:letter", o, pk=o["joensuu_comments"].pk, fmt="docx"),
+        JOENSUU_EDIT,
     ),
     "programme": (lambda o: _url("programme:programme", o, pk=o["programme"].pk), PUBLIC),
     "progress": (lambda o: _url("programme:progress", o, pk=o["programme"].pk), PUBLIC),
