@@ -38,7 +38,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	cd src/yhdyspinta && DEBUG=1 ../../$(VENV)/bin/python ../../manage.py makemessages -l fi -l sv -l en --no-obsolete --ignore=.venv
+	cd src/yhdyspinta && DEBUG=1 ../../$(VENV)/bin/python ../../manage.py makemessages -l fi -l sv -l en --no-obsolete --no-wrap --ignore=.venv
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
 
 bench: install

@@ -12,12 +12,21 @@ from django.conf import settings
 LOCALE = Path(settings.LOCALE_PATHS[0])
 
 
+def _field(block: str, keyword: str) -> list[str]:
+    """Each value of `keyword` (msgid, msgstr, msgstr[n]) with its continuation lines."""
+    values = []
+    for match in re.finditer(rf'^{keyword} "(.*)"$((?:\n"(?:.*)"$)*)', block, re.M):
+        continuation = re.findall(r'^"(.*)"$', match.group(2), re.M)
+        values.append(match.group(1) + "".join(continuation))
+    return values
+
+
 def entries(po_text: str):
     for block in po_text.split("\n\n")[1:]:
         if not block.strip() or block.lstrip().startswith("#~"):
             continue
-        msgid = "".join(re.findall(r'^msgid "(.*)"$', block, re.M))
-        msgstrs = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', block, re.M)
+        msgid = "".join(_field(block, "msgid"))
+        msgstrs = _field(block, r"msgstr(?:\[\d\])?")
         yield msgid, msgstrs, "#, fuzzy" in block
 
 
