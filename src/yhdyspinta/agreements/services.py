@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from yhdyspinta.bodies.models import Body, RhythmRule
@@ -301,10 +302,11 @@ def version_apply(*, version: AgreementVersion, user=None, on: date | None = Non
             _("Only a version that every party has approved and signed can be applied.")
         )
     on = on or timezone.localdate()
-    reason = _("Applied %(agreement)s, version %(n)s") % {
-        "agreement": version.agreement.title,
-        "n": version.number,
-    }
+    # The audit trail's reason field holds 100 characters; the version leads.
+    reason = Truncator(
+        _("Version %(n)s applied: %(agreement)s")
+        % {"agreement": version.agreement.title, "n": version.number}
+    ).chars(100)
     changes = structure_changes(version=version)
     area = version.agreement.area
     for change in changes:

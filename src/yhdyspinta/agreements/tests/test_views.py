@@ -304,7 +304,7 @@ def test_new_version_and_apply_through_the_pages(client, login, agreement, demo)
             },
         )
     ).content.decode()
-    assert "versio 2" in history
+    assert "Versio 2 otettu käyttöön" in history
 
 
 def test_overview_warns_before_expiry_and_starts_evaluation(client, login, agreement):
