@@ -99,6 +99,11 @@ def test_utf8_csv_with_bom(metadata):
             "x.json",
             "Rivi tai objekti 1: sama indikaattori",
         ),
+        (
+            b'[{"indicator": 4559, "region": 658, "year": 20233, "gender": "total", "value": 1}]',
+            "x.json",
+            "Objekti 1: vuosi 20233 ei ole tilastovuosi",
+        ),
         (b"[]", "x.json", "Tiedostossa ei ole rivejä"),
         (b"", "x.json", "ei ole kelvollista JSONia"),
         (b"indicator,region,year,gender,value\n4559,658,2023,total,1\n", "x.csv", "';'"),
@@ -116,6 +121,53 @@ def test_bad_files_import_nothing_and_say_why(metadata, data, name, message):
     assert result.status == "failed"
     assert message in result.error
     assert SotkanetValue.objects.count() == before
+
+
+def _row(indicator, year, value, region=658):
+    return b'{"indicator": %d, "region": %d, "year": %d, "gender": "total", "value": %s}' % (
+        indicator,
+        region,
+        year,
+        value,
+    )
+
+
+def test_new_values_then_a_row_that_exists_already(metadata):
+    """On PostgreSQL the new values are copied straight into the table; a later row that
+    exists already sends the whole file through the comparing path, with the same result
+    as on any database."""
+    assert run(b"[" + _row(127, 2020, b"5.0") + b"]").inserted == 1
+    rows = [_row(4559, year, b"1.5") for year in range(2000, 2010)] + [_row(127, 2020, b"6.0")]
+    result = run(b"[" + b",".join(rows) + b"]")
+    assert (result.status, result.inserted, result.updated, result.unchanged) == (
+        "done",
+        10,
+        1,
+        0,
+    )
+    assert SotkanetValue.objects.get(indicator_id=127, year=2020).value == 6.0
+    assert ValueChange.objects.get(run=result).old_value == 5.0
+
+
+class _Unseekable(io.RawIOBase):
+    def __init__(self, data: bytes):
+        self.source = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        chunk = self.source.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_a_stream_that_cannot_be_rewound_takes_the_comparing_path(metadata):
+    data = (SAMPLES / "data.json").read_bytes()
+    result = importer.import_values(_Unseekable(data), "stream.json")
+    assert (result.status, result.inserted) == ("done", 5)
+    again = importer.import_values(_Unseekable(data), "stream.json")
+    assert again.unchanged == 5
 
 
 def test_a_bad_row_late_in_the_file_rolls_back_the_good_ones(metadata):
