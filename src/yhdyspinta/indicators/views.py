@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from yhdyspinta import charts
-from yhdyspinta.areas.views import AreaMixin
+from yhdyspinta.areas.views import AreaCreateView, AreaMixin, AreaUpdateView
 from yhdyspinta.parties.models import Organisation
 
 from . import importer, selectors
+from .forms import DataSourceForm, FollowedIndicatorForm
 from .models import ATTRIBUTION, DataSource, FollowedIndicator, ImportRun, SotkanetIndicator
 
 GENDER_LABELS = {
@@ -184,6 +186,38 @@ class Sources(AreaMixin, generic.TemplateView):
             area=self.area, kind="municipality", sotkanet_regions__isnull=False
         ).distinct()
         return context
+
+
+class _AnnexEdit:
+    """The annex is changed by the area administrator, recording the deciding body."""
+
+    def get_success_url(self):
+        return reverse("indicators:sources", kwargs={"area": self.area.slug})
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+
+class DataSourceCreate(_AnnexEdit, AreaCreateView):
+    model, form_class = DataSource, DataSourceForm
+
+    def get_page_title(self):
+        return _("New data source")
+
+
+class DataSourceUpdate(_AnnexEdit, AreaUpdateView):
+    model, form_class = DataSource, DataSourceForm
+
+
+class FollowedCreate(_AnnexEdit, AreaCreateView):
+    model, form_class = FollowedIndicator, FollowedIndicatorForm
+
+    def get_page_title(self):
+        return _("New indicator in the set")
+
+
+class FollowedUpdate(_AnnexEdit, AreaUpdateView):
+    model, form_class = FollowedIndicator, FollowedIndicatorForm
 
 
 class UploadForm(forms.Form):

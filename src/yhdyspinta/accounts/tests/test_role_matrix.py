@@ -297,6 +297,8 @@ CASES = {
     "indicator": (lambda o: _url("indicators:indicator", o, indicator=900001), PUBLIC),
     "municipality_profile": (lambda o: _url("indicators:profile", o, pk=o["joensuu"].pk), PUBLIC),
     "sotkanet_import": (lambda o: _url("indicators:upload", o), ADMIN),
+    "data_source_create": (lambda o: _url("indicators:source_create", o), ADMIN),
+    "followed_indicator_create": (lambda o: _url("indicators:followed_create", o), ADMIN),
     "annual_clock": (lambda o: _url("clock:clock", o), PUBLIC),
     "annual_clock_pdf": (lambda o: _url("clock:pdf", o), PUBLIC),
     "coordinator_meeting_create": (

@@ -129,3 +129,46 @@ def test_query_counts_do_not_grow_with_values(client, joensuu, page):
     with CaptureQueriesContext(connection) as after:
         client.get(urls[page])
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_area_admin_edits_the_data_sources_annex(client, login, demo):
+    from yhdyspinta.bodies.models import Body, Level
+    from yhdyspinta.indicators.models import DataSource, FollowedIndicator
+
+    strategic = Body.objects.get(area=demo["nk"], level=Level.STRATEGIC)
+    login("paakayttaja")
+    response = client.post(
+        url("indicators:source_create"),
+        {
+            "name": "Lasten ja nuorten hyvinvointimittari",
+            "description": "Kunnan oma kysely.",
+            "decided_by": strategic.pk,
+            "decided_on": "2026-05-20",
+        },
+    )
+    assert response.status_code == 302
+    source = DataSource.objects.get(name="Lasten ja nuorten hyvinvointimittari")
+    assert source.decided_by == strategic
+    assert source.history.count() == 1
+    # an unknown Sotkanet number is refused with a message, and nothing is saved
+    response = client.post(
+        url("indicators:followed_create"), {"source": source.pk, "sotkanet": "99999999"}
+    )
+    assert "Tällaista Sotkanet-indikaattoria ei ole tuotu." in response.content.decode()
+    assert not FollowedIndicator.objects.filter(source=source).exists()
+    client.post(
+        url("indicators:followed_create"),
+        {"source": source.pk, "sotkanet": "900001", "theme": demo["nk"].themes.first().pk},
+    )
+    followed = FollowedIndicator.objects.get(source=source)
+    assert followed.area == demo["nk"]
+    assert followed.sotkanet_id == 900001
+    html = client.get(url("indicators:sources")).content.decode()
+    assert "Lasten ja nuorten hyvinvointimittari" in html
+    # a source of another area cannot be picked
+    other = DataSource.objects.filter(area=demo["es"]).first() or DataSource.objects.create(
+        area=demo["es"], name="Toisen alueen lähde"
+    )
+    response = client.post(url("indicators:followed_create"), {"source": other.pk, "name": "X"})
+    assert response.status_code == 200
+    assert not FollowedIndicator.objects.filter(source=other, name="X").exists()

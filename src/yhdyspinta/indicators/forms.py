@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yhdyspinta.areas.forms import AreaModelForm
+from yhdyspinta.meetings.models import Meeting
+from yhdyspinta.programme.models import Priority
+
+from .models import DataSource, FollowedIndicator, SotkanetIndicator
+
+
+class DataSourceForm(AreaModelForm):
+    class Meta:
+        model = DataSource
+        fields = ["name", "description", "url", "decided_by", "decided_on", "decided_in"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_in"].queryset = Meeting.objects.filter(body__area=self.area).order_by(
+            "-starts_at"
+        )
+
+
+class FollowedIndicatorForm(AreaModelForm):
+    # Sotkanet has thousands of indicators: the number is typed, and checked.
+    sotkanet = forms.ModelChoiceField(
+        queryset=SotkanetIndicator.objects.all(),
+        required=False,
+        widget=forms.NumberInput,
+        label=_("Sotkanet indicator number"),
+        help_text=_("Import the indicator metadata first."),
+        error_messages={"invalid_choice": _("No such Sotkanet indicator has been imported.")},
+    )
+
+    class Meta:
+        model = FollowedIndicator
+        fields = ["source", "sotkanet", "name", "theme", "priority"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = Priority.objects.filter(programme__area=self.area)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("sotkanet") and not data.get("name"):
+            self.add_error("name", _("Give a Sotkanet indicator or the indicator's name."))
+        return data
