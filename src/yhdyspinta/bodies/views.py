@@ -42,6 +42,12 @@ class BodyDetail(AreaMixin, generic.TemplateView):
         context["gaps"] = selectors.composition_gaps(body, members["groups"])
         context["crowded"] = selectors.crowded_organisations(body, members["groups"])
         context["no_chair"] = bool(members["groups"]) and not selectors.has_chair(members["groups"])
+        context["set_up_by"] = (
+            body.agreement_specs.filter(version__applied_at__isnull=False)
+            .select_related("version__agreement", "section")
+            .order_by("-version__number")
+            .first()
+        )
         context["can_edit"] = self.access.can_edit_body(body)
         context["can_add_members"] = self.access.can_add_members(body)
         context["editable_organisations"] = (

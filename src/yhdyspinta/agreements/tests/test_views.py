@@ -347,3 +347,16 @@ def test_version_page_queries_do_not_grow_with_sections(client, login, draft):
     with CaptureQueriesContext(connection) as after:
         client.get(page)
     assert len(after) == len(before)
+
+
+def test_body_page_names_the_agreement_that_set_it_up(client, login, agreement, demo):
+    from yhdyspinta.bodies.models import Body, Level
+
+    network = Body.objects.get(area=demo["nk"], level=Level.COORDINATOR_NETWORK)
+    page = reverse("bodies:body", kwargs={"area": "pohjois-karjala", "pk": network.pk})
+    login("jasen")
+    html = client.get(page).content.decode()
+    assert "Perustettu sopimuksella" in html
+    assert "versio 1, kohta 6.3" in html
+    services.version_apply(version=agreement.versions.get(number=2))
+    assert "versio 2, kohta 6.3" in client.get(page).content.decode()
