@@ -72,3 +72,22 @@ def pdf_from_template(template: str, context: dict) -> bytes:
 
     html = render_to_string(template, context)
     return HTML(string=html).write_pdf()
+
+
+def docx_letter(
+    *, sender: str, kind: str, title: str, day: date | None, recipient, cover_letter: str
+) -> Document:
+    """A request letter: the header, the recipient organisation's address block and the
+    cover letter's paragraphs; the caller adds what is asked."""
+    document = docx_document(organisation=sender, kind=kind, title=title, day=day)
+    for line in (
+        recipient.name,
+        recipient.street_address,
+        f"{recipient.postal_code} {recipient.post_office}".strip(),
+    ):
+        if line:
+            document.add_paragraph(line)
+    for paragraph in cover_letter.split("\n\n"):
+        if paragraph.strip():
+            document.add_paragraph(paragraph.strip())
+    return document

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -96,3 +98,60 @@ def contact_addresses(organisation) -> list[str]:
 
 def absolute_link(url_name: str, token: str) -> str:
     return settings.SITE_URL + reverse(url_name, kwargs={"token": token})
+
+
+def send_requests(
+    requests: Iterable[PersonalLinkRequest],
+    *,
+    link_name: str,
+    subject: str,
+    reply_to: str,
+    body: Callable[[PersonalLinkRequest, str], str],
+    letter: Callable[[PersonalLinkRequest], tuple[str, bytes]],
+) -> int:
+    """Give each request a fresh personal link and e-mail it with its letter (PDF).
+    `body(request, link)` writes the message. Returns how many organisations were
+    reached; a request to an organisation without any address is only marked sent."""
+    sent = 0
+    for request in requests:
+        to = contact_addresses(request.organisation)
+        token = request.new_token()
+        request.sent_at = timezone.now()
+        request.save()
+        if not to:
+            continue
+        message = EmailMessage(
+            subject=subject,
+            body=body(request, absolute_link(link_name, token)),
+            to=to,
+            reply_to=[reply_to] if reply_to else None,
+        )
+        filename, content = letter(request)
+        message.attach(filename, content, "application/pdf")
+        message.send()
+        sent += 1
+    return sent
+
+
+def send_reminders(
+    requests: Iterable[PersonalLinkRequest],
+    *,
+    now,
+    link_name: str,
+    subject: str,
+    body: Callable[[PersonalLinkRequest, str], str],
+) -> int:
+    """Remind each request's organisation with a fresh link, at most once in about a day."""
+    count = 0
+    for request in requests:
+        if not request.remind_now(now):
+            continue
+        to = contact_addresses(request.organisation)
+        if not to:
+            continue
+        token = request.mark_reminded(now)
+        EmailMessage(
+            subject=subject, body=body(request, absolute_link(link_name, token)), to=to
+        ).send()
+        count += 1
+    return count

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from yhdyspinta.documents import (
     docx_bytes,
     docx_document,
+    docx_letter,
     docx_table,
     finnish_date,
     pdf_from_template,
@@ -112,23 +113,14 @@ def request_letter_pdf(request: CommentRequest) -> bytes:
 def request_letter_docx(request: CommentRequest) -> bytes:
     context = _letter_context(request)
     round = request.round
-    document = docx_document(
-        organisation=context["organisation"],
+    document = docx_letter(
+        sender=context["organisation"],
         kind=context["kind"],
         title=round.title,
         day=context["day"],
+        recipient=request.organisation,
+        cover_letter=round.cover_letter,
     )
-    organisation = request.organisation
-    for line in (
-        organisation.name,
-        organisation.street_address,
-        f"{organisation.postal_code} {organisation.post_office}".strip(),
-    ):
-        if line:
-            document.add_paragraph(line)
-    for paragraph in round.cover_letter.split("\n\n"):
-        if paragraph.strip():
-            document.add_paragraph(paragraph.strip())
     document.add_heading(_("What we ask"), level=2)
     document.add_paragraph(
         _("Written comments on %(version)s by %(deadline)s, section by section where possible.")

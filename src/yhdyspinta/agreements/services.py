@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from yhdyspinta import outreach
 from yhdyspinta.bodies.models import Body, RhythmRule
 from yhdyspinta.documents import finnish_date
-from yhdyspinta.outreach import absolute_link, by_token, contact_addresses
+from yhdyspinta.outreach import by_token
 from yhdyspinta.parties.models import Organisation
 
 from .models import (
@@ -36,6 +36,8 @@ from .models import (
     SpecRhythm,
     StructureSpec,
 )
+
+LINK = "comment_link"
 
 __all__ = [
     "agreement_create",
@@ -413,10 +415,6 @@ def comment_round_create(*, round: CommentRound, organisations: list[Organisatio
     return round
 
 
-def _link(token: str) -> str:
-    return absolute_link("comment_link", token)
-
-
 @transaction.atomic
 def comment_round_send(*, round: CommentRound, request_ids: list[int] | None = None) -> int:
     """E-mail the request letter (PDF) and a personal link to each organisation."""
@@ -429,17 +427,13 @@ def comment_round_send(*, round: CommentRound, request_ids: list[int] | None = N
     requests = round.requests.select_related("organisation", "round__version__agreement__area")
     if request_ids is not None:
         requests = requests.filter(pk__in=request_ids)
-    sent = 0
-    for request in requests:
-        to = contact_addresses(request.organisation)
-        token = request.new_token()
-        request.sent_at = timezone.now()
-        request.save()
-        if not to:
-            continue
-        message = EmailMessage(
-            subject=round.title,
-            body=_(
+    return outreach.send_requests(
+        requests,
+        link_name=LINK,
+        subject=round.title,
+        reply_to=round.reply_address,
+        body=lambda request, link: (
+            _(
                 "%(organisation)s is asked for written comments on %(agreement)s "
                 "by %(deadline)s.\n\n"
                 "Comment here, section by section (a personal link, valid until the "
@@ -449,50 +443,38 @@ def comment_round_send(*, round: CommentRound, request_ids: list[int] | None = N
                 "organisation": request.organisation.name,
                 "agreement": round.version,
                 "deadline": finnish_date(round.deadline),
-                "link": _link(token),
-            },
-            to=to,
-            reply_to=[round.reply_address] if round.reply_address else None,
-        )
-        message.attach(
+                "link": link,
+            }
+        ),
+        letter=lambda request: (
             f"lausuntopyynto-{request.organisation.pk}.pdf",
             request_letter_pdf(request),
-            "application/pdf",
-        )
-        message.send()
-        sent += 1
-    return sent
+        ),
+    )
 
 
 @transaction.atomic
 def comment_send_reminders(*, round: CommentRound, now=None) -> int:
     """Remind those who have not sent their comments; at most once a day each."""
-    now = now or timezone.now()
     if round.status != CommentRound.Status.OPEN:
         return 0
-    count = 0
-    for request in round.requests.filter(submitted_at__isnull=True).select_related("organisation"):
-        if not request.remind_now(now):
-            continue
-        to = contact_addresses(request.organisation)
-        if not to:
-            continue
-        token = request.mark_reminded(now)
-        EmailMessage(
-            subject=_("Reminder: %(title)s") % {"title": round.title},
-            body=_(
+    return outreach.send_reminders(
+        round.requests.filter(submitted_at__isnull=True).select_related("organisation"),
+        now=now or timezone.now(),
+        link_name=LINK,
+        subject=_("Reminder: %(title)s") % {"title": round.title},
+        body=lambda request, link: (
+            _(
                 "We have not yet received the comments of %(organisation)s. "
                 "The deadline is %(deadline)s.\n\nComment here: %(link)s"
             )
             % {
                 "organisation": request.organisation.name,
                 "deadline": finnish_date(round.deadline),
-                "link": _link(token),
-            },
-            to=to,
-        ).send()
-        count += 1
-    return count
+                "link": link,
+            }
+        ),
+    )
 
 
 def request_by_token(token: str) -> CommentRequest:

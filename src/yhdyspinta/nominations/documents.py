@@ -8,7 +8,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from yhdyspinta.documents import docx_bytes, docx_document, finnish_date, pdf_from_template
+from yhdyspinta.documents import docx_bytes, docx_letter, finnish_date, pdf_from_template
 
 from .models import DeputyRule, NominationRequest, NominationRound
 from .selectors import BoardRow
@@ -59,24 +59,15 @@ def request_letter_pdf(request: NominationRequest) -> bytes:
 def request_letter_docx(request: NominationRequest) -> bytes:
     context = _context(request)
     round = request.round
-    document = docx_document(
-        organisation=context["organisation"],
+    document = docx_letter(
+        sender=context["organisation"],
         kind=context["kind"],
         title=round.title,
         day=context["day"],
+        recipient=request.organisation,
+        cover_letter=round.cover_letter,
     )
-    organisation = request.organisation
-    for line in (
-        organisation.name,
-        organisation.street_address,
-        f"{organisation.postal_code} {organisation.post_office}".strip(),
-    ):
-        if line:
-            document.add_paragraph(line)
     document.add_paragraph(_("Body: %(body)s") % {"body": request.body.name})
-    for paragraph in round.cover_letter.split("\n\n"):
-        if paragraph.strip():
-            document.add_paragraph(paragraph.strip())
     document.add_heading(_("What we ask"), level=2)
     for line in context["rules"]:
         document.add_paragraph(line, style="List Bullet")

@@ -7,18 +7,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdyspinta import outreach
 from yhdyspinta.bodies.models import Body, Membership, MembershipRole
 from yhdyspinta.documents import finnish_date
-from yhdyspinta.outreach import absolute_link, by_token, contact_addresses
+from yhdyspinta.outreach import by_token
 from yhdyspinta.parties.models import Organisation, Person
 
 from .models import DeputyRule, NominationAnswer, NominationRequest, NominationRound, Nominee
+
+LINK = "nomination_link"
 
 __all__ = [
     "NomineeRow",
@@ -84,10 +86,6 @@ def round_create(
     return round
 
 
-def _link(token: str) -> str:
-    return absolute_link("nomination_link", token)
-
-
 @transaction.atomic
 def round_send(*, round: NominationRound, request_ids: list[int] | None = None) -> int:
     """E-mail the request letter (PDF) and a personal answer link to each organisation.
@@ -101,60 +99,47 @@ def round_send(*, round: NominationRound, request_ids: list[int] | None = None) 
     requests = round.requests.select_related("organisation", "body")
     if request_ids is not None:
         requests = requests.filter(pk__in=request_ids)
-    sent = 0
-    for request in requests:
-        to = contact_addresses(request.organisation)
-        token = request.new_token()
-        request.sent_at = timezone.now()
-        request.save()
-        if not to:
-            continue
-        body = _(
-            "%(organisation)s is asked to name its representatives to %(body)s by %(deadline)s.\n\n"
-            "Answer here (a personal link, valid until the answer is sent):\n%(link)s\n\n"
-            "The request letter is attached."
-        ) % {
-            "organisation": request.organisation.name,
-            "body": request.body.name,
-            "deadline": finnish_date(round.deadline),
-            "link": _link(token),
-        }
-        message = EmailMessage(
-            subject=round.title,
-            body=body,
-            to=to,
-            reply_to=[round.reply_address] if round.reply_address else None,
-        )
-        message.attach(
+    return outreach.send_requests(
+        requests,
+        link_name=LINK,
+        subject=round.title,
+        reply_to=round.reply_address,
+        body=lambda request, link: (
+            _(
+                "%(organisation)s is asked to name its representatives to %(body)s "
+                "by %(deadline)s.\n\n"
+                "Answer here (a personal link, valid until the answer is sent):\n%(link)s\n\n"
+                "The request letter is attached."
+            )
+            % {
+                "organisation": request.organisation.name,
+                "body": request.body.name,
+                "deadline": finnish_date(round.deadline),
+                "link": link,
+            }
+        ),
+        letter=lambda request: (
             f"nimeamispyynto-{request.organisation.pk}.pdf",
             request_letter_pdf(request),
-            "application/pdf",
-        )
-        message.send()
-        sent += 1
-    return sent
+        ),
+    )
 
 
 @transaction.atomic
 def send_reminders(*, round: NominationRound, now=None) -> int:
     """Remind those who have not submitted an answer; at most once a day each."""
-    now = now or timezone.now()
     if round.status != NominationRound.Status.OPEN:
         return 0
     answered = NominationAnswer.objects.filter(
         request__round=round, status=NominationAnswer.Status.SUBMITTED
     ).values_list("request_id", flat=True)
-    count = 0
-    for request in round.requests.exclude(pk__in=answered).select_related("organisation", "body"):
-        if not request.remind_now(now):
-            continue
-        to = contact_addresses(request.organisation)
-        if not to:
-            continue
-        token = request.mark_reminded(now)
-        EmailMessage(
-            subject=_("Reminder: %(title)s") % {"title": round.title},
-            body=_(
+    return outreach.send_reminders(
+        round.requests.exclude(pk__in=answered).select_related("organisation", "body"),
+        now=now or timezone.now(),
+        link_name=LINK,
+        subject=_("Reminder: %(title)s") % {"title": round.title},
+        body=lambda request, link: (
+            _(
                 "We have not yet received the answer of %(organisation)s. "
                 "The deadline is %(deadline)s.\n\n"
                 "Answer here: %(link)s"
@@ -162,12 +147,10 @@ def send_reminders(*, round: NominationRound, now=None) -> int:
             % {
                 "organisation": request.organisation.name,
                 "deadline": finnish_date(round.deadline),
-                "link": _link(token),
-            },
-            to=to,
-        ).send()
-        count += 1
-    return count
+                "link": link,
+            }
+        ),
+    )
 
 
 # --- answering --------------------------------------------------------------------------
