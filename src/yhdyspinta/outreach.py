@@ -100,6 +100,16 @@ def absolute_link(url_name: str, token: str) -> str:
     return settings.SITE_URL + reverse(url_name, kwargs={"token": token})
 
 
+def open_round(round, requests: models.QuerySet, request_ids: list[int] | None):
+    """Open a draft round for answers (a closed one cannot be sent again) and return the
+    requests to send: all of them, or those named."""
+    if round.status == "closed":
+        raise ValidationError(_("The round is closed."))
+    round.status = "open"
+    round.save(update_fields=["status", "updated_at"])
+    return requests if request_ids is None else requests.filter(pk__in=request_ids)
+
+
 def send_requests(
     requests: Iterable[PersonalLinkRequest],
     *,

@@ -420,15 +420,12 @@ def comment_round_send(*, round: CommentRound, request_ids: list[int] | None = N
     """E-mail the request letter (PDF) and a personal link to each organisation."""
     from .documents import request_letter_pdf
 
-    if round.status == CommentRound.Status.CLOSED:
-        raise ValidationError(_("The round is closed."))
-    round.status = CommentRound.Status.OPEN
-    round.save(update_fields=["status", "updated_at"])
-    requests = round.requests.select_related("organisation", "round__version__agreement__area")
-    if request_ids is not None:
-        requests = requests.filter(pk__in=request_ids)
     return outreach.send_requests(
-        requests,
+        outreach.open_round(
+            round,
+            round.requests.select_related("organisation", "round__version__agreement__area"),
+            request_ids,
+        ),
         link_name=LINK,
         subject=round.title,
         reply_to=round.reply_address,

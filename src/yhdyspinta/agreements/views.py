@@ -8,7 +8,7 @@ from django.views import View, generic
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.selectors import history_entries
-from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
+from yhdyspinta.areas.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
 from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
 
 from . import documents, selectors, services
@@ -637,44 +637,32 @@ def _comment_page(http_request, comment_request, *, user=None, is_admin=False, v
     form = CommentsForm(http_request.POST or None, request=comment_request)
     entry = CommentEntryForm(http_request.POST or None, prefix="entry") if is_admin else None
     if http_request.method == "POST":
-        if form.is_valid() and (entry is None or entry.is_valid()):
-            submit = "submit" in http_request.POST
-            extra = (
-                entry.cleaned_data
-                if entry is not None
-                else {
-                    "channel": CommentRequest.Channel.LINK
-                    if via_link
-                    else CommentRequest.Channel.APP
-                }
-            )
-            try:
-                services.comments_save(
-                    request=comment_request,
-                    texts=form.texts(),
-                    submit=submit,
-                    user=user,
-                    is_admin=is_admin,
-                    via_link=via_link,
-                    **extra,
+        valid = form.is_valid() and (entry is None or entry.is_valid())
+        response = answer_post(
+            http_request,
+            valid=valid,
+            save=lambda submit: services.comments_save(
+                request=comment_request,
+                texts=form.texts(),
+                submit=submit,
+                user=user,
+                is_admin=is_admin,
+                via_link=via_link,
+                **answer_channel(entry, via_link=via_link, channels=CommentRequest.Channel),
+            ),
+            sent_message=_("Thank you: the comments were sent."),
+            done=(
+                lambda: render(
+                    http_request,
+                    "agreements/comment_done.html",
+                    {"comment_request": comment_request, "round": round},
                 )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(http_request, message)
-            else:
-                if submit:
-                    messages.success(http_request, _("Thank you: the comments were sent."))
-                    if via_link:
-                        return render(
-                            http_request,
-                            "agreements/comment_done.html",
-                            {"comment_request": comment_request, "round": round},
-                        )
-                else:
-                    messages.success(http_request, _("Draft saved. It has not been sent yet."))
-                return HttpResponseRedirect(http_request.path)
-        else:
-            messages.error(http_request, _("Check the fields marked below. Nothing was saved yet."))
+            )
+            if via_link
+            else None,
+        )
+        if response is not None:
+            return response
     return render(
         http_request,
         "agreements/comment_form.html",

@@ -3,11 +3,13 @@ edit / history pages. Apps subclass these and stay thin."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -128,6 +130,43 @@ class AreaUpdateView(AreaFormMixin, AreaObjectMixin, generic.UpdateView):
 
     def get_page_title(self) -> str:
         return self.page_title or _("Edit: %(name)s") % {"name": self.object}
+
+
+def answer_post(
+    http_request,
+    *,
+    valid: bool,
+    save: Callable[[bool], object],
+    sent_message: str,
+    done: Callable[[], HttpResponse] | None = None,
+) -> HttpResponse | None:
+    """The POST of an answer page (nominations, comments): send or save a draft, say
+    what happened, and stay on the page; None re-renders it with the messages."""
+    if not valid:
+        messages.error(http_request, _("Check the fields marked below. Nothing was saved yet."))
+        return None
+    submit = "submit" in http_request.POST
+    try:
+        save(submit)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(http_request, message)
+        return None
+    if not submit:
+        messages.success(http_request, _("Draft saved. It has not been sent yet."))
+    else:
+        messages.success(http_request, sent_message)
+        if done is not None:
+            return done()
+    return HttpResponseRedirect(http_request.path)
+
+
+def answer_channel(entry_form, *, via_link: bool, channels) -> dict:
+    """How an answer arrived: the administrator's entry form says so; otherwise the
+    personal link or the app."""
+    if entry_form is not None:
+        return entry_form.cleaned_data
+    return {"channel": channels.LINK if via_link else channels.APP}
 
 
 class HistoryView(AreaObjectMixin, generic.DetailView):

@@ -92,15 +92,10 @@ def round_send(*, round: NominationRound, request_ids: list[int] | None = None) 
     Returns how many organisations were reached."""
     from .documents import request_letter_pdf
 
-    if round.status == NominationRound.Status.CLOSED:
-        raise ValidationError(_("The round is closed."))
-    round.status = NominationRound.Status.OPEN
-    round.save(update_fields=["status", "updated_at"])
-    requests = round.requests.select_related("organisation", "body")
-    if request_ids is not None:
-        requests = requests.filter(pk__in=request_ids)
     return outreach.send_requests(
-        requests,
+        outreach.open_round(
+            round, round.requests.select_related("organisation", "body"), request_ids
+        ),
         link_name=LINK,
         subject=round.title,
         reply_to=round.reply_address,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
+from yhdyspinta.areas.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.documents import DOCX, XLSX, file_response
 
@@ -139,44 +139,32 @@ def _answer_page(http_request, nomination, *, user=None, is_admin=False, via_lin
     entry = AdminEntryForm(http_request.POST or None, prefix="entry") if is_admin else None
     if http_request.method == "POST":
         formset = NomineeFormSet(http_request.POST, **formset_kwargs)
-        submit = "submit" in http_request.POST
-        if formset.is_valid() and (entry is None or entry.is_valid()):
-            extra = (
-                entry.cleaned_data
-                if entry is not None
-                else {
-                    "channel": NominationAnswer.Channel.LINK
-                    if via_link
-                    else NominationAnswer.Channel.APP
-                }
-            )
-            try:
-                services.answer_save(
-                    request=nomination,
-                    rows=formset.rows(),
-                    submit=submit,
-                    user=user,
-                    is_admin=is_admin,
-                    via_link=via_link,
-                    **extra,
+        valid = formset.is_valid() and (entry is None or entry.is_valid())
+        response = answer_post(
+            http_request,
+            valid=valid,
+            save=lambda submit: services.answer_save(
+                request=nomination,
+                rows=formset.rows(),
+                submit=submit,
+                user=user,
+                is_admin=is_admin,
+                via_link=via_link,
+                **answer_channel(entry, via_link=via_link, channels=NominationAnswer.Channel),
+            ),
+            sent_message=_("Thank you: the answer was sent."),
+            done=(
+                lambda: render(
+                    http_request,
+                    "nominations/answer_done.html",
+                    {"nomination": nomination, "round": round},
                 )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(http_request, message)
-            else:
-                if submit:
-                    messages.success(http_request, _("Thank you: the answer was sent."))
-                else:
-                    messages.success(http_request, _("Draft saved. It has not been sent yet."))
-                if via_link and submit:
-                    return render(
-                        http_request,
-                        "nominations/answer_done.html",
-                        {"nomination": nomination, "round": round},
-                    )
-                return HttpResponseRedirect(http_request.path)
-        else:
-            messages.error(http_request, _("Check the fields marked below. Nothing was saved yet."))
+            )
+            if via_link
+            else None,
+        )
+        if response is not None:
+            return response
     else:
         formset = NomineeFormSet(initial=initial_rows(latest), **formset_kwargs)
     history = list(
