@@ -20,6 +20,16 @@ from django.utils.translation import gettext_lazy
 REMINDER_PAUSE = timedelta(hours=20)
 
 
+class AnswerChannel(models.TextChoices):
+    """How an answer reached the convener."""
+
+    APP = "app", gettext_lazy("In the app")
+    LINK = "link", gettext_lazy("Through the personal link")
+    EMAIL = "email", gettext_lazy("By e-mail")
+    LETTER = "letter", gettext_lazy("By letter")
+    REGISTRY = "registry", gettext_lazy("Through the registry")
+
+
 class PersonalLinkRequest(models.Model):
     """Abstract: the sending, reminding and link state of a request to an organisation."""
 

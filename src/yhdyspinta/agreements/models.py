@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, TimeStamped
 from yhdyspinta.bodies.models import Body, LegalBasis, Level, RhythmRule
-from yhdyspinta.outreach import PersonalLinkRequest
+from yhdyspinta.outreach import AnswerChannel, PersonalLinkRequest
 from yhdyspinta.parties.models import NamedRoleKind, Organisation
 
 
@@ -471,12 +471,7 @@ class CommentRound(TimeStamped):
 class CommentRequest(PersonalLinkRequest, TimeStamped):
     """The request to one organisation; its comments are drafts until submitted."""
 
-    class Channel(models.TextChoices):
-        APP = "app", _("In the app")
-        LINK = "link", _("Through the personal link")
-        EMAIL = "email", _("By e-mail")
-        LETTER = "letter", _("By letter")
-        REGISTRY = "registry", _("Through the registry")
+    Channel = AnswerChannel
 
     round = models.ForeignKey(CommentRound, on_delete=models.CASCADE, related_name="requests")
     organisation = models.ForeignKey(

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, TimeStamped
 from yhdyspinta.bodies.models import Body
-from yhdyspinta.outreach import PersonalLinkRequest
+from yhdyspinta.outreach import AnswerChannel, PersonalLinkRequest
 from yhdyspinta.parties.models import Organisation, Person
 
 
@@ -126,12 +126,7 @@ class NominationAnswer(TimeStamped):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    class Channel(models.TextChoices):
-        APP = "app", _("In the app")
-        LINK = "link", _("Through the personal link")
-        EMAIL = "email", _("By e-mail")
-        LETTER = "letter", _("By letter")
-        REGISTRY = "registry", _("Through the registry")
+    Channel = AnswerChannel
 
     request = models.ForeignKey(NominationRequest, on_delete=models.CASCADE, related_name="answers")
     version = models.PositiveSmallIntegerField(default=1)
