@@ -2,7 +2,10 @@
 administrator drafts the version and opens the round, a municipality comments section
 by section, the preparer records the handling; axe-core checks every new page."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from yhdyspinta.agreements.models import Agreement, Comment
@@ -12,9 +15,14 @@ pytestmark = pytest.mark.browser
 
 def test_comment_round_through_the_browser(page, live_demo, log_in, check_accessibility):
     agreement = Agreement.objects.get(area__slug="pohjois-karjala", versions__number=2)
+    in_force = agreement.versions.get(number=2)
+    in_force.valid_until = timezone.localdate() + timedelta(days=90)
+    in_force.save()
     base = f"{live_demo.url}/pohjois-karjala/agreements"
     log_in("paakayttaja")
     page.goto(f"{live_demo.url}/pohjois-karjala/")
+    expect(page.get_by_role("button", name="Aloita arviointikierros")).to_be_visible()
+    check_accessibility(page, "overview-agreement-expires")
     page.get_by_role("navigation", name="Päävalikko").get_by_role("link", name="Sopimukset").click()
     check_accessibility(page, "agreements-list")
     page.get_by_role("link", name=agreement.title).click()
