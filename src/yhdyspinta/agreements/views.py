@@ -227,14 +227,25 @@ class _VersionForm(_Manage, _VersionMixin, AreaFormMixin):
 
     after_signing = False
 
+    def get(self, request, *args, **kwargs):
+        return self._refuse_if_signed() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._refuse_if_signed() or super().post(request, *args, **kwargs)
+
+    def _refuse_if_signed(self):
+        """A signed version's text and structure stay as signed; nothing typed is lost
+        because the form is not shown at all."""
+        if self.after_signing or self.editable:
+            return None
+        messages.error(
+            self.request,
+            _("Version %(n)s has been signed; make a new version to change it.")
+            % {"n": self.version.number},
+        )
+        return HttpResponseRedirect(self.version.get_absolute_url())
+
     def form_valid(self, form):
-        if not self.after_signing and not self.editable:
-            messages.error(
-                self.request,
-                _("Version %(n)s has been signed; make a new version to change it.")
-                % {"n": self.version.number},
-            )
-            return self.form_invalid(form)
         try:
             return super().form_valid(form)
         except ValidationError as error:

@@ -235,8 +235,14 @@ CASES = {
         lambda o: _url("agreements:version_history", o, pk=o["agreement"].pk, number=2),
         PRIVATE,
     ),
-    "agreement_version_edit": (
-        lambda o: _url("agreements:version_edit", o, pk=o["agreement"].pk, number=2),
+    "agreement_party_edit": (
+        lambda o: _url(
+            "agreements:party_edit",
+            o,
+            pk=o["agreement"].pk,
+            number=2,
+            party=o["agreement"].versions.get(number=2).parties.first().pk,
+        ),
         ADMIN,
     ),
     "agreement_step_create": (

@@ -360,3 +360,19 @@ def test_body_page_names_the_agreement_that_set_it_up(client, login, agreement, 
     assert "versio 1, kohta 6.3" in html
     services.version_apply(version=agreement.versions.get(number=2))
     assert "versio 2, kohta 6.3" in client.get(page).content.decode()
+
+
+def test_a_signed_version_is_not_offered_for_editing(client, login, agreement):
+    login("paakayttaja")
+    section = agreement.versions.get(number=2).sections.get(number="9")
+    page = url("agreements:section_edit", pk=agreement.pk, number=2, section=section.pk)
+    response = client.get(page, follow=True)
+    assert response.redirect_chain[-1][0] == agreement.versions.get(number=2).get_absolute_url()
+    assert "Versio 2 on allekirjoitettu" in response.content.decode()
+    client.post(page, {"number": "9", "title": "Muutettu", "text": "", "position": 1})
+    section.refresh_from_db()
+    assert section.title == "Viestintä"
+    # approvals and signatures are still recorded on a signed version
+    party = agreement.versions.get(number=2).parties.first()
+    edit = url("agreements:party_edit", pk=agreement.pk, number=2, party=party.pk)
+    assert client.get(edit).status_code == 200
