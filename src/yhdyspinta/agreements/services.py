@@ -41,6 +41,7 @@ LINK = "comment_link"
 
 __all__ = [
     "agreement_create",
+    "approval_step_save",
     "comment_respond",
     "comment_round_close",
     "comment_round_create",
@@ -51,6 +52,7 @@ __all__ = [
     "party_record",
     "request_by_token",
     "responsibility_save",
+    "section_save",
     "specs_from_structure",
     "structure_changes",
     "version_apply",
