@@ -49,7 +49,8 @@ class PersonalLinkRequest(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     def link_deadline(self) -> date:
-        raise NotImplementedError
+        # Every request belongs to a round with a deadline; the link outlives it a week.
+        return self.round.deadline
 
     def new_token(self) -> str:
         """A fresh single-use link token, valid until a week past the deadline."""

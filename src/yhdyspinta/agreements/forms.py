@@ -56,9 +56,13 @@ class AgreementForm(AreaModelForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("valid_from"), data.get("valid_until")
-        if start and end and end < start:
-            self.add_error("valid_until", _("The agreement ends before it starts."))
+        version = AgreementVersion(
+            valid_from=data.get("valid_from"), valid_until=data.get("valid_until")
+        )
+        try:
+            version.clean()  # the version's own rule, checked before anything is saved
+        except ValidationError as error:
+            self.add_error(None, error)
         return data
 
 
@@ -239,12 +243,10 @@ class ResponseForm(forms.Form):
     )
 
 
-def clean_marks(post, tasks, parties) -> dict:
-    marks = {}
-    for task in tasks:
-        for party in parties:
-            value = post.get(f"m-{task.pk}-{party.organisation_id}", "")
-            if value not in ("", "R", "P", "I"):
-                raise ValidationError(_("Unknown mark."))
-            marks[(task.pk, party.organisation_id)] = value
-    return marks
+def posted_marks(post, tasks, parties) -> dict:
+    """The grid's cells as posted; `responsibility_save` checks them."""
+    return {
+        (task.pk, party.organisation_id): post.get(f"m-{task.pk}-{party.organisation_id}", "")
+        for task in tasks
+        for party in parties
+    }

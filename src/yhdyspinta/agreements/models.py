@@ -5,7 +5,6 @@ structures (bodies, rhythms, conveners) each version sets up."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -503,9 +502,6 @@ class CommentRequest(PersonalLinkRequest, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.organisation}"
-
-    def link_deadline(self) -> date:
-        return self.round.deadline
 
     @property
     def is_late(self) -> bool:

@@ -286,10 +286,14 @@ def version_diff(*, old: AgreementVersion, new: AgreementVersion) -> VersionDiff
     new_parties = {p.organisation.name for p in new.parties.select_related("organisation")}
     result.parties_added = sorted(new_parties - old_parties)
     result.parties_removed = sorted(old_parties - new_parties)
-    specs = lambda v: {  # noqa: E731
-        (s.body_id or s.name): s
-        for s in v.structures.select_related("convener").prefetch_related("rhythm")
-    }
+
+    def specs(version: AgreementVersion) -> dict:
+        # A structure is the same across versions when it governs the same body.
+        return {
+            (s.body_id or s.name): s
+            for s in version.structures.select_related("convener").prefetch_related("rhythm")
+        }
+
     old_specs, new_specs = specs(old), specs(new)
     for key in list(old_specs) + [k for k in new_specs if k not in old_specs]:
         a, b = old_specs.get(key), new_specs.get(key)

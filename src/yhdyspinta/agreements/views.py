@@ -25,7 +25,7 @@ from .forms import (
     SpecRhythmFormSet,
     StructureSpecForm,
     VersionForm,
-    clean_marks,
+    posted_marks,
 )
 from .models import (
     Agreement,
@@ -152,12 +152,13 @@ class Compare(_AgreementMixin, generic.TemplateView):
 
 class _VersionMixin(_AgreementMixin):
     def dispatch(self, request, *args, **kwargs):
-        self.area = get_object_or_404(Area, slug=kwargs["area"])
-        self.agreement = get_object_or_404(Agreement, area=self.area, pk=kwargs["pk"])
         self.version = get_object_or_404(
-            AgreementVersion, agreement=self.agreement, number=kwargs["number"]
+            AgreementVersion,
+            agreement__area__slug=kwargs["area"],
+            agreement_id=kwargs["pk"],
+            number=kwargs["number"],
         )
-        return super(_AgreementMixin, self).dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     @property
     def editable(self) -> bool:
@@ -476,7 +477,7 @@ class ResponsibilityView(_VersionMixin, generic.TemplateView):
         try:
             services.responsibility_save(
                 version=self.version,
-                marks=clean_marks(request.POST, tasks, parties),
+                marks=posted_marks(request.POST, tasks, parties),
                 task_texts={t.pk: request.POST.get(f"task-{t.pk}", t.text) for t in tasks},
                 new_tasks=[
                     (value, request.POST.get(f"new-{value}", ""))

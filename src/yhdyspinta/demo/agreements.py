@@ -304,23 +304,12 @@ def _signatory(organisation: Organisation) -> Person | None:
 
 
 def _sign_all(version: AgreementVersion, approved: date, signed: date, reference: str) -> None:
+    """Every party approves and its director or manager signs (the demo has one each)."""
     for party in version.parties.select_related("organisation"):
         person = _signatory(party.organisation)
-        title = (
-            person.title
-            if person
-            else (
-                "Kunnanjohtaja"
-                if party.organisation.kind == OrganisationKind.MUNICIPALITY
-                else "Johtaja"
-            )
-        )
-        party.signatory_name = str(person) if person else ""
-        party.signatory_title = title
-        party.approved_on = approved
-        party.approval_reference = reference
+        party.signatory_name, party.signatory_title = str(person), person.title
+        party.approved_on, party.approval_reference = approved, reference
         party.signed_on = signed
-        party.signatory_name = party.signatory_name or title
         services.party_record(party=party)
 
 

@@ -114,9 +114,6 @@ class NominationRequest(PersonalLinkRequest, TimeStamped):
     def __str__(self) -> str:
         return f"{self.round}: {self.organisation}"
 
-    def link_deadline(self):
-        return self.round.deadline
-
 
 class NominationAnswer(TimeStamped):
     """One version of an organisation's answer. Drafts are edited in place; each

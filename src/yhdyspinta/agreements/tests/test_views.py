@@ -376,3 +376,21 @@ def test_a_signed_version_is_not_offered_for_editing(client, login, agreement):
     party = agreement.versions.get(number=2).parties.first()
     edit = url("agreements:party_edit", pk=agreement.pk, number=2, party=party.pk)
     assert client.get(edit).status_code == 200
+
+
+def test_new_agreement_with_an_end_before_its_start_is_refused(client, login, demo):
+    login("paakayttaja")
+    response = client.post(
+        url("agreements:agreement_create"),
+        {
+            "title": "Kokeilusopimus",
+            "parties": [o.pk for o in Organisation.objects.filter(area=demo["nk"])[:2]],
+            "valid_from": "2027-01-01",
+            "valid_until": "2026-01-01",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sopimus päättyy ennen kuin se alkaa." in html
+    assert 'value="Kokeilusopimus"' in html
+    assert not Agreement.objects.filter(title="Kokeilusopimus").exists()
