@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 from yhdyspinta.bodies.models import Body, Level, Membership
@@ -214,6 +215,10 @@ class HistoryEntry:
     reason: str = ""
 
 
+# simple-history ships no Finnish or Swedish labels for its record types.
+HISTORY_KINDS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
 def history_entries(obj: Model, limit: int = 200) -> list[HistoryEntry]:
     """The object's change history, newest first, each entry with its field changes.
     Foreign keys are shown by name, fetched in one query per related model."""
@@ -269,7 +274,7 @@ def history_entries(obj: Model, limit: int = 200) -> list[HistoryEntry]:
             HistoryEntry(
                 when=record.history_date,
                 who=str(record.history_user) if record.history_user else "—",
-                kind=record.get_history_type_display(),
+                kind=str(HISTORY_KINDS.get(record.history_type, record.history_type)),
                 changes=shown,
                 reason=record.history_change_reason or "",
             )

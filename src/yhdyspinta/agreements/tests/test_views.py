@@ -305,6 +305,7 @@ def test_new_version_and_apply_through_the_pages(client, login, agreement, demo)
         )
     ).content.decode()
     assert "Versio 2 otettu käyttöön" in history
+    assert "<td>Muutettu<br>" in history  # the record type in Finnish, too
 
 
 def test_overview_warns_before_expiry_and_starts_evaluation(client, login, agreement):
