@@ -4,7 +4,10 @@ an HTML template. Shared by meetings (agendas, minutes) and obligations (council
 from __future__ import annotations
 
 import io
+import logging
 from datetime import date
+from pathlib import Path
+from urllib import request
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -12,6 +15,10 @@ from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+logger = logging.getLogger(__name__)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,11 +74,30 @@ def docx_table(document: Document, header: list[str], rows: list[list[str]]) -> 
             cell.text = text
 
 
-def pdf_from_template(template: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported late: needs Pango from the system
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
+
+class _OwnFilesOnly(URLFetcher):
+    """WeasyPrint may load only the app's own static files and inline data: never an
+    address a user typed (a Markdown image in an agreement section would otherwise make
+    the server fetch any URL: server-side request forgery)."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith("file:"):
+            path = Path(request.url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+            if path.is_relative_to(STATIC_DIR) and path.is_file():
+                return super().fetch(url, headers)
+        logger.warning("PDF renderer refused to fetch %s", url[:200])
+        raise ValueError("Only the app's own files are fetched.")
+
+
+def pdf_from_template(template: str, context: dict) -> bytes:
     html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()
+    return HTML(
+        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_OwnFilesOnly()
+    ).write_pdf()
 
 
 def docx_letter(

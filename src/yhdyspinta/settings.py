@@ -106,8 +106,15 @@ TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
 
-MEDIA_URL = "/media/"
+# Uploaded files live in MEDIA_ROOT and are never served from it directly: every file
+# goes through a view that checks the permission of its row (yhdyspinta.files).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "/_files/"  # not routed: a FileField's .url is never a working address
+# The largest upload accepted (bytes); the proxy's client_max_body_size should match.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# In production nginx sends the bytes: the internal location that maps to MEDIA_ROOT,
+# e.g. "/protected-files/" (README, "Tietoturva ja tietosuoja"). Empty: Django sends them.
+FILES_ACCEL_REDIRECT = os.environ.get("FILES_ACCEL_REDIRECT", "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

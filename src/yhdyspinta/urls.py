@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -33,6 +31,3 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("<slug:area>/", include(area_patterns)),
 ]
-
-# Uploaded agenda attachments in development; production serves MEDIA_ROOT from the proxy.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, TimeStamped
 from yhdyspinta.bodies.models import Body, LegalBasis, Level, RhythmRule
+from yhdyspinta.files import UploadValidator
 from yhdyspinta.outreach import AnswerChannel, PersonalLinkRequest
 from yhdyspinta.parties.models import NamedRoleKind, Organisation
 
@@ -124,7 +125,10 @@ class AgreementParty(TimeStamped):
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signed_copy = models.FileField(
-        _("scanned signed copy"), upload_to="agreements/signed/", blank=True
+        _("scanned signed copy"),
+        upload_to="agreements/signed/",
+        blank=True,
+        validators=[UploadValidator()],
     )
     e_signature_reference = models.CharField(_("e-signature reference"), max_length=200, blank=True)
     history = HistoricalRecords()
@@ -296,7 +300,9 @@ class Annex(TimeStamped):
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="annexes")
     title = models.CharField(_("title"), max_length=300)
-    file = models.FileField(_("file"), upload_to="agreements/annexes/")
+    file = models.FileField(
+        _("file"), upload_to="agreements/annexes/", validators=[UploadValidator()]
+    )
 
     class Meta:
         ordering = ["version", "id"]

@@ -23,6 +23,12 @@ urlpatterns = [
     path(V + "approval/new/", views.StepCreate.as_view(), name="step_create"),
     path(V + "approval/<int:step>/", views.StepUpdate.as_view(), name="step_edit"),
     path(V + "annexes/new/", views.AnnexCreate.as_view(), name="annex_create"),
+    path(V + "annexes/<int:annex>/file", views.AnnexFile.as_view(), name="annex_file"),
+    path(
+        V + "parties/<int:party>/signed-copy",
+        views.SignedCopyFile.as_view(),
+        name="signed_copy",
+    ),
     path(V + "structures/new/", views.SpecCreate.as_view(), name="spec_create"),
     path(V + "structures/<int:spec>/", views.SpecUpdate.as_view(), name="spec_edit"),
     path(V + "responsibilities/", views.ResponsibilityView.as_view(), name="responsibility"),

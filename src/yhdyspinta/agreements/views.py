@@ -10,6 +10,7 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.selectors import history_entries
 from yhdyspinta.areas.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
 from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
+from yhdyspinta.files import serve
 
 from . import documents, selectors, services
 from .forms import (
@@ -221,6 +222,22 @@ class VersionDocument(_VersionMixin, View):
         if kwargs["fmt"] == "pdf":
             return file_response(documents.version_pdf(self.version), f"{name}.pdf", PDF)
         return file_response(documents.version_docx(self.version), f"{name}.docx", DOCX)
+
+
+class SignedCopyFile(_VersionMixin, View):
+    """A party's scanned signed copy: for users of the area only (the mixin's gate)."""
+
+    def get(self, request, *args, **kwargs):
+        party = get_object_or_404(self.version.parties, pk=kwargs["party"])
+        if not party.signed_copy:
+            raise Http404
+        return serve(party.signed_copy)
+
+
+class AnnexFile(_VersionMixin, View):
+    def get(self, request, *args, **kwargs):
+        annex = get_object_or_404(self.version.annexes, pk=kwargs["annex"])
+        return serve(annex.file)
 
 
 class _VersionForm(_Manage, _VersionMixin, AreaFormMixin):

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Theme, TimeStamped
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.files import UploadValidator
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 
@@ -148,7 +149,9 @@ class AgendaItem(models.Model):
         Theme, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("theme")
     )
     proposal = models.TextField(_("proposal"), blank=True)
-    attachment = models.FileField(_("attachment"), upload_to="agenda/%Y/", blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to="agenda/%Y/", blank=True, validators=[UploadValidator()]
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.MeetingUpdate.as_view(), name="meeting_edit"),
     path("meetings/<int:pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),
     path("meetings/<int:pk>/agenda/new/", views.AgendaItemCreate.as_view(), name="agenda_create"),
+    path(
+        "meetings/<int:pk>/agenda/<int:item>/attachment",
+        views.AgendaAttachment.as_view(),
+        name="agenda_attachment",
+    ),
     path("agenda/<int:item>/edit/", views.AgendaItemUpdate.as_view(), name="agenda_edit"),
     path(
         "meetings/<int:pk>/do/<slug:action>/", views.MeetingAction.as_view(), name="meeting_action"

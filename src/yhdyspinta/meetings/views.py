@@ -12,6 +12,7 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.documents import DOCX, file_response
+from yhdyspinta.files import serve
 from yhdyspinta.parties.models import Person
 
 from . import documents, ics, selectors, services
@@ -86,6 +87,7 @@ class MeetingDetail(_MeetingMixin, generic.TemplateView):
         versions = list(meeting.minutes.all())
         context["minutes_versions"] = versions if context["can_view_private"] else []
         context["published"] = selectors.published_minutes(meeting)
+        context["attachments_visible"] = bool(context["can_view_private"] or context["published"])
         context["draft"] = next((m for m in versions if m.status == Minutes.Status.DRAFT), None)
         context["approved"] = next(
             (m for m in versions if m.status == Minutes.Status.APPROVED), None
@@ -480,6 +482,22 @@ class AgendaFile(_MeetingMixin, View):
                 documents.agenda_pdf(self.meeting), f"{name}.pdf", "application/pdf"
             )
         return file_response(documents.agenda_docx(self.meeting), f"{name}.docx", DOCX)
+
+
+class AgendaAttachment(_MeetingMixin, View):
+    """An agenda item's attachment: public once the meeting's minutes are published,
+    otherwise for users of the area."""
+
+    def allowed(self):
+        return self.access.can_view_private(self.area) or (
+            selectors.published_minutes(self.meeting) is not None
+        )
+
+    def get(self, request, *args, **kwargs):
+        item = get_object_or_404(self.meeting.agenda_items, pk=kwargs["item"])
+        if not item.attachment:
+            raise Http404
+        return serve(item.attachment)
 
 
 class MinutesFile(_MinutesMixin, View):
