@@ -165,3 +165,42 @@ def test_production_hands_the_bytes_to_the_proxy(client, login, settings, planne
     response = client.get(_attachment_url(item))
     assert response["X-Accel-Redirect"] == "/protected-files/" + item.attachment.name
     assert response.content == b""
+
+
+def test_pdf_renderer_fetches_no_address_a_user_typed(demo):
+    """A Markdown image or stylesheet in an agreement section must not make the server
+    fetch anything (server-side request forgery): a local server counts the requests."""
+    import http.server
+    import threading
+
+    from yhdyspinta.agreements.documents import version_pdf
+    from yhdyspinta.agreements.models import AgreementVersion
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(PNG)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        version = AgreementVersion.objects.filter(agreement__area=demo["nk"]).first()
+        version.sections.create(
+            number="99",
+            title="Kuva",
+            text=f"![kartta]({base}/secret.png) [linkki]({base}/link) <img src='{base}/raw'>",
+        )
+        pdf = version_pdf(version)
+    finally:
+        server.shutdown()
+    assert pdf.startswith(b"%PDF")
+    assert hits == []
