@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from yhdyspinta.accounts.permissions import get_access
+from yhdyspinta.accounts.visibility import Audience
 
 from . import selectors
 from .forms import CouncilTermForm, SubRegionForm, ThemeForm
@@ -44,6 +45,11 @@ class AreaMixin:
     def allowed(self) -> bool:
         return True
 
+    @property
+    def audience(self) -> Audience:
+        """What this visitor may see of people (accounts.visibility)."""
+        return Audience.of(self.access, self.area)
+
     def deny(self):
         if not self.request.user.is_authenticated:
             return redirect_to_login(self.request.get_full_path())
@@ -53,6 +59,7 @@ class AreaMixin:
         context = super().get_context_data(**kwargs)
         context["area"] = self.area
         context["can_view_private"] = self.access.can_view_private(self.area)
+        context["audience"] = self.audience
         context["is_admin"] = self.access.is_admin(self.area)
         return context
 

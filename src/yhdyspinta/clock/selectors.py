@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.meetings.models import Meeting, MeetingStatus
@@ -135,19 +136,20 @@ class Conflicts:
     rhythm: list[tuple[Body, int, int, int | None]]
 
 
-def conflicts(area: Area, year: int) -> Conflicts:
+def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     """People in two meetings on the same day, and bodies whose planned and held meetings
-    fall short of or exceed their yearly rhythm."""
+    fall short of or exceed their yearly rhythm. The public reads the seat's
+    organisation, not the person."""
     meetings = list(
         Meeting.objects.filter(body__area=area, starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
         .select_related("body")
     )
     seats = defaultdict(list)
-    for body_id, person_id, name_first, name_last in Membership.objects.filter(
+    for membership in Membership.objects.filter(
         body__area=area, ends_on__isnull=True
-    ).values_list("body_id", "person_id", "person__first_name", "person__last_name"):
-        seats[body_id].append((person_id, f"{name_first} {name_last}"))
+    ).select_related("person", "organisation"):
+        seats[membership.body_id].append((membership.person_id, audience.member(membership)))
     busy = defaultdict(list)
     for meeting in meetings:
         day = timezone.localtime(meeting.starts_at).date()
@@ -162,8 +164,9 @@ def conflicts(area: Area, year: int) -> Conflicts:
                 o is not m and o.starts_at < m.ends_at and m.starts_at < o.ends_at for o in same_day
             )
         ]
-        if len(overlapping) > 1:
-            double.append((name, day, [m.title for m in overlapping]))
+        entry = (name, day, [m.title for m in overlapping])
+        if len(overlapping) > 1 and entry not in double:
+            double.append(entry)
     counts = defaultdict(int)
     for meeting in meetings:
         counts[meeting.body_id] += 1

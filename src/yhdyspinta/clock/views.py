@@ -49,7 +49,7 @@ class ClockView(AreaMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.context())
-        context["conflicts"] = selectors.conflicts(self.area, context["year"])
+        context["conflicts"] = selectors.conflicts(self.area, context["year"], self.audience)
         context["can_plan"] = self.access.is_admin(self.area)
         return context
 

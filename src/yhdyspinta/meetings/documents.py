@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
 
 from .models import Meeting, Minutes
@@ -16,29 +17,29 @@ def _when(meeting: Meeting) -> str:
     return f"{start:%d.%m.%Y %H:%M}–{timezone.localtime(meeting.ends_at):%H:%M}"
 
 
-def _facts(meeting: Meeting) -> list[tuple[str, str]]:
+def _facts(meeting: Meeting, audience: Audience) -> list[tuple[str, str]]:
     facts = [(_("Time"), _when(meeting)), (_("Convener"), meeting.convener.name)]
     if meeting.place:
         facts.append((_("Place"), meeting.place))
-    if meeting.online_link:
-        facts.append((_("Online"), meeting.online_link))
+    if link := audience.meeting_link(meeting):
+        facts.append((_("Online"), link))
     return facts
 
 
-def agenda_docx(meeting: Meeting) -> bytes:
+def agenda_docx(meeting: Meeting, audience: Audience = PUBLIC) -> bytes:
     document = docx_document(
         organisation=meeting.body.name,
         kind=_("Agenda"),
         title=meeting.title,
         day=timezone.localtime(meeting.starts_at).date(),
     )
-    for label, value in _facts(meeting):
+    for label, value in _facts(meeting, audience):
         document.add_paragraph().add_run(f"{label}: ").bold = True
         document.paragraphs[-1].add_run(value)
     for item in meeting.agenda_items.all():
         document.add_heading(f"{item.order}. {item.title}", level=2)
-        if item.presenter:
-            document.add_paragraph(_("Presenter: %(presenter)s") % {"presenter": item.presenter})
+        if presenter := audience.person_text(item.presenter):
+            document.add_paragraph(_("Presenter: %(presenter)s") % {"presenter": presenter})
         if item.proposal:
             paragraph = document.add_paragraph()
             paragraph.add_run(_("Proposal") + ": ").bold = True
@@ -46,12 +47,13 @@ def agenda_docx(meeting: Meeting) -> bytes:
     return docx_bytes(document)
 
 
-def agenda_pdf(meeting: Meeting) -> bytes:
+def agenda_pdf(meeting: Meeting, audience: Audience = PUBLIC) -> bytes:
     return pdf_from_template(
         "meetings/agenda_document.html",
         {
             "meeting": meeting,
-            "facts": _facts(meeting),
+            "audience": audience,
+            "facts": _facts(meeting, audience),
             "title": meeting.title,
             "organisation": meeting.body.name,
             "kind": _("Agenda"),
@@ -60,13 +62,14 @@ def agenda_pdf(meeting: Meeting) -> bytes:
     )
 
 
-def _minutes_context(minutes: Minutes) -> dict:
+def _minutes_context(minutes: Minutes, audience: Audience) -> dict:
     meeting = minutes.meeting
     return {
         "minutes": minutes,
         "meeting": meeting,
-        "facts": _facts(meeting),
-        "attendance": attendance_summary(meeting),
+        "audience": audience,
+        "facts": _facts(meeting, audience),
+        "attendance": attendance_summary(meeting, audience),
         "title": meeting.title,
         "organisation": meeting.body.name,
         "kind": _("Minutes"),
@@ -74,8 +77,8 @@ def _minutes_context(minutes: Minutes) -> dict:
     }
 
 
-def minutes_docx(minutes: Minutes) -> bytes:
-    context = _minutes_context(minutes)
+def minutes_docx(minutes: Minutes, audience: Audience = PUBLIC) -> bytes:
+    context = _minutes_context(minutes, audience)
     meeting = minutes.meeting
     document = docx_document(
         organisation=context["organisation"],
@@ -90,18 +93,14 @@ def minutes_docx(minutes: Minutes) -> bytes:
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(value)
     document.add_heading(_("Present"), level=2)
-    docx_table(
-        document,
-        [_("Person"), _("Represents"), _("Capacity")],
-        [
-            [
-                str(a.person) + (f" ({_('guest')})" if a.is_guest else ""),
-                a.organisation.name,
-                a.get_capacity_display(),
-            ]
-            for a in context["attendance"].present
-        ],
-    )
+    rows = [[a.organisation.name, a.get_capacity_display()] for a in context["attendance"].present]
+    if audience.sees_people:
+        rows = [
+            [str(a.person) + (f" ({_('guest')})" if a.is_guest else ""), *row]
+            for a, row in zip(context["attendance"].present, rows, strict=True)
+        ]
+    header = [_("Represents"), _("Capacity")]
+    docx_table(document, [_("Person"), *header] if audience.sees_people else header, rows)
     parties = "; ".join(
         f"{label}: {', '.join(names)}"
         for _key, label, names in context["attendance"].groups
@@ -110,12 +109,7 @@ def minutes_docx(minutes: Minutes) -> bytes:
     document.add_paragraph(_("Parties present: %(parties)s") % {"parties": parties})
     if context["attendance"].absent:
         document.add_paragraph(
-            _("Absent: %(names)s")
-            % {
-                "names": ", ".join(
-                    f"{m.person} ({m.organisation})" for m in context["attendance"].absent
-                )
-            }
+            _("Absent: %(names)s") % {"names": ", ".join(context["attendance"].absent_labels)}
         )
     if minutes.summary:
         document.add_heading(_("Summary"), level=2)
@@ -133,13 +127,18 @@ def minutes_docx(minutes: Minutes) -> bytes:
         document.add_heading(_("Theme work"), level=2)
         for group in groups:
             document.add_heading(f"{group.name}: {group.topic}", level=3)
-            if group.scribes:
-                document.add_paragraph(_("Scribes: %(names)s") % {"names": group.scribes})
+            if scribes := audience.person_text(group.scribes):
+                document.add_paragraph(_("Scribes: %(names)s") % {"names": scribes})
             docx_table(
                 document,
                 [_("Idea"), _("Proposed by"), _("Who would do it"), _("How")],
                 [
-                    [idea.text, idea.proposed_by, idea.actors, idea.get_mode_display()]
+                    [
+                        idea.text,
+                        audience.person_text(idea.proposed_by),
+                        idea.actors,
+                        idea.get_mode_display(),
+                    ]
                     for idea in group.ideas.all()
                 ],
             )
@@ -148,8 +147,8 @@ def minutes_docx(minutes: Minutes) -> bytes:
     return docx_bytes(document)
 
 
-def minutes_pdf(minutes: Minutes) -> bytes:
-    context = _minutes_context(minutes)
+def minutes_pdf(minutes: Minutes, audience: Audience = PUBLIC) -> bytes:
+    context = _minutes_context(minutes, audience)
     context["approval"] = approval_text(minutes)
     return pdf_from_template("meetings/minutes_document.html", context)
 

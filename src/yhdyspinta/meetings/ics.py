@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from yhdyspinta.accounts.visibility import INTERNAL, PUBLIC, Audience
+
 from .models import Meeting
 
 PRODID = "-//Yhdyspinta//Hyte cooperation//FI"
@@ -24,7 +26,13 @@ def _calendar(method: str | None, name: str | None = None) -> Calendar:
     return calendar
 
 
-def meeting_event(meeting: Meeting, *, attendees: Iterable = (), cancelled: bool = False) -> Event:
+def meeting_event(
+    meeting: Meeting,
+    *,
+    audience: Audience = PUBLIC,
+    attendees: Iterable = (),
+    cancelled: bool = False,
+) -> Event:
     event = Event()
     event.add("uid", f"{meeting.uid}@yhdyspinta")
     event.add("dtstamp", datetime.now(tz=UTC))
@@ -32,7 +40,7 @@ def meeting_event(meeting: Meeting, *, attendees: Iterable = (), cancelled: bool
     event.add("dtend", meeting.ends_at)
     event.add("sequence", meeting.sequence)
     event.add("summary", f"{meeting.body.name}: {meeting.title}")
-    location = ", ".join(p for p in (meeting.place, meeting.online_link) if p)
+    location = audience.location(meeting)
     if location:
         event.add("location", location)
     url = settings.SITE_URL + meeting.get_absolute_url()
@@ -55,16 +63,25 @@ def meeting_event(meeting: Meeting, *, attendees: Iterable = (), cancelled: bool
 def invitation(meeting: Meeting, attendees: Iterable, *, cancel: bool = False) -> bytes:
     """One meeting as an e-mail attachment: METHOD:REQUEST, or METHOD:CANCEL."""
     calendar = _calendar("CANCEL" if cancel else "REQUEST")
-    calendar.add_component(meeting_event(meeting, attendees=attendees, cancelled=cancel))
+    calendar.add_component(
+        meeting_event(meeting, audience=INTERNAL, attendees=attendees, cancelled=cancel)
+    )
     return calendar.to_ical()
 
 
-def feed(meetings: Iterable[Meeting], name: str, all_day: Iterable[tuple] = ()) -> bytes:
+def feed(
+    meetings: Iterable[Meeting],
+    name: str,
+    all_day: Iterable[tuple] = (),
+    *,
+    audience: Audience = PUBLIC,
+) -> bytes:
     """A subscribable calendar of meetings (METHOD:PUBLISH), plus all-day entries given
-    as (uid, day, summary, category), e.g. the annual clock's letters and deadlines."""
+    as (uid, day, summary, category), e.g. the annual clock's letters and deadlines.
+    Area and body feeds are public addresses: only a person's own feed carries links."""
     calendar = _calendar("PUBLISH", name)
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting))
+        calendar.add_component(meeting_event(meeting, audience=audience))
     for uid, day, summary, category in all_day:
         entry = Event()
         entry.add("uid", f"{uid}@yhdyspinta")

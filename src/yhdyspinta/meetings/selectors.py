@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.parties.models import OrganisationKind
 
@@ -89,9 +90,10 @@ class AttendanceSummary:
     groups: list[tuple[str, str, list[str]]]  # key, label, organisation names
     absent: list  # memberships without attendance
     guests: list[Attendance]
+    absent_labels: list[str]  # what the audience may read of the absent seats
 
 
-def attendance_summary(meeting: Meeting) -> AttendanceSummary:
+def attendance_summary(meeting: Meeting, audience: Audience = PUBLIC) -> AttendanceSummary:
     """Which party kinds were present (municipalities by name) and which members were not."""
     from django.utils.translation import gettext as _
 
@@ -114,7 +116,11 @@ def attendance_summary(meeting: Meeting) -> AttendanceSummary:
     absent = [m for m in meeting_members(meeting) if m.person_id not in present_people]
     absent.sort(key=lambda m: (m.organisation.name, m.person.last_name))
     return AttendanceSummary(
-        present=present, groups=groups, absent=absent, guests=[a for a in present if a.is_guest]
+        present=present,
+        groups=groups,
+        absent=absent,
+        guests=[a for a in present if a.is_guest],
+        absent_labels=list(dict.fromkeys(audience.member(m) for m in absent)),
     )
 
 

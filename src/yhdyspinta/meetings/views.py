@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
+from yhdyspinta.accounts.permissions import get_access
+from yhdyspinta.accounts.visibility import INTERNAL, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
 from yhdyspinta.bodies.models import Body
@@ -83,7 +85,7 @@ class MeetingDetail(_MeetingMixin, generic.TemplateView):
         meeting = self.meeting
         context["meeting"] = meeting
         context["can_manage"] = self.access.can_manage_meetings(meeting.body)
-        context["attendance"] = selectors.attendance_summary(meeting)
+        context["attendance"] = selectors.attendance_summary(meeting, self.audience)
         versions = list(meeting.minutes.all())
         context["minutes_versions"] = versions if context["can_view_private"] else []
         context["published"] = selectors.published_minutes(meeting)
@@ -308,7 +310,7 @@ class _MinutesMixin(AreaMixin):
         context = super().get_context_data(**kwargs)
         context["minutes"] = self.minutes
         context["meeting"] = self.meeting
-        context["attendance"] = selectors.attendance_summary(self.meeting)
+        context["attendance"] = selectors.attendance_summary(self.meeting, self.audience)
         context["approval"] = documents.approval_text(self.minutes)
         return context
 
@@ -348,7 +350,7 @@ class PublishedMinutes(_MeetingMixin, generic.TemplateView):
             minutes=minutes,
             meeting=self.meeting,
             public_view=True,
-            attendance=selectors.attendance_summary(self.meeting),
+            attendance=selectors.attendance_summary(self.meeting, self.audience),
             approval=documents.approval_text(minutes),
         )
         return context
@@ -479,9 +481,11 @@ class AgendaFile(_MeetingMixin, View):
         name = f"esityslista-{self.meeting.starts_at:%Y-%m-%d}"
         if kwargs["fmt"] == "pdf":
             return file_response(
-                documents.agenda_pdf(self.meeting), f"{name}.pdf", "application/pdf"
+                documents.agenda_pdf(self.meeting, self.audience), f"{name}.pdf", "application/pdf"
             )
-        return file_response(documents.agenda_docx(self.meeting), f"{name}.docx", DOCX)
+        return file_response(
+            documents.agenda_docx(self.meeting, self.audience), f"{name}.docx", DOCX
+        )
 
 
 class AgendaAttachment(_MeetingMixin, View):
@@ -513,9 +517,11 @@ class MinutesFile(_MinutesMixin, View):
         name = f"muistio-{self.meeting.starts_at:%Y-%m-%d}-v{self.minutes.version}"
         if kwargs["fmt"] == "pdf":
             return file_response(
-                documents.minutes_pdf(self.minutes), f"{name}.pdf", "application/pdf"
+                documents.minutes_pdf(self.minutes, self.audience), f"{name}.pdf", "application/pdf"
             )
-        return file_response(documents.minutes_docx(self.minutes), f"{name}.docx", DOCX)
+        return file_response(
+            documents.minutes_docx(self.minutes, self.audience), f"{name}.docx", DOCX
+        )
 
 
 # --- calendar feeds (short, stable URLs: Decidim #9116) ----------------------------
@@ -551,7 +557,8 @@ def person_feed(request, token):
     person = get_object_or_404(Person, pk=person_id)
     body_ids = person.memberships.values_list("body_id", flat=True)
     return HttpResponse(
-        ics.feed(selectors.feed_meetings(body_id__in=body_ids), str(person)), content_type=ICS_TYPE
+        ics.feed(selectors.feed_meetings(body_id__in=body_ids), str(person), audience=INTERNAL),
+        content_type=ICS_TYPE,
     )
 
 
@@ -559,4 +566,7 @@ def meeting_ics(request, area, pk):
     meeting = get_object_or_404(
         Meeting.objects.select_related("body__area", "convener"), body__area__slug=area, pk=pk
     )
-    return file_response(ics.feed([meeting], meeting.title), f"kokous-{meeting.pk}.ics", ICS_TYPE)
+    audience = Audience.of(get_access(request), meeting.body.area)
+    return file_response(
+        ics.feed([meeting], meeting.title, audience=audience), f"kokous-{meeting.pk}.ics", ICS_TYPE
+    )

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, LegalBasis, Membership, RhythmRule
 from yhdyspinta.meetings.models import Attendance, Capacity, Meeting, MeetingKind, MeetingStatus
@@ -202,11 +203,15 @@ def _status(met: bool, pending: bool, period_end: date, today: date) -> str:
     return NOT_MET
 
 
-def _people(meeting: Meeting, organisation_ids: set[int]) -> str:
+def _people(meeting: Meeting, organisation_ids: set[int], audience: Audience) -> str:
+    """Who represented the organisations: people for the area's users, organisations
+    and capacities for the public."""
     return ", ".join(
-        f"{a.person} ({a.get_capacity_display().lower()})"
-        for a in meeting.attendances.all()
-        if a.organisation_id in organisation_ids
+        dict.fromkeys(
+            audience.attendee(a)
+            for a in meeting.attendances.all()
+            if a.organisation_id in organisation_ids
+        )
     )
 
 
@@ -245,14 +250,16 @@ def _evaluate_612_7(rule, meetings, year_end, today) -> Result:
     )
 
 
-def _evaluate_612_6(rule, meetings, municipality, seated_bodies, year_end, today) -> Result:
+def _evaluate_612_6(
+    rule, meetings, municipality, seated_bodies, year_end, today, audience
+) -> Result:
     qualifying = [m for m in meetings if _qualifies(m, rule)]
     evidence = []
     for meeting in qualifying:
         if _counted(meeting) and any(
             a.organisation_id == municipality.pk for a in meeting.attendances.all()
         ):
-            evidence.append(Evidence(meeting, _people(meeting, {municipality.pk})))
+            evidence.append(Evidence(meeting, _people(meeting, {municipality.pk}, audience)))
     pending = any(
         _pending(m, today)
         and (
@@ -288,7 +295,9 @@ def _leadership(meeting: Meeting, organisation_ids: set[int]) -> set[str]:
     }
 
 
-def _evaluate_611_14(rule, meetings, municipality, county_ids, mode, term_end, today) -> Result:
+def _evaluate_611_14(
+    rule, meetings, municipality, county_ids, mode, term_end, today, audience
+) -> Result:
     def applies(meeting: Meeting) -> bool:
         if not _qualifies(meeting, rule):
             return False
@@ -312,7 +321,9 @@ def _evaluate_611_14(rule, meetings, municipality, county_ids, mode, term_end, t
             _leadership(meeting, {municipality.pk}) == both
             and _leadership(meeting, county_ids) == both
         ):
-            evidence.append(Evidence(meeting, _people(meeting, {municipality.pk} | county_ids)))
+            evidence.append(
+                Evidence(meeting, _people(meeting, {municipality.pk} | county_ids, audience))
+            )
         else:
             short.append(meeting)
     pending = any(_pending(m, today) for m in candidates)
@@ -393,7 +404,12 @@ def _evaluate_rhythm(rule: RhythmRule, body_meetings, start, end, today) -> Resu
 
 
 def evaluate(
-    *, area: Area, year: int, term: CouncilTerm | None = None, today: date | None = None
+    *,
+    area: Area,
+    year: int,
+    term: CouncilTerm | None = None,
+    today: date | None = None,
+    audience: Audience = PUBLIC,
 ) -> Report:
     today = today or timezone.localdate()
     term = term or term_for(area, year, today)
@@ -435,7 +451,13 @@ def evaluate(
     for municipality in municipalities:
         row = {
             "612_6": _evaluate_612_6(
-                rules["612_6"], in_year, municipality, seats[municipality.pk], year_end, today
+                rules["612_6"],
+                in_year,
+                municipality,
+                seats[municipality.pk],
+                year_end,
+                today,
+                audience,
             )
         }
         if term:
@@ -447,6 +469,7 @@ def evaluate(
                 area.negotiation_611_mode,
                 term.ends_on,
                 today,
+                audience,
             )
         municipality_rows.append((municipality, row))
 

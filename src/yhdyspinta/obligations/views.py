@@ -1,6 +1,7 @@
 from django.utils import timezone
 from django.views import View, generic
 
+from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.views import AreaMixin
 from yhdyspinta.documents import DOCX, PDF, file_response
 
@@ -15,7 +16,9 @@ class _YearMixin(AreaMixin):
         return int(raw) if raw.isdigit() and 2020 <= int(raw) <= this_year + 5 else this_year
 
     def report(self):
-        return evaluate(area=self.area, year=self.year())
+        return evaluate(
+            area=self.area, year=self.year(), audience=Audience.of(self.access, self.area)
+        )
 
 
 class Dashboard(_YearMixin, generic.TemplateView):

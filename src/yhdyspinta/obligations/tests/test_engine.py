@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from yhdyspinta.accounts.visibility import INTERNAL
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.meetings.models import Attendance, Capacity
 from yhdyspinta.obligations.engine import AT_RISK, MET, NOT_MET, evaluate
@@ -179,12 +180,19 @@ def test_only_negotiations_of_a_612_body_count(world):
 
 def test_612_6_each_municipality_with_who_represented_it(world):
     meeting = negotiation(world, date(2025, 10, 1), present=("county", "joensuu"))
-    report = evaluate(area=world["area"], year=2025, today=date(2026, 2, 1))
+    report = evaluate(area=world["area"], year=2025, today=date(2026, 2, 1), audience=INTERNAL)
     joensuu = result(report, "612_6", "Joensuu")
     assert joensuu.status == MET
     assert joensuu.evidence[0].meeting == meeting
     representative = Attendance.objects.get(meeting=meeting, organisation=world["joensuu"]).person
     assert str(representative) in joensuu.evidence[0].note
+    # The public reads the organisation and the capacity, never the person.
+    public = result(
+        evaluate(area=world["area"], year=2025, today=date(2026, 2, 1)), "612_6", "Joensuu"
+    )
+    assert public.status == MET
+    assert str(representative) not in public.evidence[0].note
+    assert public.evidence[0].note == "Joensuu, asiantuntija tai työntekijä"
     kitee = result(report, "612_6", "Kitee")
     assert kitee.status == NOT_MET
     assert "Kitee" in kitee.missing

@@ -3,6 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
+from yhdyspinta.accounts.visibility import INTERNAL
 from yhdyspinta.areas.models import Area
 from yhdyspinta.obligations.engine import evaluate
 from yhdyspinta.obligations.report import as_text
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             raise CommandError(f"No area '{area}'.") from exc
         today = today or timezone.localdate()
         with translation.override(language):
-            report = evaluate(area=area_obj, year=year or today.year, today=today)
+            report = evaluate(
+                area=area_obj, year=year or today.year, today=today, audience=INTERNAL
+            )
             self.stdout.write(as_text(report))
         if report.not_met:
             raise SystemExit(1)
