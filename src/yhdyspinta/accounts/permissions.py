@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.bodies.models import Body, Membership
+from yhdyspinta.bodies.models import Body, Membership, MembershipRole
 from yhdyspinta.parties.models import Organisation, Person
 
 from .models import AreaRole
@@ -94,6 +94,27 @@ class Access:
         """Secretaries fill their body; contacts put forward their own organisation's people."""
         return self.can_edit_body(body) or bool(self.contact_organisations(body.area))
 
+    def can_seat(self, membership: Membership) -> bool:
+        """May this user save this seat? The body's secretary and the admin seat anyone.
+        An organisation contact seats only its own organisation's people, as members or
+        deputies, in bodies where its organisation already sits or that it convenes:
+        never as chair or vice-chair (the election does that)."""
+        body = membership.body
+        if self.can_edit_body(body):
+            return True
+        own = self.contact_organisations(body.area)
+        if membership.organisation_id not in own:
+            return False
+        if membership.role not in (MembershipRole.MEMBER, MembershipRole.DEPUTY):
+            return False
+        if membership.person.organisation_id != membership.organisation_id:
+            return False
+        return body.convener_id == membership.organisation_id or (
+            body.memberships.filter(organisation_id=membership.organisation_id)
+            .exclude(pk=membership.pk)
+            .exists()
+        )
+
     def can_edit_membership(self, membership: Membership) -> bool:
         body = membership.body
         return self.can_edit_body(body) or (
@@ -115,6 +136,11 @@ class Access:
     def can_manage_agreements(self, area: Area) -> bool:
         """Versions, approvals, signatures, comment rounds and applying a version."""
         return self.is_admin(area)
+
+    def can_import_national_data(self) -> bool:
+        """Sotkanet indicators, regions and values are national, shared by every area:
+        only a superuser imports them (or `manage.py import_sotkanet` from the source)."""
+        return self.is_superuser
 
     def can_edit_counterparts(self, area: Area) -> bool:
         return self.is_admin(area) or bool(self.contact_organisations(area))

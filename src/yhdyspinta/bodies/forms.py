@@ -56,6 +56,9 @@ RhythmRuleFormSet = forms.inlineformset_factory(
 )
 
 
+CONTACT_ROLES = (MembershipRole.MEMBER, MembershipRole.DEPUTY)
+
+
 class MembershipForm(AreaModelForm):
     area_field = None
 
@@ -82,12 +85,19 @@ class MembershipForm(AreaModelForm):
             deputies_for = deputies_for.exclude(pk=self.instance.pk)
         self.fields["deputy_for"].queryset = deputies_for
         self.fields["deputy_for"].label_from_instance = lambda m: f"{m.person} ({m.organisation})"
-        # An organisation contact seats only their own organisation's representatives.
+        # An organisation contact seats only their own organisation's people, as members
+        # or deputies (Access.can_seat; the service checks it again).
         if self.access is not None and not self.access.can_edit_body(body):
             own = self.access.contact_organisations(self.area)
             self.fields["organisation"].queryset = self.fields["organisation"].queryset.filter(
                 pk__in=own
             )
+            self.fields["person"].queryset = self.fields["person"].queryset.filter(
+                organisation__in=own
+            )
+            self.fields["role"].choices = [
+                c for c in MembershipRole.choices if c[0] in CONTACT_ROLES
+            ]
         if self.instance.pk:
             # Who and for whom never change: end the seat and start a new one instead.
             for name in ("person", "organisation", "body"):

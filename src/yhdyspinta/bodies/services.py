@@ -3,11 +3,13 @@ before saving (HackSoft styleguide)."""
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Body, Membership
 
-__all__ = ["body_save", "membership_end"]
+__all__ = ["body_save", "membership_end", "membership_save"]
 
 
 @transaction.atomic
@@ -17,6 +19,22 @@ def body_save(*, form, rhythm_formset) -> Body:
     rhythm_formset.instance = body
     rhythm_formset.save()
     return body
+
+
+@transaction.atomic
+def membership_save(*, access, membership: Membership) -> Membership:
+    """Save a seat, if this user may (Access.can_seat)."""
+    if not access.can_seat(membership):
+        raise PermissionDenied(
+            _(
+                "An organisation contact can seat only its own organisation's people as "
+                "members or deputies, in a body where the organisation already sits. "
+                "The chair and vice-chair are elected."
+            )
+        )
+    membership.full_clean()
+    membership.save()
+    return membership
 
 
 @transaction.atomic

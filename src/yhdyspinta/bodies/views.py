@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -96,7 +97,22 @@ class BodyHistory(HistoryView):
     model = Body
 
 
-class MembershipCreate(AreaFormMixin, AreaMixin, generic.CreateView):
+class _SeatSaveMixin:
+    """Seats are saved by the service that checks who may seat whom; a refusal is shown
+    on the form, nothing is saved."""
+
+    def save(self, form):
+        return services.membership_save(access=self.access, membership=form.instance)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+
+
+class MembershipCreate(_SeatSaveMixin, AreaFormMixin, AreaMixin, generic.CreateView):
     model, form_class = Membership, MembershipForm
 
     def dispatch(self, request, *args, **kwargs):
@@ -138,7 +154,7 @@ class _MembershipObjectMixin:
         return self.get_success_url()
 
 
-class MembershipUpdate(_MembershipObjectMixin, AreaUpdateView):
+class MembershipUpdate(_SeatSaveMixin, _MembershipObjectMixin, AreaUpdateView):
     form_class = MembershipForm
 
     def get_form_kwargs(self):

@@ -32,6 +32,8 @@ class SotkanetIndicator(models.Model):
         default=Aggregation.RATE,
     )
     decimals = models.PositiveSmallIntegerField(default=1)
+    # National data: every change is recorded with who and when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -58,6 +60,7 @@ class SotkanetRegion(models.Model):
     area = models.ForeignKey(
         Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="sotkanet_regions"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["category", "title"]

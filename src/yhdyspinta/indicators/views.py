@@ -231,18 +231,18 @@ class UploadForm(forms.Form):
 
 
 class Upload(AreaMixin, generic.FormView):
-    """Only area administrators import data."""
+    """National data: only a superuser imports it (Access.can_import_national_data)."""
 
     template_name = "indicators/upload.html"
     form_class = UploadForm
     private = True
 
     def allowed(self):
-        return self.access.is_admin(self.area)
+        return self.access.can_import_national_data()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["runs"] = ImportRun.objects.all()[:20]
+        context["runs"] = ImportRun.objects.select_related("user")[:20]
         return context
 
     def form_valid(self, form):

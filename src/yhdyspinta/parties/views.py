@@ -149,9 +149,11 @@ class PersonDetail(AreaMixin, generic.TemplateView):
             raise Http404 from exc
         context["person"] = person
         context["can_edit"] = self.access.can_edit_person(person)
-        context["calendar_url"] = reverse(
-            "person_feed", kwargs={"token": person_feed_token(person)}
-        )
+        # The personal feed's address stands in for a log-in: only its owner sees it.
+        if person.user_id is not None and person.user_id == self.request.user.pk:
+            context["calendar_url"] = reverse(
+                "person_feed", kwargs={"token": person_feed_token(person)}
+            )
         return context
 
 

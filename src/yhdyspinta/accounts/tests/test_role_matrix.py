@@ -1,5 +1,7 @@
 """Every URL × every role, including a user of another area: each gets what it should."""
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -302,7 +304,11 @@ CASES = {
     "indicator_list": (lambda o: _url("indicators:indicators", o), PUBLIC),
     "indicator": (lambda o: _url("indicators:indicator", o, indicator=900001), PUBLIC),
     "municipality_profile": (lambda o: _url("indicators:profile", o, pk=o["joensuu"].pk), PUBLIC),
-    "sotkanet_import": (lambda o: _url("indicators:upload", o), ADMIN),
+    # National data: only the superuser imports it, not an area's administrator.
+    "sotkanet_import": (
+        lambda o: _url("indicators:upload", o),
+        outcome(FORBIDDEN, anonymous=LOGIN, admin=OK),
+    ),
     "data_source_create": (lambda o: _url("indicators:source_create", o), ADMIN),
     "followed_indicator_create": (lambda o: _url("indicators:followed_create", o), ADMIN),
     "annual_clock": (lambda o: _url("clock:clock", o), PUBLIC),
@@ -417,3 +423,30 @@ def test_logged_in_member_sees_names_and_contacts(client, demo, login):
     login("jasen")
     html = client.get(_url("parties:person", objects, pk=objects["joensuu_person"].pk)).content
     assert objects["joensuu_person"].email in html.decode()
+
+
+def test_nobody_sees_another_persons_calendar_feed_address(client, demo, login):
+    objects = _objects(demo["nk"])
+    person = objects["joensuu_person"]
+    page = _url("parties:person", objects, pk=person.pk)
+    for role in ("jasen", "sihteeri", "paakayttaja", "admin"):
+        login(role)
+        assert "/calendar/" not in client.get(page).content.decode(), role
+    user = login("joensuu")
+    person.user = user
+    person.save()
+    assert "/calendar/" in client.get(page).content.decode()
+
+
+def test_an_area_admin_cannot_change_national_indicator_data(client, demo, login):
+    from yhdyspinta.indicators.models import SotkanetIndicator
+
+    login("paakayttaja")
+    before = SotkanetIndicator.objects.get(pk=900001).title
+    upload = io.BytesIO(b'[{"id": 900001, "title": {"fi": "Kaapattu"}}]')
+    upload.name = "indikaattorit.json"
+    response = client.post(
+        _url("indicators:upload", _objects(demo["nk"])), {"kind": "indicators", "file": upload}
+    )
+    assert response.status_code == 403
+    assert SotkanetIndicator.objects.get(pk=900001).title == before

@@ -163,3 +163,59 @@ def test_composition_gap_is_shown(client, demo, login):
     body.save()
     html = client.get(body.get_absolute_url()).content.decode()
     assert "näillä osapuolityypeillä ei ole nyt jäsentä: Seurakunta" in html
+
+
+def test_organisation_contact_seats_only_its_own_people_as_members(client, login, coordinators):
+    """Joensuu's contact cannot make its person a chair (the election does that), nor
+    seat Joensuu in a body where it does not sit, nor seat another organisation's person."""
+    login("joensuu")
+    area = coordinators.area
+    joensuu = Organisation.objects.get(area=area, municipality_number="167")
+    own = Person.objects.filter(organisation=joensuu).exclude(memberships__body=coordinators)[0]
+    other = Person.objects.exclude(organisation=joensuu).filter(area=area)[0]
+    elsewhere = (
+        Body.objects.filter(area=area)
+        .exclude(memberships__organisation=joensuu)
+        .exclude(convener=joensuu)
+        .first()
+    )
+    before = Membership.objects.count()
+    chair = {
+        "person": own.pk,
+        "organisation": joensuu.pk,
+        "role": "chair",
+        "starts_on": "2026-01-01",
+    }
+    response = client.post(add_member_url(coordinators), chair)
+    assert response.status_code == 200
+    assert "chair ei ole vaihtoehtojen joukossa" in response.content.decode()
+    response = client.post(
+        add_member_url(coordinators), {**chair, "person": other.pk, "role": "member"}
+    )
+    assert response.status_code == 200
+    response = client.post(add_member_url(elsewhere), {**chair, "role": "member"})
+    assert response.status_code == 200
+    assert "The chair and vice-chair are elected" not in response.content.decode()
+    assert "Puheenjohtaja ja varapuheenjohtaja valitaan" in response.content.decode()
+    assert Membership.objects.count() == before
+    # Its own person as a member where Joensuu already sits is fine.
+    response = client.post(add_member_url(coordinators), {**chair, "role": "member"})
+    assert response.status_code == 302
+    assert Membership.objects.count() == before + 1
+
+
+def test_seating_service_refuses_a_contact_without_a_form():
+    """The rule lives with the action: a command or the API cannot skip it."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from yhdyspinta.accounts.permissions import Access
+    from yhdyspinta.bodies.services import membership_save
+
+    user = get_user_model().objects.get(username="joensuu")
+    access = Access(user)
+    seat = Membership.objects.filter(organisation__municipality_number="167").first()
+    seat.pk = None
+    seat.role = "chair"
+    with pytest.raises(PermissionDenied):
+        membership_save(access=access, membership=seat)

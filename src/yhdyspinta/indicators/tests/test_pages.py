@@ -7,7 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yhdyspinta.indicators import importer, selectors
-from yhdyspinta.indicators.models import SotkanetIndicator, SotkanetRegion, SotkanetValue
+from yhdyspinta.indicators.models import (
+    ImportRun,
+    SotkanetIndicator,
+    SotkanetRegion,
+    SotkanetValue,
+)
 from yhdyspinta.parties.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -82,20 +87,37 @@ def test_comparison_is_sorted_and_profile_ranks(client, joensuu):
     assert "Sijoitus alueella" in profile.content.decode()
 
 
-def test_only_area_admins_import(client, login, demo):
+def test_only_the_superuser_imports_national_data(client, login, demo):
     target = url("indicators:upload")
     assert client.get(target).status_code == 302
-    login("joensuu")
-    assert client.get(target).status_code == 403
-    login("paakayttaja")
     data = (
         b'[{"indicator": 900001, "region": 10167, "year": 2030, "gender": "total", "value": 1.5}]'
     )
+    for role in ("joensuu", "paakayttaja", "etelasavo"):
+        login(role)
+        upload = io.BytesIO(data)
+        upload.name = "uusi.json"
+        assert client.post(target, {"kind": "data", "file": upload}).status_code == 403
+    assert not SotkanetValue.objects.filter(year=2030).exists()
+    superuser = login("admin")
     upload = io.BytesIO(data)
     upload.name = "uusi.json"
     response = client.post(target, {"kind": "data", "file": upload}, follow=True)
     assert "Tuotiin: 1 uutta" in response.content.decode()
     assert SotkanetValue.objects.filter(year=2030).count() == 1
+    assert ImportRun.objects.get(filename="uusi.json").user == superuser
+
+
+def test_renaming_a_national_indicator_is_recorded_with_who_and_when(client, login, demo):
+    superuser = login("admin")
+    upload = io.BytesIO(b'[{"id": 900001, "title": {"fi": "Uusi nimi"}}]')
+    upload.name = "indikaattorit.json"
+    client.post(url("indicators:upload"), {"kind": "indicators", "file": upload})
+    indicator = SotkanetIndicator.objects.get(pk=900001)
+    assert indicator.title == "Uusi nimi"
+    latest = indicator.history.first()
+    assert latest.history_user == superuser
+    assert latest.history_date is not None
 
 
 def test_sources_annex_links_the_decision(client, demo):
