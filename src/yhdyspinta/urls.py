@@ -1,11 +1,21 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from yhdyspinta.accounts.views import LoginView, accept_invitation
 from yhdyspinta.agreements.views import comment_by_link
 from yhdyspinta.areas.views import HomeView
 from yhdyspinta.meetings.views import person_feed
 from yhdyspinta.nominations.views import answer_by_link
+
+
+def oidc_urls():
+    """Single sign-on, only when it is configured (settings.OIDC_ENABLED)."""
+    if not settings.OIDC_ENABLED:
+        return []
+    return [path("oidc/", include("mozilla_django_oidc.urls"))]
+
 
 area_patterns = [
     path("", include("yhdyspinta.areas.urls")),
@@ -18,6 +28,7 @@ area_patterns = [
     path("", include("yhdyspinta.indicators.urls")),
     path("", include("yhdyspinta.clock.urls")),
     path("", include("yhdyspinta.agreements.urls")),
+    path("", include("yhdyspinta.accounts.urls")),
 ]
 
 urlpatterns = [
@@ -26,8 +37,30 @@ urlpatterns = [
     path("nominate/<str:token>/", answer_by_link, name="nomination_link"),
     path("comment/<str:token>/", comment_by_link, name="comment_link"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/invitation/<str:token>/", accept_invitation, name="accept_invitation"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
+    *oidc_urls(),
     path("<slug:area>/", include(area_patterns)),
 ]

@@ -66,3 +66,96 @@ class AreaRole(TimeStamped):
             errors["organisation"] = _("The organisation belongs to another area.")
         if errors:
             raise ValidationError(errors)
+
+
+class Invitation(models.Model):
+    """An e-mailed, single-use link that lets a person create their account and gives
+    them a role in the area. Only the token's hash is stored."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=30, choices=AreaRole.Role.choices)
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("body")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="body_secretary") | models.Q(body__isnull=False),
+                name="invitation_secretary_has_body",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="organisation_contact")
+                | models.Q(organisation__isnull=False),
+                name="invitation_contact_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+
+class UseLogEntry(models.Model):
+    """Who did what, when and from where: logins, failed logins, role changes, and every
+    view or export of people's data (Information Management Act 906/2019 § 17)."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGOUT = "logout", _("Logged out")
+        ROLE_GRANTED = "role_granted", _("Role given")
+        ROLE_REMOVED = "role_removed", _("Role removed")
+        INVITED = "invited", _("Invitation sent")
+        INVITATION_USED = "invitation_used", _("Invitation used")
+        VIEW = "view", _("Viewed people's data")
+        EXPORT = "export", _("Exported people's data")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, null=True, blank=True, related_name="use_log"
+    )
+    action = models.CharField(_("what"), max_length=20, choices=Action.choices)
+    target = models.CharField(_("target"), max_length=300, blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("from where"), null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("use log entry")
+        verbose_name_plural = _("use log")
+        indexes = [models.Index(fields=["area", "-at"], name="uselog_area_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.action} {self.target}"

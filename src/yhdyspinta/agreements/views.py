@@ -509,6 +509,8 @@ class ResponsibilityView(_VersionMixin, generic.TemplateView):
 
 
 class ResponsibilityExport(_VersionMixin, View):
+    logs_people = "export"
+
     def get(self, request, *args, **kwargs):
         name = f"vastuunjakotaulukko-v{self.version.number}"
         if kwargs["fmt"] == "xlsx":

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from yhdyspinta.accounts import use_log
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import Audience
 
@@ -31,6 +32,9 @@ class AreaMixin:
     gets 403. Rows of another area are 404: their existence is not revealed."""
 
     private = False
+    # A page or file that shows people's data to the area's users sets "view" or
+    # "export": each such GET is written to the use log (accounts.use_log).
+    logs_people: str = ""
 
     def dispatch(self, request, *args, **kwargs):
         if not hasattr(self, "area"):
@@ -40,7 +44,18 @@ class AreaMixin:
             return self.deny()
         if not self.allowed():
             return self.deny()
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        if (
+            self.logs_people
+            and request.method == "GET"
+            and response.status_code == 200
+            and self.audience.sees_people
+        ):
+            target = getattr(self, "object", None) or getattr(self, "meeting", None) or ""
+            use_log.record_people_view(
+                request, self.area, str(target), export=self.logs_people == "export"
+            )
+        return response
 
     def allowed(self) -> bool:
         return True

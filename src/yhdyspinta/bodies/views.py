@@ -29,6 +29,7 @@ class BodyList(AreaMixin, generic.TemplateView):
 
 
 class BodyDetail(AreaMixin, generic.TemplateView):
+    logs_people = "view"
     template_name = "bodies/body_detail.html"
 
     def get_context_data(self, **kwargs):

@@ -318,6 +318,8 @@ class _MinutesMixin(AreaMixin):
 class MinutesDetail(_MinutesMixin, generic.TemplateView):
     """Any version, for users of the area; the public reads PublishedMinutes."""
 
+    logs_people = "view"
+
     template_name = "meetings/minutes_detail.html"
     private = True
 
@@ -474,6 +476,8 @@ class MinutesAction(_MinutesMixin, View):
 
 
 class AgendaFile(_MeetingMixin, View):
+    logs_people = "export"
+
     def allowed(self):
         return True
 
@@ -506,6 +510,8 @@ class AgendaAttachment(_MeetingMixin, View):
 
 class MinutesFile(_MinutesMixin, View):
     """Drafts for users of the area; published minutes for everyone."""
+
+    logs_people = "export"
 
     def allowed(self):
         published = selectors.published_minutes(self.meeting)

@@ -97,6 +97,8 @@ class RoundAction(_RoundMixin, View):
 
 
 class RoundExport(_RoundMixin, View):
+    logs_people = "export"
+
     def get(self, request, *args, **kwargs):
         board = selectors.board(self.round)
         name = f"nimeamiset-{self.round.pk}"

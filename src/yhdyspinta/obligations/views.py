@@ -39,6 +39,8 @@ class Dashboard(_YearMixin, generic.TemplateView):
 
 
 class ReportFile(_YearMixin, View):
+    logs_people = "export"
+
     def get(self, request, *args, **kwargs):
         report = self.report()
         name = f"velvoitteet-{self.area.slug}-{report.year}"

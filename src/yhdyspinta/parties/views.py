@@ -45,6 +45,7 @@ class OrganisationList(AreaMixin, generic.TemplateView):
 
 
 class OrganisationDetail(AreaMixin, generic.TemplateView):
+    logs_people = "view"
     template_name = "parties/organisation_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -126,6 +127,7 @@ class NamedRoleUpdate(_NamedRoleMixin, AreaUpdateView):
 
 
 class PersonList(AreaMixin, generic.TemplateView):
+    logs_people = "view"
     private = True
     template_name = "parties/person_list.html"
 
@@ -138,6 +140,7 @@ class PersonList(AreaMixin, generic.TemplateView):
 
 
 class PersonDetail(AreaMixin, generic.TemplateView):
+    logs_people = "view"
     private = True
     template_name = "parties/person_detail.html"
 
@@ -147,7 +150,7 @@ class PersonDetail(AreaMixin, generic.TemplateView):
             person = selectors.person_detail(area=self.area, pk=self.kwargs["pk"])
         except Person.DoesNotExist as exc:
             raise Http404 from exc
-        context["person"] = person
+        context["person"] = self.object = person
         context["can_edit"] = self.access.can_edit_person(person)
         # The personal feed's address stands in for a log-in: only its owner sees it.
         if person.user_id is not None and person.user_id == self.request.user.pk:
@@ -178,6 +181,7 @@ class PersonUpdate(AreaUpdateView):
 
 
 class PersonHistory(HistoryView):
+    logs_people = "view"
     model = Person
 
 

@@ -312,6 +312,16 @@ CASES = {
     "data_source_create": (lambda o: _url("indicators:source_create", o), ADMIN),
     "followed_indicator_create": (lambda o: _url("indicators:followed_create", o), ADMIN),
     "annual_clock": (lambda o: _url("clock:clock", o), PUBLIC),
+    "users_and_roles": (lambda o: _url("accounts:users", o), ADMIN),
+    "use_log": (lambda o: _url("accounts:use_log", o), ADMIN),
+    "person_data_report": (
+        lambda o: _url("accounts:person_data", o, pk=o["kitee_person"].pk),
+        ADMIN,
+    ),
+    "person_data_docx": (
+        lambda o: _url("accounts:person_data_file", o, pk=o["kitee_person"].pk, fmt="docx"),
+        ADMIN,
+    ),
     "annual_clock_pdf": (lambda o: _url("clock:pdf", o), PUBLIC),
     "coordinator_meeting_create": (
         lambda o: _url("meetings:meeting_create", o, body=o["coordinators"].pk),

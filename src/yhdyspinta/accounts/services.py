@@ -1,0 +1,171 @@
+"""Writes of accounts: invitations, roles. Each checks its permission itself, so that a
+view, a command or the coming API cannot skip it, and each is recorded in the use log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.parties.models import Person
+
+from . import use_log
+from .models import AreaRole, Invitation
+from .permissions import Access
+
+__all__ = [
+    "invitation_accept",
+    "invitation_by_token",
+    "invitation_send",
+    "role_grant",
+    "role_remove",
+]
+
+User = get_user_model()
+Action = use_log.Action
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_admin(access: Access, area: Area) -> None:
+    if not access.is_admin(area):
+        raise PermissionDenied(_("Only the area administrator gives and removes roles."))
+
+
+def _check_target(area: Area, role: str, body, organisation) -> None:
+    role_obj = AreaRole(area=area, role=role, body=body, organisation=organisation)
+    role_obj.clean()
+
+
+@transaction.atomic
+def invitation_send(
+    *, access: Access, request, area: Area, email: str, role: str, body=None, organisation=None
+) -> Invitation:
+    """Invite a person by e-mail: a link valid for INVITATION_DAYS, usable once."""
+    _check_admin(access, area)
+    _check_target(area, role, body, organisation)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        area=area,
+        email=email.strip().lower(),
+        role=role,
+        body=body,
+        organisation=organisation,
+        token_hash=_hash(token),
+        invited_by=access.user,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+    )
+    link = settings.SITE_URL + reverse("accept_invitation", kwargs={"token": token})
+    context = {
+        "area": area,
+        "link": link,
+        "invitation": invitation,
+        "days": settings.INVITATION_DAYS,
+        "inviter": access.user.get_full_name() or access.user.get_username(),
+    }
+    subject = _("Invitation to Yhdyspinta: %(area)s") % {"area": area.name}
+    body_text = render_to_string("accounts/invitation_email.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject, body_text, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    )
+    use_log.record(request, Action.INVITED, area=area, target=f"{email} ({invitation.role})")
+    return invitation
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation of a link, or None when there is none."""
+    return (
+        Invitation.objects.select_related("area", "body", "organisation")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+
+
+def invitation_problem(invitation: Invitation | None) -> str:
+    if invitation is None:
+        return _("This invitation link is not valid. Ask the area administrator for a new one.")
+    if invitation.used_at is not None:
+        return _("This invitation has already been used. Log in, or ask for a new invitation.")
+    if invitation.expires_at < timezone.now():
+        return _("This invitation has expired. Ask the area administrator for a new one.")
+    return ""
+
+
+@transaction.atomic
+def invitation_accept(
+    *, request, token: str, username: str, password: str, first_name: str, last_name: str
+):
+    """Create the account, give the role and link the area's person with the same
+    e-mail address. A link is consumed once, even when two people submit at once."""
+    invitation = invitation_by_token(token)
+    if problem := invitation_problem(invitation):
+        raise ValidationError(problem)
+    used = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    if not used:
+        raise ValidationError(invitation_problem(Invitation.objects.get(pk=invitation.pk)))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("That user name is taken. Choose another."))
+    user = User(
+        username=username, email=invitation.email, first_name=first_name, last_name=last_name
+    )
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    role = AreaRole(
+        user=user,
+        area=invitation.area,
+        role=invitation.role,
+        body=invitation.body,
+        organisation=invitation.organisation,
+    )
+    role.full_clean()
+    role.save()
+    Person.objects.filter(
+        area=invitation.area, email__iexact=invitation.email, user__isnull=True
+    ).update(user=user)
+    Invitation.objects.filter(pk=invitation.pk).update(user=user)
+    use_log.record(
+        request,
+        Action.INVITATION_USED,
+        area=invitation.area,
+        user=user,
+        target=f"{invitation.email} ({invitation.role})",
+    )
+    return user
+
+
+@transaction.atomic
+def role_grant(
+    *, access: Access, request, area: Area, user, role: str, body=None, organisation=None
+) -> AreaRole:
+    _check_admin(access, area)
+    area_role = AreaRole(user=user, area=area, role=role, body=body, organisation=organisation)
+    area_role.full_clean()
+    area_role.save()
+    use_log.record(request, Action.ROLE_GRANTED, area=area, target=str(area_role))
+    return area_role
+
+
+@transaction.atomic
+def role_remove(*, access: Access, request, area_role: AreaRole) -> None:
+    _check_admin(access, area_role.area)
+    if area_role.user_id == access.user.pk and area_role.role == AreaRole.Role.ADMIN:
+        raise ValidationError(_("You cannot remove your own administrator role."))
+    target = str(area_role)
+    area_role.delete()
+    use_log.record(request, Action.ROLE_REMOVED, area=area_role.area, target=target)

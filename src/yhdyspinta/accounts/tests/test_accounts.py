@@ -1,0 +1,301 @@
+"""Accounts in the app: invitations, roles, password rules, lockout, idle timeout, the
+use log and a person's data report."""
+
+import io
+import re
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import docx
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from yhdyspinta.accounts.middleware import LAST_SEEN
+from yhdyspinta.accounts.models import AreaRole, Invitation, UseLogEntry
+from yhdyspinta.parties.models import Organisation, Person
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+STRONG = "Kuusi-koivua-rannalla-7"
+
+
+def users_url(area="pohjois-karjala"):
+    return reverse("accounts:users", kwargs={"area": area})
+
+
+def invite(client, email, role="organisation_contact", organisation=None):
+    with_callbacks = {"email": email, "role": role}
+    if organisation:
+        with_callbacks["organisation"] = organisation.pk
+    return client.post(users_url(), with_callbacks)
+
+
+def link_from_mail(message) -> str:
+    return re.search(r"https?://\S+/accounts/invitation/\S+/", message.body).group(0)
+
+
+def test_invitation_first_login_and_role(client, login, demo, django_capture_on_commit_callbacks):
+    joensuu = Organisation.objects.get(area=demo["nk"], municipality_number="167")
+    person = Person.objects.filter(organisation=joensuu, user__isnull=True).exclude(email="")[0]
+    login("paakayttaja")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(client, person.email.upper(), organisation=joensuu)
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == [person.email.lower()]
+    assert "Kutsu Yhdyspintaan" in message.subject
+    path = "/" + link_from_mail(message).split("/", 3)[3]
+    client.logout()
+    page = client.get(path)
+    assert "Organisaation yhteyshenkilö" in page.content.decode()
+    weak = {
+        "first_name": "Uusi",
+        "last_name": "Käyttäjä",
+        "username": "uusi.kayttaja",
+        "password1": "12345678",
+        "password2": "12345678",
+    }
+    refused = client.post(path, weak)
+    assert "Tämä salasana on liian lyhyt" in refused.content.decode()
+    assert "Tämä salasana on liian yleinen" in refused.content.decode()
+    assert not User.objects.filter(username="uusi.kayttaja").exists()
+    response = client.post(path, {**weak, "password1": STRONG, "password2": STRONG})
+    assert response.status_code == 302
+    user = User.objects.get(username="uusi.kayttaja")
+    role = AreaRole.objects.get(user=user)
+    assert (role.role, role.organisation) == ("organisation_contact", joensuu)
+    person.refresh_from_db()
+    assert person.user == user
+    # Logged in at once, and the role works: Joensuu's contact may edit Joensuu.
+    edit = reverse(
+        "parties:organisation_edit", kwargs={"area": "pohjois-karjala", "pk": joensuu.pk}
+    )
+    assert client.get(edit).status_code == 200
+    assert UseLogEntry.objects.filter(user=user, action="invitation_used").exists()
+    # Used once: a second use is refused in Finnish and creates nothing.
+    client.logout()
+    again = client.post(
+        path, {**weak, "username": "toinen", "password1": STRONG, "password2": STRONG}
+    )
+    assert again.status_code == 410
+    assert "Kutsu on jo käytetty" in again.content.decode()
+    assert not User.objects.filter(username="toinen").exists()
+
+
+def test_expired_and_forged_invitations_are_refused(
+    client, login, demo, django_capture_on_commit_callbacks
+):
+    login("paakayttaja")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, "myohassa@example.org", role="member")
+    path = "/" + link_from_mail(mail.outbox[-1]).split("/", 3)[3]
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(hours=1))
+    client.logout()
+    expired = client.post(
+        path,
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "username": "myohassa",
+            "password1": STRONG,
+            "password2": STRONG,
+        },
+    )
+    assert expired.status_code == 410
+    assert "Kutsu on vanhentunut" in expired.content.decode()
+    assert not User.objects.filter(username="myohassa").exists()
+    forged = client.get(reverse("accept_invitation", kwargs={"token": "forged"}))
+    assert forged.status_code == 404
+    assert "Kutsulinkki ei ole voimassa" in forged.content.decode()
+
+
+def test_only_the_area_admin_invites_and_removes_roles(client, login, demo):
+    for role in ("jasen", "joensuu", "sihteeri", "etelasavo"):
+        login(role)
+        assert client.get(users_url()).status_code == 403
+        assert invite(client, "luvaton@example.org", role="admin").status_code == 403
+    assert not Invitation.objects.exists()
+    login("paakayttaja")
+    page = client.get(users_url()).content.decode()
+    assert "Käyttäjät ja roolit" in page
+    member = AreaRole.objects.get(area=demo["nk"], user__username="jasen")
+    remove = reverse("accounts:role_remove", kwargs={"area": "pohjois-karjala", "pk": member.pk})
+    assert client.post(remove).status_code == 302
+    assert not AreaRole.objects.filter(pk=member.pk).exists()
+    assert UseLogEntry.objects.filter(action="role_removed", area=demo["nk"]).exists()
+    # A South Savo role cannot be removed from North Karelia's page.
+    foreign = AreaRole.objects.filter(area=demo["es"]).first()
+    foreign_url = reverse(
+        "accounts:role_remove", kwargs={"area": "pohjois-karjala", "pk": foreign.pk}
+    )
+    assert client.post(foreign_url).status_code == 404
+
+
+def test_lockout_after_failed_logins(client, demo, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    url = reverse("login")
+    for _attempt in range(3):
+        response = client.post(url, {"username": "jasen", "password": "väärä-salasana"})
+    # The third failure locks; even the right password is refused now.
+    response = client.post(url, {"username": "jasen", "password": "yhdyspinta-demo"})
+    assert response.status_code == 429
+    assert "Kirjautuminen lukittu" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    failures = UseLogEntry.objects.filter(action="login_failed", username="jasen")
+    assert failures.count() >= 3
+    assert UseLogEntry.objects.filter(action="locked_out", username="jasen").exists()
+    # Another user name from the same address still gets in (town halls share addresses).
+    ok = client.post(url, {"username": "sihteeri", "password": "yhdyspinta-demo"})
+    assert ok.status_code == 302
+    assert UseLogEntry.objects.filter(action="login", username="sihteeri").exists()
+
+
+def test_idle_session_ends(client, login, demo, settings):
+    settings.SESSION_IDLE_MINUTES = 30
+    login("jasen")
+    people = reverse("parties:people", kwargs={"area": "pohjois-karjala"})
+    assert client.get(people).status_code == 200
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 31 * 60
+    session.save()
+    response = client.get(people)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_use_log_records_people_pages_and_exports(client, login, demo):
+    user = login("jasen")
+    person = Person.objects.filter(area=demo["nk"]).first()
+    client.get(reverse("parties:person", kwargs={"area": "pohjois-karjala", "pk": person.pk}))
+    view = UseLogEntry.objects.get(user=user, action="view")
+    assert view.area == demo["nk"]
+    assert str(person) in view.target
+    assert view.path.endswith(f"/people/{person.pk}/")
+    assert view.ip_address == "127.0.0.1"
+    minutes = demo["nk"].bodies.first()
+    from yhdyspinta.meetings.models import Minutes
+
+    minutes = Minutes.objects.filter(meeting__body__area=demo["nk"]).first()
+    client.get(
+        reverse(
+            "meetings:minutes_file",
+            kwargs={"area": "pohjois-karjala", "pk": minutes.pk, "fmt": "docx"},
+        )
+    )
+    assert UseLogEntry.objects.filter(user=user, action="export").exists()
+    # The public reading published minutes is not a view of people's data.
+    client.logout()
+    before = UseLogEntry.objects.count()
+    client.get(reverse("parties:organisations", kwargs={"area": "pohjois-karjala"}))
+    assert UseLogEntry.objects.count() == before
+
+
+def test_admin_reads_and_exports_the_use_log(client, login, demo):
+    login("jasen")
+    client.get(reverse("parties:people", kwargs={"area": "pohjois-karjala"}))
+    assert (
+        client.get(reverse("accounts:use_log", kwargs={"area": "pohjois-karjala"})).status_code
+        == 403
+    )
+    login("paakayttaja")
+    page = client.get(reverse("accounts:use_log", kwargs={"area": "pohjois-karjala"}))
+    assert "Katsoi henkilötietoja" in page.content.decode()
+    export = client.get(
+        reverse("accounts:use_log", kwargs={"area": "pohjois-karjala"}) + "?format=csv"
+    )
+    text = export.content.decode("utf-8-sig")
+    assert "jasen;Katsoi henkilötietoja" in text
+    # South Savo's administrator does not see North Karelia's log.
+    login("etelasavo")
+    es_log = client.get(reverse("accounts:use_log", kwargs={"area": "etela-savo"}))
+    assert "jasen" not in es_log.content.decode()
+
+
+def test_use_log_retention(demo, settings):
+    from django.core.management import call_command
+
+    settings.USE_LOG_RETENTION_DAYS = 730
+    old = UseLogEntry.objects.create(action="login", username="vanha")
+    UseLogEntry.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=731))
+    recent = UseLogEntry.objects.create(action="login", username="uusi")
+    call_command("prune_use_log", stdout=io.StringIO())
+    assert not UseLogEntry.objects.filter(pk=old.pk).exists()
+    assert UseLogEntry.objects.filter(pk=recent.pk).exists()
+
+
+def test_person_data_report_page_and_docx(client, login, demo):
+    from yhdyspinta.bodies.models import Membership
+
+    seat = Membership.objects.filter(body__area=demo["nk"]).select_related("person").first()
+    person = seat.person
+    url = reverse("accounts:person_data", kwargs={"area": "pohjois-karjala", "pk": person.pk})
+    login("jasen")
+    assert client.get(url).status_code == 403
+    login("paakayttaja")
+    html = client.get(url).content.decode()
+    assert person.email in html
+    assert str(seat.body) in html
+    file_url = reverse(
+        "accounts:person_data_file",
+        kwargs={"area": "pohjois-karjala", "pk": person.pk, "fmt": "docx"},
+    )
+    document = docx.Document(io.BytesIO(client.get(file_url).content))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+    assert person.email in text
+    assert str(seat.body) in text
+    assert UseLogEntry.objects.filter(action="export", target__contains=str(person)).exists()
+
+
+def test_security_headers_and_csp(client, demo):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_inline_script_or_style_in_templates():
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for template in root.rglob("templates/**/*.html"):
+        if "documents" in template.parts or template.name.endswith("_document.html"):
+            continue  # PDFs are rendered by WeasyPrint, never by a browser
+        text = template.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)", text) or re.search(r"\sstyle=|<style", text):
+            offenders.append(str(template.relative_to(root)))
+        if re.search(r"\son[a-z]+=", text):
+            offenders.append(str(template.relative_to(root)))
+    assert offenders == []
+
+
+def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "k" * 20 + "Zq8#tW2!pL9@vX4$mN7&bR1*cY6^dF3%" + "s" * 20,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ALLOWED_HOSTS": "yhdyspinta.example.fi",
+        "CSRF_TRUSTED_ORIGINS": "https://yhdyspinta.example.fi",
+        "SITE_URL": "https://yhdyspinta.example.fi",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "EMAIL_HOST": "smtp.example.fi",
+    }
+    manage = Path(__file__).resolve().parents[4] / "manage.py"
+    result = subprocess.run(  # noqa: S603 - a fixed command
+        [sys.executable, str(manage), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr

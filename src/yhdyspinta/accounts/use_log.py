@@ -1,0 +1,91 @@
+"""The use log: who did what, when and from where. Each entry is a database row (the
+area administrator reads and exports it) and a structured log line (JSON) for the
+installation's log collection. Entries older than USE_LOG_RETENTION_DAYS are removed by
+`manage.py prune_use_log`."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from yhdyspinta.areas.models import Area
+
+from .middleware import mark_seen
+from .models import UseLogEntry
+
+__all__ = ["record", "record_people_view"]
+
+logger = logging.getLogger("yhdyspinta.use")
+Action = UseLogEntry.Action
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+
+
+def record(
+    request,
+    action: str,
+    *,
+    area: Area | None = None,
+    target: str = "",
+    user=None,
+    username: str = "",
+) -> UseLogEntry:
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    entry = UseLogEntry.objects.create(
+        user=user,
+        username=(user.get_username() if user is not None else username)[:150],
+        area=area,
+        action=action,
+        target=str(target)[:300],
+        path=(request.get_full_path() if request is not None else "")[:500],
+        ip_address=_client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
+    )
+    logger.info(
+        json.dumps(
+            {
+                "event": "use",
+                "at": entry.at.isoformat(),
+                "user": entry.username,
+                "action": action,
+                "area": area.slug if area else None,
+                "target": entry.target,
+                "path": entry.path,
+                "ip": entry.ip_address,
+            },
+            ensure_ascii=False,
+        )
+    )
+    return entry
+
+
+def record_people_view(request, area: Area, target: str, *, export: bool = False) -> None:
+    """A page, document or export that shows people's data was read by a user."""
+    record(request, Action.EXPORT if export else Action.VIEW, area=area, target=target)
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        mark_seen(request.session)  # the idle timeout starts now
+    record(request, Action.LOGIN, user=user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        record(request, Action.LOGOUT, user=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    record(request, Action.LOGIN_FAILED, username=str(credentials.get("username", "")))

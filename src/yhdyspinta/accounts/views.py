@@ -1,0 +1,211 @@
+"""Users and roles of an area, invitations, the use log and a person's data report."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View, generic
+
+from yhdyspinta.areas.views import AreaMixin
+from yhdyspinta.documents import DOCX, file_response
+from yhdyspinta.parties.models import Person
+
+from . import person_data, services, use_log
+from .forms import AcceptInvitationForm, InvitationForm
+from .models import AreaRole, Invitation, UseLogEntry
+
+
+class _AdminOnly(AreaMixin):
+    private = True
+
+    def allowed(self) -> bool:
+        return self.access.is_admin(self.area)
+
+
+class UsersView(_AdminOnly, generic.TemplateView):
+    """Käyttäjät ja roolit: who has which role, open invitations, and a new invitation."""
+
+    template_name = "accounts/users.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["roles"] = (
+            AreaRole.objects.filter(area=self.area)
+            .select_related("user", "body", "organisation")
+            .order_by("user__last_name", "user__username", "role")
+        )
+        context["invitations"] = Invitation.objects.filter(
+            area=self.area, used_at__isnull=True, expires_at__gte=timezone.now()
+        ).select_related("body", "organisation")
+        context.setdefault("form", InvitationForm(area=self.area))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = InvitationForm(request.POST, area=self.area)
+        if form.is_valid():
+            try:
+                services.invitation_send(
+                    access=self.access, request=request, area=self.area, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("The invitation was sent to %(email)s. The link is valid for %(days)s days.")
+                    % {
+                        "email": form.cleaned_data["email"],
+                        "days": services.settings.INVITATION_DAYS,
+                    },
+                )
+                return HttpResponseRedirect(request.path)
+        messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RoleRemove(_AdminOnly, View):
+    def post(self, request, *args, **kwargs):
+        area_role = get_object_or_404(AreaRole, area=self.area, pk=kwargs["pk"])
+        try:
+            services.role_remove(access=self.access, request=request, area_role=area_role)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The role was removed: %(role)s") % {"role": area_role})
+        return HttpResponseRedirect(reverse("accounts:users", kwargs={"area": self.area.slug}))
+
+
+class UseLogView(_AdminOnly, generic.TemplateView):
+    """The area's use log, newest first; `?format=csv` exports it."""
+
+    template_name = "accounts/use_log.html"
+    page_size = 200
+
+    def entries(self):
+        entries = UseLogEntry.objects.filter(area=self.area)
+        if action := self.request.GET.get("action"):
+            entries = entries.filter(action=action)
+        if who := self.request.GET.get("user", "").strip():
+            entries = entries.filter(username__icontains=who)
+        return entries
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            use_log.record_people_view(request, self.area, _("Use log"), export=True)
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter=";")
+            writer.writerow([_("When"), _("User"), _("What"), _("Target"), _("Address"), "IP"])
+            for e in self.entries().iterator():
+                writer.writerow(
+                    [
+                        timezone.localtime(e.at).strftime("%d.%m.%Y %H:%M:%S"),
+                        e.username,
+                        e.get_action_display(),
+                        e.target,
+                        e.path,
+                        e.ip_address or "",
+                    ]
+                )
+            return file_response(
+                ("\ufeff" + buffer.getvalue()).encode(),
+                f"kayttoloki-{self.area.slug}.csv",
+                "text/csv; charset=utf-8",
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entries"] = self.entries().select_related("user")[: self.page_size]
+        context["actions"] = UseLogEntry.Action.choices
+        context["retention_days"] = settings.USE_LOG_RETENTION_DAYS
+        return context
+
+
+class PersonDataReport(_AdminOnly, generic.TemplateView):
+    """Every row that names a person: for a GDPR access request (page and DOCX)."""
+
+    template_name = "accounts/person_data.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.person = get_object_or_404(
+            Person.objects.select_related("organisation", "user"),
+            area__slug=kwargs["area"],
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        report = person_data.collect(self.person)
+        export = kwargs.get("fmt") == "docx"
+        use_log.record_people_view(
+            request,
+            self.area,
+            _("Data report: %(person)s") % {"person": self.person},
+            export=export,
+        )
+        if export:
+            return file_response(
+                person_data.as_docx(report), f"tietoraportti-{self.person.pk}.docx", DOCX
+            )
+        return self.render_to_response(self.get_context_data(report=report))
+
+
+def accept_invitation(request, token: str):
+    """The invited person sets their name, user name and password; then they are in."""
+    invitation = services.invitation_by_token(token)
+    problem = services.invitation_problem(invitation)
+    form = AcceptInvitationForm(request.POST or None)
+    if problem:
+        return render(
+            request,
+            "accounts/invitation_accept.html",
+            {"problem": problem},
+            status=410 if invitation else 404,
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.invitation_accept(
+                request=request,
+                token=token,
+                username=data["username"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return HttpResponseRedirect(invitation.area.get_absolute_url())
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Local login (kept for NGOs and businesses), with single sign-on offered when the
+    installation has it."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["oidc_provider"] = getattr(settings, "OIDC_PROVIDER_NAME", "")
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
