@@ -24,8 +24,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "fi"
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Tests talk plain HTTP to the test client and the live server (production redirects).
-    settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.STORAGES = {
         **settings.STORAGES,

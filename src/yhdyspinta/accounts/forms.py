@@ -11,7 +11,9 @@ from .models import AreaRole
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    role = forms.ChoiceField(label=_("Role"), choices=AreaRole.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=AreaRole.Role.choices, initial=AreaRole.Role.MEMBER
+    )
     body = forms.ModelChoiceField(
         label=_("Body (for a secretary)"),
         queryset=Body.objects.none(),

@@ -299,3 +299,27 @@ def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_password_reset_by_email(client, demo):
+    user = User.objects.get(username="jasen")
+    user.email = "jasen@example.org"
+    user.save()
+    response = client.post(reverse("password_reset"), {"email": "jasen@example.org"})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.subject == "Yhdyspinta: salasanan vaihto"
+    link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
+    path = "/" + link.split("/", 3)[3]
+    form = client.get(path, follow=True)
+    assert "Vaihda salasana" in form.content.decode()
+    short = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "lyhyt", "new_password2": "lyhyt"}
+    )
+    assert "Tämä salasana on liian lyhyt" in short.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": STRONG, "new_password2": STRONG}
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(STRONG)
