@@ -23,8 +23,9 @@ run: install
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
 	DEBUG=1 $(MANAGE) migrate --noinput -v0
 	DEBUG=1 $(MANAGE) load_demo --if-empty
-	@echo "Yhdyspinta: http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
-	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Yhdyspinta: http://$(HOST):$(PORT)/ and its task worker (stop both with Ctrl+C)"
+	@DEBUG=1 $(MANAGE) db_worker --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \
+	  DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
 	scripts/test.sh

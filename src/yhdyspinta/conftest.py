@@ -53,3 +53,18 @@ def login(client):
         return user
 
     return _login
+
+
+@pytest.fixture
+def deliver():
+    """Run the outbox worker's task in the test (messages are queued with the change and
+    sent by the worker after commit); returns the sent mail."""
+    from django.core import mail
+
+    from yhdyspinta.communications.services import deliver_due
+
+    def _deliver():
+        deliver_due()
+        return mail.outbox
+
+    return _deliver

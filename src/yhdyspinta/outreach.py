@@ -6,16 +6,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.communications.services import Recipient, enqueue
 
 REMINDER_PAUSE = timedelta(hours=20)
 
@@ -67,14 +71,6 @@ class PersonalLinkRequest(models.Model):
         """Whether a reminder may go out now (at most one in about a day)."""
         return not self.reminded_at or now - self.reminded_at >= REMINDER_PAUSE
 
-    def mark_reminded(self, now) -> str:
-        """Record a reminder and return a fresh link token (the old one may have expired)."""
-        token = self.new_token()
-        self.reminded_at = now
-        self.reminder_count += 1
-        self.save()
-        return token
-
 
 def by_token(queryset: models.QuerySet, token: str):
     """The request behind a personal link, or a clear refusal."""
@@ -121,58 +117,135 @@ def open_round(round, requests: models.QuerySet, request_ids: list[int] | None):
     return requests if request_ids is None else requests.filter(pk__in=request_ids)
 
 
+@dataclass(frozen=True)
+class Sent:
+    """What sending or reminding did: organisations reached and those skipped (no
+    address); the delivery report lists them by name."""
+
+    reached: int
+    skipped: int
+
+
+def _recipients(organisation) -> list[Recipient]:
+    addresses = contact_addresses(organisation)
+    if not addresses:
+        return [Recipient("", organisation=organisation)]
+    return [Recipient(address, organisation=organisation) for address in addresses]
+
+
+def unreachable(requests: Iterable[PersonalLinkRequest]) -> list:
+    """The organisations of these requests that no e-mail would reach."""
+    return [r.organisation for r in requests if not contact_addresses(r.organisation)]
+
+
 def send_requests(
     requests: Iterable[PersonalLinkRequest],
     *,
+    round,
     link_name: str,
     subject: str,
     reply_to: str,
     body: Callable[[PersonalLinkRequest, str], str],
     letter: Callable[[PersonalLinkRequest], tuple[str, bytes]],
-) -> int:
-    """Give each request a fresh personal link and e-mail it with its letter (PDF).
-    `body(request, link)` writes the message. Returns how many organisations were
-    reached; a request to an organisation without any address is only marked sent."""
-    sent = 0
+) -> Sent:
+    """Give each request a personal link and queue its e-mail with the letter (PDF), one
+    message per address (the outbox sends them after commit). An organisation without
+    an address is recorded as skipped."""
+    reached = skipped = 0
     for request in requests:
-        to = contact_addresses(request.organisation)
         token = request.new_token()
         request.sent_at = timezone.now()
         request.save()
-        if not to:
-            continue
-        message = EmailMessage(
-            subject=subject,
-            body=body(request, absolute_link(link_name, token)),
-            to=to,
-            reply_to=[reply_to] if reply_to else None,
-        )
+        link = absolute_link(link_name, token)
+        recipients = _recipients(request.organisation)
         filename, content = letter(request)
-        message.attach(filename, content, "application/pdf")
-        message.send()
-        sent += 1
-    return sent
+        enqueue(
+            area=request.organisation.area,
+            kind=OutgoingMessage.Kind.ROUND_REQUEST,
+            about=round,
+            subject=subject,
+            body=body(request, link),
+            recipients=recipients,
+            attachments=[(filename, content, "application/pdf")],
+            link=link,
+            reply_to=reply_to,
+        )
+        if recipients[0].email:
+            reached += 1
+        else:
+            skipped += 1
+    return Sent(reached, skipped)
+
+
+def _current_link(round, request: PersonalLinkRequest) -> str:
+    """The link the request was sent with: a reminder carries the same one, so that
+    the first e-mail's link keeps working."""
+    message = (
+        OutgoingMessage.objects.filter(
+            about_type=ContentType.objects.get_for_model(round),
+            about_id=round.pk,
+            organisation=request.organisation,
+            kind=OutgoingMessage.Kind.ROUND_REQUEST,
+        )
+        .exclude(link="")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return message.link if message is not None else ""
 
 
 def send_reminders(
     requests: Iterable[PersonalLinkRequest],
     *,
+    round,
     now,
     link_name: str,
     subject: str,
     body: Callable[[PersonalLinkRequest, str], str],
-) -> int:
-    """Remind each request's organisation with a fresh link, at most once in about a day."""
-    count = 0
+) -> Sent:
+    """Remind each request's organisation, at most once in about a day, with the link it
+    already has (a new one only when the old has expired or was never sent)."""
+    reached = skipped = 0
     for request in requests:
         if not request.remind_now(now):
             continue
-        to = contact_addresses(request.organisation)
-        if not to:
-            continue
-        token = request.mark_reminded(now)
-        EmailMessage(
-            subject=subject, body=body(request, absolute_link(link_name, token)), to=to
-        ).send()
-        count += 1
-    return count
+        link = _current_link(round, request)
+        expired = request.token_expires_at and request.token_expires_at <= now
+        if not link or expired:
+            link = absolute_link(link_name, request.new_token())
+        request.reminded_at = now
+        request.reminder_count += 1
+        request.save()
+        recipients = _recipients(request.organisation)
+        enqueue(
+            area=request.organisation.area,
+            kind=OutgoingMessage.Kind.REMINDER,
+            about=round,
+            subject=subject,
+            body=body(request, link),
+            recipients=recipients,
+            link=link,
+        )
+        if recipients[0].email:
+            reached += 1
+        else:
+            skipped += 1
+    return Sent(reached, skipped)
+
+
+def consume_token(request: PersonalLinkRequest) -> None:
+    """Mark a single-use link used, exactly once even when two submits race: the
+    conditional update lets one through; the other gets a clear message."""
+    used = (
+        type(request)
+        .objects.filter(pk=request.pk, token_used_at__isnull=True)
+        .update(token_used_at=timezone.now())
+    )
+    if not used:
+        raise ValidationError(
+            _(
+                "This link has already been used to send the answer. "
+                "Ask the convener for a new link if you need to change it."
+            )
+        )
+    request.token_used_at = timezone.now()

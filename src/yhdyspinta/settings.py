@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "yhdyspinta.areas",
     "yhdyspinta.parties",
     "yhdyspinta.bodies",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "yhdyspinta.indicators",
     "yhdyspinta.clock",
     "yhdyspinta.agreements",
+    "yhdyspinta.communications",
     "yhdyspinta.accounts",
     "yhdyspinta.demo",
 ]
@@ -201,6 +203,11 @@ if os.environ.get("EMAIL_HOST"):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Outgoing mail goes through the outbox (communications) and the task worker:
+# `manage.py db_worker` (make run starts it beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+
 # Absolute links in e-mails and calendar entries.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yhdyspinta@example.org")

@@ -418,7 +418,9 @@ def comment_round_create(*, round: CommentRound, organisations: list[Organisatio
 
 
 @transaction.atomic
-def comment_round_send(*, round: CommentRound, request_ids: list[int] | None = None) -> int:
+def comment_round_send(
+    *, round: CommentRound, request_ids: list[int] | None = None
+) -> outreach.Sent:
     """E-mail the request letter (PDF) and a personal link to each organisation."""
     from .documents import request_letter_pdf
 
@@ -428,6 +430,7 @@ def comment_round_send(*, round: CommentRound, request_ids: list[int] | None = N
             round.requests.select_related("organisation", "round__version__agreement__area"),
             request_ids,
         ),
+        round=round,
         link_name=LINK,
         subject=round.title,
         reply_to=round.reply_address,
@@ -453,13 +456,14 @@ def comment_round_send(*, round: CommentRound, request_ids: list[int] | None = N
 
 
 @transaction.atomic
-def comment_send_reminders(*, round: CommentRound, now=None) -> int:
+def comment_send_reminders(*, round: CommentRound, now=None) -> outreach.Sent:
     """Remind those who have not sent their comments; at most once a day each."""
     if round.status != CommentRound.Status.OPEN:
         return 0
     return outreach.send_reminders(
         round.requests.filter(submitted_at__isnull=True).select_related("organisation"),
         now=now or timezone.now(),
+        round=round,
         link_name=LINK,
         subject=_("Reminder: %(title)s") % {"title": round.title},
         body=lambda request, link: (
@@ -536,9 +540,9 @@ def comments_save(
         request.channel = channel
         request.registry_number = registry_number
         request.no_comments = not any(t.strip() for t in texts.values())
-        if via_link:
-            request.token_used_at = timezone.now()
         request.save()
+        if via_link:
+            outreach.consume_token(request)
     return request
 
 

@@ -9,6 +9,7 @@ from django.views import View, generic
 from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.selectors import history_entries
 from yhdyspinta.areas.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
+from yhdyspinta.communications.views import delivery_context, report_sent, resend
 from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
 from yhdyspinta.files import serve
 
@@ -577,6 +578,11 @@ class RoundDetail(_RoundMixin, generic.TemplateView):
             for group in selectors.comment_summary(self.round)
         ]
         context["counts"] = selectors.response_counts(self.round)
+        resend_url = reverse(
+            "agreements:round_action",
+            kwargs={"area": self.area.slug, "pk": self.round.pk, "action": "resend"},
+        )
+        context.update(delivery_context(self.round, resend_url))
         return context
 
 
@@ -585,15 +591,11 @@ class RoundAction(_RoundMixin, View):
         action = kwargs["action"]
         try:
             if action == "send":
-                count = services.comment_round_send(round=self.round)
-                messages.success(
-                    request, _("The request went to %(count)s organisations.") % {"count": count}
-                )
+                report_sent(request, services.comment_round_send(round=self.round))
             elif action == "remind":
-                count = services.comment_send_reminders(round=self.round)
-                messages.success(
-                    request, _("Reminders sent to %(count)s organisations.") % {"count": count}
-                )
+                report_sent(request, services.comment_send_reminders(round=self.round))
+            elif action == "resend":
+                resend(request, self.round)
             elif action == "close":
                 services.comment_round_close(round=self.round)
                 messages.success(request, _("The round was closed."))

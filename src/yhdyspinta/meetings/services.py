@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.bodies.models import Membership
+from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.communications.services import Recipient, enqueue
 from yhdyspinta.parties.models import Organisation, Person
 
 from . import ics
@@ -52,16 +53,34 @@ def meeting_members(meeting: Meeting) -> list[Membership]:
     )
 
 
-def _send(meeting: Meeting, subject: str, body: str, *, cancel: bool = False) -> int:
-    people = [m.person for m in meeting_members(meeting) if m.person.email]
-    if not people:
-        return 0
-    attachment = ics.invitation(meeting, people, cancel=cancel)
-    message = EmailMessage(subject=subject, body=body, to=[p.email for p in people])
+def _send(meeting: Meeting, subject: str, body: str, *, kind: str, cancel: bool = False) -> int:
+    """Queue one message per member (nobody sees the others' addresses), each with its
+    own calendar entry; members without an address are recorded as skipped. The outbox
+    sends after commit. Returns how many members will get it."""
     method = "CANCEL" if cancel else "REQUEST"
-    message.attach("kutsu.ics", attachment, f"text/calendar; charset=utf-8; method={method}")
-    message.send()
-    return len(people)
+    queued = 0
+    for membership in meeting_members(meeting):
+        person = membership.person
+        attachments = []
+        if person.email:
+            attachments = [
+                (
+                    "kutsu.ics",
+                    ics.invitation(meeting, [person], cancel=cancel),
+                    f"text/calendar; charset=utf-8; method={method}",
+                )
+            ]
+            queued += 1
+        enqueue(
+            area=meeting.body.area,
+            kind=kind,
+            about=meeting,
+            subject=subject,
+            body=body,
+            recipients=[Recipient(person.email, membership.organisation, person)],
+            attachments=attachments,
+        )
+    return queued
 
 
 def _describe(meeting: Meeting) -> str:
@@ -87,7 +106,8 @@ def meeting_invite(*, meeting: Meeting) -> int:
     meeting.status = MeetingStatus.INVITED
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     subject = _("Invitation: %(title)s") if first else _("Updated invitation: %(title)s")
-    return _send(meeting, subject % {"title": meeting.title}, _describe(meeting))
+    kind = OutgoingMessage.Kind.INVITATION if first else OutgoingMessage.Kind.UPDATE
+    return _send(meeting, subject % {"title": meeting.title}, _describe(meeting), kind=kind)
 
 
 @transaction.atomic
@@ -99,7 +119,7 @@ def meeting_changed(*, meeting: Meeting) -> int:
     meeting.sequence += 1
     meeting.save(update_fields=["sequence", "updated_at"])
     subject = _("Changed: %(title)s") % {"title": meeting.title}
-    return _send(meeting, subject, _describe(meeting))
+    return _send(meeting, subject, _describe(meeting), kind=OutgoingMessage.Kind.UPDATE)
 
 
 @transaction.atomic
@@ -113,7 +133,13 @@ def meeting_cancel(*, meeting: Meeting) -> int:
     if not was_invited:
         return 0
     subject = _("Cancelled: %(title)s") % {"title": meeting.title}
-    return _send(meeting, subject, _describe(meeting), cancel=True)
+    return _send(
+        meeting,
+        subject,
+        _describe(meeting),
+        kind=OutgoingMessage.Kind.CANCELLATION,
+        cancel=True,
+    )
 
 
 @transaction.atomic

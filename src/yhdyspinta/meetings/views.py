@@ -13,6 +13,7 @@ from yhdyspinta.accounts.visibility import INTERNAL, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.documents import DOCX, file_response
 from yhdyspinta.files import serve
 from yhdyspinta.parties.models import Person
@@ -90,6 +91,12 @@ class MeetingDetail(_MeetingMixin, generic.TemplateView):
         context["minutes_versions"] = versions if context["can_view_private"] else []
         context["published"] = selectors.published_minutes(meeting)
         context["attachments_visible"] = bool(context["can_view_private"] or context["published"])
+        if context["can_manage"]:
+            resend_url = reverse(
+                "meetings:meeting_action",
+                kwargs={"area": self.area.slug, "pk": meeting.pk, "action": "resend"},
+            )
+            context.update(delivery_context(meeting, resend_url))
         context["draft"] = next((m for m in versions if m.status == Minutes.Status.DRAFT), None)
         context["approved"] = next(
             (m for m in versions if m.status == Minutes.Status.APPROVED), None
@@ -157,13 +164,19 @@ class MeetingAction(_MeetingMixin, View):
             if action == "invite":
                 count = services.meeting_invite(meeting=meeting)
                 messages.success(
-                    request, _("Invitation sent to %(count)s members.") % {"count": count}
+                    request,
+                    _("Invitation queued for %(count)s members; see the delivery report.")
+                    % {"count": count},
                 )
             elif action == "cancel":
                 count = services.meeting_cancel(meeting=meeting)
                 messages.success(
-                    request, _("Meeting cancelled; %(count)s members told.") % {"count": count}
+                    request,
+                    _("Meeting cancelled; the notice is queued for %(count)s members.")
+                    % {"count": count},
                 )
+            elif action == "resend":
+                resend(request, meeting)
             elif action == "held":
                 services.meeting_mark_held(meeting=meeting)
                 messages.success(request, _("Marked as held."))

@@ -87,7 +87,7 @@ def round_create(
 
 
 @transaction.atomic
-def round_send(*, round: NominationRound, request_ids: list[int] | None = None) -> int:
+def round_send(*, round: NominationRound, request_ids: list[int] | None = None) -> outreach.Sent:
     """E-mail the request letter (PDF) and a personal answer link to each organisation.
     Returns how many organisations were reached."""
     from .documents import request_letter_pdf
@@ -96,6 +96,7 @@ def round_send(*, round: NominationRound, request_ids: list[int] | None = None) 
         outreach.open_round(
             round, round.requests.select_related("organisation", "body"), request_ids
         ),
+        round=round,
         link_name=LINK,
         subject=round.title,
         reply_to=round.reply_address,
@@ -121,7 +122,7 @@ def round_send(*, round: NominationRound, request_ids: list[int] | None = None) 
 
 
 @transaction.atomic
-def send_reminders(*, round: NominationRound, now=None) -> int:
+def send_reminders(*, round: NominationRound, now=None) -> outreach.Sent:
     """Remind those who have not submitted an answer; at most once a day each."""
     if round.status != NominationRound.Status.OPEN:
         return 0
@@ -131,6 +132,7 @@ def send_reminders(*, round: NominationRound, now=None) -> int:
     return outreach.send_reminders(
         round.requests.exclude(pk__in=answered).select_related("organisation", "body"),
         now=now or timezone.now(),
+        round=round,
         link_name=LINK,
         subject=_("Reminder: %(title)s") % {"title": round.title},
         body=lambda request, link: (
@@ -285,8 +287,7 @@ def answer_save(
         ]
     )
     if submit and via_link:
-        request.token_used_at = timezone.now()
-        request.save(update_fields=["token_used_at", "updated_at"])
+        outreach.consume_token(request)
     return answer
 
 

@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.communications.views import delivery_context, report_sent, resend
 from yhdyspinta.documents import DOCX, XLSX, file_response
 
 from . import documents, selectors, services
@@ -67,7 +69,14 @@ class RoundDetail(_RoundMixin, generic.TemplateView):
         context["round"] = self.round
         context["board"] = selectors.board(self.round)
         context["rules"] = documents.rules_text(self.round)
+        context.update(delivery_context(self.round, self._action_url("resend")))
         return context
+
+    def _action_url(self, action: str) -> str:
+        return reverse(
+            "nominations:round_action",
+            kwargs={"area": self.area.slug, "pk": self.round.pk, "action": action},
+        )
 
 
 class RoundAction(_RoundMixin, View):
@@ -75,15 +84,11 @@ class RoundAction(_RoundMixin, View):
         action = kwargs["action"]
         try:
             if action == "send":
-                count = services.round_send(round=self.round)
-                messages.success(
-                    request, _("The request went to %(count)s organisations.") % {"count": count}
-                )
+                report_sent(request, services.round_send(round=self.round))
             elif action == "remind":
-                count = services.send_reminders(round=self.round)
-                messages.success(
-                    request, _("Reminders sent to %(count)s organisations.") % {"count": count}
-                )
+                report_sent(request, services.send_reminders(round=self.round))
+            elif action == "resend":
+                resend(request, self.round)
             elif action == "close":
                 count = services.round_close(round=self.round)
                 messages.success(

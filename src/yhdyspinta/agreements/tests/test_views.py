@@ -20,6 +20,7 @@ from yhdyspinta.agreements.models import (
     CommentRound,
     ResponsibilityMark,
 )
+from yhdyspinta.communications.services import deliver_due
 from yhdyspinta.parties.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,7 @@ def open_round(draft):
         organisations=[p.organisation for p in draft.parties.select_related("organisation")],
     )
     services.comment_round_send(round=round)
+    deliver_due()  # the worker's task: the outbox sends after commit
     return round
 
 
@@ -244,12 +246,13 @@ def test_reminders_once_a_day_and_only_to_those_who_have_not_answered(open_round
     joensuu = open_round.requests.get(organisation__name="Joensuun kaupunki")
     services.comments_save(request=joensuu, texts={None: "Hyvä."}, submit=True)
     mail.outbox.clear()
-    count = services.comment_send_reminders(round=open_round)
+    count = services.comment_send_reminders(round=open_round).reached
+    deliver_due()
     assert count == len(mail.outbox) == 2
     assert not any("joensuu@example.org" in m.to for m in mail.outbox)
-    assert services.comment_send_reminders(round=open_round) == 0
+    assert services.comment_send_reminders(round=open_round).reached == 0
     later = timezone.now() + timedelta(days=1)
-    assert services.comment_send_reminders(round=open_round, now=later) == count
+    assert services.comment_send_reminders(round=open_round, now=later).reached == count
     call_command("send_comment_reminders")
 
 

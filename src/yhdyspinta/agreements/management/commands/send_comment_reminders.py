@@ -10,5 +10,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         total = 0
         for round in CommentRound.objects.filter(status=CommentRound.Status.OPEN):
-            total += comment_send_reminders(round=round)
+            total += comment_send_reminders(round=round).reached
         self.stdout.write(f"{total} reminders sent")

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         )
         total = 0
         for round in rounds:
-            count = send_reminders(round=round)
+            count = send_reminders(round=round).reached
             total += count
             self.stdout.write(f"{round.area.slug} / {round.title}: {count}")
         self.stdout.write(f"reminders sent: {total}")

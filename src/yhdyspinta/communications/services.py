@@ -1,0 +1,191 @@
+"""Queue and deliver outgoing messages (the outbox).
+
+`enqueue()` writes the rows inside the caller's transaction, so a message exists exactly
+when the change that causes it is committed; the worker then sends each one. A message
+is claimed by a conditional update (several workers may share the queue), retried with
+back-off when the mail server fails, and marked failed with its error after the last
+attempt. A claim left behind by a killed worker is taken up again after a while."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.tasks import task
+from django.utils import timezone
+
+from yhdyspinta.areas.models import Area
+
+from .models import OutgoingMessage
+
+__all__ = [
+    "Recipient",
+    "deliver_due",
+    "deliver_outbox",
+    "delivery_report",
+    "enqueue",
+    "resend_failed",
+]
+
+logger = logging.getLogger(__name__)
+Status = OutgoingMessage.Status
+# Minutes to wait after the 1st, 2nd, ... failed attempt.
+BACKOFF_MINUTES = (1, 5, 30, 120)
+STALE_CLAIM = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    organisation: object | None = None
+    person: object | None = None
+
+
+def enqueue(
+    *,
+    area: Area,
+    kind: str,
+    about: models.Model,
+    subject: str,
+    body: str,
+    recipients: Iterable[Recipient],
+    attachments: Iterable[tuple[str, bytes, str]] = (),
+    link: str = "",
+    reply_to: str = "",
+) -> list[OutgoingMessage]:
+    """One message per recipient (nobody sees the others' addresses); a recipient
+    without an address is recorded as skipped, with the reason."""
+    files = [
+        {"name": name, "data": base64.b64encode(content).decode(), "mimetype": mimetype}
+        for name, content, mimetype in attachments
+    ]
+    about_type = ContentType.objects.get_for_model(about)
+    rows = [
+        OutgoingMessage(
+            area=area,
+            kind=kind,
+            about_type=about_type,
+            about_id=about.pk,
+            organisation=r.organisation,
+            person=r.person,
+            recipient=r.email or "",
+            subject=subject[:300],
+            body=body,
+            reply_to=reply_to or "",
+            link=link,
+            attachments=files if r.email else [],
+            status=Status.QUEUED if r.email else Status.NO_ADDRESS,
+        )
+        for r in recipients
+    ]
+    OutgoingMessage.objects.bulk_create(rows)
+    if any(row.status == Status.QUEUED for row in rows):
+        transaction.on_commit(_start_worker)
+    return rows
+
+
+@task()
+def deliver_outbox() -> dict:
+    """The worker's task (Django's tasks API; django-tasks-db's database backend runs it
+    in `manage.py db_worker`, on SQLite and PostgreSQL alike)."""
+    return deliver_due()
+
+
+def _start_worker(run_after=None) -> None:
+    runner = deliver_outbox.using(run_after=run_after) if run_after else deliver_outbox
+    runner.enqueue()
+
+
+def _claim(message: OutgoingMessage, now) -> bool:
+    return bool(
+        OutgoingMessage.objects.filter(pk=message.pk, status=Status.QUEUED).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def _send(message: OutgoingMessage) -> None:
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        to=[message.recipient],
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers={"Message-ID": f"<{message.message_id}@yhdyspinta>"},
+    )
+    for file in message.attachments:
+        email.attach(file["name"], base64.b64decode(file["data"]), file["mimetype"])
+    email.send()
+
+
+def deliver_due(*, now=None, limit: int = 500) -> dict[str, int]:
+    """Send what is due. Returns counts of sent and failed attempts."""
+    now = now or timezone.now()
+    # A claim older than STALE_CLAIM belongs to a worker that died mid-send.
+    OutgoingMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+        status=Status.QUEUED
+    )
+    due = OutgoingMessage.objects.filter(status=Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    counts = {"sent": 0, "failed": 0}
+    retry_at = None
+    for message in due.order_by("created_at", "pk")[:limit]:
+        if not _claim(message, now):
+            continue  # another worker has it
+        message.refresh_from_db()
+        try:
+            _send(message)
+        except Exception as error:
+            counts["failed"] += 1
+            final = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+            wait = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]
+            next_at = None if final else timezone.now() + timedelta(minutes=wait)
+            OutgoingMessage.objects.filter(pk=message.pk).update(
+                status=Status.FAILED if final else Status.QUEUED,
+                last_error=f"{type(error).__name__}: {error}"[:2000],
+                next_attempt_at=next_at,
+                claimed_at=None,
+            )
+            logger.warning("Outgoing message %s failed: %s", message.pk, error)
+            if next_at and (retry_at is None or next_at < retry_at):
+                retry_at = next_at
+            continue
+        OutgoingMessage.objects.filter(pk=message.pk).update(
+            status=Status.SENT, sent_at=timezone.now(), last_error="", claimed_at=None
+        )
+        counts["sent"] += 1
+    if retry_at is not None:
+        _start_worker(run_after=retry_at)
+    return counts
+
+
+@transaction.atomic
+def resend_failed(*, about: models.Model) -> int:
+    """Queue the failed messages of a meeting or round again."""
+    count = OutgoingMessage.objects.filter(
+        about_type=ContentType.objects.get_for_model(about),
+        about_id=about.pk,
+        status=Status.FAILED,
+    ).update(status=Status.QUEUED, attempts=0, next_attempt_at=None)
+    if count:
+        transaction.on_commit(_start_worker)
+    return count
+
+
+def delivery_report(about: models.Model):
+    """Every message of a meeting or round, newest first, with whom it was for."""
+    return (
+        OutgoingMessage.objects.filter(
+            about_type=ContentType.objects.get_for_model(about), about_id=about.pk
+        )
+        .select_related("organisation", "person")
+        .order_by("-created_at", "-pk")
+    )

@@ -1,0 +1,22 @@
+"""Mail backends that fail the way real mail servers do, for the outbox tests."""
+
+import smtplib
+
+from django.core.mail.backends.locmem import EmailBackend as LocMem
+
+
+class FailAfterFirst(LocMem):
+    """Delivers one message, then the server goes away."""
+
+    delivered = 0
+
+    def send_messages(self, messages):
+        if FailAfterFirst.delivered >= 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        FailAfterFirst.delivered += len(messages)
+        return super().send_messages(messages)
+
+
+class Refusing(LocMem):
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"No such user")})

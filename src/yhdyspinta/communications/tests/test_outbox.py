@@ -1,0 +1,228 @@
+"""Every message accounted for: queued with the change, sent after commit by the
+worker, retried when the mail server fails, never lost, and reported."""
+
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from yhdyspinta import outreach
+from yhdyspinta.communications import services
+from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.nominations.models import NominationRequest, NominationRound
+from yhdyspinta.nominations.services import round_send, send_reminders
+
+from .backends import FailAfterFirst
+
+Status = OutgoingMessage.Status
+BACKENDS = "yhdyspinta.communications.tests.backends."
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_round(demo):
+    round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
+    for request in round_.requests.select_related("organisation"):
+        organisation = request.organisation
+        organisation.email = organisation.email or f"kirjaamo{organisation.pk}@example.org"
+        organisation.save()
+    return round_
+
+
+@pytest.fixture
+def committed_demo(transactional_db):
+    """The demo areas in a database that other processes and threads can see."""
+    from django.test import override_settings
+
+    from yhdyspinta.areas.models import Area
+    from yhdyspinta.demo.loader import load_all
+
+    if not Area.objects.exists():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            load_all()
+
+
+def _tokens(messages):
+    return [m.link.rstrip("/").rsplit("/", 1)[-1] for m in messages]
+
+
+def test_round_survives_a_mail_server_that_fails_after_the_first_message(
+    open_round, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {
+        "default": {"BACKEND": "yhdyspinta.communications.tests.backends.FailAfterFirst"}
+    }
+    FailAfterFirst.delivered = 0
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sent = round_send(round=open_round)
+    queued = list(services.delivery_report(open_round).filter(status=Status.QUEUED))
+    assert sent.reached >= 2
+    assert len(queued) >= sent.reached
+    assert callbacks  # the worker is started only after commit
+    counts = services.deliver_due()
+    assert counts["sent"] == 1
+    rows = services.delivery_report(open_round)
+    assert rows.filter(status=Status.SENT).count() == 1
+    waiting = rows.filter(status=Status.QUEUED)
+    assert waiting.count() == len(queued) - 1
+    assert all("SMTPServerDisconnected" in m.last_error for m in waiting)
+    assert all(m.attempts == 1 and m.next_attempt_at for m in waiting)
+    # Nothing was rolled back: every link still opens its request.
+    requests = NominationRequest.objects.filter(round=open_round)
+    for token in _tokens(rows.exclude(link="")):
+        assert outreach.by_token(requests, token)
+    # The server is back; the retry sends the rest, once each.
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    mail.outbox = []
+    services.deliver_due(now=timezone.now() + timedelta(minutes=2))
+    assert rows.filter(status=Status.QUEUED).count() == 0
+    assert len(mail.outbox) == len(queued) - 1
+    assert all(len(m.to) == 1 for m in mail.outbox)  # one message per recipient
+
+
+def test_last_attempt_marks_failed_with_the_error_and_resend_queues_again(open_round, settings):
+    settings.MAILERS = {"default": {"BACKEND": BACKENDS + "Refusing"}}
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    round_send(round=open_round)
+    services.deliver_due()
+    services.deliver_due(now=timezone.now() + timedelta(hours=1))
+    failed = list(services.delivery_report(open_round).filter(status=Status.FAILED))
+    assert failed
+    assert "SMTPRecipientsRefused" in failed[0].last_error
+    assert services.resend_failed(about=open_round) == len(failed)
+    assert not services.delivery_report(open_round).filter(status=Status.FAILED).exists()
+
+
+def test_a_message_claimed_by_a_killed_worker_is_sent_once_later(open_round):
+    round_send(round=open_round)
+    message = services.delivery_report(open_round).filter(status=Status.QUEUED).first()
+    # A worker claimed it and died before sending.
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        status=Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=30)
+    )
+    services.deliver_due()
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert (
+        sum(
+            1
+            for m in mail.outbox
+            if m.extra_headers["Message-ID"].startswith(f"<{message.message_id}")
+        )
+        == 1
+    )
+
+
+def test_organisations_without_address_are_reported_not_silently_dropped(open_round, client, login):
+    request = open_round.requests.select_related("organisation").first()
+    organisation = request.organisation
+    organisation.email = ""
+    organisation.save()
+    from yhdyspinta.accounts.models import AreaRole
+
+    AreaRole.objects.filter(organisation=organisation).delete()
+    sent = round_send(round=open_round)
+    assert sent.skipped >= 1
+    skipped = services.delivery_report(open_round).get(
+        organisation=organisation, status=Status.NO_ADDRESS
+    )
+    assert skipped.recipient == ""
+    login("paakayttaja")
+    page = client.get(open_round.get_absolute_url()).content.decode()
+    assert "ei sähköpostiosoitetta" in page
+    assert organisation.name in page
+
+
+def test_reminder_carries_the_same_link_as_the_request(open_round):
+    round_send(round=open_round)
+    first = {m.organisation_id: m.link for m in services.delivery_report(open_round)}
+    send_reminders(round=open_round, now=timezone.now() + timedelta(days=2))
+    reminders = services.delivery_report(open_round).filter(kind=OutgoingMessage.Kind.REMINDER)
+    assert reminders.exists()
+    for reminder in reminders:
+        assert reminder.link == first[reminder.organisation_id]
+        assert reminder.link in reminder.body
+    requests = NominationRequest.objects.filter(round=open_round)
+    for token in _tokens(reminders):
+        assert outreach.by_token(requests, token)
+
+
+def test_meeting_invitation_goes_one_by_one_and_reports_members_without_address(demo):
+    from yhdyspinta.meetings.models import Meeting
+    from yhdyspinta.meetings.services import meeting_invite, meeting_members
+
+    meeting = Meeting.objects.filter(body__area=demo["nk"], status="planned").first()
+    members = meeting_members(meeting)
+    first = members[0].person
+    first.email = ""
+    first.save()
+    count = meeting_invite(meeting=meeting)
+    rows = services.delivery_report(meeting)
+    assert rows.count() == len(members)
+    assert count == rows.filter(status=Status.QUEUED).count()
+    assert rows.get(person=first).status == Status.NO_ADDRESS
+    services.deliver_due()
+    assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
+    assert len(mail.outbox) == count
+
+
+def test_a_single_use_link_is_consumed_once_under_concurrent_submits(committed_demo):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    request = NominationRequest.objects.filter(round__status="open").first()
+    outcomes = []
+    barrier = threading.Barrier(4)
+
+    def submit():
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            outreach.consume_token(NominationRequest.objects.get(pk=request.pk))
+            outcomes.append("ok")
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("ok") == 1
+    assert outcomes.count("ValidationError") == 3
+
+
+def test_the_worker_process_sends_queued_messages(committed_demo):
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process needs a database it can share: PostgreSQL")
+    round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
+    round_send(round=round_)
+    queued = services.delivery_report(round_).filter(status=Status.QUEUED).count()
+    assert queued
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    root = Path(__file__).resolve().parents[4]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0.1"],
+        cwd=root,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": url,
+            "DEBUG": "1",
+            "PYTHONPATH": str(root / "src"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert services.delivery_report(round_).filter(status=Status.SENT).count() == queued
