@@ -126,7 +126,9 @@ class Sent:
     skipped: int
 
 
-def _recipients(organisation) -> list[Recipient]:
+def recipients_of(organisation) -> list[Recipient]:
+    """The outbox recipients for an organisation: its contacts, else its general address,
+    else one recipient without an address (recorded as skipped)."""
     addresses = contact_addresses(organisation)
     if not addresses:
         return [Recipient("", organisation=organisation)]
@@ -157,7 +159,7 @@ def send_requests(
         request.sent_at = timezone.now()
         request.save()
         link = absolute_link(link_name, token)
-        recipients = _recipients(request.organisation)
+        recipients = recipients_of(request.organisation)
         filename, content = letter(request)
         enqueue(
             area=request.organisation.area,
@@ -216,7 +218,7 @@ def send_reminders(
         request.reminded_at = now
         request.reminder_count += 1
         request.save()
-        recipients = _recipients(request.organisation)
+        recipients = recipients_of(request.organisation)
         enqueue(
             area=request.organisation.area,
             kind=OutgoingMessage.Kind.REMINDER,

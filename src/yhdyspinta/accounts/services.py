@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.areas.models import Area
+from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.communications.services import Recipient, enqueue
 from yhdyspinta.parties.models import Person
 
 from . import use_log
@@ -78,8 +79,13 @@ def invitation_send(
     }
     subject = _("Invitation to Yhdyspinta: %(area)s") % {"area": area.name}
     body_text = render_to_string("accounts/invitation_email.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body_text, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    enqueue(
+        area=area,
+        kind=OutgoingMessage.Kind.ACCOUNT_INVITATION,
+        about=invitation,
+        subject=subject,
+        body=body_text,
+        recipients=[Recipient(invitation.email, organisation=organisation)],
     )
     use_log.record(request, Action.INVITED, area=area, target=f"{email} ({invitation.role})")
     return invitation

@@ -30,6 +30,8 @@ class OutgoingMessage(models.Model):
         CANCELLATION = "cancellation", _("Meeting cancellation")
         ROUND_REQUEST = "round_request", _("Request")
         REMINDER = "reminder", _("Reminder")
+        FOLLOW_UP = "follow_up", _("Follow-up request")
+        ACCOUNT_INVITATION = "account_invitation", _("Account invitation")
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="outgoing_messages")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

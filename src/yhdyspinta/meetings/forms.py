@@ -54,6 +54,14 @@ class MeetingForm(AreaModelForm):
             kind=OrganisationKind.MUNICIPALITY
         )
         self.fields["municipalities"].required = False
+        if self.instance.pk and self.instance.status == "invited":
+            # The secretary decides whether a change is worth an e-mail to every member.
+            self.fields["notify"] = forms.BooleanField(
+                label=_("Send the members an updated invitation"),
+                required=False,
+                initial=True,
+                help_text=_("Leave unticked for a correction that does not concern them."),
+            )
         self.fields["municipalities"].help_text = _(
             "Only for a negotiation between the county and some municipalities."
         )

@@ -142,11 +142,13 @@ class MeetingUpdate(_MeetingMixin, AreaFormMixin, generic.UpdateView):
 
     def save(self, form):
         meeting = form.save()
+        if not form.cleaned_data.get("notify", True):
+            return meeting
         told = services.meeting_changed(meeting=meeting)
         if told:
             messages.info(
                 self.request,
-                _("An updated invitation went to %(count)s members.") % {"count": told},
+                _("An updated invitation is queued for %(count)s members.") % {"count": told},
             )
         return meeting
 

@@ -9,7 +9,12 @@ from django.views import View, generic
 from yhdyspinta.areas.models import Area
 from yhdyspinta.areas.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
 from yhdyspinta.bodies.models import Body
-from yhdyspinta.communications.views import delivery_context, report_sent, resend
+from yhdyspinta.communications.views import (
+    confirm_unreachable,
+    delivery_context,
+    report_sent,
+    resend,
+)
 from yhdyspinta.documents import DOCX, XLSX, file_response
 
 from . import documents, selectors, services
@@ -84,6 +89,14 @@ class RoundAction(_RoundMixin, View):
         action = kwargs["action"]
         try:
             if action == "send":
+                confirm = confirm_unreachable(
+                    request,
+                    area=self.area,
+                    requests=self.round.requests.select_related("organisation"),
+                    back_url=self.round.get_absolute_url(),
+                )
+                if confirm is not None:
+                    return confirm
                 report_sent(request, services.round_send(round=self.round))
             elif action == "remind":
                 report_sent(request, services.send_reminders(round=self.round))

@@ -4,14 +4,15 @@ with their e-mails, indicator values, and promoting a theme-work idea into a mea
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.communications.services import enqueue
 from yhdyspinta.documents import finnish_date
 from yhdyspinta.meetings.models import ThemeWorkIdea
-from yhdyspinta.outreach import contact_addresses
+from yhdyspinta.outreach import recipients_of
 from yhdyspinta.parties.models import Organisation
 
 from .models import FollowUpRound, Goal, IndicatorValue, Measure, MeasureReport, Programme
@@ -95,21 +96,22 @@ def follow_up_open(*, programme: Programme, year: int, deadline) -> FollowUpRoun
         | Q(measures__goal__priority__programme=programme)
     ).distinct()
     for organisation in organisations:
-        to = contact_addresses(organisation)
-        if not to:
-            continue
         tasks = measures_of(programme=programme, organisation=organisation, year=year)
         lines = [f"- {m.name}" for m in tasks]
-        EmailMessage(
+        enqueue(
+            area=programme.area,
+            kind=OutgoingMessage.Kind.FOLLOW_UP,
+            about=round,
             subject=_("Follow-up of %(programme)s for %(year)s")
             % {"programme": programme.name, "year": year},
             body=_("Please report the status of these measures by %(deadline)s:\n\n%(measures)s")
             % {"deadline": finnish_date(deadline), "measures": "\n".join(lines)},
-            to=to,
-        ).send()
+            recipients=recipients_of(organisation),
+        )
     return round
 
 
+@transaction.atomic
 def follow_up_remind(*, round: FollowUpRound) -> int:
     """Remind each organisation that has measures without its report for the year."""
     programme, year = round.programme, round.year
@@ -129,10 +131,13 @@ def follow_up_remind(*, round: FollowUpRound) -> int:
             for m in measures_of(programme=programme, organisation=organisation, year=year)
             if (m.pk, organisation.pk) not in reported and (m.pk, m.lead_id) not in reported
         ]
-        to = contact_addresses(organisation)
-        if not missing or not to:
+        if not missing:
             continue
-        EmailMessage(
+        recipients = recipients_of(organisation)
+        enqueue(
+            area=programme.area,
+            kind=OutgoingMessage.Kind.REMINDER,
+            about=round,
             subject=_("Reminder: follow-up of %(programme)s for %(year)s")
             % {"programme": programme.name, "year": year},
             body=_("Please report the status of these measures by %(deadline)s:\n\n%(measures)s")
@@ -140,9 +145,9 @@ def follow_up_remind(*, round: FollowUpRound) -> int:
                 "deadline": finnish_date(round.deadline),
                 "measures": "\n".join(f"- {m.name}" for m in missing),
             },
-            to=to,
-        ).send()
-        count += 1
+            recipients=recipients,
+        )
+        count += 1 if recipients[0].email else 0
     return count
 
 

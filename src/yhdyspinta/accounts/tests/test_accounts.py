@@ -40,14 +40,13 @@ def link_from_mail(message) -> str:
     return re.search(r"https?://\S+/accounts/invitation/\S+/", message.body).group(0)
 
 
-def test_invitation_first_login_and_role(client, login, demo, django_capture_on_commit_callbacks):
+def test_invitation_first_login_and_role(client, login, demo, deliver):
     joensuu = Organisation.objects.get(area=demo["nk"], municipality_number="167")
     person = Person.objects.filter(organisation=joensuu, user__isnull=True).exclude(email="")[0]
     login("paakayttaja")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = invite(client, person.email.upper(), organisation=joensuu)
+    response = invite(client, person.email.upper(), organisation=joensuu)
     assert response.status_code == 302
-    [message] = mail.outbox
+    [message] = deliver()
     assert message.to == [person.email.lower()]
     assert "Kutsu Yhdyspintaan" in message.subject
     path = "/" + link_from_mail(message).split("/", 3)[3]
@@ -88,13 +87,10 @@ def test_invitation_first_login_and_role(client, login, demo, django_capture_on_
     assert not User.objects.filter(username="toinen").exists()
 
 
-def test_expired_and_forged_invitations_are_refused(
-    client, login, demo, django_capture_on_commit_callbacks
-):
+def test_expired_and_forged_invitations_are_refused(client, login, demo, deliver):
     login("paakayttaja")
-    with django_capture_on_commit_callbacks(execute=True):
-        invite(client, "myohassa@example.org", role="member")
-    path = "/" + link_from_mail(mail.outbox[-1]).split("/", 3)[3]
+    invite(client, "myohassa@example.org", role="member")
+    path = "/" + link_from_mail(deliver()[-1]).split("/", 3)[3]
     Invitation.objects.update(expires_at=timezone.now() - timedelta(hours=1))
     client.logout()
     expired = client.post(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from yhdyspinta import outreach
@@ -226,3 +227,38 @@ def test_the_worker_process_sends_queued_messages(committed_demo):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert services.delivery_report(round_).filter(status=Status.SENT).count() == queued
+
+
+def test_a_round_that_would_skip_organisations_asks_first(client, login, demo):
+    round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
+    login("paakayttaja")
+    send = reverse(
+        "nominations:round_action",
+        kwargs={"area": "pohjois-karjala", "pk": round_.pk, "action": "send"},
+    )
+    page = client.post(send)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Vahvista lähetys" in html
+    assert "Kiteen kaupunki" in html  # listed: no address
+    assert not services.delivery_report(round_).exists()  # nothing sent yet
+    done = client.post(send, {"confirm": "yes"}, follow=True)
+    assert "ei ole sähköpostiosoitetta" in done.content.decode()
+    rows = services.delivery_report(round_)
+    assert rows.filter(status=Status.NO_ADDRESS).count() >= 10
+    assert rows.filter(status=Status.QUEUED).exists()
+
+
+def test_follow_up_and_account_invitations_go_through_the_outbox(demo, deliver):
+    from datetime import date
+
+    from yhdyspinta.programme.models import Programme
+    from yhdyspinta.programme.services import follow_up_open
+
+    programme = Programme.objects.get(area=demo["nk"])
+    round_ = follow_up_open(programme=programme, year=2027, deadline=date(2028, 1, 31))
+    rows = services.delivery_report(round_)
+    assert rows.filter(kind=OutgoingMessage.Kind.FOLLOW_UP).exists()
+    assert rows.filter(status=Status.NO_ADDRESS).exists()  # reported, not silently dropped
+    assert mail.outbox == []
+    assert deliver()

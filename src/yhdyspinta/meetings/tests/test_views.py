@@ -148,3 +148,36 @@ def test_meeting_page_shows_parties_present_and_absent_members(client, login, de
     assert "Läsnä olleet osapuolet" in html
     assert "Poissa olleet jäsenet" in html
     assert "Juuan kunta" in html.split("Poissa olleet jäsenet")[1]
+
+
+def test_editing_an_invited_meeting_asks_whether_to_send_an_update(client, login, coordinators):
+    from yhdyspinta.communications.models import OutgoingMessage
+    from yhdyspinta.meetings.services import meeting_invite
+
+    login("sihteeri")
+    start = timezone.now() + timedelta(days=30)
+    meeting = Meeting.objects.create(
+        body=coordinators,
+        title="Verkoston kokous",
+        convener=coordinators.convener,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    meeting_invite(meeting=meeting)
+    invited = OutgoingMessage.objects.filter(about_id=meeting.pk).count()
+    edit = url("meetings:meeting_edit", pk=meeting.pk)
+    form = client.get(edit).content.decode()
+    assert "Lähetä jäsenille päivitetty kutsu" in form
+    data = {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "convener": meeting.convener_id,
+        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Korjattu kirjoitusvirhe",
+    }
+    assert client.post(edit, data).status_code == 302  # notify unticked
+    assert OutgoingMessage.objects.filter(about_id=meeting.pk).count() == invited
+    assert client.post(edit, {**data, "place": "Uusi sali", "notify": "on"}).status_code == 302
+    updates = OutgoingMessage.objects.filter(about_id=meeting.pk, kind="update")
+    assert updates.count() == invited

@@ -10,6 +10,7 @@ from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
+from yhdyspinta.communications.services import deliver_due
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme import selectors, services
@@ -112,6 +113,7 @@ def test_reports_are_revisions_and_years_are_checked(programme):
 
 def test_follow_up_e_mails_each_contact_its_measures(programme):
     services.follow_up_open(programme=programme, year=2027, deadline=date(2028, 1, 31))
+    deliver_due()
     assert [m.to for m in mail.outbox] == [["joensuu@example.org"]]
     joensuu = Organisation.objects.get(area=programme.area, municipality_number="167")
     for measure in services.measures_of(programme=programme, organisation=joensuu, year=2027):
@@ -264,6 +266,7 @@ def test_follow_up_reminders_go_to_those_with_unreported_measures(programme):
     round.save()
     out = io.StringIO()
     call_command("send_follow_up_reminders", stdout=out)
+    deliver_due()
     assert "reminders sent: 1" in out.getvalue()
     assert mail.outbox[0].to == ["joensuu@example.org"]
     assert "Muistutus" in mail.outbox[0].subject
