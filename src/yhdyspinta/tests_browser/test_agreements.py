@@ -2,6 +2,7 @@
 administrator drafts the version and opens the round, a municipality comments section
 by section, the preparer records the handling; axe-core checks every new page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -58,7 +59,7 @@ def test_comment_round_through_the_browser(page, live_demo, log_in, check_access
     expect(page.get_by_role("listitem").filter(has_text="Kiteen kaupunki")).to_be_visible()
     check_accessibility(page, "comment-round-confirm")
     page.get_by_role("button", name="Lähetä silti").click()
-    expect(page.get_by_text("Jonossa 3 organisaatiolle")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Jonossa \d+ organisaatiolle"))).to_be_visible()
     expect(page.get_by_text("ei ole sähköpostiosoitetta").first).to_be_visible()
     expect(page.get_by_role("heading", name="Toimitusraportti")).to_be_visible()
     check_accessibility(page, "comment-round")
