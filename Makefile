@@ -33,6 +33,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	cd src && ../$(VENV)/bin/lint-imports --config ../.importlinter
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -12,6 +12,7 @@ scripts/debian-packages.sh postgresql chromium gettext libpango-1.0-0 libpangoft
 echo "== lint"
 $VENV/bin/ruff check .
 $VENV/bin/ruff format --check .
+(cd src && ../$VENV/bin/lint-imports --config ../.importlinter)
 
 echo "== translations"
 DEBUG=1 $VENV/bin/python manage.py compilemessages --ignore=.venv -v0

@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import Recipient, enqueue
 
@@ -92,7 +95,6 @@ def by_token(queryset: models.QuerySet, token: str):
 def contact_addresses(organisation) -> list[str]:
     """Who receives a request: the organisation's contacts in the app, else its
     general address."""
-    from yhdyspinta.accounts.models import AreaRole
 
     users = AreaRole.objects.filter(
         organisation=organisation, role=AreaRole.Role.ORGANISATION_CONTACT
@@ -251,3 +253,54 @@ def consume_token(request: PersonalLinkRequest) -> None:
             )
         )
     request.token_used_at = timezone.now()
+
+
+# --- what the sender sees -------------------------------------------------------------
+
+
+def report_sent(request, sent) -> None:
+    """Say how many organisations a send or reminder reaches, and how many it skipped
+    for want of an address, never only the good news."""
+    messages.success(
+        request,
+        ngettext(
+            "Queued for %(count)s organisation; the delivery report shows when it is sent.",
+            "Queued for %(count)s organisations; the delivery report shows when they are sent.",
+            sent.reached,
+        )
+        % {"count": sent.reached},
+    )
+    if sent.skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s organisation has no e-mail address and was not reached: "
+                "see the delivery report.",
+                "%(count)s organisations have no e-mail address and were not reached: "
+                "see the delivery report.",
+                sent.skipped,
+            )
+            % {"count": sent.skipped},
+        )
+
+
+def confirm_unreachable(request, *, area, requests, back_url: str):
+    """Before a round goes out: when some organisations have no address, the sender
+    sees them listed and must say yes (nothing is sent to them, and a round that would
+    reach nobody is not sent by accident). None when there is nothing to confirm."""
+    requests = list(requests)
+    skipped = unreachable(requests)
+    if not skipped or request.POST.get("confirm") == "yes":
+        return None
+    return render(
+        request,
+        "communications/confirm_send.html",
+        {
+            "area": area,
+            "skipped": skipped,
+            "reached": len(requests) - len(skipped),
+            "total": len(requests),
+            "action_url": request.path,
+            "back_url": back_url,
+        },
+    )

@@ -5,9 +5,9 @@ from django.urls import include, path
 
 from yhdyspinta.accounts.views import LoginView, accept_invitation
 from yhdyspinta.agreements.views import comment_by_link
-from yhdyspinta.areas.views import HomeView
 from yhdyspinta.meetings.views import person_feed
 from yhdyspinta.nominations.views import answer_by_link
+from yhdyspinta.overview.views import HomeView
 
 
 def oidc_urls():
@@ -18,7 +18,7 @@ def oidc_urls():
 
 
 area_patterns = [
-    path("", include("yhdyspinta.areas.urls")),
+    path("", include("yhdyspinta.overview.urls")),
     path("", include("yhdyspinta.parties.urls")),
     path("", include("yhdyspinta.bodies.urls")),
     path("", include("yhdyspinta.meetings.urls")),

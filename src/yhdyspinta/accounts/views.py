@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
-from yhdyspinta.areas.views import AreaMixin
 from yhdyspinta.documents import DOCX, file_response
 from yhdyspinta.parties.models import Person
+from yhdyspinta.web.views import AreaMixin
 
 from . import person_data, services, use_log
 from .forms import AcceptInvitationForm, InvitationForm

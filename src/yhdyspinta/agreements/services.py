@@ -18,6 +18,7 @@ from yhdyspinta.documents import finnish_date
 from yhdyspinta.outreach import by_token
 from yhdyspinta.parties.models import Organisation
 
+from .documents import request_letter_pdf
 from .models import (
     RHYTHM_FIELDS,
     Agreement,
@@ -36,6 +37,7 @@ from .models import (
     SpecRhythm,
     StructureSpec,
 )
+from .selectors import is_fully_signed
 
 LINK = "comment_link"
 
@@ -299,7 +301,6 @@ def version_apply(*, version: AgreementVersion, user=None, on: date | None = Non
     is saved with the version as the reason in the audit trail, so the obligations engine
     and the annual clock follow. Only a version every party has signed can be applied.
     Returns the number of changes."""
-    from .selectors import is_fully_signed
 
     if not is_fully_signed(version):
         raise ValidationError(
@@ -422,7 +423,6 @@ def comment_round_send(
     *, round: CommentRound, request_ids: list[int] | None = None
 ) -> outreach.Sent:
     """E-mail the request letter (PDF) and a personal link to each organisation."""
-    from .documents import request_letter_pdf
 
     return outreach.send_requests(
         outreach.open_round(

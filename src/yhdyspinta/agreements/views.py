@@ -7,16 +7,12 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.areas.selectors import history_entries
-from yhdyspinta.areas.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
-from yhdyspinta.communications.views import (
-    confirm_unreachable,
-    delivery_context,
-    report_sent,
-    resend,
-)
+from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
 from yhdyspinta.files import serve
+from yhdyspinta.outreach import confirm_unreachable, report_sent
+from yhdyspinta.web.history import history_entries
+from yhdyspinta.web.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
 
 from . import documents, selectors, services
 from .forms import (

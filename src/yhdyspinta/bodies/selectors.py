@@ -11,7 +11,15 @@ from yhdyspinta.areas.models import Area
 
 from .models import Body, Membership, MembershipRole
 
-__all__ = ["body_detail", "body_list", "members_by_organisation"]
+__all__ = ["active_memberships", "body_detail", "body_list", "members_by_organisation"]
+
+
+def active_memberships(day: date | None = None) -> QuerySet[Membership]:
+    """Seats that are held on the day (today by default)."""
+    day = day or timezone.localdate()
+    return Membership.objects.filter(starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
 
 
 def body_list(*, area: Area) -> QuerySet[Body]:

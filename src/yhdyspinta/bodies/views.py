@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from yhdyspinta.areas.views import (
+from yhdyspinta.web.views import (
     AreaCreateView,
     AreaFormMixin,
     AreaMixin,

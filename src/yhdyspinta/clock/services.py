@@ -10,10 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdyspinta.agreements.models import AgreementVersion, CommentRound
+from yhdyspinta.agreements.selectors import add_months, is_fully_signed
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, Membership, RhythmRule
 from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
+from yhdyspinta.nominations.models import NominationRound
 from yhdyspinta.parties.models import OrganisationKind
+from yhdyspinta.programme.models import FollowUpRound
 
 from .models import ClockEvent, EventKind
 
@@ -128,8 +132,6 @@ def clock_generate(*, area: Area, year: int) -> int:
 def _round_deadlines(area: Area, year: int, county) -> int:
     """The deadlines of the area's nomination, follow-up and comment rounds falling in the
     year, and the agreement's expiry and evaluation."""
-    from yhdyspinta.nominations.models import NominationRound
-    from yhdyspinta.programme.models import FollowUpRound
 
     deadlines = [
         (_("Nomination deadline: %(round)s") % {"round": r.title}, r.deadline, EventKind.DEADLINE)
@@ -164,8 +166,6 @@ def _round_deadlines(area: Area, year: int, county) -> int:
 def _agreement_dates(area: Area, year: int) -> list[tuple]:
     """Comment-round deadlines, and for signed agreement versions the day they expire
     and the evaluation six months before it."""
-    from yhdyspinta.agreements.models import AgreementVersion, CommentRound
-    from yhdyspinta.agreements.selectors import add_months, is_fully_signed
 
     dates: list[tuple] = [
         (_("Comment deadline: %(round)s") % {"round": r.title}, r.deadline, EventKind.DEADLINE)

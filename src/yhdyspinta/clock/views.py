@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.areas.views import AreaMixin
 from yhdyspinta.bodies.models import Level
 from yhdyspinta.documents import PDF, file_response, pdf_from_template
 from yhdyspinta.meetings import ics
 from yhdyspinta.meetings.selectors import feed_meetings
+from yhdyspinta.web.views import AreaMixin
 
 from . import selectors, services
 from .models import ClockEvent

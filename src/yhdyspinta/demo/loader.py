@@ -24,6 +24,12 @@ from yhdyspinta.parties.models import (
 )
 
 from . import data
+from .agreements import load_north_karelia_agreement, load_south_savo_agreement
+from .clock import load_clocks
+from .indicators import load_indicators
+from .meetings import load_north_karelia_meetings, load_south_savo_meetings
+from .nominations import load_north_karelia_nominations
+from .programme import load_north_karelia_programme
 
 DEMO_PASSWORD = "yhdyspinta-demo"  # noqa: S105 - printed for the demo; never used in production
 
@@ -561,12 +567,6 @@ def load_users(north_karelia: Area, south_savo: Area) -> list[DemoUser]:
 
 
 def load_all() -> list[DemoUser]:
-    from .agreements import load_north_karelia_agreement, load_south_savo_agreement
-    from .clock import load_clocks
-    from .indicators import load_indicators
-    from .meetings import load_north_karelia_meetings, load_south_savo_meetings
-    from .nominations import load_north_karelia_nominations
-    from .programme import load_north_karelia_programme
 
     north_karelia = load_north_karelia()
     south_savo = load_south_savo()

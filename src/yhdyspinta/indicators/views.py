@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from yhdyspinta import charts
-from yhdyspinta.areas.views import AreaCreateView, AreaMixin, AreaUpdateView
 from yhdyspinta.parties.models import Organisation
+from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
 
 from . import importer, selectors
 from .forms import DataSourceForm, FollowedIndicatorForm

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -11,12 +10,13 @@ from django.views import View, generic
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import INTERNAL, Audience
 from yhdyspinta.areas.models import Area
-from yhdyspinta.areas.views import AreaFormMixin, AreaMixin
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.documents import DOCX, file_response
 from yhdyspinta.files import serve
+from yhdyspinta.parties.feeds import person_from_feed_token
 from yhdyspinta.parties.models import Person
+from yhdyspinta.web.views import AreaFormMixin, AreaMixin
 
 from . import documents, ics, selectors, services
 from .forms import (
@@ -32,8 +32,6 @@ from .forms import (
     ThemeGroupForm,
 )
 from .models import AgendaItem, Meeting, Minutes, ThemeWorkGroup
-
-FEED_SALT = "yhdyspinta.person-calendar"
 
 
 def _error_text(error: ValidationError) -> str:
@@ -564,17 +562,12 @@ def body_feed(request, area, pk):
     )
 
 
-def person_feed_token(person: Person) -> str:
-    return signing.dumps(person.pk, salt=FEED_SALT, compress=True)
-
-
 def person_feed(request, token):
     """A person's meetings; the unguessable token stands in for a log-in so that
     calendar clients can subscribe."""
-    try:
-        person_id = signing.loads(token, salt=FEED_SALT)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
+    person_id = person_from_feed_token(token)
+    if person_id is None:
+        raise Http404
     person = get_object_or_404(Person, pk=person_id)
     body_ids = person.memberships.values_list("body_id", flat=True)
     return HttpResponse(

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yhdyspinta.areas.forms import EMPTY_LABEL, AreaModelForm, DateInput
-from yhdyspinta.bodies.models import Body
+from yhdyspinta.bodies.models import Body, MembershipRole
+from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 from .models import NominationAnswer, NominationRound, Nominee
@@ -169,8 +170,6 @@ class ElectionForm(forms.Form):
 
     def __init__(self, *args, body, **kwargs):
         super().__init__(*args, **kwargs)
-        from yhdyspinta.areas.selectors import active_memberships
-        from yhdyspinta.bodies.models import MembershipRole
 
         full = (
             active_memberships()

@@ -18,6 +18,7 @@ from yhdyspinta.documents import finnish_date
 from yhdyspinta.outreach import by_token
 from yhdyspinta.parties.models import Organisation, Person
 
+from .documents import request_letter_pdf
 from .models import DeputyRule, NominationAnswer, NominationRequest, NominationRound, Nominee
 
 LINK = "nomination_link"
@@ -90,7 +91,6 @@ def round_create(
 def round_send(*, round: NominationRound, request_ids: list[int] | None = None) -> outreach.Sent:
     """E-mail the request letter (PDF) and a personal answer link to each organisation.
     Returns how many organisations were reached."""
-    from .documents import request_letter_pdf
 
     return outreach.send_requests(
         outreach.open_round(

@@ -7,15 +7,11 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.areas.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
 from yhdyspinta.bodies.models import Body
-from yhdyspinta.communications.views import (
-    confirm_unreachable,
-    delivery_context,
-    report_sent,
-    resend,
-)
+from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.documents import DOCX, XLSX, file_response
+from yhdyspinta.outreach import confirm_unreachable, report_sent
+from yhdyspinta.web.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
 
 from . import documents, selectors, services
 from .forms import AdminEntryForm, ElectionForm, NomineeFormSet, RoundForm, initial_rows

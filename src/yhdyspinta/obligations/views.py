@@ -2,8 +2,8 @@ from django.utils import timezone
 from django.views import View, generic
 
 from yhdyspinta.accounts.visibility import Audience
-from yhdyspinta.areas.views import AreaMixin
 from yhdyspinta.documents import DOCX, PDF, file_response
+from yhdyspinta.web.views import AreaMixin
 
 from . import report as reports
 from .engine import evaluate

@@ -3,8 +3,8 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.areas.selectors import active_memberships
 from yhdyspinta.bodies.models import Membership
+from yhdyspinta.bodies.selectors import active_memberships
 
 from .models import CounterpartPair, NamedRole, Organisation, Person
 

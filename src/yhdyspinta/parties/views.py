@@ -4,16 +4,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from yhdyspinta.areas.views import (
+from yhdyspinta.web.views import (
     AreaCreateView,
     AreaFormMixin,
     AreaMixin,
     AreaUpdateView,
     HistoryView,
 )
-from yhdyspinta.meetings.views import person_feed_token
 
 from . import selectors
+from .feeds import person_feed_token
 from .forms import (
     CounterpartPairForm,
     NamedRoleForm,

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from yhdyspinta.areas.models import Area, CouncilTerm
-from yhdyspinta.areas.views import AreaMixin
 from yhdyspinta.documents import DOCX, PDF, file_response
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
+from yhdyspinta.web.views import AreaMixin
 
 from . import report, selectors, services
 from .forms import FollowUpForm, IndicatorValueForm, MeasureForm, MeasureReportForm, PromoteForm

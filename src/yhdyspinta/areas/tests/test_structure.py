@@ -4,8 +4,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from yhdyspinta.areas.selectors import history_entries, structure_picture
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.overview.selectors import structure_picture
+from yhdyspinta.web.history import history_entries
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"

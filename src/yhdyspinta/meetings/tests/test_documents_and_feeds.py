@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from yhdyspinta.meetings import documents
 from yhdyspinta.meetings.models import Meeting, MeetingStatus
-from yhdyspinta.meetings.views import person_feed_token
+from yhdyspinta.parties.feeds import person_feed_token
 from yhdyspinta.parties.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -11,17 +11,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
 from yhdyspinta.accounts import use_log
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import Audience
+from yhdyspinta.areas.models import Area
 
-from . import selectors
-from .forms import CouncilTermForm, SubRegionForm, ThemeForm
-from .models import Area, CouncilTerm, SubRegion, Theme
+from .history import history_entries
+
+__all__ = [
+    "AreaCreateView",
+    "AreaFormMixin",
+    "AreaMixin",
+    "AreaObjectMixin",
+    "AreaUpdateView",
+    "HistoryView",
+    "answer_channel",
+    "answer_post",
+]
 
 
 class AreaMixin:
@@ -200,88 +209,5 @@ class HistoryView(AreaObjectMixin, generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
-        context["entries"] = selectors.history_entries(self.object)
+        context["entries"] = history_entries(self.object)
         return context
-
-
-# --- pages of the area itself -----------------------------------------------------
-
-
-class HomeView(generic.TemplateView):
-    template_name = "areas/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["areas"] = selectors.area_list()
-        return context
-
-
-class OverviewView(AreaMixin, generic.TemplateView):
-    template_name = "areas/overview.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["structure"] = selectors.structure_picture(area=self.area)
-        context["sub_regions"] = selectors.sub_regions_with_municipalities(area=self.area)
-        context["council_terms"] = self.area.council_terms.all()
-        context["themes"] = self.area.themes.all()
-        if self.access.can_view_private(self.area):
-            from yhdyspinta.agreements.selectors import expiry_warnings
-
-            context["warnings"] = expiry_warnings(area=self.area)
-            context["can_manage"] = self.access.can_manage_agreements(self.area)
-        return context
-
-
-class SettingsView(AreaMixin, generic.TemplateView):
-    """Sub-regions, themes and council terms on one page."""
-
-    template_name = "areas/settings.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["sub_regions"] = self.area.sub_regions.all()
-        context["themes"] = self.area.themes.all()
-        context["council_terms"] = self.area.council_terms.all()
-        return context
-
-
-class _SettingsRowMixin:
-    def get_success_url(self):
-        return reverse("areas:settings", kwargs={"area": self.area.slug})
-
-    def get_cancel_url(self):
-        return self.get_success_url()
-
-
-class SubRegionCreate(_SettingsRowMixin, AreaCreateView):
-    model, form_class = SubRegion, SubRegionForm
-
-    def get_page_title(self):
-        return _("New sub-region")
-
-
-class SubRegionUpdate(_SettingsRowMixin, AreaUpdateView):
-    model, form_class = SubRegion, SubRegionForm
-
-
-class ThemeCreate(_SettingsRowMixin, AreaCreateView):
-    model, form_class = Theme, ThemeForm
-
-    def get_page_title(self):
-        return _("New theme")
-
-
-class ThemeUpdate(_SettingsRowMixin, AreaUpdateView):
-    model, form_class = Theme, ThemeForm
-
-
-class CouncilTermCreate(_SettingsRowMixin, AreaCreateView):
-    model, form_class = CouncilTerm, CouncilTermForm
-
-    def get_page_title(self):
-        return _("New council term")
-
-
-class CouncilTermUpdate(_SettingsRowMixin, AreaUpdateView):
-    model, form_class = CouncilTerm, CouncilTermForm

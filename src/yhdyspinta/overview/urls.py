@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 
+# The overview keeps the area pages' names (areas:overview, areas:settings, ...).
 app_name = "areas"
 
 urlpatterns = [

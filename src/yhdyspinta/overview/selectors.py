@@ -1,0 +1,191 @@
+"""Reads of the overview pages: the list of areas, the structure picture and the
+sub-regions with their municipalities."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from yhdyspinta.areas.models import Area, SubRegion
+from yhdyspinta.bodies.models import Body, Level
+from yhdyspinta.bodies.selectors import active_memberships
+from yhdyspinta.parties.models import Organisation, OrganisationKind
+
+__all__ = [
+    "area_list",
+    "structure_picture",
+    "sub_regions_with_municipalities",
+]
+
+
+def area_list() -> QuerySet[Area]:
+    return Area.objects.order_by("name")
+
+
+def sub_regions_with_municipalities(*, area: Area) -> QuerySet[SubRegion]:
+    return area.sub_regions.prefetch_related(
+        Prefetch(
+            "organisations",
+            queryset=Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by(
+                "name"
+            ),
+            to_attr="municipalities",
+        )
+    )
+
+
+# --- the structure picture --------------------------------------------------------
+
+PICTURE_WIDTH = 1200
+LABEL_WIDTH = 190
+ROW_HEIGHT = 150
+BOX_HEIGHT = 112
+BOX_GAP = 16
+MAX_BOX_WIDTH = 300
+MAX_PER_LINE = 5
+
+
+@dataclass
+class PictureBox:
+    body: Body
+    x: int
+    y: int
+    width: int
+    height: int
+    name_lines: list[str]
+    convener: str
+    rhythm: list[str]
+    rhythm_short: str
+    organisations: list[str]
+
+    @property
+    def center_x(self) -> int:
+        return self.x + self.width // 2
+
+
+@dataclass
+class PictureRow:
+    level: str
+    label: str
+    y: int
+    lines: int = 1
+    boxes: list[PictureBox] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return self.lines * ROW_HEIGHT - (ROW_HEIGHT - BOX_HEIGHT)
+
+    @property
+    def label_lines(self) -> list[str]:
+        return textwrap.wrap(self.label, 20)
+
+    @property
+    def label_y(self) -> int:
+        return self.y + self.height // 2 - 9 * (len(self.label_lines) - 1)
+
+
+@dataclass
+class PictureEdge:
+    x1: int
+    y1: int
+    x2: int
+    y2: int
+
+
+@dataclass
+class StructurePicture:
+    width: int
+    height: int
+    rows: list[PictureRow]
+    edges: list[PictureEdge]
+
+    @property
+    def body_count(self) -> int:
+        return sum(len(r.boxes) for r in self.rows)
+
+
+def _wrap(text: str, width_px: int, max_lines: int, px_per_char: float = 9) -> list[str]:
+    chars = max(8, int(width_px // px_per_char))
+    lines = textwrap.wrap(text, chars) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
+    return lines
+
+
+def structure_bodies(*, area: Area) -> list[Body]:
+    """The area's current bodies with convener, rhythm and member organisations, in
+    three queries whatever their number."""
+    return list(
+        Body.objects.filter(area=area, ended_on__isnull=True)
+        .select_related("convener", "sub_region", "parent")
+        .prefetch_related(
+            "rhythm_rules",
+            Prefetch(
+                "memberships",
+                queryset=active_memberships().select_related("organisation"),
+                to_attr="active_memberships",
+            ),
+        )
+        .order_by("sub_region__order", "name")
+    )
+
+
+def structure_picture(*, area: Area) -> StructurePicture:
+    """Lay the area's bodies out by level, top-down, as boxes with lines to the body
+    each reports to. The template draws it as SVG and as a list with the same content."""
+    bodies = structure_bodies(area=area)
+    level_labels = dict(Level.choices)
+    rows: list[PictureRow] = []
+    boxes_by_body: dict[int, PictureBox] = {}
+    y = 20
+    usable = PICTURE_WIDTH - LABEL_WIDTH - 20
+    for level in Level.order():
+        in_level = [b for b in bodies if b.level == level]
+        if not in_level:
+            continue
+        lines = [in_level[i : i + MAX_PER_LINE] for i in range(0, len(in_level), MAX_PER_LINE)]
+        row = PictureRow(level=level, label=str(level_labels[level]), y=y, lines=len(lines))
+        per_line = len(lines[0])
+        width = min(MAX_BOX_WIDTH, (usable - BOX_GAP * (per_line - 1)) // per_line)
+        for line_index, line in enumerate(lines):
+            total = width * len(line) + BOX_GAP * (len(line) - 1)
+            x = LABEL_WIDTH + (usable - total) // 2
+            line_y = y + line_index * ROW_HEIGHT
+            for body in line:
+                box = _box(body, x, line_y, width)
+                row.boxes.append(box)
+                boxes_by_body[body.pk] = box
+                x += width + BOX_GAP
+        rows.append(row)
+        y += ROW_HEIGHT * len(lines)
+    edges = []
+    for box in boxes_by_body.values():
+        parent = boxes_by_body.get(box.body.parent_id or 0)
+        if parent is None:
+            continue
+        if parent.y < box.y:
+            edges.append(PictureEdge(box.center_x, box.y, parent.center_x, parent.y + BOX_HEIGHT))
+        else:
+            edges.append(PictureEdge(box.center_x, box.y + BOX_HEIGHT, parent.center_x, parent.y))
+    return StructurePicture(width=PICTURE_WIDTH, height=max(y, 60), rows=rows, edges=edges)
+
+
+def _box(body: Body, x: int, y: int, width: int) -> PictureBox:
+    organisations = sorted({m.organisation.name for m in body.active_memberships})
+    return PictureBox(
+        body=body,
+        x=x,
+        y=y,
+        width=width,
+        height=BOX_HEIGHT,
+        name_lines=_wrap(body.name, width - 16, 2),
+        convener=_wrap(body.convener.name, width - 90, 1, 7)[0],
+        rhythm=[r.describe() for r in body.rhythm_rules.all()],
+        rhythm_short=_wrap(
+            "; ".join(r.describe() for r in body.rhythm_rules.all()), width - 16, 1, 7
+        )[0],
+        organisations=organisations,
+    )

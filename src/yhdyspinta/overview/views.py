@@ -1,0 +1,92 @@
+"""The front page, the area overview and the area's settings pages."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from yhdyspinta.agreements.selectors import expiry_warnings
+from yhdyspinta.areas.forms import CouncilTermForm, SubRegionForm, ThemeForm
+from yhdyspinta.areas.models import CouncilTerm, SubRegion, Theme
+from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
+
+from . import selectors
+
+
+class HomeView(generic.TemplateView):
+    template_name = "areas/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["areas"] = selectors.area_list()
+        return context
+
+
+class OverviewView(AreaMixin, generic.TemplateView):
+    template_name = "areas/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structure"] = selectors.structure_picture(area=self.area)
+        context["sub_regions"] = selectors.sub_regions_with_municipalities(area=self.area)
+        context["council_terms"] = self.area.council_terms.all()
+        context["themes"] = self.area.themes.all()
+        if self.access.can_view_private(self.area):
+            context["warnings"] = expiry_warnings(area=self.area)
+            context["can_manage"] = self.access.can_manage_agreements(self.area)
+        return context
+
+
+class SettingsView(AreaMixin, generic.TemplateView):
+    """Sub-regions, themes and council terms on one page."""
+
+    template_name = "areas/settings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sub_regions"] = self.area.sub_regions.all()
+        context["themes"] = self.area.themes.all()
+        context["council_terms"] = self.area.council_terms.all()
+        return context
+
+
+class _SettingsRowMixin:
+    def get_success_url(self):
+        return reverse("areas:settings", kwargs={"area": self.area.slug})
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+
+class SubRegionCreate(_SettingsRowMixin, AreaCreateView):
+    model, form_class = SubRegion, SubRegionForm
+
+    def get_page_title(self):
+        return _("New sub-region")
+
+
+class SubRegionUpdate(_SettingsRowMixin, AreaUpdateView):
+    model, form_class = SubRegion, SubRegionForm
+
+
+class ThemeCreate(_SettingsRowMixin, AreaCreateView):
+    model, form_class = Theme, ThemeForm
+
+    def get_page_title(self):
+        return _("New theme")
+
+
+class ThemeUpdate(_SettingsRowMixin, AreaUpdateView):
+    model, form_class = Theme, ThemeForm
+
+
+class CouncilTermCreate(_SettingsRowMixin, AreaCreateView):
+    model, form_class = CouncilTerm, CouncilTermForm
+
+    def get_page_title(self):
+        return _("New council term")
+
+
+class CouncilTermUpdate(_SettingsRowMixin, AreaUpdateView):
+    model, form_class = CouncilTerm, CouncilTermForm
