@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -18,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.documents import DOCX, file_response
+from yhdyspinta.exports import csv_bytes
 from yhdyspinta.parties.models import Person
 from yhdyspinta.web.views import AreaMixin
 
@@ -104,22 +102,15 @@ class UseLogView(_AdminOnly, generic.TemplateView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "csv":
             use_log.record_people_view(request, self.area, _("Use log"), export=True)
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, delimiter=";")
-            writer.writerow([_("When"), _("User"), _("What"), _("Target"), _("Address"), "IP"])
-            for e in self.entries().iterator():
-                writer.writerow(
-                    [
-                        timezone.localtime(e.at).strftime("%d.%m.%Y %H:%M:%S"),
-                        e.username,
-                        e.get_action_display(),
-                        e.target,
-                        e.path,
-                        e.ip_address or "",
-                    ]
-                )
+            content = csv_bytes(
+                [_("When"), _("User"), _("What"), _("Target"), _("Address"), "IP"],
+                (
+                    [e.at, e.username, e.get_action_display(), e.target, e.path, e.ip_address]
+                    for e in self.entries().iterator()
+                ),
+            )
             return file_response(
-                ("\ufeff" + buffer.getvalue()).encode(),
+                content,
                 f"kayttoloki-{self.area.slug}.csv",
                 "text/csv; charset=utf-8",
             )

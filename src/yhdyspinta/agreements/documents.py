@@ -3,7 +3,6 @@ the summary of comments and responses (PDF, DOCX), the responsibility table (XLS
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.utils import timezone
@@ -19,6 +18,7 @@ from yhdyspinta.documents import (
     finnish_date,
     pdf_from_template,
 )
+from yhdyspinta.exports import workbook_bytes, xlsx_row
 
 from . import selectors
 from .models import AgreementVersion, CommentRequest, CommentRound, Mark, Response
@@ -213,13 +213,9 @@ def responsibility_xlsx(version: AgreementVersion) -> bytes:
     sheet = workbook.active
     sheet.title = _("Responsibility table")[:31]
     header = [_("Task")] + [p.organisation.name for p in grid.parties]
-    sheet.append([str(version.agreement.title) + f" v{version.number}"])
-    sheet.append(
-        [
-            " · ".join(f"{m.value} = {m.label}" for m in Mark),
-        ]
-    )
-    sheet.append(header)
+    xlsx_row(sheet, [str(version.agreement.title) + f" v{version.number}"])
+    xlsx_row(sheet, [" · ".join(f"{m.value} = {m.label}" for m in Mark)])
+    xlsx_row(sheet, header)
     bold = Font(bold=True)
     for cell in sheet[3]:
         cell.font = bold
@@ -228,20 +224,18 @@ def responsibility_xlsx(version: AgreementVersion) -> bytes:
     for group in grid.groups:
         if not group.rows:
             continue
-        sheet.append([group.label])
+        xlsx_row(sheet, [group.label])
         sheet.cell(row=sheet.max_row, column=1).font = bold
         for column in range(1, len(header) + 1):
             sheet.cell(row=sheet.max_row, column=column).fill = fill
-        sheet.append([_("People"), *group.people])
+        xlsx_row(sheet, [_("People"), *group.people])
         for row in group.rows:
-            sheet.append([row.task.text] + [mark for _id, _name, mark in row.cells])
+            xlsx_row(sheet, [row.task.text] + [mark for _id, _name, mark in row.cells])
     sheet.column_dimensions["A"].width = 50
     for index in range(2, len(header) + 1):
         sheet.column_dimensions[sheet.cell(row=3, column=index).column_letter].width = 14
     sheet.freeze_panes = "B4"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def responsibility_pdf(version: AgreementVersion) -> bytes:

@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
@@ -12,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from yhdyspinta import charts
+from yhdyspinta.documents import file_response
+from yhdyspinta.exports import csv_bytes
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
 
@@ -27,17 +26,10 @@ GENDER_LABELS = {
 
 
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    writer.writerow([])
-    writer.writerow([_("Source: %(source)s") % {"source": ATTRIBUTION}])
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """Numbers with a decimal comma and text neutralised (exports.csv_bytes), the
+    source's attribution as the last line."""
+    content = csv_bytes(header, [*rows, [], [_("Source: %(source)s") % {"source": ATTRIBUTION}]])
+    return file_response(content, filename, "text/csv; charset=utf-8")
 
 
 class IndicatorList(AreaMixin, generic.TemplateView):

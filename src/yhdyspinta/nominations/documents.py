@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from yhdyspinta.documents import docx_bytes, docx_letter, finnish_date, pdf_from_template
+from yhdyspinta.exports import csv_bytes, workbook_bytes, xlsx_row
 
 from .models import DeputyRule, NominationRequest, NominationRound
 from .selectors import BoardRow
@@ -108,22 +106,16 @@ def _rows(board: list[BoardRow]) -> list[list]:
 
 
 def board_csv(board: list[BoardRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")  # Finnish Excel opens ; separated files
-    writer.writerow(_header())
-    writer.writerows(_rows(board))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(_header(), _rows(board))
 
 
 def board_xlsx(board: list[BoardRow]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Nominations")[:31]
-    sheet.append(_header())
+    xlsx_row(sheet, _header())
     for row in _rows(board):
-        sheet.append(row)
+        xlsx_row(sheet, row)
     for column, width in zip("ABCDEFG", (32, 34, 14, 12, 10, 60, 12), strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

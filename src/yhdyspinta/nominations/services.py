@@ -295,14 +295,30 @@ def answer_save(
 
 
 def _person_for(nominee: Nominee, organisation: Organisation) -> Person:
+    """The nominee's person, matched by e-mail within the answering organisation only:
+    another organisation's person never takes its seat."""
     if nominee.person_id:
         return nominee.person
     if nominee.email:
-        existing = Person.objects.filter(
+        same_address = Person.objects.filter(
             area=organisation.area, email__iexact=nominee.email
         ).first()
-        if existing:
-            return existing
+        if same_address and same_address.organisation_id == organisation.pk:
+            return same_address
+        if same_address:
+            raise ValidationError(
+                _(
+                    "%(organisation)s named %(name)s with the address %(email)s, which belongs "
+                    "to %(other)s of %(other_organisation)s. Correct the answer before closing."
+                )
+                % {
+                    "organisation": organisation.name,
+                    "name": f"{nominee.first_name} {nominee.last_name}",
+                    "email": nominee.email,
+                    "other": same_address,
+                    "other_organisation": same_address.organisation or "—",
+                }
+            )
     return Person.objects.create(
         area=organisation.area,
         organisation=organisation,

@@ -81,13 +81,30 @@ class FollowUpForm(forms.Form):
 
 
 class MeasureReportForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
+    """One measure's report for the year. Left as "not reported", nothing is stored: a
+    measure nobody reported is not given a status, and last year's is not copied."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("– not reported –")), *MeasureStatus.choices],
+        required=False,
+    )
     account = forms.CharField(
         label=_("Account"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("A few sentences: what was done, what is next."),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("account", "").strip() and not cleaned.get("status"):
+            self.add_error("status", _("Choose the status that the account describes."))
+        return cleaned
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.cleaned_data.get("status"))
 
 
 class PromoteForm(forms.Form):

@@ -135,7 +135,8 @@ class MeasureEdit(_AdminFormMixin, generic.TemplateView):
         return Measure(starts_year=self.programme.starts_year, ends_year=self.programme.ends_year)
 
     def get(self, request, *args, **kwargs):
-        initial = {"goal": request.GET.get("goal")}
+        # A new measure may come with its goal chosen; an edited one keeps its own.
+        initial = {"goal": request.GET["goal"]} if request.GET.get("goal") else {}
         form = MeasureForm(instance=self.get_instance(), programme=self.programme, initial=initial)
         return self.render_to_response(self.context(form, self.title()))
 
@@ -215,26 +216,28 @@ class Tasks(_ProgrammeMixin, generic.TemplateView):
         return self.access.can_edit_organisation(self.organisation)
 
     def rows(self, data=None):
+        """Each measure with its form (this year's latest report, or "not reported"),
+        this year's latest report and last year's, shown but never copied."""
         year = self.kwargs["year"]
-        latest = {}
-        for r in MeasureReport.objects.filter(organisation=self.organisation, year=year).order_by(
-            "version"
-        ):
-            latest[r.measure_id] = r
+        latest, last_year = {}, {}
+        for r in MeasureReport.objects.filter(
+            organisation=self.organisation, year__in=(year, year - 1)
+        ).order_by("version"):
+            (latest if r.year == year else last_year)[r.measure_id] = r
         rows = []
         for measure in services.measures_of(
             programme=self.programme, organisation=self.organisation, year=year
         ):
-            previous = latest.get(measure.pk)
+            current = latest.get(measure.pk)
             form = MeasureReportForm(
                 data,
                 prefix=f"m{measure.pk}",
                 initial={
-                    "status": previous.status if previous else "ongoing",
-                    "account": previous.account if previous else "",
+                    "status": current.status if current else "",
+                    "account": current.account if current else "",
                 },
             )
-            rows.append((measure, form, previous))
+            rows.append((measure, form, current, last_year.get(measure.pk)))
         return rows
 
     def get_context_data(self, **kwargs):
@@ -250,11 +253,13 @@ class Tasks(_ProgrammeMixin, generic.TemplateView):
 
     def post(self, request, *args, **kwargs):
         rows = self.rows(request.POST)
-        if not all(form.is_valid() for _m, form, _p in rows):
+        if not all(form.is_valid() for _m, form, _c, _l in rows):
             messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
             return self.render_to_response(self.get_context_data(rows=rows))
         try:
-            for measure, form, _previous in rows:
+            for measure, form, _current, _last in rows:
+                if not form.reported:
+                    continue  # "not reported" stays not reported
                 services.measure_report(
                     measure=measure,
                     organisation=self.organisation,

@@ -278,3 +278,24 @@ def test_chair_election(world):
     assert (first.role, second.role) == ("member", "chair")
     with pytest.raises(ValidationError):
         services.body_elect_chairs(body=world["north"], chair=second, vice_chair=second)
+
+
+def test_closing_matches_people_only_within_the_answering_organisation(world):
+    """Kitee names someone with an address that belongs to a Lieksa person: the Lieksa
+    person must not take Kitee's seat; closing says so and creates nothing."""
+    lieksa_person = PersonFactory(
+        area=world["round"].area, organisation=world["lieksa"], email="sama@example.org"
+    )
+    kitee_nominee = NomineeRow(
+        position=1, role=M, first_name="Kaisa", last_name="Kiteeläinen", email="sama@example.org"
+    )
+    (deputy,) = members(world["kitee"], 1)
+    deputy_row = NomineeRow(position=2, person=deputy, role=D, deputy_for_position=1)
+    services.answer_save(
+        request=request_of(world, "kitee"), rows=[kitee_nominee, deputy_row], submit=True
+    )
+    before = Membership.objects.count()
+    with pytest.raises(ValidationError, match="Korjaa vastaus"):
+        services.round_close(round=world["round"])
+    assert Membership.objects.count() == before
+    assert not Membership.objects.filter(person=lieksa_person).exists()

@@ -136,7 +136,7 @@ def test_contact_reports_only_its_own_measures(client, login, programme):
     rows = page.context["rows"]
     assert rows
     data = {}
-    for measure, _form, _previous in rows:
+    for measure, _form, _current, _last_year in rows:
         data[f"m{measure.pk}-status"] = "done"
         data[f"m{measure.pk}-account"] = "Valmis."
     response = client.post(
@@ -283,3 +283,50 @@ def test_welfare_report_and_plan_skeleton_for_the_council_term(client, programme
     assert "3. Toimenpiteet vuosittain" in text
     header = [c.text for c in document.tables[1].rows[0].cells]
     assert header == ["Toimenpide", "2025", "2026", "2027", "2028"]
+
+
+def test_follow_up_leaves_unreported_measures_unreported(client, login, programme):
+    """A measure reported done last year is not silently "ongoing" this year: the form
+    starts at "not reported", shows last year's status, and stores only what is chosen."""
+    from yhdyspinta.parties.models import Organisation
+
+    joensuu = Organisation.objects.get(area=programme.area, municipality_number="167")
+    measures = services.measures_of(programme=programme, organisation=joensuu, year=2026)
+    assert len(measures) >= 2
+    first, second = measures[0], measures[1]
+    services.measure_report(
+        measure=second, organisation=joensuu, year=2025, status="done", account="Valmis."
+    )
+    login("joensuu")
+    url = reverse(
+        "programme:tasks",
+        kwargs={
+            "area": "pohjois-karjala",
+            "pk": programme.pk,
+            "year": 2026,
+            "organisation": joensuu.pk,
+        },
+    )
+    page = client.get(url).content.decode()
+    assert "ei raportoitu" in page
+    assert "2025: Toteutettu" in page
+    before = MeasureReport.objects.filter(year=2026, organisation=joensuu).count()
+    data = {f"m{m.pk}-status": "" for m in measures}
+    data[f"m{first.pk}-status"] = "ongoing"
+    assert client.post(url, data).status_code == 302
+    reports = MeasureReport.objects.filter(year=2026, organisation=joensuu)
+    assert reports.count() == before + 1
+    assert not reports.filter(measure=second).exists()
+    refused = client.post(url, {**data, f"m{second.pk}-account": "Tehtiin jotain."})
+    assert "Valitse tila" in refused.content.decode()
+
+
+def test_editing_a_measure_keeps_its_goal(client, login, programme):
+    measure = Measure.objects.filter(goal__priority__programme=programme).first()
+    login("paakayttaja")
+    url = reverse(
+        "programme:measure_edit",
+        kwargs={"area": "pohjois-karjala", "pk": programme.pk, "measure": measure.pk},
+    )
+    form = client.get(url).context["form"]
+    assert form["goal"].value() == measure.goal_id
