@@ -161,24 +161,31 @@ def send_requests(
         request.sent_at = timezone.now()
         request.save()
         link = absolute_link(link_name, token)
-        recipients = recipients_of(request.organisation)
         filename, content = letter(request)
-        enqueue(
-            area=request.organisation.area,
+        if _queue(
+            request,
+            round=round,
             kind=OutgoingMessage.Kind.ROUND_REQUEST,
-            about=round,
             subject=subject,
             body=body(request, link),
-            recipients=recipients,
-            attachments=[(filename, content, "application/pdf")],
             link=link,
+            attachments=[(filename, content, "application/pdf")],
             reply_to=reply_to,
-        )
-        if recipients[0].email:
+        ):
             reached += 1
         else:
             skipped += 1
     return Sent(reached, skipped)
+
+
+def _queue(request: PersonalLinkRequest, *, round, kind: str, **message) -> bool:
+    """Queue one request's message for its organisation's addresses; False when the
+    organisation has none (recorded as skipped)."""
+    recipients = recipients_of(request.organisation)
+    enqueue(
+        area=request.organisation.area, kind=kind, about=round, recipients=recipients, **message
+    )
+    return bool(recipients[0].email)
 
 
 def _current_link(round, request: PersonalLinkRequest) -> str:
@@ -220,17 +227,8 @@ def send_reminders(
         request.reminded_at = now
         request.reminder_count += 1
         request.save()
-        recipients = recipients_of(request.organisation)
-        enqueue(
-            area=request.organisation.area,
-            kind=OutgoingMessage.Kind.REMINDER,
-            about=round,
-            subject=subject,
-            body=body(request, link),
-            recipients=recipients,
-            link=link,
-        )
-        if recipients[0].email:
+        reminder = {"subject": subject, "body": body(request, link), "link": link}
+        if _queue(request, round=round, kind=OutgoingMessage.Kind.REMINDER, **reminder):
             reached += 1
         else:
             skipped += 1
@@ -304,3 +302,17 @@ def confirm_unreachable(request, *, area, requests, back_url: str):
             "back_url": back_url,
         },
     )
+
+
+def send_round(request, *, area, round, send):
+    """A round's send button: confirm first when organisations would be skipped, then
+    send and say what happened. Returns the confirmation page, or None when sent."""
+    confirm = confirm_unreachable(
+        request,
+        area=area,
+        requests=round.requests.select_related("organisation"),
+        back_url=round.get_absolute_url(),
+    )
+    if confirm is None:
+        report_sent(request, send(round=round))
+    return confirm

@@ -11,6 +11,21 @@ from yhdyspinta.bodies.models import Body
 from yhdyspinta.parties.models import Organisation
 
 
+def role_target_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """A secretary's role names the body, a contact's the organisation (roles and
+    invitations alike)."""
+    return [
+        models.CheckConstraint(
+            condition=~models.Q(role="body_secretary") | models.Q(body__isnull=False),
+            name=f"{prefix}_secretary_has_body",
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(role="organisation_contact") | models.Q(organisation__isnull=False),
+            name=f"{prefix}_contact_has_organisation",
+        ),
+    ]
+
+
 class AreaRole(TimeStamped):
     class Role(models.TextChoices):
         ADMIN = "admin", _("Area administrator")
@@ -38,17 +53,7 @@ class AreaRole(TimeStamped):
     class Meta:
         verbose_name = _("area role")
         verbose_name_plural = _("area roles")
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(role="body_secretary") | models.Q(body__isnull=False),
-                name="arearole_secretary_has_body",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(role="organisation_contact")
-                | models.Q(organisation__isnull=False),
-                name="arearole_contact_has_organisation",
-            ),
-        ]
+        constraints = role_target_constraints("arearole")
 
     def __str__(self) -> str:
         target = self.body or self.organisation
@@ -100,17 +105,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(role="body_secretary") | models.Q(body__isnull=False),
-                name="invitation_secretary_has_body",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(role="organisation_contact")
-                | models.Q(organisation__isnull=False),
-                name="invitation_contact_has_organisation",
-            ),
-        ]
+        constraints = role_target_constraints("invitation")
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_role_display()})"

@@ -10,7 +10,7 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
 from yhdyspinta.files import serve
-from yhdyspinta.outreach import confirm_unreachable, report_sent
+from yhdyspinta.outreach import report_sent, send_round
 from yhdyspinta.web.history import history_entries
 from yhdyspinta.web.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
 
@@ -592,15 +592,11 @@ class RoundAction(_RoundMixin, View):
         action = kwargs["action"]
         try:
             if action == "send":
-                confirm = confirm_unreachable(
-                    request,
-                    area=self.area,
-                    requests=self.round.requests.select_related("organisation"),
-                    back_url=self.round.get_absolute_url(),
+                confirm = send_round(
+                    request, area=self.area, round=self.round, send=services.comment_round_send
                 )
                 if confirm is not None:
                     return confirm
-                report_sent(request, services.comment_round_send(round=self.round))
             elif action == "remind":
                 report_sent(request, services.comment_send_reminders(round=self.round))
             elif action == "resend":

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import itertools
+import math
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -66,12 +67,19 @@ def _number(obj: dict, key: str, where: str, *, required: bool = True, integer: 
             return int(value)
         if isinstance(value, str):
             value = value.replace(",", ".")
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise ImportProblem(
             _("%(where)s: the field '%(field)s' should be a number, not %(value)r.")
             % {"where": where, "field": key, "value": value}
         ) from None
+    if not math.isfinite(number) or abs(number) > LARGEST:
+        # NaN and Infinity would break every chart of every area that shows them.
+        raise ImportProblem(
+            _("%(where)s: the field '%(field)s' is not a usable number: %(value)r.")
+            % {"where": where, "field": key, "value": value}
+        )
+    return number
 
 
 def _row(obj, where: str, line: int) -> Row:
@@ -101,6 +109,8 @@ def _row(obj, where: str, line: int) -> Row:
 
 
 NUMBER = (int, float)
+# No statistic is larger; anything beyond is a broken file (and NaN, Infinity never pass).
+LARGEST = 1e12
 
 
 def _fast_row(obj, index: int) -> Row | None:
@@ -118,7 +128,8 @@ def _fast_row(obj, index: int) -> Row | None:
         and YEARS[0] <= year <= YEARS[1]
         and gender in GENDERS
         and type(value) in NUMBER
-        and (absolute is None or type(absolute) in NUMBER)
+        and -LARGEST <= value <= LARGEST  # also false for NaN; Infinity is out of range
+        and (absolute is None or (type(absolute) in NUMBER and -LARGEST <= absolute <= LARGEST))
     ):
         return (
             index,

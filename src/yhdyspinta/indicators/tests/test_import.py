@@ -192,3 +192,22 @@ def test_live_fetch_uses_the_same_parser_against_a_recorded_response(metadata):
     result = importer.fetch(4559, [2023], opener=opener)
     assert result.status == "done"
     assert asked == ["https://sotkanet.fi/rest/1.1/json?indicator=4559&years=2023&genders=total"]
+
+
+@pytest.mark.parametrize("bad", ["NaN", "inf", "-Infinity", "1e300"])
+def test_nan_infinity_and_absurd_values_are_refused_with_line_and_field(metadata, bad):
+    data = (
+        f"indicator;region;year;gender;value\n4559;658;2022;total;12,5\n4559;658;2023;total;{bad}\n"
+    ).encode()
+    result = run(data, "data.csv")
+    assert result.status == "failed"
+    assert "Rivi 3" in result.error
+    assert "value" in result.error
+    assert not SotkanetValue.objects.filter(indicator_id=4559, year__in=(2022, 2023)).exists()
+
+
+def test_a_json_infinity_or_nan_is_not_valid_json(metadata):
+    data = b'[{"indicator": 4559, "region": 658, "year": 2022, "gender": "total", "value": NaN}]'
+    result = run(data)
+    assert result.status == "failed"
+    assert not SotkanetValue.objects.filter(indicator_id=4559, year=2022).exists()
