@@ -46,4 +46,5 @@ messages: install
 bench: install
 	@scripts/debian-packages.sh postgresql
 	DEBUG=1 $(VENV)/bin/python bench/run.py
+	DEBUG=1 $(VENV)/bin/python bench/hostile.py
 	DEBUG=1 scripts/with-postgres.sh $(VENV)/bin/python bench/sotkanet.py

@@ -143,11 +143,69 @@ def _fast_row(obj, index: int) -> Row | None:
     return None
 
 
+# --- hostile files ---------------------------------------------------------------------------
+
+# Sotkanet's files nest at most a few levels ([{"title": {"fi": ...}}]). A file nested
+# deeper is refused before the parser builds it: 200 KB of brackets would otherwise take
+# gigabytes of memory and every area down with the server.
+MAX_DEPTH = 16
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
+
+
+class _DepthGuard(io.RawIOBase):
+    """Passes a JSON byte stream through and stops it at a nesting deeper than
+    MAX_DEPTH. Everything but brackets and quotes is dropped with bytes.translate and
+    strings are skipped by splitting at the quotes, all in C, so a large flat file costs
+    little; only what remains of the structure is walked in Python."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream, self.depth, self.in_string, self.tail = stream, 0, False, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(len(buffer))
+        self._scan(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _scan(self, data: bytes) -> None:
+        chunk = self.tail + data
+        # An escape may straddle two chunks: keep a trailing run of backslashes.
+        body = chunk.rstrip(b"\\")
+        self.tail = chunk[len(body) :]
+        structure = body.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+        parts = structure.split(b'"')
+        outside = b"".join(parts[1 if self.in_string else 0 :: 2])
+        if len(parts) % 2 == 0:
+            self.in_string = not self.in_string
+        # Innermost empty pairs ({} of each row) collapse in C; each round is one level.
+        rounds = 0
+        while rounds < MAX_DEPTH and (b"{}" in outside or b"[]" in outside):
+            outside = outside.replace(b"{}", b"").replace(b"[]", b"")
+            rounds += 1
+        depth = self.depth
+        for byte in outside:
+            depth += 1 if byte in b"[{" else -1
+            if depth + rounds > MAX_DEPTH:
+                raise ImportProblem(
+                    _("The file nests deeper than %(n)s levels; it is not a Sotkanet file.")
+                    % {"n": MAX_DEPTH}
+                )
+        self.depth = depth
+
+
+def _guarded(stream: BinaryIO) -> BinaryIO:
+    return io.BufferedReader(_DepthGuard(stream), buffer_size=1 << 16)
+
+
 def parse_json(stream: BinaryIO) -> Iterator[Row]:
     """The data endpoint's JSON: a flat list of objects. Extra fields are ignored."""
     index = 0
     try:
-        for index, obj in enumerate(ijson.items(stream, "item", use_float=True), start=1):
+        items = ijson.items(_guarded(stream), "item", use_float=True)
+        for index, obj in enumerate(items, start=1):
             yield _fast_row(obj, index) or _row(obj, _("Object %(n)s") % {"n": index}, index)
     except ijson.common.IncompleteJSONError as error:
         raise ImportProblem(
@@ -188,15 +246,37 @@ class _Prepend(io.RawIOBase):
         return len(data)
 
 
+# A Sotkanet CSV line is well under a kilobyte; a longer one is a broken or hostile file
+# and must not make the server read megabytes into one string.
+MAX_LINE = 64 * 1024
+
+
+def _lines(text: io.TextIOBase) -> Iterator[str]:
+    number = 1
+    while line := text.readline(MAX_LINE):
+        number += 1
+        if len(line) >= MAX_LINE and not line.endswith("\n"):
+            raise ImportProblem(
+                _("Line %(n)s is longer than %(max)s characters; it is not a Sotkanet file.")
+                % {"n": number, "max": MAX_LINE}
+            )
+        yield line
+
+
 def parse_csv(stream: BinaryIO) -> Iterator[Row]:
     """Sotkanet's CSV: ';'-separated, a header row naming the same fields as the JSON."""
     text = _text(stream)
     try:
-        header_line = text.readline()
+        header_line = text.readline(MAX_LINE)
     except UnicodeDecodeError:
         raise ImportProblem(
             _("The file's character encoding is neither UTF-8 nor Latin-1.")
         ) from None
+    if len(header_line) >= MAX_LINE and not header_line.endswith("\n"):
+        raise ImportProblem(
+            _("Line %(n)s is longer than %(max)s characters; it is not a Sotkanet file.")
+            % {"n": 1, "max": MAX_LINE}
+        )
     if not header_line.strip():
         raise ImportProblem(_("The file has no rows."))
     if ";" not in header_line:
@@ -214,12 +294,18 @@ def parse_csv(stream: BinaryIO) -> Iterator[Row]:
             % {"columns": ", ".join(sorted(missing))}
         )
     count = 0
+    line = 1
     try:
-        for line, record in enumerate(csv.reader(text, delimiter=";"), start=2):
+        for line, record in enumerate(csv.reader(_lines(text), delimiter=";"), start=2):
             if not record:
                 continue
             count += 1
             yield _row(dict(zip(header, record, strict=False)), _("Line %(n)s") % {"n": line}, line)
+    except csv.Error:
+        raise ImportProblem(
+            _("Line %(n)s is not a Sotkanet CSV line (a field is too long or broken).")
+            % {"n": line + 1}
+        ) from None
     except UnicodeDecodeError:
         raise ImportProblem(
             _("The file's character encoding is neither UTF-8 nor Latin-1.")
@@ -505,7 +591,7 @@ def import_indicator_metadata(stream: BinaryIO) -> int:
 
 def _items(stream: BinaryIO) -> Iterator[dict]:
     try:
-        yield from ijson.items(stream, "item", use_float=True)
+        yield from ijson.items(_guarded(stream), "item", use_float=True)
     except ijson.common.IncompleteJSONError as error:
         raise ImportProblem(_("The file is not valid JSON: %(error)s") % {"error": error}) from None
 

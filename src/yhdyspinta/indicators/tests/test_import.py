@@ -211,3 +211,58 @@ def test_a_json_infinity_or_nan_is_not_valid_json(metadata):
     result = run(data)
     assert result.status == "failed"
     assert not SotkanetValue.objects.filter(indicator_id=4559, year=2022).exists()
+
+
+HOSTILE_PROBE = """
+import io, os, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))  # never the machine
+os.environ["DJANGO_SETTINGS_MODULE"] = "yhdyspinta.settings"
+os.environ["DEBUG"] = "1"
+import django
+django.setup()
+from yhdyspinta.indicators import importer
+data = b"[" * 200_000 + b"]" * 200_000
+try:
+    sum(1 for _ in importer.parse_json(io.BytesIO(data)))
+    print("parsed")
+except importer.ImportProblem as problem:
+    print("refused", problem)
+print("peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_deeply_nested_json_is_refused_in_bounded_memory():
+    """200 KB of brackets once took 23 GB: in a subprocess (so that a regression cannot
+    take the test machine down) it is refused and the peak stays under 300 MB."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(  # noqa: S603 - our own probe
+        [sys.executable, "-c", HOSTILE_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+    )
+    assert "refused" in result.stdout, result.stdout + result.stderr[-2000:]
+    assert "syvemmälle kuin 16" in result.stdout or "deeper than 16" in result.stdout
+    peak = int(result.stdout.rsplit("peak_mb", 1)[1])
+    assert peak < 300
+
+
+def test_nested_json_through_the_importer_fails_cleanly(metadata):
+    result = run(b"[" * 1000 + b"]" * 1000)
+    assert result.status == "failed"
+    assert "16" in result.error
+    brackets_in_text = (
+        b'[{"indicator": 4559, "region": 658, "year": 2022, "gender": "total", '
+        b'"value": 1.5, "note": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\"]]]"}]'
+    )
+    assert run(brackets_in_text).status == "done"
+
+
+def test_csv_with_an_endless_line_is_refused_at_once(metadata):
+    result = run(b"indicator;region;year;gender;value\n" + b"1;" * 3_000_000, "data.csv")
+    assert result.status == "failed"
+    assert "Rivi 2" in result.error
