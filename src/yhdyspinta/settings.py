@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "yhdyspinta.areas",
+    "yhdyspinta.web",
     "yhdyspinta.parties",
     "yhdyspinta.bodies",
     "yhdyspinta.meetings",

@@ -3,12 +3,13 @@ edit / history pages. Apps subclass these and stay thin."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -20,6 +21,11 @@ from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area
 
 from .history import history_entries
+from .models import FormSubmission
+
+# Hidden fields of form.html: a create form's one-time key, an edit form's version.
+FORM_KEY = "_form_key"
+EDITED_FROM = "_edited_from"
 
 __all__ = [
     "AreaCreateView",
@@ -121,11 +127,79 @@ class AreaFormMixin:
     def save(self, form):
         return form.save()
 
+    def post(self, request, *args, **kwargs):
+        # A repeat of a create form that was saved already: straight to its result, before
+        # validation would complain that the first one exists.
+        key = request.POST.get(FORM_KEY, "")[:64]
+        if key and FormSubmission.objects.filter(key=key).exists():
+            return self._already_saved(key)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        """Save once: a create form's second post (double click, reload) creates nothing
+        and leads to the first result; an edit whose row another user changed since the
+        form was opened is not saved over it (optimistic locking on `updated_at`)."""
+        creating = getattr(self, "object", None) is None or self.object.pk is None
+        key = self.request.POST.get(FORM_KEY, "")[:64] if creating else ""
         with transaction.atomic():
+            if key:
+                try:
+                    with transaction.atomic():
+                        FormSubmission.objects.create(
+                            key=key, user=self._user(), path=self.request.path[:500]
+                        )
+                except IntegrityError:
+                    return self._already_saved(key)
+            elif not creating and (conflict := self._conflict(form)):
+                return conflict
             self.object = self.save(form)
+            if key:
+                FormSubmission.objects.filter(key=key).update(
+                    redirect_to=self.get_success_url()[:500]
+                )
         messages.success(self.request, self.success_message or _("Saved."))
         return HttpResponseRedirect(self.get_success_url())
+
+    def _user(self):
+        return self.request.user if self.request.user.is_authenticated else None
+
+    def _already_saved(self, key: str):
+        first = FormSubmission.objects.filter(key=key).first()
+        messages.info(self.request, _("The form had already been sent; it was saved only once."))
+        return HttpResponseRedirect((first and first.redirect_to) or self.request.path)
+
+    def _conflict(self, form):
+        """Another user saved this row after the form was opened: show what is saved now
+        and keep what this user typed; nothing is overwritten."""
+        opened = self.request.POST.get(EDITED_FROM)
+        model = type(self.object)
+        if not opened or not hasattr(self.object, "updated_at"):
+            return None
+        saved = model.objects.select_for_update().filter(pk=self.object.pk).first()
+        if saved is None or saved.updated_at.isoformat() == opened:
+            return None
+        changed = []
+        for name, field in form.fields.items():
+            if name not in form.cleaned_data or not hasattr(saved, name):
+                continue
+            try:
+                now = field.prepare_value(getattr(saved, name))
+            except (AttributeError, ValueError):
+                continue
+            if str(now) != str(field.prepare_value(form.cleaned_data[name])):
+                value = getattr(saved, name)
+                changed.append(f"{field.label}: {value if value not in (None, '') else '—'}")
+        form.add_error(
+            None,
+            _(
+                "Someone else saved this in the meantime. Nothing of yours was saved and "
+                "nothing of theirs was overwritten. Saved now: %(changes)s. Check the fields "
+                "and save again to keep your version."
+            )
+            % {"changes": "; ".join(changed) or _("no visible difference")},
+        )
+        self.conflict_version = saved.updated_at.isoformat()
+        return self.form_invalid(form)
 
     def form_invalid(self, form):
         messages.error(self.request, _("Check the fields marked below. Nothing was saved yet."))
@@ -138,6 +212,14 @@ class AreaFormMixin:
         context = super().get_context_data(**kwargs)
         context["page_title"] = self.get_page_title()
         context["cancel_url"] = self.get_cancel_url()
+        obj = getattr(self, "object", None)
+        if obj is None or obj.pk is None:
+            # The same key while the form is shown again with errors.
+            context["form_key"] = self.request.POST.get(FORM_KEY) or uuid.uuid4().hex
+        elif hasattr(obj, "updated_at"):
+            context["edited_from"] = getattr(self, "conflict_version", None) or (
+                self.request.POST.get(EDITED_FROM) or obj.updated_at.isoformat()
+            )
         return context
 
     def get_page_title(self) -> str:

@@ -227,7 +227,9 @@ try:
     print("parsed")
 except importer.ImportProblem as problem:
     print("refused", problem)
-print("peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+# The high-water mark of this process's own memory (ru_maxrss may carry the parent's).
+status = open("/proc/self/status").read()
+print("peak_mb", int(status.split("VmHWM:")[1].split()[0]) // 1024)
 """
 
 
