@@ -86,8 +86,11 @@ def minutes_docx(minutes: Minutes, audience: Audience = PUBLIC) -> bytes:
         title=meeting.title,
         day=context["day"],
     )
-    if minutes.status != Minutes.Status.APPROVED:
+    if minutes.status == Minutes.Status.DRAFT:
         document.add_paragraph(_("DRAFT – not approved")).runs[0].bold = True
+    elif minutes.status == Minutes.Status.SUPERSEDED:
+        stamp = _("REPLACED BY A CORRECTION – this version is no longer in force")
+        document.add_paragraph(stamp).runs[0].bold = True
     for label, value in context["facts"]:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True

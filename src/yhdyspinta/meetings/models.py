@@ -116,6 +116,12 @@ class Meeting(TimeStamped):
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
 
+    @property
+    def attendance_locked(self) -> bool:
+        """Approved minutes are the evidence: what they record of attendance no longer
+        changes (the obligations read it)."""
+        return self.status in MeetingStatus.approved_states()
+
     def clean(self) -> None:
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -169,6 +175,12 @@ class Capacity(models.TextChoices):
     EXPERT = "expert", _("Expert or employee")
 
 
+LOCKED_MESSAGE = _(
+    "The minutes are approved: their attendance can no longer change. "
+    "Record a change as a correction of the minutes."
+)
+
+
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(
@@ -202,6 +214,14 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         return f"{self.person} ({self.organisation})"
 
+    def save(self, *args, **kwargs):
+        self._refuse_when_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_when_locked()
+        return super().delete(*args, **kwargs)
+
     def clean(self) -> None:
         foreign = (
             self.meeting_id
@@ -210,6 +230,12 @@ class Attendance(models.Model):
         )
         if foreign:
             raise ValidationError({"organisation": _("The organisation belongs to another area.")})
+
+    def _refuse_when_locked(self) -> None:
+        if Meeting.objects.filter(
+            pk=self.meeting_id, status__in=MeetingStatus.approved_states()
+        ).exists():
+            raise ValidationError(LOCKED_MESSAGE)
 
 
 class Minutes(TimeStamped):

@@ -18,6 +18,7 @@ from yhdyspinta.parties.models import Organisation, Person
 
 from . import ics
 from .models import (
+    LOCKED_MESSAGE,
     Attendance,
     Capacity,
     Meeting,
@@ -159,6 +160,8 @@ def attendance_record(
     *, meeting: Meeting, person: Person, organisation: Organisation, capacity: str = Capacity.EXPERT
 ) -> Attendance:
     """Record that a person was present. A non-member may attend and is marked a guest."""
+    if meeting.attendance_locked:
+        raise ValidationError(LOCKED_MESSAGE)
     if meeting.is_cancelled:
         raise ValidationError(_("The meeting was cancelled."))
     if meeting.starts_at > timezone.now():
@@ -182,6 +185,8 @@ def attendance_record(
 def attendance_set(*, meeting: Meeting, present: dict[int, str]) -> None:
     """Save the attendance sheet: `present` maps membership id to capacity. Members not
     in it are recorded absent; guests are left as they are."""
+    if meeting.attendance_locked:
+        raise ValidationError(LOCKED_MESSAGE)
     if meeting.is_cancelled:
         raise ValidationError(_("The meeting was cancelled."))
     if meeting.starts_at > timezone.now():

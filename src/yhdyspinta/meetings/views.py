@@ -31,7 +31,7 @@ from .forms import (
     MinutesItemFormSet,
     ThemeGroupForm,
 )
-from .models import AgendaItem, Meeting, Minutes, ThemeWorkGroup
+from .models import LOCKED_MESSAGE, AgendaItem, Meeting, Minutes, ThemeWorkGroup
 
 
 def _error_text(error: ValidationError) -> str:
@@ -267,6 +267,7 @@ class AttendanceView(_MeetingMixin, generic.TemplateView):
         context.setdefault("rows", self.rows())
         context.setdefault("guest_form", GuestForm(area=self.area, prefix="guest"))
         context["guests"] = [a for a in self.meeting.attendances.all() if a.is_guest]
+        context["locked_message"] = LOCKED_MESSAGE
         return context
 
     def post(self, request, *args, **kwargs):

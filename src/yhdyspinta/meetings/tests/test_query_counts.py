@@ -19,7 +19,10 @@ def queries(client, url) -> int:
 
 
 def grow(meeting: Meeting, n: int = 10) -> None:
-    """More members, attendees, agenda items and meetings."""
+    """More members, attendees, agenda items and meetings (the attendance as if recorded
+    before the minutes were approved)."""
+    status = meeting.status
+    Meeting.objects.filter(pk=meeting.pk).update(status="held")
     for i in range(n):
         organisation = OrganisationFactory(area=meeting.body.area, kind="ngo")
         person = PersonFactory(area=meeting.body.area, organisation=organisation)
@@ -29,6 +32,7 @@ def grow(meeting: Meeting, n: int = 10) -> None:
         Attendance.objects.create(meeting=meeting, person=person, organisation=organisation)
         meeting.agenda_items.create(order=10 + i, title=f"Lisäasia {i}")
         MeetingFactory(body=meeting.body)
+    Meeting.objects.filter(pk=meeting.pk).update(status=status)
 
 
 @pytest.mark.parametrize("page", ["meeting", "minutes", "meetings", "obligations", "attendance"])

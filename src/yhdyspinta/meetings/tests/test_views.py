@@ -181,3 +181,30 @@ def test_editing_an_invited_meeting_asks_whether_to_send_an_update(client, login
     assert client.post(edit, {**data, "place": "Uusi sali", "notify": "on"}).status_code == 302
     updates = OutgoingMessage.objects.filter(about_id=meeting.pk, kind="update")
     assert updates.count() == invited
+
+
+def test_approved_minutes_freeze_the_attendance(client, login, demo):
+    """Attendance of a meeting whose minutes are approved cannot change: not through the
+    page, not through the service, not through the model."""
+    from django.core.exceptions import ValidationError
+
+    from yhdyspinta.meetings import services
+    from yhdyspinta.meetings.models import Attendance
+
+    meeting = Meeting.objects.get(title="Keskinen: lakisääteinen hyte-neuvottelu 2024")
+    assert meeting.attendance_locked
+    before = list(meeting.attendances.values_list("person_id", "capacity"))
+    login("paakayttaja")
+    page = url("meetings:attendance", pk=meeting.pk)
+    assert "Muistio on hyväksytty" in client.get(page).content.decode()
+    client.post(page, {})  # "nobody was present"
+    assert list(meeting.attendances.values_list("person_id", "capacity")) == before
+    with pytest.raises(ValidationError):
+        services.attendance_set(meeting=meeting, present={})
+    attendance = meeting.attendances.first()
+    attendance.capacity = "political"
+    with pytest.raises(ValidationError):
+        attendance.save()
+    with pytest.raises(ValidationError):
+        attendance.delete()
+    assert Attendance.objects.filter(pk=attendance.pk).exists()

@@ -7,7 +7,7 @@ import pytest
 
 from yhdyspinta.accounts.visibility import INTERNAL
 from yhdyspinta.areas.models import Area, CouncilTerm
-from yhdyspinta.meetings.models import Attendance, Capacity
+from yhdyspinta.meetings.models import Attendance, Capacity, Meeting
 from yhdyspinta.obligations.engine import AT_RISK, MET, NOT_MET, evaluate
 from yhdyspinta.testing.factories import (
     HELSINKI,
@@ -60,10 +60,11 @@ def negotiation(
     present=("county", "joensuu", "kitee", "council", "ngo", "business"),
     capacity=None,
 ):
+    # Attendance is recorded while the meeting is held; approval comes after.
     meeting = MeetingFactory(
         body=body or world["group"],
         kind=kind,
-        status=status,
+        status="held",
         starts_at=at(day),
         ends_at=at(day) + timedelta(hours=3),
     )
@@ -76,6 +77,8 @@ def negotiation(
                 person=PersonFactory(organisation=organisation),
                 capacity=cap,
             )
+    Meeting.objects.filter(pk=meeting.pk).update(status=status)
+    meeting.status = status
     return meeting
 
 

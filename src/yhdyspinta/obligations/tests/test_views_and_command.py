@@ -61,7 +61,7 @@ def test_command_succeeds_when_everything_is_met(db):
     meeting = MeetingFactory(
         body=body,
         kind="negotiation",
-        status="published",
+        status="held",  # attendance is recorded before the minutes are approved
         starts_at=start,
         ends_at=start + timedelta(hours=2),
     )
@@ -77,6 +77,7 @@ def test_command_succeeds_when_everything_is_met(db):
             organisation=organisation,
             person=PersonFactory(organisation=organisation),
         )
+    meeting.__class__.objects.filter(pk=meeting.pk).update(status="published")
     out = io.StringIO()
     call_command(
         "check_obligations", "kaikki-kunnossa", "--year=2025", "--today=2026-01-10", stdout=out
