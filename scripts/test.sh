@@ -19,7 +19,7 @@ DEBUG=1 $VENV/bin/python manage.py compilemessages --ignore=.venv -v0
 DEBUG=1 $VENV/bin/python manage.py makemigrations --check --dry-run -v1 >/dev/null
 
 echo "== tests on SQLite"
-env -u DATABASE_URL $VENV/bin/pytest -q -m "not browser and not crawl" "$@"
+env -u DATABASE_URL $VENV/bin/pytest -q -m "not browser and not once" "$@"
 
 echo "== tests on PostgreSQL, with the browser tests"
 scripts/with-postgres.sh $VENV/bin/pytest -q --liveserver 127.0.0.1 "$@"

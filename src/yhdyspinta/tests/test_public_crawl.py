@@ -134,7 +134,7 @@ def crawl(client, start: list[str], limit: int = 4000):
     return pages
 
 
-@pytest.mark.crawl
+@pytest.mark.once
 def test_no_public_page_or_file_names_a_person_or_a_meeting_link(client, demo):
     patterns = _forbidden(demo)
     assert len(patterns) > 50  # the demo has people and online meetings

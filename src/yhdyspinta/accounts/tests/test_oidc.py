@@ -16,6 +16,8 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+# Its own processes and SQLite files: the database backend of the pass does not matter.
+pytestmark = pytest.mark.once
 ROOT = Path(__file__).resolve().parents[4]
 SRC = ROOT / "src"
 

@@ -233,6 +233,7 @@ print("peak_mb", int(status.split("VmHWM:")[1].split()[0]) // 1024)
 """
 
 
+@pytest.mark.once
 def test_deeply_nested_json_is_refused_in_bounded_memory():
     """200 KB of brackets once took 23 GB: in a subprocess (so that a regression cannot
     take the test machine down) it is refused and the peak stays under 300 MB."""
