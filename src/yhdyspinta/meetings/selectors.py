@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
+from yhdyspinta.bodies.models import Membership
 from yhdyspinta.parties.models import OrganisationKind
 
 from .models import (
@@ -20,7 +21,6 @@ from .models import (
     MinutesItem,
     ThemeWorkGroup,
 )
-from .services import meeting_members
 
 __all__ = [
     "attendance_summary",
@@ -29,6 +29,16 @@ __all__ = [
     "minutes_detail",
     "published_minutes",
 ]
+
+
+def meeting_members(meeting: Meeting) -> list[Membership]:
+    """The body's seats on the day of the meeting."""
+    day = timezone.localtime(meeting.starts_at).date()
+    return list(
+        Membership.objects.filter(body_id=meeting.body_id, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("person", "organisation")
+    )
 
 
 def meeting_list(

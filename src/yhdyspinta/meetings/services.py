@@ -7,16 +7,17 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdyspinta.accounts.visibility import INTERNAL
 from yhdyspinta.bodies.models import Membership
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import Recipient, enqueue
 from yhdyspinta.parties.models import Organisation, Person
 
 from . import ics
+from .documents import agenda_pdf
 from .models import (
     LOCKED_MESSAGE,
     Attendance,
@@ -28,6 +29,7 @@ from .models import (
     ThemeWorkGroup,
     ThemeWorkIdea,
 )
+from .selectors import meeting_members
 
 __all__ = [
     "attendance_record",
@@ -44,17 +46,15 @@ __all__ = [
 ]
 
 
-def meeting_members(meeting: Meeting) -> list[Membership]:
-    """The body's seats on the day of the meeting."""
-    day = timezone.localtime(meeting.starts_at).date()
-    return list(
-        Membership.objects.filter(body_id=meeting.body_id, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .select_related("person", "organisation")
-    )
-
-
-def _send(meeting: Meeting, subject: str, body: str, *, kind: str, cancel: bool = False) -> int:
+def _send(
+    meeting: Meeting,
+    subject: str,
+    body: str,
+    *,
+    kind: str,
+    cancel: bool = False,
+    documents: list[tuple[str, bytes, str]] | None = None,
+) -> int:
     """Queue one message per member (nobody sees the others' addresses), each with its
     own calendar entry; members without an address are recorded as skipped. The outbox
     sends after commit. Returns how many members will get it."""
@@ -69,7 +69,8 @@ def _send(meeting: Meeting, subject: str, body: str, *, kind: str, cancel: bool 
                     "kutsu.ics",
                     ics.invitation(meeting, [person], cancel=cancel),
                     f"text/calendar; charset=utf-8; method={method}",
-                )
+                ),
+                *(documents or []),
             ]
             queued += 1
         enqueue(
@@ -96,9 +97,24 @@ def _describe(meeting: Meeting) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def invitation_recipients(meeting: Meeting) -> tuple[list[Membership], list[Membership]]:
+    """Who an invitation reaches, and the members it cannot reach (no address)."""
+    members = meeting_members(meeting)
+    return [m for m in members if m.person.email], [m for m in members if not m.person.email]
+
+
+def agenda_filename(meeting: Meeting) -> str:
+    return f"esityslista-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
+
+
+def invitation_text(meeting: Meeting, cover: str = "") -> str:
+    return "\n\n".join(part for part in (cover.strip(), _describe(meeting)) if part)
+
+
 @transaction.atomic
-def meeting_invite(*, meeting: Meeting) -> int:
-    """E-mail the invitation with an ICS attachment to every member; returns how many."""
+def meeting_invite(*, meeting: Meeting, cover: str = "") -> int:
+    """E-mail the invitation to every member: the cover text and the meeting, the
+    calendar entry and the agenda PDF. Returns how many it reaches."""
     if meeting.status not in MeetingStatus.upcoming():
         raise ValidationError(_("Only a planned meeting can be invited."))
     first = meeting.status == MeetingStatus.PLANNED
@@ -108,7 +124,15 @@ def meeting_invite(*, meeting: Meeting) -> int:
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     subject = _("Invitation: %(title)s") if first else _("Updated invitation: %(title)s")
     kind = OutgoingMessage.Kind.INVITATION if first else OutgoingMessage.Kind.UPDATE
-    return _send(meeting, subject % {"title": meeting.title}, _describe(meeting), kind=kind)
+    agenda = agenda_pdf(meeting, INTERNAL)  # the invitees are the meeting's own people
+    name = agenda_filename(meeting)
+    return _send(
+        meeting,
+        subject % {"title": meeting.title},
+        invitation_text(meeting, cover),
+        kind=kind,
+        documents=[(name, agenda, "application/pdf")],
+    )
 
 
 @transaction.atomic

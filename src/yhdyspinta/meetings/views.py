@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View, generic
@@ -155,14 +155,38 @@ class MeetingUpdate(_MeetingMixin, AreaFormMixin, generic.UpdateView):
 
 
 class MeetingAction(_MeetingMixin, View):
-    """POST-only state changes: invite, cancel, mark held, start minutes."""
+    """POST-only state changes: invite, cancel, mark held, start minutes. Inviting and
+    cancelling first show what will be sent and to whom, and ask."""
+
+    def confirm_page(self, action: str):
+        reached, skipped = services.invitation_recipients(self.meeting)
+        first = self.meeting.status == "planned"
+        return render(
+            self.request,
+            "meetings/confirm_send.html",
+            {
+                "area": self.area,
+                "meeting": self.meeting,
+                "action": action,
+                "reached": reached,
+                "skipped": skipped,
+                "first": first,
+                "text": services.invitation_text(self.meeting),
+                "cover": self.request.POST.get("cover", ""),
+                "agenda_name": services.agenda_filename(self.meeting),
+            },
+        )
 
     def post(self, request, *args, **kwargs):
         action = kwargs["action"]
         meeting = self.meeting
         try:
+            if action in ("invite", "cancel") and request.POST.get("confirm") != "yes":
+                return self.confirm_page(action)
             if action == "invite":
-                count = services.meeting_invite(meeting=meeting)
+                count = services.meeting_invite(
+                    meeting=meeting, cover=request.POST.get("cover", "")[:4000]
+                )
                 messages.success(
                     request,
                     _("Invitation queued for %(count)s members; see the delivery report.")

@@ -48,6 +48,16 @@ def test_hostile_upload_refused_and_pdf_served_only_to_the_areas_users(
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.body().startswith(b"%PDF")
 
+    # The invitation is previewed with its recipients, then sent with a cover text.
+    page.goto(f"{live_demo.url}/pohjois-karjala/meetings/{meeting.pk}/")
+    page.get_by_role("button", name="Lähetä kokouskutsut").click()
+    expect(page.get_by_role("heading", name="Tarkista kutsu")).to_be_visible()
+    check_accessibility(page, "invitation-preview")
+    page.get_by_label("Saate (vapaaehtoinen)").fill("Tervetuloa kokoukseen.")
+    page.get_by_role("button", name="Lähetä kokouskutsut").click()
+    expect(page.get_by_text("Kutsu on jonossa")).to_be_visible()
+    expect(page.get_by_role("heading", name="Toimitusraportti")).to_be_visible()
+
     anonymous = browser.new_context()
     try:
         answer = anonymous.request.get(live_demo.url + address, max_redirects=0)

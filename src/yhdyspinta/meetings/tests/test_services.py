@@ -35,8 +35,7 @@ def future_meeting(body, **kwargs):
 
 
 def calendar_of(message) -> Calendar:
-    [(name, content, mimetype)] = message.attachments
-    assert name.endswith(".ics")
+    [(_name, content, mimetype)] = [a for a in message.attachments if a[0].endswith(".ics")]
     assert mimetype.startswith("text/calendar")
     return Calendar.from_ical(content)
 

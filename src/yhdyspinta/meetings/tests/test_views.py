@@ -208,3 +208,56 @@ def test_approved_minutes_freeze_the_attendance(client, login, demo):
     with pytest.raises(ValidationError):
         attendance.delete()
     assert Attendance.objects.filter(pk=attendance.pk).exists()
+
+
+def test_invitation_is_previewed_with_its_recipients_then_sent_with_cover_and_agenda(
+    client, login, coordinators, deliver
+):
+    from yhdyspinta.communications.models import OutgoingMessage
+
+    login("sihteeri")
+    start = timezone.now() + timedelta(days=30)
+    meeting = Meeting.objects.create(
+        body=coordinators,
+        title="Syksyn verkostokokous",
+        convener=coordinators.convener,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    invite = url("meetings:meeting_action", pk=meeting.pk, action="invite")
+    preview = client.post(invite)
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Tarkista kutsu" in html
+    assert "Syksyn verkostokokous" in html
+    assert not OutgoingMessage.objects.filter(about_id=meeting.pk).exists()  # nothing yet
+    sent = client.post(
+        invite, {"confirm": "yes", "cover": "Tervetuloa, käsitellään syksyn teemat."}
+    )
+    assert sent.status_code == 302
+    messages = deliver()
+    assert messages
+    message = messages[0]
+    assert message.body.startswith("Tervetuloa, käsitellään syksyn teemat.")
+    names = [name for name, _content, _type in message.attachments]
+    assert "kutsu.ics" in names
+    assert any(name.startswith("esityslista-") and name.endswith(".pdf") for name in names)
+
+
+def test_cancelling_asks_first(client, login, coordinators):
+    login("sihteeri")
+    start = timezone.now() + timedelta(days=30)
+    meeting = Meeting.objects.create(
+        body=coordinators,
+        title="Peruttava kokous",
+        convener=coordinators.convener,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    cancel = url("meetings:meeting_action", pk=meeting.pk, action="cancel")
+    assert "Perutaanko kokous?" in client.post(cancel).content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+    client.post(cancel, {"confirm": "yes"})
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"
