@@ -176,10 +176,21 @@ class _DepthGuard(io.RawIOBase):
         body = chunk.rstrip(b"\\")
         self.tail = chunk[len(body) :]
         structure = body.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
-        parts = structure.split(b'"')
-        outside = b"".join(parts[1 if self.in_string else 0 :: 2])
-        if len(parts) % 2 == 0:
-            self.in_string = not self.in_string
+        if self.in_string:
+            structure = b'"' + structure  # reopen the string the last chunk ended in
+        # Strings without brackets (all of them, in a Sotkanet file) are adjacent quote
+        # pairs: dropping the pairs is exact as long as no quote is left over, because a
+        # string holding a bracket always leaves one (its opener cannot pair).
+        outside = structure.replace(b'""', b"")
+        quotes = outside.count(b'"')
+        if quotes == 0:
+            self.in_string = False
+        elif quotes == 1 and outside.endswith(b'"'):
+            self.in_string, outside = True, outside[:-1]  # a string goes on in the next chunk
+        else:
+            parts = structure.split(b'"')
+            outside = b"".join(parts[::2])
+            self.in_string = len(parts) % 2 == 0
         # Innermost empty pairs ({} of each row) collapse in C; each round is one level.
         rounds = 0
         while rounds < MAX_DEPTH and (b"{}" in outside or b"[]" in outside):

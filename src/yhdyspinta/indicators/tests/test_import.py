@@ -269,3 +269,29 @@ def test_csv_with_an_endless_line_is_refused_at_once(metadata):
     result = run(b"indicator;region;year;gender;value\n" + b"1;" * 3_000_000, "data.csv")
     assert result.status == "failed"
     assert "Rivi 2" in result.error
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 13, 64])
+def test_depth_guard_is_exact_across_chunk_boundaries(chunk):
+    """Strings with brackets, quotes and backslashes never count; closing brackets
+    hidden in strings never hide real depth; whatever the read size."""
+    import json
+
+    deep = 20
+    shallow = json.dumps(
+        [{"title": '[[{"\\"]]\\\\', "x": [1, {"y": "}]}]"}]}, {"title": "", "z": "\\"}]
+    ).encode()
+    hidden = b"[" * deep + b'"' + b"]" * deep + b'"' + b"]" * deep
+
+    def read_all(data):
+        guarded = io.BufferedReader(importer._DepthGuard(io.BytesIO(data)), buffer_size=chunk)
+        out = b""
+        while piece := guarded.read(chunk):
+            out += piece
+        return out
+
+    assert read_all(shallow) == shallow
+    with pytest.raises(importer.ImportProblem):
+        read_all(hidden)
+    with pytest.raises(importer.ImportProblem):
+        read_all(b"[" * deep + b"]" * deep)
