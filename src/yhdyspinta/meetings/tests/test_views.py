@@ -14,6 +14,18 @@ def url(name, **kwargs):
     return reverse(name, kwargs={"area": "pohjois-karjala", **kwargs})
 
 
+def planned_meeting(body, title: str) -> Meeting:
+    """A meeting a month ahead, planned and not yet invited."""
+    start = timezone.now() + timedelta(days=30)
+    return Meeting.objects.create(
+        body=body,
+        title=title,
+        convener=body.convener,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+
+
 @pytest.fixture
 def coordinators(demo):
     return Body.objects.get(area=demo["nk"], level=Level.COORDINATOR_NETWORK)
@@ -155,14 +167,7 @@ def test_editing_an_invited_meeting_asks_whether_to_send_an_update(client, login
     from yhdyspinta.meetings.services import meeting_invite
 
     login("sihteeri")
-    start = timezone.now() + timedelta(days=30)
-    meeting = Meeting.objects.create(
-        body=coordinators,
-        title="Verkoston kokous",
-        convener=coordinators.convener,
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-    )
+    meeting = planned_meeting(coordinators, "Verkoston kokous")
     meeting_invite(meeting=meeting)
     invited = OutgoingMessage.objects.filter(about_id=meeting.pk).count()
     edit = url("meetings:meeting_edit", pk=meeting.pk)
@@ -216,14 +221,7 @@ def test_invitation_is_previewed_with_its_recipients_then_sent_with_cover_and_ag
     from yhdyspinta.communications.models import OutgoingMessage
 
     login("sihteeri")
-    start = timezone.now() + timedelta(days=30)
-    meeting = Meeting.objects.create(
-        body=coordinators,
-        title="Syksyn verkostokokous",
-        convener=coordinators.convener,
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-    )
+    meeting = planned_meeting(coordinators, "Syksyn verkostokokous")
     invite = url("meetings:meeting_action", pk=meeting.pk, action="invite")
     preview = client.post(invite)
     html = preview.content.decode()
@@ -246,14 +244,7 @@ def test_invitation_is_previewed_with_its_recipients_then_sent_with_cover_and_ag
 
 def test_cancelling_asks_first(client, login, coordinators):
     login("sihteeri")
-    start = timezone.now() + timedelta(days=30)
-    meeting = Meeting.objects.create(
-        body=coordinators,
-        title="Peruttava kokous",
-        convener=coordinators.convener,
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-    )
+    meeting = planned_meeting(coordinators, "Peruttava kokous")
     cancel = url("meetings:meeting_action", pk=meeting.pk, action="cancel")
     assert "Perutaanko kokous?" in client.post(cancel).content.decode()
     meeting.refresh_from_db()
