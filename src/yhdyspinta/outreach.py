@@ -282,7 +282,7 @@ def report_sent(request, sent) -> None:
         )
 
 
-def confirm_unreachable(request, *, area, requests, back_url: str):
+def confirm_unreachable(request, *, context: dict, requests, back_url: str):
     """Before a round goes out: when some organisations have no address, the sender
     sees them listed and must say yes (nothing is sent to them, and a round that would
     reach nobody is not sent by accident). None when there is nothing to confirm."""
@@ -294,7 +294,7 @@ def confirm_unreachable(request, *, area, requests, back_url: str):
         request,
         "communications/confirm_send.html",
         {
-            "area": area,
+            **context,
             "skipped": skipped,
             "reached": len(requests) - len(skipped),
             "total": len(requests),
@@ -304,12 +304,12 @@ def confirm_unreachable(request, *, area, requests, back_url: str):
     )
 
 
-def send_round(request, *, area, round, send):
+def send_round(request, *, context: dict, round, send):
     """A round's send button: confirm first when organisations would be skipped, then
     send and say what happened. Returns the confirmation page, or None when sent."""
     confirm = confirm_unreachable(
         request,
-        area=area,
+        context=context,
         requests=round.requests.select_related("organisation"),
         back_url=round.get_absolute_url(),
     )

@@ -593,7 +593,10 @@ class RoundAction(_RoundMixin, View):
         try:
             if action == "send":
                 confirm = send_round(
-                    request, area=self.area, round=self.round, send=services.comment_round_send
+                    request,
+                    context=self.area_context(),
+                    round=self.round,
+                    send=services.comment_round_send,
                 )
                 if confirm is not None:
                     return confirm

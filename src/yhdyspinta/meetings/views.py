@@ -165,7 +165,7 @@ class MeetingAction(_MeetingMixin, View):
             self.request,
             "meetings/confirm_send.html",
             {
-                "area": self.area,
+                **self.area_context(),
                 "meeting": self.meeting,
                 "action": action,
                 "reached": reached,

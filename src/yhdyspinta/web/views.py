@@ -87,11 +87,18 @@ class AreaMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["area"] = self.area
-        context["can_view_private"] = self.access.can_view_private(self.area)
-        context["audience"] = self.audience
-        context["is_admin"] = self.access.is_admin(self.area)
+        context.update(self.area_context())
         return context
+
+    def area_context(self) -> dict:
+        """What every page of the area needs (the navigation asks it too); also for the
+        confirmation pages that a POST renders."""
+        return {
+            "area": self.area,
+            "can_view_private": self.access.can_view_private(self.area),
+            "audience": self.audience,
+            "is_admin": self.access.is_admin(self.area),
+        }
 
 
 class AreaObjectMixin(AreaMixin):
