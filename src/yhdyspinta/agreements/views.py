@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,8 +12,16 @@ from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
 from yhdyspinta.files import serve
 from yhdyspinta.outreach import report_sent, send_round
+from yhdyspinta.web import locking
 from yhdyspinta.web.history import history_entries
-from yhdyspinta.web.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
+from yhdyspinta.web.views import (
+    AreaFormMixin,
+    AreaMixin,
+    LockedPageMixin,
+    answer_channel,
+    answer_post,
+    edited_from,
+)
 
 from . import documents, selectors, services
 from .forms import (
@@ -477,8 +486,16 @@ class VersionAction(_Manage, _VersionMixin, View):
         return HttpResponseRedirect(self.version.get_absolute_url())
 
 
-class ResponsibilityView(_VersionMixin, generic.TemplateView):
+class ResponsibilityView(_VersionMixin, LockedPageMixin, generic.TemplateView):
     template_name = "agreements/responsibility.html"
+
+    def lock_values(self):
+        AgreementVersion.objects.select_for_update().filter(pk=self.version.pk).first()
+        values: dict[str, object] = {}
+        for task in self.version.responsibility_tasks.prefetch_related("marks__organisation"):
+            marks = sorted(f"{m.organisation}={m.mark}" for m in task.marks.all())
+            values[f"{task.get_interface_display()}: {task.text}"] = marks
+        return values
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -494,15 +511,17 @@ class ResponsibilityView(_VersionMixin, generic.TemplateView):
         tasks = list(self.version.responsibility_tasks.all())
         parties = list(self.version.parties.all())
         try:
-            services.responsibility_save(
-                version=self.version,
-                marks=posted_marks(request.POST, tasks, parties),
-                task_texts={t.pk: request.POST.get(f"task-{t.pk}", t.text) for t in tasks},
-                new_tasks=[
-                    (value, request.POST.get(f"new-{value}", ""))
-                    for value, _label in Interface.choices
-                ],
-            )
+            with transaction.atomic():
+                self.check_unchanged()
+                services.responsibility_save(
+                    version=self.version,
+                    marks=posted_marks(request.POST, tasks, parties),
+                    task_texts={t.pk: request.POST.get(f"task-{t.pk}", t.text) for t in tasks},
+                    new_tasks=[
+                        (value, request.POST.get(f"new-{value}", ""))
+                        for value, _label in Interface.choices
+                    ],
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -572,6 +591,7 @@ class RoundDetail(_RoundMixin, generic.TemplateView):
                             prefix=f"c{c.pk}",
                             initial={"response": c.response, "reason": c.response_reason},
                         ),
+                        locking.fingerprint(_handling_values(c)),
                     )
                     for c in group.comments
                 ],
@@ -585,6 +605,13 @@ class RoundDetail(_RoundMixin, generic.TemplateView):
         )
         context.update(delivery_context(self.round, resend_url))
         return context
+
+
+def _handling_values(comment: Comment) -> dict[str, object]:
+    return {
+        _("Handling"): comment.get_response_display(),
+        _("Reason"): comment.response_reason,
+    }
 
 
 class RoundAction(_RoundMixin, View):
@@ -625,12 +652,15 @@ class CommentRespond(_RoundMixin, View):
         form = ResponseForm(request.POST, prefix=f"c{comment.pk}")
         if form.is_valid():
             try:
-                services.comment_respond(
-                    comment=comment,
-                    response=form.cleaned_data["response"],
-                    reason=form.cleaned_data["reason"],
-                    user=request.user,
-                )
+                with transaction.atomic():
+                    saved = Comment.objects.select_for_update().get(pk=comment.pk)
+                    locking.check(request.POST.get(locking.FIELD, ""), _handling_values(saved))
+                    services.comment_respond(
+                        comment=saved,
+                        response=form.cleaned_data["response"],
+                        reason=form.cleaned_data["reason"],
+                        user=request.user,
+                    )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -692,6 +722,7 @@ def _comment_page(http_request, comment_request, *, user=None, is_admin=False, v
                 **answer_channel(entry, via_link=via_link, channels=CommentRequest.Channel),
             ),
             sent_message=_("Thank you: the comments were sent."),
+            lock=lambda: _comment_values(comment_request),
             done=(
                 lambda: render(
                     http_request,
@@ -720,8 +751,18 @@ def _comment_page(http_request, comment_request, *, user=None, is_admin=False, v
             "via_link": via_link,
             "can_view_private": not via_link,
             "locked": bool(comment_request.submitted_at) and not is_admin,
+            "edited_from": edited_from(http_request, lambda: _comment_values(comment_request)),
         },
     )
+
+
+def _comment_values(comment_request) -> dict[str, object]:
+    """The comments as saved now, for the lock of the comment page."""
+    saved = CommentRequest.objects.select_for_update().get(pk=comment_request.pk)
+    values: dict[str, object] = {_("Sent"): saved.submitted_at, _("No comments"): saved.no_comments}
+    for n, comment in enumerate(saved.comments.select_related("section").order_by("pk"), 1):
+        values[f"{n}. {comment.section or _('General')}"] = comment.text
+    return values
 
 
 class CommentAnswer(_RequestMixin, View):

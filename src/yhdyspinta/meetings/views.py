@@ -16,7 +16,16 @@ from yhdyspinta.documents import DOCX, file_response
 from yhdyspinta.files import serve
 from yhdyspinta.parties.feeds import person_from_feed_token
 from yhdyspinta.parties.models import Person
-from yhdyspinta.web.views import AreaFormMixin, AreaMixin
+from yhdyspinta.web import locking
+from yhdyspinta.web.views import (
+    AreaFormMixin,
+    AreaMixin,
+    LockedPageMixin,
+    already_saved,
+    claim_form_key,
+    form_key,
+    form_key_done,
+)
 
 from . import documents, ics, selectors, services
 from .forms import (
@@ -264,10 +273,17 @@ class AgendaItemUpdate(AgendaItemCreate):
         return _("Edit agenda item: %(item)s") % {"item": self.item}
 
 
-class AttendanceView(_MeetingMixin, generic.TemplateView):
+class AttendanceView(_MeetingMixin, LockedPageMixin, generic.TemplateView):
     """The attendance sheet: every member with present and capacity, plus guests."""
 
     template_name = "meetings/attendance.html"
+
+    def lock_values(self):
+        Meeting.objects.select_for_update().filter(pk=self.meeting.pk).first()
+        return {
+            str(a.person): a.get_capacity_display()
+            for a in self.meeting.attendances.select_related("person").order_by("person_id")
+        }
 
     def rows(self, data=None):
         recorded = {a.person_id: a for a in self.meeting.attendances.all()}
@@ -311,6 +327,7 @@ class AttendanceView(_MeetingMixin, generic.TemplateView):
             return self.render_to_response(self.get_context_data(rows=rows))
         try:
             with transaction.atomic():
+                self.check_unchanged()
                 services.attendance_set(
                     meeting=self.meeting,
                     present={
@@ -396,8 +413,12 @@ class PublishedMinutes(_MeetingMixin, generic.TemplateView):
         return context
 
 
-class MinutesEdit(_MinutesMixin, generic.TemplateView):
+class MinutesEdit(_MinutesMixin, LockedPageMixin, generic.TemplateView):
     template_name = "meetings/minutes_edit.html"
+
+    def lock_values(self):
+        minutes = Minutes.objects.select_for_update().get(pk=self.minutes.pk)
+        return locking.row_values(minutes, *minutes.items.order_by("pk"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -426,19 +447,31 @@ class MinutesEdit(_MinutesMixin, generic.TemplateView):
             messages.error(request, _error_text(error))
             return HttpResponseRedirect(_minutes_url(self.minutes))
         if form.is_valid() and items.is_valid():
-            with transaction.atomic():
-                form.save()
-                items.save()
-            messages.success(request, _("Saved."))
-            return HttpResponseRedirect(_minutes_url(self.minutes))
+            try:
+                with transaction.atomic():
+                    self.check_unchanged()
+                    form.save()
+                    items.save()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(_minutes_url(self.minutes))
         messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
         return self.render_to_response(self.get_context_data(form=form, items=items))
 
 
-class ThemeGroupEdit(_MinutesMixin, generic.TemplateView):
+class ThemeGroupEdit(_MinutesMixin, LockedPageMixin, generic.TemplateView):
     """A theme-work group with its 1-3 ideas; `group` in the URL edits an existing one."""
 
     template_name = "meetings/theme_group_form.html"
+
+    def lock_values(self):
+        group = self.get_group()
+        if group.pk is None:
+            return {}
+        ThemeWorkGroup.objects.select_for_update().filter(pk=group.pk).first()
+        return locking.row_values(group, *group.ideas.order_by("pk"))
 
     def get_group(self):
         group_id = self.kwargs.get("group")
@@ -450,6 +483,8 @@ class ThemeGroupEdit(_MinutesMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         group = self.get_group()
         context.setdefault("form", ThemeGroupForm(instance=group))
+        if group.pk is None:
+            context["form_key"] = form_key(self.request)
         context.setdefault("ideas", IdeaFormSet(instance=group, prefix="ideas"))
         return context
 
@@ -459,16 +494,26 @@ class ThemeGroupEdit(_MinutesMixin, generic.TemplateView):
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return HttpResponseRedirect(_minutes_url(self.minutes))
+        if repeat := already_saved(request):
+            return repeat
         group = self.get_group()
         form = ThemeGroupForm(request.POST, instance=group)
         ideas = IdeaFormSet(request.POST, instance=group, prefix="ideas")
         if form.is_valid() and ideas.is_valid():
-            with transaction.atomic():
-                group = form.save()
-                ideas.instance = group
-                ideas.save()
-            messages.success(request, _("Saved."))
-            return HttpResponseRedirect(_minutes_url(self.minutes))
+            try:
+                with transaction.atomic():
+                    if group.pk is None and (repeat := claim_form_key(request)):
+                        return repeat
+                    self.check_unchanged()
+                    group = form.save()
+                    ideas.instance = group
+                    ideas.save()
+                    form_key_done(request, _minutes_url(self.minutes))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(_minutes_url(self.minutes))
         messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
         return self.render_to_response(self.get_context_data(form=form, ideas=ideas))
 

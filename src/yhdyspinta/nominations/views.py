@@ -11,7 +11,14 @@ from yhdyspinta.bodies.models import Body
 from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.documents import DOCX, XLSX, file_response
 from yhdyspinta.outreach import report_sent, send_round
-from yhdyspinta.web.views import AreaFormMixin, AreaMixin, answer_channel, answer_post
+from yhdyspinta.web import locking
+from yhdyspinta.web.views import (
+    AreaFormMixin,
+    AreaMixin,
+    answer_channel,
+    answer_post,
+    edited_from,
+)
 
 from . import documents, selectors, services
 from .forms import AdminEntryForm, ElectionForm, NomineeFormSet, RoundForm, initial_rows
@@ -165,6 +172,7 @@ def _answer_page(http_request, nomination, *, user=None, is_admin=False, via_lin
                 **answer_channel(entry, via_link=via_link, channels=NominationAnswer.Channel),
             ),
             sent_message=_("Thank you: the answer was sent."),
+            lock=lambda: _answer_values(nomination),
             done=(
                 lambda: render(
                     http_request,
@@ -197,8 +205,21 @@ def _answer_page(http_request, nomination, *, user=None, is_admin=False, via_lin
             "area": round.area,
             "past_deadline": round.is_past_deadline,
             "can_view_private": not via_link,
+            "edited_from": edited_from(http_request, lambda: _answer_values(nomination)),
         },
     )
+
+
+def _answer_values(nomination) -> dict[str, object]:
+    """The answer as saved now, for the lock of the answer page."""
+    NominationRequest.objects.select_for_update().filter(pk=nomination.pk).first()
+    latest = nomination.answers.order_by("-version").first()
+    if latest is None:
+        return {}
+    return {
+        _("Answer"): f"v{latest.version} {latest.get_status_display()}",
+        **locking.row_values(*latest.nominees.order_by("position")),
+    }
 
 
 class AnswerView(_RequestMixin, View):

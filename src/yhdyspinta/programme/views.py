@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,7 +12,14 @@ from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.documents import DOCX, PDF, file_response
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
-from yhdyspinta.web.views import AreaMixin
+from yhdyspinta.web import locking
+from yhdyspinta.web.views import (
+    AreaMixin,
+    LockedPageMixin,
+    already_saved,
+    create_once,
+    form_key,
+)
 
 from . import report, selectors, services
 from .forms import FollowUpForm, IndicatorValueForm, MeasureForm, MeasureReportForm, PromoteForm
@@ -120,13 +128,20 @@ class _AdminFormMixin(_ProgrammeMixin):
     def context(self, form, title):
         return {
             **self.get_context_data(),
+            "form_key": form_key(self.request),
             "form": form,
             "page_title": title,
             "cancel_url": self.programme.get_absolute_url(),
         }
 
 
-class MeasureEdit(_AdminFormMixin, generic.TemplateView):
+class MeasureEdit(_AdminFormMixin, LockedPageMixin, generic.TemplateView):
+    def lock_values(self):
+        if "measure" not in self.kwargs:
+            return {}
+        measure = Measure.objects.select_for_update().filter(pk=self.kwargs["measure"]).first()
+        return locking.row_values(measure) if measure else {}
+
     def get_instance(self):
         if "measure" in self.kwargs:
             return get_object_or_404(
@@ -144,11 +159,23 @@ class MeasureEdit(_AdminFormMixin, generic.TemplateView):
         return _("Edit measure") if "measure" in self.kwargs else _("New measure")
 
     def post(self, request, *args, **kwargs):
+        if repeat := already_saved(request):
+            return repeat
         form = MeasureForm(request.POST, instance=self.get_instance(), programme=self.programme)
         if form.is_valid():
-            measure = form.save()
-            messages.success(request, _("Saved."))
-            return HttpResponseRedirect(measure.get_absolute_url())
+            try:
+                if form.instance.pk is None:
+                    return create_once(
+                        request, form.save, lambda m: m.get_absolute_url(), _("Saved.")
+                    )
+                with transaction.atomic():
+                    self.check_unchanged()
+                    measure = form.save()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(measure.get_absolute_url())
         messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
         return self.render_to_response(self.context(form, self.title()))
 
@@ -185,25 +212,36 @@ class FollowUpOpen(_AdminFormMixin, generic.TemplateView):
         return self.render_to_response(self.context(form, _("Open the yearly follow-up")))
 
     def post(self, request, *args, **kwargs):
+        if repeat := already_saved(request):
+            return repeat
         form = FollowUpForm(request.POST)
         if form.is_valid():
             try:
-                services.follow_up_open(programme=self.programme, **form.cleaned_data)
+                return create_once(
+                    request,
+                    lambda: services.follow_up_open(programme=self.programme, **form.cleaned_data),
+                    lambda _round: self.programme.get_absolute_url(),
+                    _("The follow-up is open and the organisations were told."),
+                )
             except ValidationError as error:
                 form.add_error(None, error)
-            else:
-                messages.success(
-                    request, _("The follow-up is open and the organisations were told.")
-                )
-                return HttpResponseRedirect(self.programme.get_absolute_url())
         return self.render_to_response(self.context(form, _("Open the yearly follow-up")))
 
 
-class Tasks(_ProgrammeMixin, generic.TemplateView):
+class Tasks(_ProgrammeMixin, LockedPageMixin, generic.TemplateView):
     """An organisation's measures for the year, each with its status and account."""
 
     template_name = "programme/tasks.html"
     private = True
+
+    def lock_values(self):
+        Organisation.objects.select_for_update().filter(pk=self.organisation.pk).first()
+        latest = {}
+        for entry in MeasureReport.objects.filter(
+            organisation=self.organisation, year=self.kwargs["year"]
+        ).order_by("version"):
+            latest[entry.measure_id] = entry
+        return {str(r.measure): f"{r.get_status_display()}: {r.account}" for r in latest.values()}
 
     def dispatch(self, request, *args, **kwargs):
         self.area = get_object_or_404(Area, slug=kwargs["area"])
@@ -257,21 +295,26 @@ class Tasks(_ProgrammeMixin, generic.TemplateView):
             messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
             return self.render_to_response(self.get_context_data(rows=rows))
         try:
-            for measure, form, _current, _last in rows:
-                if not form.reported:
-                    continue  # "not reported" stays not reported
-                services.measure_report(
-                    measure=measure,
-                    organisation=self.organisation,
-                    year=self.kwargs["year"],
-                    user=request.user,
-                    **form.cleaned_data,
-                )
+            with transaction.atomic():
+                self.check_unchanged()
+                self.save_reports(rows)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return self.render_to_response(self.get_context_data(rows=rows))
         messages.success(request, _("The report was saved. Thank you."))
         return HttpResponseRedirect(request.path)
+
+    def save_reports(self, rows):
+        for measure, form, _current, _last in rows:
+            if not form.reported:
+                continue  # "not reported" stays not reported
+            services.measure_report(
+                measure=measure,
+                organisation=self.organisation,
+                year=self.kwargs["year"],
+                user=self.request.user,
+                **form.cleaned_data,
+            )
 
 
 class ReportFile(_ProgrammeMixin, generic.View):
@@ -323,6 +366,7 @@ class PromoteIdea(AreaMixin, generic.TemplateView):
                 "form": form,
                 "page_title": _("Make the idea a measure: %(idea)s") % {"idea": self.idea},
                 "cancel_url": self.idea.group.minutes.meeting.get_absolute_url(),
+                "form_key": form_key(self.request),
             }
         )
 
@@ -330,13 +374,17 @@ class PromoteIdea(AreaMixin, generic.TemplateView):
         return self.render_form(PromoteForm(area=self.area, initial={"name": self.idea.text[:250]}))
 
     def post(self, request, *args, **kwargs):
+        if repeat := already_saved(request):
+            return repeat
         form = PromoteForm(request.POST, area=self.area)
         if form.is_valid():
             try:
-                measure = services.idea_promote(idea=self.idea, **form.cleaned_data)
+                return create_once(
+                    request,
+                    lambda: services.idea_promote(idea=self.idea, **form.cleaned_data),
+                    lambda measure: measure.get_absolute_url(),
+                    _("The idea is now a measure of the programme."),
+                )
             except ValidationError as error:
                 form.add_error(None, error)
-            else:
-                messages.success(request, _("The idea is now a measure of the programme."))
-                return HttpResponseRedirect(measure.get_absolute_url())
         return self.render_form(form)

@@ -4,7 +4,8 @@ edit / history pages. Apps subclass these and stay thin."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -20,12 +21,13 @@ from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area
 
+from . import locking
 from .history import history_entries
 from .models import FormSubmission
 
 # Hidden fields of form.html: a create form's one-time key, an edit form's version.
 FORM_KEY = "_form_key"
-EDITED_FROM = "_edited_from"
+EDITED_FROM = locking.FIELD
 
 __all__ = [
     "AreaCreateView",
@@ -34,8 +36,15 @@ __all__ = [
     "AreaObjectMixin",
     "AreaUpdateView",
     "HistoryView",
+    "LockedPageMixin",
+    "already_saved",
     "answer_channel",
     "answer_post",
+    "claim_form_key",
+    "create_once",
+    "edited_from",
+    "form_key",
+    "form_key_done",
 ]
 
 
@@ -137,75 +146,37 @@ class AreaFormMixin:
     def post(self, request, *args, **kwargs):
         # A repeat of a create form that was saved already: straight to its result, before
         # validation would complain that the first one exists.
-        key = request.POST.get(FORM_KEY, "")[:64]
-        if key and FormSubmission.objects.filter(key=key).exists():
-            return self._already_saved(key)
-        return super().post(request, *args, **kwargs)
+        return already_saved(request) or super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         """Save once: a create form's second post (double click, reload) creates nothing
         and leads to the first result; an edit whose row another user changed since the
-        form was opened is not saved over it (optimistic locking on `updated_at`)."""
+        form was opened is not saved over it (optimistic locking)."""
         creating = getattr(self, "object", None) is None or self.object.pk is None
-        key = self.request.POST.get(FORM_KEY, "")[:64] if creating else ""
         with transaction.atomic():
-            if key:
-                try:
-                    with transaction.atomic():
-                        FormSubmission.objects.create(
-                            key=key, user=self._user(), path=self.request.path[:500]
-                        )
-                except IntegrityError:
-                    return self._already_saved(key)
-            elif not creating and (conflict := self._conflict(form)):
+            if creating and (repeat := claim_form_key(self.request)):
+                return repeat
+            if not creating and (conflict := self._conflict(form)):
                 return conflict
             self.object = self.save(form)
-            if key:
-                FormSubmission.objects.filter(key=key).update(
-                    redirect_to=self.get_success_url()[:500]
-                )
+            if creating:
+                form_key_done(self.request, self.get_success_url())
         messages.success(self.request, self.success_message or _("Saved."))
         return HttpResponseRedirect(self.get_success_url())
 
-    def _user(self):
-        return self.request.user if self.request.user.is_authenticated else None
-
-    def _already_saved(self, key: str):
-        first = FormSubmission.objects.filter(key=key).first()
-        messages.info(self.request, _("The form had already been sent; it was saved only once."))
-        return HttpResponseRedirect((first and first.redirect_to) or self.request.path)
-
     def _conflict(self, form):
-        """Another user saved this row after the form was opened: show what is saved now
+        """Another user saved this row after the form was opened: show what they changed
         and keep what this user typed; nothing is overwritten."""
-        opened = self.request.POST.get(EDITED_FROM)
-        model = type(self.object)
-        if not opened or not hasattr(self.object, "updated_at"):
+        saved = type(self.object).objects.select_for_update().filter(pk=self.object.pk).first()
+        if saved is None:
             return None
-        saved = model.objects.select_for_update().filter(pk=self.object.pk).first()
-        if saved is None or saved.updated_at.isoformat() == opened:
-            return None
-        changed = []
-        for name, field in form.fields.items():
-            if name not in form.cleaned_data or not hasattr(saved, name):
-                continue
-            try:
-                now = field.prepare_value(getattr(saved, name))
-            except (AttributeError, ValueError):
-                continue
-            if str(now) != str(field.prepare_value(form.cleaned_data[name])):
-                value = getattr(saved, name)
-                changed.append(f"{field.label}: {value if value not in (None, '') else '—'}")
-        form.add_error(
-            None,
-            _(
-                "Someone else saved this in the meantime. Nothing of yours was saved and "
-                "nothing of theirs was overwritten. Saved now: %(changes)s. Check the fields "
-                "and save again to keep your version."
-            )
-            % {"changes": "; ".join(changed) or _("no visible difference")},
+        changes = locking.changes_since(
+            self.request.POST.get(EDITED_FROM, ""), locking.form_values(saved, form)
         )
-        self.conflict_version = saved.updated_at.isoformat()
+        if not changes:
+            return None
+        form.add_error(None, locking.conflict_error(changes))
+        self.conflict_version = locking.fingerprint(locking.form_values(saved, form))
         return self.form_invalid(form)
 
     def form_invalid(self, form):
@@ -221,11 +192,11 @@ class AreaFormMixin:
         context["cancel_url"] = self.get_cancel_url()
         obj = getattr(self, "object", None)
         if obj is None or obj.pk is None:
-            # The same key while the form is shown again with errors.
-            context["form_key"] = self.request.POST.get(FORM_KEY) or uuid.uuid4().hex
-        elif hasattr(obj, "updated_at"):
+            context["form_key"] = form_key(self.request)
+        else:
             context["edited_from"] = getattr(self, "conflict_version", None) or (
-                self.request.POST.get(EDITED_FROM) or obj.updated_at.isoformat()
+                self.request.POST.get(EDITED_FROM)
+                or locking.fingerprint(locking.form_values(obj, context["form"]))
             )
         return context
 
@@ -237,6 +208,88 @@ class AreaFormMixin:
         if obj is not None and obj.pk:
             return obj.get_absolute_url()
         return self.area.get_absolute_url()
+
+
+def form_key(request) -> str:
+    """A create form's one-time key (the same one while the form is shown again with
+    errors)."""
+    return request.POST.get(FORM_KEY) or uuid.uuid4().hex
+
+
+def already_saved(request) -> HttpResponse | None:
+    """The answer to a repeat post of a create form that was saved already: the first
+    result. None for a first post."""
+    key = request.POST.get(FORM_KEY, "")[:64]
+    if not key:
+        return None
+    first = FormSubmission.objects.filter(key=key).first()
+    if first is None:
+        return None
+    messages.info(request, _("The form had already been sent; it was saved only once."))
+    return HttpResponseRedirect(first.redirect_to or request.path)
+
+
+def claim_form_key(request) -> HttpResponse | None:
+    """Inside the creating transaction: claim the form's key, so that of two posts at
+    once only one creates. Returns the answer for the loser, None for the winner."""
+    key = request.POST.get(FORM_KEY, "")[:64]
+    if not key:
+        return None
+    user = request.user if request.user.is_authenticated else None
+    try:
+        with transaction.atomic():
+            FormSubmission.objects.create(key=key, user=user, path=request.path[:500])
+    except IntegrityError:
+        return already_saved(request)
+    return None
+
+
+def form_key_done(request, redirect_to: str) -> None:
+    """Where a repeat of this create form leads: what the first post created."""
+    key = request.POST.get(FORM_KEY, "")[:64]
+    if key:
+        FormSubmission.objects.filter(key=key).update(redirect_to=redirect_to[:500])
+
+
+def create_once(
+    request, create: Callable[[], Any], success_url: Callable[[Any], str], message: str
+) -> HttpResponse:
+    """A custom create page's save: at most once per form key (a double click or a reload
+    leads to what the first post created). A ValidationError from `create` leaves the
+    key unclaimed, so the corrected form can be sent again."""
+    with transaction.atomic():
+        if repeat := claim_form_key(request):
+            return repeat
+        created = create()
+        url = success_url(created)
+        form_key_done(request, url)
+    messages.success(request, message)
+    return HttpResponseRedirect(url)
+
+
+class LockedPageMixin:
+    """An edit page that is not one model form (a sheet, a form with its rows): the same
+    optimistic locking as AreaFormMixin. `lock_values()` gives the labelled values the
+    page edits as saved now, reading the record's row with select_for_update; the page
+    calls `check_unchanged()` inside its saving transaction, and shows `edited_from`."""
+
+    def lock_values(self) -> Mapping[str, object]:
+        return {}
+
+    def check_unchanged(self) -> None:
+        values = self.lock_values()
+        try:
+            locking.check(self.request.POST.get(EDITED_FROM, ""), values)
+        except ValidationError:
+            self.fresh_version = locking.fingerprint(values)
+            raise
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["edited_from"] = getattr(self, "fresh_version", None) or (
+            self.request.POST.get(EDITED_FROM) or locking.fingerprint(self.lock_values())
+        )
+        return context
 
 
 class AreaCreateView(AreaFormMixin, AreaMixin, generic.CreateView):
@@ -258,16 +311,26 @@ def answer_post(
     valid: bool,
     save: Callable[[bool], object],
     sent_message: str,
+    lock: Callable[[], Mapping[str, object]],
     done: Callable[[], HttpResponse] | None = None,
 ) -> HttpResponse | None:
     """The POST of an answer page (nominations, comments): send or save a draft, say
-    what happened, and stay on the page; None re-renders it with the messages."""
+    what happened, and stay on the page; None re-renders it with the messages. `lock`
+    reads the answer as saved now (locking its row): a draft someone else saved since
+    the page was opened is not overwritten."""
     if not valid:
         messages.error(http_request, _("Check the fields marked below. Nothing was saved yet."))
         return None
     submit = "submit" in http_request.POST
     try:
-        save(submit)
+        with transaction.atomic():
+            values = lock()
+            try:
+                locking.check(http_request.POST.get(EDITED_FROM, ""), values)
+            except ValidationError:
+                http_request.fresh_version = locking.fingerprint(values)
+                raise
+            save(submit)
     except ValidationError as error:
         for message in error.messages:
             messages.error(http_request, message)
@@ -279,6 +342,17 @@ def answer_post(
         if done is not None:
             return done()
     return HttpResponseRedirect(http_request.path)
+
+
+def edited_from(http_request, lock: Callable[[], Mapping[str, object]]) -> str:
+    """The version a custom page shows in its hidden field: the one it was opened on
+    while it is shown again with errors, a fresh one after a conflict or on opening."""
+    fresh = getattr(http_request, "fresh_version", None)
+    if fresh:
+        return fresh
+    if http_request.method == "POST" and http_request.POST.get(EDITED_FROM):
+        return http_request.POST[EDITED_FROM]
+    return locking.fingerprint(lock())
 
 
 def answer_channel(entry_form, *, via_link: bool, channels) -> dict:
