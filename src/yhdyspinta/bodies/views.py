@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaCreateView,
     AreaFormMixin,
@@ -12,6 +14,9 @@ from yhdyspinta.web.views import (
     AreaObjectMixin,
     AreaUpdateView,
     HistoryView,
+    already_saved,
+    claim_form_key,
+    form_key_done,
 )
 
 from . import selectors, services
@@ -72,12 +77,25 @@ class _BodyFormMixin:
         data = self.request.POST if self.request.method == "POST" else None
         return RhythmRuleFormSet(data, instance=instance, prefix="rhythm")
 
+    def lock_extra(self, saved):
+        return locking.row_values(*saved.rhythm_rules.order_by("pk"))
+
     def post(self, request, *args, **kwargs):
+        if repeat := already_saved(request):
+            return repeat
         self.object = getattr(self, "object", None)
         form = self.get_form()
         formset = self.get_formset()
         if form.is_valid() and formset.is_valid():
-            self.object = services.body_save(form=form, rhythm_formset=formset)
+            creating = self.object is None
+            with transaction.atomic():
+                if creating and (repeat := claim_form_key(request)):
+                    return repeat
+                if not creating and (conflict := self._conflict(form)):
+                    return conflict
+                self.object = services.body_save(form=form, rhythm_formset=formset)
+                if creating:
+                    form_key_done(request, self.object.get_absolute_url())
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.error(request, _("Check the fields marked below. Nothing was saved yet."))

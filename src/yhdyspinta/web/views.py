@@ -170,14 +170,20 @@ class AreaFormMixin:
         saved = type(self.object).objects.select_for_update().filter(pk=self.object.pk).first()
         if saved is None:
             return None
-        changes = locking.changes_since(
-            self.request.POST.get(EDITED_FROM, ""), locking.form_values(saved, form)
-        )
+        values = self._lock_values(saved, form)
+        changes = locking.changes_since(self.request.POST.get(EDITED_FROM, ""), values)
         if not changes:
             return None
         form.add_error(None, locking.conflict_error(changes))
-        self.conflict_version = locking.fingerprint(locking.form_values(saved, form))
+        self.conflict_version = locking.fingerprint(values)
         return self.form_invalid(form)
+
+    def _lock_values(self, saved, form) -> dict[str, object]:
+        return {**locking.form_values(saved, form), **self.lock_extra(saved)}
+
+    def lock_extra(self, saved) -> Mapping[str, object]:
+        """Rows the page edits besides the form's own (a formset's), for the lock."""
+        return {}
 
     def form_invalid(self, form):
         messages.error(self.request, _("Check the fields marked below. Nothing was saved yet."))
@@ -196,7 +202,7 @@ class AreaFormMixin:
         else:
             context["edited_from"] = getattr(self, "conflict_version", None) or (
                 self.request.POST.get(EDITED_FROM)
-                or locking.fingerprint(locking.form_values(obj, context["form"]))
+                or locking.fingerprint(self._lock_values(obj, context["form"]))
             )
         return context
 
