@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from yhdyspinta.areas.models import Area, SubRegion, TimeStamped
 from yhdyspinta.bodies.models import Body, LegalBasis, Level, RhythmRule
 from yhdyspinta.files import UploadValidator
+from yhdyspinta.freeze import Frozen
 from yhdyspinta.outreach import AnswerChannel, PersonalLinkRequest
 from yhdyspinta.parties.models import NamedRoleKind, Organisation
 
@@ -36,6 +37,27 @@ class Agreement(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:agreement", kwargs={"area": self.area.slug, "pk": self.pk})
+
+
+FROZEN_VERSION = _(
+    "The version has been signed and can no longer change: make a new version instead."
+)
+FROZEN_SIGNATURE = _("A recorded signature cannot be changed or removed.")
+FROZEN_ROUND = _("The round is closed: its comments and their handling can no longer change.")
+
+
+def signed_version(version_id) -> bool:
+    return AgreementParty.objects.filter(version_id=version_id, signed_on__isnull=False).exists()
+
+
+class _InVersion(Frozen):
+    """Abstract: a part of an agreement version, frozen once anyone has signed it."""
+
+    class Meta:
+        abstract = True
+
+    def frozen_message(self) -> str | None:
+        return str(FROZEN_VERSION) if signed_version(self.version_id) else None
 
 
 class VersionState(models.TextChoices):
@@ -107,8 +129,13 @@ class AgreementVersion(TimeStamped):
             raise ValidationError({"valid_until": _("The agreement ends before it starts.")})
 
 
-class AgreementParty(TimeStamped):
+class AgreementParty(Frozen, TimeStamped):
     """A party to one version: its approval decision and its signature."""
+
+    freezes_itself = True
+    # The scan or the e-signature reference may arrive after the signature is recorded:
+    # each may be added once, never changed or removed.
+    thaw_fields = ("signed_copy", "e_signature_reference")
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="parties")
     organisation = models.ForeignKey(
@@ -146,6 +173,16 @@ class AgreementParty(TimeStamped):
     def __str__(self) -> str:
         return str(self.organisation)
 
+    def frozen_message(self) -> str | None:
+        return str(FROZEN_SIGNATURE) if self.pk and self.signed_on else None
+
+    def _changed_from(self, saved, update_fields) -> bool:
+        replaced = any(
+            getattr(saved, name) and str(getattr(self, name)) != str(getattr(saved, name))
+            for name in self.thaw_fields
+        )
+        return replaced or super()._changed_from(saved, update_fields)
+
     def clean(self) -> None:
         errors = {}
         if self.signed_on and not self.signatory_name:
@@ -162,7 +199,7 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-class Section(models.Model):
+class Section(_InVersion):
     """A numbered section. `key` stays the same across versions, so that a section can
     be compared with itself even when it is renumbered or renamed."""
 
@@ -295,7 +332,7 @@ class SpecRhythm(models.Model):
 RHYTHM_FIELDS = ("meeting_kind", "period", "min_count", "max_count", "month")
 
 
-class Annex(TimeStamped):
+class Annex(_InVersion, TimeStamped):
     """A file annex. The data sources annex and the responsibility table are built in."""
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="annexes")
@@ -303,6 +340,7 @@ class Annex(TimeStamped):
     file = models.FileField(
         _("file"), upload_to="agreements/annexes/", validators=[UploadValidator()]
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["version", "id"]
@@ -523,7 +561,7 @@ class Response(models.TextChoices):
     NOT_ACCEPTED = "not", _("Not accepted")
 
 
-class Comment(TimeStamped):
+class Comment(Frozen, TimeStamped):
     request = models.ForeignKey(CommentRequest, on_delete=models.CASCADE, related_name="comments")
     section = models.ForeignKey(
         Section,
@@ -551,3 +589,9 @@ class Comment(TimeStamped):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def frozen_message(self) -> str | None:
+        closed = CommentRound.objects.filter(
+            requests__pk=self.request_id, status=CommentRound.Status.CLOSED
+        )
+        return str(FROZEN_ROUND) if closed.exists() else None

@@ -490,7 +490,7 @@ class ResponsibilityView(_VersionMixin, LockedPageMixin, generic.TemplateView):
     template_name = "agreements/responsibility.html"
 
     def lock_values(self):
-        AgreementVersion.objects.select_for_update().filter(pk=self.version.pk).first()
+        AgreementVersion.objects.select_for_update().filter(pk=self.version.pk).order_by().first()
         values: dict[str, object] = {}
         for task in self.version.responsibility_tasks.prefetch_related("marks__organisation"):
             marks = sorted(f"{m.organisation}={m.mark}" for m in task.marks.all())
@@ -653,7 +653,7 @@ class CommentRespond(_RoundMixin, View):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    saved = Comment.objects.select_for_update().get(pk=comment.pk)
+                    saved = Comment.objects.select_for_update().order_by().get(pk=comment.pk)
                     locking.check(request.POST.get(locking.FIELD, ""), _handling_values(saved))
                     services.comment_respond(
                         comment=saved,
@@ -758,7 +758,7 @@ def _comment_page(http_request, comment_request, *, user=None, is_admin=False, v
 
 def _comment_values(comment_request) -> dict[str, object]:
     """The comments as saved now, for the lock of the comment page."""
-    saved = CommentRequest.objects.select_for_update().get(pk=comment_request.pk)
+    saved = CommentRequest.objects.select_for_update().order_by().get(pk=comment_request.pk)
     values: dict[str, object] = {_("Sent"): saved.submitted_at, _("No comments"): saved.no_comments}
     for n, comment in enumerate(saved.comments.select_related("section").order_by("pk"), 1):
         values[f"{n}. {comment.section or _('General')}"] = comment.text

@@ -360,8 +360,7 @@ def load_north_karelia_agreement(area: Area) -> None:
                 "sen kehittämisestä viimeistään 29.11.2024."
             ),
             reply_address="kirjaamo@example.org",
-            status=CommentRound.Status.CLOSED,
-            closed_at=_at(2024, 12, 2, 12, 0),
+            status=CommentRound.Status.OPEN,
         ),
         organisations=parties,
     )
@@ -386,6 +385,9 @@ def load_north_karelia_agreement(area: Area) -> None:
     CommentRequest.objects.filter(round=round, submitted_at__isnull=False).exclude(
         organisation__name__in=[c[0] for c in NK_COMMENTS]
     ).update(no_comments=True)
+    # Closed once answered and handled: the answers and their handling freeze with it.
+    round.status, round.closed_at = CommentRound.Status.CLOSED, _at(2024, 12, 2, 12, 0)
+    round.save()
 
     # Version 2: the corrected agreement with the new structure and the responsibility table.
     v2 = services.version_new_draft(agreement=v1.agreement, label="Uusi yhteistyösopimus 2025")

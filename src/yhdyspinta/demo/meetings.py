@@ -172,14 +172,12 @@ def _meeting(
                 )
     if status == DRAFTED:
         return meeting
-    services.minutes_approve(minutes=minutes, user=None, method=Minutes.Approval.CHAIR)
-    if status == PUBLISHED:
-        services.minutes_publish(minutes=minutes)
     # Approved and published a week after the meeting, as in real life.
-    Minutes.objects.filter(pk=minutes.pk).update(
-        approved_at=start + timedelta(days=7),
-        published_at=start + timedelta(days=8) if status == PUBLISHED else None,
+    services.minutes_approve(
+        minutes=minutes, user=None, method=Minutes.Approval.CHAIR, at=start + timedelta(days=7)
     )
+    if status == PUBLISHED:
+        services.minutes_publish(minutes=minutes, at=start + timedelta(days=8))
     return meeting
 
 

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from yhdyspinta.areas.models import Theme, TimeStamped
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.files import UploadValidator
+from yhdyspinta.freeze import Frozen
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 
@@ -146,7 +147,15 @@ class Meeting(TimeStamped):
             raise ValidationError(errors)
 
 
-class AgendaItem(models.Model):
+FROZEN_MINUTES = _(
+    "Approved minutes cannot be edited. Start a correction: it becomes a new version."
+)
+FROZEN_AGENDA = _(
+    "The meeting's minutes are approved: its agenda and attachments can no longer change."
+)
+
+
+class AgendaItem(Frozen, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(_("number"), default=1)
     title = models.CharField(_("heading"), max_length=250)
@@ -167,6 +176,12 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+    def frozen_message(self) -> str | None:
+        approved = Minutes.objects.filter(
+            meeting_id=self.meeting_id, status__in=Minutes.FROZEN_STATES
+        )
+        return str(FROZEN_AGENDA) if self.meeting_id and approved.exists() else None
 
 
 class Capacity(models.TextChoices):
@@ -238,7 +253,7 @@ class Attendance(models.Model):
             raise ValidationError(LOCKED_MESSAGE)
 
 
-class Minutes(TimeStamped):
+class Minutes(Frozen, TimeStamped):
     """One version of a meeting's minutes (muistio). Approved minutes are never edited: a
     correction starts a new version that copies the approved one."""
 
@@ -250,6 +265,11 @@ class Minutes(TimeStamped):
     class Approval(models.TextChoices):
         CHAIR = "chair", _("By the chair")
         NEXT_MEETING = "next_meeting", _("At the next meeting")
+
+    # An approved version moves on only to "replaced" and to published; nothing else.
+    thaw_fields = ("status", "published_at")
+    freezes_itself = True
+    FROZEN_STATES = ("approved", "superseded")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes")
     version = models.PositiveSmallIntegerField(_("version"), default=1)
@@ -296,8 +316,30 @@ class Minutes(TimeStamped):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def frozen_message(self) -> str | None:
+        return None if self.is_editable else str(FROZEN_MINUTES)
 
-class MinutesItem(models.Model):
+    def _changed_from(self, saved, update_fields) -> bool:
+        # Approved minutes never go back to a draft.
+        back_to_draft = saved.status != self.Status.DRAFT and self.status == self.Status.DRAFT
+        return back_to_draft or super()._changed_from(saved, update_fields)
+
+
+class _InMinutes(Frozen):
+    """Abstract: a part of one minutes version, frozen with it."""
+
+    class Meta:
+        abstract = True
+
+    def _minutes_id(self):
+        return self.minutes_id
+
+    def frozen_message(self) -> str | None:
+        frozen = Minutes.objects.filter(pk=self._minutes_id(), status__in=Minutes.FROZEN_STATES)
+        return str(FROZEN_MINUTES) if frozen.exists() else None
+
+
+class MinutesItem(_InMinutes):
     """What was discussed and decided under one agenda item."""
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="items")
@@ -306,6 +348,7 @@ class MinutesItem(models.Model):
     )
     discussion = models.TextField(_("discussion"), blank=True)
     decision = models.TextField(_("decision"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["minutes", "agenda_item__order"]
@@ -319,13 +362,14 @@ class MinutesItem(models.Model):
         return f"{self.agenda_item}"
 
 
-class ThemeWorkGroup(models.Model):
+class ThemeWorkGroup(_InMinutes):
     """One group of a meeting's theme work: its topic and scribes."""
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="theme_groups")
     name = models.CharField(_("group"), max_length=150)
     topic = models.CharField(_("topic"), max_length=250, blank=True)
     scribes = models.CharField(_("scribes"), max_length=250, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["minutes", "pk"]
@@ -334,7 +378,7 @@ class ThemeWorkGroup(models.Model):
         return self.name
 
 
-class ThemeWorkIdea(models.Model):
+class ThemeWorkIdea(_InMinutes):
     """A joint-action idea from theme work (1-3 per group). The seam for the programme
     issue: an idea can later be promoted into a measure."""
 
@@ -343,15 +387,22 @@ class ThemeWorkIdea(models.Model):
         TOGETHER = "together", _("Together")
         WITH_SOME = "with_some", _("With some actors")
 
+    # Promoting an idea into a measure marks it taken forward, also in approved minutes.
+    thaw_fields = ("taken_forward",)
+
     group = models.ForeignKey(ThemeWorkGroup, on_delete=models.CASCADE, related_name="ideas")
     text = models.TextField(_("idea"))
     proposed_by = models.CharField(_("proposed by"), max_length=200, blank=True)
     actors = models.CharField(_("who would do it"), max_length=250, blank=True)
     mode = models.CharField(_("how"), max_length=20, choices=Mode.choices, default=Mode.TOGETHER)
     taken_forward = models.BooleanField(_("taken forward"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["group", "pk"]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def _minutes_id(self):
+        return ThemeWorkGroup.objects.filter(pk=self.group_id).values("minutes_id")[:1]

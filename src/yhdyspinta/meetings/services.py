@@ -262,8 +262,15 @@ def ensure_editable(minutes: Minutes) -> None:
 
 @transaction.atomic
 def minutes_approve(
-    *, minutes: Minutes, user, method: str, approved_in: Meeting | None = None
+    *,
+    minutes: Minutes,
+    user,
+    method: str,
+    approved_in: Meeting | None = None,
+    at: datetime | None = None,
 ) -> Minutes:
+    """Approve a draft (and replace the approved version it corrects). `at` records an
+    approval made earlier, e.g. when minutes kept on paper are entered afterwards."""
     if minutes.status == Minutes.Status.APPROVED:
         raise ValidationError(_("These minutes are already approved."))
     if minutes.status != Minutes.Status.DRAFT:
@@ -276,13 +283,16 @@ def minutes_approve(
             or approved_in.body_id != minutes.meeting.body_id
         ):
             raise ValidationError({"approved_in": _("Choose a later meeting of the same body.")})
-    Minutes.objects.filter(meeting=minutes.meeting, status=Minutes.Status.APPROVED).update(
-        status=Minutes.Status.SUPERSEDED
-    )
+    # Row by row, so that the history records each replaced version.
+    for replaced in Minutes.objects.filter(
+        meeting=minutes.meeting, status=Minutes.Status.APPROVED
+    ).select_for_update().order_by():
+        replaced.status = Minutes.Status.SUPERSEDED
+        replaced.save(update_fields=["status", "updated_at"])
     minutes.status = Minutes.Status.APPROVED
     minutes.approval_method = method
     minutes.approved_in = approved_in if method == Minutes.Approval.NEXT_MEETING else None
-    minutes.approved_at = timezone.now()
+    minutes.approved_at = at or timezone.now()
     minutes.approved_by = user
     minutes.save()
     meeting = minutes.meeting
@@ -290,16 +300,16 @@ def minutes_approve(
     meeting.status = MeetingStatus.PUBLISHED if was_published else MeetingStatus.MINUTES_APPROVED
     meeting.save(update_fields=["status", "updated_at"])
     if was_published:
-        minutes.published_at = timezone.now()
+        minutes.published_at = at or timezone.now()
         minutes.save(update_fields=["published_at", "updated_at"])
     return minutes
 
 
 @transaction.atomic
-def minutes_publish(*, minutes: Minutes) -> Minutes:
+def minutes_publish(*, minutes: Minutes, at: datetime | None = None) -> Minutes:
     if minutes.status != Minutes.Status.APPROVED:
         raise ValidationError(_("Only approved minutes can be published."))
-    minutes.published_at = minutes.published_at or timezone.now()
+    minutes.published_at = minutes.published_at or at or timezone.now()
     minutes.save(update_fields=["published_at", "updated_at"])
     meeting = minutes.meeting
     meeting.status = MeetingStatus.PUBLISHED

@@ -279,7 +279,7 @@ class AttendanceView(_MeetingMixin, LockedPageMixin, generic.TemplateView):
     template_name = "meetings/attendance.html"
 
     def lock_values(self):
-        Meeting.objects.select_for_update().filter(pk=self.meeting.pk).first()
+        Meeting.objects.select_for_update().filter(pk=self.meeting.pk).order_by().first()
         return {
             str(a.person): a.get_capacity_display()
             for a in self.meeting.attendances.select_related("person").order_by("person_id")
@@ -417,7 +417,7 @@ class MinutesEdit(_MinutesMixin, LockedPageMixin, generic.TemplateView):
     template_name = "meetings/minutes_edit.html"
 
     def lock_values(self):
-        minutes = Minutes.objects.select_for_update().get(pk=self.minutes.pk)
+        minutes = Minutes.objects.select_for_update().order_by().get(pk=self.minutes.pk)
         return locking.row_values(minutes, *minutes.items.order_by("pk"))
 
     def get_context_data(self, **kwargs):
@@ -470,7 +470,7 @@ class ThemeGroupEdit(_MinutesMixin, LockedPageMixin, generic.TemplateView):
         group = self.get_group()
         if group.pk is None:
             return {}
-        ThemeWorkGroup.objects.select_for_update().filter(pk=group.pk).first()
+        ThemeWorkGroup.objects.select_for_update().filter(pk=group.pk).order_by().first()
         return locking.row_values(group, *group.ideas.order_by("pk"))
 
     def get_group(self):

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, TimeStamped
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.freeze import Frozen
 from yhdyspinta.outreach import AnswerChannel, PersonalLinkRequest
 from yhdyspinta.parties.models import Organisation, Person
 
@@ -115,7 +116,16 @@ class NominationRequest(PersonalLinkRequest, TimeStamped):
         return f"{self.round}: {self.organisation}"
 
 
-class NominationAnswer(TimeStamped):
+FROZEN_ROUND = _("The round is closed: its answers can no longer change.")
+
+
+def _closed(request_id) -> bool:
+    return NominationRound.objects.filter(
+        requests__pk=request_id, status=NominationRound.Status.CLOSED
+    ).exists()
+
+
+class NominationAnswer(Frozen, TimeStamped):
     """One version of an organisation's answer. Drafts are edited in place; each
     submission is a new version, and none is ever overwritten."""
 
@@ -147,6 +157,9 @@ class NominationAnswer(TimeStamped):
     def __str__(self) -> str:
         return f"{self.request} v{self.version}"
 
+    def frozen_message(self) -> str | None:
+        return str(FROZEN_ROUND) if _closed(self.request_id) else None
+
     @property
     def is_late(self) -> bool:
         return bool(
@@ -155,7 +168,7 @@ class NominationAnswer(TimeStamped):
         )
 
 
-class Nominee(models.Model):
+class Nominee(Frozen):
     class Role(models.TextChoices):
         MEMBER = "member", _("Full member")
         DEPUTY = "deputy", _("Deputy member")
@@ -185,6 +198,10 @@ class Nominee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def frozen_message(self) -> str | None:
+        answer = NominationAnswer.objects.filter(pk=self.answer_id).values("request_id")[:1]
+        return str(FROZEN_ROUND) if _closed(answer) else None
 
     @property
     def name(self) -> str:

@@ -212,7 +212,7 @@ def _answer_page(http_request, nomination, *, user=None, is_admin=False, via_lin
 
 def _answer_values(nomination) -> dict[str, object]:
     """The answer as saved now, for the lock of the answer page."""
-    NominationRequest.objects.select_for_update().filter(pk=nomination.pk).first()
+    NominationRequest.objects.select_for_update().filter(pk=nomination.pk).order_by().first()
     latest = nomination.answers.order_by("-version").first()
     if latest is None:
         return {}

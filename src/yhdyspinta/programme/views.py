@@ -139,7 +139,9 @@ class MeasureEdit(_AdminFormMixin, LockedPageMixin, generic.TemplateView):
     def lock_values(self):
         if "measure" not in self.kwargs:
             return {}
-        measure = Measure.objects.select_for_update().filter(pk=self.kwargs["measure"]).first()
+        measure = (
+            Measure.objects.select_for_update().filter(pk=self.kwargs["measure"]).order_by().first()
+        )
         return locking.row_values(measure) if measure else {}
 
     def get_instance(self):
@@ -235,7 +237,7 @@ class Tasks(_ProgrammeMixin, LockedPageMixin, generic.TemplateView):
     private = True
 
     def lock_values(self):
-        Organisation.objects.select_for_update().filter(pk=self.organisation.pk).first()
+        Organisation.objects.select_for_update().filter(pk=self.organisation.pk).order_by().first()
         latest = {}
         for entry in MeasureReport.objects.filter(
             organisation=self.organisation, year=self.kwargs["year"]

@@ -72,11 +72,6 @@ def test_size_limit_comes_from_settings(settings):
 
 
 @pytest.fixture
-def published_meeting(demo):
-    return Meeting.objects.filter(body__area=demo["nk"], status="published").first()
-
-
-@pytest.fixture
 def planned_meeting(demo):
     return Meeting.objects.filter(body__area=demo["nk"], status="planned").first()
 
@@ -123,10 +118,15 @@ def test_attachment_of_an_unpublished_meeting_is_for_the_areas_users(
     assert "default-src 'none'" in response["Content-Security-Policy"]
 
 
-def test_published_meetings_attachment_is_public_and_a_docx_is_a_download(
-    client, published_meeting
-):
-    item = _attach(published_meeting, "muistio.docx", docx_bytes())
+def test_published_meetings_attachment_is_public_and_a_docx_is_a_download(client, demo):
+    from yhdyspinta.meetings import services
+
+    # Attached while the minutes are a draft: approved minutes freeze the agenda.
+    meeting = Meeting.objects.filter(body__area=demo["nk"], status="minutes_drafted").first()
+    item = _attach(meeting, "muistio.docx", docx_bytes())
+    minutes = meeting.minutes.get()
+    services.minutes_approve(minutes=minutes, user=None, method="chair")
+    services.minutes_publish(minutes=minutes)
     response = client.get(_attachment_url(item))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -174,7 +174,8 @@ def test_pdf_renderer_fetches_no_address_a_user_typed(demo):
     import threading
 
     from yhdyspinta.agreements.documents import version_pdf
-    from yhdyspinta.agreements.models import AgreementVersion
+    from yhdyspinta.agreements.models import Agreement
+    from yhdyspinta.agreements.services import version_new_draft
 
     hits = []
 
@@ -193,7 +194,8 @@ def test_pdf_renderer_fetches_no_address_a_user_typed(demo):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_port}"
-        version = AgreementVersion.objects.filter(agreement__area=demo["nk"]).first()
+        agreement = Agreement.objects.filter(area=demo["nk"]).first()
+        version = version_new_draft(agreement=agreement)  # a signed version is frozen
         version.sections.create(
             number="99",
             title="Kuva",

@@ -167,7 +167,13 @@ class AreaFormMixin:
     def _conflict(self, form):
         """Another user saved this row after the form was opened: show what they changed
         and keep what this user typed; nothing is overwritten."""
-        saved = type(self.object).objects.select_for_update().filter(pk=self.object.pk).first()
+        saved = (
+            type(self.object)
+            .objects.select_for_update()
+            .filter(pk=self.object.pk)
+            .order_by()
+            .first()
+        )
         if saved is None:
             return None
         values = self._lock_values(saved, form)

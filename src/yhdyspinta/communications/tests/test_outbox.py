@@ -173,9 +173,10 @@ def test_meeting_invitation_goes_one_by_one_and_reports_members_without_address(
     assert len(mail.outbox) == count
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL"
+)
 def test_a_single_use_link_is_consumed_once_under_concurrent_submits(committed_demo):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
     request = NominationRequest.objects.filter(round__status="open").first()
     outcomes = []
     barrier = threading.Barrier(4)
@@ -201,9 +202,11 @@ def test_a_single_use_link_is_consumed_once_under_concurrent_submits(committed_d
     assert outcomes.count("ValidationError") == 3
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the worker process needs a database it can share: PostgreSQL",
+)
 def test_the_worker_process_sends_queued_messages(committed_demo):
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker process needs a database it can share: PostgreSQL")
     round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
     round_send(round=round_)
     queued = services.delivery_report(round_).filter(status=Status.QUEUED).count()

@@ -223,10 +223,31 @@ def _values(field: str) -> tuple[str, str]:
     return "Toisen käyttäjän teksti", "Minun tekstini"
 
 
+def _open_comment(area) -> Comment:
+    """A submitted comment in an open round (a closed round's handling is frozen)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from yhdyspinta.agreements.models import CommentRound
+    from yhdyspinta.agreements.services import comment_round_create
+
+    version = _draft_version(area)
+    organisation = version.parties.first().organisation
+    round = comment_round_create(
+        round=CommentRound(
+            version=version, title="Lausunnot", deadline=date(2031, 1, 31), status="open"
+        ),
+        organisations=[organisation],
+    )
+    request = round.requests.get()
+    request.submitted_at = timezone.now()
+    request.save()
+    return Comment.objects.create(request=request, text="Lisätään liikunta.")
+
+
 def test_two_people_handling_one_comment_lose_nothing(demo):
-    comment = Comment.objects.filter(
-        request__round__version__agreement__area=demo["nk"], request__submitted_at__isnull=False
-    ).first()
+    comment = _open_comment(demo["nk"])
     round = comment.request.round
     url = reverse(
         "agreements:comment_respond", kwargs={"area": NK, "pk": round.pk, "comment": comment.pk}
