@@ -36,7 +36,9 @@ class PersonEmailBackend(OIDCAuthenticationBackend):
         )
         user.set_unusable_password()
         user.save()
-        people.update(user=user)
+        for person in people:  # one by one, so that the history records each
+            person.user = user
+            person.save(update_fields=["user"])
         return user
 
     def verify_claims(self, claims):

@@ -141,9 +141,11 @@ def invitation_accept(
     )
     role.full_clean()
     role.save()
-    Person.objects.filter(
+    for person in Person.objects.filter(
         area=invitation.area, email__iexact=invitation.email, user__isnull=True
-    ).update(user=user)
+    ):  # one by one, so that the history records each
+        person.user = user
+        person.save(update_fields=["user"])
     Invitation.objects.filter(pk=invitation.pk).update(user=user)
     use_log.record(
         request,

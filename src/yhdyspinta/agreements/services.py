@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta import outreach
 from yhdyspinta.bodies.models import Body, RhythmRule
@@ -85,8 +86,8 @@ def agreement_create(
     )
     version.full_clean()
     version.save()
-    AgreementParty.objects.bulk_create(
-        [AgreementParty(version=version, organisation=o) for o in parties]
+    bulk_create_with_history(
+        [AgreementParty(version=version, organisation=o) for o in parties], AgreementParty
     )
     return version
 
@@ -119,7 +120,7 @@ def version_new_draft(*, agreement: Agreement, label: str = "") -> AgreementVers
         section.version = version
         section.save()
         sections[old_pk] = section
-    AgreementParty.objects.bulk_create(
+    bulk_create_with_history(
         [
             AgreementParty(
                 version=version,
@@ -128,7 +129,8 @@ def version_new_draft(*, agreement: Agreement, label: str = "") -> AgreementVers
                 signatory_title=p.signatory_title,
             )
             for p in source.parties.all()
-        ]
+        ],
+        AgreementParty,
     )
     for spec in source.structures.prefetch_related("rhythm"):
         rules = list(spec.rhythm.all())
@@ -153,8 +155,9 @@ def version_new_draft(*, agreement: Agreement, label: str = "") -> AgreementVers
                 for m in marks
             ]
         )
-    Annex.objects.bulk_create(
-        [Annex(version=version, title=a.title, file=a.file.name) for a in source.annexes.all()]
+    bulk_create_with_history(
+        [Annex(version=version, title=a.title, file=a.file.name) for a in source.annexes.all()],
+        Annex,
     )
     return version
 

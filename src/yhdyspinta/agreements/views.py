@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View, generic
+from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.views import delivery_context, resend
@@ -305,8 +306,9 @@ class VersionEdit(_VersionForm, generic.UpdateView):
             chosen = {o.pk for o in form.cleaned_data["parties"]}
             version.parties.exclude(organisation_id__in=chosen).delete()
             have = set(version.parties.values_list("organisation_id", flat=True))
-            AgreementParty.objects.bulk_create(
-                [AgreementParty(version=version, organisation_id=o) for o in chosen - have]
+            bulk_create_with_history(
+                [AgreementParty(version=version, organisation_id=o) for o in chosen - have],
+                AgreementParty,
             )
         return version
 

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
+from yhdyspinta.bodies.models import MembershipRole
+from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
 
 from .models import Meeting, Minutes
@@ -88,6 +90,10 @@ def minutes_docx(minutes: Minutes, audience: Audience = PUBLIC) -> bytes:
     )
     if minutes.status == Minutes.Status.DRAFT:
         document.add_paragraph(_("DRAFT – not approved")).runs[0].bold = True
+    elif minutes.status == Minutes.Status.APPROVED:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(_("APPROVED")).bold = True
+        paragraph.add_run(" – " + approval_text(minutes, audience))
     elif minutes.status == Minutes.Status.SUPERSEDED:
         stamp = _("REPLACED BY A CORRECTION – this version is no longer in force")
         document.add_paragraph(stamp).runs[0].bold = True
@@ -146,26 +152,54 @@ def minutes_docx(minutes: Minutes, audience: Audience = PUBLIC) -> bytes:
                 ],
             )
     document.add_heading(_("Approval"), level=2)
-    document.add_paragraph(approval_text(minutes))
+    document.add_paragraph(approval_text(minutes, audience))
     return docx_bytes(document)
 
 
 def minutes_pdf(minutes: Minutes, audience: Audience = PUBLIC) -> bytes:
     context = _minutes_context(minutes, audience)
-    context["approval"] = approval_text(minutes)
+    context["approval"] = approval_text(minutes, audience)
     return pdf_from_template("meetings/minutes_document.html", context)
 
 
-def approval_text(minutes: Minutes) -> str:
-    if minutes.status != Minutes.Status.APPROVED and minutes.approved_at is None:
+def approval_text(minutes: Minutes, audience: Audience = PUBLIC) -> str:
+    """Whether, when, how and by whom the version was approved. The public reads the
+    capacity (the chair); the area's users also read the chair's name and who recorded
+    the approval in the app."""
+    if minutes.approved_at is None:
         return _("Not approved yet (version %(version)s).") % {"version": minutes.version}
-    when = timezone.localtime(minutes.approved_at).strftime("%d.%m.%Y")
+    at = timezone.localtime(minutes.approved_at)
+    when = _("%(date)s at %(time)s") % {
+        "date": f"{at.day}.{at.month}.{at.year}",
+        "time": at.strftime("%H.%M"),
+    }
     if minutes.approval_method == Minutes.Approval.NEXT_MEETING and minutes.approved_in:
-        return _("Approved at the meeting of %(date)s (version %(version)s).") % {
-            "date": timezone.localtime(minutes.approved_in.starts_at).strftime("%d.%m.%Y"),
+        day = timezone.localtime(minutes.approved_in.starts_at)
+        text = _("Approved at the meeting of %(date)s, recorded %(when)s (version %(version)s).")
+        text %= {
+            "date": f"{day.day}.{day.month}.{day.year}",
+            "when": when,
             "version": minutes.version,
         }
-    return _("Approved by the chair on %(date)s (version %(version)s).") % {
-        "date": when,
-        "version": minutes.version,
-    }
+    else:
+        chair = _chair(minutes) if audience.sees_people else ""
+        text = _("Approved by the chair%(name)s on %(when)s (version %(version)s).") % {
+            "name": f" {chair}" if chair else "",
+            "when": when,
+            "version": minutes.version,
+        }
+    if audience.sees_people and minutes.approved_by is not None:
+        recorder = minutes.approved_by.get_full_name() or minutes.approved_by.get_username()
+        text += " " + _("Recorded in the app by %(name)s.") % {"name": recorder}
+    return text
+
+
+def _chair(minutes: Minutes) -> str:
+    """The body's chair on the day of the meeting."""
+    seat = (
+        active_memberships(timezone.localtime(minutes.meeting.starts_at).date())
+        .filter(body_id=minutes.meeting.body_id, role=MembershipRole.CHAIR)
+        .select_related("person")
+        .first()
+    )
+    return str(seat.person) if seat else ""

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta.accounts.visibility import INTERNAL
 from yhdyspinta.bodies.models import Membership
@@ -245,8 +246,9 @@ def minutes_start(*, meeting: Meeting) -> Minutes:
     if meeting.minutes.exists():
         raise ValidationError(_("The meeting already has minutes."))
     minutes = Minutes.objects.create(meeting=meeting, version=1)
-    MinutesItem.objects.bulk_create(
-        [MinutesItem(minutes=minutes, agenda_item=item) for item in meeting.agenda_items.all()]
+    bulk_create_with_history(
+        [MinutesItem(minutes=minutes, agenda_item=item) for item in meeting.agenda_items.all()],
+        MinutesItem,
     )
     meeting.status = MeetingStatus.MINUTES_DRAFTED
     meeting.save(update_fields=["status", "updated_at"])
@@ -284,9 +286,11 @@ def minutes_approve(
         ):
             raise ValidationError({"approved_in": _("Choose a later meeting of the same body.")})
     # Row by row, so that the history records each replaced version.
-    for replaced in Minutes.objects.filter(
-        meeting=minutes.meeting, status=Minutes.Status.APPROVED
-    ).select_for_update().order_by():
+    for replaced in (
+        Minutes.objects.filter(meeting=minutes.meeting, status=Minutes.Status.APPROVED)
+        .select_for_update()
+        .order_by()
+    ):
         replaced.status = Minutes.Status.SUPERSEDED
         replaced.save(update_fields=["status", "updated_at"])
     minutes.status = Minutes.Status.APPROVED
@@ -332,7 +336,7 @@ def minutes_correct(*, minutes: Minutes, note: str) -> Minutes:
         summary=minutes.summary,
         correction_note=note,
     )
-    MinutesItem.objects.bulk_create(
+    bulk_create_with_history(
         [
             MinutesItem(
                 minutes=draft,
@@ -341,13 +345,14 @@ def minutes_correct(*, minutes: Minutes, note: str) -> Minutes:
                 decision=item.decision,
             )
             for item in minutes.items.all()
-        ]
+        ],
+        MinutesItem,
     )
     for group in minutes.theme_groups.prefetch_related("ideas"):
         copy = ThemeWorkGroup.objects.create(
             minutes=draft, name=group.name, topic=group.topic, scribes=group.scribes
         )
-        ThemeWorkIdea.objects.bulk_create(
+        bulk_create_with_history(
             [
                 ThemeWorkIdea(
                     group=copy,
@@ -358,6 +363,7 @@ def minutes_correct(*, minutes: Minutes, note: str) -> Minutes:
                     taken_forward=idea.taken_forward,
                 )
                 for idea in group.ideas.all()
-            ]
+            ],
+            ThemeWorkIdea,
         )
     return draft

@@ -366,7 +366,7 @@ class _MinutesMixin(AreaMixin):
         context["minutes"] = self.minutes
         context["meeting"] = self.meeting
         context["attendance"] = selectors.attendance_summary(self.meeting, self.audience)
-        context["approval"] = documents.approval_text(self.minutes)
+        context["approval"] = documents.approval_text(self.minutes, self.audience)
         return context
 
 
@@ -408,7 +408,7 @@ class PublishedMinutes(_MeetingMixin, generic.TemplateView):
             meeting=self.meeting,
             public_view=True,
             attendance=selectors.attendance_summary(self.meeting, self.audience),
-            approval=documents.approval_text(minutes),
+            approval=documents.approval_text(minutes, self.audience),
         )
         return context
 

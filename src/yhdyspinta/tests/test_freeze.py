@@ -160,3 +160,38 @@ def test_attendance_of_an_approved_meeting_cannot_be_added(approved):
     other = meeting.attendances.first()
     with pytest.raises(ValidationError):
         Attendance(meeting=meeting, person=other.person, organisation=other.organisation).save()
+
+
+def test_approved_documents_say_approved_by_whom_and_when(demo, approved):
+    """The public reads that the chair approved it and when; the area's users also read
+    the chair's name and who recorded it. Never "draft" on an approved version."""
+    from django.contrib.auth import get_user_model
+    from pypdf import PdfReader
+
+    from yhdyspinta.accounts.visibility import INTERNAL, PUBLIC
+    from yhdyspinta.bodies.models import Membership, MembershipRole
+    from yhdyspinta.meetings import documents, services
+
+    meeting = Meeting.objects.filter(body__area=demo["nk"], status="minutes_drafted").first()
+    draft = meeting.minutes.get()
+    member = Membership.objects.filter(body=meeting.body).first()
+    Membership.objects.filter(body=meeting.body, role=MembershipRole.CHAIR).update(role="member")
+    member.role = MembershipRole.CHAIR
+    member.save()
+    user = get_user_model().objects.get(username="paakayttaja")
+    services.minutes_approve(minutes=draft, user=user, method="chair")
+
+    def text(pdf: bytes) -> str:
+        import io
+
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    public = " ".join(text(documents.minutes_pdf(draft, PUBLIC)).split())
+    internal = " ".join(text(documents.minutes_pdf(draft, INTERNAL)).split())
+    assert "HYVÄKSYTTY" in public
+    assert "LUONNOS" not in public
+    assert "Hyväksynyt puheenjohtaja" in public
+    assert str(member.person) not in public
+    assert f"Hyväksynyt puheenjohtaja {member.person}" in internal
+    recorder = user.get_full_name() or user.username
+    assert f"kirjasi sovellukseen {recorder}" in internal

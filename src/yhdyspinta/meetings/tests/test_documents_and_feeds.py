@@ -43,7 +43,7 @@ def test_minutes_pdf_and_docx_carry_the_decisions_and_theme_work(negotiation):
         assert "Teematyöskentely" in flat
         assert "Nuorisotyö ja poliisi jalkautuvat" in flat
         assert "Joensuun kaupunki" in flat
-        assert "Puheenjohtaja hyväksyi" in flat
+        assert "Hyväksynyt puheenjohtaja" in flat
 
 
 def test_agenda_pdf_and_docx(negotiation):
