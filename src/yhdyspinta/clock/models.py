@@ -62,6 +62,9 @@ class ClockEvent(TimeStamped):
         verbose_name=_("meeting"),
     )
     slot = models.PositiveSmallIntegerField(default=0)
+    # What the event is, whatever its title says in any language: a body's rhythm slot,
+    # an area event, a round's deadline (e.g. "body:12:2", "nomination-round:7").
+    key = models.CharField(max_length=100)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SLOT
     )
@@ -72,9 +75,7 @@ class ClockEvent(TimeStamped):
         verbose_name = _("clock event")
         verbose_name_plural = _("clock events")
         constraints = [
-            models.UniqueConstraint(
-                fields=["area", "year", "kind", "body", "slot", "title"], name="clock_event_unique"
-            ),
+            models.UniqueConstraint(fields=["area", "year", "key"], name="clock_event_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(month__gte=1, month__lte=12), name="clock_month_valid"
             ),

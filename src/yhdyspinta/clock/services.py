@@ -79,30 +79,32 @@ def clock_generate(*, area: Area, year: int) -> int:
             months = [rule.month] * _slots(rule) if rule.month else spread_months(_slots(rule))
             for month in months:
                 slot += 1
-                event, was_created = ClockEvent.objects.get_or_create(
-                    area=area,
-                    year=year,
+                event, was_created = _ensure(
+                    area,
+                    year,
+                    f"body:{body.pk}:{slot}",
                     kind=EventKind.MEETING,
                     body=body,
                     slot=slot,
                     title=body.name,
-                    defaults={"month": month, "owner": body.convener},
+                    month=month,
+                    owner=body.convener,
                 )
                 if was_created:
                     event.themes.set(body.themes.all())
                     created += 1
+                elif event.title != body.name:  # the body was renamed: same event
+                    event.title = body.name
+                    event.save(update_fields=["title", "updated_at"])
     for kind, month, title in AREA_EVENTS:
-        _event, was_created = ClockEvent.objects.get_or_create(
-            area=area,
-            year=year,
+        _event, was_created = _ensure(
+            area,
+            year,
+            f"area:{kind}:{month}",
             kind=kind,
-            body=None,
-            slot=0,
             title=title,
-            defaults={
-                "month": month,
-                "owner": council if kind in (EventKind.LETTER, EventKind.FORUM) else county,
-            },
+            month=month,
+            owner=council if kind in (EventKind.LETTER, EventKind.FORUM) else county,
         )
         created += was_created
     created += _round_deadlines(area, year, county)
@@ -115,18 +117,27 @@ def clock_generate(*, area: Area, year: int) -> int:
             (EventKind.ORIENTATION, 9, _("Decision-makers' hyte orientation"), None),
             (EventKind.MEETING, 10, _("611/2021 §14 negotiation for the new term"), strategic),
         ):
-            _event, was_created = ClockEvent.objects.get_or_create(
-                area=area,
-                year=year,
+            _event, was_created = _ensure(
+                area,
+                year,
+                f"term:{kind}",
                 kind=kind,
                 body=body,
                 slot=99 if body else 0,
                 title=title,
-                defaults={"month": month, "owner": county},
+                month=month,
+                owner=county,
             )
             created += was_created
     _link_meetings(area, year)
     return created
+
+
+def _ensure(area: Area, year: int, key: str, **fields) -> tuple[ClockEvent, bool]:
+    """The year's event with this key, created with these fields when missing. The key,
+    not the (translated) title, says which event it is: generating again in another
+    language, or after a body was renamed, adds nothing."""
+    return ClockEvent.objects.get_or_create(area=area, year=year, key=key, defaults=fields)
 
 
 def _round_deadlines(area: Area, year: int, county) -> int:
@@ -134,10 +145,16 @@ def _round_deadlines(area: Area, year: int, county) -> int:
     year, and the agreement's expiry and evaluation."""
 
     deadlines = [
-        (_("Nomination deadline: %(round)s") % {"round": r.title}, r.deadline, EventKind.DEADLINE)
+        (
+            f"nomination-round:{r.pk}",
+            _("Nomination deadline: %(round)s") % {"round": r.title},
+            r.deadline,
+            EventKind.DEADLINE,
+        )
         for r in NominationRound.objects.filter(area=area, deadline__year=year)
     ] + [
         (
+            f"follow-up-round:{r.pk}",
             _("Follow-up deadline: %(programme)s %(year)s")
             % {"programme": r.programme.name, "year": r.year},
             r.deadline,
@@ -149,15 +166,16 @@ def _round_deadlines(area: Area, year: int, county) -> int:
     ]
     deadlines += _agreement_dates(area, year)
     created = 0
-    for title, deadline, kind in deadlines:
-        _event, was_created = ClockEvent.objects.get_or_create(
-            area=area,
-            year=year,
+    for key, title, deadline, kind in deadlines:
+        _event, was_created = _ensure(
+            area,
+            year,
+            key,
             kind=kind,
-            body=None,
-            slot=0,
             title=title[:200],
-            defaults={"month": deadline.month, "day": deadline, "owner": county},
+            month=deadline.month,
+            day=deadline,
+            owner=county,
         )
         created += was_created
     return created
@@ -168,7 +186,12 @@ def _agreement_dates(area: Area, year: int) -> list[tuple]:
     and the evaluation six months before it."""
 
     dates: list[tuple] = [
-        (_("Comment deadline: %(round)s") % {"round": r.title}, r.deadline, EventKind.DEADLINE)
+        (
+            f"comment-round:{r.pk}",
+            _("Comment deadline: %(round)s") % {"round": r.title},
+            r.deadline,
+            EventKind.DEADLINE,
+        )
         for r in CommentRound.objects.filter(version__agreement__area=area, deadline__year=year)
     ]
     versions = (
@@ -184,6 +207,7 @@ def _agreement_dates(area: Area, year: int) -> list[tuple]:
         if end.year == year:
             dates.append(
                 (
+                    f"agreement-version:{version.pk}:expires",
                     _("The agreement expires: %(title)s") % {"title": version.agreement.title},
                     end,
                     EventKind.DEADLINE,
@@ -192,6 +216,7 @@ def _agreement_dates(area: Area, year: int) -> list[tuple]:
         if evaluation.year == year:
             dates.append(
                 (
+                    f"agreement-version:{version.pk}:evaluate",
                     _("Evaluate the agreement before it expires: %(title)s")
                     % {"title": version.agreement.title},
                     evaluation,

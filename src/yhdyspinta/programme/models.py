@@ -4,6 +4,8 @@ yearly status reports per measure and organisation, and follow-up rounds."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -201,9 +203,16 @@ class IndicatorValue(models.Model):
     class Meta:
         ordering = ["indicator", "year"]
         constraints = [
+            # One value per indicator, year and level, also for the area as a whole (no
+            # organisation, no sub-region): NULLs count as equal here, on every database.
             models.UniqueConstraint(
-                fields=["indicator", "year", "level", "organisation", "sub_region"],
+                "indicator",
+                "year",
+                "level",
+                Coalesce("organisation", Value(0)),
+                Coalesce("sub_region", Value(0)),
                 name="indicatorvalue_unique",
+                violation_error_message=_("This value has already been recorded."),
             ),
         ]
 

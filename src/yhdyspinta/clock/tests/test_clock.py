@@ -149,3 +149,36 @@ def test_round_deadlines_are_on_the_clock(demo):
     titles = set(events.values_list("title", flat=True))
     assert "Nimeämisen määräaika: Kumppanuusryhmien jäsenet 2027–2028" in titles
     assert any(t.startswith("Seurannan määräaika") for t in titles)
+
+
+def test_events_are_known_by_key_not_by_their_translated_title(demo):
+    """Generating in Finnish, then in Swedish (an election year, with translated titles),
+    then after renaming a body adds nothing: an event is known by what it is."""
+    from django.utils import translation
+
+    area = demo["nk"]
+    with translation.override("fi"):
+        first = services.clock_generate(area=area, year=2029)
+    count = ClockEvent.objects.filter(area=area, year=2029).count()
+    assert first == count
+    with translation.override("sv"):
+        assert services.clock_generate(area=area, year=2029) == 0
+    body = Body.objects.filter(area=area, rhythm_rules__isnull=False).first()
+    body.name = "Uudelleen nimetty toimielin"
+    body.save()
+    assert services.clock_generate(area=area, year=2029) == 0
+    assert ClockEvent.objects.filter(area=area, year=2029).count() == count
+    renamed = ClockEvent.objects.filter(area=area, year=2029, body=body, slot__lt=99)
+    assert set(renamed.values_list("title", flat=True)) == {"Uudelleen nimetty toimielin"}
+
+
+def test_the_same_event_twice_is_refused_by_the_database(demo):
+    from django.db import IntegrityError, transaction
+
+    area = demo["nk"]
+    services.clock_generate(area=area, year=2027)
+    event = ClockEvent.objects.filter(area=area, year=2027).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClockEvent.objects.create(
+            area=area, year=2027, month=1, kind=event.kind, title="Toinen otsikko", key=event.key
+        )

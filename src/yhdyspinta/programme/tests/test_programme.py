@@ -330,3 +330,17 @@ def test_editing_a_measure_keeps_its_goal(client, login, programme):
     )
     form = client.get(url).context["form"]
     assert form["goal"].value() == measure.goal_id
+
+
+def test_an_area_wide_value_is_recorded_once_even_with_nulls(demo):
+    """The uniqueness holds with NULL organisation and sub-region (the whole area), on
+    SQLite and PostgreSQL alike."""
+    from django.db import IntegrityError, transaction
+
+    from yhdyspinta.programme.models import Indicator, IndicatorValue
+
+    indicator = Indicator.objects.filter(goal__priority__programme__area=demo["nk"]).first()
+    IndicatorValue.objects.filter(indicator=indicator, year=2031).delete()
+    IndicatorValue.objects.create(indicator=indicator, year=2031, level="area", value=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicatorValue.objects.create(indicator=indicator, year=2031, level="area", value=2)
