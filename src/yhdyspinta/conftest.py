@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -8,6 +9,7 @@ from django.test import override_settings
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +26,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "fi"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {
+        **settings.CACHES,
+        "progress": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "progress"),
+        },
+    }
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.STORAGES = {
         **settings.STORAGES,
@@ -68,3 +77,34 @@ def deliver():
         return mail.outbox
 
     return _deliver
+
+
+@pytest.fixture
+def committed_demo(transactional_db):
+    """The demo areas in a database that other processes and threads can see."""
+    from django.test import override_settings
+
+    from yhdyspinta.areas.models import Area
+    from yhdyspinta.demo.loader import load_all
+
+    if not Area.objects.exists():
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            load_all()
+
+
+@pytest.fixture
+def worker_env(settings, tmp_path):
+    """The environment of a `manage.py db_worker` process that shares this test's
+    database, files and progress cache (PostgreSQL: the database must be shareable)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": url,
+        "DEBUG": "1",
+        "PYTHONPATH": str(ROOT / "src"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PROGRESS_CACHE_DIR": settings.CACHES["progress"]["LOCATION"],
+    }

@@ -208,6 +208,20 @@ else:
 # `manage.py db_worker` (make run starts it beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+# Sotkanet imports run on the worker too. The largest import file accepted (bytes); the
+# proxy's client_max_body_size for the upload page should match.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# A running import whose worker has not been heard of for this long is marked failed.
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "60"))
+# Progress of imports, shared by the worker and the web processes: a file cache on one
+# host (point PROGRESS_CACHE_DIR at a shared directory, or use Redis, across hosts).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(BASE_DIR / "var" / "progress")),
+    },
+}
 
 # Absolute links in e-mails and calendar entries.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -500,9 +500,13 @@ def _rewindable(stream) -> bool:
         return False
 
 
-def import_values(stream: BinaryIO, filename: str, *, user=None) -> ImportRun:
-    """Import one data file. On any problem nothing is imported and the run says why."""
-    run = ImportRun.objects.create(filename=filename, kind="data", user=user)
+def import_values(
+    stream: BinaryIO, filename: str, *, user=None, run: ImportRun | None = None
+) -> ImportRun:
+    """Import one data file. On any problem nothing is imported and the run says why.
+    `run`: the queued run the worker is carrying out (else a new one is recorded)."""
+    if run is None:
+        run = ImportRun.objects.create(filename=filename, kind="data", user=user)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             indicators = set(SotkanetIndicator.objects.values_list("id", flat=True))

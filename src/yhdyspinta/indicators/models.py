@@ -98,16 +98,29 @@ class SotkanetValue(models.Model):
 
 
 class ImportRun(models.Model):
+    """One import of a file: queued by the upload page, run by the task worker (so that
+    no request waits for it), with a final report. A run whose worker died is marked
+    failed; the import's transaction was rolled back, so nothing of it was imported."""
+
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", _("Completed")
         FAILED = "failed", _("Failed, nothing imported")
+
+    class Kind(models.TextChoices):
+        DATA = "data", _("Values (JSON or CSV)")
+        REGIONS = "regions", _("Region metadata (JSON)")
+        INDICATORS = "indicators", _("Indicator metadata (JSON)")
 
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     filename = models.CharField(max_length=255)
-    kind = models.CharField(max_length=20, default="data")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DATA)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    # The uploaded file while the run waits or runs (private storage; removed after).
+    stored_file = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
     rows_read = models.PositiveIntegerField(default=0)
     inserted = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -122,6 +135,10 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} {self.started_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class ValueChange(models.Model):

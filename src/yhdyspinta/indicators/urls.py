@@ -12,6 +12,7 @@ urlpatterns = [
     path("indicators/followed/new/", views.FollowedCreate.as_view(), name="followed_create"),
     path("indicators/followed/<int:pk>/", views.FollowedUpdate.as_view(), name="followed_edit"),
     path("indicators/import/", views.Upload.as_view(), name="upload"),
+    path("indicators/import/<int:pk>/", views.ImportRunView.as_view(), name="import_run"),
     path("indicators/<int:indicator>/", views.IndicatorDetail.as_view(), name="indicator"),
     path("indicators/<int:indicator>/compare/", views.Comparison.as_view(), name="comparison"),
     path("indicators/municipality/<int:pk>/", views.Profile.as_view(), name="profile"),

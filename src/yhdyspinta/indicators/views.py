@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
@@ -14,7 +15,7 @@ from yhdyspinta.exports import csv_bytes
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
 
-from . import importer, selectors
+from . import importer, imports, selectors
 from .forms import DataSourceForm, FollowedIndicatorForm
 from .models import ATTRIBUTION, DataSource, FollowedIndicator, ImportRun, SotkanetIndicator
 
@@ -213,54 +214,65 @@ class FollowedUpdate(_AnnexEdit, AreaUpdateView):
 
 
 class UploadForm(forms.Form):
-    KINDS = [
-        ("data", gettext_lazy("Values (JSON or CSV)")),
-        ("regions", gettext_lazy("Region metadata (JSON)")),
-        ("indicators", gettext_lazy("Indicator metadata (JSON)")),
-    ]
-    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=KINDS)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What the file holds"), choices=ImportRun.Kind.choices
+    )
     file = forms.FileField(label=gettext_lazy("File"))
 
 
-class Upload(AreaMixin, generic.FormView):
+class _NationalData(AreaMixin):
     """National data: only a superuser imports it (Access.can_import_national_data)."""
 
-    template_name = "indicators/upload.html"
-    form_class = UploadForm
     private = True
 
     def allowed(self):
         return self.access.can_import_national_data()
 
+
+class Upload(_NationalData, generic.FormView):
+    template_name = "indicators/upload.html"
+    form_class = UploadForm
+
     def get_context_data(self, **kwargs):
+        imports.fail_stale_runs()
         context = super().get_context_data(**kwargs)
         context["runs"] = ImportRun.objects.select_related("user")[:20]
+        context["max_mb"] = settings.IMPORT_MAX_BYTES // 1024 // 1024
         return context
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        kind = form.cleaned_data["kind"]
         try:
-            if kind == "regions":
-                count = importer.import_regions(upload)
-                messages.success(self.request, _("%(count)s regions imported.") % {"count": count})
-            elif kind == "indicators":
-                count = importer.import_indicator_metadata(upload)
-                messages.success(
-                    self.request, _("%(count)s indicators imported.") % {"count": count}
-                )
-            else:
-                run = importer.import_values(upload, upload.name, user=self.request.user)
-                if run.status == ImportRun.Status.FAILED:
-                    messages.error(
-                        self.request, _("Nothing was imported: %(error)s") % {"error": run.error}
-                    )
-                else:
-                    messages.success(
-                        self.request,
-                        _("Imported: %(new)s new, %(updated)s updated, %(same)s unchanged.")
-                        % {"new": run.inserted, "updated": run.updated, "same": run.unchanged},
-                    )
+            run = imports.queue_import(
+                form.cleaned_data["file"], kind=form.cleaned_data["kind"], user=self.request.user
+            )
         except importer.ImportProblem as problem:
-            messages.error(self.request, _("Nothing was imported: %(error)s") % {"error": problem})
-        return HttpResponseRedirect(self.request.path)
+            form.add_error("file", str(problem))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The file was received; the import runs in the background.")
+        )
+        return HttpResponseRedirect(
+            reverse("indicators:import_run", kwargs={"area": self.area.slug, "pk": run.pk})
+        )
+
+
+class ImportRunView(_NationalData, generic.TemplateView):
+    """One import: a progress bar while it waits or runs (the page asks again every
+    two seconds), then the final report."""
+
+    template_name = "indicators/import_run.html"
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["indicators/_import_run.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        imports.fail_stale_runs()
+        context = super().get_context_data(**kwargs)
+        run = get_object_or_404(ImportRun.objects.select_related("user"), pk=self.kwargs["pk"])
+        state = imports.progress(run)
+        context["run"] = run
+        context["read"] = min(state["read"], run.size) if run.size else state["read"]
+        context["percent"] = round(100 * context["read"] / run.size) if run.size else 0
+        return context

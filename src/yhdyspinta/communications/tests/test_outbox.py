@@ -36,19 +36,6 @@ def open_round(demo):
     return round_
 
 
-@pytest.fixture
-def committed_demo(transactional_db):
-    """The demo areas in a database that other processes and threads can see."""
-    from django.test import override_settings
-
-    from yhdyspinta.areas.models import Area
-    from yhdyspinta.demo.loader import load_all
-
-    if not Area.objects.exists():
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            load_all()
-
-
 def _tokens(messages):
     return [m.link.rstrip("/").rsplit("/", 1)[-1] for m in messages]
 
@@ -206,23 +193,15 @@ def test_a_single_use_link_is_consumed_once_under_concurrent_submits(committed_d
     connection.vendor != "postgresql",
     reason="the worker process needs a database it can share: PostgreSQL",
 )
-def test_the_worker_process_sends_queued_messages(committed_demo):
+def test_the_worker_process_sends_queued_messages(committed_demo, worker_env):
     round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
     round_send(round=round_)
     queued = services.delivery_report(round_).filter(status=Status.QUEUED).count()
     assert queued
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    root = Path(__file__).resolve().parents[4]
     result = subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0.1"],
-        cwd=root,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DATABASE_URL": url,
-            "DEBUG": "1",
-            "PYTHONPATH": str(root / "src"),
-        },
+        cwd=Path(worker_env["PYTHONPATH"]).parent,
+        env=worker_env,
         capture_output=True,
         text=True,
         timeout=120,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from yhdyspinta.indicators import importer, selectors
+from yhdyspinta.indicators import importer, imports, selectors
 from yhdyspinta.indicators.models import (
     ImportRun,
     SotkanetIndicator,
@@ -102,10 +102,17 @@ def test_only_the_superuser_imports_national_data(client, login, demo):
     superuser = login("admin")
     upload = io.BytesIO(data)
     upload.name = "uusi.json"
-    response = client.post(target, {"kind": "data", "file": upload}, follow=True)
-    assert "Tuotiin: 1 uutta" in response.content.decode()
+    response = client.post(target, {"kind": "data", "file": upload})
+    run = ImportRun.objects.get(filename="uusi.json")
+    assert response["Location"].endswith(f"/indicators/import/{run.pk}/")
+    assert run.status == ImportRun.Status.QUEUED  # the worker imports it, not the request
+    assert "Odottaa" in client.get(response["Location"]).content.decode()
+    assert imports.run_import.call(run.pk) == ImportRun.Status.DONE
+    report = client.get(response["Location"]).content.decode()
+    assert "Valmis" in report
     assert SotkanetValue.objects.filter(year=2030).count() == 1
-    assert ImportRun.objects.get(filename="uusi.json").user == superuser
+    run.refresh_from_db()
+    assert (run.user, run.inserted, run.stored_file) == (superuser, 1, "")
 
 
 def test_renaming_a_national_indicator_is_recorded_with_who_and_when(client, login, demo):
@@ -113,6 +120,7 @@ def test_renaming_a_national_indicator_is_recorded_with_who_and_when(client, log
     upload = io.BytesIO(b'[{"id": 900001, "title": {"fi": "Uusi nimi"}}]')
     upload.name = "indikaattorit.json"
     client.post(url("indicators:upload"), {"kind": "indicators", "file": upload})
+    imports.run_import.call(ImportRun.objects.get(filename="indikaattorit.json").pk)
     indicator = SotkanetIndicator.objects.get(pk=900001)
     assert indicator.title == "Uusi nimi"
     latest = indicator.history.first()
@@ -194,3 +202,59 @@ def test_area_admin_edits_the_data_sources_annex(client, login, demo):
     response = client.post(url("indicators:followed_create"), {"source": other.pk, "name": "X"})
     assert response.status_code == 200
     assert not FollowedIndicator.objects.filter(source=other, name="X").exists()
+
+
+def test_an_import_too_large_is_refused_before_anything_is_stored(client, login, demo, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    login("admin")
+    upload = io.BytesIO(b"[" + b" " * 4096 + b"]")
+    upload.name = "iso.json"
+    response = client.post(url("indicators:upload"), {"kind": "data", "file": upload})
+    assert response.status_code == 200
+    assert "Tiedosto on liian suuri" in response.content.decode()
+    assert not ImportRun.objects.filter(filename="iso.json").exists()
+
+
+def test_a_bad_file_fails_with_its_line_and_imports_nothing(client, login, demo):
+    login("admin")
+    upload = io.BytesIO(
+        b'[{"indicator": 900001, "region": 10167, "year": 2031, "gender": "total", '
+        b'"value": 1.5}, {"indicator": 900001, "region": 10167, "year": 2032, '
+        b'"gender": "total", "value": NaN}]'
+    )
+    upload.name = "nan.json"
+    location = client.post(url("indicators:upload"), {"kind": "data", "file": upload})["Location"]
+    run = ImportRun.objects.get(filename="nan.json")
+    assert imports.run_import.call(run.pk) == ImportRun.Status.FAILED
+    report = client.get(location).content.decode()
+    assert "Mitään ei tuotu" in report
+    assert not SotkanetValue.objects.filter(year__in=(2031, 2032)).exists()
+
+
+def test_an_import_whose_worker_died_is_marked_failed_not_left_running(client, login, demo):
+    """A worker killed mid-import leaves no heartbeat: the run is marked failed (its
+    transaction was rolled back), never shown as running forever."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    login("admin")
+    run = ImportRun.objects.create(
+        filename="kesken.json", kind="data", status=ImportRun.Status.RUNNING, size=1000
+    )
+    ImportRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(minutes=5))
+    page = client.get(url("indicators:import_run", pk=run.pk)).content.decode()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert "keskeytyi" in run.error or "pysähtyi" in run.error
+    assert "Mitään ei tuotu" in page
+    # A run still beating is left alone.
+    alive = ImportRun.objects.create(
+        filename="kaynnissa.json", kind="data", status=ImportRun.Status.RUNNING, size=1000
+    )
+    ImportRun.objects.filter(pk=alive.pk).update(started_at=timezone.now() - timedelta(minutes=5))
+    imports._report(alive.pk, read=500, alive=__import__("time").time())
+    html = client.get(url("indicators:import_run", pk=alive.pk)).content.decode()
+    assert 'value="50"' in html
+    alive.refresh_from_db()
+    assert alive.status == ImportRun.Status.RUNNING
