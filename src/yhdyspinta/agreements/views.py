@@ -21,6 +21,7 @@ from yhdyspinta.web.views import (
     LockedPageMixin,
     answer_channel,
     answer_post,
+    confirmed,
     edited_from,
 )
 
@@ -634,6 +635,8 @@ class RoundAction(_RoundMixin, View):
             elif action == "resend":
                 resend(request, self.round)
             elif action == "close":
+                if confirm := self.confirm_close():
+                    return confirm
                 services.comment_round_close(round=self.round)
                 messages.success(request, _("The round was closed."))
             else:
@@ -641,6 +644,31 @@ class RoundAction(_RoundMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return HttpResponseRedirect(self.round.get_absolute_url())
+
+    def confirm_close(self):
+        requests = list(self.round.requests.select_related("organisation"))
+        missing = [r.organisation.name for r in requests if not r.submitted_at]
+        pending = Comment.objects.filter(
+            request__round=self.round, request__submitted_at__isnull=False, response=""
+        ).count()
+        lines = [
+            _(
+                "Closing freezes the comments and their handling: they can no longer change. "
+                "%(pending)s comments are not yet handled."
+            )
+            % {"pending": pending}
+        ]
+        if missing:
+            lines.append(_("These organisations have not answered:"))
+        return confirmed(
+            self.request,
+            context=self.area_context(),
+            title=_("Close the round: %(round)s") % {"round": self.round},
+            lines=lines,
+            items=missing,
+            button=_("Close the round"),
+            back_url=self.round.get_absolute_url(),
+        )
 
 
 class CommentRespond(_RoundMixin, View):

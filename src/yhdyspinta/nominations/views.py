@@ -17,6 +17,7 @@ from yhdyspinta.web.views import (
     AreaMixin,
     answer_channel,
     answer_post,
+    confirmed,
     edited_from,
 )
 
@@ -102,6 +103,8 @@ class RoundAction(_RoundMixin, View):
             elif action == "resend":
                 resend(request, self.round)
             elif action == "close":
+                if confirm := self.confirm_close():
+                    return confirm
                 count = services.round_close(round=self.round)
                 messages.success(
                     request, _("Round closed; %(count)s new memberships.") % {"count": count}
@@ -111,6 +114,33 @@ class RoundAction(_RoundMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return HttpResponseRedirect(self.round.get_absolute_url())
+
+    def confirm_close(self):
+        requests = list(self.round.requests.select_related("organisation"))
+        answered = [
+            r
+            for r in requests
+            if r.answers.filter(status=NominationAnswer.Status.SUBMITTED).exists()
+        ]
+        missing = [r.organisation.name for r in requests if r not in answered]
+        lines = [
+            _(
+                "Closing turns the %(answered)s answers received into memberships from "
+                "%(start)s and ends the seats they replace. The answers can no longer change."
+            )
+            % {"answered": len(answered), "start": self.round.term_starts_on.strftime("%-d.%-m.%Y")}
+        ]
+        if missing:
+            lines.append(_("These organisations have not answered:"))
+        return confirmed(
+            self.request,
+            context=self.area_context(),
+            title=_("Close the round: %(round)s") % {"round": self.round},
+            lines=lines,
+            items=missing,
+            button=_("Close the round"),
+            back_url=self.round.get_absolute_url(),
+        )
 
 
 class RoundExport(_RoundMixin, View):

@@ -62,6 +62,11 @@ def test_contact_answers_and_the_convener_closes(
     expect(row).to_contain_text("Ulla Uusi-Nimetty")
     check_accessibility(page, "nomination-board")
     page.get_by_role("button", name="Sulje kierros ja luo jäsenyydet").click()
+    # Closing cannot be undone: the page says what it does and who has not answered.
+    expect(page.get_by_role("heading", name="Sulje kierros:")).to_be_visible()
+    expect(page.get_by_text("eivät ole vastanneet")).to_be_visible()
+    check_accessibility(page, "nomination-close-confirm")
+    page.get_by_role("button", name="Sulje kierros", exact=True).click()
     expect(page.get_by_text("Kierros suljettu")).to_be_visible()
     page.goto(f"{live_demo.url}/pohjois-karjala/nominations/new/")
     check_accessibility(page, "nomination-round-new")

@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -41,6 +41,7 @@ __all__ = [
     "answer_channel",
     "answer_post",
     "claim_form_key",
+    "confirmed",
     "create_once",
     "edited_from",
     "form_key",
@@ -277,6 +278,35 @@ def create_once(
         form_key_done(request, url)
     messages.success(request, message)
     return HttpResponseRedirect(url)
+
+
+def confirmed(
+    request,
+    *,
+    context: dict,
+    title: str,
+    lines: list[str],
+    button: str,
+    back_url: str,
+    items: list[str] | None = None,
+) -> HttpResponse | None:
+    """An action that cannot be undone asks first: None once the user has said yes,
+    else the page that says what will happen (and lists what it concerns)."""
+    if request.POST.get("confirm") == "yes":
+        return None
+    return render(
+        request,
+        "confirm.html",
+        {
+            **context,
+            "confirm_title": title,
+            "confirm_lines": lines,
+            "confirm_items": items or [],
+            "confirm_button": button,
+            "action_url": request.path,
+            "back_url": back_url,
+        },
+    )
 
 
 class LockedPageMixin:

@@ -398,3 +398,30 @@ def test_new_agreement_with_an_end_before_its_start_is_refused(client, login, de
     assert "Sopimus päättyy ennen kuin se alkaa." in html
     assert 'value="Kokeilusopimus"' in html
     assert not Agreement.objects.filter(title="Kokeilusopimus").exists()
+
+
+def test_closing_a_comment_round_asks_first(client, login, demo):
+    from datetime import date
+
+    from yhdyspinta.agreements.models import Agreement, CommentRound
+    from yhdyspinta.agreements.services import comment_round_create, version_new_draft
+
+    agreement = Agreement.objects.filter(area=demo["nk"]).first()
+    version = version_new_draft(agreement=agreement)
+    round_ = comment_round_create(
+        round=CommentRound(version=version, title="Lausunnot", deadline=date(2031, 1, 31)),
+        organisations=[p.organisation for p in version.parties.all()[:2]],
+    )
+    login("paakayttaja")
+    close = reverse(
+        "agreements:round_action",
+        kwargs={"area": "pohjois-karjala", "pk": round_.pk, "action": "close"},
+    )
+    html = client.post(close).content.decode()
+    assert "Sulkeminen lukitsee lausunnot" in html
+    assert version.parties.first().organisation.name in html  # has not answered
+    round_.refresh_from_db()
+    assert round_.status != "closed"
+    client.post(close, {"confirm": "yes"})
+    round_.refresh_from_db()
+    assert round_.status == "closed"

@@ -173,3 +173,24 @@ def test_body_page_shows_the_round_and_composition_warnings(client, login, seed_
     assert "puheenjohtajaa ei ole valittu" in html
     election = client.get(url("nominations:election", pk=group.pk))
     assert election.status_code == 200
+
+
+def test_closing_a_round_asks_first_and_lists_who_has_not_answered(client, login, demo):
+    from yhdyspinta.nominations.models import NominationRound
+
+    round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
+    login("paakayttaja")
+    close = reverse(
+        "nominations:round_action",
+        kwargs={"area": "pohjois-karjala", "pk": round_.pk, "action": "close"},
+    )
+    page = client.post(close)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Sulje kierros" in html
+    assert "Kiteen kaupunki" in html  # has not answered
+    round_.refresh_from_db()
+    assert round_.status == "open"  # nothing happened yet
+    client.post(close, {"confirm": "yes"})
+    round_.refresh_from_db()
+    assert round_.status == "closed"
