@@ -238,8 +238,8 @@ def load_north_karelia_programme(area: Area) -> None:
 
 def _reports(programme: Programme, municipalities: list[Organisation]) -> None:
     statuses = ["ongoing", "ongoing", "done", "not_started", "postponed", "ongoing"]
-    FollowUpRound.objects.create(
-        programme=programme, year=2025, deadline=date(2026, 1, 31), is_open=False
+    closed = FollowUpRound.objects.create(
+        programme=programme, year=2025, deadline=date(2026, 1, 31)
     )
     FollowUpRound.objects.create(programme=programme, year=2026, deadline=date(2026, 12, 15))
     for index, measure in enumerate(
@@ -262,6 +262,13 @@ def _reports(programme: Programme, municipalities: list[Organisation]) -> None:
                 status="ongoing",
                 account="Työ jatkuu; syksyn tilanne käsitelty kumppanuusryhmässä.",
             )
+    _close(closed)
+
+
+def _close(round: FollowUpRound) -> None:
+    """The year's follow-up closes once reported: its reports are the record."""
+    round.is_open = False
+    round.save()
 
 
 def _idea_to_measure(area: Area, programme: Programme) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, Theme, TimeStamped
+from yhdyspinta.freeze import Frozen
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 
@@ -319,6 +320,9 @@ class MeasureStatus(models.TextChoices):
 
 
 class FollowUpRound(TimeStamped):
+    """The yearly follow-up: each responsible organisation reports its measures' status
+    for the year. Closed, its reports are the year's record and no longer change."""
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="follow_ups")
     year = models.PositiveSmallIntegerField(_("year"))
     deadline = models.DateField(_("deadline"))
@@ -333,8 +337,21 @@ class FollowUpRound(TimeStamped):
     def __str__(self) -> str:
         return f"{self.programme}: {self.year}"
 
+    @property
+    def area(self) -> Area:
+        return self.programme.area
 
-class MeasureReport(TimeStamped):
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "programme:follow_up",
+            kwargs={"area": self.programme.area.slug, "pk": self.programme_id, "year": self.year},
+        )
+
+
+FROZEN_FOLLOW_UP = _("The follow-up for the year is closed: its reports can no longer change.")
+
+
+class MeasureReport(Frozen, TimeStamped):
     """An organisation's account of a measure for a year. A second report for the same
     measure and year is a revision: a new version, the old one kept."""
 
@@ -360,3 +377,9 @@ class MeasureReport(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.year} ({self.organisation})"
+
+    def frozen_message(self) -> str | None:
+        closed = FollowUpRound.objects.filter(
+            programme__priorities__goals__measures=self.measure_id, year=self.year, is_open=False
+        )
+        return str(FROZEN_FOLLOW_UP) if closed.exists() else None

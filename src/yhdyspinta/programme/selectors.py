@@ -99,6 +99,54 @@ def _latest_reports(programme: Programme, year: int) -> dict[tuple[int, int], Me
     return latest
 
 
+@dataclass(frozen=True)
+class FollowUpRow:
+    """One organisation on the follow-up's status board."""
+
+    organisation: Organisation
+    measures: int
+    reported: int
+    last_report: datetime | None
+
+    @property
+    def complete(self) -> bool:
+        return self.reported >= self.measures
+
+
+def follow_up_board(round: FollowUpRound) -> list[FollowUpRow]:
+    """Who has reported how many of their measures for the year, and when last."""
+    from_year = MeasureReport.objects.filter(
+        measure__goal__priority__programme=round.programme, year=round.year
+    ).values_list("measure_id", "organisation_id", "created_at")
+    reported: dict[int, set[int]] = {}
+    last: dict[int, datetime] = {}
+    for measure_id, organisation_id, created_at in from_year:
+        reported.setdefault(organisation_id, set()).add(measure_id)
+        last[organisation_id] = max(last.get(organisation_id, created_at), created_at)
+    measures = Measure.objects.filter(
+        goal__priority__programme=round.programme,
+        starts_year__lte=round.year,
+        ends_year__gte=round.year,
+    ).prefetch_related("participants")
+    owed: dict[int, set[int]] = {}
+    organisations: dict[int, Organisation] = {}
+    for measure in measures.select_related("lead"):
+        for organisation in [measure.lead, *measure.participants.all()]:
+            if organisation is None:
+                continue
+            organisations[organisation.pk] = organisation
+            owed.setdefault(organisation.pk, set()).add(measure.pk)
+    return [
+        FollowUpRow(
+            organisation=organisations[pk],
+            measures=len(owed[pk]),
+            reported=len(owed[pk] & reported.get(pk, set())),
+            last_report=last.get(pk),
+        )
+        for pk in sorted(owed, key=lambda pk: organisations[pk].name)
+    ]
+
+
 def progress(programme: Programme, year: int, today: date | None = None) -> Progress:
     today = today or timezone.localdate()
     round = FollowUpRound.objects.filter(programme=programme, year=year).first()

@@ -18,6 +18,7 @@ from yhdyspinta.parties.models import Organisation
 from .models import FollowUpRound, Goal, IndicatorValue, Measure, MeasureReport, Programme
 
 __all__ = [
+    "follow_up_close",
     "follow_up_open",
     "follow_up_remind",
     "idea_promote",
@@ -80,6 +81,18 @@ def measure_report(
     return report
 
 
+def responsible_organisations(programme: Programme):
+    """Every organisation that leads or takes part in a measure of the programme."""
+    return (
+        Organisation.objects.filter(
+            Q(led_measures__goal__priority__programme=programme)
+            | Q(measures__goal__priority__programme=programme)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
 @transaction.atomic
 def follow_up_open(*, programme: Programme, year: int, deadline) -> FollowUpRound:
     """Open the year's follow-up and e-mail each responsible organisation its task list."""
@@ -91,10 +104,7 @@ def follow_up_open(*, programme: Programme, year: int, deadline) -> FollowUpRoun
     if FollowUpRound.objects.filter(programme=programme, year=year).exists():
         raise ValidationError(_("The follow-up for %(year)s is already open.") % {"year": year})
     round = FollowUpRound.objects.create(programme=programme, year=year, deadline=deadline)
-    organisations = Organisation.objects.filter(
-        Q(led_measures__goal__priority__programme=programme)
-        | Q(measures__goal__priority__programme=programme)
-    ).distinct()
+    organisations = responsible_organisations(programme)
     for organisation in organisations:
         tasks = measures_of(programme=programme, organisation=organisation, year=year)
         lines = [f"- {m.name}" for m in tasks]
@@ -112,6 +122,14 @@ def follow_up_open(*, programme: Programme, year: int, deadline) -> FollowUpRoun
 
 
 @transaction.atomic
+def follow_up_close(*, round: FollowUpRound) -> None:
+    """Close the year's follow-up: its reports become the year's record (read-only)."""
+    if round.is_open:
+        round.is_open = False
+        round.save(update_fields=["is_open", "updated_at"])
+
+
+@transaction.atomic
 def follow_up_remind(*, round: FollowUpRound) -> int:
     """Remind each organisation that has measures without its report for the year."""
     programme, year = round.programme, round.year
@@ -121,10 +139,7 @@ def follow_up_remind(*, round: FollowUpRound) -> int:
         ).values_list("measure_id", "organisation_id")
     )
     count = 0
-    organisations = Organisation.objects.filter(
-        Q(led_measures__goal__priority__programme=programme)
-        | Q(measures__goal__priority__programme=programme)
-    ).distinct()
+    organisations = responsible_organisations(programme)
     for organisation in organisations:
         missing = [
             m

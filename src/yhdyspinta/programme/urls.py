@@ -19,6 +19,14 @@ urlpatterns = [
     ),
     path("programme/<int:pk>/follow-up/new/", views.FollowUpOpen.as_view(), name="follow_up_open"),
     path(
+        "programme/<int:pk>/follow-up/<int:year>/", views.FollowUpDetail.as_view(), name="follow_up"
+    ),
+    path(
+        "programme/<int:pk>/follow-up/<int:year>/do/<slug:action>/",
+        views.FollowUpAction.as_view(),
+        name="follow_up_action",
+    ),
+    path(
         "programme/<int:pk>/follow-up/<int:year>/<int:organisation>/",
         views.Tasks.as_view(),
         name="tasks",

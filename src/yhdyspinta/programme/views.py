@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 
 from yhdyspinta.areas.models import Area, CouncilTerm
+from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.documents import DOCX, PDF, file_response
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
@@ -17,6 +19,7 @@ from yhdyspinta.web.views import (
     AreaMixin,
     LockedPageMixin,
     already_saved,
+    confirmed,
     create_once,
     form_key,
 )
@@ -64,6 +67,8 @@ class ProgrammeDetail(_ProgrammeMixin, generic.TemplateView):
         context["tree"] = selectors.programme_tree(self.programme)
         context["approvals"] = self.programme.approvals.select_related("organisation")
         context["follow_ups"] = self.programme.follow_ups.filter(is_open=True)
+        context["all_follow_ups"] = self.programme.follow_ups.all()
+        context["is_admin"] = self.access.is_admin(self.area)
         context["terms"] = self.area.council_terms.filter(kind=CouncilTerm.Kind.JOINT)
         context["own_organisations"] = Organisation.objects.filter(
             pk__in=self.access.contact_organisations(self.area)
@@ -228,6 +233,91 @@ class FollowUpOpen(_AdminFormMixin, generic.TemplateView):
             except ValidationError as error:
                 form.add_error(None, error)
         return self.render_to_response(self.context(form, _("Open the yearly follow-up")))
+
+
+class _FollowUpMixin(_ProgrammeMixin):
+    private = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.round = get_object_or_404(
+            FollowUpRound, programme__area=self.area, programme=kwargs["pk"], year=kwargs["year"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self):
+        return self.access.is_admin(self.area)
+
+
+class FollowUpDetail(_FollowUpMixin, generic.TemplateView):
+    """The year's follow-up: who has reported, the delivery report of its e-mails, and
+    the actions (remind, resend, close)."""
+
+    template_name = "programme/follow_up.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["round"] = self.round
+        context["board"] = selectors.follow_up_board(self.round)
+        resend_url = reverse(
+            "programme:follow_up_action",
+            kwargs={
+                "area": self.area.slug,
+                "pk": self.programme.pk,
+                "year": self.round.year,
+                "action": "resend",
+            },
+        )
+        context.update(delivery_context(self.round, resend_url))
+        return context
+
+
+class FollowUpAction(_FollowUpMixin, generic.View):
+    def post(self, request, *args, **kwargs):
+        action = kwargs["action"]
+        if action == "remind":
+            count = services.follow_up_remind(round=self.round)
+            messages.success(
+                request,
+                ngettext(
+                    "A reminder is queued for %(count)s organisation.",
+                    "Reminders are queued for %(count)s organisations.",
+                    count,
+                )
+                % {"count": count},
+            )
+        elif action == "resend":
+            resend(request, self.round)
+        elif action == "close":
+            missing = [
+                row.organisation.name
+                for row in selectors.follow_up_board(self.round)
+                if not row.complete
+            ]
+            lines = [
+                _(
+                    "Closing makes the reports for %(year)s the year's record: they can no "
+                    "longer change."
+                )
+                % {"year": self.round.year}
+            ]
+            if missing:
+                lines.append(_("These organisations have not reported every measure:"))
+            if confirm := confirmed(
+                request,
+                context=self.area_context(),
+                title=_("Close the follow-up for %(year)s") % {"year": self.round.year},
+                lines=lines,
+                items=missing,
+                button=_("Close the follow-up"),
+                back_url=self.round.get_absolute_url(),
+            ):
+                return confirm
+            services.follow_up_close(round=self.round)
+            messages.success(request, _("The follow-up was closed."))
+        else:
+            raise Http404
+        return HttpResponseRedirect(self.round.get_absolute_url())
 
 
 class Tasks(_ProgrammeMixin, LockedPageMixin, generic.TemplateView):

@@ -15,6 +15,7 @@ from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme import selectors, services
 from yhdyspinta.programme.models import (
+    FollowUpRound,
     Goal,
     Indicator,
     IndicatorValue,
@@ -233,7 +234,7 @@ def test_progress_query_count_does_not_grow(client, programme, django_assert_max
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    target = url("programme:progress", pk=programme.pk) + "?year=2025"
+    target = url("programme:progress", pk=programme.pk) + "?year=2026"  # still open
     with CaptureQueriesContext(connection) as before:
         client.get(target)
     goal = Goal.objects.filter(priority__programme=programme).first()
@@ -246,7 +247,7 @@ def test_progress_query_count_does_not_grow(client, programme, django_assert_max
             ends_year=2028,
         )
         services.measure_report(
-            measure=measure, organisation=measure.lead, year=2025, status="done", account=""
+            measure=measure, organisation=measure.lead, year=2026, status="done", account=""
         )
         IndicatorValue.objects.create(
             indicator=goal.indicators.first(), year=2010 + i, value=Decimal("10")
@@ -294,6 +295,8 @@ def test_follow_up_leaves_unreported_measures_unreported(client, login, programm
     measures = services.measures_of(programme=programme, organisation=joensuu, year=2026)
     assert len(measures) >= 2
     first, second = measures[0], measures[1]
+    # Reported while 2025 was still open (the demo has closed it since).
+    FollowUpRound.objects.filter(programme=programme, year=2025).update(is_open=True)
     services.measure_report(
         measure=second, organisation=joensuu, year=2025, status="done", account="Valmis."
     )
@@ -344,3 +347,49 @@ def test_an_area_wide_value_is_recorded_once_even_with_nulls(demo):
     IndicatorValue.objects.create(indicator=indicator, year=2031, level="area", value=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         IndicatorValue.objects.create(indicator=indicator, year=2031, level="area", value=2)
+
+
+def test_the_follow_up_page_shows_who_reported_what_was_sent_and_closes_on_yes(
+    client, login, demo, deliver
+):
+    """One status board, the delivery report and a close that asks first; closed, the
+    year's reports are the record: refused at the model and in the database."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+    from django.urls import reverse
+
+    from yhdyspinta.programme import services
+    from yhdyspinta.programme.models import MeasureReport, Programme
+
+    programme = Programme.objects.filter(area=demo["nk"]).first()
+    round_ = services.follow_up_open(programme=programme, year=2027, deadline=date(2028, 1, 31))
+    deliver()
+    login("paakayttaja")
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "Raportit organisaatioittain" in page
+    assert "Toimitusraportti" in page
+    assert "ei sähköpostiosoitetta" in page or "Lähetetty" in page
+    close = reverse(
+        "programme:follow_up_action",
+        kwargs={"area": "pohjois-karjala", "pk": programme.pk, "year": 2027, "action": "close"},
+    )
+    asked = client.post(close).content.decode()
+    assert "eivät ole raportoineet kaikkia" in asked
+    round_.refresh_from_db()
+    assert round_.is_open
+    client.post(close, {"confirm": "yes"})
+    round_.refresh_from_db()
+    assert not round_.is_open
+    measure = programme.priorities.first().goals.first().measures.first()
+    with pytest.raises(ValidationError, match="suljettu"):
+        services.measure_report(
+            measure=measure, organisation=measure.lead, year=2027, status="done", account=""
+        )
+    closed_2025 = MeasureReport.objects.filter(
+        measure__goal__priority__programme=programme, year=2025
+    )
+    assert closed_2025.exists()  # the demo's closed year
+    with pytest.raises(IntegrityError), transaction.atomic():
+        closed_2025.update(status="done")

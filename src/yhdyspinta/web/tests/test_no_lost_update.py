@@ -153,7 +153,7 @@ def _tasks(area):
             "area": NK,
             "pk": programme.pk,
             "organisation": measure.lead_id,
-            "year": programme.starts_year,
+            "year": 2026,  # open (the demo closed 2025)
         },
     )
     return url, r"-account$"
