@@ -62,9 +62,12 @@ def _number(obj: dict, key: str, where: str, *, required: bool = True, integer: 
         return None
     try:
         if integer:
-            if isinstance(value, float) and not value.is_integer():
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError
-            return int(value)
+            whole = int(value)
+            if abs(whole) > 2_147_483_647:
+                raise ValueError
+            return whole
         if isinstance(value, str):
             value = value.replace(",", ".")
         number = float(value)
@@ -546,8 +549,23 @@ def import_values(
 def _title(obj: dict, language: str) -> str:
     title = obj.get("title")
     if isinstance(title, dict):
-        return (title.get(language) or "")[:400]
-    return (title or "")[:400] if language == "fi" else ""
+        title = title.get(language)
+    elif language != "fi":
+        return ""
+    return title[:400] if isinstance(title, str) else ""
+
+
+def _object(obj, index: int) -> dict:
+    """One object of a metadata file, or a clear refusal naming it."""
+    if not isinstance(obj, dict):
+        raise ImportProblem(
+            _("Object %(n)s: expected an object with fields, not %(value)r.")
+            % {
+                "n": index,
+                "value": obj if not isinstance(obj, (list, dict)) else type(obj).__name__,
+            }
+        )
+    return obj
 
 
 @transaction.atomic
@@ -562,7 +580,8 @@ def import_regions(stream: BinaryIO) -> int:
     }
     areas = {a.name: a for a in Area.objects.all()}
     count = 0
-    for index, obj in enumerate(_items(stream), start=1):
+    for index, item in enumerate(_items(stream), start=1):
+        obj = _object(item, index)
         where = _("Object %(n)s") % {"n": index}
         region_id = _number(obj, "id", where, integer=True)
         category = str(obj.get("category") or "")
@@ -588,16 +607,18 @@ def import_regions(stream: BinaryIO) -> int:
 @transaction.atomic
 def import_indicator_metadata(stream: BinaryIO) -> int:
     count = 0
-    for index, obj in enumerate(_items(stream), start=1):
+    for index, item in enumerate(_items(stream), start=1):
+        obj = _object(item, index)
         where = _("Object %(n)s") % {"n": index}
         indicator_id = _number(obj, "id", where, integer=True)
+        decimals = _number(obj, "decimals", where, required=False, integer=True)
         SotkanetIndicator.objects.update_or_create(
             id=indicator_id,
             defaults={
                 "title": _title(obj, "fi") or str(indicator_id),
                 "title_sv": _title(obj, "sv"),
                 "title_en": _title(obj, "en"),
-                "decimals": int(obj.get("decimals") or 1),
+                "decimals": min(max(decimals if decimals is not None else 1, 0), 6),
             },
         )
         count += 1
@@ -605,10 +626,16 @@ def import_indicator_metadata(stream: BinaryIO) -> int:
 
 
 def _items(stream: BinaryIO) -> Iterator[dict]:
+    """The objects of a metadata file: a JSON list of objects, nothing else."""
+    empty = True
     try:
-        yield from ijson.items(_guarded(stream), "item", use_float=True)
-    except ijson.common.IncompleteJSONError as error:
+        for item in ijson.items(_guarded(stream), "item", use_float=True):
+            empty = False
+            yield item
+    except (ijson.common.JSONError, UnicodeDecodeError) as error:
         raise ImportProblem(_("The file is not valid JSON: %(error)s") % {"error": error}) from None
+    if empty:
+        raise ImportProblem(_("The file holds no objects: a JSON list of objects is expected."))
 
 
 # --- live fetch ------------------------------------------------------------------------------

@@ -295,3 +295,30 @@ def test_depth_guard_is_exact_across_chunk_boundaries(chunk):
         read_all(hidden)
     with pytest.raises(importer.ImportProblem):
         read_all(b"[" * deep + b"]" * deep)
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "message"),
+    [
+        ("regions", b"[1, 2, 3]", "Objekti 1"),
+        ("regions", b'{"id": 1}', "ei ole yhtään objektia"),
+        ("regions", b'[{"id": 99999999999999, "title": "X"}]', "id"),
+        ("regions", b'[{"id": "abc"}]', "id"),
+        ("regions", b"\xff\xfe[", "JSON"),
+        ("indicators", b'[{"id": 5, "decimals": "kaksi"}]', "decimals"),
+        ("indicators", b'[{"id": 5, "title": ["a", "b"]}, "x"]', "Objekti 2"),
+        ("indicators", b'[{"id": 5}', "JSON"),
+    ],
+)
+def test_malformed_metadata_files_give_a_clear_message(demo, kind, content, message):
+    """Each of these gave a 500 or a database error before: now a Finnish message that
+    names the object or field, and nothing imported."""
+    from django.utils import translation
+
+    from yhdyspinta.indicators.models import SotkanetIndicator, SotkanetRegion
+
+    before = (SotkanetRegion.objects.count(), SotkanetIndicator.objects.count())
+    load = importer.import_regions if kind == "regions" else importer.import_indicator_metadata
+    with translation.override("fi"), pytest.raises(importer.ImportProblem, match=message):
+        load(io.BytesIO(content))
+    assert (SotkanetRegion.objects.count(), SotkanetIndicator.objects.count()) == before
