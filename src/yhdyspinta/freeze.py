@@ -172,3 +172,17 @@ END $$ LANGUAGE plpgsql""",
                 f"DROP FUNCTION IF EXISTS {self.name}()",
             ]
         return [f"DROP TRIGGER IF EXISTS {self.name}_{op}" for op in "diu"]
+
+
+class DropFreezeTrigger(FreezeTrigger):
+    """The reverse of FreezeTrigger: drops it (before the tables it reads change; a
+    FreezeTrigger after the change creates it anew)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"Drop freeze trigger {self.name} on {self.table}"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "yhdyspinta.parties",
     "yhdyspinta.bodies",
     "yhdyspinta.meetings",
+    "yhdyspinta.consultations",
     "yhdyspinta.obligations",
     "yhdyspinta.nominations",
     "yhdyspinta.programme",

@@ -16,9 +16,9 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, TimeStamped
 from yhdyspinta.bodies.models import Body, LegalBasis, Level, RhythmRule
+from yhdyspinta.consultations.models import AnswerChannel, Request, Round
 from yhdyspinta.files import UploadValidator
 from yhdyspinta.freeze import Frozen
-from yhdyspinta.outreach import AnswerChannel, PersonalLinkRequest
 from yhdyspinta.parties.models import NamedRoleKind, Organisation
 
 
@@ -461,32 +461,23 @@ class ResponsibilityMark(models.Model):
         return f"{self.task} / {self.organisation}: {self.mark}"
 
 
-class CommentRound(TimeStamped):
-    """A written comment (lausunto) or evaluation round on one version."""
+class CommentRound(Round):
+    """A written comment (lausunto) or evaluation round on one version (a kind of
+    consultations.Round)."""
 
     class Kind(models.TextChoices):
-        COMMENTS = "comments", _("Comment round")
-        EVALUATION = "evaluation", _("Evaluation round")
+        COMMENTS = Round.Kind.COMMENTS.value, Round.Kind.COMMENTS.label
+        EVALUATION = Round.Kind.EVALUATION.value, Round.Kind.EVALUATION.label
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Being prepared")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+    Status = Round.Status
 
+    id = models.BigAutoField(primary_key=True)
+    consultation = models.OneToOneField(
+        Round, on_delete=models.CASCADE, parent_link=True, related_name="comment_round"
+    )
     version = models.ForeignKey(
         AgreementVersion, on_delete=models.CASCADE, related_name="comment_rounds"
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMMENTS)
-    title = models.CharField(_("title of the round"), max_length=300)
-    deadline = models.DateField(_("deadline"))
-    cover_letter = models.TextField(_("cover letter"), blank=True)
-    reply_address = models.EmailField(
-        _("written comments to"), blank=True, help_text=_("E.g. the registry's address.")
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -497,32 +488,29 @@ class CommentRound(TimeStamped):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def area(self) -> Area:
-        return self.version.agreement.area
+    def derive(self) -> None:
+        if self.version_id:
+            self.area_id = self.version.agreement.area_id
+        if self.kind not in self.Kind.values:
+            self.kind = self.Kind.COMMENTS
 
     def get_absolute_url(self) -> str:
         return reverse(
             "agreements:round", kwargs={"area": self.version.agreement.area.slug, "pk": self.pk}
         )
 
-    @property
-    def is_past_deadline(self) -> bool:
-        return timezone.localdate() > self.deadline
 
-
-class CommentRequest(PersonalLinkRequest, TimeStamped):
-    """The request to one organisation; its comments are drafts until submitted."""
+class CommentRequest(Request):
+    """The request to one organisation; its comments are drafts until submitted (a kind
+    of consultations.Request)."""
 
     Channel = AnswerChannel
 
-    round = models.ForeignKey(CommentRound, on_delete=models.CASCADE, related_name="requests")
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="comment_requests",
-        verbose_name=_("organisation"),
+    id = models.BigAutoField(primary_key=True)
+    request = models.OneToOneField(
+        Request, on_delete=models.CASCADE, parent_link=True, related_name="comment_request"
     )
+    round = models.ForeignKey(CommentRound, on_delete=models.CASCADE, related_name="requests")
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -538,14 +526,13 @@ class CommentRequest(PersonalLinkRequest, TimeStamped):
         ordering = ["round", "organisation__name"]
         verbose_name = _("comment request")
         verbose_name_plural = _("comment requests")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["round", "organisation"], name="comment_request_once_per_round"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.round}: {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        self.consultation_id = self.round.consultation_id
+        super().save(*args, **kwargs)
 
     @property
     def is_late(self) -> bool:

@@ -13,10 +13,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from yhdyspinta import outreach
 from yhdyspinta.bodies.models import Body, RhythmRule
+from yhdyspinta.consultations import services as consultations
+from yhdyspinta.consultations.services import by_token
 from yhdyspinta.documents import finnish_date
-from yhdyspinta.outreach import by_token
 from yhdyspinta.parties.models import Organisation
 
 from .documents import request_letter_pdf
@@ -424,17 +424,17 @@ def comment_round_create(*, round: CommentRound, organisations: list[Organisatio
 @transaction.atomic
 def comment_round_send(
     *, round: CommentRound, request_ids: list[int] | None = None
-) -> outreach.Sent:
+) -> consultations.Sent:
     """E-mail the request letter (PDF) and a personal link to each organisation."""
 
-    return outreach.send_requests(
-        outreach.open_round(
+    return consultations.send_requests(
+        consultations.open_round(
             round,
             round.requests.select_related("organisation", "round__version__agreement__area"),
             request_ids,
         ),
         round=round,
-        link_name=LINK,
+        link=consultations.personal_link(LINK),
         subject=round.title,
         reply_to=round.reply_address,
         body=lambda request, link: (
@@ -459,15 +459,15 @@ def comment_round_send(
 
 
 @transaction.atomic
-def comment_send_reminders(*, round: CommentRound, now=None) -> outreach.Sent:
+def comment_send_reminders(*, round: CommentRound, now=None) -> consultations.Sent:
     """Remind those who have not sent their comments; at most once a day each."""
     if round.status != CommentRound.Status.OPEN:
         return 0
-    return outreach.send_reminders(
+    return consultations.send_reminders(
         round.requests.filter(submitted_at__isnull=True).select_related("organisation"),
         now=now or timezone.now(),
         round=round,
-        link_name=LINK,
+        link=consultations.personal_link(LINK),
         subject=_("Reminder: %(title)s") % {"title": round.title},
         body=lambda request, link: (
             _(
@@ -545,7 +545,7 @@ def comments_save(
         request.no_comments = not any(t.strip() for t in texts.values())
         request.save()
         if via_link:
-            outreach.consume_token(request)
+            consultations.consume_token(request)
     return request
 
 

@@ -10,9 +10,9 @@ from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.views import delivery_context, resend
+from yhdyspinta.consultations.views import report_sent, send_round
 from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
 from yhdyspinta.files import serve
-from yhdyspinta.outreach import report_sent, send_round
 from yhdyspinta.web import locking
 from yhdyspinta.web.history import history_entries
 from yhdyspinta.web.views import (

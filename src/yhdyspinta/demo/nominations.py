@@ -58,7 +58,7 @@ def _answer(request: NominationRequest, when: datetime, **extra) -> None:
 
 @transaction.atomic
 def load_north_karelia_nominations(area: Area) -> None:
-    if area.nomination_rounds.exists():
+    if NominationRound.objects.filter(area=area).exists():
         return
     groups = list(Body.objects.filter(area=area, level=Level.REGIONAL_PARTNERSHIP))
     municipalities = list(area.organisations.filter(kind=OrganisationKind.MUNICIPALITY))

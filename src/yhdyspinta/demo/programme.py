@@ -241,7 +241,11 @@ def _reports(programme: Programme, municipalities: list[Organisation]) -> None:
     closed = FollowUpRound.objects.create(
         programme=programme, year=2025, deadline=date(2026, 1, 31)
     )
-    FollowUpRound.objects.create(programme=programme, year=2026, deadline=date(2026, 12, 15))
+    open_round = FollowUpRound.objects.create(
+        programme=programme, year=2026, deadline=date(2026, 12, 15)
+    )
+    for round in (closed, open_round):
+        services.follow_up_requests(round)
     for index, measure in enumerate(
         Measure.objects.filter(goal__priority__programme=programme)
         .select_related("lead")
@@ -267,7 +271,7 @@ def _reports(programme: Programme, municipalities: list[Organisation]) -> None:
 
 def _close(round: FollowUpRound) -> None:
     """The year's follow-up closes once reported: its reports are the record."""
-    round.is_open = False
+    round.status = FollowUpRound.Status.CLOSED
     round.save()
 
 

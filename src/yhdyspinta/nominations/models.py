@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from yhdyspinta.areas.models import Area, TimeStamped
+from yhdyspinta.areas.models import TimeStamped
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.consultations.models import AnswerChannel, Request, Round
 from yhdyspinta.freeze import Frozen
-from yhdyspinta.outreach import AnswerChannel, PersonalLinkRequest
-from yhdyspinta.parties.models import Organisation, Person
+from yhdyspinta.parties.models import Person
 
 
 class DeputyRule(models.TextChoices):
@@ -26,14 +26,16 @@ class DeputyRule(models.TextChoices):
     )
 
 
-class NominationRound(TimeStamped):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Being prepared")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+class NominationRound(Round):
+    """A round that asks organisations to name their members to bodies (a kind of
+    consultations.Round: the title, deadline, letter and status are the round's)."""
 
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="nomination_rounds")
-    title = models.CharField(_("title of the round"), max_length=200)
+    Status = Round.Status
+
+    id = models.BigAutoField(primary_key=True)
+    consultation = models.OneToOneField(
+        Round, on_delete=models.CASCADE, parent_link=True, related_name="nomination"
+    )
     bodies = models.ManyToManyField(
         Body, related_name="nomination_rounds", verbose_name=_("bodies")
     )
@@ -47,16 +49,7 @@ class NominationRound(TimeStamped):
         default=2,
         help_text=_("Only for the rule 'optional when enough full members are named'."),
     )
-    deadline = models.DateField(_("deadline"))
     term_starts_on = models.DateField(_("term starts"))
-    cover_letter = models.TextField(_("cover letter"), blank=True)
-    reply_address = models.EmailField(
-        _("written answers to"), blank=True, help_text=_("E.g. the registry's address.")
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[bodies])
 
     class Meta:
@@ -77,27 +70,25 @@ class NominationRound(TimeStamped):
     def get_absolute_url(self) -> str:
         return reverse("nominations:round", kwargs={"area": self.area.slug, "pk": self.pk})
 
+    def derive(self) -> None:
+        self.kind = Round.Kind.NOMINATION
+
     def clean(self) -> None:
         if self.max_nominees is not None and self.max_nominees < self.min_nominees:
             raise ValidationError(
                 {"max_nominees": _("The largest number of nominees is below the smallest.")}
             )
 
-    @property
-    def is_past_deadline(self) -> bool:
-        return timezone.localdate() > self.deadline
 
+class NominationRequest(Request):
+    """The request to one organisation to name members to a body (a kind of
+    consultations.Request: the organisation, link and reminders are the request's)."""
 
-class NominationRequest(PersonalLinkRequest, TimeStamped):
-    """The request to one organisation, with its personal answer link."""
-
-    round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="requests")
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="nomination_requests",
-        verbose_name=_("organisation"),
+    id = models.BigAutoField(primary_key=True)
+    request = models.OneToOneField(
+        Request, on_delete=models.CASCADE, parent_link=True, related_name="nomination"
     )
+    round = models.ForeignKey(NominationRound, on_delete=models.CASCADE, related_name="requests")
     body = models.ForeignKey(
         Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("body")
     )
@@ -106,14 +97,14 @@ class NominationRequest(PersonalLinkRequest, TimeStamped):
         ordering = ["round", "organisation__name"]
         verbose_name = _("nomination request")
         verbose_name_plural = _("nomination requests")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["round", "organisation"], name="request_once_per_round"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.round}: {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        # The request belongs to its round's consultation: one and the same round.
+        self.consultation_id = self.round.consultation_id
+        super().save(*args, **kwargs)
 
 
 FROZEN_ROUND = _("The round is closed: its answers can no longer change.")

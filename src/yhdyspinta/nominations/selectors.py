@@ -35,7 +35,9 @@ class BoardRow:
 
 
 def round_list(*, area: Area) -> QuerySet[NominationRound]:
-    return area.nomination_rounds.prefetch_related("bodies").order_by("-deadline")
+    return (
+        NominationRound.objects.filter(area=area).prefetch_related("bodies").order_by("-deadline")
+    )
 
 
 def board(round: NominationRound) -> list[BoardRow]:

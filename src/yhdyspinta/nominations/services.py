@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yhdyspinta import outreach
 from yhdyspinta.bodies.models import Body, Membership, MembershipRole
+from yhdyspinta.consultations import services as consultations
+from yhdyspinta.consultations.services import by_token
 from yhdyspinta.documents import finnish_date
-from yhdyspinta.outreach import by_token
 from yhdyspinta.parties.models import Organisation, Person
 
 from .documents import request_letter_pdf
@@ -88,16 +88,18 @@ def round_create(
 
 
 @transaction.atomic
-def round_send(*, round: NominationRound, request_ids: list[int] | None = None) -> outreach.Sent:
+def round_send(
+    *, round: NominationRound, request_ids: list[int] | None = None
+) -> consultations.Sent:
     """E-mail the request letter (PDF) and a personal answer link to each organisation.
     Returns how many organisations were reached."""
 
-    return outreach.send_requests(
-        outreach.open_round(
+    return consultations.send_requests(
+        consultations.open_round(
             round, round.requests.select_related("organisation", "body"), request_ids
         ),
         round=round,
-        link_name=LINK,
+        link=consultations.personal_link(LINK),
         subject=round.title,
         reply_to=round.reply_address,
         body=lambda request, link: (
@@ -122,18 +124,18 @@ def round_send(*, round: NominationRound, request_ids: list[int] | None = None) 
 
 
 @transaction.atomic
-def send_reminders(*, round: NominationRound, now=None) -> outreach.Sent:
+def send_reminders(*, round: NominationRound, now=None) -> consultations.Sent:
     """Remind those who have not submitted an answer; at most once a day each."""
     if round.status != NominationRound.Status.OPEN:
         return 0
     answered = NominationAnswer.objects.filter(
         request__round=round, status=NominationAnswer.Status.SUBMITTED
     ).values_list("request_id", flat=True)
-    return outreach.send_reminders(
+    return consultations.send_reminders(
         round.requests.exclude(pk__in=answered).select_related("organisation", "body"),
         now=now or timezone.now(),
         round=round,
-        link_name=LINK,
+        link=consultations.personal_link(LINK),
         subject=_("Reminder: %(title)s") % {"title": round.title},
         body=lambda request, link: (
             _(
@@ -287,7 +289,7 @@ def answer_save(
         ]
     )
     if submit and via_link:
-        outreach.consume_token(request)
+        consultations.consume_token(request)
     return answer
 
 

@@ -9,8 +9,8 @@ from django.views import View, generic
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.communications.views import delivery_context, resend
+from yhdyspinta.consultations.views import report_sent, send_round
 from yhdyspinta.documents import DOCX, XLSX, file_response
-from yhdyspinta.outreach import report_sent, send_round
 from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaFormMixin,

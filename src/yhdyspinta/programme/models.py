@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, Theme, TimeStamped
+from yhdyspinta.consultations.models import Round
 from yhdyspinta.freeze import Frozen
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
@@ -319,14 +320,17 @@ class MeasureStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class FollowUpRound(TimeStamped):
+class FollowUpRound(Round):
     """The yearly follow-up: each responsible organisation reports its measures' status
-    for the year. Closed, its reports are the year's record and no longer change."""
+    for the year (a kind of consultations.Round, with a request to each organisation).
+    Closed, its reports are the year's record and no longer change."""
 
+    id = models.BigAutoField(primary_key=True)
+    consultation = models.OneToOneField(
+        Round, on_delete=models.CASCADE, parent_link=True, related_name="follow_up"
+    )
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="follow_ups")
     year = models.PositiveSmallIntegerField(_("year"))
-    deadline = models.DateField(_("deadline"))
-    is_open = models.BooleanField(_("open"), default=True)
 
     class Meta:
         ordering = ["programme", "-year"]
@@ -337,9 +341,17 @@ class FollowUpRound(TimeStamped):
     def __str__(self) -> str:
         return f"{self.programme}: {self.year}"
 
+    def derive(self) -> None:
+        self.kind = Round.Kind.FOLLOW_UP
+        if self.programme_id:
+            self.area_id = self.programme.area_id
+            self.title = self.title or f"{self.programme.name}: {self.year}"
+        if self.status == Round.Status.DRAFT:
+            self.status = Round.Status.OPEN  # a follow-up opens when it is created
+
     @property
-    def area(self) -> Area:
-        return self.programme.area
+    def is_open(self) -> bool:
+        return self.status != Round.Status.CLOSED
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -380,6 +392,8 @@ class MeasureReport(Frozen, TimeStamped):
 
     def frozen_message(self) -> str | None:
         closed = FollowUpRound.objects.filter(
-            programme__priorities__goals__measures=self.measure_id, year=self.year, is_open=False
+            programme__priorities__goals__measures=self.measure_id,
+            year=self.year,
+            status=Round.Status.CLOSED,
         )
         return str(FROZEN_FOLLOW_UP) if closed.exists() else None

@@ -3,16 +3,19 @@ with their e-mails, indicator values, and promoting a theme-work idea into a mea
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.communications.models import OutgoingMessage
-from yhdyspinta.communications.services import enqueue
+from yhdyspinta.consultations import services as consultations
+from yhdyspinta.consultations.models import Request
 from yhdyspinta.documents import finnish_date
 from yhdyspinta.meetings.models import ThemeWorkIdea
-from yhdyspinta.outreach import recipients_of
 from yhdyspinta.parties.models import Organisation
 
 from .models import FollowUpRound, Goal, IndicatorValue, Measure, MeasureReport, Programme
@@ -21,6 +24,7 @@ __all__ = [
     "follow_up_close",
     "follow_up_open",
     "follow_up_remind",
+    "follow_up_requests",
     "idea_promote",
     "indicator_value_save",
     "measure_report",
@@ -95,7 +99,8 @@ def responsible_organisations(programme: Programme):
 
 @transaction.atomic
 def follow_up_open(*, programme: Programme, year: int, deadline) -> FollowUpRound:
-    """Open the year's follow-up and e-mail each responsible organisation its task list."""
+    """Open the year's follow-up: a request to each responsible organisation, and an
+    e-mail with its task list and the page where it reports."""
     if year not in programme.years:
         raise ValidationError(
             _("%(year)s is outside the programme period %(start)s–%(end)s.")
@@ -104,66 +109,95 @@ def follow_up_open(*, programme: Programme, year: int, deadline) -> FollowUpRoun
     if FollowUpRound.objects.filter(programme=programme, year=year).exists():
         raise ValidationError(_("The follow-up for %(year)s is already open.") % {"year": year})
     round = FollowUpRound.objects.create(programme=programme, year=year, deadline=deadline)
-    organisations = responsible_organisations(programme)
-    for organisation in organisations:
-        tasks = measures_of(programme=programme, organisation=organisation, year=year)
-        lines = [f"- {m.name}" for m in tasks]
-        enqueue(
-            area=programme.area,
-            kind=OutgoingMessage.Kind.FOLLOW_UP,
-            about=round,
-            subject=_("Follow-up of %(programme)s for %(year)s")
-            % {"programme": programme.name, "year": year},
-            body=_("Please report the status of these measures by %(deadline)s:\n\n%(measures)s")
-            % {"deadline": finnish_date(deadline), "measures": "\n".join(lines)},
-            recipients=recipients_of(organisation),
-        )
+    consultations.send_requests(
+        follow_up_requests(round),
+        round=round,
+        kind=OutgoingMessage.Kind.FOLLOW_UP,
+        link=lambda request: _tasks_link(round, request.organisation),
+        subject=_("Follow-up of %(programme)s for %(year)s")
+        % {"programme": programme.name, "year": year},
+        body=lambda request, link: _task_list(round, request.organisation, link),
+    )
     return round
+
+
+def follow_up_requests(round: FollowUpRound) -> list[Request]:
+    """The round's request to each organisation responsible for a measure (made for any
+    that has become responsible since the round opened)."""
+    return [
+        Request.objects.get_or_create(
+            consultation_id=round.consultation_id, organisation=organisation
+        )[0]
+        for organisation in responsible_organisations(round.programme)
+    ]
+
+
+def _tasks_link(round: FollowUpRound, organisation: Organisation) -> str:
+    """Where the organisation reports (in the app, after logging in)."""
+    return settings.SITE_URL + reverse(
+        "programme:tasks",
+        kwargs={
+            "area": round.programme.area.slug,
+            "pk": round.programme_id,
+            "year": round.year,
+            "organisation": organisation.pk,
+        },
+    )
+
+
+def _task_list(round: FollowUpRound, organisation: Organisation, link: str, *, only=None) -> str:
+    measures = (
+        only
+        if only is not None
+        else measures_of(programme=round.programme, organisation=organisation, year=round.year)
+    )
+    text = _("Please report the status of these measures by %(deadline)s:\n\n%(measures)s") % {
+        "deadline": finnish_date(round.deadline),
+        "measures": "\n".join(f"- {m.name}" for m in measures),
+    }
+    return f"{text}\n\n{link}"
 
 
 @transaction.atomic
 def follow_up_close(*, round: FollowUpRound) -> None:
     """Close the year's follow-up: its reports become the year's record (read-only)."""
     if round.is_open:
-        round.is_open = False
-        round.save(update_fields=["is_open", "updated_at"])
+        round.status, round.closed_at = FollowUpRound.Status.CLOSED, timezone.now()
+        round.save()
 
 
 @transaction.atomic
-def follow_up_remind(*, round: FollowUpRound) -> int:
-    """Remind each organisation that has measures without its report for the year."""
+def follow_up_remind(*, round: FollowUpRound, now=None) -> int:
+    """Remind each organisation whose measures still lack this year's report, by the one
+    reminder rule of every round (at most once in about a day)."""
     programme, year = round.programme, round.year
     reported = set(
         MeasureReport.objects.filter(
             measure__goal__priority__programme=programme, year=year
         ).values_list("measure_id", "organisation_id")
     )
-    count = 0
-    organisations = responsible_organisations(programme)
-    for organisation in organisations:
-        missing = [
+    missing: dict[int, list] = {}
+    requests = follow_up_requests(round)
+    for request in requests:
+        organisation = request.organisation
+        missing[request.pk] = [
             m
             for m in measures_of(programme=programme, organisation=organisation, year=year)
             if (m.pk, organisation.pk) not in reported and (m.pk, m.lead_id) not in reported
         ]
-        if not missing:
-            continue
-        recipients = recipients_of(organisation)
-        enqueue(
-            area=programme.area,
-            kind=OutgoingMessage.Kind.REMINDER,
-            about=round,
-            subject=_("Reminder: follow-up of %(programme)s for %(year)s")
-            % {"programme": programme.name, "year": year},
-            body=_("Please report the status of these measures by %(deadline)s:\n\n%(measures)s")
-            % {
-                "deadline": finnish_date(round.deadline),
-                "measures": "\n".join(f"- {m.name}" for m in missing),
-            },
-            recipients=recipients,
-        )
-        count += 1 if recipients[0].email else 0
-    return count
+    due = [r for r in requests if missing[r.pk]]
+    sent = consultations.send_reminders(
+        due,
+        round=round,
+        now=now or timezone.now(),
+        link=lambda request: _tasks_link(round, request.organisation),
+        subject=_("Reminder: follow-up of %(programme)s for %(year)s")
+        % {"programme": programme.name, "year": year},
+        body=lambda request, link: _task_list(
+            round, request.organisation, link, only=missing[request.pk]
+        ),
+    )
+    return sent.reached
 
 
 @transaction.atomic

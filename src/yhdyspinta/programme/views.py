@@ -66,7 +66,7 @@ class ProgrammeDetail(_ProgrammeMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         context["tree"] = selectors.programme_tree(self.programme)
         context["approvals"] = self.programme.approvals.select_related("organisation")
-        context["follow_ups"] = self.programme.follow_ups.filter(is_open=True)
+        context["follow_ups"] = self.programme.follow_ups.filter(status="open")
         context["all_follow_ups"] = self.programme.follow_ups.all()
         context["is_admin"] = self.access.is_admin(self.area)
         context["terms"] = self.area.council_terms.filter(kind=CouncilTerm.Kind.JOINT)

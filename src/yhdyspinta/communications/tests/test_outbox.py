@@ -13,9 +13,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from yhdyspinta import outreach
 from yhdyspinta.communications import services
 from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.consultations import services as consultations
 from yhdyspinta.nominations.models import NominationRequest, NominationRound
 from yhdyspinta.nominations.services import round_send, send_reminders
 
@@ -64,7 +64,7 @@ def test_round_survives_a_mail_server_that_fails_after_the_first_message(
     # Nothing was rolled back: every link still opens its request.
     requests = NominationRequest.objects.filter(round=open_round)
     for token in _tokens(rows.exclude(link="")):
-        assert outreach.by_token(requests, token)
+        assert consultations.by_token(requests, token)
     # The server is back; the retry sends the rest, once each.
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     mail.outbox = []
@@ -138,7 +138,7 @@ def test_reminder_carries_the_same_link_as_the_request(open_round):
         assert reminder.link in reminder.body
     requests = NominationRequest.objects.filter(round=open_round)
     for token in _tokens(reminders):
-        assert outreach.by_token(requests, token)
+        assert consultations.by_token(requests, token)
 
 
 def test_meeting_invitation_goes_one_by_one_and_reports_members_without_address(demo):
@@ -173,7 +173,7 @@ def test_a_single_use_link_is_consumed_once_under_concurrent_submits(committed_d
 
         try:
             barrier.wait()
-            outreach.consume_token(NominationRequest.objects.get(pk=request.pk))
+            consultations.consume_token(NominationRequest.objects.get(pk=request.pk))
             outcomes.append("ok")
         except Exception as error:
             outcomes.append(type(error).__name__)

@@ -296,7 +296,7 @@ def test_follow_up_leaves_unreported_measures_unreported(client, login, programm
     assert len(measures) >= 2
     first, second = measures[0], measures[1]
     # Reported while 2025 was still open (the demo has closed it since).
-    FollowUpRound.objects.filter(programme=programme, year=2025).update(is_open=True)
+    FollowUpRound.objects.filter(programme=programme, year=2025).update(status="open")
     services.measure_report(
         measure=second, organisation=joensuu, year=2025, status="done", account="Valmis."
     )

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         total = 0
         for round in FollowUpRound.objects.filter(
-            is_open=True, deadline__gte=today, deadline__lte=today + timezone.timedelta(days=days)
+            status="open", deadline__gte=today, deadline__lte=today + timezone.timedelta(days=days)
         ).select_related("programme"):
             total += follow_up_remind(round=round)
         self.stdout.write(f"reminders sent: {total}")

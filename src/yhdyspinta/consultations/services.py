@@ -1,0 +1,211 @@
+"""The one engine of every round: personal links, sending and reminding through the
+outbox (one message per address, written with the change, sent after commit), the
+reminder rule, and consuming a single-use link exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.accounts.models import AreaRole
+from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.communications.services import Recipient, enqueue
+
+from .models import Request, Round
+
+
+def by_token(queryset: models.QuerySet, token: str):
+    """The request behind a personal link, or a clear refusal."""
+    request = queryset.filter(token_hash=Request.hash_token(token)).first()
+    if request is None:
+        raise ValidationError(_("This link is not valid. Ask the convener for a new one."))
+    if request.token_used_at:
+        raise ValidationError(
+            _(
+                "This link has already been used to send the answer. "
+                "Ask the convener for a new link if you need to change it."
+            )
+        )
+    if request.token_expires_at and timezone.now() > request.token_expires_at:
+        raise ValidationError(_("This link has expired. Ask the convener for a new one."))
+    return request
+
+
+def contact_addresses(organisation) -> list[str]:
+    """Who receives a request: the organisation's contacts in the app, else its
+    general address."""
+
+    users = AreaRole.objects.filter(
+        organisation=organisation, role=AreaRole.Role.ORGANISATION_CONTACT
+    ).select_related("user")
+    addresses = [r.user.email for r in users if r.user.email]
+    if not addresses and organisation.email:
+        addresses = [organisation.email]
+    return addresses
+
+
+def absolute_link(url_name: str, token: str) -> str:
+    return settings.SITE_URL + reverse(url_name, kwargs={"token": token})
+
+
+def open_round(round: Round, requests: models.QuerySet, request_ids: list[int] | None):
+    """Open a draft round for answers (a closed one cannot be sent again) and return the
+    requests to send: all of them, or those named."""
+    if round.status == Round.Status.CLOSED:
+        raise ValidationError(_("The round is closed."))
+    round.status = Round.Status.OPEN
+    round.save()
+    return requests if request_ids is None else requests.filter(pk__in=request_ids)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What sending or reminding did: organisations reached and those skipped (no
+    address); the delivery report lists them by name."""
+
+    reached: int
+    skipped: int
+
+
+def recipients_of(organisation) -> list[Recipient]:
+    """The outbox recipients for an organisation: its contacts, else its general address,
+    else one recipient without an address (recorded as skipped)."""
+    addresses = contact_addresses(organisation)
+    if not addresses:
+        return [Recipient("", organisation=organisation)]
+    return [Recipient(address, organisation=organisation) for address in addresses]
+
+
+def unreachable(requests: Iterable[Request]) -> list:
+    """The organisations of these requests that no e-mail would reach."""
+    return [r.organisation for r in requests if not contact_addresses(r.organisation)]
+
+
+Link = Callable[[Request], str]
+
+
+def personal_link(link_name: str) -> Link:
+    """A request's new personal, single-use answer link (for those without an account)."""
+    return lambda request: absolute_link(link_name, request.new_token())
+
+
+def send_requests(
+    requests: Iterable[Request],
+    *,
+    round,
+    link: Link,
+    subject: str,
+    body: Callable[[Request, str], str],
+    reply_to: str = "",
+    letter: Callable[[Request], tuple[str, bytes]] | None = None,
+    kind: str = OutgoingMessage.Kind.ROUND_REQUEST,
+) -> Sent:
+    """Give each request its link (a personal one, or the page where it is answered in
+    the app) and queue its e-mail, with the letter (PDF) when there is one: one message
+    per address, sent by the outbox after commit. An organisation without an address is
+    recorded as skipped."""
+    reached = skipped = 0
+    for request in requests:
+        address = link(request)
+        request.sent_at = timezone.now()
+        request.save()
+        attachments = []
+        if letter is not None:
+            filename, content = letter(request)
+            attachments.append((filename, content, "application/pdf"))
+        if _queue(
+            request,
+            round=round,
+            kind=kind,
+            subject=subject,
+            body=body(request, address),
+            link=address,
+            attachments=attachments,
+            reply_to=reply_to,
+        ):
+            reached += 1
+        else:
+            skipped += 1
+    return Sent(reached, skipped)
+
+
+def _queue(request: Request, *, round, kind: str, **message) -> bool:
+    """Queue one request's message for its organisation's addresses; False when the
+    organisation has none (recorded as skipped)."""
+    recipients = recipients_of(request.organisation)
+    enqueue(
+        area=request.organisation.area, kind=kind, about=round, recipients=recipients, **message
+    )
+    return bool(recipients[0].email)
+
+
+def _current_link(round, request: Request) -> str:
+    """The link the request was sent with: a reminder carries the same one, so that
+    the first e-mail's link keeps working."""
+    message = (
+        OutgoingMessage.objects.filter(
+            about_type=ContentType.objects.get_for_model(round),
+            about_id=round.pk,
+            organisation=request.organisation,
+            kind__in=(OutgoingMessage.Kind.ROUND_REQUEST, OutgoingMessage.Kind.FOLLOW_UP),
+        )
+        .exclude(link="")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return message.link if message is not None else ""
+
+
+def send_reminders(
+    requests: Iterable[Request],
+    *,
+    round,
+    now,
+    link: Link,
+    subject: str,
+    body: Callable[[Request, str], str],
+) -> Sent:
+    """The one reminder rule: remind each request's organisation at most once in about
+    a day, with the link it already has (a new one only when the old has expired or was
+    never sent)."""
+    reached = skipped = 0
+    for request in requests:
+        if not request.remind_now(now):
+            continue
+        address = _current_link(round, request)
+        expired = request.token_expires_at and request.token_expires_at <= now
+        if not address or expired:
+            address = link(request)
+        request.reminded_at = now
+        request.reminder_count += 1
+        request.save()
+        reminder = {"subject": subject, "body": body(request, address), "link": address}
+        if _queue(request, round=round, kind=OutgoingMessage.Kind.REMINDER, **reminder):
+            reached += 1
+        else:
+            skipped += 1
+    return Sent(reached, skipped)
+
+
+def consume_token(request: Request) -> None:
+    """Mark a single-use link used, exactly once even when two submits race: the
+    conditional update lets one through; the other gets a clear message."""
+    used = Request.objects.filter(pk=request.serial, token_used_at__isnull=True).update(
+        token_used_at=timezone.now()
+    )
+    if not used:
+        raise ValidationError(
+            _(
+                "This link has already been used to send the answer. "
+                "Ask the convener for a new link if you need to change it."
+            )
+        )
+    request.token_used_at = timezone.now()
