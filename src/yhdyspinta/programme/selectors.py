@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from yhdyspinta.charts import LineChart, Series, line_chart
+from yhdyspinta.consultations.models import Request
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 from .models import (
@@ -107,6 +108,7 @@ class FollowUpRow:
     measures: int
     reported: int
     last_report: datetime | None
+    request: Request | None  # the round's request to the organisation: sent, reminded
 
     @property
     def complete(self) -> bool:
@@ -136,12 +138,14 @@ def follow_up_board(round: FollowUpRound) -> list[FollowUpRow]:
                 continue
             organisations[organisation.pk] = organisation
             owed.setdefault(organisation.pk, set()).add(measure.pk)
+    requests = {r.organisation_id: r for r in Request.objects.filter(consultation=round.serial)}
     return [
         FollowUpRow(
             organisation=organisations[pk],
             measures=len(owed[pk]),
             reported=len(owed[pk] & reported.get(pk, set())),
             last_report=last.get(pk),
+            request=requests.get(pk),
         )
         for pk in sorted(owed, key=lambda pk: organisations[pk].name)
     ]
