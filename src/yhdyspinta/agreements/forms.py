@@ -184,6 +184,9 @@ class CommentRoundForm(AreaModelForm):
     def __init__(self, *args, version: AgreementVersion, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.version = version
+        # Of the kinds of round, those that ask for comments on an agreement.
+        self.fields["kind"].choices = CommentRound.Kind.choices
+        self.fields["kind"].initial = self.instance.kind or CommentRound.Kind.COMMENTS
         self.fields["organisations"] = forms.ModelMultipleChoiceField(
             queryset=Organisation.objects.filter(area=self.area, ended_on__isnull=True).order_by(
                 "kind", "name"

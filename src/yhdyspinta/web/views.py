@@ -329,7 +329,7 @@ class LockedPageMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["edited_from"] = getattr(self, "fresh_version", None) or (
-            self.request.POST.get(EDITED_FROM) or locking.fingerprint(self.lock_values())
+            self.request.POST.get(EDITED_FROM) or _opened_on(self.lock_values)
         )
         return context
 
@@ -394,7 +394,14 @@ def edited_from(http_request, lock: Callable[[], Mapping[str, object]]) -> str:
         return fresh
     if http_request.method == "POST" and http_request.POST.get(EDITED_FROM):
         return http_request.POST[EDITED_FROM]
-    return locking.fingerprint(lock())
+    return _opened_on(lock)
+
+
+def _opened_on(lock: Callable[[], Mapping[str, object]]) -> str:
+    """The fingerprint of what a page shows now (its lock reads rows with
+    select_for_update, which needs a transaction even on a plain GET)."""
+    with transaction.atomic():
+        return locking.fingerprint(lock())
 
 
 def answer_channel(entry_form, *, via_link: bool, channels) -> dict:

@@ -425,3 +425,25 @@ def test_closing_a_comment_round_asks_first(client, login, demo):
     client.post(close, {"confirm": "yes"})
     round_.refresh_from_db()
     assert round_.status == "closed"
+
+
+def test_the_comment_round_form_offers_only_the_agreement_kinds(client, login, demo):
+    from yhdyspinta.agreements.models import Agreement
+    from yhdyspinta.agreements.services import version_new_draft
+
+    version = version_new_draft(agreement=Agreement.objects.filter(area=demo["nk"]).first())
+    login("paakayttaja")
+    html = client.get(
+        reverse(
+            "agreements:round_create",
+            kwargs={
+                "area": "pohjois-karjala",
+                "pk": version.agreement_id,
+                "number": version.number,
+            },
+        )
+    ).content.decode()
+    assert '<option value="comments" selected>' in html
+    assert 'value="evaluation"' in html
+    assert 'value="follow_up"' not in html
+    assert 'value="nomination"' not in html

@@ -10,13 +10,16 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from yhdyspinta.agreements.models import Agreement, Comment
 from yhdyspinta.agreements.services import version_new_draft
+from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.meetings.models import Meeting, Minutes
+from yhdyspinta.nominations.models import NominationRequest
 from yhdyspinta.parties.models import Organisation, Person
 from yhdyspinta.programme.models import Measure
 
@@ -415,3 +418,20 @@ def test_every_create_form_posted_twice_creates_once(demo, name):
     assert second.status_code == 302
     assert second["Location"] == first["Location"]
     assert model.objects.count() == before + 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="select_for_update outside a transaction fails only on PostgreSQL",
+)
+def test_every_locked_page_opens_outside_a_test_transaction(committed_demo):
+    """As in production, without the test's own transaction around the request: the
+    lock's row read on opening a page must run in a transaction of its own."""
+    area = Area.objects.get(slug=NK)
+    client = _client("paakayttaja")
+    for page, build in PAGES.items():
+        url, _field = build(area)
+        assert client.get(url).status_code == 200, page
+    request = NominationRequest.objects.filter(round__area=area, round__status="open").first()
+    answer = reverse("nominations:answer", kwargs={"area": NK, "pk": request.pk})
+    assert client.get(answer).status_code == 200
