@@ -21,7 +21,7 @@ from yhdyspinta.web.views import (
     LockedPageMixin,
     answer_channel,
     answer_post,
-    confirmed,
+    confirm_close,
     edited_from,
 )
 
@@ -646,28 +646,23 @@ class RoundAction(_RoundMixin, View):
         return HttpResponseRedirect(self.round.get_absolute_url())
 
     def confirm_close(self):
-        requests = list(self.round.requests.select_related("organisation"))
-        missing = [r.organisation.name for r in requests if not r.submitted_at]
         pending = Comment.objects.filter(
             request__round=self.round, request__submitted_at__isnull=False, response=""
         ).count()
-        lines = [
-            _(
-                "Closing freezes the comments and their handling: they can no longer change. "
-                "%(pending)s comments are not yet handled."
-            )
-            % {"pending": pending}
-        ]
-        if missing:
-            lines.append(_("These organisations have not answered:"))
-        return confirmed(
+        effect = _(
+            "Closing freezes the comments and their handling: they can no longer change. "
+            "%(pending)s comments are not yet handled."
+        ) % {"pending": pending}
+        return confirm_close(
             self.request,
             context=self.area_context(),
-            title=_("Close the round: %(round)s") % {"round": self.round},
-            lines=lines,
-            items=missing,
-            button=_("Close the round"),
-            back_url=self.round.get_absolute_url(),
+            round=self.round,
+            effect=effect,
+            unanswered=[
+                r.organisation.name
+                for r in self.round.requests.select_related("organisation")
+                if not r.submitted_at
+            ],
         )
 
 

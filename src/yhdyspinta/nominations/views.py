@@ -17,7 +17,7 @@ from yhdyspinta.web.views import (
     AreaMixin,
     answer_channel,
     answer_post,
-    confirmed,
+    confirm_close,
     edited_from,
 )
 
@@ -122,24 +122,16 @@ class RoundAction(_RoundMixin, View):
             for r in requests
             if r.answers.filter(status=NominationAnswer.Status.SUBMITTED).exists()
         ]
-        missing = [r.organisation.name for r in requests if r not in answered]
-        lines = [
-            _(
-                "Closing turns the %(answered)s answers received into memberships from "
-                "%(start)s and ends the seats they replace. The answers can no longer change."
-            )
-            % {"answered": len(answered), "start": self.round.term_starts_on.strftime("%-d.%-m.%Y")}
-        ]
-        if missing:
-            lines.append(_("These organisations have not answered:"))
-        return confirmed(
+        effect = _(
+            "Closing turns the %(answered)s answers received into memberships from "
+            "%(start)s and ends the seats they replace. The answers can no longer change."
+        ) % {"answered": len(answered), "start": self.round.term_starts_on.strftime("%-d.%-m.%Y")}
+        return confirm_close(
             self.request,
             context=self.area_context(),
-            title=_("Close the round: %(round)s") % {"round": self.round},
-            lines=lines,
-            items=missing,
-            button=_("Close the round"),
-            back_url=self.round.get_absolute_url(),
+            round=self.round,
+            effect=effect,
+            unanswered=[r.organisation.name for r in requests if r not in answered],
         )
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "answer_channel",
     "answer_post",
     "claim_form_key",
+    "confirm_close",
     "confirmed",
     "create_once",
     "edited_from",
@@ -306,6 +307,22 @@ def confirmed(
             "action_url": request.path,
             "back_url": back_url,
         },
+    )
+
+
+def confirm_close(request, *, context: dict, round, effect: str, unanswered: list[str]):
+    """Closing a round asks first: what closing does, and who has not answered."""
+    lines = [effect]
+    if unanswered:
+        lines.append(_("These organisations have not answered:"))
+    return confirmed(
+        request,
+        context=context,
+        title=_("Close the round: %(round)s") % {"round": round},
+        lines=lines,
+        items=unanswered,
+        button=_("Close the round"),
+        back_url=round.get_absolute_url(),
     )
 
 

@@ -69,10 +69,11 @@ class _Form(HTMLParser):
             self._text += data
 
 
-def form_data(html: str) -> dict[str, list[str]]:
+def form_data(html: str, marker: str = "_edited_from") -> dict[str, list[str]]:
+    """What the browser would post of the form that carries `marker`."""
     parser = _Form()
     parser.feed(html)
-    form = next(f for f in parser.forms if any(n == "_edited_from" for n, _v in f))
+    form = next(f for f in parser.forms if any(n == marker for n, _v in f))
     data: dict[str, list[str]] = {}
     for name, value in form:
         data.setdefault(name, []).append(value)
@@ -291,16 +292,6 @@ def test_two_people_handling_one_comment_lose_nothing(demo):
 # --- a create form posted twice creates once ------------------------------------------
 
 
-def _created_form(html: str) -> dict[str, list[str]]:
-    parser = _Form()
-    parser.feed(html)
-    form = next(f for f in parser.forms if any(n == "_form_key" for n, _v in f))
-    data: dict[str, list[str]] = {}
-    for name, value in form:
-        data.setdefault(name, []).append(value)
-    return data
-
-
 def _creates(area):
     from yhdyspinta.agreements.models import CommentRound, Section
     from yhdyspinta.meetings.models import AgendaItem, ThemeWorkGroup
@@ -409,7 +400,7 @@ CREATES = [
 def test_every_create_form_posted_twice_creates_once(demo, name):
     url, model, fields = _creates(demo["nk"])[name]
     client = _client("paakayttaja")
-    data = _created_form(client.get(url).content.decode())
+    data = form_data(client.get(url).content.decode(), "_form_key")
     data.update({k: v if isinstance(v, list) else [v] for k, v in fields.items()})
     before = model.objects.count()
     first = client.post(url, data)
