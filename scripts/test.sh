@@ -18,8 +18,12 @@ echo "== translations"
 DEBUG=1 $VENV/bin/python manage.py compilemessages --ignore=.venv -v0
 DEBUG=1 $VENV/bin/python manage.py makemigrations --check --dry-run -v1 >/dev/null
 
+# Two test processes (pytest-xdist), one a core on the 2-core CI machine; each has its
+# own test database. TEST_WORKERS=0 runs in one process.
+WORKERS=(-n "${TEST_WORKERS:-2}")
+
 echo "== tests on SQLite"
-env -u DATABASE_URL $VENV/bin/pytest -q -m "not browser and not once" "$@"
+env -u DATABASE_URL $VENV/bin/pytest -q "${WORKERS[@]}" -m "not browser and not once" "$@"
 
 echo "== tests on PostgreSQL, with the browser tests"
-scripts/with-postgres.sh $VENV/bin/pytest -q --liveserver 127.0.0.1 "$@"
+scripts/with-postgres.sh $VENV/bin/pytest -q "${WORKERS[@]}" --liveserver 127.0.0.1 "$@"
