@@ -293,7 +293,7 @@ def test_two_people_handling_one_comment_lose_nothing(demo):
 
 
 def _creates(area):
-    from yhdyspinta.agreements.models import CommentRound, Section
+    from yhdyspinta.agreements.models import ApprovalStep, CommentRound, Section
     from yhdyspinta.meetings.models import AgendaItem, ThemeWorkGroup
     from yhdyspinta.nominations.models import NominationRound
 
@@ -306,7 +306,52 @@ def _creates(area):
     minutes = Minutes.objects.filter(meeting__body__area=area, status="draft").first()
     measure = Measure.objects.filter(goal__priority__programme__area=area).first()
     programme = measure.goal.priority.programme
+    from yhdyspinta.bodies.models import Membership
+    from yhdyspinta.indicators.models import DataSource, FollowedIndicator
+    from yhdyspinta.parties.models import NamedRole
+    from yhdyspinta.programme.models import FollowUpRound
+
+    source = DataSource.objects.filter(area=area).first()
+    organisation = Organisation.objects.get(area=area, municipality_number="167")
+    person = Person.objects.filter(organisation=organisation).first()
     return {
+        "data source": (
+            reverse("indicators:source_create", kwargs={"area": NK}),
+            DataSource,
+            {"name": "Uusi tietolähde"},
+        ),
+        "followed indicator": (
+            reverse("indicators:followed_create", kwargs={"area": NK}),
+            FollowedIndicator,
+            {"source": str(source.pk), "name": "Uusi seurattava"},
+        ),
+        "follow-up": (
+            reverse("programme:follow_up_open", kwargs={"area": NK, "pk": programme.pk}),
+            FollowUpRound,
+            {"year": "2027", "deadline": "2028-01-31"},
+        ),
+        "named role": (
+            reverse(
+                "parties:namedrole_create", kwargs={"area": NK, "organisation": organisation.pk}
+            ),
+            NamedRole,
+            {"kind": "preparedness", "person": str(person.pk), "starts_on": "2026-01-01"},
+        ),
+        "membership": (
+            reverse("bodies:membership_create", kwargs={"area": NK, "body": body.pk}),
+            Membership,
+            {
+                "person": str(person.pk),
+                "organisation": str(organisation.pk),
+                "role": "member",
+                "starts_on": "2031-01-01",
+            },
+        ),
+        "approval step": (
+            reverse("agreements:step_create", kwargs=v),
+            ApprovalStep,
+            {"position": "9", "title": "Uusi käsittely", "organisation": str(organisation.pk)},
+        ),
         "agreement": (
             reverse("agreements:agreement_create", kwargs={"area": NK}),
             Agreement,
@@ -384,6 +429,12 @@ def _creates(area):
 
 
 CREATES = [
+    "data source",
+    "followed indicator",
+    "follow-up",
+    "named role",
+    "membership",
+    "approval step",
     "agreement",
     "section",
     "comment round",
