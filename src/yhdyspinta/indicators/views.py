@@ -184,11 +184,7 @@ class Sources(AreaMixin, generic.TemplateView):
 class _AnnexEdit:
     """The annex is changed by the area administrator, recording the deciding body."""
 
-    def get_success_url(self):
-        return reverse("indicators:sources", kwargs={"area": self.area.slug})
-
-    def get_cancel_url(self):
-        return self.get_success_url()
+    back_to = "indicators:sources"
 
 
 class DataSourceCreate(_AnnexEdit, AreaCreateView):

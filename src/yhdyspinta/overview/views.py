@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -52,11 +51,7 @@ class SettingsView(AreaMixin, generic.TemplateView):
 
 
 class _SettingsRowMixin:
-    def get_success_url(self):
-        return reverse("areas:settings", kwargs={"area": self.area.slug})
-
-    def get_cancel_url(self):
-        return self.get_success_url()
+    back_to = "areas:settings"
 
 
 class SubRegionCreate(_SettingsRowMixin, AreaCreateView):

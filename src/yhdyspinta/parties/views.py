@@ -201,12 +201,7 @@ class CounterpartList(AreaMixin, generic.TemplateView):
 
 class _CounterpartMixin:
     model, form_class = CounterpartPair, CounterpartPairForm
-
-    def get_success_url(self):
-        return reverse("parties:counterparts", kwargs={"area": self.area.slug})
-
-    def get_cancel_url(self):
-        return self.get_success_url()
+    back_to = "parties:counterparts"
 
 
 class CounterpartCreate(_CounterpartMixin, AreaCreateView):

@@ -85,16 +85,20 @@ def measure_report(
     return report
 
 
-def responsible_organisations(programme: Programme):
-    """Every organisation that leads or takes part in a measure of the programme."""
-    return (
-        Organisation.objects.filter(
-            Q(led_measures__goal__priority__programme=programme)
-            | Q(measures__goal__priority__programme=programme)
-        )
-        .distinct()
-        .order_by("name")
-    )
+def responsible_organisations(programme: Programme, year: int):
+    """Every organisation that leads or takes part in a measure of the programme running
+    in the year (the same organisations as the follow-up's status board)."""
+    led = {
+        "led_measures__goal__priority__programme": programme,
+        "led_measures__starts_year__lte": year,
+        "led_measures__ends_year__gte": year,
+    }
+    takes_part = {
+        "measures__goal__priority__programme": programme,
+        "measures__starts_year__lte": year,
+        "measures__ends_year__gte": year,
+    }
+    return Organisation.objects.filter(Q(**led) | Q(**takes_part)).distinct().order_by("name")
 
 
 @transaction.atomic
@@ -128,7 +132,7 @@ def follow_up_requests(round: FollowUpRound) -> list[Request]:
         Request.objects.get_or_create(
             consultation_id=round.consultation_id, organisation=organisation
         )[0]
-        for organisation in responsible_organisations(round.programme)
+        for organisation in responsible_organisations(round.programme, round.year)
     ]
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -135,6 +136,9 @@ class AreaFormMixin:
     template_name = "form.html"
     success_message = ""
     page_title = ""
+    # A page of the area that saving and cancelling return to (a URL name taking the
+    # area), e.g. the settings page that lists the rows; empty: the saved row's page.
+    back_to = ""
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -198,6 +202,8 @@ class AreaFormMixin:
         return super().form_invalid(form)
 
     def get_success_url(self):
+        if self.back_to:
+            return reverse(self.back_to, kwargs={"area": self.area.slug})
         return self.object.get_absolute_url()
 
     def get_context_data(self, **kwargs):
@@ -218,6 +224,8 @@ class AreaFormMixin:
         return self.page_title
 
     def get_cancel_url(self) -> str:
+        if self.back_to:
+            return self.get_success_url()
         obj = getattr(self, "object", None)
         if obj is not None and obj.pk:
             return obj.get_absolute_url()

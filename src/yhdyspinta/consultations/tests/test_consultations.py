@@ -59,3 +59,30 @@ def test_the_follow_up_reminds_by_the_one_rule_of_every_round(demo, deliver):
     assert {r.reminder_count for r in requests if r.organisation.email} <= {0, 2}
     follow_up = FollowUpRound.objects.get(pk=round_.pk)
     assert follow_up.all_requests.count() == requests.count()
+
+
+def test_the_follow_up_asks_exactly_those_on_its_status_board(demo):
+    """An organisation whose measures do not run in the year is neither asked nor
+    listed; everyone listed is asked."""
+    from yhdyspinta.programme.selectors import follow_up_board
+
+    from yhdyspinta.parties.models import Organisation
+    from yhdyspinta.programme.models import Goal, Measure
+
+    plan = Programme.objects.filter(area=demo["nk"]).first()
+    ended = Organisation.objects.create(area=demo["nk"], name="Päättynyt hanke ry", kind="ngo")
+    Measure.objects.create(
+        goal=Goal.objects.filter(priority__programme=plan).first(),
+        name="Vuonna 2026 päättynyt",
+        lead=ended,
+        starts_year=2025,
+        ends_year=2026,
+    )
+    round_ = programme.follow_up_open(programme=plan, year=2027, deadline=date(2028, 1, 31))
+    asked = set(
+        Request.objects.filter(consultation=round_.serial).values_list("organisation", flat=True)
+    )
+    listed = {row.organisation.pk for row in follow_up_board(round_)}
+    assert asked == listed
+    assert ended.pk not in asked
+    assert all(row.request is not None for row in follow_up_board(round_))
