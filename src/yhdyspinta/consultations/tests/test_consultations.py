@@ -64,10 +64,9 @@ def test_the_follow_up_reminds_by_the_one_rule_of_every_round(demo, deliver):
 def test_the_follow_up_asks_exactly_those_on_its_status_board(demo):
     """An organisation whose measures do not run in the year is neither asked nor
     listed; everyone listed is asked."""
-    from yhdyspinta.programme.selectors import follow_up_board
-
     from yhdyspinta.parties.models import Organisation
     from yhdyspinta.programme.models import Goal, Measure
+    from yhdyspinta.programme.selectors import follow_up_board
 
     plan = Programme.objects.filter(area=demo["nk"]).first()
     ended = Organisation.objects.create(area=demo["nk"], name="Päättynyt hanke ry", kind="ngo")
