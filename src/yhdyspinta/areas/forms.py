@@ -41,6 +41,15 @@ class AreaModelForm(forms.ModelForm):
             ):
                 field.widget = DateInput()
 
+    def _get_validation_exclusions(self):
+        # The area is set on the row, not typed in: the model's constraints that include
+        # it (a name unique in the area) are checked with the form, as a message on the
+        # page instead of a database error.
+        exclude = super()._get_validation_exclusions()
+        if self.area_field:
+            exclude.discard(self.area_field)
+        return exclude
+
 
 class SubRegionForm(AreaModelForm):
     class Meta:

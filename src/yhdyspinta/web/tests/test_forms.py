@@ -110,3 +110,15 @@ def test_two_people_editing_one_organisation_lose_nothing(demo):
     assert again.status_code == 302
     joensuu.refresh_from_db()
     assert joensuu.email == "vanha@joensuu.example.org"
+
+
+def test_a_name_already_in_use_in_the_area_is_a_message_not_a_database_error(client, login, demo):
+    """The area is not a field of the form, yet its constraints are checked with it."""
+    login("paakayttaja")
+    existing = Theme.objects.filter(area=demo["nk"]).first()
+    response = client.post(
+        reverse("areas:theme_create", kwargs=AREA), {"name": existing.name, "order": 1}
+    )
+    assert response.status_code == 200
+    assert Theme.objects.filter(area=demo["nk"], name=existing.name).count() == 1
+    assert 'class="error-summary"' in response.content.decode()
