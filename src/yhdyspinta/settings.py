@@ -214,6 +214,8 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 # A running import whose worker has not been heard of for this long is marked failed.
 IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "60"))
+# A document whose worker has not finished it in this long is shown as failed.
+DOCUMENT_STALE_SECONDS = int(os.environ.get("DOCUMENT_STALE_SECONDS", "600"))
 # Progress of imports, shared by the worker and the web processes: a file cache on one
 # host (point PROGRESS_CACHE_DIR at a shared directory, or use Redis, across hosts).
 CACHES = {

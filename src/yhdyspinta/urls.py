@@ -29,6 +29,7 @@ area_patterns = [
     path("", include("yhdyspinta.clock.urls")),
     path("", include("yhdyspinta.agreements.urls")),
     path("", include("yhdyspinta.accounts.urls")),
+    path("", include("yhdyspinta.web.urls")),
 ]
 
 urlpatterns = [

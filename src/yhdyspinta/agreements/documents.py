@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -19,6 +20,7 @@ from yhdyspinta.documents import (
     pdf_from_template,
 )
 from yhdyspinta.exports import workbook_bytes, xlsx_row
+from yhdyspinta.web.jobs import produce
 
 from . import selectors
 from .models import AgreementVersion, CommentRequest, CommentRound, Mark, Response
@@ -251,3 +253,14 @@ def responsibility_pdf(version: AgreementVersion) -> bytes:
             "day": timezone.localdate(),
         },
     )
+
+
+@task()
+def version_file(job_id: str) -> str:
+    """The worker makes an agreement version's PDF or DOCX (views.VersionDocument asks)."""
+    return produce(job_id, _version_file)
+
+
+def _version_file(job) -> bytes:
+    version = AgreementVersion.objects.get(agreement__area=job.area, pk=job.params["version"])
+    return version_pdf(version) if job.params["fmt"] == "pdf" else version_docx(version)

@@ -19,6 +19,7 @@ from yhdyspinta.web.views import (
     AreaFormMixin,
     AreaMixin,
     LockedPageMixin,
+    QueuedDocumentMixin,
     answer_channel,
     answer_post,
     confirm_close,
@@ -229,12 +230,22 @@ class VersionHistory(_VersionMixin, generic.TemplateView):
         return context
 
 
-class VersionDocument(_VersionMixin, View):
-    def get(self, request, *args, **kwargs):
-        name = f"sopimus-{self.agreement.pk}-v{self.version.number}"
-        if kwargs["fmt"] == "pdf":
-            return file_response(documents.version_pdf(self.version), f"{name}.pdf", PDF)
-        return file_response(documents.version_docx(self.version), f"{name}.docx", DOCX)
+class VersionDocument(QueuedDocumentMixin, _VersionMixin, View):
+    """The agreement as a document, made on the worker (web.jobs)."""
+
+    document_task = documents.version_file
+
+    def document(self) -> dict:
+        fmt = self.kwargs["fmt"]
+        if fmt not in ("pdf", "docx"):
+            raise Http404
+        return {
+            "params": {"version": self.version.pk, "fmt": fmt},
+            "title": _("%(agreement)s, version %(number)s (%(format)s)")
+            % {"agreement": self.agreement, "number": self.version.number, "format": fmt.upper()},
+            "filename": f"sopimus-{self.agreement.pk}-v{self.version.number}.{fmt}",
+            "content_type": PDF if fmt == "pdf" else DOCX,
+        }
 
 
 class SignedCopyFile(_VersionMixin, View):

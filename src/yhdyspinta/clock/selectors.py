@@ -185,3 +185,21 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
         if n < low or (high is not None and n > high):
             rhythm.append((body, n, low, high))
     return Conflicts(double_booked=double, rhythm=rhythm)
+
+
+def clock_context(area: Area, year: int, filters: dict[str, str]) -> dict:
+    """What the clock page and its printed PDF show of one year, filtered."""
+    event_list = list(events(area, year, **filters))
+    this_year = timezone.localdate().year
+    return {
+        "year": year,
+        "filters": filters,
+        "events": event_list,
+        "wheel": wheel(area, year, event_list),
+        "months": by_month(event_list),
+        "bodies": area.bodies.filter(ended_on__isnull=True).order_by("name"),
+        "levels": Level.choices,
+        "themes": area.themes.all(),
+        "organisations": area.organisations.order_by("name"),
+        "years": range(this_year - 1, this_year + 4),
+    }

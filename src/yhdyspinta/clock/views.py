@@ -9,13 +9,12 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.bodies.models import Level
-from yhdyspinta.documents import PDF, file_response, pdf_from_template
+from yhdyspinta.documents import PDF
 from yhdyspinta.meetings import ics
 from yhdyspinta.meetings.selectors import feed_meetings
-from yhdyspinta.web.views import AreaMixin
+from yhdyspinta.web.views import AreaMixin, QueuedDocumentMixin
 
-from . import selectors, services
+from . import documents, selectors, services
 from .models import ClockEvent
 
 
@@ -28,23 +27,10 @@ class ClockView(AreaMixin, generic.TemplateView):
     template_name = "clock/clock.html"
 
     def context(self):
-        year = _year(self.request)
         filters = {
             k: self.request.GET.get(k, "") for k in ("body", "level", "theme", "organisation")
         }
-        event_list = list(selectors.events(self.area, year, **filters))
-        return {
-            "year": year,
-            "filters": filters,
-            "events": event_list,
-            "wheel": selectors.wheel(self.area, year, event_list),
-            "months": selectors.by_month(event_list),
-            "bodies": self.area.bodies.filter(ended_on__isnull=True).order_by("name"),
-            "levels": Level.choices,
-            "themes": self.area.themes.all(),
-            "organisations": self.area.organisations.order_by("name"),
-            "years": range(timezone.localdate().year - 1, timezone.localdate().year + 4),
-        }
+        return selectors.clock_context(self.area, _year(self.request), filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -54,22 +40,21 @@ class ClockView(AreaMixin, generic.TemplateView):
         return context
 
 
-class ClockPdf(ClockView):
-    def get(self, request, *args, **kwargs):
-        context = {
-            **self.context(),
-            "area": self.area,
-            "title": _("Annual clock %(year)s") % {"year": _year(request)},
-            "organisation": self.area.name,
-            "kind": _("Annual clock"),
-            "day": timezone.localdate(),
-            "paper": "A3" if request.GET.get("paper") == "A3" else "A4",
+class ClockPdf(QueuedDocumentMixin, ClockView):
+    """The clock to print (A4 or A3), made on the worker (web.jobs)."""
+
+    document_task = documents.clock_file
+
+    def document(self) -> dict:
+        context = self.context()
+        paper = "A3" if self.request.GET.get("paper") == "A3" else "A4"
+        return {
+            "params": {"year": context["year"], "filters": context["filters"], "paper": paper},
+            "title": _("Annual clock %(year)s (%(paper)s PDF)")
+            % {"year": context["year"], "paper": paper},
+            "filename": f"vuosikello-{context['year']}-{paper}.pdf",
+            "content_type": PDF,
         }
-        return file_response(
-            pdf_from_template("clock/clock_document.html", context),
-            f"vuosikello-{context['year']}.pdf",
-            PDF,
-        )
 
 
 class ClockAction(AreaMixin, View):

@@ -16,6 +16,25 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.parties.models import Organisation, Person
 
 
+class Attachment(models.Model):
+    """A file attached to outgoing messages, stored once however many messages carry it
+    (an agenda sent to 30 members is one row, keyed by its content and name)."""
+
+    sha256 = models.CharField(max_length=64)
+    name = models.CharField(max_length=255)
+    mimetype = models.CharField(max_length=120)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sha256", "name", "mimetype"], name="attachment_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class OutgoingMessage(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -49,8 +68,8 @@ class OutgoingMessage(models.Model):
     body = models.TextField(_("text"))
     reply_to = models.EmailField(blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
-    # [{"name": ..., "mimetype": ..., "data": base64}]: what the worker attaches.
-    attachments = models.JSONField(default=list, blank=True)
+    # What the worker attaches; a file shared by many messages is stored once.
+    files = models.ManyToManyField(Attachment, blank=True, related_name="messages")
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )

@@ -8,7 +8,7 @@ attempt. A claim left behind by a killed worker is taken up again after a while.
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from yhdyspinta.areas.models import Area
 
-from .models import OutgoingMessage
+from .models import Attachment, OutgoingMessage
 
 __all__ = [
     "Recipient",
@@ -63,10 +63,7 @@ def enqueue(
 ) -> list[OutgoingMessage]:
     """One message per recipient (nobody sees the others' addresses); a recipient
     without an address is recorded as skipped, with the reason."""
-    files = [
-        {"name": name, "data": base64.b64encode(content).decode(), "mimetype": mimetype}
-        for name, content, mimetype in attachments
-    ]
+    files = [_attachment(name, content, mimetype) for name, content, mimetype in attachments]
     about_type = ContentType.objects.get_for_model(about)
     rows = [
         OutgoingMessage(
@@ -81,12 +78,21 @@ def enqueue(
             body=body,
             reply_to=reply_to or "",
             link=link,
-            attachments=files if r.email else [],
             status=Status.QUEUED if r.email else Status.NO_ADDRESS,
         )
         for r in recipients
     ]
     OutgoingMessage.objects.bulk_create(rows)
+    if files:
+        Through = OutgoingMessage.files.through
+        Through.objects.bulk_create(
+            [
+                Through(outgoingmessage_id=row.pk, attachment_id=file.pk)
+                for row in rows
+                if row.status == Status.QUEUED
+                for file in files
+            ]
+        )
     if any(row.status == Status.QUEUED for row in rows):
         transaction.on_commit(_start_worker)
     return rows
@@ -120,9 +126,20 @@ def _send(message: OutgoingMessage) -> None:
         reply_to=[message.reply_to] if message.reply_to else None,
         headers={"Message-ID": f"<{message.message_id}@yhdyspinta>"},
     )
-    for file in message.attachments:
-        email.attach(file["name"], base64.b64decode(file["data"]), file["mimetype"])
+    for file in message.files.all():
+        email.attach(file.name, bytes(file.data), file.mimetype)
     email.send()
+
+
+def _attachment(name: str, content: bytes, mimetype: str) -> Attachment:
+    """The stored row of a file: the same content under the same name is stored once."""
+    file, _created = Attachment.objects.get_or_create(
+        sha256=hashlib.sha256(content).hexdigest(),
+        name=name[:255],
+        mimetype=mimetype[:120],
+        defaults={"data": content},
+    )
+    return file
 
 
 def deliver_due(*, now=None, limit: int = 500) -> dict[str, int]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
+from yhdyspinta.web.jobs import audience_of, produce
 
-from .engine import Report, Result
+from .engine import Report, Result, evaluate
 
 SYMBOLS = {"met": "✓", "at_risk": "!", "not_met": "✗"}
 
@@ -101,3 +103,14 @@ def as_pdf(report: Report) -> bytes:
             "symbols": SYMBOLS,
         },
     )
+
+
+@task()
+def report_file(job_id: str) -> str:
+    """The worker makes the council report (obligations.views.ReportFile asks for it)."""
+    return produce(job_id, _report_file)
+
+
+def _report_file(job) -> bytes:
+    report = evaluate(area=job.area, year=job.params["year"], audience=audience_of(job))
+    return as_pdf(report) if job.params["fmt"] == "pdf" else as_docx(report)

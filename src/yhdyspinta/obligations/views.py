@@ -1,9 +1,11 @@
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.accounts.visibility import Audience
-from yhdyspinta.documents import DOCX, PDF, file_response
-from yhdyspinta.web.views import AreaMixin
+from yhdyspinta.documents import DOCX, PDF
+from yhdyspinta.web.views import AreaMixin, QueuedDocumentMixin
 
 from . import report as reports
 from .engine import evaluate
@@ -38,12 +40,20 @@ class Dashboard(_YearMixin, generic.TemplateView):
         return context
 
 
-class ReportFile(_YearMixin, View):
-    logs_people = "export"
+class ReportFile(QueuedDocumentMixin, _YearMixin, View):
+    """The report for the council, made on the worker (web.jobs)."""
 
-    def get(self, request, *args, **kwargs):
-        report = self.report()
-        name = f"velvoitteet-{self.area.slug}-{report.year}"
-        if kwargs["fmt"] == "pdf":
-            return file_response(reports.as_pdf(report), f"{name}.pdf", PDF)
-        return file_response(reports.as_docx(report), f"{name}.docx", DOCX)
+    document_task = reports.report_file
+
+    def document(self) -> dict:
+        fmt = self.kwargs["fmt"]
+        if fmt not in ("pdf", "docx"):
+            raise Http404
+        year = self.year()
+        return {
+            "params": {"year": year, "fmt": fmt},
+            "title": _("Report for the council %(year)s (%(format)s)")
+            % {"year": year, "format": fmt.upper()},
+            "filename": f"velvoitteet-{self.area.slug}-{year}.{fmt}",
+            "content_type": PDF if fmt == "pdf" else DOCX,
+        }

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdyspinta.areas.models import CouncilTerm
 from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
 from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
 from yhdyspinta.parties.models import Organisation
+from yhdyspinta.web.jobs import produce
 
 from . import selectors
 from .models import MeasureReport, MeasureStatus, Programme
@@ -213,3 +216,25 @@ def plan_docx(programme: Programme, term, organisation: Organisation | None = No
     document.add_heading(_("5. Follow-up and evaluation"), level=2)
     document.add_paragraph(_("How the plan is followed and evaluated: to be written."))
     return docx_bytes(document)
+
+
+@task()
+def report_file(job_id: str) -> str:
+    """The worker makes the annual report or the welfare plan (views.ReportFile asks)."""
+    return produce(job_id, _report_file)
+
+
+def _report_file(job) -> bytes:
+    params = job.params
+    programme = Programme.objects.get(area=job.area, pk=params["programme"])
+    organisation = (
+        Organisation.objects.get(area=job.area, pk=params["organisation"])
+        if params.get("organisation")
+        else None
+    )
+    if params.get("term"):
+        term = CouncilTerm.objects.get(area=job.area, pk=params["term"])
+        return plan_docx(programme, term, organisation)
+    if params["fmt"] == "pdf":
+        return as_pdf(programme, params["year"], organisation)
+    return as_docx(programme, params["year"], organisation)

@@ -11,13 +11,14 @@ from django.views import generic
 
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.communications.views import delivery_context, resend
-from yhdyspinta.documents import DOCX, PDF, file_response
+from yhdyspinta.documents import DOCX, PDF
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaMixin,
     LockedPageMixin,
+    QueuedDocumentMixin,
     already_saved,
     confirmed,
     create_once,
@@ -409,30 +410,45 @@ class Tasks(_ProgrammeMixin, LockedPageMixin, generic.TemplateView):
             )
 
 
-class ReportFile(_ProgrammeMixin, generic.View):
-    """The annual hyte report for the council: a municipality, the county or the area."""
+class ReportFile(QueuedDocumentMixin, _ProgrammeMixin, generic.View):
+    """The annual hyte report for the council (a municipality, the county or the area),
+    or the welfare plan of a council term; made on the worker (web.jobs)."""
 
-    def get(self, request, *args, **kwargs):
-        year = _year(request, self.programme)
+    document_task = report.report_file
+
+    def document(self) -> dict:
+        fmt = self.kwargs["fmt"]
+        if fmt not in ("pdf", "docx"):
+            raise Http404
+        year = _year(self.request, self.programme)
         organisation = None
-        raw = request.GET.get("organisation", "")
+        raw = self.request.GET.get("organisation", "")
         if raw.isdigit():
             organisation = get_object_or_404(Organisation, area=self.area, pk=raw)
-        name = f"hyte-raportti-{year}" + (f"-{organisation.pk}" if organisation else "")
-        term_id = request.GET.get("term", "")
-        if term_id.isdigit() and kwargs["fmt"] == "docx":
+        params = {
+            "programme": self.programme.pk,
+            "year": year,
+            "organisation": organisation.pk if organisation else None,
+            "fmt": fmt,
+        }
+        term_id = self.request.GET.get("term", "")
+        if term_id.isdigit() and fmt == "docx":
             term = get_object_or_404(CouncilTerm, area=self.area, pk=term_id)
-            content = report.plan_docx(self.programme, term, organisation)
-            return file_response(content, f"hyvinvointisuunnitelma-{term.pk}.docx", DOCX)
-        if kwargs["fmt"] == "pdf":
-            return file_response(
-                report.as_pdf(self.programme, year, organisation), f"{name}.pdf", PDF
-            )
-        if kwargs["fmt"] == "docx":
-            return file_response(
-                report.as_docx(self.programme, year, organisation), f"{name}.docx", DOCX
-            )
-        raise Http404
+            return {
+                "params": {**params, "term": term.pk},
+                "title": _("Welfare plan %(start)s–%(end)s (DOCX)")
+                % {"start": term.starts_on.year, "end": term.ends_on.year},
+                "filename": f"hyvinvointisuunnitelma-{term.pk}.docx",
+                "content_type": DOCX,
+            }
+        name = f"hyte-raportti-{year}" + (f"-{organisation.pk}" if organisation else "")
+        return {
+            "params": params,
+            "title": _("Annual hyte report %(year)s (%(format)s)")
+            % {"year": year, "format": fmt.upper()},
+            "filename": f"{name}.{fmt}",
+            "content_type": PDF if fmt == "pdf" else DOCX,
+        }
 
 
 class PromoteIdea(AreaMixin, generic.TemplateView):

@@ -22,9 +22,9 @@ from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area
 
-from . import locking
+from . import jobs, locking
 from .history import history_entries
-from .models import FormSubmission
+from .models import DocumentJob, FormSubmission
 
 # Hidden fields of form.html: a create form's one-time key, an edit form's version.
 FORM_KEY = "_form_key"
@@ -38,6 +38,7 @@ __all__ = [
     "AreaUpdateView",
     "HistoryView",
     "LockedPageMixin",
+    "QueuedDocumentMixin",
     "already_saved",
     "answer_channel",
     "answer_post",
@@ -111,6 +112,70 @@ class AreaMixin:
             "audience": self.audience,
             "is_admin": self.access.is_admin(self.area),
         }
+
+
+class QueuedDocumentMixin:
+    """A large document, made on the task worker: the page's button posts here, which
+    queues it (once, however often it is clicked) and leads to the job's page. A GET of
+    the same address (a bookmark, a shared link) offers the button.
+
+    The view says which task makes it and `document()` gives the task's parameters and
+    the file's title, name and type; the permission is the view's own (AreaMixin)."""
+
+    document_task = None  # and `def document(self) -> dict`
+
+    def get(self, request, *args, **kwargs):
+        context = {**self.area_context(), "title": self.document()["title"]}
+        return render(request, "web/document_request.html", context)
+
+    def post(self, request, *args, **kwargs):
+        job = jobs.request_document(
+            request,
+            area=self.area,
+            audience=self.audience,
+            task=self.document_task,
+            **self.document(),
+        )
+        return HttpResponseRedirect(
+            reverse("web:document", kwargs={"area": self.area.slug, "pk": job.pk})
+        )
+
+
+class DocumentJobPage(AreaMixin, generic.TemplateView):
+    """How far a document has come; the file once it is ready. Only its asker sees it."""
+
+    template_name = "web/document_job.html"
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["web/_document_job.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = get_object_or_404(
+            jobs.owned_by(self.request).filter(area=self.area).defer("content"),
+            pk=self.kwargs["pk"],
+        )
+        context["job"] = job
+        context["stale"] = jobs.is_stale(job)
+        return context
+
+
+class DocumentJobFile(AreaMixin, generic.View):
+    """The finished document, for its asker only; its making was logged as an export
+    when it names people."""
+
+    def get(self, request, *args, **kwargs):
+        job = get_object_or_404(
+            jobs.owned_by(request).filter(area=self.area, status=DocumentJob.Status.DONE),
+            pk=kwargs["pk"],
+        )
+        if job.sees_people:
+            use_log.record_people_view(request, self.area, job.title, export=True)
+        response = HttpResponse(bytes(job.content), content_type=job.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+        return response
 
 
 class AreaObjectMixin(AreaMixin):

@@ -22,6 +22,7 @@ from yhdyspinta.agreements.models import (
 )
 from yhdyspinta.communications.services import deliver_due
 from yhdyspinta.parties.models import Organisation
+from yhdyspinta.testing.documents import made_document
 
 pytestmark = pytest.mark.django_db
 
@@ -86,14 +87,16 @@ def test_compare_page_side_by_side(client, login, agreement):
 
 def test_agreement_documents_open(client, login, agreement):
     login("jasen")
-    docx = client.get(
-        url("agreements:version_document", pk=agreement.pk, number=2, fmt="docx")
+    docx = made_document(
+        client, url("agreements:version_document", pk=agreement.pk, number=2, fmt="docx")
     ).content
     document = Document(io.BytesIO(docx))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "6.3 Hyte-asiantuntijaverkosto" in headings
     assert len(document.tables[0].rows) == 16  # header + 15 parties
-    pdf = client.get(url("agreements:version_document", pk=agreement.pk, number=2, fmt="pdf"))
+    pdf = made_document(
+        client, url("agreements:version_document", pk=agreement.pk, number=2, fmt="pdf")
+    )
     text = pdf_text(pdf.content)
     assert "Tohmajärven kunta" in text
     assert "Hyte-asiantuntijaverkosto" in text

@@ -10,6 +10,7 @@ from yhdyspinta.bodies.models import Body, Level
 from yhdyspinta.clock import selectors, services
 from yhdyspinta.clock.models import ClockEvent, EventKind
 from yhdyspinta.meetings.models import Meeting
+from yhdyspinta.testing.documents import made_document
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_wheel_is_valid_svg_with_a_list_and_filters(client, demo):
     from pypdf import PdfReader
 
     for paper in ("A4", "A3"):
-        pdf = client.get(url("clock:pdf") + f"?year=2026&paper={paper}")
+        pdf = made_document(client, url("clock:pdf"), {"year": 2026, "paper": paper})
         reader = PdfReader(io.BytesIO(pdf.content))
         assert len(reader.pages) <= 6
         first = reader.pages[0].extract_text()

@@ -240,6 +240,14 @@ def test_invitation_is_previewed_with_its_recipients_then_sent_with_cover_and_ag
     names = [name for name, _content, _type in message.attachments]
     assert "kutsu.ics" in names
     assert any(name.startswith("esityslista-") and name.endswith(".pdf") for name in names)
+    # The agenda is stored once, however many members get it; each has its own calendar.
+    from yhdyspinta.communications.models import Attachment
+
+    assert len(messages) > 1
+    agendas = Attachment.objects.filter(name__startswith="esityslista-")
+    assert agendas.count() == 1
+    assert agendas.get().messages.count() == len(messages)
+    assert Attachment.objects.filter(name="kutsu.ics").count() == len(messages)
 
 
 def test_cancelling_asks_first(client, login, coordinators):

@@ -6,6 +6,8 @@ from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
 
+from yhdyspinta.testing.documents import made_document
+
 pytestmark = pytest.mark.django_db
 
 
@@ -22,12 +24,12 @@ def test_dashboard_shows_status_as_text_and_links_evidence(client, demo):
 
 def test_council_report_in_docx_and_pdf(client, demo):
     base = reverse("obligations:report", kwargs={"area": "pohjois-karjala", "fmt": "docx"})
-    docx = client.get(base, {"year": 2025})
+    docx = made_document(client, base, {"year": 2025})
     document = Document(io.BytesIO(docx.content))
     cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     assert "612/2021 §6" in cells
     assert "Ei täyty" in cells
-    pdf = client.get(base.replace(".docx", ".pdf"), {"year": 2025})
+    pdf = made_document(client, base.replace(".docx", ".pdf"), {"year": 2025})
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Lakisääteinen hyte-yhteistyö vuonna 2025" in " ".join(text.split())
 

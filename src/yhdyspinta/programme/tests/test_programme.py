@@ -24,6 +24,7 @@ from yhdyspinta.programme.models import (
     Priority,
     Programme,
 )
+from yhdyspinta.testing.documents import made_document
 
 pytestmark = pytest.mark.django_db
 
@@ -164,16 +165,17 @@ def test_progress_counts_and_chart(client, programme):
 
 def test_annual_report_docx_and_pdf(client, programme):
     joensuu = Organisation.objects.get(area=programme.area, municipality_number="167")
-    docx = client.get(
-        url("programme:report", pk=programme.pk, fmt="docx")
-        + f"?year=2025&organisation={joensuu.pk}"
+    docx = made_document(
+        client,
+        url("programme:report", pk=programme.pk, fmt="docx"),
+        {"year": 2025, "organisation": joensuu.pk},
     )
     document = Document(io.BytesIO(docx.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Hyte-vuosiraportti 2025: Joensuun kaupunki" in text
     assert "Tunnetaitojen tuokiot kouluihin" in text or "Sosiaaliset ja tunnetaidot" in text
     assert "Käydyt neuvottelut" in text
-    pdf = client.get(url("programme:report", pk=programme.pk, fmt="pdf") + "?year=2025")
+    pdf = made_document(client, url("programme:report", pk=programme.pk, fmt="pdf"), {"year": 2025})
     pdf_text = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
     )
@@ -277,7 +279,9 @@ def test_welfare_report_and_plan_skeleton_for_the_council_term(client, programme
     from yhdyspinta.areas.models import CouncilTerm
 
     term = CouncilTerm.objects.get(area=programme.area, kind="joint")
-    response = client.get(url("programme:report", pk=programme.pk, fmt="docx") + f"?term={term.pk}")
+    response = made_document(
+        client, url("programme:report", pk=programme.pk, fmt="docx"), {"term": term.pk}
+    )
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Hyvinvointikertomus ja -suunnitelma 2025–2029: Pohjois-Karjala" in text
