@@ -2,9 +2,15 @@
 agreed obligations are met, by which meetings, and which are not.
 
 The statutory rules are data (`STATUTORY_RULES`); each body's rhythm comes from its
-`RhythmRule` rows. A result is MET, AT_RISK (the period is not over and planned meetings
-or minutes still waiting for approval can still meet it) or NOT_MET, with the meetings
-that prove it or a sentence saying what is missing."""
+`RhythmRule` rows. A result is, with the meetings that prove it or a sentence saying what
+is missing:
+- MET: the evidence is there;
+- DUE: the period is open and its warning window has not begun ("due by 31.12.");
+- AT_RISK: within the warning window, planned meetings or minutes still waiting for
+  approval can still meet it;
+- NOT_MET: the period is over without evidence, or it is in its warning window and
+  nothing planned can meet it any more.
+Red means a breach: a period that is still open is never NOT_MET outside its window."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,12 +33,31 @@ from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 K = OrganisationKind
 
-MET, AT_RISK, NOT_MET = "met", "at_risk", "not_met"
+MET, DUE, AT_RISK, NOT_MET = "met", "due", "at_risk", "not_met"
+STATUSES = (MET, DUE, AT_RISK, NOT_MET)
 STATUS_LABELS = {
     MET: gettext_lazy("Met"),
+    DUE: gettext_lazy("In progress"),
     AT_RISK: gettext_lazy("At risk"),
     NOT_MET: gettext_lazy("Not met"),
 }
+SYMBOLS = {MET: "✓", DUE: "○", AT_RISK: "!", NOT_MET: "✗"}
+STATUS_HELP = {
+    MET: gettext_lazy("the evidence is there: meetings whose minutes are approved."),
+    DUE: gettext_lazy(
+        "the period is still open and not yet in its last months (the last 3 months of a "
+        "year, the last year of a council term); nothing is late."
+    ),
+    AT_RISK: gettext_lazy(
+        "the period ends soon; planned meetings or minutes awaiting approval can still meet it."
+    ),
+    NOT_MET: gettext_lazy(
+        "the period is over without evidence, or it ends soon and nothing planned can meet "
+        "it any more."
+    ),
+}
+# How long before a period ends it is watched: until then an unmet rule is only "due".
+WARNING_DAYS = {"year": 92, "term": 365}
 
 
 @dataclass(frozen=True)
@@ -39,7 +65,7 @@ class StatutoryRule:
     code: str
     law: str
     title: Promise
-    period: str  # "year" or "term"
+    period: str  # "year" or "term" (its warning window: WARNING_DAYS)
     scope: str  # "area" or "municipality"
     kinds: tuple[str, ...]  # meeting kinds that count
     legal_bases: tuple[str, ...]
@@ -111,10 +137,17 @@ class Result:
     evidence: list[Evidence] = field(default_factory=list)
     missing: str = ""
     subject_object: object = None
+    period_end: date | None = None
 
     @property
     def status_label(self) -> str:
+        if self.status == DUE and self.period_end:
+            return _("Due by %(date)s") % {"date": date_format(self.period_end, "j.n.Y")}
         return str(STATUS_LABELS[self.status])
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS[self.status]
 
 
 @dataclass
@@ -138,6 +171,21 @@ class Report:
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.all_results if r.status == status)
+
+    @property
+    def summary(self) -> str:
+        """One sentence the page, the documents and the command all print."""
+        return _("Met %(met)s, open %(due)s, at risk %(risk)s, not met %(not_met)s.") % {
+            "met": self.count(MET),
+            "due": self.count(DUE),
+            "risk": self.count(AT_RISK),
+            "not_met": self.count(NOT_MET),
+        }
+
+    @staticmethod
+    def legend() -> list[tuple[str, str, str, str]]:
+        """(status, symbol, label, what it means) for every status, in words."""
+        return [(s, SYMBOLS[s], str(STATUS_LABELS[s]), str(STATUS_HELP[s])) for s in STATUSES]
 
     @property
     def not_met(self) -> list[Result]:
@@ -195,12 +243,15 @@ def _pending(meeting: Meeting, today: date) -> bool:
     return meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED)
 
 
-def _status(met: bool, pending: bool, period_end: date, today: date) -> str:
+def _status(met: bool, pending: bool, period_end: date, today: date, period: str) -> str:
+    """See the module's docstring: red only for a breach."""
     if met:
         return MET
-    if today <= period_end and pending:
-        return AT_RISK
-    return NOT_MET
+    if today > period_end:
+        return NOT_MET
+    if (period_end - today).days > WARNING_DAYS[period]:
+        return DUE
+    return AT_RISK if pending else NOT_MET
 
 
 def _people(meeting: Meeting, organisation_ids: set[int], audience: Audience) -> str:
@@ -244,9 +295,10 @@ def _evaluate_612_7(rule, meetings, year_end, today) -> Result:
         law=rule.law,
         title=str(rule.title),
         subject=_("Whole area"),
-        status=_status(met, pending, year_end, today),
+        status=_status(met, pending, year_end, today, rule.period),
         evidence=evidence,
         missing=missing,
+        period_end=year_end,
     )
 
 
@@ -279,10 +331,11 @@ def _evaluate_612_6(
         law=rule.law,
         title=str(rule.title),
         subject=municipality.name,
-        status=_status(bool(evidence), pending, year_end, today),
+        status=_status(bool(evidence), pending, year_end, today, rule.period),
         evidence=evidence,
         missing=missing,
         subject_object=municipality,
+        period_end=year_end,
     )
 
 
@@ -343,10 +396,11 @@ def _evaluate_611_14(
         law=rule.law,
         title=str(rule.title),
         subject=municipality.name,
-        status=_status(bool(evidence), pending, term_end, today),
+        status=_status(bool(evidence), pending, term_end, today, rule.period),
         evidence=evidence,
         missing=missing,
         subject_object=municipality,
+        period_end=term_end,
     )
 
 
@@ -374,7 +428,8 @@ def _evaluate_rhythm(rule: RhythmRule, body_meetings, start, end, today) -> Resu
     count = len(held)
     met = count >= rule.min_count
     can_still = count + len(planned) >= rule.min_count
-    status = _status(met, can_still, end, today)
+    period = "term" if rule.period == RhythmRule.Period.COUNCIL_TERM else "year"
+    status = _status(met, can_still, end, today, period)
     if met and rule.max_count is not None and count > rule.max_count:
         missing = _("%(count)s held, more than the rhythm's %(max)s.") % {
             "count": count,
@@ -397,6 +452,7 @@ def _evaluate_rhythm(rule: RhythmRule, body_meetings, start, end, today) -> Resu
         evidence=[Evidence(m) for m in held],
         missing=missing,
         subject_object=rule.body,
+        period_end=end,
     )
 
 

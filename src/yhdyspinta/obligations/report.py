@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
 from yhdyspinta.web.jobs import audience_of, produce
 
-from .engine import Report, Result, evaluate
-
-SYMBOLS = {"met": "✓", "at_risk": "!", "not_met": "✗"}
+from .engine import SYMBOLS, Report, Result, evaluate
 
 
 def _evidence(result: Result) -> str:
@@ -41,14 +39,7 @@ def as_text(report: Report) -> str:
         if result.missing:
             lines.append("    " + result.missing)
     lines.append("")
-    lines.append(
-        _("Met %(met)s, at risk %(risk)s, not met %(not_met)s.")
-        % {
-            "met": report.count("met"),
-            "risk": report.count("at_risk"),
-            "not_met": report.count("not_met"),
-        }
-    )
+    lines.append(report.summary)
     return "\n".join(lines)
 
 
@@ -71,14 +62,9 @@ def as_docx(report: Report) -> bytes:
         title=_("Statutory hyte cooperation in %(year)s") % {"year": report.year},
         day=report.today,
     )
-    document.add_paragraph(
-        _("Met %(met)s, at risk %(risk)s, not met %(not_met)s.")
-        % {
-            "met": report.count("met"),
-            "risk": report.count("at_risk"),
-            "not_met": report.count("not_met"),
-        }
-    )
+    document.add_paragraph(report.summary)
+    for _status, symbol, label, meaning in report.legend():
+        document.add_paragraph(f"{symbol} {label}: {meaning}")
     header = [_("Obligation"), _("Concerns"), _("Status"), _("Evidence or what is missing")]
     document.add_heading(_("Obligations of the law"), level=2)
     statutory = list(report.area_results)

@@ -34,9 +34,6 @@ class Dashboard(_YearMixin, generic.TemplateView):
         context["report"] = report
         context["years"] = range(timezone.localdate().year + 1, 2022, -1)
         context["codes"] = report.municipality_codes
-        context["met_count"] = report.count("met")
-        context["risk_count"] = report.count("at_risk")
-        context["not_met_count"] = report.count("not_met")
         return context
 
 

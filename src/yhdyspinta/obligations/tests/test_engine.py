@@ -8,7 +8,7 @@ import pytest
 from yhdyspinta.accounts.visibility import INTERNAL
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.meetings.models import Attendance, Capacity, Meeting
-from yhdyspinta.obligations.engine import AT_RISK, MET, NOT_MET, evaluate
+from yhdyspinta.obligations.engine import AT_RISK, DUE, MET, NOT_MET, evaluate
 from yhdyspinta.testing.factories import (
     HELSINKI,
     AreaFactory,
@@ -121,15 +121,20 @@ def test_612_7_party_groups_may_come_from_several_negotiations(world):
 def test_612_7_at_risk_while_the_year_runs_and_a_negotiation_is_planned(world):
     negotiation(world, date(2025, 11, 20), status="invited", present=())
     report = evaluate(area=world["area"], year=2025, today=date(2025, 6, 1))
+    assert result(report, "612_7").status == DUE  # months to go: nothing is late
+    report = evaluate(area=world["area"], year=2025, today=date(2025, 10, 15))
     assert result(report, "612_7").status == AT_RISK
     # The same plan, once the year is over, is simply not met.
     report = evaluate(area=world["area"], year=2025, today=date(2026, 1, 1))
     assert result(report, "612_7").status == NOT_MET
 
 
-def test_612_7_not_met_when_nothing_is_planned_even_mid_year(world):
+def test_612_7_is_due_mid_year_and_red_in_its_last_months_when_nothing_is_planned(world):
     outcome = result(evaluate(area=world["area"], year=2025, today=date(2025, 6, 1)), "612_7")
-    assert outcome.status == NOT_MET
+    assert outcome.status == DUE
+    assert outcome.status_label == "Määräaika 31.12.2025"
+    outcome = result(evaluate(area=world["area"], year=2025, today=date(2025, 10, 15)), "612_7")
+    assert outcome.status == NOT_MET  # nothing planned can meet it any more
     assert "pöytäkirja" not in outcome.missing  # the wording is about minutes (muistio)
     assert "hyväksytty" in outcome.missing
 
@@ -149,7 +154,7 @@ def test_612_7_minutes_must_be_approved(world):
 def test_612_7_cancelled_negotiation_never_counts(world):
     negotiation(world, date(2025, 10, 1), status="cancelled")
     assert (
-        result(evaluate(area=world["area"], year=2025, today=date(2025, 6, 1)), "612_7").status
+        result(evaluate(area=world["area"], year=2025, today=date(2025, 10, 2)), "612_7").status
         == NOT_MET
     )
 
@@ -211,7 +216,7 @@ def test_612_6_at_risk_when_a_negotiation_of_its_body_is_planned(world):
         starts_on=date(2024, 1, 1),
     )
     negotiation(world, date(2025, 11, 5), status="planned", present=())
-    report = evaluate(area=world["area"], year=2025, today=date(2025, 9, 1))
+    report = evaluate(area=world["area"], year=2025, today=date(2025, 10, 1))
     assert result(report, "612_6", "Kitee").status == AT_RISK
     assert result(report, "612_6", "Joensuu").status == NOT_MET
 
@@ -239,7 +244,7 @@ def test_611_14_met_with_political_and_official_leadership_of_both(world):
     assert joensuu.status == MET
     assert joensuu.evidence[0].meeting == meeting
     kitee = result(report, "611_14", "Kitee")
-    assert kitee.status == NOT_MET  # the term is long, but nothing more is planned
+    assert kitee.status == DUE  # the term is long: open, not a breach
     assert "poliittinen" in kitee.missing
 
 
@@ -253,16 +258,22 @@ def test_611_14_term_boundary(world):
         capacity=LEADERS,
     )
     report = evaluate(area=world["area"], year=2025, today=date(2025, 12, 1))
-    assert result(report, "611_14", "Joensuu").status == NOT_MET
+    assert result(report, "611_14", "Joensuu").status == DUE
     old = evaluate(area=world["area"], year=2024, today=date(2025, 12, 1))
     assert old.term.starts_on == date(2022, 3, 1)
     assert result(old, "611_14", "Joensuu").status == MET
 
 
-def test_611_14_at_risk_while_the_term_runs_with_a_plan(world):
-    negotiation(world, date(2027, 4, 1), body=world["strategic"], status="planned", present=())
+def test_611_14_is_open_for_years_and_at_risk_only_near_the_terms_end(world):
+    # Two and a half years before the term ends, with nothing planned: open, not red.
     report = evaluate(area=world["area"], year=2026, today=date(2026, 11, 1))
-    assert result(report, "611_14", "Joensuu").status == AT_RISK
+    outcome = result(report, "611_14", "Joensuu")
+    assert outcome.status == DUE
+    assert outcome.status_label == f"Määräaika {report.term.ends_on:%-d.%-m.%Y}"
+    negotiation(world, date(2029, 3, 1), body=world["strategic"], status="planned", present=())
+    late = evaluate(area=world["area"], year=2028, today=date(2028, 10, 1))
+    assert result(late, "611_14", "Joensuu").status == AT_RISK
+    assert result(late, "611_14", "Kitee").status == AT_RISK  # a joint plan covers it
 
 
 def test_611_14_per_municipality_option_counts_bilateral_negotiations(world):
@@ -276,12 +287,12 @@ def test_611_14_per_municipality_option_counts_bilateral_negotiations(world):
     )
     bilateral.municipalities.set([world["joensuu"]])
     joint_mode = evaluate(area=world["area"], year=2025, today=date(2025, 12, 1))
-    assert result(joint_mode, "611_14", "Joensuu").status == NOT_MET
+    assert result(joint_mode, "611_14", "Joensuu").status == DUE
     world["area"].negotiation_611_mode = Area.Negotiation611Mode.PER_MUNICIPALITY
     world["area"].save()
     per_municipality = evaluate(area=world["area"], year=2025, today=date(2025, 12, 1))
     assert result(per_municipality, "611_14", "Joensuu").status == MET
-    assert result(per_municipality, "611_14", "Kitee").status == NOT_MET
+    assert result(per_municipality, "611_14", "Kitee").status == DUE
 
 
 # --- each body's rhythm ------------------------------------------------------------
@@ -305,7 +316,9 @@ def test_rhythm_six_to_eight_a_year(world):
         ends_at=at(date(2025, 11, 10), 12),
     )
     [mid_year] = rhythm_of(evaluate(area=world["area"], year=2025, today=date(2025, 6, 1)), network)
-    assert mid_year.status == AT_RISK
+    assert mid_year.status == DUE
+    [autumn] = rhythm_of(evaluate(area=world["area"], year=2025, today=date(2025, 10, 1)), network)
+    assert autumn.status == AT_RISK
     assert "5" in mid_year.missing
     planned.status = "cancelled"
     planned.save()

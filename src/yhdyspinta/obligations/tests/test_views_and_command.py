@@ -84,4 +84,34 @@ def test_command_succeeds_when_everything_is_met(db):
     call_command(
         "check_obligations", "kaikki-kunnossa", "--year=2025", "--today=2026-01-10", stdout=out
     )
-    assert "Täyttyy 2, vaarassa 0, ei täyty 0." in out.getvalue()
+    assert "Täyttyy 2, kesken 0, vaarassa 0, ei täyty 0." in out.getvalue()
+
+
+def test_an_open_council_term_is_due_not_red_in_the_page_the_report_and_the_command(client, demo):
+    from datetime import date
+
+    from yhdyspinta.obligations.engine import DUE, NOT_MET, evaluate
+    from yhdyspinta.obligations.report import as_docx
+
+    report = evaluate(area=demo["nk"], year=2026, today=date(2026, 3, 1))
+    term_results = [row["611_14"] for _m, row in report.municipality_rows]
+    assert term_results
+    assert all(r.status != NOT_MET for r in term_results)
+    assert {r.status for r in term_results} & {DUE}
+    due_label = f"○ Määräaika {report.term.ends_on:%-d.%-m.%Y}"
+    out = io.StringIO()
+    # Nothing is a breach in March: the command succeeds (it exits 1 on a breach).
+    call_command(
+        "check_obligations", "pohjois-karjala", year=2026, today=date(2026, 3, 1), stdout=out
+    )
+    assert due_label in out.getvalue()
+    assert report.summary in out.getvalue()
+    document = Document(io.BytesIO(as_docx(report)))
+    cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert due_label in cells
+    assert "kausi on vielä kesken" in "\n".join(p.text for p in document.paragraphs)
+    page = client.get(
+        reverse("obligations:dashboard", kwargs={"area": "pohjois-karjala"}), {"year": 2026}
+    ).content.decode()
+    assert "Määräaika" in page  # today, the term is open too
+    assert "kausi on vielä kesken" in page  # the legend says it in words
