@@ -12,8 +12,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from yhdyspinta.accounts.models import AreaRole
+from yhdyspinta.agreements.models import Section
 from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion, Theme
 from yhdyspinta.bodies.models import Body, LegalBasis, Level, Membership, MembershipRole, RhythmRule
+from yhdyspinta.obligations.models import GroupVenue, PartyGroup, Practice, Rule
 from yhdyspinta.parties.models import (
     CounterpartPair,
     NamedRole,
@@ -473,6 +475,14 @@ def load_south_savo() -> Area:
     _seat(working_group, director, county)
     county_contact = people.person(county, "Hyte-päällikkö")
     _seat(actors, county_contact, county, MembershipRole.CHAIR)
+    # Businesses and non-profits take part in the hyte actors' annual negotiation, which
+    # the area records as their forum for 612/2021 §7 (load_south_savo_practices).
+    for name, kind, title in (
+        ("Etelä-Savon järjestöjen yhteistyöverkosto ry", K.NGO, "Toiminnanjohtaja"),
+        ("Savon Liikuntapalvelut Oy", K.BUSINESS, "Toimitusjohtaja"),
+    ):
+        partner = _org(area, name, kind, post_office="Mikkeli")
+        _seat(actors, people.person(partner, title), partner)
     for organisation in municipalities.values():
         manager = people.person(organisation, "Kunnanjohtaja")
         contact = people.person(organisation, "Hyte-yhteyshenkilö")
@@ -566,6 +576,34 @@ def load_users(north_karelia: Area, south_savo: Area) -> list[DemoUser]:
     return result
 
 
+@transaction.atomic
+def load_south_savo_practices(area: Area) -> None:
+    """South Savo's agreed model (its cooperation model, sections 1, 2 and 5): the
+    municipal-affairs working group fulfils 612/2021 §6–7, businesses and non-profits take
+    part in the hyte actors' annual negotiation, and the county negotiates with each
+    municipality once a council term (§14, option 1)."""
+    if Practice.objects.filter(area=area).exists():
+        return
+    bodies = Body.objects.filter(area=area)
+    working_group = bodies.get(name="Kunnallisasiain työryhmä")
+    actors = bodies.get(name="Hyte-toimijoiden vuosittainen neuvottelu")
+    negotiation = bodies.get(legal_basis=LegalBasis.COUNTY_611_14)
+    sections = {
+        s.number: s
+        for s in Section.objects.filter(version__agreement__area=area, version__number=1)
+    }
+    for rule in (Rule.NEGOTIATION_612_7, Rule.MUNICIPALITY_612_6):
+        practice = Practice.objects.create(
+            area=area, rule=rule, every_meeting_counts=True, section=sections.get("1")
+        )
+        practice.bodies.set([working_group])
+    practice = Practice.objects.get(area=area, rule=Rule.NEGOTIATION_612_7)
+    for group in (PartyGroup.BUSINESS, PartyGroup.NONPROFIT):
+        GroupVenue.objects.create(practice=practice, group=group, body=actors)
+    term = Practice.objects.create(area=area, rule=Rule.TERM_611_14, section=sections.get("2"))
+    term.bodies.set([negotiation])
+
+
 def load_all() -> list[DemoUser]:
 
     north_karelia = load_north_karelia()
@@ -578,5 +616,6 @@ def load_all() -> list[DemoUser]:
     load_indicators()
     load_north_karelia_agreement(north_karelia)
     load_south_savo_agreement(south_savo)
+    load_south_savo_practices(south_savo)
     load_clocks(north_karelia, south_savo)
     return users

@@ -31,6 +31,8 @@ from yhdyspinta.bodies.models import Body, LegalBasis, Membership, RhythmRule
 from yhdyspinta.meetings.models import Attendance, Capacity, Meeting, MeetingKind, MeetingStatus
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
+from .models import PartyGroup, Practice
+
 K = OrganisationKind
 
 MET, DUE, AT_RISK, NOT_MET = "met", "due", "at_risk", "not_met"
@@ -70,20 +72,21 @@ class StatutoryRule:
     kinds: tuple[str, ...]  # meeting kinds that count
     legal_bases: tuple[str, ...]
     # For 612/2021 §7: party groups that must have taken part, by organisation kind.
-    party_groups: tuple[tuple[Promise, tuple[str, ...]], ...] = ()
+    party_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     leadership: bool = False  # political and official leadership must be present
 
 
 PARTY_GROUPS_612_7 = (
-    (gettext_lazy("the wellbeing services county"), (K.COUNTY,)),
-    (gettext_lazy("municipalities"), (K.MUNICIPALITY,)),
+    (PartyGroup.COUNTY, (K.COUNTY,)),
+    (PartyGroup.MUNICIPALITIES, (K.MUNICIPALITY,)),
     (
-        gettext_lazy("another public actor"),
+        PartyGroup.PUBLIC,
         (K.REGIONAL_COUNCIL, K.ELY, K.TE, K.AVI, K.KELA, K.POLICE, K.EDUCATION, K.RESCUE),
     ),
-    (gettext_lazy("a private business"), (K.BUSINESS,)),
-    (gettext_lazy("a non-profit organisation"), (K.NGO, K.PARISH)),
+    (PartyGroup.BUSINESS, (K.BUSINESS,)),
+    (PartyGroup.NONPROFIT, (K.NGO, K.PARISH)),
 )
+GROUP_LABELS = dict(PartyGroup.choices)
 
 HYTE_BASES = (LegalBasis.HYTE_612_6_7, LegalBasis.BOTH)
 TERM_BASES = (LegalBasis.COUNTY_611_14, LegalBasis.BOTH)
@@ -138,6 +141,7 @@ class Result:
     missing: str = ""
     subject_object: object = None
     period_end: date | None = None
+    way: str = ""  # the agreement section or decision the area's way rests on
 
     @property
     def status_label(self) -> str:
@@ -225,7 +229,38 @@ def _meetings(area: Area, start: date, end: date) -> list[Meeting]:
     )
 
 
-def _qualifies(meeting: Meeting, rule: StatutoryRule) -> bool:
+@dataclass(frozen=True)
+class Way:
+    """How the area fulfils one rule (obligations.models.Practice), as the engine reads
+    it: which bodies' meetings count, whether all of their meetings count, and for §7
+    the bodies where each party group may take part instead."""
+
+    body_ids: frozenset[int] = frozenset()
+    every_meeting_counts: bool = False
+    venues: dict[str, frozenset[int]] = field(default_factory=dict)
+    described: str = ""
+
+    @classmethod
+    def of(cls, practice: Practice | None) -> Way:
+        if practice is None:
+            return cls()
+        venues: dict[str, set[int]] = defaultdict(set)
+        for venue in practice.venues.all():
+            venues[venue.group].add(venue.body_id)
+        basis = str(practice.section) if practice.section else practice.basis
+        return cls(
+            body_ids=frozenset(b.pk for b in practice.bodies.all()),
+            every_meeting_counts=practice.every_meeting_counts,
+            venues={group: frozenset(ids) for group, ids in venues.items()},
+            described=basis,
+        )
+
+
+def _qualifies(meeting: Meeting, rule: StatutoryRule, way: Way = Way()) -> bool:
+    if way.body_ids:
+        if meeting.body_id not in way.body_ids:
+            return False
+        return way.every_meeting_counts or meeting.kind in rule.kinds
     if meeting.kind not in rule.kinds:
         return False
     return meeting.kind == MeetingKind.BILATERAL or meeting.body.legal_basis in rule.legal_bases
@@ -269,21 +304,51 @@ def _people(meeting: Meeting, organisation_ids: set[int], audience: Audience) ->
 # --- rules --------------------------------------------------------------------------
 
 
-def _evaluate_612_7(rule, meetings, year_end, today) -> Result:
-    qualifying = [m for m in meetings if _qualifies(m, rule)]
+def _evaluate_612_7(rule, meetings, year_end, today, way: Way) -> Result:
+    qualifying = [m for m in meetings if _qualifies(m, rule, way)]
     counted = [m for m in qualifying if _counted(m)]
     found: set[str] = set()
     evidence = []
-    for meeting in counted:
+
+    def groups_present(meeting, among) -> list[str]:
         kinds = {a.organisation.kind for a in meeting.attendances.all()}
-        groups = [str(label) for label, group in rule.party_groups if kinds & set(group)]
+        return [key for key, group in among if kinds & set(group)]
+
+    def labels(keys) -> str:
+        return ", ".join(str(GROUP_LABELS[k]) for k in keys) or "—"
+
+    for meeting in counted:
+        groups = groups_present(meeting, rule.party_groups)
         found.update(groups)
-        evidence.append(
-            Evidence(meeting, _("took part: %(groups)s") % {"groups": ", ".join(groups) or "—"})
-        )
-    missing_groups = [str(label) for label, _g in rule.party_groups if str(label) not in found]
+        evidence.append(Evidence(meeting, _("took part: %(groups)s") % {"groups": labels(groups)}))
+    # The area's agreed venues: a group not met in the negotiations may have taken part
+    # in a meeting of its own venue in the same year.
+    venue_meetings = []
+    for meeting in meetings:
+        if meeting in counted or not _counted(meeting):
+            continue
+        among = [
+            (key, kinds)
+            for key, kinds in rule.party_groups
+            if meeting.body_id in way.venues.get(key, ())
+        ]
+        groups = groups_present(meeting, among)
+        if groups:
+            found.update(groups)
+            evidence.append(
+                Evidence(
+                    meeting,
+                    _("took part in the agreed forum: %(groups)s") % {"groups": labels(groups)},
+                )
+            )
+        elif among:
+            venue_meetings.append(meeting)
+    missing_groups = [str(GROUP_LABELS[k]) for k, _g in rule.party_groups if k not in found]
     met = bool(counted) and not missing_groups
-    pending = any(_pending(m, today) for m in qualifying)
+    venue_ids = set().union(*way.venues.values()) if way.venues else set()
+    pending = any(_pending(m, today) for m in qualifying) or any(
+        _pending(m, today) for m in meetings if m.body_id in venue_ids
+    )
     if not counted:
         missing = _("No statutory negotiation with approved minutes in the year.")
     elif missing_groups:
@@ -296,16 +361,17 @@ def _evaluate_612_7(rule, meetings, year_end, today) -> Result:
         title=str(rule.title),
         subject=_("Whole area"),
         status=_status(met, pending, year_end, today, rule.period),
-        evidence=evidence,
+        evidence=sorted(evidence, key=lambda e: e.meeting.starts_at),
         missing=missing,
         period_end=year_end,
+        way=way.described,
     )
 
 
 def _evaluate_612_6(
-    rule, meetings, municipality, seated_bodies, year_end, today, audience
+    rule, meetings, municipality, seated_bodies, year_end, today, audience, way: Way
 ) -> Result:
-    qualifying = [m for m in meetings if _qualifies(m, rule)]
+    qualifying = [m for m in meetings if _qualifies(m, rule, way)]
     evidence = []
     for meeting in qualifying:
         if _counted(meeting) and any(
@@ -336,6 +402,7 @@ def _evaluate_612_6(
         missing=missing,
         subject_object=municipality,
         period_end=year_end,
+        way=way.described,
     )
 
 
@@ -349,10 +416,10 @@ def _leadership(meeting: Meeting, organisation_ids: set[int]) -> set[str]:
 
 
 def _evaluate_611_14(
-    rule, meetings, municipality, county_ids, mode, term_end, today, audience
+    rule, meetings, municipality, county_ids, mode, term_end, today, audience, way: Way
 ) -> Result:
     def applies(meeting: Meeting) -> bool:
-        if not _qualifies(meeting, rule):
+        if not _qualifies(meeting, rule, way):
             return False
         if meeting.kind == MeetingKind.BILATERAL:
             # Option 1 (South Savo): a negotiation with this municipality.
@@ -401,6 +468,7 @@ def _evaluate_611_14(
         missing=missing,
         subject_object=municipality,
         period_end=term_end,
+        way=way.described,
     )
 
 
@@ -486,7 +554,14 @@ def evaluate(
         else []
     )
     rules = {r.code: r for r in STATUTORY_RULES}
-    area_results = [_evaluate_612_7(rules["612_7"], in_year, year_end, today)]
+    practices = {
+        p.rule: p
+        for p in Practice.objects.filter(area=area)
+        .select_related("section")
+        .prefetch_related("bodies", "venues")
+    }
+    ways = {code: Way.of(practices.get(code)) for code in rules}
+    area_results = [_evaluate_612_7(rules["612_7"], in_year, year_end, today, ways["612_7"])]
 
     municipalities = list(
         Organisation.objects.filter(area=area, kind=K.MUNICIPALITY, ended_on__isnull=True).order_by(
@@ -514,6 +589,7 @@ def evaluate(
                 year_end,
                 today,
                 audience,
+                ways["612_6"],
             )
         }
         if term:
@@ -526,6 +602,7 @@ def evaluate(
                 term.ends_on,
                 today,
                 audience,
+                ways["611_14"],
             )
         municipality_rows.append((municipality, row))
 

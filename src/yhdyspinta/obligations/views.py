@@ -5,10 +5,13 @@ from django.views import View, generic
 
 from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.documents import DOCX, PDF
-from yhdyspinta.web.views import AreaMixin, QueuedDocumentMixin
+from yhdyspinta.web.views import AreaFormMixin, AreaMixin, QueuedDocumentMixin
 
 from . import report as reports
+from . import selectors, services
 from .engine import evaluate
+from .forms import PracticeForm
+from .models import Practice, Rule
 
 
 class _YearMixin(AreaMixin):
@@ -34,6 +37,8 @@ class Dashboard(_YearMixin, generic.TemplateView):
         context["report"] = report
         context["years"] = range(timezone.localdate().year + 1, 2022, -1)
         context["codes"] = report.municipality_codes
+        context["ways"] = selectors.ways(self.area)
+        context["can_edit_ways"] = self.access.can_edit_area_settings(self.area)
         return context
 
 
@@ -54,3 +59,37 @@ class ReportFile(QueuedDocumentMixin, _YearMixin, View):
             "filename": f"velvoitteet-{self.area.slug}-{year}.{fmt}",
             "content_type": PDF if fmt == "pdf" else DOCX,
         }
+
+
+class PracticeEdit(AreaFormMixin, AreaMixin, generic.UpdateView):
+    """The area administrator records how the area fulfils one obligation."""
+
+    form_class = PracticeForm
+    back_to = "obligations:dashboard"
+
+    def allowed(self) -> bool:
+        return self.access.can_edit_area_settings(self.area)
+
+    def get_object(self, queryset=None):
+        rule = self.kwargs["rule"]
+        if rule not in Rule.values:
+            raise Http404
+        return Practice.objects.filter(area=self.area, rule=rule).first() or Practice(
+            area=self.area, rule=rule
+        )
+
+    def get_page_title(self) -> str:
+        return _("How %(area)s fulfils: %(rule)s") % {
+            "area": self.area.name,
+            "rule": self.object.get_rule_display(),
+        }
+
+    def save(self, form):
+        practice = form.save(commit=False)
+        return services.practice_save(
+            access=self.access,
+            practice=practice,
+            bodies=list(form.cleaned_data["bodies"]),
+            venues=form.venues(),
+            mode=form.cleaned_data.get("mode"),
+        )

@@ -379,3 +379,54 @@ def test_query_count_is_independent_of_meetings(world, django_assert_max_num_que
         negotiation(world, date(2025, 3, day))
     with django_assert_max_num_queries(12):
         evaluate(area=world["area"], year=2025, today=date(2026, 1, 2))
+
+
+# --- the area's own way (obligations.models.Practice) ------------------------------
+
+
+def test_the_areas_bodies_and_every_meeting_counts_are_read(world):
+    from yhdyspinta.obligations.models import Practice
+
+    working_group = BodyFactory(area=world["area"], legal_basis="none", name="Työryhmä")
+    negotiation(world, date(2025, 3, 1), body=working_group, kind="meeting")
+    later = date(2026, 2, 1)
+    # The law's default: an ordinary meeting of a body without the legal basis is nothing.
+    assert result(evaluate(area=world["area"], year=2025, today=later), "612_7").status == NOT_MET
+    practice = Practice.objects.create(area=world["area"], rule="612_7")
+    practice.bodies.set([working_group])
+    # Chosen, but only statutory negotiations count: still nothing.
+    assert result(evaluate(area=world["area"], year=2025, today=later), "612_7").status == NOT_MET
+    practice.every_meeting_counts = True
+    practice.save()
+    outcome = result(evaluate(area=world["area"], year=2025, today=later), "612_7")
+    assert outcome.status == MET
+    # And the law's default body no longer counts once the area chose its own.
+    negotiation(world, date(2025, 5, 1))
+    outcome = result(evaluate(area=world["area"], year=2025, today=later), "612_7")
+    assert [e.meeting.body for e in outcome.evidence] == [working_group]
+
+
+def test_a_party_group_may_take_part_in_the_areas_agreed_forum(world):
+    from yhdyspinta.obligations.models import GroupVenue, Practice
+
+    forum = BodyFactory(area=world["area"], legal_basis="none", name="Hyvinvointifoorumi")
+    negotiation(world, date(2025, 6, 1), present=("county", "joensuu", "kitee", "council"))
+    negotiation(world, date(2025, 9, 1), body=forum, kind="forum", present=("ngo", "business"))
+    later = date(2026, 2, 1)
+    outcome = result(evaluate(area=world["area"], year=2025, today=later), "612_7")
+    assert outcome.status == NOT_MET  # the forum is not recorded as theirs
+    practice = Practice.objects.create(area=world["area"], rule="612_7", basis="Sopimus 3.2")
+    GroupVenue.objects.create(practice=practice, group="nonprofit", body=forum)
+    outcome = result(evaluate(area=world["area"], year=2025, today=later), "612_7")
+    assert outcome.status == NOT_MET
+    assert "yksityinen yritys" in outcome.missing  # only the non-profits' venue is agreed
+    GroupVenue.objects.create(practice=practice, group="business", body=forum)
+    outcome = result(evaluate(area=world["area"], year=2025, today=later), "612_7")
+    assert outcome.status == MET
+    assert outcome.way == "Sopimus 3.2"
+    assert "sovitussa foorumissa" in outcome.evidence[-1].note
+    # The forum of another year does not count for this one.
+    assert (
+        result(evaluate(area=world["area"], year=2026, today=date(2027, 2, 1)), "612_7").status
+        == NOT_MET
+    )

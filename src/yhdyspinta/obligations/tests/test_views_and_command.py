@@ -115,3 +115,60 @@ def test_an_open_council_term_is_due_not_red_in_the_page_the_report_and_the_comm
     ).content.decode()
     assert "Määräaika" in page  # today, the term is open too
     assert "kausi on vielä kesken" in page  # the legend says it in words
+
+
+def test_south_savo_meets_612_7_the_way_its_cooperation_model_says(demo):
+    from datetime import date
+
+    from yhdyspinta.obligations.engine import MET, evaluate
+
+    report = evaluate(area=demo["es"], year=2025, today=date(2026, 2, 1))
+    [outcome] = report.area_results
+    assert outcome.status == MET, outcome.missing
+    notes = " ".join(f"{e.meeting.title}: {e.note}" for e in outcome.evidence)
+    assert "Kunnallisasiain työryhmä" in notes
+    assert "Hyte-toimijoiden neuvottelu: osallistui sovitussa foorumissa" in notes
+    assert "yksityinen yritys" in notes
+    assert "1 Kunnallisasiain työryhmä" in outcome.way
+    mikkeli = next(row for m, row in report.municipality_rows if m.name == "Mikkelin kaupunki")
+    assert mikkeli["612_6"].status == MET
+
+
+def test_the_area_administrator_records_how_the_area_fulfils_an_obligation(client, login, demo):
+    from yhdyspinta.bodies.models import Body
+    from yhdyspinta.obligations.models import Practice
+
+    area = demo["es"]
+    edit = reverse("obligations:practice_edit", kwargs={"area": "etela-savo", "rule": "611_14"})
+    login("paakayttaja")  # North Karelia's administrator
+    assert client.get(edit).status_code == 403
+    login("etelasavo")
+    form = client.get(edit)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert "Hyvinvointialueen ja kuntien neuvottelu" in html
+    body = Body.objects.get(area=area, legal_basis="611_14")
+    practice = Practice.objects.get(area=area, rule="611_14")
+    saved = client.post(
+        edit,
+        {
+            "bodies": [body.pk],
+            "every_meeting_counts": "on",
+            "basis": "Valtuuston päätös 12.3.2025",
+            "mode": "joint",
+            "_edited_from": form.context["edited_from"],
+        },
+    )
+    assert saved.status_code == 302
+    practice.refresh_from_db()
+    area.refresh_from_db()
+    assert practice.every_meeting_counts
+    assert area.negotiation_611_mode == "joint"
+    assert practice.section is None  # not chosen on the form: the decision is the basis
+    page = client.get(reverse("obligations:dashboard", kwargs={"area": "etela-savo"}))
+    assert "Sovittu: Valtuuston päätös 12.3.2025" in page.content.decode()
+    # A body of another area cannot be chosen, even by a crafted post.
+    other = Body.objects.filter(area=demo["nk"]).first()
+    crafted = client.post(edit, {"bodies": [other.pk], "mode": "joint"})
+    assert crafted.status_code == 200
+    assert not practice.bodies.filter(pk=other.pk).exists()

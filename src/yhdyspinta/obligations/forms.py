@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yhdyspinta.agreements.models import Section
+from yhdyspinta.areas.forms import AreaModelForm
+from yhdyspinta.areas.models import Area
+from yhdyspinta.bodies.models import Body
+
+from .models import PartyGroup, Practice, Rule
+
+
+def venue_field(group: str) -> str:
+    return f"venue_{group}"
+
+
+class PracticeForm(AreaModelForm):
+    """How the area fulfils one obligation. For §7 also where each party group takes
+    part besides the counted meetings; for §14 the area's way of negotiating."""
+
+    class Meta:
+        model = Practice
+        fields = ["bodies", "every_meeting_counts", "section", "basis"]
+        widgets = {"bodies": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, area: Area, **kwargs):
+        super().__init__(*args, area=area, **kwargs)
+        bodies = Body.objects.filter(area=area, ended_on__isnull=True).order_by("name")
+        self.fields["bodies"].queryset = bodies
+        self.fields["section"].queryset = Section.objects.filter(
+            version__agreement__area=area
+        ).select_related("version__agreement")
+        self.fields["section"].label_from_instance = lambda s: (
+            f"{s.version.agreement.title}, v{s.version.number}: {s}"
+        )
+        rule = self.instance.rule
+        if rule == Rule.NEGOTIATION_612_7:
+            chosen = {}
+            if self.instance.pk:
+                for venue in self.instance.venues.all():
+                    chosen.setdefault(venue.group, []).append(venue.body_id)
+            for group, label in PartyGroup.choices:
+                self.fields[venue_field(group)] = forms.ModelMultipleChoiceField(
+                    queryset=bodies,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    label=_("Where %(group)s may also take part") % {"group": label},
+                    initial=chosen.get(group, []),
+                )
+        if rule == Rule.TERM_611_14:
+            self.fields["mode"] = forms.ChoiceField(
+                label=Area._meta.get_field("negotiation_611_mode").verbose_name,
+                choices=Area.Negotiation611Mode.choices,
+                initial=area.negotiation_611_mode,
+            )
+
+    def venues(self) -> dict[str, list[Body]]:
+        return {
+            group: list(self.cleaned_data.get(venue_field(group)) or [])
+            for group in PartyGroup.values
+            if venue_field(group) in self.fields
+        }

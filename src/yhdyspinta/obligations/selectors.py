@@ -1,0 +1,63 @@
+"""Reads of the obligations context shared by the pages (and the coming API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from yhdyspinta.areas.models import Area
+
+from .models import Practice, Rule
+
+
+@dataclass
+class Way:
+    rule: str
+    label: str
+    lines: list[str]
+    basis: str
+
+
+def ways(area: Area) -> list[Way]:
+    """How the area fulfils each statutory obligation, in words (its own way, or the
+    law's default)."""
+    practices = {
+        p.rule: p
+        for p in Practice.objects.filter(area=area)
+        .select_related("section__version__agreement")
+        .prefetch_related("bodies", "venues__body")
+    }
+    rows = []
+    for rule, label in Rule.choices:
+        practice = practices.get(rule)
+        lines = []
+        bodies = sorted(b.name for b in practice.bodies.all()) if practice else []
+        if bodies:
+            counted = (
+                _("Every meeting of: %(bodies)s")
+                if practice.every_meeting_counts
+                else _("Statutory negotiations of: %(bodies)s")
+            )
+            lines.append(counted % {"bodies": ", ".join(bodies)})
+        else:
+            lines.append(_("Statutory negotiations of the bodies whose legal basis is this law."))
+        if practice:
+            by_group: dict[str, list[str]] = {}
+            for venue in practice.venues.all():
+                by_group.setdefault(venue.get_group_display(), []).append(venue.body.name)
+            for group, names in by_group.items():
+                lines.append(
+                    _("%(group)s may also take part in: %(bodies)s")
+                    % {"group": group.capitalize(), "bodies": ", ".join(sorted(names))}
+                )
+        if rule == Rule.TERM_611_14:
+            lines.append(area.get_negotiation_611_mode_display())
+        basis = ""
+        if practice and practice.section:
+            version = practice.section.version
+            basis = f"{version.agreement.title} (v{version.number}), {practice.section}"
+        elif practice:
+            basis = practice.basis
+        rows.append(Way(rule=rule, label=str(label), lines=lines, basis=basis))
+    return rows
