@@ -12,8 +12,11 @@ from urllib import request
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -37,11 +40,22 @@ def finnish_date(day: date) -> str:
     return f"{day.day}.{day.month}.{day.year}"
 
 
-def docx_document(*, organisation: str, kind: str, title: str, day: date | None = None) -> Document:
+def docx_document(
+    *, organisation: str, kind: str, title: str, day: date | None = None, author: str = ""
+) -> Document:
     """A document with the Finnish municipal header: organisation left, document kind and
-    date right, then the title."""
+    date right, then the title. Its author is the area (or the organisation)."""
     document = Document()
     section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4, not US Letter
+    language = LANGUAGE_TAGS.get(get_language() or "fi", "fi-FI")
+    _set_language(document, language)
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = (author or organisation)[:255]
+    properties.title = title[:255]
+    properties.subject = kind[:255]
+    properties.comments = ""
+    properties.language = language
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = Cm(2)
     style = document.styles["Normal"]
@@ -53,6 +67,22 @@ def docx_document(*, organisation: str, kind: str, title: str, day: date | None 
     heading = document.add_heading(title, level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     return document
+
+
+LANGUAGE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
+
+
+def _set_language(document: Document, tag: str) -> None:
+    """The document's proofing language: Word spell-checks in it (the default template's
+    is US English)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_properties.append(lang)
+    for attribute in ("w:val", "w:eastAsia"):
+        lang.set(qn(attribute), tag)
 
 
 def docx_bytes(document: Document) -> bytes:
@@ -94,10 +124,17 @@ class _OwnFilesOnly(URLFetcher):
 
 
 def pdf_from_template(template: str, context: dict) -> bytes:
+    """A tagged PDF (PDF/UA-1: structure, reading order, the language and the title in
+    its metadata), as published documents of a public body must be accessible
+    (306/2019)."""
     html = render_to_string(template, context)
-    return HTML(
+    document = HTML(
         string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_OwnFilesOnly()
-    ).write_pdf()
+    ).render(pdf_variant="pdf/ua-1")
+    document.metadata.title = str(context.get("title") or document.metadata.title or "")
+    document.metadata.authors = [str(context.get("author") or context.get("organisation") or "")]
+    document.metadata.lang = LANGUAGE_TAGS.get(get_language() or "fi", "fi-FI")
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 def docx_letter(

@@ -30,6 +30,7 @@ def _facts(meeting: Meeting, audience: Audience) -> list[tuple[str, str]]:
 
 def agenda_docx(meeting: Meeting, audience: Audience = PUBLIC) -> bytes:
     document = docx_document(
+        author=meeting.body.area.name,
         organisation=meeting.body.name,
         kind=_("Agenda"),
         title=meeting.title,
@@ -83,6 +84,7 @@ def minutes_docx(minutes: Minutes, audience: Audience = PUBLIC) -> bytes:
     context = _minutes_context(minutes, audience)
     meeting = minutes.meeting
     document = docx_document(
+        author=minutes.meeting.body.area.name,
         organisation=context["organisation"],
         kind=context["kind"],
         title=meeting.title,
