@@ -47,6 +47,7 @@ class OutgoingMessage(models.Model):
         INVITATION = "invitation", _("Meeting invitation")
         UPDATE = "update", _("Meeting update")
         CANCELLATION = "cancellation", _("Meeting cancellation")
+        MINUTES_PUBLISHED = "minutes_published", _("Minutes published")
         ROUND_REQUEST = "round_request", _("Request")
         REMINDER = "reminder", _("Reminder")
         FOLLOW_UP = "follow_up", _("Follow-up request")

@@ -163,6 +163,15 @@ SOUTH_SAVO = {
     ],
 }
 
+# Who is in their organisation's leadership: the capacity their attendance starts from.
+LEADERSHIP_BY_TITLE = {
+    "Kunnanhallituksen puheenjohtaja": "political",
+    "Aluehallituksen puheenjohtaja": "political",
+    "Kunnanjohtaja": "official",
+    "Hyvinvointialuejohtaja": "official",
+    "Maakuntajohtaja": "official",
+}
+
 FIRST_NAMES = [
     "Aino",
     "Anna",

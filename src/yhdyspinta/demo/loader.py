@@ -68,6 +68,7 @@ class _PeopleFactory:
                 "first_name": first,
                 "last_name": last,
                 "title": title,
+                "leadership": data.LEADERSHIP_BY_TITLE.get(title, ""),
                 "organisation": organisation,
                 "phone": f"050 {self.rng.randint(100, 999)} {self.rng.randint(1000, 9999)}",
             },

@@ -12,10 +12,9 @@ from django.db import transaction
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level, Membership
-from yhdyspinta.meetings import services
+from yhdyspinta.meetings import selectors, services
 from yhdyspinta.meetings.models import (
     AgendaItem,
-    Capacity,
     Meeting,
     MeetingStatus,
     Minutes,
@@ -31,8 +30,6 @@ APPROVED, PUBLISHED, DRAFTED, HELD = "approved", "published", "drafted", "held"
 PLANNED, INVITED = MeetingStatus.PLANNED, MeetingStatus.INVITED
 
 # Political leaders by title: they attend the 611/2021 §14 negotiation as such.
-POLITICAL_TITLES = {"Kunnanhallituksen puheenjohtaja", "Aluehallituksen puheenjohtaja"}
-OFFICIAL_TITLES = {"Kunnanjohtaja", "Hyvinvointialuejohtaja", "Maakuntajohtaja"}
 
 DOMESTIC_VIOLENCE_IDEAS = [
     (
@@ -93,11 +90,7 @@ def _at(year: int, month: int, day: int, hour: int = 13) -> datetime:
 
 
 def _capacity(person: Person) -> str:
-    if person.title in POLITICAL_TITLES:
-        return Capacity.POLITICAL
-    if person.title in OFFICIAL_TITLES:
-        return Capacity.OFFICIAL
-    return Capacity.EXPERT
+    return selectors.starting_capacity(person)
 
 
 def _meeting(
@@ -177,7 +170,7 @@ def _meeting(
         minutes=minutes, user=None, method=Minutes.Approval.CHAIR, at=start + timedelta(days=7)
     )
     if status == PUBLISHED:
-        services.minutes_publish(minutes=minutes, at=start + timedelta(days=8))
+        services.minutes_publish(minutes=minutes, at=start + timedelta(days=8), notify=False)
     return meeting
 
 
@@ -344,6 +337,7 @@ def _political_leaders(area: Area, strategic: Body) -> None:
                 "first_name": data.FIRST_NAMES[(index * 7 + 3) % len(data.FIRST_NAMES)],
                 "last_name": data.LAST_NAMES[(index * 5 + 11) % len(data.LAST_NAMES)],
                 "title": title,
+                "leadership": data.LEADERSHIP_BY_TITLE.get(title, ""),
                 "organisation": organisation,
             },
         )

@@ -6,12 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
-from yhdyspinta.bodies.models import MembershipRole
-from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
 
 from .models import Meeting, Minutes
-from .selectors import attendance_summary
+from .selectors import attendance_summary, chair_on_the_day
 
 
 def _when(meeting: Meeting) -> str:
@@ -197,11 +195,4 @@ def approval_text(minutes: Minutes, audience: Audience = PUBLIC) -> str:
 
 
 def _chair(minutes: Minutes) -> str:
-    """The body's chair on the day of the meeting."""
-    seat = (
-        active_memberships(timezone.localtime(minutes.meeting.starts_at).date())
-        .filter(body_id=minutes.meeting.body_id, role=MembershipRole.CHAIR)
-        .select_related("person")
-        .first()
-    )
-    return str(seat.person) if seat else ""
+    return chair_on_the_day(minutes.meeting)

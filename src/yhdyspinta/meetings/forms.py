@@ -1,8 +1,11 @@
+from datetime import datetime, time
+
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yhdyspinta.areas.forms import EMPTY_LABEL, AreaModelForm
+from yhdyspinta.areas.forms import EMPTY_LABEL, AreaModelForm, DateInput
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 from .models import (
@@ -14,6 +17,7 @@ from .models import (
     ThemeWorkGroup,
     ThemeWorkIdea,
 )
+from .selectors import chair_on_the_day
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -152,11 +156,13 @@ IdeaFormSet = inlineformset_factory(
 
 
 class ApprovalForm(forms.Form):
+    """Who approved the minutes and when: nothing is preselected, so that an approval is
+    a statement, not a click."""
+
     method = forms.ChoiceField(
         label=_("How were the minutes approved?"),
         choices=Minutes.Approval.choices,
         widget=forms.RadioSelect,
-        initial=Minutes.Approval.CHAIR,
     )
     approved_in = forms.ModelChoiceField(
         label=_("Approved in meeting"),
@@ -164,13 +170,40 @@ class ApprovalForm(forms.Form):
         required=False,
         empty_label=EMPTY_LABEL,
     )
+    approved_on = forms.DateField(label=_("Approved on"), widget=DateInput)
 
     def __init__(self, *args, minutes: Minutes, **kwargs):
         super().__init__(*args, **kwargs)
         meeting = minutes.meeting
+        self.meeting = meeting
         self.fields["approved_in"].queryset = Meeting.objects.filter(
             body_id=meeting.body_id, starts_at__gt=meeting.starts_at
         ).order_by("starts_at")
+        self.fields["approved_on"].initial = timezone.localdate()
+        chair = chair_on_the_day(meeting)
+        if chair:
+            self.fields["method"].choices = [
+                (
+                    Minutes.Approval.CHAIR,
+                    _("By the chair, %(name)s") % {"name": chair},
+                ),
+                (Minutes.Approval.NEXT_MEETING, Minutes.Approval.NEXT_MEETING.label),
+            ]
+
+    def clean_approved_on(self):
+        day = self.cleaned_data["approved_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The day of approval cannot be in the future."))
+        if day < timezone.localtime(self.meeting.starts_at).date():
+            raise forms.ValidationError(_("The minutes cannot be approved before the meeting."))
+        return day
+
+    def approved_at(self):
+        """When: now, for an approval made today; noon of the day, for an earlier one."""
+        day = self.cleaned_data["approved_on"]
+        if day == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 class CorrectionForm(forms.Form):

@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
-from yhdyspinta.bodies.models import Membership
+from yhdyspinta.bodies.models import Membership, MembershipRole
+from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.parties.models import OrganisationKind
 
 from .models import (
     AgendaItem,
     Attendance,
+    Capacity,
     Meeting,
     MeetingStatus,
     Minutes,
@@ -157,3 +159,36 @@ def published_minutes(meeting: Meeting) -> Minutes | None:
     if meeting.status != MeetingStatus.PUBLISHED:
         return None
     return meeting.minutes.filter(status=Minutes.Status.APPROVED).order_by("-version").first()
+
+
+def chair_on_the_day(meeting: Meeting) -> str:
+    """The body's chair on the day of the meeting (empty when the body has none)."""
+    seat = (
+        active_memberships(timezone.localtime(meeting.starts_at).date())
+        .filter(body_id=meeting.body_id, role=MembershipRole.CHAIR)
+        .select_related("person")
+        .first()
+    )
+    return str(seat.person) if seat else ""
+
+
+def starting_capacity(person, previous: dict[int, str] | None = None) -> str:
+    """The capacity an attendance sheet starts from: as at the body's previous meeting,
+    else the person's leadership position, else expert."""
+    if previous and person.pk in previous:
+        return previous[person.pk]
+    return person.leadership or Capacity.EXPERT
+
+
+def previous_attendance(meeting: Meeting) -> dict[int, str]:
+    """Who attended the body's previous held meeting, and in what capacity (person id:
+    capacity): a start for this meeting's sheet."""
+    previous = (
+        Meeting.objects.filter(body_id=meeting.body_id, starts_at__lt=meeting.starts_at)
+        .filter(attendances__isnull=False)
+        .order_by("-starts_at")
+        .first()
+    )
+    if previous is None:
+        return {}
+    return dict(previous.attendances.values_list("person_id", "capacity"))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -55,6 +57,8 @@ def _send(
     kind: str,
     cancel: bool = False,
     documents: list[tuple[str, bytes, str]] | None = None,
+    calendar: bool = True,
+    link: str = "",
 ) -> int:
     """Queue one message per member (nobody sees the others' addresses), each with its
     own calendar entry; members without an address are recorded as skipped. The outbox
@@ -65,14 +69,14 @@ def _send(
         person = membership.person
         attachments = []
         if person.email:
-            attachments = [
+            calendar_entry = [
                 (
                     "kutsu.ics",
                     ics.invitation(meeting, [person], cancel=cancel),
                     f"text/calendar; charset=utf-8; method={method}",
-                ),
-                *(documents or []),
+                )
             ]
+            attachments = [*(calendar_entry if calendar else []), *(documents or [])]
             queued += 1
         enqueue(
             area=meeting.body.area,
@@ -82,6 +86,7 @@ def _send(
             body=body,
             recipients=[Recipient(person.email, membership.organisation, person)],
             attachments=attachments,
+            link=link,
         )
     return queued
 
@@ -310,14 +315,33 @@ def minutes_approve(
 
 
 @transaction.atomic
-def minutes_publish(*, minutes: Minutes, at: datetime | None = None) -> Minutes:
+def minutes_publish(
+    *, minutes: Minutes, at: datetime | None = None, notify: bool = True
+) -> Minutes:
+    """Publish approved minutes; the body's members are told where to read them (one
+    message each, through the outbox)."""
     if minutes.status != Minutes.Status.APPROVED:
         raise ValidationError(_("Only approved minutes can be published."))
+    first = minutes.published_at is None
     minutes.published_at = minutes.published_at or at or timezone.now()
     minutes.save(update_fields=["published_at", "updated_at"])
     meeting = minutes.meeting
     meeting.status = MeetingStatus.PUBLISHED
     meeting.save(update_fields=["status", "updated_at"])
+    if notify and first:
+        link = settings.SITE_URL + reverse(
+            "meetings:published_minutes", kwargs={"area": meeting.body.area.slug, "pk": meeting.pk}
+        )
+        _send(
+            meeting,
+            _("Minutes published: %(title)s") % {"title": meeting.title},
+            _("The minutes of the meeting are published: %(link)s") % {"link": link}
+            + "\n\n"
+            + _describe(meeting),
+            kind=OutgoingMessage.Kind.MINUTES_PUBLISHED,
+            calendar=False,
+            link=link,
+        )
     return minutes
 
 

@@ -286,16 +286,31 @@ class AttendanceView(_MeetingMixin, LockedPageMixin, generic.TemplateView):
         }
 
     def rows(self, data=None):
+        """One row per member. Capacities start from the previous meeting or the person's
+        leadership position; a sheet not yet saved may start with everyone present or
+        with those present last time (?start=all / ?start=previous), saved only when the
+        secretary saves."""
         recorded = {a.person_id: a for a in self.meeting.attendances.all()}
+        previous = selectors.previous_attendance(self.meeting)
+        start = self.request.GET.get("start", "") if data is None else ""
         rows = []
         for membership in services.meeting_members(self.meeting):
-            existing = recorded.get(membership.person_id)
+            person = membership.person
+            existing = recorded.get(person.pk)
+            if existing is not None or start == "all":
+                present = True
+            elif start == "previous":
+                present = person.pk in previous
+            else:
+                present = False
             form = AttendanceRowForm(
                 data,
                 prefix=f"m{membership.pk}",
                 initial={
-                    "present": existing is not None,
-                    "capacity": existing.capacity if existing else "expert",
+                    "present": present,
+                    "capacity": existing.capacity
+                    if existing
+                    else selectors.starting_capacity(person, previous),
                 },
             )
             rows.append((membership, form))
@@ -308,6 +323,8 @@ class AttendanceView(_MeetingMixin, LockedPageMixin, generic.TemplateView):
         context.setdefault("guest_form", GuestForm(area=self.area, prefix="guest"))
         context["guests"] = [a for a in self.meeting.attendances.all() if a.is_guest]
         context["locked_message"] = LOCKED_MESSAGE
+        context["has_previous"] = bool(selectors.previous_attendance(self.meeting))
+        context["starting"] = self.request.GET.get("start", "")
         return context
 
     def post(self, request, *args, **kwargs):
@@ -526,12 +543,15 @@ class MinutesAction(_MinutesMixin, View):
             if action == "approve":
                 form = ApprovalForm(request.POST, minutes=minutes)
                 if not form.is_valid():
-                    raise ValidationError(_("Choose how the minutes were approved."))
+                    raise ValidationError(
+                        [str(e) for errors in form.errors.values() for e in errors]
+                    )
                 services.minutes_approve(
                     minutes=minutes,
                     user=request.user,
                     method=form.cleaned_data["method"],
                     approved_in=form.cleaned_data["approved_in"],
+                    at=form.approved_at(),
                 )
                 messages.success(request, _("Minutes approved."))
             elif action == "publish":

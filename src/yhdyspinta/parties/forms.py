@@ -78,7 +78,15 @@ class OrganisationFilterForm(forms.Form):
 class PersonForm(AreaModelForm):
     class Meta:
         model = Person
-        fields = ["first_name", "last_name", "title", "organisation", "email", "phone"]
+        fields = [
+            "first_name",
+            "last_name",
+            "title",
+            "leadership",
+            "organisation",
+            "email",
+            "phone",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

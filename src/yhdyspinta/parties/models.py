@@ -115,11 +115,29 @@ class Organisation(TimeStamped):
             raise ValidationError(errors)
 
 
+class Leadership(models.TextChoices):
+    """A person's position in their organisation's leadership: the capacity their
+    attendance starts from (611/2021 §14 asks for both kinds at the negotiation)."""
+
+    POLITICAL = "political", _("Political leadership")
+    OFFICIAL = "official", _("Official leadership")
+
+
 class Person(TimeStamped):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="people")
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     title = models.CharField(_("title"), max_length=200, blank=True)
+    leadership = models.CharField(
+        _("in the leadership"),
+        max_length=10,
+        choices=Leadership.choices,
+        blank=True,
+        help_text=_(
+            "Political (e.g. chair of the municipal board) or official (e.g. municipal "
+            "manager) leadership; empty for experts and employees."
+        ),
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

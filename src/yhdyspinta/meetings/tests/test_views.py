@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from yhdyspinta.bodies.models import Body, Level
 from yhdyspinta.meetings.models import Meeting, Minutes
+from yhdyspinta.meetings.selectors import meeting_members
 
 pytestmark = pytest.mark.django_db
 
@@ -142,10 +143,36 @@ def test_minutes_workflow_through_the_pages(client, login, demo):
         }
     )
     assert client.post(url("meetings:theme_group_create", pk=draft.pk), group).status_code == 302
-    client.post(url("meetings:minutes_action", pk=draft.pk, action="approve"), {"method": "chair"})
+    approve = url("meetings:minutes_action", pk=draft.pk, action="approve")
+    today = timezone.localdate()
+    # Nothing is preselected: an approval without its way or day is refused.
+    refused = client.post(approve, {"approved_on": today.isoformat()}, follow=True)
+    assert "Tämä kenttä vaaditaan" in refused.content.decode()
+    future = client.post(
+        approve,
+        {"method": "chair", "approved_on": (today + timedelta(days=1)).isoformat()},
+        follow=True,
+    )
+    assert "ei voi olla tulevaisuudessa" in future.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.DRAFT
+    page = client.get(url("meetings:minutes", pk=draft.pk)).content.decode()
+    assert "Puheenjohtaja hyväksyi (" in page  # the chair's name is on the choice
+    day = timezone.localtime(meeting.starts_at).date() + timedelta(days=3)
+    client.post(approve, {"method": "chair", "approved_on": day.isoformat()})
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.APPROVED
+    assert timezone.localtime(draft.approved_at).date() == day
+    assert draft.approved_by.username == "paakayttaja"
     client.post(url("meetings:minutes_action", pk=draft.pk, action="publish"))
     meeting.refresh_from_db()
     assert meeting.status == "published"
+    # The body's members are told where the minutes are.
+    from yhdyspinta.communications.models import OutgoingMessage
+
+    notices = OutgoingMessage.objects.filter(about_id=meeting.pk, kind="minutes_published")
+    assert notices.count() == len(meeting_members(meeting))
+    assert all(f"/meetings/{meeting.pk}/minutes/" in n.link for n in notices)
     public = client.get(url("meetings:published_minutes", pk=meeting.pk)).content.decode()
     assert "Päätös 1" in public
     assert "Yhteinen kohtaamispaikka" in public
@@ -260,3 +287,34 @@ def test_cancelling_asks_first(client, login, coordinators):
     client.post(cancel, {"confirm": "yes"})
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
+
+
+def test_the_attendance_sheet_starts_from_leadership_everyone_or_the_previous_meeting(
+    client, login, demo
+):
+    from yhdyspinta.meetings.selectors import previous_attendance
+
+    login("paakayttaja")
+    strategic = Body.objects.get(area=demo["nk"], legal_basis="611_14")
+    meeting = planned_meeting(strategic, "Valtuustokauden neuvottelu, jatko")
+    sheet = url("meetings:attendance", pk=meeting.pk)
+    page = client.get(sheet)
+    rows = page.context["rows"]
+    assert rows
+    by_leadership = {}
+    for membership, form in rows:
+        assert form.initial["present"] is False  # nobody is marked by default
+        by_leadership.setdefault(membership.person.leadership, set()).add(form.initial["capacity"])
+    # Nobody resets politicians by hand: the capacity starts from the person's position
+    # (or from their capacity at the previous meeting).
+    assert by_leadership.get("political") == {"political"}
+    assert "Aloita kaikki läsnä" in page.content.decode()
+    everyone = client.get(sheet, {"start": "all"}).context["rows"]
+    assert all(form.initial["present"] for _m, form in everyone)
+    previous = previous_attendance(meeting)
+    assert previous
+    again = client.get(sheet, {"start": "previous"}).context["rows"]
+    assert {m.person_id for m, f in again if f.initial["present"]} == (
+        {m.person_id for m, _f in again} & set(previous)
+    )
+    assert not meeting.attendances.exists()  # a starting point saves nothing
