@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, Theme, TimeStamped
 from yhdyspinta.bodies.models import Body
-from yhdyspinta.meetings.models import Meeting
+from yhdyspinta.meetings.models import Meeting, MeetingKind
 from yhdyspinta.parties.models import Organisation
 
 
@@ -62,6 +62,10 @@ class ClockEvent(TimeStamped):
         verbose_name=_("meeting"),
     )
     slot = models.PositiveSmallIntegerField(default=0)
+    # The kind of meeting a slot becomes when accepted: a statutory negotiation stays one.
+    meeting_kind = models.CharField(
+        _("kind of meeting"), max_length=20, choices=MeetingKind.choices, blank=True
+    )
     # What the event is, whatever its title says in any language: a body's rhythm slot,
     # an area event, a round's deadline (e.g. "body:12:2", "nomination-round:7").
     key = models.CharField(max_length=100)

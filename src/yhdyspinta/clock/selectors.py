@@ -9,28 +9,16 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dates import MONTHS, MONTHS_AP
+from django.utils.text import capfirst
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.meetings.models import Meeting, MeetingStatus
 
-from .models import ClockEvent
+from .models import ClockEvent, EventKind
 
-MONTHS_FI = [
-    "tammi",
-    "helmi",
-    "maalis",
-    "huhti",
-    "touko",
-    "kesä",
-    "heinä",
-    "elo",
-    "syys",
-    "loka",
-    "marras",
-    "joulu",
-]
 SIZE, CENTRE, INNER, OUTER = 760, 380, 110, 330
 RING_KEYS = ["area", *Level.order()]
 COLOURS = {
@@ -107,7 +95,7 @@ def wheel(area: Area, year: int, event_list: list[ClockEvent]) -> Wheel:
         x1, y1 = _polar(INNER - 10, m / 12)
         x2, y2 = _polar(OUTER + 8, m / 12)
         lx, ly = _polar(OUTER + 30, (m + 0.5) / 12)
-        months.append((MONTHS_FI[m], lx, ly, x1, y1, x2, y2))
+        months.append((str(MONTHS_AP[m + 1]).rstrip("."), lx, ly, x1, y1, x2, y2))
     result = Wheel(size=SIZE, centre=CENTRE, rings=rings, months=months)
     per_position: dict[tuple[str, int], int] = defaultdict(int)
     for event in event_list:
@@ -127,7 +115,7 @@ def by_month(event_list: list[ClockEvent]) -> list[tuple[int, str, list[ClockEve
     grouped = defaultdict(list)
     for event in event_list:
         grouped[event.month].append(event)
-    return [(m, MONTHS_FI[m - 1] + "kuu", grouped[m]) for m in range(1, 13)]
+    return [(m, capfirst(str(MONTHS[m])), grouped[m]) for m in range(1, 13)]
 
 
 @dataclass
@@ -187,9 +175,59 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     return Conflicts(double_booked=double, rhythm=rhythm)
 
 
+def other_meetings(
+    area: Area,
+    year: int,
+    *,
+    body: str = "",
+    level: str = "",
+    theme: str = "",
+    organisation: str = "",
+) -> list[ClockEvent]:
+    """The year's meetings that no slot of the clock stands for (created by hand, or
+    beyond the rhythm), as accepted events: everything planned is on the clock."""
+    qs = (
+        Meeting.objects.filter(body__area=area, starts_at__year=year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .filter(clock_events__isnull=True)
+    )
+    if body.isdigit():
+        qs = qs.filter(body_id=body)
+    if level:
+        qs = qs.filter(body__level=level)
+    if theme.isdigit():
+        qs = qs.filter(body__themes=theme)
+    if organisation.isdigit():
+        qs = qs.filter(
+            Q(convener_id=organisation) | Q(body__memberships__organisation_id=organisation)
+        )
+    result = []
+    for meeting in qs.select_related("body", "convener").distinct():
+        day = timezone.localtime(meeting.starts_at).date()
+        result.append(
+            ClockEvent(
+                area=area,
+                year=year,
+                month=day.month,
+                day=day,
+                kind=EventKind.MEETING,
+                title=meeting.title,
+                body=meeting.body,
+                owner=meeting.convener,
+                meeting=meeting,
+                meeting_kind=meeting.kind,
+                status=ClockEvent.Status.ACCEPTED,
+            )
+        )
+    return result
+
+
 def clock_context(area: Area, year: int, filters: dict[str, str]) -> dict:
     """What the clock page and its printed PDF show of one year, filtered."""
-    event_list = list(events(area, year, **filters))
+    event_list = sorted(
+        [*events(area, year, **filters), *other_meetings(area, year, **filters)],
+        key=lambda e: (e.month, e.day or date(year, e.month, 1), e.title),
+    )
     this_year = timezone.localdate().year
     return {
         "year": year,

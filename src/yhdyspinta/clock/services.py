@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import holidays
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +13,7 @@ from yhdyspinta.agreements.models import AgreementVersion, CommentRound
 from yhdyspinta.agreements.selectors import add_months, is_fully_signed
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, Membership, RhythmRule
+from yhdyspinta.meetings.calendar import unsuitable
 from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
 from yhdyspinta.nominations.models import NominationRound
 from yhdyspinta.parties.models import OrganisationKind
@@ -23,6 +23,13 @@ from .models import ClockEvent, EventKind
 
 # Months that a body's meetings spread over: not July, the Finnish holiday month.
 WORKING_MONTHS = [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
+# A rhythm rule's kind of meeting is the kind its slots become when accepted.
+SLOT_KINDS = {
+    RhythmRule.MeetingKind.NEGOTIATION: MeetingKind.NEGOTIATION,
+    RhythmRule.MeetingKind.FOLLOW_UP: MeetingKind.FOLLOW_UP,
+}
+# A body's meetings are proposed at least this far apart (never on consecutive days).
+MIN_GAP_DAYS = 14
 
 # The area's recurring events that are not meetings of a body (seeds 001 and 003).
 AREA_EVENTS = [
@@ -76,6 +83,7 @@ def clock_generate(*, area: Area, year: int) -> int:
         for rule in body.rhythm_rules.all():
             if rule.period != RhythmRule.Period.YEAR:
                 continue
+            meeting_kind = SLOT_KINDS.get(rule.meeting_kind, MeetingKind.MEETING)
             months = [rule.month] * _slots(rule) if rule.month else spread_months(_slots(rule))
             for month in months:
                 slot += 1
@@ -89,6 +97,7 @@ def clock_generate(*, area: Area, year: int) -> int:
                     title=body.name,
                     month=month,
                     owner=body.convener,
+                    meeting_kind=meeting_kind,
                 )
                 if was_created:
                     event.themes.set(body.themes.all())
@@ -109,6 +118,11 @@ def clock_generate(*, area: Area, year: int) -> int:
         created += was_created
     created += _round_deadlines(area, year, county)
     term_start = election_term_start(area, year)
+    term_kind = (
+        MeetingKind.BILATERAL
+        if area.negotiation_611_mode == Area.Negotiation611Mode.PER_MUNICIPALITY
+        else MeetingKind.NEGOTIATION
+    )
     if term_start:
         strategic = Body.objects.filter(area=area, legal_basis__in=["611_14", "both"]).first()
         for kind, month, title, body in (
@@ -127,6 +141,7 @@ def clock_generate(*, area: Area, year: int) -> int:
                 title=title,
                 month=month,
                 owner=county,
+                meeting_kind=term_kind if body else "",
             )
             created += was_created
     _link_meetings(area, year)
@@ -268,11 +283,13 @@ def _booked_days(area: Area, year: int) -> dict[int, set[date]]:
 
 
 @transaction.atomic
-def propose_dates(*, area: Area, year: int) -> int:
+def propose_dates(*, area: Area, year: int, today: date | None = None) -> int:
     """Give every unplanned meeting slot a concrete date in its month: a Tuesday,
-    Wednesday or Thursday that is not a public holiday nor in July, on which none of
-    the body's members is already booked and no other slot of the body falls."""
-    finnish = holidays.Finland(years=year)
+    Wednesday or Thursday after today that suits a meeting (meetings.calendar: no public
+    holiday, July, Midsummer week or Christmas), at least MIN_GAP_DAYS from the body's
+    other meetings and proposals, on which none of the body's members is already booked.
+    A slot whose month offers no such day keeps no date (it stays "in the rhythm")."""
+    today = today or timezone.localdate()
     booked = _booked_days(area, year)
     members: dict[int, list[int]] = {}
     for body_id, person_id in (
@@ -281,6 +298,13 @@ def propose_dates(*, area: Area, year: int) -> int:
         .values_list("body_id", "person_id")
     ):
         members.setdefault(body_id, []).append(person_id)
+    body_days: dict[int, list[date]] = {}
+    for body_id, starts_at in (
+        Meeting.objects.filter(body__area=area, starts_at__year__in=[year - 1, year, year + 1])
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("body_id", "starts_at")
+    ):
+        body_days.setdefault(body_id, []).append(timezone.localtime(starts_at).date())
     count = 0
     for event in (
         ClockEvent.objects.filter(
@@ -290,19 +314,32 @@ def propose_dates(*, area: Area, year: int) -> int:
         .order_by("month", "body_id", "slot")
     ):
         people = members.get(event.body_id, [])
-        day = date(year, event.month, 8)  # the second week: away from month-end closings
-        while day.month == event.month:
-            free = all(day not in booked.get(p, set()) for p in people)
-            if day.weekday() in (1, 2, 3) and day not in finnish and day.month != 7 and free:
-                break
-            day += timedelta(days=1)
-        else:
+        taken = body_days.setdefault(event.body_id, [])
+
+        def suits(day: date, taken=taken, people=people) -> bool:
+            return (
+                day > today
+                and day.weekday() in (1, 2, 3)
+                and not unsuitable(day)
+                and all(abs((day - other).days) >= MIN_GAP_DAYS for other in taken)
+                and all(day not in booked.get(p, set()) for p in people)
+            )
+
+        # The second week first (away from month-end closings), then the rest.
+        days = [date(year, event.month, 8) + timedelta(days=i) for i in range(24)]
+        days += [date(year, event.month, d) for d in range(1, 8)]
+        chosen = next((d for d in days if d.month == event.month and suits(d)), None)
+        if chosen is None:
+            if event.status == ClockEvent.Status.PROPOSED and event.day and event.day <= today:
+                event.day, event.status = None, ClockEvent.Status.SLOT  # the past is not proposed
+                event.save(update_fields=["day", "status", "updated_at"])
             continue
-        event.day = day
+        event.day = chosen
         event.status = ClockEvent.Status.PROPOSED
         event.save(update_fields=["day", "status", "updated_at"])
+        taken.append(chosen)
         for person in people:
-            booked.setdefault(person, set()).add(day)
+            booked.setdefault(person, set()).add(chosen)
         count += 1
     return count
 
@@ -318,7 +355,7 @@ def event_accept(*, event: ClockEvent, day: date | None = None) -> Meeting:
     meeting = Meeting.objects.create(
         body=event.body,
         title=event.title,
-        kind=MeetingKind.NEGOTIATION if event.slot == 99 else MeetingKind.MEETING,
+        kind=event.meeting_kind or MeetingKind.MEETING,
         starts_at=starts,
         ends_at=starts + timedelta(hours=2, minutes=30),
         convener=event.body.convener,

@@ -102,6 +102,11 @@ class ClockAction(AreaMixin, View):
         return HttpResponseRedirect(f"{url}?year={year}")
 
 
+def _month_span(year: int, month: int) -> tuple[date, date]:
+    """An item known only by its month: the whole month (the end is exclusive)."""
+    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
+
+
 def clock_feed(request, area):
     """The clock as a calendar: the area's meetings and its own events (letters, forums,
     deadlines) as all-day entries."""
@@ -110,7 +115,9 @@ def clock_feed(request, area):
         status=ClockEvent.Status.DROPPED
     )
     all_day = [
-        (f"clock-{e.pk}", e.day or date(e.year, e.month, 1), e.title, e.get_kind_display())
+        (f"clock-{e.pk}", e.day, e.title, e.get_kind_display())
+        if e.day
+        else (f"clock-{e.pk}", *_month_span(e.year, e.month), e.title, e.get_kind_display())
         for e in own
     ]
     name = _("Annual clock: %(area)s") % {"area": area.name}

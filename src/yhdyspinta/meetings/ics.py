@@ -77,16 +77,21 @@ def feed(
     audience: Audience = PUBLIC,
 ) -> bytes:
     """A subscribable calendar of meetings (METHOD:PUBLISH), plus all-day entries given
-    as (uid, day, summary, category), e.g. the annual clock's letters and deadlines.
-    Area and body feeds are public addresses: only a person's own feed carries links."""
+    as (uid, day, summary, category) or (uid, first day, day after the last, summary,
+    category), e.g. the annual clock's letters and deadlines (an item known only by its
+    month spans the month). Area and body feeds are public addresses: only a person's
+    own feed carries links."""
     calendar = _calendar("PUBLISH", name)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, audience=audience))
-    for uid, day, summary, category in all_day:
+    for uid, day, *rest in all_day:
+        *end, summary, category = rest
         entry = Event()
         entry.add("uid", f"{uid}@yhdyspinta")
         entry.add("dtstamp", datetime.now(tz=UTC))
         entry.add("dtstart", day)
+        if end:
+            entry.add("dtend", end[0])
         entry.add("summary", summary)
         entry.add("categories", [category])
         calendar.add_component(entry)

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
@@ -28,6 +29,7 @@ from yhdyspinta.web.views import (
 )
 
 from . import documents, ics, selectors, services
+from .calendar import unsuitable
 from .forms import (
     AgendaItemForm,
     ApprovalForm,
@@ -135,6 +137,18 @@ class MeetingCreate(AreaFormMixin, AreaMixin, generic.CreateView):
     def get_page_title(self):
         return _("New meeting: %(body)s") % {"body": self.body}
 
+    def save(self, form):
+        meeting = form.save()
+        _warn_if_unsuitable(self.request, meeting)
+        return meeting
+
+
+def _warn_if_unsuitable(request, meeting: Meeting) -> None:
+    """A meeting on a public holiday or in holiday time is allowed, with a warning."""
+    reason = unsuitable(timezone.localtime(meeting.starts_at).date())
+    if reason:
+        messages.warning(request, _("Note: %(reason)s") % {"reason": reason})
+
 
 class MeetingUpdate(_MeetingMixin, AreaFormMixin, generic.UpdateView):
     form_class = MeetingForm
@@ -149,6 +163,7 @@ class MeetingUpdate(_MeetingMixin, AreaFormMixin, generic.UpdateView):
 
     def save(self, form):
         meeting = form.save()
+        _warn_if_unsuitable(self.request, meeting)
         if not form.cleaned_data.get("notify", True):
             return meeting
         told = services.meeting_changed(meeting=meeting)

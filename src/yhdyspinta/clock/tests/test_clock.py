@@ -1,6 +1,7 @@
+import itertools
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 
 import holidays
 import pytest
@@ -183,3 +184,90 @@ def test_the_same_event_twice_is_refused_by_the_database(demo):
         ClockEvent.objects.create(
             area=area, year=2027, month=1, kind=event.kind, title="Toinen otsikko", key=event.key
         )
+
+
+def test_proposals_are_never_in_the_past_never_close_together_nor_in_holiday_time(demo):
+    from yhdyspinta.meetings.calendar import midsummer_eve, unsuitable
+
+    area = demo["nk"]
+    services.clock_generate(area=area, year=2027)
+    today = date(2027, 5, 20)
+    services.propose_dates(area=area, year=2027, today=today)
+    proposed = ClockEvent.objects.filter(area=area, year=2027, status="proposed")
+    assert proposed.exists()
+    assert all(e.day > today for e in proposed)  # the past is not proposed
+    unplanned = ClockEvent.objects.filter(area=area, year=2027, kind="meeting", month__lt=5)
+    assert all(e.day is None for e in unplanned.filter(meeting__isnull=True))
+    for event in proposed:
+        assert not unsuitable(event.day), event.day
+        assert event.day.weekday() in (1, 2, 3)
+    assert not proposed.filter(day__gte=midsummer_eve(2027) - timedelta(days=4), day__month=6)
+    by_body = {}
+    for event in proposed.order_by("day"):
+        by_body.setdefault(event.body_id, []).append(event.day)
+    for days in by_body.values():
+        for first, second in itertools.pairwise(days):
+            assert (second - first).days >= services.MIN_GAP_DAYS, days
+    # Run again after time has passed: a proposal now in the past loses its date.
+    later = date(2027, 9, 30)
+    services.propose_dates(area=area, year=2027, today=later)
+    assert not ClockEvent.objects.filter(
+        area=area, year=2027, status="proposed", day__lte=later
+    ).exists()
+
+
+def test_an_accepted_negotiation_slot_stays_a_negotiation(demo):
+    area = demo["nk"]
+    services.clock_generate(area=area, year=2027)
+    services.propose_dates(area=area, year=2027, today=date(2026, 12, 1))
+    slot = ClockEvent.objects.filter(
+        area=area, year=2027, meeting_kind="negotiation", status="proposed"
+    ).first()
+    assert slot is not None
+    meeting = services.event_accept(event=slot)
+    assert meeting.kind == "negotiation"
+    ordinary = ClockEvent.objects.filter(
+        area=area, year=2027, meeting_kind="meeting", status="proposed"
+    ).first()
+    assert services.event_accept(event=ordinary).kind == "meeting"
+
+
+def test_month_only_items_stay_month_only_and_months_speak_the_language(client, demo):
+    from icalendar import Calendar
+
+    area = demo["nk"]
+    services.clock_generate(area=area, year=2027)
+    feed = Calendar.from_ical(client.get(url("clock:feed")).content)
+    letter = next(c for c in feed.walk("VEVENT") if str(c.get("summary")) == "Hyte-kirje (kevät)")
+    # Known only by its month: the whole month, not an event on the 1st.
+    assert letter["dtstart"].dt == date(letter["dtstart"].dt.year, 3, 1)
+    assert letter["dtend"].dt == date(letter["dtstart"].dt.year, 4, 1)
+    client.cookies["django_language"] = "sv"
+    html = client.get(url("clock:clock"), {"year": 2027}).content.decode()
+    assert "Januari" in html
+    assert "tammi" not in html
+
+
+def test_a_meeting_created_by_hand_is_on_the_clock(client, demo):
+    from datetime import datetime
+
+    from yhdyspinta.testing.factories import HELSINKI
+
+    area = demo["nk"]
+    body = Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
+    start = datetime(2027, 3, 17, 9, tzinfo=HELSINKI)
+    Meeting.objects.create(
+        body=body,
+        title="Ylimääräinen verkostokokous",
+        kind="meeting",
+        starts_at=start,
+        ends_at=start.replace(hour=11),
+        convener=body.convener,
+    )
+    html = client.get(url("clock:clock"), {"year": 2027}).content.decode()
+    assert "Ylimääräinen verkostokokous" in html
+    filtered = client.get(url("clock:clock"), {"year": 2027, "body": body.pk}).context["events"]
+    assert any(e.title == "Ylimääräinen verkostokokous" for e in filtered)
+    other = Body.objects.exclude(pk=body.pk).filter(area=area).first()
+    elsewhere = client.get(url("clock:clock"), {"year": 2027, "body": other.pk}).context["events"]
+    assert not any(e.title == "Ylimääräinen verkostokokous" for e in elsewhere)

@@ -318,3 +318,23 @@ def test_the_attendance_sheet_starts_from_leadership_everyone_or_the_previous_me
         {m.person_id for m, _f in again} & set(previous)
     )
     assert not meeting.attendances.exists()  # a starting point saves nothing
+
+
+def test_a_meeting_created_on_a_holiday_is_saved_with_a_warning(client, login, coordinators):
+    from datetime import datetime
+
+    from yhdyspinta.testing.factories import HELSINKI
+
+    login("sihteeri")
+    start = datetime(2027, 12, 6, 10, 0, tzinfo=HELSINKI)  # Independence Day
+    data = {
+        "kind": "meeting",
+        "title": "Itsenäisyyspäivän kokous",
+        "convener": coordinators.convener_id,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Joensuu",
+    }
+    page = client.post(url("meetings:meeting_create", body=coordinators.pk), data, follow=True)
+    assert Meeting.objects.filter(title="Itsenäisyyspäivän kokous").exists()
+    assert "6.12. on yleinen vapaapäivä (Itsenäisyyspäivä)" in page.content.decode()
