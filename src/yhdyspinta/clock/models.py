@@ -2,6 +2,9 @@
 rhythms and the area's recurring events, planned into concrete meetings."""
 
 from django.db import models
+from django.urls import reverse
+from django.utils.dates import MONTHS
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,6 +24,57 @@ class EventKind(models.TextChoices):
     TERM = "term", _("Council term starts")
     WORKSHOP = "workshop", _("Workshop")
     FOLLOW_UP = "follow_up", _("Follow-up and evaluation")
+
+
+class AreaEvent(TimeStamped):
+    """One of the area's own recurring events (its hyte letters, forums, report
+    deadlines, workshops): every year's clock gets it in its month. Each area keeps its
+    own, in its own words."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="area_events")
+    kind = models.CharField(
+        _("kind"),
+        max_length=15,
+        choices=[(k, label) for k, label in EventKind.choices if k != EventKind.MEETING],
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), choices=[(m, str(m)) for m in range(1, 13)]
+    )
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who is responsible"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "month", "title"]
+        verbose_name = _("recurring event of the area")
+        verbose_name_plural = _("recurring events of the area")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "month", "title"],
+                name="area_event_once",
+                violation_error_message=_("The area already has this event in this month."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="area_event_month_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("clock:area_events", kwargs={"area": self.area.slug})
+
+    @property
+    def month_name(self) -> str:
+        return capfirst(str(MONTHS[self.month]))
 
 
 class ClockEvent(TimeStamped):

@@ -19,7 +19,7 @@ from yhdyspinta.nominations.models import NominationRound
 from yhdyspinta.parties.models import OrganisationKind
 from yhdyspinta.programme.models import FollowUpRound
 
-from .models import ClockEvent, EventKind
+from .models import AreaEvent, ClockEvent, EventKind
 
 # Months that a body's meetings spread over: not July, the Finnish holiday month.
 WORKING_MONTHS = [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
@@ -30,17 +30,6 @@ SLOT_KINDS = {
 }
 # A body's meetings are proposed at least this far apart (never on consecutive days).
 MIN_GAP_DAYS = 14
-
-# The area's recurring events that are not meetings of a body (seeds 001 and 003).
-AREA_EVENTS = [
-    (EventKind.LETTER, 3, "Hyte-kirje (kevät)"),
-    (EventKind.LETTER, 10, "Hyte-kirje (syksy)"),
-    (EventKind.FORUM, 4, "Hyte-foorumi (kevät)"),
-    (EventKind.FORUM, 11, "Hyte-foorumi (syksy)"),
-    (EventKind.DEADLINE, 6, "Hyvinvointikertomus valtuustoille"),
-    (EventKind.FOLLOW_UP, 12, "Hyte-ohjelman seuranta ja arviointi"),
-    (EventKind.WORKSHOP, 9, "Hyte-kerroin-työpaja"),
-]
 
 
 def spread_months(count: int) -> list[int]:
@@ -75,7 +64,6 @@ def clock_generate(*, area: Area, year: int) -> int:
     Running it again adds only what is missing. Returns how many were created."""
     created = 0
     county = area.organisations.filter(kind=OrganisationKind.COUNTY).first()
-    council = area.organisations.filter(kind=OrganisationKind.REGIONAL_COUNCIL).first()
     for body in Body.objects.filter(area=area, ended_on__isnull=True).prefetch_related(
         "rhythm_rules", "themes"
     ):
@@ -105,17 +93,24 @@ def clock_generate(*, area: Area, year: int) -> int:
                 elif event.title != body.name:  # the body was renamed: same event
                     event.title = body.name
                     event.save(update_fields=["title", "updated_at"])
-    for kind, month, title in AREA_EVENTS:
-        _event, was_created = _ensure(
+    for own in AreaEvent.objects.filter(area=area):
+        event, was_created = _ensure(
             area,
             year,
-            f"area:{kind}:{month}",
-            kind=kind,
-            title=title,
-            month=month,
-            owner=council if kind in (EventKind.LETTER, EventKind.FORUM) else county,
+            f"area-event:{own.pk}",
+            kind=own.kind,
+            title=own.title,
+            month=own.month,
+            owner=own.owner,
         )
         created += was_created
+        changed = {"kind": own.kind, "title": own.title, "owner_id": own.owner_id}
+        if not was_created and event.day is None and event.month != own.month:
+            changed["month"] = own.month  # moved, and not yet given a date
+        if any(getattr(event, name) != value for name, value in changed.items()):
+            for name, value in changed.items():
+                setattr(event, name, value)
+            event.save()
     created += _round_deadlines(area, year, county)
     term_start = election_term_start(area, year)
     term_kind = (

@@ -12,10 +12,18 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.documents import PDF
 from yhdyspinta.meetings import ics
 from yhdyspinta.meetings.selectors import feed_meetings
-from yhdyspinta.web.views import AreaMixin, QueuedDocumentMixin
+from yhdyspinta.web.views import (
+    AreaCreateView,
+    AreaMixin,
+    AreaObjectMixin,
+    AreaUpdateView,
+    QueuedDocumentMixin,
+    confirmed,
+)
 
 from . import documents, selectors, services
-from .models import ClockEvent
+from .forms import AreaEventForm
+from .models import AreaEvent, ClockEvent
 
 
 def _year(request) -> int:
@@ -123,3 +131,58 @@ def clock_feed(request, area):
     name = _("Annual clock: %(area)s") % {"area": area.name}
     content = ics.feed(feed_meetings(body__area=area), name, all_day)
     return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+
+
+class AreaEventList(AreaMixin, generic.TemplateView):
+    """The area's own recurring events; its administrator adds, changes and removes
+    them. Every year's clock gets them when it is built."""
+
+    template_name = "clock/area_events.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = self.area.area_events.select_related("owner")
+        context["can_edit"] = self.access.can_edit_area_settings(self.area)
+        return context
+
+
+class AreaEventCreate(AreaCreateView):
+    model, form_class = AreaEvent, AreaEventForm
+    back_to = "clock:area_events"
+
+    def get_page_title(self):
+        return _("New recurring event")
+
+
+class AreaEventUpdate(AreaUpdateView):
+    model, form_class = AreaEvent, AreaEventForm
+    back_to = "clock:area_events"
+
+
+class AreaEventDelete(AreaObjectMixin, View):
+    model = AreaEvent
+
+    def allowed(self) -> bool:
+        return self.access.can_edit_area_settings(self.area)
+
+    def post(self, request, *args, **kwargs):
+        back = reverse("clock:area_events", kwargs={"area": self.area.slug})
+        asked = confirmed(
+            request,
+            context=self.area_context(),
+            title=_("Remove the recurring event?"),
+            lines=[
+                _(
+                    "“%(title)s” is no longer added to the clocks of coming years. The "
+                    "clocks already built keep it until you drop it there."
+                )
+                % {"title": self.object.title}
+            ],
+            button=_("Remove"),
+            back_url=back,
+        )
+        if asked:
+            return asked
+        self.object.delete()
+        messages.success(request, _("Removed."))
+        return HttpResponseRedirect(back)

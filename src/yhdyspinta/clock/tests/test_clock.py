@@ -271,3 +271,58 @@ def test_a_meeting_created_by_hand_is_on_the_clock(client, demo):
     other = Body.objects.exclude(pk=body.pk).filter(area=area).first()
     elsewhere = client.get(url("clock:clock"), {"year": 2027, "body": other.pk}).context["events"]
     assert not any(e.title == "Ylimääräinen verkostokokous" for e in elsewhere)
+
+
+def test_each_area_keeps_its_own_recurring_events(client, login, demo):
+    from yhdyspinta.clock.models import AreaEvent
+
+    nk, es = demo["nk"], demo["es"]
+    assert AreaEvent.objects.filter(area=nk, title="Hyte-kerroin-työpaja").exists()
+    assert not AreaEvent.objects.filter(area=es, title="Hyte-kerroin-työpaja").exists()
+    services.clock_generate(area=es, year=2027)
+    titles = set(ClockEvent.objects.filter(area=es, year=2027).values_list("title", flat=True))
+    assert "Yhteistyömallin toteutumisen arviointi" in titles
+    assert "Hyte-kirje (kevät)" not in titles  # North Karelia's, not South Savo's
+    login("etelasavo")
+    events = reverse("clock:area_events", kwargs={"area": "etela-savo"})
+    create = reverse("clock:area_event_create", kwargs={"area": "etela-savo"})
+    page = client.get(create)
+    assert page.status_code == 200
+    saved = client.post(
+        create,
+        {
+            "title": "Järjestöjen hyte-ilta",
+            "kind": "forum",
+            "month": "3",
+            "_form_key": page.context["form_key"],
+        },
+    )
+    assert saved.status_code == 302
+    assert saved["Location"] == events
+    services.clock_generate(area=es, year=2027)
+    added = ClockEvent.objects.get(area=es, year=2027, title="Järjestöjen hyte-ilta")
+    assert added.month == 3
+    assert added.day is None  # known by its month only
+    # Renamed in the app: the year's event follows, nothing is added twice.
+    own = AreaEvent.objects.get(area=es, title="Järjestöjen hyte-ilta")
+    edit = reverse("clock:area_event_edit", kwargs={"area": "etela-savo", "pk": own.pk})
+    form = client.get(edit)
+    client.post(
+        edit,
+        {
+            "title": "Järjestöjen hyte-ilta ja messut",
+            "kind": "forum",
+            "month": "4",
+            "_edited_from": form.context["edited_from"],
+        },
+    )
+    assert services.clock_generate(area=es, year=2027) == 0
+    added.refresh_from_db()
+    assert (added.title, added.month) == ("Järjestöjen hyte-ilta ja messut", 4)
+    remove = reverse("clock:area_event_delete", kwargs={"area": "etela-savo", "pk": own.pk})
+    assert "Poistetaanko toistuva tapahtuma?" in client.post(remove).content.decode()
+    assert AreaEvent.objects.filter(pk=own.pk).exists()  # asked first, nothing removed
+    client.post(remove, {"confirm": "yes"})
+    assert not AreaEvent.objects.filter(pk=own.pk).exists()
+    login("paakayttaja")  # another area's administrator
+    assert client.get(edit).status_code in (403, 404)
