@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from yhdyspinta.accounts.views import LoginView, accept_invitation
+from yhdyspinta.accounts.views import LoginView, accept_invitation, landing
 from yhdyspinta.agreements.views import comment_by_link
 from yhdyspinta.meetings.views import person_feed
 from yhdyspinta.nominations.views import answer_by_link
@@ -39,6 +39,7 @@ urlpatterns = [
     path("comment/<str:token>/", comment_by_link, name="comment_link"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/start/", landing, name="landing"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/invitation/<str:token>/", accept_invitation, name="accept_invitation"),
     path(

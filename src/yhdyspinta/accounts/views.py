@@ -153,6 +153,22 @@ class PersonDataReport(_AdminOnly, generic.TemplateView):
         return self.render_to_response(self.get_context_data(report=report))
 
 
+def landing(request):
+    """Where a user starts after logging in (by password or single sign-on): their tasks
+    in their (first) area, else the list of areas."""
+    role = None
+    if request.user.is_authenticated:
+        role = (
+            AreaRole.objects.filter(user=request.user)
+            .select_related("area")
+            .order_by("area__name")
+            .first()
+        )
+    if role is None:
+        return HttpResponseRedirect(reverse("home"))
+    return HttpResponseRedirect(reverse("areas:my_tasks", kwargs={"area": role.area.slug}))
+
+
 def accept_invitation(request, token: str):
     """The invited person sets their name, user name and password; then they are in."""
     invitation = services.invitation_by_token(token)
@@ -192,7 +208,8 @@ def accept_invitation(request, token: str):
 
 class LoginView(auth_views.LoginView):
     """Local login (kept for NGOs and businesses), with single sign-on offered when the
-    installation has it."""
+    installation has it. Without a page to return to, a user lands on their tasks in
+    their area (settings.LOGIN_REDIRECT_URL is `landing`)."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

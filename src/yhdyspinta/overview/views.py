@@ -11,6 +11,7 @@ from yhdyspinta.areas.models import CouncilTerm, SubRegion, Theme
 from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
 
 from . import selectors
+from .tasks import tasks_for
 
 
 class HomeView(generic.TemplateView):
@@ -85,3 +86,20 @@ class CouncilTermCreate(_SettingsRowMixin, AreaCreateView):
 
 class CouncilTermUpdate(_SettingsRowMixin, AreaUpdateView):
     model, form_class = CouncilTerm, CouncilTermForm
+
+
+class MyTasks(AreaMixin, generic.TemplateView):
+    """What waits for this user in the area; where they land after logging in."""
+
+    template_name = "areas/my_tasks.html"
+    private = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups: dict[str, list] = {}
+        for task in sorted(
+            tasks_for(self.access, self.area), key=lambda t: (t.due is None, t.due or 0)
+        ):
+            groups.setdefault(task.group, []).append(task)
+        context["groups"] = groups
+        return context

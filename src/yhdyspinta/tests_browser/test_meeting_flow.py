@@ -1,6 +1,7 @@
 """A secretary's whole round: create a negotiation, record attendance, write and approve
 the minutes, publish them, and see the dashboard turn green."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -71,6 +72,9 @@ def test_negotiation_from_creation_to_a_green_dashboard(
     )
     page.get_by_role("button", name="Tallenna").click()
     check_accessibility(page, "minutes-draft")
+    # Nothing is preselected: the secretary says how (the day is today's).
+    expect(page.get_by_role("radio", name=re.compile("Puheenjohtaja hyväksyi"))).not_to_be_checked()
+    page.get_by_role("radio", name=re.compile("Puheenjohtaja hyväksyi")).check()
     page.get_by_role("button", name="Hyväksy muistio").click()
     expect(page.get_by_text("Muistio hyväksytty.")).to_be_visible()
     page.get_by_role("button", name="Julkaise muistio").click()

@@ -1,0 +1,247 @@
+"""What waits for one user in one area: requests their organisation should answer,
+follow-up reports due, minutes to approve or publish, attendance to record,
+invitations to send, rounds closing, proposed dates to accept. Each with a link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yhdyspinta.accounts.permissions import Access
+from yhdyspinta.agreements.models import CommentRequest, CommentRound
+from yhdyspinta.areas.models import Area
+from yhdyspinta.bodies.models import Body
+from yhdyspinta.clock.models import ClockEvent
+from yhdyspinta.meetings.models import Meeting, MeetingStatus, Minutes
+from yhdyspinta.nominations.models import NominationAnswer, NominationRequest, NominationRound
+from yhdyspinta.programme.models import FollowUpRound
+from yhdyspinta.programme.selectors import follow_up_board
+
+# Rounds closing within this many days, and meetings this soon still uninvited.
+SOON = timedelta(days=14)
+INVITE_AHEAD = timedelta(days=30)
+
+
+@dataclass
+class Task:
+    group: str
+    title: str
+    url: str
+    due: date | None = None
+
+    @property
+    def late(self) -> bool:
+        return self.due is not None and self.due < timezone.localdate()
+
+
+def tasks_for(access: Access, area: Area, today: date | None = None) -> list[Task]:
+    today = today or timezone.localdate()
+    tasks: list[Task] = []
+    own = access.contact_organisations(area)
+    if own:
+        tasks += _requests(area, own)
+        tasks += _follow_up_reports(area, own)
+    if access.is_admin(area):
+        bodies = Body.objects.filter(area=area)
+    else:
+        bodies = Body.objects.filter(area=area, pk__in=access.secretary_bodies(area))
+    if bodies.exists():
+        tasks += _meetings(area, bodies, today)
+    if access.is_admin(area):
+        tasks += _rounds_closing(area, today)
+        proposed = ClockEvent.objects.filter(
+            area=area, status=ClockEvent.Status.PROPOSED, day__gt=today
+        ).count()
+        if proposed:
+            tasks.append(
+                Task(
+                    _("Annual clock"),
+                    _("%(count)s proposed meeting dates wait for acceptance") % {"count": proposed},
+                    reverse("clock:clock", kwargs={"area": area.slug}),
+                )
+            )
+    return tasks
+
+
+def _requests(area: Area, own: set[int]) -> list[Task]:
+    group = _("Requests to answer")
+    tasks = []
+    answered = NominationAnswer.objects.filter(status=NominationAnswer.Status.SUBMITTED)
+    for request in (
+        NominationRequest.objects.filter(
+            round__area=area,
+            round__status=NominationRound.Status.OPEN,
+            organisation_id__in=own,
+        )
+        .exclude(pk__in=answered.values("request_id"))
+        .select_related("round", "body", "organisation")
+    ):
+        tasks.append(
+            Task(
+                group,
+                _("Nominate for %(body)s (%(organisation)s)")
+                % {"body": request.body, "organisation": request.organisation.name},
+                reverse("nominations:answer", kwargs={"area": area.slug, "pk": request.pk}),
+                request.round.deadline,
+            )
+        )
+    for request in CommentRequest.objects.filter(
+        round__version__agreement__area=area,
+        round__status=CommentRound.Status.OPEN,
+        organisation_id__in=own,
+        submitted_at__isnull=True,
+    ).select_related("round", "organisation"):
+        tasks.append(
+            Task(
+                group,
+                _("Comment: %(round)s (%(organisation)s)")
+                % {"round": request.round.title, "organisation": request.organisation.name},
+                reverse("agreements:comment", kwargs={"area": area.slug, "pk": request.pk}),
+                request.round.deadline,
+            )
+        )
+    return tasks
+
+
+def _follow_up_reports(area: Area, own: set[int]) -> list[Task]:
+    tasks = []
+    for round in FollowUpRound.objects.filter(
+        programme__area=area, status=FollowUpRound.Status.OPEN
+    ).select_related("programme"):
+        for row in follow_up_board(round):
+            if row.organisation.pk in own and not row.complete:
+                tasks.append(
+                    Task(
+                        _("Reports due"),
+                        _("Report the measures of %(year)s: %(reported)s of %(measures)s")
+                        % {
+                            "year": round.year,
+                            "reported": row.reported,
+                            "measures": row.measures,
+                        }
+                        + f" ({row.organisation.name})",
+                        reverse(
+                            "programme:tasks",
+                            kwargs={
+                                "area": area.slug,
+                                "pk": round.programme_id,
+                                "year": round.year,
+                                "organisation": row.organisation.pk,
+                            },
+                        ),
+                        round.deadline,
+                    )
+                )
+    return tasks
+
+
+def _meetings(area: Area, bodies, today: date) -> list[Task]:
+    group = _("Meetings")
+    tasks = []
+    now = timezone.now()
+    for minutes in Minutes.objects.filter(
+        meeting__body__in=bodies, status=Minutes.Status.DRAFT
+    ).select_related("meeting__body"):
+        tasks.append(
+            Task(
+                group,
+                _("Approve the minutes: %(meeting)s, %(day)s")
+                % {"meeting": minutes.meeting.title, "day": _day(minutes.meeting)},
+                reverse("meetings:minutes", kwargs={"area": area.slug, "pk": minutes.pk}),
+            )
+        )
+    for minutes in Minutes.objects.filter(
+        meeting__body__in=bodies,
+        status=Minutes.Status.APPROVED,
+        meeting__status=MeetingStatus.MINUTES_APPROVED,
+    ).select_related("meeting"):
+        tasks.append(
+            Task(
+                group,
+                _("Publish the approved minutes: %(meeting)s, %(day)s")
+                % {"meeting": minutes.meeting.title, "day": _day(minutes.meeting)},
+                reverse("meetings:minutes", kwargs={"area": area.slug, "pk": minutes.pk}),
+            )
+        )
+    held = Meeting.objects.filter(body__in=bodies, starts_at__lt=now, attendances__isnull=True)
+    for meeting in held.filter(
+        Q(status=MeetingStatus.HELD) | Q(status__in=MeetingStatus.upcoming())
+    ).filter(starts_at__gte=now - timedelta(days=90)):
+        tasks.append(
+            Task(
+                group,
+                _("Record who attended: %(meeting)s, %(day)s")
+                % {"meeting": meeting.title, "day": _day(meeting)},
+                reverse("meetings:attendance", kwargs={"area": area.slug, "pk": meeting.pk}),
+            )
+        )
+    for meeting in Meeting.objects.filter(
+        body__in=bodies,
+        status=MeetingStatus.PLANNED,
+        starts_at__gte=now,
+        starts_at__lte=now + INVITE_AHEAD,
+    ):
+        tasks.append(
+            Task(
+                group,
+                _("Send the invitation: %(meeting)s, %(day)s")
+                % {"meeting": meeting.title, "day": _day(meeting)},
+                reverse("meetings:meeting", kwargs={"area": area.slug, "pk": meeting.pk}),
+                timezone.localtime(meeting.starts_at).date(),
+            )
+        )
+    return tasks
+
+
+def _rounds_closing(area: Area, today: date) -> list[Task]:
+    group = _("Rounds closing")
+    tasks = []
+    for round in NominationRound.objects.filter(
+        area=area, status=NominationRound.Status.OPEN, deadline__lte=today + SOON
+    ):
+        tasks.append(
+            Task(
+                group,
+                round.title,
+                reverse("nominations:round", kwargs={"area": area.slug, "pk": round.pk}),
+                round.deadline,
+            )
+        )
+    for round in CommentRound.objects.filter(
+        version__agreement__area=area,
+        status=CommentRound.Status.OPEN,
+        deadline__lte=today + SOON,
+    ):
+        tasks.append(
+            Task(
+                group,
+                round.title,
+                reverse("agreements:round", kwargs={"area": area.slug, "pk": round.pk}),
+                round.deadline,
+            )
+        )
+    for round in FollowUpRound.objects.filter(
+        programme__area=area, status=FollowUpRound.Status.OPEN, deadline__lte=today + SOON
+    ):
+        tasks.append(
+            Task(
+                group,
+                round.title,
+                reverse(
+                    "programme:follow_up",
+                    kwargs={"area": area.slug, "pk": round.programme_id, "year": round.year},
+                ),
+                round.deadline,
+            )
+        )
+    return tasks
+
+
+def _day(meeting: Meeting) -> str:
+    day = timezone.localtime(meeting.starts_at)
+    return f"{day.day}.{day.month}.{day.year}"

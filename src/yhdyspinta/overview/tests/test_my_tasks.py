@@ -1,0 +1,56 @@
+"""After login each user lands in their area on what waits for them, with links that
+lead to the work itself."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def tasks_url(area="pohjois-karjala"):
+    return reverse("areas:my_tasks", kwargs={"area": area})
+
+
+def test_logging_in_lands_on_my_tasks_in_my_area(client, demo):
+    from yhdyspinta.demo.loader import DEMO_PASSWORD
+
+    response = client.post(
+        reverse("login"), {"username": "joensuu", "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == tasks_url()
+    assert "Omat tehtävät" in response.content.decode()
+    client.logout()
+    south = client.post(
+        reverse("login"), {"username": "etelasavo", "password": DEMO_PASSWORD}, follow=True
+    )
+    assert south.redirect_chain[-1][0] == tasks_url("etela-savo")
+
+
+def test_an_organisation_contact_reaches_its_requests_and_reports(client, login, demo):
+    login("joensuu")
+    page = client.get(tasks_url())
+    groups = page.context["groups"]
+    html = page.content.decode()
+    assert "Vastattavat pyynnöt" in html
+    assert "Erääntyvät raportit" in html
+    tasks = [t for ts in groups.values() for t in ts]
+    assert any("Keskinen alueen kumppanuusryhmä" in t.title for t in tasks)
+    for task in tasks:  # every task leads to a page this user may open
+        assert client.get(task.url).status_code == 200, task.url
+
+
+def test_the_administrator_sees_minutes_invitations_and_the_clock(client, login, demo):
+    login("paakayttaja")
+    page = client.get(tasks_url())
+    html = page.content.decode()
+    assert "Hyväksy muistio" in html
+    assert "Lähetä kutsu" in html
+    tasks = [t for ts in page.context["groups"].values() for t in ts]
+    for task in tasks:
+        assert client.get(task.url).status_code == 200, task.url
+
+
+def test_a_reader_has_nothing_waiting_and_the_public_must_log_in(client, login, demo):
+    assert client.get(tasks_url()).status_code == 302  # to the login page
+    login("jasen")
+    assert "Sinulla ei ole nyt odottavia tehtäviä." in client.get(tasks_url()).content.decode()
