@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+
 COLOURS = ["#0b4f8a", "#b35c00", "#1d6b2f", "#6a1b9a", "#4a5560"]
 DASHES = ["", "6 3", "2 3", "8 3 2 3", ""]
 
@@ -92,7 +94,8 @@ def line_chart(
         lines=geometry,
         x_ticks=[(x(year), year) for year in years[::step]],
         y_ticks=[
-            (y(low + (high - low) * i / 4), f"{low + (high - low) * i / 4:.1f}") for i in range(5)
+            (y(low + (high - low) * i / 4), number_format(low + (high - low) * i / 4, 1))
+            for i in range(5)
         ],
         target_y=y(target) if target is not None else None,
     )
