@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yhdyspinta.areas.forms import AreaModelForm, DateInput
 from yhdyspinta.bodies.models import Body
-from yhdyspinta.parties.models import NamedRoleKind, Organisation
+from yhdyspinta.parties.models import NamedRoleKind, Organisation, OrganisationKind
 
 from .models import (
     Agreement,
@@ -131,6 +131,12 @@ class ApprovalStepForm(AreaModelForm):
 
 class StructureSpecForm(AreaModelForm):
     area_field = None
+    required_party_kinds = forms.MultipleChoiceField(
+        label=_("Party kinds that must be represented"),
+        choices=OrganisationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = StructureSpec
@@ -141,6 +147,9 @@ class StructureSpecForm(AreaModelForm):
             "convener_role",
             "sub_region",
             "legal_basis",
+            "required_party_kinds",
+            "nominees_min",
+            "nominees_max",
             "body",
             "section",
             "description",

@@ -275,6 +275,16 @@ class StructureSpec(models.Model):
         _("legal basis"), max_length=10, choices=LegalBasis.choices, default=LegalBasis.NONE
     )
     description = models.TextField(_("task"), blank=True)
+    # The composition the body must have (bodies.Body's rules), set when applied.
+    required_party_kinds = models.JSONField(
+        _("party kinds that must be represented"), default=list, blank=True
+    )
+    nominees_min = models.PositiveSmallIntegerField(
+        _("nominees per organisation, at least"), default=1
+    )
+    nominees_max = models.PositiveSmallIntegerField(
+        _("nominees per organisation, at most"), null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -13,11 +13,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from yhdyspinta.bodies.models import Body, RhythmRule
+from yhdyspinta.bodies.models import Body, LegalBasis, Level, RhythmRule
 from yhdyspinta.consultations import services as consultations
 from yhdyspinta.consultations.services import by_token
 from yhdyspinta.documents import finnish_date
-from yhdyspinta.parties.models import Organisation
+from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 from .documents import request_letter_pdf
 from .models import (
@@ -185,6 +185,9 @@ def specs_from_structure(*, version: AgreementVersion) -> int:
             sub_region_id=body.sub_region_id,
             legal_basis=body.legal_basis,
             description=body.description,
+            required_party_kinds=body.required_party_kinds,
+            nominees_min=body.nominees_min,
+            nominees_max=body.nominees_max,
         )
         SpecRhythm.objects.bulk_create(
             [
@@ -207,7 +210,45 @@ def party_record(*, party: AgreementParty) -> AgreementParty:
 # --- from agreement to structure ---------------------------------------------------------
 
 
-SPEC_BODY_FIELDS = ("name", "level", "convener_id", "convener_role", "sub_region_id", "legal_basis")
+SPEC_BODY_FIELDS = (
+    "name",
+    "level",
+    "convener_id",
+    "convener_role",
+    "sub_region_id",
+    "legal_basis",
+    "required_party_kinds",
+    "nominees_min",
+    "nominees_max",
+)
+# The parties a statutory negotiation body must seat, when the version does not say.
+STATUTORY_PARTIES = [OrganisationKind.COUNTY, OrganisationKind.MUNICIPALITY]
+
+
+def implied(spec: StructureSpec) -> dict[str, object]:
+    """The body a structure sets up, with what its rhythm implies: a body that holds the
+    annual statutory negotiation has 612/2021 §6–7 as its legal basis (611/2021 §14 for
+    one a council term), and seats the county and the municipalities; otherwise the
+    version's own values."""
+    values = {name: getattr(spec, name) for name in SPEC_BODY_FIELDS}
+    periods = {
+        rule.period
+        for rule in spec.rhythm.all()
+        if rule.meeting_kind == RhythmRule.MeetingKind.NEGOTIATION
+    }
+    if values["legal_basis"] == LegalBasis.NONE and periods:
+        yearly = RhythmRule.Period.YEAR in periods
+        per_term = RhythmRule.Period.COUNCIL_TERM in periods
+        values["legal_basis"] = (
+            LegalBasis.BOTH
+            if yearly and per_term
+            else LegalBasis.HYTE_612_6_7
+            if yearly
+            else LegalBasis.COUNTY_611_14
+        )
+    if values["legal_basis"] != LegalBasis.NONE and not values["required_party_kinds"]:
+        values["required_party_kinds"] = list(STATUTORY_PARTIES)
+    return values
 
 
 @dataclass
@@ -229,17 +270,26 @@ def _field_label(name: str) -> str:
         "convener_role": _("convener's role"),
         "sub_region_id": _("sub-region"),
         "legal_basis": _("legal basis"),
+        "required_party_kinds": _("party kinds that must be represented"),
+        "nominees_min": _("nominees per organisation, at least"),
+        "nominees_max": _("nominees per organisation, at most"),
         "rhythm": _("rhythm"),
     }
     return labels[name]
 
 
-def _display(obj, name: str) -> str:
+def _display(values: dict[str, object], name: str, related=None) -> str:
+    value = values[name]
     if name.endswith("_id"):
-        return str(getattr(obj, name[:-3]) or "—")
-    if name in ("level", "legal_basis"):
-        return str(getattr(obj, f"get_{name}_display")())
-    return getattr(obj, name) or "—"
+        return str(related or "—")
+    if name == "level":
+        return str(dict(Level.choices).get(value, value))
+    if name == "legal_basis":
+        return str(dict(LegalBasis.choices).get(value, value))
+    if name == "required_party_kinds":
+        kinds = dict(OrganisationKind.choices)
+        return ", ".join(str(kinds.get(k, k)) for k in value or []) or "—"
+    return str(value) if value not in (None, "") else "—"
 
 
 def _rhythm_key(rules) -> list[tuple]:
@@ -263,10 +313,16 @@ def structure_changes(*, version: AgreementVersion) -> list[StructureChange]:
             continue
         governed.add(spec.body_id)
         body = spec.body
+        wanted = implied(spec)
+        current = {f: getattr(body, f) for f in SPEC_BODY_FIELDS}
         changes = [
-            (str(_field_label(f)), _display(body, f), _display(spec, f))
+            (
+                str(_field_label(f)),
+                _display(current, f, getattr(body, f[:-3]) if f.endswith("_id") else None),
+                _display(wanted, f, getattr(spec, f[:-3]) if f.endswith("_id") else None),
+            )
             for f in SPEC_BODY_FIELDS
-            if getattr(body, f) != getattr(spec, f)
+            if current[f] != wanted[f]
         ]
         old_rhythm, new_rhythm = list(body.rhythm_rules.all()), list(spec.rhythm.all())
         if _rhythm_key(old_rhythm) != _rhythm_key(new_rhythm):
@@ -328,8 +384,8 @@ def version_apply(*, version: AgreementVersion, user=None, on: date | None = Non
         body = spec.body or Body(
             area=area, description=spec.description, nominees_min=1, required_party_kinds=[]
         )
-        for name in SPEC_BODY_FIELDS:
-            setattr(body, name, getattr(spec, name))
+        for name, value in implied(spec).items():
+            setattr(body, name, value)
         body.ended_on = None
         body._change_reason = reason
         body.full_clean()

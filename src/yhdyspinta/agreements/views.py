@@ -481,6 +481,15 @@ class VersionAction(_Manage, _VersionMixin, View):
                     request, _("%(count)s bodies recorded from the structure.") % {"count": count}
                 )
             elif action == "apply":
+                if request.POST.get("confirm") != "yes":
+                    # Applying asks first, on the page that shows its effect on the
+                    # structure and on the obligations.
+                    return HttpResponseRedirect(
+                        reverse(
+                            "obligations:apply_preview",
+                            kwargs={"area": self.area.slug, "version": self.version.pk},
+                        )
+                    )
                 count = services.version_apply(version=self.version, user=request.user)
                 messages.success(
                     request,

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdyspinta.agreements.models import AgreementVersion
+from yhdyspinta.agreements.services import version_apply
 from yhdyspinta.areas.models import Area
 
+from .engine import evaluate
 from .models import Practice, Rule
 
 
@@ -61,3 +67,45 @@ def ways(area: Area) -> list[Way]:
             basis = practice.basis
         rows.append(Way(rule=rule, label=str(label), lines=lines, basis=basis))
     return rows
+
+
+@dataclass
+class EffectRow:
+    obligation: str
+    subject: str
+    before: str
+    after: str
+
+
+class _Undo(Exception):
+    """Rolls the trial application back."""
+
+
+def _labels(report) -> dict[tuple[str, str], str]:
+    return {
+        (f"{r.law} {r.title}".strip(), r.subject): f"{r.symbol} {r.status_label}"
+        for r in report.all_results
+    }
+
+
+def effect_of_applying(version: AgreementVersion, today: date | None = None) -> list[EffectRow]:
+    """Which rows of this year's obligations change if the version is applied: the
+    version is applied for real inside a transaction that is then rolled back, and the
+    engine evaluates the area before and after."""
+    area = version.agreement.area
+    today = today or timezone.localdate()
+    before = _labels(evaluate(area=area, year=today.year, today=today))
+    after: dict[tuple[str, str], str] = {}
+    try:
+        with transaction.atomic():
+            version_apply(version=version)
+            after = _labels(evaluate(area=area, year=today.year, today=today))
+            raise _Undo
+    except _Undo:
+        pass
+    return [
+        EffectRow(obligation, subject, before.get(key, "—"), after.get(key, "—"))
+        for key in sorted(set(before) | set(after))
+        for obligation, subject in [key]
+        if before.get(key) != after.get(key)
+    ]

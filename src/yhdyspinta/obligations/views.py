@@ -1,9 +1,14 @@
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.accounts.visibility import Audience
+from yhdyspinta.agreements.models import AgreementVersion
+from yhdyspinta.agreements.selectors import is_fully_signed
+from yhdyspinta.agreements.services import structure_changes
+from yhdyspinta.areas.models import Area
 from yhdyspinta.documents import DOCX, PDF
 from yhdyspinta.web.views import AreaFormMixin, AreaMixin, QueuedDocumentMixin
 
@@ -93,3 +98,35 @@ class PracticeEdit(AreaFormMixin, AreaMixin, generic.UpdateView):
             venues=form.venues(),
             mode=form.cleaned_data.get("mode"),
         )
+
+
+class ApplyPreview(AreaMixin, generic.TemplateView):
+    """Before an agreement version is applied: what it changes in the structure and,
+    tried for real and rolled back, which rows of this year's obligations change. The
+    administrator then confirms."""
+
+    template_name = "obligations/apply_preview.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.version = get_object_or_404(
+            AgreementVersion.objects.select_related("agreement"),
+            agreement__area=self.area,
+            pk=kwargs["version"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self) -> bool:
+        return self.access.can_manage_agreements(self.area)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["version"] = self.version
+        context["agreement"] = self.version.agreement
+        context["changes"] = structure_changes(version=self.version)
+        context["fully_signed"] = is_fully_signed(self.version)
+        context["effect"] = (
+            selectors.effect_of_applying(self.version) if context["fully_signed"] else []
+        )
+        context["year"] = timezone.localdate().year
+        return context

@@ -148,6 +148,10 @@ def test_applying_version_two_updates_the_structure_with_audit(agreement, demo):
     assert joensuu_body.name == "Joensuu: kuntatason hyte-toimijoiden neuvottelu"
     assert joensuu_body.convener.name == "Joensuun kaupunki"
     assert joensuu_body.rhythm_rules.filter(meeting_kind="negotiation", period="year").exists()
+    # A body set up to hold the annual statutory negotiation gets its legal basis and its
+    # composition, so that its negotiations count for 612/2021 §6–7.
+    assert joensuu_body.legal_basis == "612_6_7"
+    assert set(joensuu_body.required_party_kinds) >= {"county", "municipality"}
     v2.refresh_from_db()
     assert v2.applied_at is not None
     assert services.structure_changes(version=v2) == []

@@ -300,7 +300,21 @@ def test_new_version_and_apply_through_the_pages(client, login, agreement, demo)
     assert section.text == "Uusi teksti."
     # applying version 2 through the page records the change in the body's history
     apply = url("agreements:version_action", pk=agreement.pk, number=2, action="apply")
-    client.post(apply)
+    # Applying asks first, on a page that shows its effect on the obligations.
+    asked = client.post(apply)
+    preview = reverse(
+        "obligations:apply_preview",
+        kwargs={"area": "pohjois-karjala", "version": agreement.versions.get(number=2).pk},
+    )
+    assert asked["Location"] == preview
+    assert not demo["nk"].bodies.filter(name="Hyte-asiantuntijaverkosto").exists()
+    page = client.get(preview)
+    html = page.content.decode()
+    assert "Mikä muuttuu velvoitteissa" in html
+    assert "Ei lakisääteinen" in html  # the operative bodies' legal basis changes
+    assert page.context["effect"]  # rows of the obligations change
+    assert not demo["nk"].bodies.filter(name="Hyte-asiantuntijaverkosto").exists()  # rolled back
+    client.post(apply, {"confirm": "yes"})
     history = client.get(
         reverse(
             "bodies:body_history",
