@@ -1,5 +1,8 @@
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yhdyspinta.areas.forms import AreaModelForm, DateInput
@@ -94,6 +97,33 @@ class SectionForm(AreaModelForm):
         model = Section
         fields = ["number", "title", "text", "named_role_kinds", "position"]
         widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A toolbar and a live preview (static/yhdyspinta/markdown-editor.js): officials
+        # format with buttons, the text is stored as clean Markdown.
+        self.fields["text"].help_text = _(
+            "Format with the buttons above the text; the preview below shows how it reads."
+        )
+        self.fields["text"].widget.attrs.update(
+            {
+                "data-markdown-preview": reverse(
+                    "agreements:markdown_preview", kwargs={"area": self.area.slug}
+                ),
+                "data-toolbar": json.dumps(
+                    {
+                        "bold": str(_("Bold")),
+                        "italic": str(_("Italic")),
+                        "heading": str(_("Heading")),
+                        "list": str(_("Bulleted list")),
+                        "numbered": str(_("Numbered list")),
+                        "link": str(_("Link")),
+                        "preview": str(_("Preview")),
+                        "label": str(_("Formatting")),
+                    }
+                ),
+            }
+        )
 
 
 class PartyForm(AreaModelForm):

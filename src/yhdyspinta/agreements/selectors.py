@@ -8,6 +8,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import quote
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -217,6 +218,51 @@ def _side_by_side(old: str, new: str) -> tuple[SafeString, SafeString]:
     return mark_safe("".join(left)), mark_safe("".join(right))  # noqa: S308 - escaped above
 
 
+# Private-use characters that mark a changed word in the Markdown source; after
+# rendering they become <del>/<ins>. Each word is marked on its own, so a mark never
+# spans a paragraph, a list item or an emphasis.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_SYNTAX = re.compile(r"^(?:[-*+>#]+|\d+[.)]|\|[-:| ]*)$")
+
+
+_WORD = re.compile(r"[^\W_]+(?:[-–'’][^\W_]+)*")
+
+
+def _mark_token(token: str) -> str:
+    """Mark the words of a token, not its Markdown syntax (emphasis, a link's address)."""
+    if token.isspace() or _SYNTAX.match(token):
+        return token
+    text, sep, address = token.partition("](")
+    return _WORD.sub(lambda m: f"{_OPEN}{m.group(0)}{_CLOSE}", text) + sep + address
+
+
+def _mark(tokens: list[str]) -> str:
+    return "".join(_mark_token(t) for t in tokens)
+
+
+def _rendered(source: str, tag: str) -> SafeString:
+    html_text = render_markdown(source)
+    for mark in (_OPEN, _CLOSE):  # a mark inside a link's address is dropped
+        html_text = html_text.replace(quote(mark), "")
+    html_text = html_text.replace(_OPEN, f"<{tag}>").replace(_CLOSE, f"</{tag}>")
+    return mark_safe(html_text)  # noqa: S308 - Markdown rendered with HTML disabled
+
+
+def _formatted_side_by_side(old: str, new: str) -> tuple[SafeString, SafeString]:
+    """Section texts as they read (bold, lists, headings, links), with the removed words
+    marked in the left text and the added words in the right."""
+    a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
+    left, right = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            left.append("".join(a[i1:i2]))
+            right.append("".join(b[j1:j2]))
+            continue
+        left.append(_mark(a[i1:i2]))
+        right.append(_mark(b[j1:j2]))
+    return _rendered("".join(left), "del"), _rendered("".join(right), "ins")
+
+
 @dataclass
 class SectionDiff:
     status: str  # same, changed, added, removed
@@ -264,7 +310,7 @@ def version_diff(*, old: AgreementVersion, new: AgreementVersion) -> VersionDiff
         before = old_sections.get(section.key)
         if before is None:
             _, title = _side_by_side("", f"{section.number} {section.title}")
-            _, text = _side_by_side("", section.text)
+            _, text = _formatted_side_by_side("", section.text)
             result.sections.append(SectionDiff("added", None, section, "", title, "", text))
             continue
         old_title, new_title = (
@@ -273,14 +319,14 @@ def version_diff(*, old: AgreementVersion, new: AgreementVersion) -> VersionDiff
         )
         status = "same" if (old_title, before.text) == (new_title, section.text) else "changed"
         title_left, title_right = _side_by_side(old_title, new_title)
-        text_left, text_right = _side_by_side(before.text, section.text)
+        text_left, text_right = _formatted_side_by_side(before.text, section.text)
         result.sections.append(
             SectionDiff(status, before, section, title_left, title_right, text_left, text_right)
         )
     for key, before in old_sections.items():
         if key not in new_sections:
             title, _ = _side_by_side(f"{before.number} {before.title}", "")
-            text, _ = _side_by_side(before.text, "")
+            text, _ = _formatted_side_by_side(before.text, "")
             result.sections.append(SectionDiff("removed", before, None, title, "", text, ""))
     old_parties = {p.organisation.name for p in old.parties.select_related("organisation")}
     new_parties = {p.organisation.name for p in new.parties.select_related("organisation")}

@@ -8,6 +8,7 @@ V = "agreements/<int:pk>/v<int:number>/"
 
 urlpatterns = [
     path("agreements/", views.AgreementList.as_view(), name="agreements"),
+    path("agreements/preview/", views.MarkdownPreview.as_view(), name="markdown_preview"),
     path("agreements/new/", views.AgreementCreate.as_view(), name="agreement_create"),
     path("agreements/<int:pk>/", views.AgreementDetail.as_view(), name="agreement"),
     path("agreements/<int:pk>/new-version/", views.NewDraft.as_view(), name="new_draft"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -838,3 +838,12 @@ def comment_by_link(request, token):
             status=410,
         )
     return _comment_page(request, comment_request, via_link=True)
+
+
+class MarkdownPreview(_Manage, View):
+    """The section editor's live preview: the text as the agreement will show it (the
+    same renderer, HTML disabled)."""
+
+    def post(self, request, *args, **kwargs):
+        text = request.POST.get("text", "")[:100_000]
+        return HttpResponse(selectors.render_markdown(text))

@@ -90,7 +90,7 @@ def test_diff_section_by_section(agreement):
     assert "<ins>" in eight.text_right
     assert "<del>" in eight.text_left
     assert "<script>" not in eight.text_right
-    assert "&lt;script&gt;" in eight.text_right
+    assert "&lt;" in eight.text_right  # escaped, never run
     # the version 1 → 2 change renamed the coordinator network
     old_diff = selectors.version_diff(old=version(agreement, 1), new=version(agreement, 2))
     assert old_diff.validity == ("1.9.2023–31.12.2024", "1.6.2025–31.5.2029")
@@ -270,3 +270,17 @@ def test_party_rules(agreement):
 def test_add_months_clamps_to_month_end():
     assert selectors.add_months(date(2029, 5, 31), -6) == date(2028, 11, 30)
     assert selectors.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+
+
+def test_the_diff_shows_formatting_not_markdown(agreement):
+    v3 = services.version_new_draft(agreement=agreement)
+    section = v3.sections.get(number="8")
+    section.text = section.text + "\n\n- **Uusi** sääntö\n- [ohje](https://example.org/ohje)"
+    section.save()
+    diff = selectors.version_diff(old=version(agreement, 2), new=v3)
+    eight = next(s for s in diff.sections if (s.new or s.old).number == "8")
+    assert "**" not in eight.text_right
+    assert "<strong><ins>Uusi</ins></strong>" in eight.text_right
+    assert '<a href="https://example.org/ohje"><ins>ohje</ins></a>' in eight.text_right
+    assert "<li>" in eight.text_right
+    assert eight.text_right.count("<ins>") == eight.text_right.count("</ins>")

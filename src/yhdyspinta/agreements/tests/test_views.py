@@ -464,3 +464,24 @@ def test_the_comment_round_form_offers_only_the_agreement_kinds(client, login, d
     assert 'value="evaluation"' in html
     assert 'value="follow_up"' not in html
     assert 'value="nomination"' not in html
+
+
+def test_the_section_editor_has_a_toolbar_and_a_live_preview(client, login, agreement):
+    login("paakayttaja")
+    v3 = client.post(url("agreements:new_draft", pk=agreement.pk))
+    version3 = AgreementVersion.objects.get(agreement=agreement, number=3)
+    assert v3.status_code == 302
+    section = version3.sections.first()
+    page = client.get(
+        url("agreements:section_edit", pk=agreement.pk, number=3, section=section.pk)
+    ).content.decode()
+    assert "data-markdown-preview" in page
+    assert "Lihavointi" in page  # the toolbar's labels, in Finnish
+    preview = url("agreements:markdown_preview")
+    rendered = client.post(preview, {"text": "**Tärkeä** <script>x</script>\n\n- yksi"})
+    html = rendered.content.decode()
+    assert "<strong>Tärkeä</strong>" in html
+    assert "<li>yksi</li>" in html
+    assert "<script>" not in html
+    login("jasen")  # a reader may not use the editor's preview
+    assert client.post(preview, {"text": "x"}).status_code == 403
