@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, TimeStamped
@@ -141,7 +142,7 @@ class UseLogEntry(models.Model):
         Area, on_delete=models.CASCADE, null=True, blank=True, related_name="use_log"
     )
     action = models.CharField(_("what"), max_length=20, choices=Action.choices)
-    target = models.CharField(_("target"), max_length=300, blank=True)
+    target = models.CharField(pgettext_lazy("use log", "target"), max_length=300, blank=True)
     path = models.CharField(_("address"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("from where"), null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View, generic
 
 from yhdyspinta.documents import DOCX, file_response
@@ -103,7 +104,14 @@ class UseLogView(_AdminOnly, generic.TemplateView):
         if request.GET.get("format") == "csv":
             use_log.record_people_view(request, self.area, _("Use log"), export=True)
             content = csv_bytes(
-                [_("When"), _("User"), _("What"), _("Target"), _("Address"), "IP"],
+                [
+                    _("When"),
+                    _("User"),
+                    _("What"),
+                    pgettext("use log", "Target"),
+                    _("Address"),
+                    "IP",
+                ],
                 (
                     [e.at, e.username, e.get_action_display(), e.target, e.path, e.ip_address]
                     for e in self.entries().iterator()

@@ -219,3 +219,24 @@ def test_seating_service_refuses_a_contact_without_a_form():
     seat.role = "chair"
     with pytest.raises(PermissionDenied):
         membership_save(access=access, membership=seat)
+
+
+def test_the_body_page_shows_when_a_seat_ends(client, login, demo):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from yhdyspinta.bodies.models import Membership
+
+    seat = Membership.objects.filter(
+        body__area=demo["nk"], ends_on__isnull=True, role="member"
+    ).first()
+    seat.ends_on = timezone.localdate() + timedelta(days=40)
+    seat.save()
+    login("paakayttaja")
+    html = client.get(
+        reverse("bodies:body", kwargs={"area": "pohjois-karjala", "pk": seat.body_id})
+    ).content.decode()
+    assert f"–{seat.ends_on:%-d.%-m.%Y}" in html
+    assert "päättyy" in html
