@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import Area, CouncilTerm, SubRegion, Theme
 
 EMPTY_LABEL = _("– choose –")
+# Django's own label for the empty choice of a model field's choices, which its Finnish
+# and Swedish catalogues do not have yet: this catalogue (LOCALE_PATHS) translates it.
+DJANGO_BLANK_CHOICE = _("- Select an option -")
 
 
 class DateInput(forms.DateInput):

@@ -56,3 +56,20 @@ def test_compiled_catalogue_matches_po(language, tmp_path):
             gettext.GNUTranslations(committed)._catalog
             == gettext.GNUTranslations(compiled)._catalog
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_select_of_a_models_choices_speaks_the_language(client, login, demo, language):
+    from django.urls import reverse
+
+    from yhdyspinta.bodies.models import Body
+
+    login("paakayttaja")
+    client.cookies["django_language"] = language
+    body = Body.objects.filter(area=demo["nk"]).first()
+    html = client.get(
+        reverse("bodies:body_edit", kwargs={"area": "pohjois-karjala", "pk": body.pk})
+    ).content.decode()
+    assert "Select an option" not in html
+    assert {"fi": "– valitse –", "sv": "– välj –"}[language] in html
