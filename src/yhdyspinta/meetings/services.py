@@ -23,6 +23,7 @@ from . import ics
 from .documents import agenda_pdf
 from .models import (
     LOCKED_MESSAGE,
+    AgendaItem,
     Attendance,
     Capacity,
     Meeting,
@@ -35,6 +36,7 @@ from .models import (
 from .selectors import meeting_members
 
 __all__ = [
+    "agenda_from_previous",
     "attendance_record",
     "attendance_set",
     "meeting_cancel",
@@ -171,6 +173,37 @@ def meeting_cancel(*, meeting: Meeting) -> int:
         kind=OutgoingMessage.Kind.CANCELLATION,
         cancel=True,
     )
+
+
+@transaction.atomic
+def agenda_from_previous(*, meeting: Meeting) -> int:
+    """Start an empty agenda from the body's previous meeting: its items' headings,
+    themes and proposals, to edit. Returns how many items were copied."""
+    if meeting.status not in MeetingStatus.upcoming():
+        raise ValidationError(_("Only the agenda of a planned meeting can be started."))
+    if meeting.agenda_items.exists():
+        raise ValidationError(_("The agenda already has items."))
+    previous = (
+        Meeting.objects.filter(body_id=meeting.body_id, starts_at__lt=meeting.starts_at)
+        .filter(agenda_items__isnull=False)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+    if previous is None:
+        raise ValidationError(_("The body has no earlier meeting with an agenda."))
+    items = [
+        AgendaItem(
+            meeting=meeting,
+            order=item.order,
+            title=item.title,
+            theme_id=item.theme_id,
+            proposal=item.proposal,
+        )
+        for item in previous.agenda_items.order_by("order")
+    ]
+    bulk_create_with_history(items, AgendaItem)
+    return len(items)
 
 
 @transaction.atomic

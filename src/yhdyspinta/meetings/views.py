@@ -225,6 +225,13 @@ class MeetingAction(_MeetingMixin, View):
                 )
             elif action == "resend":
                 resend(request, meeting)
+            elif action == "previous-agenda":
+                count = services.agenda_from_previous(meeting=meeting)
+                messages.success(
+                    request,
+                    _("%(count)s agenda items copied from the previous meeting: edit them.")
+                    % {"count": count},
+                )
             elif action == "held":
                 services.meeting_mark_held(meeting=meeting)
                 messages.success(request, _("Marked as held."))

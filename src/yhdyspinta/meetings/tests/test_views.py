@@ -338,3 +338,23 @@ def test_a_meeting_created_on_a_holiday_is_saved_with_a_warning(client, login, c
     page = client.post(url("meetings:meeting_create", body=coordinators.pk), data, follow=True)
     assert Meeting.objects.filter(title="Itsenäisyyspäivän kokous").exists()
     assert "6.12. on yleinen vapaapäivä (Itsenäisyyspäivä)" in page.content.decode()
+
+
+def test_an_agenda_starts_from_the_previous_meetings(client, login, coordinators):
+    login("sihteeri")
+    meeting = planned_meeting(coordinators, "Kevään verkostokokous")
+    previous = (
+        Meeting.objects.filter(body=coordinators, starts_at__lt=meeting.starts_at)
+        .filter(agenda_items__isnull=False)
+        .order_by("-starts_at")
+        .first()
+    )
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Aloita edellisen kokouksen esityslistasta" in page
+    action = url("meetings:meeting_action", pk=meeting.pk, action="previous-agenda")
+    client.post(action)
+    titles = list(meeting.agenda_items.order_by("order").values_list("title", flat=True))
+    assert titles == list(previous.agenda_items.order_by("order").values_list("title", flat=True))
+    again = client.post(action, follow=True)
+    assert "Esityslistalla on jo asiakohtia." in again.content.decode()
+    assert meeting.agenda_items.count() == len(titles)
