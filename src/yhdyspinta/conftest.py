@@ -108,3 +108,24 @@ def worker_env(settings, tmp_path):
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PROGRESS_CACHE_DIR": settings.CACHES["progress"]["LOCATION"],
     }
+
+
+@pytest.fixture
+def run_worker(worker_env):
+    """Run `manage.py db_worker --batch` in its own process until the queue is empty;
+    returns the finished process (PostgreSQL: the database must be shareable)."""
+    import subprocess
+    import sys
+
+    def _run(timeout: int = 180):
+        return subprocess.run(
+            [sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0.1"],
+            cwd=ROOT,
+            env=worker_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    return _run

@@ -32,26 +32,26 @@ COLOURS = {
 }
 
 
-def events(
-    area: Area,
-    year: int,
-    *,
-    body: str = "",
-    level: str = "",
-    theme: str = "",
-    organisation: str = "",
-) -> QuerySet[ClockEvent]:
-    qs = ClockEvent.objects.filter(area=area, year=year).exclude(status=ClockEvent.Status.DROPPED)
+def _filtered(qs, *, theme_lookup: str, owner: str, filters: dict[str, str]):
+    """The clock's filters, for its events and for the meetings on it alike."""
+    body, level = filters.get("body", ""), filters.get("level", "")
+    theme, organisation = filters.get("theme", ""), filters.get("organisation", "")
     if body.isdigit():
         qs = qs.filter(body_id=body)
     if level:
         qs = qs.filter(body__level=level)
     if theme.isdigit():
-        qs = qs.filter(themes=theme)
+        qs = qs.filter(**{theme_lookup: theme})
     if organisation.isdigit():
         qs = qs.filter(
-            Q(owner_id=organisation) | Q(body__memberships__organisation_id=organisation)
+            Q(**{f"{owner}_id": organisation}) | Q(body__memberships__organisation_id=organisation)
         ).distinct()
+    return qs
+
+
+def events(area: Area, year: int, **filters: str) -> QuerySet[ClockEvent]:
+    qs = ClockEvent.objects.filter(area=area, year=year).exclude(status=ClockEvent.Status.DROPPED)
+    qs = _filtered(qs, theme_lookup="themes", owner="owner", filters=filters)
     return qs.select_related("body", "owner", "meeting").order_by("month", "day", "title")
 
 
@@ -175,15 +175,7 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     return Conflicts(double_booked=double, rhythm=rhythm)
 
 
-def other_meetings(
-    area: Area,
-    year: int,
-    *,
-    body: str = "",
-    level: str = "",
-    theme: str = "",
-    organisation: str = "",
-) -> list[ClockEvent]:
+def other_meetings(area: Area, year: int, **filters: str) -> list[ClockEvent]:
     """The year's meetings that no slot of the clock stands for (created by hand, or
     beyond the rhythm), as accepted events: everything planned is on the clock."""
     qs = (
@@ -191,18 +183,9 @@ def other_meetings(
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(clock_events__isnull=True)
     )
-    if body.isdigit():
-        qs = qs.filter(body_id=body)
-    if level:
-        qs = qs.filter(body__level=level)
-    if theme.isdigit():
-        qs = qs.filter(body__themes=theme)
-    if organisation.isdigit():
-        qs = qs.filter(
-            Q(convener_id=organisation) | Q(body__memberships__organisation_id=organisation)
-        )
+    qs = _filtered(qs, theme_lookup="body__themes", owner="convener", filters=filters)
     result = []
-    for meeting in qs.select_related("body", "convener").distinct():
+    for meeting in qs.select_related("body", "convener"):
         day = timezone.localtime(meeting.starts_at).date()
         result.append(
             ClockEvent(

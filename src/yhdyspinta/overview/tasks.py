@@ -199,47 +199,30 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
 
 
 def _rounds_closing(area: Area, today: date) -> list[Task]:
-    group = _("Rounds closing")
-    tasks = []
-    for round in NominationRound.objects.filter(
-        area=area, status=NominationRound.Status.OPEN, deadline__lte=today + SOON
-    ):
-        tasks.append(
-            Task(
-                group,
-                round.title,
-                reverse("nominations:round", kwargs={"area": area.slug, "pk": round.pk}),
-                round.deadline,
-            )
-        )
-    for round in CommentRound.objects.filter(
-        version__agreement__area=area,
-        status=CommentRound.Status.OPEN,
-        deadline__lte=today + SOON,
-    ):
-        tasks.append(
-            Task(
-                group,
-                round.title,
-                reverse("agreements:round", kwargs={"area": area.slug, "pk": round.pk}),
-                round.deadline,
-            )
-        )
-    for round in FollowUpRound.objects.filter(
-        programme__area=area, status=FollowUpRound.Status.OPEN, deadline__lte=today + SOON
-    ):
-        tasks.append(
-            Task(
-                group,
-                round.title,
-                reverse(
-                    "programme:follow_up",
-                    kwargs={"area": area.slug, "pk": round.programme_id, "year": round.year},
-                ),
-                round.deadline,
-            )
-        )
-    return tasks
+    """Open rounds of every kind whose deadline is near or past, each to its own page."""
+    soon = today + SOON
+    kinds = [
+        (
+            NominationRound.objects.filter(area=area),
+            lambda r: reverse("nominations:round", kwargs={"area": area.slug, "pk": r.pk}),
+        ),
+        (
+            CommentRound.objects.filter(version__agreement__area=area),
+            lambda r: reverse("agreements:round", kwargs={"area": area.slug, "pk": r.pk}),
+        ),
+        (
+            FollowUpRound.objects.filter(programme__area=area),
+            lambda r: reverse(
+                "programme:follow_up",
+                kwargs={"area": area.slug, "pk": r.programme_id, "year": r.year},
+            ),
+        ),
+    ]
+    return [
+        Task(_("Rounds closing"), round.title, link(round), round.deadline)
+        for rounds, link in kinds
+        for round in rounds.filter(status=NominationRound.Status.OPEN, deadline__lte=soon)
+    ]
 
 
 def _day(meeting: Meeting) -> str:

@@ -1,11 +1,8 @@
 """Every message accounted for: queued with the change, sent after commit by the
 worker, retried when the mail server fails, never lost, and reported."""
 
-import subprocess
-import sys
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -193,20 +190,12 @@ def test_a_single_use_link_is_consumed_once_under_concurrent_submits(committed_d
     connection.vendor != "postgresql",
     reason="the worker process needs a database it can share: PostgreSQL",
 )
-def test_the_worker_process_sends_queued_messages(committed_demo, worker_env):
+def test_the_worker_process_sends_queued_messages(committed_demo, run_worker):
     round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
     round_send(round=round_)
     queued = services.delivery_report(round_).filter(status=Status.QUEUED).count()
     assert queued
-    result = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0.1"],
-        cwd=Path(worker_env["PYTHONPATH"]).parent,
-        env=worker_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_worker()
     assert result.returncode == 0, result.stderr[-2000:]
     assert services.delivery_report(round_).filter(status=Status.SENT).count() == queued
 

@@ -54,3 +54,20 @@ def test_a_reader_has_nothing_waiting_and_the_public_must_log_in(client, login, 
     assert client.get(tasks_url()).status_code == 302  # to the login page
     login("jasen")
     assert "Sinulla ei ole nyt odottavia tehtäviä." in client.get(tasks_url()).content.decode()
+
+
+def test_rounds_closing_soon_wait_for_the_administrator(client, login, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yhdyspinta.nominations.models import NominationRound
+
+    round_ = NominationRound.objects.filter(area=demo["nk"], status="open").first()
+    round_.deadline = timezone.localdate() + timedelta(days=3)
+    round_.save()
+    login("paakayttaja")
+    page = client.get(tasks_url())
+    closing = page.context["groups"]["Päättyvät kierrokset"]
+    assert [t.title for t in closing] == [round_.title]
+    assert client.get(closing[0].url).status_code == 200

@@ -3,10 +3,7 @@ is pressed, made in the asker's language for the asker's audience, fetched by th
 only, and a failure or a killed worker is a clear state, never a 500 or a hung page."""
 
 import io
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -148,20 +145,12 @@ def test_a_job_whose_worker_died_is_shown_failed_and_asked_anew(client, login, d
     connection.vendor != "postgresql",
     reason="the worker process needs a database it can share: PostgreSQL",
 )
-def test_the_worker_process_makes_the_documents(committed_demo, worker_env):
+def test_the_worker_process_makes_the_documents(committed_demo, run_worker):
     client = Client()
     client.force_login(get_user_model().objects.get(username="paakayttaja"))
     clock = reverse("clock:pdf", kwargs={"area": AREA}) + "?year=2026&paper=A3"
     jobs = [job_of(client.post(report_url("pdf"))), job_of(client.post(clock))]
-    result = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0.1"],
-        cwd=Path(worker_env["PYTHONPATH"]).parent,
-        env=worker_env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    result = run_worker()
     assert result.returncode == 0, result.stderr[-2000:]
     for job in jobs:
         job.refresh_from_db()
