@@ -6,6 +6,7 @@ from yhdyspinta.bodies.models import Body, MembershipRole
 from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
+from . import services
 from .models import NominationAnswer, NominationRound, Nominee
 from .services import NomineeRow
 
@@ -57,6 +58,9 @@ class RoundForm(AreaModelForm):
         deadline, start = cleaned.get("deadline"), cleaned.get("term_starts_on")
         if deadline and start and start < deadline:
             self.add_error("term_starts_on", _("The term cannot start before the deadline."))
+        bodies = cleaned.get("bodies") or []
+        if duplicate := services.bodies_sharing_a_request(bodies):
+            self.add_error("bodies", duplicate)
         return cleaned
 
     def organisations(self) -> list[Organisation]:

@@ -27,6 +27,7 @@ __all__ = [
     "NomineeRow",
     "answer_problems",
     "answer_save",
+    "bodies_sharing_a_request",
     "body_elect_chairs",
     "request_by_token",
     "round_close",
@@ -63,15 +64,34 @@ class NomineeRow:
 # --- creating and sending -------------------------------------------------------------
 
 
+def bodies_sharing_a_request(bodies: list[Body]) -> str:
+    """A round asks each organisation for one body: that of its sub-region, else the
+    area-wide one. Two area-wide bodies (or two of one sub-region) would leave one
+    unasked, so they are refused with a message (empty when the choice is fine)."""
+    seen: dict[int | None, Body] = {}
+    for body in bodies:
+        other = seen.get(body.sub_region_id)
+        if other is not None:
+            return _(
+                "%(first)s and %(second)s would be asked of the same organisations, but a "
+                "round asks each organisation for one body: start a round for each."
+            ) % {"first": other.name, "second": body.name}
+        seen[body.sub_region_id] = body
+    return ""
+
+
 @transaction.atomic
 def round_create(
     *, round: NominationRound, bodies: list[Body], organisations: list[Organisation]
 ) -> NominationRound:
     """Save the round and ask each organisation; an organisation joins the body of its
-    own sub-region when there is one, otherwise the first body."""
+    own sub-region when there is one, otherwise the area-wide body."""
+    if problem := bodies_sharing_a_request(bodies):
+        raise ValidationError(problem)
     round.full_clean()
     round.save()
     round.bodies.set(bodies)
+    area_wide = next((b for b in bodies if b.sub_region_id is None), bodies[0])
     for organisation in organisations:
         body = next(
             (
@@ -79,7 +99,7 @@ def round_create(
                 for b in bodies
                 if b.sub_region_id and b.sub_region_id == organisation.sub_region_id
             ),
-            bodies[0],
+            area_wide,
         )
         NominationRequest.objects.get_or_create(
             round=round, organisation=organisation, defaults={"body": body}

@@ -299,3 +299,27 @@ def test_closing_matches_people_only_within_the_answering_organisation(world):
         services.round_close(round=world["round"])
     assert Membership.objects.count() == before
     assert not Membership.objects.filter(person=lieksa_person).exists()
+
+
+def test_a_round_for_two_area_wide_bodies_is_refused_not_half_asked(demo):
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from yhdyspinta.bodies.models import Body
+    from yhdyspinta.nominations.models import NominationRound
+    from yhdyspinta.nominations.services import round_create
+
+    area_wide = list(Body.objects.filter(area=demo["nk"], sub_region__isnull=True)[:2])
+    assert len(area_wide) == 2
+    round_ = NominationRound(
+        area=demo["nk"], title="Kaksi koko alueen toimielintä", deadline=date(2027, 1, 31)
+    )
+    with pytest.raises(ValidationError) as refused:
+        round_create(
+            round=round_,
+            bodies=area_wide,
+            organisations=list(demo["nk"].organisations.filter(kind="municipality")),
+        )
+    assert "kysyy kultakin organisaatiolta yhteen toimielimeen" in str(refused.value)
+    assert not NominationRound.objects.filter(title="Kaksi koko alueen toimielintä").exists()
