@@ -179,6 +179,8 @@ def meeting_cancel(*, meeting: Meeting) -> int:
 def agenda_from_previous(*, meeting: Meeting) -> int:
     """Start an empty agenda from the body's previous meeting: its items' headings,
     themes and proposals, to edit. Returns how many items were copied."""
+    # Two clicks at once: the second waits for the first and then finds its items.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in MeetingStatus.upcoming():
         raise ValidationError(_("Only the agenda of a planned meeting can be started."))
     if meeting.agenda_items.exists():

@@ -247,12 +247,11 @@ class Way:
         venues: dict[str, set[int]] = defaultdict(set)
         for venue in practice.venues.all():
             venues[venue.group].add(venue.body_id)
-        basis = str(practice.section) if practice.section else practice.basis
         return cls(
             body_ids=frozenset(b.pk for b in practice.bodies.all()),
             every_meeting_counts=practice.every_meeting_counts,
             venues={group: frozenset(ids) for group, ids in venues.items()},
-            described=basis,
+            described=practice.agreed_in,
         )
 
 
@@ -557,7 +556,7 @@ def evaluate(
     practices = {
         p.rule: p
         for p in Practice.objects.filter(area=area)
-        .select_related("section")
+        .select_related("section__version__agreement")
         .prefetch_related("bodies", "venues")
     }
     ways = {code: Way.of(practices.get(code)) for code in rules}

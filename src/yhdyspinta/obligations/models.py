@@ -77,6 +77,15 @@ class Practice(TimeStamped):
     def __str__(self) -> str:
         return f"{self.area}: {self.get_rule_display()}"
 
+    @property
+    def agreed_in(self) -> str:
+        """Where the way is agreed: the agreement section (with its agreement and
+        version), else the decision or document typed in."""
+        if self.section_id:
+            version = self.section.version
+            return f"{version.agreement.title} (v{version.number}), {self.section}"
+        return self.basis
+
 
 class GroupVenue(models.Model):
     """612/2021 §7: a party group also counts as taking part when someone of it attended

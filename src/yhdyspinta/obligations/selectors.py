@@ -18,14 +18,17 @@ from .models import Practice, Rule
 
 
 @dataclass
-class Way:
+class WayInWords:
+    """How the area fulfils one rule, as the dashboard says it (engine.Way is what the
+    engine reads of the same row)."""
+
     rule: str
     label: str
     lines: list[str]
     basis: str
 
 
-def ways(area: Area) -> list[Way]:
+def ways(area: Area) -> list[WayInWords]:
     """How the area fulfils each statutory obligation, in words (its own way, or the
     law's default)."""
     practices = {
@@ -59,13 +62,8 @@ def ways(area: Area) -> list[Way]:
                 )
         if rule == Rule.TERM_611_14:
             lines.append(area.get_negotiation_611_mode_display())
-        basis = ""
-        if practice and practice.section:
-            version = practice.section.version
-            basis = f"{version.agreement.title} (v{version.number}), {practice.section}"
-        elif practice:
-            basis = practice.basis
-        rows.append(Way(rule=rule, label=str(label), lines=lines, basis=basis))
+        basis = practice.agreed_in if practice else ""
+        rows.append(WayInWords(rule=rule, label=str(label), lines=lines, basis=basis))
     return rows
 
 

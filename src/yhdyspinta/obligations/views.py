@@ -89,6 +89,20 @@ class PracticeEdit(AreaFormMixin, AreaMixin, generic.UpdateView):
             "rule": self.object.get_rule_display(),
         }
 
+    def lock_extra(self, saved):
+        """The §7 venues and the §14 mode are saved by this page too: another user's
+        change to them is a conflict as well."""
+        return {
+            str(_("Where the party groups may also take part")): sorted(
+                f"{v.group}:{v.body_id}" for v in saved.venues.all()
+            )
+            if saved.pk
+            else [],
+            str(self.area._meta.get_field("negotiation_611_mode").verbose_name): Area.objects.get(
+                pk=self.area.pk
+            ).negotiation_611_mode,
+        }
+
     def save(self, form):
         practice = form.save(commit=False)
         return services.practice_save(

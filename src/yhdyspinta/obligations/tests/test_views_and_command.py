@@ -172,3 +172,38 @@ def test_the_area_administrator_records_how_the_area_fulfils_an_obligation(clien
     crafted = client.post(edit, {"bodies": [other.pk], "mode": "joint"})
     assert crafted.status_code == 200
     assert not practice.bodies.filter(pk=other.pk).exists()
+
+
+def test_two_administrators_changing_the_same_way_do_not_overwrite_each_other(demo):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from yhdyspinta.bodies.models import Body
+    from yhdyspinta.obligations.models import GroupVenue, Practice
+
+    edit = reverse("obligations:practice_edit", kwargs={"area": "etela-savo", "rule": "612_7"})
+    first, second = Client(), Client()
+    admin = get_user_model().objects.get(username="etelasavo")
+    first.force_login(admin)
+    second.force_login(admin)
+    opened = [c.get(edit).context["edited_from"] for c in (first, second)]
+    practice = Practice.objects.get(area=demo["es"], rule="612_7")
+    forum = Body.objects.get(area=demo["es"], name="Hyte-toimijoiden vuosittainen neuvottelu")
+    working_group = Body.objects.get(area=demo["es"], name="Kunnallisasiain työryhmä")
+    base = {"bodies": [working_group.pk], "every_meeting_counts": "on"}
+    saved = first.post(
+        edit,
+        {
+            **base,
+            "venue_business": [forum.pk],
+            "venue_nonprofit": [forum.pk],
+            "venue_public": [forum.pk],
+            "_edited_from": opened[0],
+        },
+    )
+    assert saved.status_code == 302
+    refused = second.post(edit, {**base, "_edited_from": opened[1]})
+    assert refused.status_code == 200
+    assert "Joku muu tallensi" in refused.content.decode()
+    assert "Missä osapuoliryhmät voivat myös osallistua" in refused.content.decode()
+    assert GroupVenue.objects.filter(practice=practice, group="public").exists()  # kept
