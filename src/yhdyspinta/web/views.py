@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from yhdyspinta.accounts import use_log
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area
+from yhdyspinta.documents import file_response
 
 from . import jobs, locking
 from .history import history_entries
@@ -163,8 +164,8 @@ class DocumentJobPage(AreaMixin, generic.TemplateView):
 
 
 class DocumentJobFile(AreaMixin, generic.View):
-    """The finished document, for its asker only; its making was logged as an export
-    when it names people."""
+    """The finished document, for its asker only, and only while they still may see
+    what it shows; fetching one that names people is written to the use log."""
 
     def get(self, request, *args, **kwargs):
         job = get_object_or_404(
@@ -172,10 +173,10 @@ class DocumentJobFile(AreaMixin, generic.View):
             pk=kwargs["pk"],
         )
         if job.sees_people:
+            if not self.audience.sees_people:  # the asker's role has ended since
+                raise Http404
             use_log.record_people_view(request, self.area, job.title, export=True)
-        response = HttpResponse(bytes(job.content), content_type=job.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
-        return response
+        return file_response(bytes(job.content), job.filename, job.content_type)
 
 
 class AreaObjectMixin(AreaMixin):

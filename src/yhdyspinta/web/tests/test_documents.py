@@ -104,6 +104,11 @@ def test_the_area_users_document_is_for_people_seers_and_logged_as_an_export(cli
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert UseLogEntry.objects.count() == before + 1
+    # A role that has ended since asking no longer reaches a document that names people.
+    from yhdyspinta.accounts.models import AreaRole
+
+    AreaRole.objects.filter(user__username="sihteeri").delete()
+    assert client.get(job_file(job)).status_code == 404
 
 
 @pytest.mark.django_db
