@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yhdyspinta.areas.forms import AreaModelForm, DateInput
+from yhdyspinta.bodies.forms import party_kinds_field
 from yhdyspinta.bodies.models import Body
-from yhdyspinta.parties.models import NamedRoleKind, Organisation, OrganisationKind
+from yhdyspinta.parties.models import NamedRoleKind, Organisation
 
 from .models import (
     Agreement,
@@ -161,12 +162,7 @@ class ApprovalStepForm(AreaModelForm):
 
 class StructureSpecForm(AreaModelForm):
     area_field = None
-    required_party_kinds = forms.MultipleChoiceField(
-        label=_("Party kinds that must be represented"),
-        choices=OrganisationKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    required_party_kinds = party_kinds_field()
 
     class Meta:
         model = StructureSpec

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, TimeStamped
-from yhdyspinta.bodies.models import Body, LegalBasis, Level, RhythmRule
+from yhdyspinta.bodies.models import Body, Composition, LegalBasis, Level, RhythmRule
 from yhdyspinta.consultations.models import AnswerChannel, Request, Round
 from yhdyspinta.files import UploadValidator
 from yhdyspinta.freeze import Frozen
@@ -234,7 +234,7 @@ class Section(_InVersion):
         return [str(labels[k]) for k in self.named_role_kinds if k in labels]
 
 
-class StructureSpec(models.Model):
+class StructureSpec(Composition):
     """A body as the version sets it up. Applying the version makes the body match."""
 
     version = models.ForeignKey(
@@ -275,16 +275,6 @@ class StructureSpec(models.Model):
         _("legal basis"), max_length=10, choices=LegalBasis.choices, default=LegalBasis.NONE
     )
     description = models.TextField(_("task"), blank=True)
-    # The composition the body must have (bodies.Body's rules), set when applied.
-    required_party_kinds = models.JSONField(
-        _("party kinds that must be represented"), default=list, blank=True
-    )
-    nominees_min = models.PositiveSmallIntegerField(
-        _("nominees per organisation, at least"), default=1
-    )
-    nominees_max = models.PositiveSmallIntegerField(
-        _("nominees per organisation, at most"), null=True, blank=True
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -297,6 +287,10 @@ class StructureSpec(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if errors := self.composition_errors():
+            raise ValidationError(errors)
 
     def rhythm_text(self) -> str:
         return "; ".join(rule.describe() for rule in self.rhythm.all())

@@ -7,13 +7,18 @@ from yhdyspinta.parties.models import OrganisationKind
 from .models import Body, Membership, MembershipRole, RhythmRule
 
 
-class BodyForm(AreaModelForm):
-    required_party_kinds = forms.MultipleChoiceField(
+def party_kinds_field() -> forms.MultipleChoiceField:
+    """The composition's party kinds as checkboxes (a body's form, and a structure's)."""
+    return forms.MultipleChoiceField(
         label=_("Party kinds that must be represented"),
         choices=OrganisationKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class BodyForm(AreaModelForm):
+    required_party_kinds = party_kinds_field()
 
     class Meta:
         model = Body

@@ -33,7 +33,36 @@ class LegalBasis(models.TextChoices):
     NONE = "none", _("No statutory basis (agreed cooperation)")
 
 
-class Body(TimeStamped):
+class Composition(models.Model):
+    """Who a body must seat: the party kinds that must be represented and the number of
+    nominees per organisation. A body has it, and so does the structure an agreement
+    sets up for it (agreements.StructureSpec), which passes it on when applied."""
+
+    required_party_kinds = models.JSONField(
+        _("party kinds that must be represented"), default=list, blank=True
+    )
+    nominees_min = models.PositiveSmallIntegerField(
+        _("nominees per organisation, at least"), default=1
+    )
+    nominees_max = models.PositiveSmallIntegerField(
+        _("nominees per organisation, at most"), null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    def composition_errors(self) -> dict[str, str]:
+        errors = {}
+        if not isinstance(self.required_party_kinds, list) or not set(
+            self.required_party_kinds
+        ) <= set(OrganisationKind.values):
+            errors["required_party_kinds"] = _("Unknown party kind.")
+        if self.nominees_max is not None and self.nominees_max < self.nominees_min:
+            errors["nominees_max"] = _("The largest number of nominees is below the smallest.")
+        return errors
+
+
+class Body(Composition, TimeStamped):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="bodies")
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=30, choices=Level.choices)
@@ -72,15 +101,6 @@ class Body(TimeStamped):
     legal_basis = models.CharField(
         _("legal basis"), max_length=10, choices=LegalBasis.choices, default=LegalBasis.NONE
     )
-    required_party_kinds = models.JSONField(
-        _("party kinds that must be represented"), default=list, blank=True
-    )
-    nominees_min = models.PositiveSmallIntegerField(
-        _("nominees per organisation, at least"), default=1
-    )
-    nominees_max = models.PositiveSmallIntegerField(
-        _("nominees per organisation, at most"), null=True, blank=True
-    )
     ended_on = models.DateField(_("ended"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[themes])
 
@@ -105,15 +125,7 @@ class Body(TimeStamped):
         return reverse("bodies:body", kwargs={"area": self.area.slug, "pk": self.pk})
 
     def clean(self) -> None:
-        errors = {}
-        kinds = set(OrganisationKind.values)
-        if (
-            not isinstance(self.required_party_kinds, list)
-            or not set(self.required_party_kinds) <= kinds
-        ):
-            errors["required_party_kinds"] = _("Unknown party kind.")
-        if self.nominees_max is not None and self.nominees_max < self.nominees_min:
-            errors["nominees_max"] = _("The largest number of nominees is below the smallest.")
+        errors = self.composition_errors()
         if self.area_id:
             if self.convener_id and self.convener.area_id != self.area_id:
                 errors["convener"] = _("The convener belongs to another area.")
