@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,7 +60,17 @@ def check_accessibility():
     axe = Axe()
 
     def check(page, name: str):
-        result = axe.run(page, options=WCAG_21_AA)
+        # A click that navigates returns before the new document is there: axe must not
+        # start on the old one and see it replaced ("reading 'documentElement' of null").
+        for attempt in range(3):
+            page.wait_for_load_state("load")
+            try:
+                result = axe.run(page, options=WCAG_21_AA)
+                break
+            except PlaywrightError as error:
+                replaced = "documentElement" in str(error) or "context was destroyed" in str(error)
+                if not replaced or attempt == 2:
+                    raise
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         assert result.violations_count == 0, f"{name}:\n{result.generate_report()}"
