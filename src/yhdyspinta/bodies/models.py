@@ -251,14 +251,6 @@ class Membership(TimeStamped):
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"), null=True, blank=True)
     source = models.CharField(_("based on"), max_length=200, blank=True)
-    nomination_round = models.ForeignKey(
-        "nominations.NominationRound",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("nomination round"),
-    )
     history = HistoricalRecords()
 
     class Meta:

@@ -49,7 +49,7 @@ def body_detail(*, area: Area, pk: int) -> Body:
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.select_related(
-                    "person", "organisation", "deputy_for__person", "nomination_round"
+                    "person", "organisation", "deputy_for__person"
                 ).order_by("organisation__name", "role", "person__last_name"),
             ),
         )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import TimeStamped
-from yhdyspinta.bodies.models import Body
+from yhdyspinta.bodies.models import Body, Membership
 from yhdyspinta.consultations.models import AnswerChannel, Request, Round
 from yhdyspinta.freeze import Frozen
 from yhdyspinta.parties.models import Person
@@ -105,6 +105,26 @@ class NominationRequest(Request):
         # The request belongs to its round's consultation: one and the same round.
         self.consultation_id = self.round.consultation_id
         super().save(*args, **kwargs)
+
+
+class Seat(models.Model):
+    """A membership that a nomination round created or renewed. The link lives here, in
+    the process, so the body's memberships (the base layer) never point up to a round;
+    the membership's own 'based on' text names the round for every reader."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="nomination_seat"
+    )
+    round = models.ForeignKey(
+        NominationRound, on_delete=models.CASCADE, related_name="seats", verbose_name=_("round")
+    )
+
+    class Meta:
+        verbose_name = _("seat from a nomination round")
+        verbose_name_plural = _("seats from nomination rounds")
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.membership}"
 
 
 FROZEN_ROUND = _("The round is closed: its answers can no longer change.")

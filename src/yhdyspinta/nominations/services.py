@@ -19,7 +19,7 @@ from yhdyspinta.documents import finnish_date
 from yhdyspinta.parties.models import Organisation, Person
 
 from .documents import request_letter_pdf
-from .models import DeputyRule, NominationAnswer, NominationRequest, NominationRound, Nominee
+from .models import DeputyRule, NominationAnswer, NominationRequest, NominationRound, Nominee, Seat
 
 LINK = "nomination_link"
 
@@ -238,7 +238,7 @@ def answer_problems(*, request: NominationRequest, rows: list[NomineeRow]) -> li
         body=request.body, person_id__in=people, starts_on__lte=round.term_starts_on
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=round.term_starts_on))
     if round.status != NominationRound.Status.CLOSED:
-        already = already.exclude(nomination_round=round)
+        already = already.exclude(nomination_seat__round=round)
     for membership in already.select_related("person"):
         if membership.organisation_id != request.organisation_id:
             problems.append(
@@ -393,9 +393,10 @@ def round_close(*, round: NominationRound) -> int:
                 .first()
             )
             if existing:
-                if existing.nomination_round_id != round.pk:
-                    existing.nomination_round = round
-                    existing.save(update_fields=["nomination_round", "updated_at"])
+                Seat.objects.update_or_create(membership=existing, defaults={"round": round})
+                if existing.source != str(round):
+                    existing.source = str(round)
+                    existing.save(update_fields=["source", "updated_at"])
                 seats[nominee.position] = existing
                 continue
             membership = Membership(
@@ -404,7 +405,6 @@ def round_close(*, round: NominationRound) -> int:
                 organisation=request.organisation,
                 role=role,
                 starts_on=start,
-                nomination_round=round,
                 source=str(round),
                 deputy_for=seats.get(nominee.deputy_for_position)
                 if role == MembershipRole.DEPUTY
@@ -412,6 +412,7 @@ def round_close(*, round: NominationRound) -> int:
             )
             membership.full_clean()
             membership.save()
+            Seat.objects.create(membership=membership, round=round)
             seats[nominee.position] = membership
             created += 1
         # Seats of this organisation that the round does not renew end before the new term.

@@ -255,7 +255,7 @@ def test_closing_creates_memberships_once_and_ends_replaced_ones(world):
     )
     assert services.round_close(round=world["round"]) == 3
     assert services.round_close(round=world["round"]) == 0  # idempotent
-    seats = Membership.objects.filter(body=world["south"], nomination_round=world["round"])
+    seats = Membership.objects.filter(body=world["south"], nomination_seat__round=world["round"])
     assert seats.count() == 3
     deputy = seats.get(role="deputy")
     assert deputy.person.email == "uusi@example.org"

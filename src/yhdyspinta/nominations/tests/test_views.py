@@ -41,7 +41,7 @@ def test_demo_round_of_seed_000(seed_round):
     assert statuses.count("late") == 1
     assert statuses.count("missing") == 1
     assert seed_round.status == "closed"
-    assert Membership.objects.filter(nomination_round=seed_round).count() == 24
+    assert Membership.objects.filter(nomination_seat__round=seed_round).count() == 24
 
 
 def test_board_and_exports(client, login, seed_round):
