@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from yhdyspinta.areas.models import Area
 
@@ -142,6 +144,15 @@ def _attachment(name: str, content: bytes, mimetype: str) -> Attachment:
     return file
 
 
+def _refused(error: Exception) -> bool:
+    """A bounce at the door: the mail server refuses the recipient with a permanent (5xx)
+    code. Retrying cannot help; the address must be fixed."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    return False
+
+
 def deliver_due(*, now=None, limit: int = 500) -> dict[str, int]:
     """Send what is due. Returns counts of sent and failed attempts."""
     now = now or timezone.now()
@@ -162,12 +173,16 @@ def deliver_due(*, now=None, limit: int = 500) -> dict[str, int]:
             _send(message)
         except Exception as error:
             counts["failed"] += 1
-            final = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+            refused = _refused(error)
+            final = refused or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
             wait = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]
             next_at = None if final else timezone.now() + timedelta(minutes=wait)
+            reason = f"{type(error).__name__}: {error}"
+            if refused:
+                reason = gettext("The mail server refused the address: check it.") + " " + reason
             OutgoingMessage.objects.filter(pk=message.pk).update(
                 status=Status.FAILED if final else Status.QUEUED,
-                last_error=f"{type(error).__name__}: {error}"[:2000],
+                last_error=reason[:2000],
                 next_attempt_at=next_at,
                 claimed_at=None,
             )

@@ -17,6 +17,15 @@ class FailAfterFirst(LocMem):
         return super().send_messages(messages)
 
 
+class Down(LocMem):
+    """A mail server that is not there (a temporary failure: worth retrying)."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
 class Refusing(LocMem):
+    """A bounce at the door: the recipient does not exist (permanent, 5xx)."""
+
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"No such user")})

@@ -72,16 +72,42 @@ def test_round_survives_a_mail_server_that_fails_after_the_first_message(
 
 
 def test_last_attempt_marks_failed_with_the_error_and_resend_queues_again(open_round, settings):
-    settings.MAILERS = {"default": {"BACKEND": BACKENDS + "Refusing"}}
+    settings.MAILERS = {"default": {"BACKEND": BACKENDS + "Down"}}
     settings.OUTBOX_MAX_ATTEMPTS = 2
     round_send(round=open_round)
     services.deliver_due()
+    report = services.delivery_report(open_round)
+    assert not report.filter(status=Status.FAILED).exists()  # one failure is retried
     services.deliver_due(now=timezone.now() + timedelta(hours=1))
-    failed = list(services.delivery_report(open_round).filter(status=Status.FAILED))
+    failed = list(report.filter(status=Status.FAILED))
     assert failed
-    assert "SMTPRecipientsRefused" in failed[0].last_error
+    assert all(m.attempts == 2 for m in failed)
+    assert "SMTPServerDisconnected" in failed[0].last_error
     assert services.resend_failed(about=open_round) == len(failed)
     assert not services.delivery_report(open_round).filter(status=Status.FAILED).exists()
+
+
+def test_a_bounced_address_fails_at_once_and_the_report_says_fix_it(
+    open_round, settings, client, login
+):
+    settings.MAILERS = {"default": {"BACKEND": BACKENDS + "Refusing"}}
+    round_send(round=open_round)
+    services.deliver_due()
+    report = services.delivery_report(open_round).exclude(status=Status.NO_ADDRESS)
+    assert report.exists()
+    assert not report.exclude(status=Status.FAILED).exists()  # no pointless retries
+    failed = report.first()
+    assert failed.attempts == 1
+    assert "Postipalvelin hylkäsi osoitteen" in failed.last_error
+    login("paakayttaja")
+    page = client.get(open_round.get_absolute_url()).content.decode()
+    where, pk = (
+        ("person_edit", failed.person_id)
+        if failed.person_id
+        else ("organisation_edit", failed.organisation_id)
+    )
+    edit = reverse(f"parties:{where}", kwargs={"area": open_round.area.slug, "pk": pk})
+    assert f'href="{edit}"' in page  # the address is fixed where it lives
 
 
 def test_a_message_claimed_by_a_killed_worker_is_sent_once_later(open_round):
