@@ -8,14 +8,22 @@ import json
 import random
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level
-from yhdyspinta.indicators import importer
-from yhdyspinta.indicators.models import DataSource, FollowedIndicator, SotkanetIndicator
+from yhdyspinta.indicators import importer, services
+from yhdyspinta.indicators.models import (
+    DataSource,
+    FollowedIndicator,
+    KerroinParameters,
+    SotkanetIndicator,
+)
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.parties.models import Organisation, OrganisationKind
+from yhdyspinta.programme.models import Goal, Indicator, Measure
 
 # id, name, theme index, base rate, aggregation
 INDICATORS = [
@@ -26,6 +34,31 @@ INDICATORS = [
     (900005, "Lähisuhdeväkivallasta tehdyt ilmoitukset (synteettinen)", 4, 0.0, "sum"),
 ]
 YEARS = range(2017, 2025)
+# The county HYTE-kerroin set's rows, as synthetic Sotkanet indicators: the set file's ids
+# are unconfirmed, so the demo areas bind each row to its synthetic twin themselves.
+# id, row key, name, level around which the regions vary, direction of good
+KERROIN = [
+    (900011, "t2d-lifestyle-counselling", "Diabetesriskissä olevien elintapaneuvonta", 32.0, "up"),
+    (900012, "alcohol-brief-intervention", "Alkoholinkäytön mini-interventio", 21.0, "up"),
+    (900013, "hip-fractures-65", "Lonkkamurtumat 65 vuotta täyttäneillä", 0.9, "down"),
+    (900014, "young-not-in-work-or-education", "Työn ja koulutuksen ulkopuolella", 8.4, "down"),
+    (900015, "mmr-vaccination", "MMR-rokotuskattavuus", 93.0, "up"),
+    (900016, "long-term-social-assistance-25-64", "Pitkäaikainen toimeentulotuki", 2.2, "down"),
+    (900017, "disability-pension-mental-18-34", "Mielenterveysperusteinen eläke", 0.6, "down"),
+]
+KERROIN_SET = "hyte-kerroin-hyvinvointialue-2026"
+KERROIN_YEARS = range(2019, 2025)
+COUNTIES = [
+    "Helsinki", "Itä-Uusimaa", "Keski-Uusimaa", "Länsi-Uusimaa", "Vantaa-Kerava",
+    "Varsinais-Suomi", "Satakunta", "Kanta-Häme", "Pirkanmaa", "Päijät-Häme", "Kymenlaakso",
+    "Etelä-Karjala", "Etelä-Savo", "Pohjois-Savo", "Pohjois-Karjala", "Keski-Suomi",
+    "Etelä-Pohjanmaa", "Pohjanmaa", "Keski-Pohjanmaa", "Pohjois-Pohjanmaa", "Kainuu", "Lappi",
+]  # fmt: skip
+# Demo parameters of the estimate; each says where such a figure comes from.
+DEMO_PARAMETERS = {
+    "Pohjois-Karjala": 163_000,
+    "Etelä-Savo": 128_000,
+}
 SOURCES = [
     ("Sotkanet (THL)", "Kuntien ja alueiden hyvinvointi- ja terveystiedot.", "https://sotkanet.fi"),
     ("Kouluterveyskysely (THL)", "Lasten ja nuorten hyvinvointi joka toinen vuosi.", ""),
@@ -121,6 +154,104 @@ def load_indicators() -> None:
         raise RuntimeError(run.error)
     for area in Area.objects.all():
         _annex(area)
+    _load_kerroin(regions)
+
+
+def _load_kerroin(municipalities: list[dict]) -> None:
+    """Synthetic kerroin indicators for the 22 counties (the demo areas among them, by
+    name) and the demo municipalities, imported through the real importer; each demo area
+    follows the county HYTE-kerroin set with the app's own service and binds its rows."""
+    counties = [
+        {"id": 20001 + i, "code": str(i + 1), "category": "HYVINVOINTIALUE", "title": {"fi": n}}
+        for i, n in enumerate(COUNTIES)
+    ]
+    importer.import_regions(io.BytesIO(json.dumps(counties).encode()))
+    importer.import_indicator_metadata(
+        io.BytesIO(
+            json.dumps(
+                [
+                    {
+                        "id": i,
+                        "title": {"fi": f"{name}, % (synteettinen)"},
+                        "decimals": 2 if base < 5 else 1,
+                    }
+                    for i, _key, name, base, _good in KERROIN
+                ]
+            ).encode()
+        )
+    )
+    rng = random.Random(2026)
+    rows = []
+    for indicator_id, _key, _name, base, good in KERROIN:
+        for region in counties + municipalities:
+            spread = 0.05 if base > 50 else 0.3  # coverage near 100 % varies little
+            level = base * rng.uniform(1 - spread, 1 + spread / 2)
+            for year in KERROIN_YEARS:
+                # Process work grows slowly everywhere; outcomes wander.
+                level *= rng.uniform(1.0, 1.05) if good == "up" else rng.uniform(0.96, 1.04)
+                value = round(min(level, 99.9), 2 if base < 5 else 1)
+                rows.append(
+                    {
+                        "indicator": indicator_id,
+                        "region": region["id"],
+                        "year": year,
+                        "gender": "total",
+                        "value": value,
+                        "absValue": round(value * 30),
+                    }
+                )
+    run = importer.import_values(io.BytesIO(json.dumps(rows).encode()), "synteettinen-kerroin.json")
+    if run.status != "done":
+        raise RuntimeError(run.error)
+    access = Access(get_user_model().objects.filter(is_superuser=True).first())
+    for area in Area.objects.all():
+        services.follow_set(access=access, area=area, code=KERROIN_SET)
+        for followed in FollowedIndicator.objects.filter(area=area, set_code=KERROIN_SET):
+            twin = next(i for i, key, *_rest in KERROIN if key == followed.row_key)
+            services.bind_followed(
+                access=access, followed=followed, sotkanet=SotkanetIndicator.objects.get(pk=twin)
+            )
+        if area.name in DEMO_PARAMETERS:
+            KerroinParameters.objects.create(
+                area=area,
+                year=2026,
+                funding_eur=26_000_000_000,
+                population=DEMO_PARAMETERS[area.name],
+                national_population=5_640_000,
+                source=(
+                    "Esittely: pyöristetyt luvut. Hyvinvointialueiden sote-rahoitus on "
+                    "valtiovarainministeriön laskelmasta, asukasluvut Tilastokeskukselta "
+                    "(edellisen vuoden 31.12.)."
+                ),
+            )
+    _bind_programme(access)
+
+
+def _bind_programme(access: Access) -> None:
+    """North Karelia's programme: the pupils' anxiety indicator takes its values from
+    Sotkanet (the synthetic twin), and the lifestyle counselling measure aims at the
+    kerroin's counselling indicator, which the programme follows from Sotkanet too."""
+    anxiety = Indicator.objects.filter(name="Ahdistuneisuutta kokevat 8.–9.-luokkalaiset").first()
+    if anxiety:
+        services.bind_programme_indicator(
+            access=access, indicator=anxiety, sotkanet=SotkanetIndicator.objects.get(pk=900001)
+        )
+    measure = Measure.objects.filter(name="Elintapaneuvonta").select_related("goal").first()
+    if measure:
+        goal: Goal = measure.goal
+        counselling = Indicator.objects.create(
+            goal=goal,
+            name="Diabetesriskissä olevien elintapaneuvonta",
+            unit="percent",
+            direction="up",
+            source="other",
+            source_name="Sotkanet (THL)",
+        )
+        services.bind_programme_indicator(
+            access=access, indicator=counselling, sotkanet=SotkanetIndicator.objects.get(pk=900011)
+        )
+        measure.target_indicator = counselling
+        measure.save()
 
 
 def _annex(area: Area) -> None:

@@ -5,7 +5,19 @@ from yhdyspinta.areas.forms import AreaModelForm
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.programme.models import Priority
 
-from .models import DataSource, FollowedIndicator, SotkanetIndicator
+from .models import DataSource, FollowedIndicator, KerroinParameters, SotkanetIndicator
+
+
+def _sotkanet_field(**kwargs) -> forms.ModelChoiceField:
+    # Sotkanet has thousands of indicators: the number is typed, and checked.
+    return forms.ModelChoiceField(
+        queryset=SotkanetIndicator.objects.all(),
+        widget=forms.NumberInput,
+        label=_("Sotkanet indicator number"),
+        help_text=_("Import the indicator metadata first."),
+        error_messages={"invalid_choice": _("No such Sotkanet indicator has been imported.")},
+        **kwargs,
+    )
 
 
 class DataSourceForm(AreaModelForm):
@@ -22,15 +34,7 @@ class DataSourceForm(AreaModelForm):
 
 
 class FollowedIndicatorForm(AreaModelForm):
-    # Sotkanet has thousands of indicators: the number is typed, and checked.
-    sotkanet = forms.ModelChoiceField(
-        queryset=SotkanetIndicator.objects.all(),
-        required=False,
-        widget=forms.NumberInput,
-        label=_("Sotkanet indicator number"),
-        help_text=_("Import the indicator metadata first."),
-        error_messages={"invalid_choice": _("No such Sotkanet indicator has been imported.")},
-    )
+    sotkanet = _sotkanet_field(required=False)
 
     class Meta:
         model = FollowedIndicator
@@ -45,3 +49,33 @@ class FollowedIndicatorForm(AreaModelForm):
         if not data.get("sotkanet") and not data.get("name"):
             self.add_error("name", _("Give a Sotkanet indicator or the indicator's name."))
         return data
+
+
+class KerroinParametersForm(AreaModelForm):
+    class Meta:
+        model = KerroinParameters
+        fields = [
+            "year",
+            "process_weight",
+            "outcome_weight",
+            "hyte_share_percent",
+            "funding_eur",
+            "population",
+            "national_population",
+            "source",
+        ]
+        widgets = {"source": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("process_weight") or 0) + (data.get("outcome_weight") or 0) <= 0:
+            self.add_error("outcome_weight", _("The weights cannot both be zero."))
+        return data
+
+
+class BindForm(forms.Form):
+    sotkanet = _sotkanet_field()
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[("total", _("Total")), ("female", _("Women")), ("male", _("Men"))],
+    )

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from . import importer
+from . import importer, services
 from .models import ImportRun
 
 HEARTBEAT_SECONDS = 5
@@ -107,6 +107,8 @@ def _carry_out(run: ImportRun) -> None:
         stream = io.BufferedReader(_Counted(raw, run.pk), buffer_size=1 << 20)
         if run.kind == ImportRun.Kind.DATA:
             importer.import_values(stream, run.filename, run=run)
+            # The one indicator world: bound programme indicators read the new values.
+            services.sync_programme_values()
             return
         try:
             if run.kind == ImportRun.Kind.REGIONS:

@@ -43,6 +43,11 @@ class SotkanetIndicator(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.id})"
 
+    @property
+    def is_synthetic(self) -> bool:
+        """The demo's made-up data says so in its name; nothing else is synthetic."""
+        return "synteettinen" in self.title.lower()
+
 
 class SotkanetRegion(models.Model):
     id = models.PositiveIntegerField(primary_key=True)
@@ -205,10 +210,65 @@ class FollowedIndicator(models.Model):
     name = models.CharField(_("indicator"), max_length=300, blank=True)
     theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True)
     priority = models.ForeignKey(Priority, on_delete=models.SET_NULL, null=True, blank=True)
+    # A row of an indicator set the area follows (sets.py): the set with its year and the
+    # row's key. The row says what kind of indicator it is and which way is good; the
+    # Sotkanet binding above is the area's own, so a row whose id the set file could not
+    # confirm can still be bound here.
+    set_code = models.CharField(_("indicator set"), max_length=80, blank=True)
+    row_key = models.CharField(max_length=80, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["area", "theme__order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "set_code", "row_key"],
+                condition=~models.Q(set_code=""),
+                name="followed_set_row_once",
+                violation_error_message=_("The area already follows this row of the set."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or str(self.sotkanet)
+
+
+class KerroinParameters(models.Model):
+    """The parameters of the HYTE-kerroin estimate and its euro effect for an area and a
+    year, each with its source: editable data, never constants in the code."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="kerroin_parameters")
+    year = models.PositiveSmallIntegerField(_("year"))
+    process_weight = models.DecimalField(
+        _("weight of the process indicators"), max_digits=4, decimal_places=3, default=0.5
+    )
+    outcome_weight = models.DecimalField(
+        _("weight of the outcome indicators"), max_digits=4, decimal_places=3, default=0.5
+    )
+    hyte_share_percent = models.DecimalField(
+        _("hyte share of the funding, %"), max_digits=5, decimal_places=2, default=1
+    )
+    funding_eur = models.PositiveBigIntegerField(
+        _("social and health funding of all counties, €"), null=True, blank=True
+    )
+    population = models.PositiveIntegerField(_("population of the area"), null=True, blank=True)
+    national_population = models.PositiveIntegerField(
+        _("population of all counties"), null=True, blank=True
+    )
+    source = models.TextField(_("sources"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "-year"]
+        verbose_name = _("HYTE-kerroin parameters")
+        verbose_name_plural = _("HYTE-kerroin parameters")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="kerroin_parameters_once"),
+            models.CheckConstraint(
+                condition=models.Q(process_weight__gte=0) & models.Q(outcome_weight__gte=0),
+                name="kerroin_weights_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year}"

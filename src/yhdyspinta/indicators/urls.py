@@ -16,4 +16,22 @@ urlpatterns = [
     path("indicators/<int:indicator>/", views.IndicatorDetail.as_view(), name="indicator"),
     path("indicators/<int:indicator>/compare/", views.Comparison.as_view(), name="comparison"),
     path("indicators/municipality/<int:pk>/", views.Profile.as_view(), name="profile"),
+    path("indicators/kerroin/", views.Kerroin.as_view(), name="kerroin"),
+    path("indicators/kerroin/<int:pk>/", views.Kerroin.as_view(), name="kerroin_municipality"),
+    path(
+        "indicators/kerroin/parameters/new/",
+        views.KerroinParametersCreate.as_view(),
+        name="kerroin_parameters_create",
+    ),
+    path(
+        "indicators/kerroin/parameters/<int:pk>/",
+        views.KerroinParametersUpdate.as_view(),
+        name="kerroin_parameters_edit",
+    ),
+    path("indicators/sets/", views.IndicatorSets.as_view(), name="sets"),
+    path(
+        "indicators/programme-indicator/<int:pk>/bind/",
+        views.BindProgrammeIndicator.as_view(),
+        name="bind",
+    ),
 ]

@@ -1,7 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,14 +11,23 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from yhdyspinta import charts
+from yhdyspinta.areas.models import Area
 from yhdyspinta.documents import file_response
 from yhdyspinta.exports import csv_bytes
 from yhdyspinta.parties.models import Organisation
+from yhdyspinta.programme.models import Indicator as ProgrammeIndicator
 from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
 
-from . import importer, imports, selectors
-from .forms import DataSourceForm, FollowedIndicatorForm
-from .models import ATTRIBUTION, DataSource, FollowedIndicator, ImportRun, SotkanetIndicator
+from . import cockpit, importer, imports, selectors, services, sets
+from .forms import BindForm, DataSourceForm, FollowedIndicatorForm, KerroinParametersForm
+from .models import (
+    ATTRIBUTION,
+    DataSource,
+    FollowedIndicator,
+    ImportRun,
+    KerroinParameters,
+    SotkanetIndicator,
+)
 
 GENDER_LABELS = {
     "total": gettext_lazy("Total"),
@@ -272,3 +282,128 @@ class ImportRunView(_NationalData, generic.TemplateView):
         context["read"] = min(state["read"], run.size) if run.size else state["read"]
         context["percent"] = round(100 * context["read"] / run.size) if run.size else 0
         return context
+
+
+class Kerroin(AreaMixin, generic.TemplateView):
+    """The HYTE-kerroin cockpit, public: aggregate statistics only, no person."""
+
+    template_name = "indicators/kerroin.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        municipalities = Organisation.objects.filter(area=self.area, kind="municipality").order_by(
+            "name"
+        )
+        municipality = None
+        if "pk" in self.kwargs:
+            municipality = get_object_or_404(municipalities, pk=self.kwargs["pk"])
+        data = cockpit.cockpit(self.area, municipality)
+        context.update(
+            municipality=municipality,
+            municipalities=municipalities,
+            cockpit=data,
+            attribution=ATTRIBUTION,
+            can_edit=self.access.can_edit_area_settings(self.area),
+        )
+        return context
+
+
+class IndicatorSets(AreaMixin, generic.TemplateView):
+    """The indicator sets shipped with the app; the administrator follows one in one step."""
+
+    template_name = "indicators/sets.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        following = dict(
+            FollowedIndicator.objects.filter(area=self.area)
+            .exclude(set_code="")
+            .values("set_code")
+            .annotate(n=Count("pk"))
+            .values_list("set_code", "n")
+        )
+        context.update(
+            indicator_sets=[(s, following.get(s.code, 0)) for s in sets.all_sets()],
+            can_edit=self.access.can_edit_area_settings(self.area),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            added, bound = services.follow_set(
+                access=self.access, area=self.area, code=request.POST.get("code", "")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The area follows the set: %(added)s indicators added, %(bound)s of them bound.")
+                % {"added": added, "bound": bound},
+            )
+        return HttpResponseRedirect(reverse("indicators:sets", kwargs={"area": self.area.slug}))
+
+
+class KerroinParametersCreate(AreaCreateView):
+    model, form_class = KerroinParameters, KerroinParametersForm
+    back_to = "indicators:kerroin"
+
+    def get_page_title(self):
+        return _("Parameters of the HYTE-kerroin estimate")
+
+
+class KerroinParametersUpdate(AreaUpdateView):
+    model, form_class = KerroinParameters, KerroinParametersForm
+    back_to = "indicators:kerroin"
+
+
+class BindProgrammeIndicator(AreaMixin, generic.FormView):
+    """A programme indicator takes its values from Sotkanet: the page says how many typed
+    values the imported ones replace before the administrator confirms."""
+
+    template_name = "indicators/bind.html"
+    form_class = BindForm
+
+    def allowed(self) -> bool:
+        return self.access.can_edit_area_settings(self.area)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.indicator = get_object_or_404(
+            ProgrammeIndicator.objects.select_related("goal__priority__programme"),
+            pk=kwargs["pk"],
+            goal__priority__programme__area=self.area,
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {
+            "sotkanet": self.indicator.sotkanet_id,
+            "gender": self.indicator.sotkanet_gender,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            indicator=self.indicator,
+            typed=self.indicator.values.exclude(source=services.SOTKANET).count(),
+        )
+        return context
+
+    def form_valid(self, form):
+        written = services.bind_programme_indicator(
+            access=self.access,
+            indicator=self.indicator,
+            sotkanet=form.cleaned_data["sotkanet"],
+            gender=form.cleaned_data["gender"],
+        )
+        messages.success(
+            self.request,
+            _("Bound to Sotkanet: %(n)s values from the imported data.") % {"n": written},
+        )
+        return HttpResponseRedirect(
+            reverse(
+                "programme:progress",
+                kwargs={"area": self.area.slug, "pk": self.indicator.goal.priority.programme_id},
+            )
+        )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from yhdyspinta.areas.forms import EMPTY_LABEL, DateInput
 from yhdyspinta.parties.models import Organisation
 
-from .models import Goal, Indicator, IndicatorValue, Measure, MeasureStatus
+from .models import SOTKANET_VALUES, Goal, Indicator, IndicatorValue, Measure, MeasureStatus
 
 
 class MeasureForm(forms.ModelForm):
@@ -72,6 +72,9 @@ class IndicatorValueForm(forms.ModelForm):
             self.add_error("organisation", _("Choose the municipality."))
         if level == IndicatorValue.Level.SUB_REGION and not cleaned.get("sub_region"):
             self.add_error("sub_region", _("Choose the sub-region."))
+        indicator = cleaned.get("indicator")
+        if indicator and indicator.source == Indicator.Source.SOTKANET:
+            self.add_error("indicator", SOTKANET_VALUES)
         return cleaned
 
 

@@ -123,6 +123,15 @@ class Indicator(models.Model):
         _("data source"), max_length=10, choices=Source.choices, default=Source.MANUAL
     )
     sotkanet_id = models.PositiveIntegerField(_("Sotkanet indicator id"), null=True, blank=True)
+    # A Sotkanet-bound indicator takes its values from the imported data (every level the
+    # data has: municipalities, sub-regions, the area), for this gender; they are written by
+    # indicators.services, never typed.
+    sotkanet_gender = models.CharField(
+        _("gender"),
+        max_length=6,
+        choices=[("total", _("Total")), ("female", _("Women")), ("male", _("Men"))],
+        default="total",
+    )
     source_name = models.CharField(_("source name"), max_length=150, blank=True)
     direction = models.CharField(
         _("direction of good"), max_length=4, choices=Direction.choices, default=Direction.UP
@@ -170,6 +179,11 @@ def value_problem(unit: str, value) -> str:
     if unit == Unit.PER_1000 and value > 1000:
         return str(_("A value per 1,000 inhabitants is at most 1,000."))
     return ""
+
+
+SOTKANET_VALUES = _(
+    "This indicator takes its values from the imported Sotkanet data: they are not typed."
+)
 
 
 class IndicatorValue(models.Model):

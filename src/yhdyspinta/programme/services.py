@@ -18,7 +18,16 @@ from yhdyspinta.documents import finnish_date
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 
-from .models import FollowUpRound, Goal, IndicatorValue, Measure, MeasureReport, Programme
+from .models import (
+    SOTKANET_VALUES,
+    FollowUpRound,
+    Goal,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureReport,
+    Programme,
+)
 
 __all__ = [
     "follow_up_close",
@@ -206,6 +215,10 @@ def follow_up_remind(*, round: FollowUpRound, now=None) -> int:
 
 @transaction.atomic
 def indicator_value_save(*, value: IndicatorValue) -> IndicatorValue:
+    """A value typed in the app; a Sotkanet-bound indicator's values come from the
+    imported data only (indicators.services)."""
+    if value.indicator.source == Indicator.Source.SOTKANET:
+        raise ValidationError(SOTKANET_VALUES)
     value.full_clean(validate_unique=False)
     existing = IndicatorValue.objects.filter(
         indicator=value.indicator,

@@ -22,6 +22,8 @@ PUBLIC_PAGES = [
     AREA + "/obligations/",
     AREA + "/organisations/",
     AREA + "/indicators/",
+    AREA + "/indicators/kerroin/",
+    AREA + "/indicators/sets/",
     AREA + "/settings/",
 ]
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from yhdyspinta.indicators import importer, imports, selectors
 from yhdyspinta.indicators.models import (
+    FollowedIndicator,
     ImportRun,
     SotkanetIndicator,
     SotkanetRegion,
@@ -82,7 +83,12 @@ def test_comparison_is_sorted_and_profile_ranks(client, joensuu):
     assert [v for _n, v in items] == sorted((v for _n, v in items), reverse=True)
     profile = client.get(url("indicators:profile", pk=joensuu.pk))
     rows = profile.context["rows"]
-    assert len(rows) == 5
+    # Every followed indicator with a Sotkanet binding: the agreed five and the kerroin's.
+    assert (
+        len(rows)
+        == FollowedIndicator.objects.filter(area=joensuu.area, sotkanet__isnull=False).count()
+        == 12
+    )
     assert all(row.of == 13 for row in rows)
     assert "Sijoitus alueella" in profile.content.decode()
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yhdyspinta.indicators import importer
+from yhdyspinta.indicators import importer, services
 from yhdyspinta.indicators.models import ImportRun
 
 
@@ -43,3 +43,6 @@ class Command(BaseCommand):
                 f"{run.filename}: {run.rows_read} rows, {run.inserted} new, {run.updated} updated, "
                 f"{run.unchanged} unchanged"
             )
+        if runs:
+            written = services.sync_programme_values()
+            self.stdout.write(f"programme indicators bound to Sotkanet: {written} values")

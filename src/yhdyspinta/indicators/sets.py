@@ -1,0 +1,135 @@
+"""Indicator sets as data: the county HYTE-kerroin and other lists that THL publishes,
+one JSON file a set and year in `sets/`. Each row names its indicator, its group, whether
+it is a process or an outcome indicator, which way is good, its unit and, where it has
+been confirmed, its Sotkanet id. A row without a confirmed id is unbound: the app shows it
+as such, never a guess. An area follows a set in one step (`services.follow_set`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import get_language
+
+FOLDER = Path(__file__).resolve().parent / "sets"
+KINDS = ("process", "outcome")
+GOOD = ("up", "down")
+UNITS = ("percent", "per_1000", "count", "score")
+
+
+class SetFileError(ValueError):
+    """A set file that cannot be read; the message names the file and the row."""
+
+
+def _text(value: dict | str) -> str:
+    if isinstance(value, str):
+        return value
+    language = (get_language() or "fi")[:2]
+    return value.get(language) or value.get("fi") or next(iter(value.values()), "")
+
+
+@dataclass(frozen=True)
+class SetRow:
+    key: str
+    names: dict
+    groups: dict
+    kind: str
+    good: str
+    unit: str
+    sotkanet_id: int | None
+    id_status: str
+
+    @property
+    def name(self) -> str:
+        return _text(self.names)
+
+    @property
+    def group(self) -> str:
+        return _text(self.groups)
+
+
+@dataclass(frozen=True)
+class IndicatorSet:
+    key: str
+    year: int
+    names: dict
+    level: str
+    kerroin: bool
+    source: str
+    note: str
+    parameters: dict = field(default_factory=dict)
+    rows: tuple[SetRow, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return _text(self.names)
+
+    @property
+    def code(self) -> str:
+        """The set and its year: what an area follows."""
+        return f"{self.key}-{self.year}"
+
+    def row(self, key: str) -> SetRow | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+
+def parse(text: str, name: str = "") -> IndicatorSet:
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise SetFileError(f"{name}: {error}") from error
+    if not isinstance(data, dict):
+        raise SetFileError(f"{name}: not an object")
+    for wanted in ("key", "year", "name", "indicators"):
+        if wanted not in data:
+            raise SetFileError(f"{name}: '{wanted}' is missing")
+    rows, seen = [], set()
+    for number, item in enumerate(data["indicators"], start=1):
+        where = f"{name}: indicator {number}"
+        if not isinstance(item, dict) or not item.get("key") or not item.get("name"):
+            raise SetFileError(f"{where}: a key and a name are needed")
+        if item["key"] in seen:
+            raise SetFileError(f"{where}: the key '{item['key']}' is used twice")
+        seen.add(item["key"])
+        for attribute, allowed in (("kind", KINDS), ("good", GOOD), ("unit", UNITS)):
+            if item.get(attribute) not in allowed:
+                raise SetFileError(f"{where}: '{attribute}' must be one of {', '.join(allowed)}")
+        sotkanet_id = item.get("sotkanet_id")
+        if sotkanet_id is not None and (not isinstance(sotkanet_id, int) or sotkanet_id <= 0):
+            raise SetFileError(f"{where}: 'sotkanet_id' must be a positive number or null")
+        rows.append(
+            SetRow(
+                key=item["key"],
+                names=item["name"] if isinstance(item["name"], dict) else {"fi": item["name"]},
+                groups=item.get("group") or {},
+                kind=item["kind"],
+                good=item["good"],
+                unit=item["unit"],
+                sotkanet_id=sotkanet_id,
+                id_status=item.get("id_status") or ("confirmed" if sotkanet_id else "unknown"),
+            )
+        )
+    return IndicatorSet(
+        key=data["key"],
+        year=int(data["year"]),
+        names=data["name"] if isinstance(data["name"], dict) else {"fi": data["name"]},
+        level=data.get("level", "area"),
+        kerroin=bool(data.get("kerroin")),
+        source=data.get("source", ""),
+        note=data.get("note", ""),
+        parameters=data.get("parameters") or {},
+        rows=tuple(rows),
+    )
+
+
+@cache
+def all_sets() -> tuple[IndicatorSet, ...]:
+    """Every set shipped with the app, newest year first."""
+    found = [parse(path.read_text(encoding="utf-8"), path.name) for path in FOLDER.glob("*.json")]
+    return tuple(sorted(found, key=lambda s: (s.key, -s.year)))
+
+
+def by_code(code: str) -> IndicatorSet | None:
+    return next((s for s in all_sets() if s.code == code), None)
