@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "yhdyspinta.agreements",
     "yhdyspinta.communications",
     "yhdyspinta.accounts",
+    "yhdyspinta.reports",
     "yhdyspinta.demo",
 ]
 

@@ -26,6 +26,7 @@ area_patterns = [
     path("", include("yhdyspinta.nominations.urls")),
     path("", include("yhdyspinta.programme.urls")),
     path("", include("yhdyspinta.indicators.urls")),
+    path("", include("yhdyspinta.reports.urls")),
     path("", include("yhdyspinta.clock.urls")),
     path("", include("yhdyspinta.agreements.urls")),
     path("", include("yhdyspinta.accounts.urls")),

@@ -178,3 +178,85 @@ def municipality_profile(area: Area, municipality: Organisation) -> list[Profile
             )
         )
     return rows
+
+
+@dataclass
+class LevelRow:
+    """One indicator in the welfare report's table: its latest year, the value at each
+    level (the municipality, its sub-region, the area, the country; None where the data
+    has none), women's and men's values at the report's own level where the data has them,
+    and which levels are computed from the municipalities."""
+
+    followed: FollowedIndicator
+    year: int | None
+    levels: dict[str, float | None]
+    women: float | None
+    men: float | None
+    computed: set[str]
+
+
+def _at(points: Points, year: int | None) -> float | None:
+    return dict(points).get(year) if year is not None else None
+
+
+def level_table(area: Area, municipality: Organisation | None = None) -> list[LevelRow]:
+    """The area's followed Sotkanet indicators for a report (made on the worker: a few
+    queries an indicator)."""
+    regions = area_regions(area)
+    own_region = (
+        next((r for r in regions if r.organisation_id == municipality.pk), None)
+        if municipality
+        else None
+    )
+    reported = SotkanetRegion.objects.filter(area=area, category="HYVINVOINTIALUE").first()
+    country = SotkanetRegion.objects.filter(category="MAA").first()
+    ids = [r.pk for r in regions]
+    sub_ids = (
+        [r.pk for r in regions if r.organisation.sub_region_id == municipality.sub_region_id]
+        if municipality and municipality.sub_region_id
+        else []
+    )
+    rows = []
+    followed = FollowedIndicator.objects.filter(area=area, sotkanet__isnull=False).select_related(
+        "sotkanet"
+    )
+    for item in followed.order_by("set_code", "pk"):
+        indicator = item.sotkanet
+
+        def area_series(gender: str, indicator=indicator) -> tuple[Points, bool]:
+            points = _series(indicator, reported.pk, gender) if reported else []
+            if points:
+                return points, False
+            points, _partial = computed_series(indicator, ids, gender)
+            return points, True
+
+        computed: set[str] = set()
+        series: dict[str, Points] = {}
+        if own_region:
+            series["municipality"] = _series(indicator, own_region.pk, "total")
+        if sub_ids:
+            series["sub_region"], _partial = computed_series(indicator, sub_ids, "total")
+            computed.add("sub_region")
+        series["area"], area_computed = area_series("total")
+        if area_computed:
+            computed.add("area")
+        series["country"] = _series(indicator, country.pk, "total") if country else []
+        own = "municipality" if municipality else "area"
+        latest = max((y for y, _v in series.get(own, [])), default=None)
+        if own_region:
+            women = _at(_series(indicator, own_region.pk, "female"), latest)
+            men = _at(_series(indicator, own_region.pk, "male"), latest)
+        else:
+            women = _at(area_series("female")[0], latest)
+            men = _at(area_series("male")[0], latest)
+        rows.append(
+            LevelRow(
+                followed=item,
+                year=latest,
+                levels={level: _at(points, latest) for level, points in series.items()},
+                women=women,
+                men=men,
+                computed=computed,
+            )
+        )
+    return rows

@@ -43,7 +43,8 @@ def as_text(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _rows(results: list[Result]) -> list[list[str]]:
+def table_rows(results: list[Result]) -> list[list[str]]:
+    """Results as the report's table rows: obligation, concerns, status, evidence."""
     return [
         [
             f"{r.law} {r.title}".strip(),
@@ -70,10 +71,10 @@ def as_docx(report: Report) -> bytes:
     statutory = list(report.area_results)
     for _municipality, row in report.municipality_rows:
         statutory.extend(row.values())
-    docx_table(document, header, _rows(statutory))
+    docx_table(document, header, table_rows(statutory))
     document.add_heading(_("Meeting rhythm of the bodies"), level=2)
     rhythm = [r for _body, results in report.body_rows for r in results]
-    docx_table(document, header, _rows(rhythm))
+    docx_table(document, header, table_rows(rhythm))
     return docx_bytes(document)
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from yhdyspinta.charts import LineChart, Series, line_chart
 from yhdyspinta.consultations.models import Request
@@ -249,3 +250,41 @@ def indicator_charts(programme: Programme, organisation: Organisation | None = N
             )
         )
     return charts
+
+
+def measure_year_rows(programme: Programme, year: int, organisation=None):
+    """The programme as it stood at the end of the year (its tree) and the year's measures
+    with their reported status and account: an organisation's own (it leads them or has
+    reported on them), or each measure's lead's. One implementation for every report."""
+    as_of = min(date(year, 12, 31), timezone.localdate())
+    # A programme entered into the system after that year has no older record: then the
+    # current structure is the best one there is.
+    tree = programme_tree(programme, as_of=as_of) or programme_tree(programme)
+    reports = {}
+    for report in MeasureReport.objects.filter(
+        measure__goal__priority__programme=programme, year=year
+    ).order_by("version"):
+        reports[(report.measure_id, report.organisation_id)] = report
+    statuses = dict(MeasureStatus.choices)
+    rows = []
+    for node in tree:
+        for goal in node.goals:
+            for measure in goal.measures:
+                if not (measure.starts_year <= year <= measure.ends_year):
+                    continue
+                key_org = organisation.pk if organisation else measure.lead_id
+                report = reports.get((measure.pk, key_org))
+                if organisation and report is None and measure.lead_id != organisation.pk:
+                    continue  # not this organisation's measure
+                rows.append(
+                    {
+                        "priority": node.priority,
+                        "goal": goal,
+                        "measure": measure,
+                        "status": str(statuses.get(report.status, ""))
+                        if report
+                        else gettext("not reported"),
+                        "account": report.account if report else "",
+                    }
+                )
+    return tree, rows

@@ -431,16 +431,6 @@ class ReportFile(QueuedDocumentMixin, _ProgrammeMixin, generic.View):
             "organisation": organisation.pk if organisation else None,
             "fmt": fmt,
         }
-        term_id = self.request.GET.get("term", "")
-        if term_id.isdigit() and fmt == "docx":
-            term = get_object_or_404(CouncilTerm, area=self.area, pk=term_id)
-            return {
-                "params": {**params, "term": term.pk},
-                "title": _("Welfare plan %(start)s–%(end)s (DOCX)")
-                % {"start": term.starts_on.year, "end": term.ends_on.year},
-                "filename": f"hyvinvointisuunnitelma-{term.pk}.docx",
-                "content_type": DOCX,
-            }
         name = f"hyte-raportti-{year}" + (f"-{organisation.pk}" if organisation else "")
         return {
             "params": params,

@@ -31,14 +31,17 @@ def test_the_kerroin_cockpit_from_the_situational_picture(
 ):
     """A coordinator opens the cockpit, reads the weakest indicator and its measures, goes
     to a municipality, and as the administrator reaches the sets and the parameters."""
-    page.goto(f"{live_demo.url}/pohjois-karjala/indicators/")
-    page.get_by_role("link", name="HYTE-kerroin").first.click()
+    page.goto(f"{live_demo.url}/pohjois-karjala/")
+    page.get_by_role("navigation", name="Päävalikko").get_by_role(
+        "link", name="Tilannekuva"
+    ).click()
+    page.get_by_role("link", name="HYTE-kerroin", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("HYTE-kerroin: Pohjois-Karjala")
     expect(page.get_by_text("Esittelyaineisto.")).to_be_visible()  # synthetic, and says so
     expect(page.get_by_role("heading", name="Kertoimen arvio")).to_be_visible()
     table = page.get_by_role("table", name="HYTE-kertoimen indikaattorit")
     expect(table.get_by_role("row")).to_have_count(8)  # a header and the seven indicators
-    expect(table.get_by_role("link", name="Elintapaneuvonta")).to_be_visible()
+    expect(table.get_by_role("link", name="Elintapaneuvonta", exact=True)).to_be_visible()
     check_accessibility(page, "kerroin-area")
     page.get_by_role("navigation", name="Näkymät").get_by_role(
         "link", name="Joensuun kaupunki"

@@ -49,6 +49,7 @@ def _private_pages() -> list[str]:
         AREA + f"/programme/{programme.pk}/",
         AREA + f"/programme/{programme.pk}/progress/",
         AREA + "/clock/events/",
+        AREA + "/reports/",
         AREA + "/users/",
     ]
 

@@ -275,21 +275,6 @@ def test_follow_up_reminders_go_to_those_with_unreported_measures(programme):
     assert "Muistutus" in mail.outbox[0].subject
 
 
-def test_welfare_report_and_plan_skeleton_for_the_council_term(client, programme):
-    from yhdyspinta.areas.models import CouncilTerm
-
-    term = CouncilTerm.objects.get(area=programme.area, kind="joint")
-    response = made_document(
-        client, url("programme:report", pk=programme.pk, fmt="docx"), {"term": term.pk}
-    )
-    document = Document(io.BytesIO(response.content))
-    text = "\n".join(p.text for p in document.paragraphs)
-    assert "Hyvinvointikertomus ja -suunnitelma 2025–2029: Pohjois-Karjala" in text
-    assert "3. Toimenpiteet vuosittain" in text
-    header = [c.text for c in document.tables[1].rows[0].cells]
-    assert header == ["Toimenpide", "2025", "2026", "2027", "2028"]
-
-
 def test_follow_up_leaves_unreported_measures_unreported(client, login, programme):
     """A measure reported done last year is not silently "ongoing" this year: the form
     starts at "not reported", shows last year's status, and stores only what is chosen."""

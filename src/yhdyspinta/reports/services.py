@@ -1,0 +1,75 @@
+"""Writes of the welfare reports: the coordinator's texts, saved in one transaction with
+the permission check and the lost-update check of every shared edit form."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.parties.models import Organisation
+from yhdyspinta.web import locking
+
+from .models import ReportText, Section
+
+
+def can_write(access, area: Area, organisation: Organisation | None) -> bool:
+    """The area administrator writes every report; a municipality's contact its own."""
+    if access.can_edit_area_settings(area):
+        return True
+    return organisation is not None and organisation.pk in access.contact_organisations(area)
+
+
+def saved_texts(area, organisation, kind, year) -> dict[str, str]:
+    return dict(
+        ReportText.objects.filter(
+            area=area, organisation=organisation, kind=kind, year=year
+        ).values_list("section", "text")
+    )
+
+
+def lock_values(saved: dict[str, str], sections) -> dict[str, str]:
+    """What the edit form was opened on, labelled as the page shows the sections."""
+    return {str(Section(key).label): saved.get(key, "") for key in sections}
+
+
+@transaction.atomic
+def save_texts(
+    *, access, user, area: Area, organisation, kind: str, year: int, texts: dict, token: str
+) -> int:
+    """Save the sections' texts; refuse (locking.check) when someone else saved any of
+    them since the form was opened. Returns the number of sections changed."""
+    if not can_write(access, area, organisation):
+        raise PermissionDenied
+    rows = {
+        t.section: t
+        for t in ReportText.objects.select_for_update().filter(
+            area=area, organisation=organisation, kind=kind, year=year
+        )
+    }
+    locking.check(token, lock_values({k: r.text for k, r in rows.items()}, texts))
+    changed = 0
+    for section, text in texts.items():
+        row = rows.get(section)
+        if row is None:
+            if text:
+                try:
+                    with transaction.atomic():
+                        ReportText.objects.create(
+                            area=area,
+                            organisation=organisation,
+                            kind=kind,
+                            year=year,
+                            section=section,
+                            text=text,
+                            updated_by=user,
+                        )
+                except IntegrityError as error:  # the other one wrote it first, just now
+                    label = str(Section(section).label)
+                    raise locking.conflict_error([label]) from error
+                changed += 1
+        elif row.text != text:
+            row.text, row.updated_by = text, user
+            row.save()
+            changed += 1
+    return changed

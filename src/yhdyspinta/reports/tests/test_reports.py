@@ -1,0 +1,138 @@
+"""The welfare report written from the data: the indicator tables at every level and by
+gender, the kerroin, the measures and the obligations in the DOCX and the PDF (text
+extracted), the coordinator's texts kept per year, drafts for the area's users only,
+two coordinators at once, and no placeholder."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from pypdf import PdfReader
+
+from yhdyspinta.accounts.permissions import Access
+from yhdyspinta.parties.models import Organisation
+from yhdyspinta.reports import content, services
+from yhdyspinta.reports.models import ReportText
+from yhdyspinta.testing.documents import made_document
+from yhdyspinta.web import locking
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name="reports:reports", area="pohjois-karjala", **kwargs):
+    return reverse(name, kwargs={"area": area, **kwargs})
+
+
+@pytest.fixture
+def joensuu(demo):
+    return Organisation.objects.get(area=demo["nk"], municipality_number="167")
+
+
+def _docx_text(response) -> str:
+    document = Document(io.BytesIO(response.content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_annual_report_of_a_municipality_is_written_from_the_data(demo, joensuu):
+    report = content.build(demo["nk"], "annual", 2025, joensuu)
+    parts = {p.key: p for p in report.parts}
+    assert list(parts) == ["summary", "wellbeing", "kerroin", "measures", "cooperation"]
+    wellbeing = parts["wellbeing"].tables[0]
+    # The municipality against its sub-region, the area and the country, and by gender.
+    assert wellbeing.header[2:] == [
+        "Joensuun kaupunki",
+        joensuu.sub_region.name,
+        "Pohjois-Karjala",
+        "Koko maa",
+        "Naiset",
+        "Miehet",
+    ]
+    unemployed = next(r for r in wellbeing.rows if r[0].startswith("Työttömät"))
+    assert unemployed[1] == "2024"  # the latest year of the data
+    assert "," in unemployed[2]  # a number in Finnish: 11,5
+    assert unemployed[3].endswith(" *")  # the sub-region is computed, and says so
+    assert unemployed[6] != "–"  # men's value, where the data has it
+    assert parts["kerroin"].tables[0].rows  # the kerroin's indicators, from the cockpit
+    assert parts["measures"].tables[0].caption == "Toimenpiteet 2025"
+    assert parts["measures"].tables[0].rows
+    assert parts["cooperation"].tables[0].rows
+    assert "HYTE-kertoimen indikaattorista" in parts["summary"].paragraphs[0]
+
+
+def test_the_documents_carry_the_tables_and_no_placeholder(client, login, demo):
+    login("paakayttaja")
+    ReportText.objects.create(
+        area=demo["nk"], kind="annual", year=2025, section="summary", text="Kirjoitettu arvio."
+    )
+    docx = made_document(client, url("reports:file", fmt="docx"), {"kind": "annual", "year": 2025})
+    text = _docx_text(docx)
+    assert "Vuosittainen hyvinvointikertomus 2025: Pohjois-Karjala" in text
+    assert "Kirjoitettu arvio." in text
+    for heading in ("Väestön hyvinvointi ja terveys", "HYTE-kerroin", "Lakisääteinen yhteistyö"):
+        assert heading in text
+    assert "Koko maa" in text
+    assert "kirjoitetaan" not in text.lower()  # no "to be written"
+    assert "to be written" not in text.lower()
+    pdf = made_document(client, url("reports:file", fmt="pdf"), {"kind": "annual", "year": 2025})
+    pages = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    pages = " ".join(pages.split())  # table cells wrap their words
+    assert "Kirjoitettu arvio." in pages
+    assert "Koko maa" in pages
+
+
+def test_the_council_term_report_has_its_plan_and_every_year(client, login, demo):
+    from yhdyspinta.areas.models import CouncilTerm
+
+    term = CouncilTerm.objects.get(area=demo["nk"], kind="joint")
+    report = content.build(demo["nk"], "term", term.starts_on.year)
+    assert report.parts[-1].key == "plan"
+    assert report.parts[-1].paragraphs  # the programme's priorities and goals
+    assert report.years[0] == term.starts_on.year
+    measures = next(p for p in report.parts if p.key == "measures")
+    assert [t.caption for t in measures.tables] == [f"Toimenpiteet {y}" for y in report.years]
+    assert report.title.startswith("Hyvinvointikertomus ja -suunnitelma")
+
+
+def test_texts_are_kept_per_year_and_drafts_are_not_public(client, login, demo):
+    assert client.get(url()).status_code == 302  # to the login page
+    login("paakayttaja")
+    page = client.get(url() + "?kind=annual&year=2024")
+    assert page.status_code == 200
+    token = page.context["edited_from"]
+    response = client.post(
+        url() + "?kind=annual&year=2024",
+        {"text-summary": "Vuoden 2024 teksti", "text-wellbeing": "", "_edited_from": token},
+    )
+    assert response.status_code == 302
+    assert "Vuoden 2024 teksti" in client.get(url() + "?kind=annual&year=2024").content.decode()
+    assert "Vuoden 2024 teksti" not in client.get(url() + "?kind=annual&year=2023").content.decode()
+    login("jasen")  # a member reads the draft, writes nothing
+    assert client.get(url() + "?kind=annual&year=2024").status_code == 200
+    refused = client.post(url() + "?kind=annual&year=2024", {"text-summary": "x"})
+    assert refused.status_code == 403
+
+
+def test_two_coordinators_at_once_lose_nothing(demo, django_user_model):
+    user = django_user_model.objects.get(username="paakayttaja")
+    access = Access(user)
+    opened = locking.fingerprint(services.lock_values({}, ["summary"]))
+    common = {"access": access, "user": user, "area": demo["nk"], "organisation": None}
+    common |= {"kind": "annual", "year": 2024, "token": opened}
+    assert services.save_texts(texts={"summary": "Ensimmäinen"}, **common) == 1
+    with pytest.raises(Exception, match="Joku muu tallensi"):
+        services.save_texts(texts={"summary": "Toinen"}, **common)
+    assert ReportText.objects.get(area=demo["nk"], year=2024, section="summary").text == (
+        "Ensimmäinen"
+    )
+
+
+def test_a_municipality_contact_writes_its_own_report_only(client, login, demo, joensuu):
+    login("joensuu")
+    own = f"?kind=annual&year=2024&organisation={joensuu.pk}"
+    page = client.get(url() + own)
+    token = page.context["edited_from"]
+    response = client.post(url() + own, {"text-summary": "Joensuun teksti", "_edited_from": token})
+    assert response.status_code == 302
+    assert client.post(url() + "?kind=annual&year=2024", {"text-summary": "x"}).status_code == 403
