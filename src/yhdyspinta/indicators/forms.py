@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yhdyspinta.areas.forms import AreaModelForm
 from yhdyspinta.meetings.models import Meeting
-from yhdyspinta.programme.models import Priority
+from yhdyspinta.programme.models import Priority, SotkanetGender
 
 from .models import DataSource, FollowedIndicator, KerroinParameters, SotkanetIndicator
 
@@ -75,7 +75,4 @@ class KerroinParametersForm(AreaModelForm):
 
 class BindForm(forms.Form):
     sotkanet = _sotkanet_field()
-    gender = forms.ChoiceField(
-        label=_("Gender"),
-        choices=[("total", _("Total")), ("female", _("Women")), ("male", _("Men"))],
-    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=SotkanetGender.choices)

@@ -16,6 +16,7 @@ from yhdyspinta.documents import file_response
 from yhdyspinta.exports import csv_bytes
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme.models import Indicator as ProgrammeIndicator
+from yhdyspinta.programme.models import SotkanetGender
 from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
 
 from . import cockpit, importer, imports, selectors, services, sets
@@ -29,11 +30,7 @@ from .models import (
     SotkanetIndicator,
 )
 
-GENDER_LABELS = {
-    "total": gettext_lazy("Total"),
-    "female": gettext_lazy("Women"),
-    "male": gettext_lazy("Men"),
-}
+GENDER_LABELS = dict(SotkanetGender.choices)
 
 
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:

@@ -106,6 +106,14 @@ class Unit(models.TextChoices):
     SCORE = "score", _("score")
 
 
+class SotkanetGender(models.TextChoices):
+    """Sotkanet's genders: every value is given for all, for women and for men."""
+
+    TOTAL = "total", _("Total")
+    FEMALE = "female", _("Women")
+    MALE = "male", _("Men")
+
+
 class Indicator(models.Model):
     class Source(models.TextChoices):
         SOTKANET = "sotkanet", _("Sotkanet")
@@ -127,10 +135,7 @@ class Indicator(models.Model):
     # data has: municipalities, sub-regions, the area), for this gender; they are written by
     # indicators.services, never typed.
     sotkanet_gender = models.CharField(
-        _("gender"),
-        max_length=6,
-        choices=[("total", _("Total")), ("female", _("Women")), ("male", _("Men"))],
-        default="total",
+        _("gender"), max_length=6, choices=SotkanetGender.choices, default=SotkanetGender.TOTAL
     )
     source_name = models.CharField(_("source name"), max_length=150, blank=True)
     direction = models.CharField(

@@ -10,6 +10,7 @@ from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.meetings.models import Meeting, Minutes
 from yhdyspinta.nominations.models import NominationRequest, NominationRound
 from yhdyspinta.parties.models import CounterpartPair, NamedRole, Organisation, Person
+from yhdyspinta.programme.models import Indicator as ProgrammeIndicator
 from yhdyspinta.programme.models import Measure, Programme
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,9 @@ def _objects(area):
     keskinen = Body.objects.get(area=area, name="Keskinen alueen kumppanuusryhmä")
     return {
         "area": area.slug,
+        "programme_indicator": ProgrammeIndicator.objects.filter(
+            goal__priority__programme__area=area
+        ).first(),
         "joensuu": joensuu,
         "kitee": kitee,
         "joensuu_person": Person.objects.filter(organisation=joensuu).first(),
@@ -311,6 +315,23 @@ CASES = {
     ),
     "data_source_create": (lambda o: _url("indicators:source_create", o), ADMIN),
     "followed_indicator_create": (lambda o: _url("indicators:followed_create", o), ADMIN),
+    "kerroin": (lambda o: _url("indicators:kerroin", o), PUBLIC),
+    "kerroin_municipality": (
+        lambda o: _url("indicators:kerroin_municipality", o, pk=o["joensuu"].pk),
+        PUBLIC,
+    ),
+    "indicator_sets": (lambda o: _url("indicators:sets", o), PUBLIC),
+    "kerroin_parameters_create": (lambda o: _url("indicators:kerroin_parameters_create", o), ADMIN),
+    "bind_programme_indicator": (
+        lambda o: _url("indicators:bind", o, pk=o["programme_indicator"].pk),
+        ADMIN,
+    ),
+    "welfare_reports": (lambda o: _url("reports:reports", o), PRIVATE),
+    "own_welfare_report": (
+        lambda o: _url("reports:reports", o) + f"?organisation={o['joensuu'].pk}",
+        PRIVATE,
+    ),
+    "welfare_report_file": (lambda o: _url("reports:file", o, fmt="docx"), PRIVATE),
     "annual_clock": (lambda o: _url("clock:clock", o), PUBLIC),
     "users_and_roles": (lambda o: _url("accounts:users", o), ADMIN),
     "use_log": (lambda o: _url("accounts:use_log", o), ADMIN),
