@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.parties.models import Organisation
@@ -217,7 +218,10 @@ def cockpit(area: Area, municipality: Organisation | None = None, year: int | No
     synthetic = any(r.followed.sotkanet and r.followed.sotkanet.is_synthetic for r in rows)
     return Cockpit(
         region=region,
-        peers=_("wellbeing services counties") if not municipality else _("municipalities"),
+        # "among all …": Finnish wants the genitive plural here.
+        peers=pgettext("among all", "wellbeing services counties")
+        if not municipality
+        else pgettext("among all", "municipalities"),
         rows=rows,
         estimate=estimate,
         indicator_sets=kerroin_sets(),
