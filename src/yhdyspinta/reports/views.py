@@ -29,12 +29,13 @@ class _ReportMixin(AreaMixin):
             raise Http404
         self.terms = list(CouncilTerm.objects.filter(area=self.area).order_by("-starts_on"))
         raw_year = request.GET.get("year", "")
-        if raw_year.isdigit():
-            self.year = int(raw_year)
-        elif self.kind == ReportKind.TERM and self.terms:
-            self.year = self.terms[0].starts_on.year
-        else:
-            self.year = timezone.localdate().year - 1  # the year just over
+        self.year = int(raw_year) if raw_year.isdigit() else timezone.localdate().year - 1
+        if self.kind == ReportKind.TERM:
+            starts = [term.starts_on.year for term in self.terms]
+            if not starts:  # no council term recorded: the annual report is what there is
+                self.kind = ReportKind.ANNUAL
+            elif self.year not in starts:
+                self.year = starts[0]  # the latest term
         self.municipalities = list(
             Organisation.objects.filter(area=self.area, kind="municipality").order_by("name")
         )

@@ -136,3 +136,13 @@ def test_a_municipality_contact_writes_its_own_report_only(client, login, demo, 
     response = client.post(url() + own, {"text-summary": "Joensuun teksti", "_edited_from": token})
     assert response.status_code == 302
     assert client.post(url() + "?kind=annual&year=2024", {"text-summary": "x"}).status_code == 403
+
+
+def test_a_term_report_is_always_of_a_real_term(client, login, demo):
+    from yhdyspinta.areas.models import CouncilTerm
+
+    login("paakayttaja")
+    latest = CouncilTerm.objects.filter(area=demo["nk"]).order_by("-starts_on").first()
+    page = client.get(url() + "?kind=term&year=1999")
+    assert page.context["year"] == latest.starts_on.year
+    assert page.context["report"].title.startswith("Hyvinvointikertomus ja -suunnitelma")
