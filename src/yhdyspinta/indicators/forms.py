@@ -1,11 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yhdyspinta.areas.forms import AreaModelForm
+from yhdyspinta.areas.forms import EMPTY_LABEL, AreaModelForm
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.programme.models import Priority, SotkanetGender
 
-from .models import DataSource, FollowedIndicator, KerroinParameters, SotkanetIndicator
+from .models import (
+    DataSource,
+    FollowedIndicator,
+    KerroinParameters,
+    SotkanetIndicator,
+    SotkanetRegion,
+)
 
 
 def _sotkanet_field(**kwargs) -> forms.ModelChoiceField:
@@ -76,3 +82,11 @@ class KerroinParametersForm(AreaModelForm):
 class BindForm(forms.Form):
     sotkanet = _sotkanet_field()
     gender = forms.ChoiceField(label=_("Gender"), choices=SotkanetGender.choices)
+
+
+class AreaRegionForm(forms.Form):
+    region = forms.ModelChoiceField(
+        queryset=SotkanetRegion.objects.filter(category="HYVINVOINTIALUE").order_by("title"),
+        label=_("The area's Sotkanet region"),
+        empty_label=EMPTY_LABEL,
+    )

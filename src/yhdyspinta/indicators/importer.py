@@ -589,17 +589,20 @@ def import_regions(stream: BinaryIO) -> int:
         title = _title(obj, "fi")
         organisation = municipalities.get(code.zfill(3)) if category == "KUNTA" else None
         area = areas.get(title) if category in ("HYVINVOINTIALUE", "MAAKUNTA") else None
-        SotkanetRegion.objects.update_or_create(
-            id=region_id,
-            defaults={
-                "code": code,
-                "category": category,
-                "title": title,
-                "title_sv": _title(obj, "sv"),
-                "organisation": organisation,
-                "area": area,
-            },
-        )
+        defaults = {
+            "code": code,
+            "category": category,
+            "title": title,
+            "title_sv": _title(obj, "sv"),
+            "organisation": organisation,
+        }
+        # An area is found by its name only where the names agree; Sotkanet's are often
+        # inflected ("Pohjois-Karjalan hyvinvointialue"), so the area administrator may
+        # choose its region in the app (services.choose_area_region). A new import of the
+        # regions keeps that choice.
+        if area is not None:
+            defaults["area"] = area
+        SotkanetRegion.objects.update_or_create(id=region_id, defaults=defaults)
         count += 1
     return count
 

@@ -68,6 +68,31 @@ def follow_set(*, access, area: Area, code: str) -> tuple[int, int]:
     return added, bound
 
 
+AREA_CATEGORY = "HYVINVOINTIALUE"
+
+
+@transaction.atomic
+def choose_area_region(*, access, area: Area, region: SotkanetRegion) -> SotkanetRegion:
+    """The Sotkanet region (a wellbeing services county) whose figures are the area's own:
+    the cockpit ranks it among the counties, the reports show it as the area's level."""
+    if not access.can_edit_area_settings(area):
+        raise PermissionDenied
+    region = SotkanetRegion.objects.select_for_update().get(pk=region.pk)
+    if region.category != AREA_CATEGORY:
+        raise ValidationError(_("Choose a wellbeing services county."))
+    if region.area_id not in (None, area.pk):
+        raise ValidationError(
+            _("%(region)s is already the region of %(area)s.")
+            % {"region": region.title, "area": region.area}
+        )
+    SotkanetRegion.objects.filter(area=area, category=AREA_CATEGORY).exclude(pk=region.pk).update(
+        area=None
+    )
+    region.area = area
+    region.save(update_fields=["area"])
+    return region
+
+
 @transaction.atomic
 def bind_followed(*, access, followed: FollowedIndicator, sotkanet: SotkanetIndicator | None):
     """The area's own binding of a set row it follows (or unbinding it)."""

@@ -29,6 +29,7 @@ urlpatterns = [
         name="kerroin_parameters_edit",
     ),
     path("indicators/sets/", views.IndicatorSets.as_view(), name="sets"),
+    path("indicators/region/", views.AreaRegion.as_view(), name="area_region"),
     path(
         "indicators/programme-indicator/<int:pk>/bind/",
         views.BindProgrammeIndicator.as_view(),

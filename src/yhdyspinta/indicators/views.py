@@ -20,7 +20,13 @@ from yhdyspinta.programme.models import SotkanetGender
 from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
 
 from . import cockpit, importer, imports, selectors, services, sets
-from .forms import BindForm, DataSourceForm, FollowedIndicatorForm, KerroinParametersForm
+from .forms import (
+    AreaRegionForm,
+    BindForm,
+    DataSourceForm,
+    FollowedIndicatorForm,
+    KerroinParametersForm,
+)
 from .models import (
     ATTRIBUTION,
     DataSource,
@@ -404,3 +410,27 @@ class BindProgrammeIndicator(AreaMixin, generic.FormView):
                 kwargs={"area": self.area.slug, "pk": self.indicator.goal.priority.programme_id},
             )
         )
+
+
+class AreaRegion(AreaMixin, generic.FormView):
+    """Which wellbeing services county in the Sotkanet data is this area."""
+
+    template_name = "indicators/area_region.html"
+    form_class = AreaRegionForm
+
+    def allowed(self) -> bool:
+        return self.access.can_edit_area_settings(self.area)
+
+    def get_initial(self):
+        return {"region": self.area.sotkanet_regions.filter(category="HYVINVOINTIALUE").first()}
+
+    def form_valid(self, form):
+        try:
+            services.choose_area_region(
+                access=self.access, area=self.area, region=form.cleaned_data["region"]
+            )
+        except ValidationError as error:
+            form.add_error("region", error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(reverse("indicators:kerroin", kwargs={"area": self.area.slug}))

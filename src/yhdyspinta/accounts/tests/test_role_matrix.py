@@ -321,6 +321,7 @@ CASES = {
         PUBLIC,
     ),
     "indicator_sets": (lambda o: _url("indicators:sets", o), PUBLIC),
+    "area_sotkanet_region": (lambda o: _url("indicators:area_region", o), ADMIN),
     "kerroin_parameters_create": (lambda o: _url("indicators:kerroin_parameters_create", o), ADMIN),
     "bind_programme_indicator": (
         lambda o: _url("indicators:bind", o, pk=o["programme_indicator"].pk),

@@ -278,3 +278,33 @@ def test_the_cockpit_reads_in_constant_queries(client, demo, constructed):
     assert more.count() > 10
     assert max(r.of for r in cockpit.cockpit(demo["nk"]).rows) > 10  # more peers now
     assert queries() == before
+
+
+def test_an_area_chooses_its_sotkanet_region_and_a_new_import_keeps_it(client, login, demo):
+    """Real Sotkanet titles are inflected ("Pohjois-Karjalan hyvinvointialue"): no name
+    matches the area's, so the cockpit has no region until the administrator chooses it;
+    importing the regions again does not undo the choice."""
+    import io
+
+    from yhdyspinta.indicators import importer
+
+    own = SotkanetRegion.objects.get(area=demo["nk"], category="HYVINVOINTIALUE")
+    real = [{"id": own.pk, "code": own.code, "category": "HYVINVOINTIALUE"}]
+    real[0]["title"] = {"fi": "Pohjois-Karjalan hyvinvointialue"}
+    SotkanetRegion.objects.filter(pk=own.pk).update(area=None)
+    importer.import_regions(io.BytesIO(json.dumps(real).encode()))
+    assert cockpit.cockpit(demo["nk"]).region is None
+    login("paakayttaja")
+    page = client.get(url("indicators:kerroin")).content.decode()
+    assert url("indicators:area_region") in page  # the way to fix it, where it shows
+    response = client.post(url("indicators:area_region"), {"region": own.pk})
+    assert response.status_code == 302
+    assert cockpit.cockpit(demo["nk"]).region.pk == own.pk
+    importer.import_regions(io.BytesIO(json.dumps(real).encode()))  # the same file again
+    assert cockpit.cockpit(demo["nk"]).region.pk == own.pk
+    # Another area cannot take the same region.
+    login("etelasavo")
+    taken = client.post(url("indicators:area_region", area="etela-savo"), {"region": own.pk})
+    assert "on jo alueen" in taken.content.decode()
+    login("jasen")
+    assert client.post(url("indicators:area_region"), {"region": own.pk}).status_code == 403
