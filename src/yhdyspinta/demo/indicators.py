@@ -206,11 +206,11 @@ def _load_kerroin(municipalities: list[dict]) -> None:
     access = Access(get_user_model().objects.filter(is_superuser=True).first())
     for area in Area.objects.all():
         services.follow_set(access=access, area=area, code=KERROIN_SET)
-        for followed in FollowedIndicator.objects.filter(area=area, set_code=KERROIN_SET):
-            twin = next(i for i, key, *_rest in KERROIN if key == followed.row_key)
-            services.bind_followed(
-                access=access, followed=followed, sotkanet=SotkanetIndicator.objects.get(pk=twin)
-            )
+        # As the administrator does on each row's edit page.
+        for indicator_id, key, *_rest in KERROIN:
+            followed = FollowedIndicator.objects.get(area=area, set_code=KERROIN_SET, row_key=key)
+            followed.sotkanet_id = indicator_id
+            followed.save()  # with its history
         if area.name in DEMO_PARAMETERS:
             KerroinParameters.objects.create(
                 area=area,

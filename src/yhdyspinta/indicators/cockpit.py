@@ -27,11 +27,8 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme.models import Measure
 
-from . import sets
+from . import selectors, sets
 from .models import FollowedIndicator, KerroinParameters, SotkanetRegion, SotkanetValue
-
-AREA_CATEGORY = "HYVINVOINTIALUE"
-MUNICIPALITY_CATEGORY = "KUNTA"
 
 
 @dataclass
@@ -129,11 +126,12 @@ def cockpit(area: Area, municipality: Organisation | None = None, year: int | No
         .select_related("sotkanet")
         .order_by("pk")
     )
-    category = MUNICIPALITY_CATEGORY if municipality else AREA_CATEGORY
     if municipality:
+        category = SotkanetRegion.MUNICIPALITY
         region = SotkanetRegion.objects.filter(organisation=municipality, category=category).first()
     else:
-        region = SotkanetRegion.objects.filter(area=area, category=category).first()
+        category = SotkanetRegion.COUNTY
+        region = selectors.county_region(area)
     peer_ids = list(SotkanetRegion.objects.filter(category=category).values_list("pk", flat=True))
     bound = [f.sotkanet_id for f in followed if f.sotkanet_id]
     latest = {}
@@ -214,7 +212,7 @@ def cockpit(area: Area, municipality: Organisation | None = None, year: int | No
         .order_by("-year")
         .first()
     )
-    estimate = _estimate(rows, peer_scores, region, parameters, municipality is None)
+    estimate = _estimate(rows, peer_scores, parameters, municipality is None)
     synthetic = any(r.followed.sotkanet and r.followed.sotkanet.is_synthetic for r in rows)
     return Cockpit(
         region=region,
@@ -244,7 +242,7 @@ def combine(process: list[float], outcome: list[float], weights: tuple[float, fl
     return round(total, 1), round(p, 1), round(o, 1)
 
 
-def _estimate(rows, peer_scores, region, parameters, whole_area: bool) -> Estimate:
+def _estimate(rows, peer_scores, parameters, whole_area: bool) -> Estimate:
     defaults = kerroin_sets()[0].parameters if kerroin_sets() else {}
     weights = _weights(parameters, defaults)
     own = [r for r in rows if r.score is not None]

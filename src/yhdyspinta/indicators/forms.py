@@ -86,7 +86,7 @@ class BindForm(forms.Form):
 
 class AreaRegionForm(forms.Form):
     region = forms.ModelChoiceField(
-        queryset=SotkanetRegion.objects.filter(category="HYVINVOINTIALUE").order_by("title"),
+        queryset=SotkanetRegion.objects.filter(category=SotkanetRegion.COUNTY).order_by("title"),
         label=_("The area's Sotkanet region"),
         empty_label=EMPTY_LABEL,
     )

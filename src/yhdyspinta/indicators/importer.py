@@ -587,8 +587,10 @@ def import_regions(stream: BinaryIO) -> int:
         category = str(obj.get("category") or "")
         code = str(obj.get("code") or "")
         title = _title(obj, "fi")
-        organisation = municipalities.get(code.zfill(3)) if category == "KUNTA" else None
-        area = areas.get(title) if category in ("HYVINVOINTIALUE", "MAAKUNTA") else None
+        organisation = (
+            municipalities.get(code.zfill(3)) if category == SotkanetRegion.MUNICIPALITY else None
+        )
+        area = areas.get(title) if category in (SotkanetRegion.COUNTY, "MAAKUNTA") else None
         defaults = {
             "code": code,
             "category": category,

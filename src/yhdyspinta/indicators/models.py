@@ -50,6 +50,11 @@ class SotkanetIndicator(models.Model):
 
 
 class SotkanetRegion(models.Model):
+    # Sotkanet's region categories that the app reads.
+    COUNTY = "HYVINVOINTIALUE"  # a wellbeing services county: an area's own figures
+    MUNICIPALITY = "KUNTA"
+    COUNTRY = "MAA"
+
     id = models.PositiveIntegerField(primary_key=True)
     code = models.CharField(max_length=20)
     category = models.CharField(max_length=30, db_index=True)

@@ -19,10 +19,20 @@ Points = list[tuple[int, float]]
 
 def area_regions(area: Area) -> list[SotkanetRegion]:
     return list(
-        SotkanetRegion.objects.filter(organisation__area=area, category="KUNTA")
+        SotkanetRegion.objects.filter(organisation__area=area, category=SotkanetRegion.MUNICIPALITY)
         .select_related("organisation__sub_region")
         .order_by("organisation__name")
     )
+
+
+def county_region(area: Area) -> SotkanetRegion | None:
+    """The wellbeing services county in the Sotkanet data that is this area (mapped by
+    name on import, or chosen by the area: services.choose_area_region)."""
+    return SotkanetRegion.objects.filter(area=area, category=SotkanetRegion.COUNTY).first()
+
+
+def country_region() -> SotkanetRegion | None:
+    return SotkanetRegion.objects.filter(category=SotkanetRegion.COUNTRY).first()
 
 
 def _series(indicator: SotkanetIndicator, region_id: int, gender: str) -> Points:
@@ -68,6 +78,20 @@ def computed_series(
     return series, partial
 
 
+def area_series(
+    indicator: SotkanetIndicator, area: Area, gender: str, regions: list[SotkanetRegion]
+) -> tuple[Points, bool]:
+    """The area's own series where the data has it, otherwise computed from its
+    municipalities' (`regions`). Returns the series, whether it is computed, and whether
+    some municipality was missing from the computation."""
+    county = county_region(area)
+    points = _series(indicator, county.pk, gender) if county else []
+    if points:
+        return points, False, False
+    points, partial = computed_series(indicator, [r.pk for r in regions], gender)
+    return points, True, partial
+
+
 def indicator_lines(
     indicator: SotkanetIndicator, area: Area, municipality: Organisation, gender: str
 ) -> list[Series]:
@@ -81,14 +105,9 @@ def indicator_lines(
         ids = [r.pk for r in regions if r.organisation.sub_region_id == municipality.sub_region_id]
         points, partial = computed_series(indicator, ids, gender)
         lines.append(Series(municipality.sub_region.name, points, computed=True, partial=partial))
-    reported = SotkanetRegion.objects.filter(area=area).first()
-    area_points = _series(indicator, reported.pk, gender) if reported else []
-    if area_points:
-        lines.append(Series(area.name, area_points))
-    else:
-        points, partial = computed_series(indicator, [r.pk for r in regions], gender)
-        lines.append(Series(area.name, points, computed=True, partial=partial))
-    country = SotkanetRegion.objects.filter(category="MAA").first()
+    points, computed, partial = area_series(indicator, area, gender, regions)
+    lines.append(Series(area.name, points, computed=computed, partial=partial))
+    country = country_region()
     if country:
         lines.append(Series(country.title, _series(indicator, country.pk, gender)))
     return [line for line in lines if line.points]
@@ -199,18 +218,18 @@ def _at(points: Points, year: int | None) -> float | None:
     return dict(points).get(year) if year is not None else None
 
 
-def level_table(area: Area, municipality: Organisation | None = None) -> list[LevelRow]:
-    """The area's followed Sotkanet indicators for a report (made on the worker: a few
-    queries an indicator)."""
+def level_table(
+    area: Area, municipality: Organisation | None = None, until: int | None = None
+) -> list[LevelRow]:
+    """The area's followed Sotkanet indicators for a report, each in its latest year up
+    to `until` (made on the worker: a few queries an indicator)."""
     regions = area_regions(area)
     own_region = (
         next((r for r in regions if r.organisation_id == municipality.pk), None)
         if municipality
         else None
     )
-    reported = SotkanetRegion.objects.filter(area=area, category="HYVINVOINTIALUE").first()
-    country = SotkanetRegion.objects.filter(category="MAA").first()
-    ids = [r.pk for r in regions]
+    country = country_region()
     sub_ids = (
         [r.pk for r in regions if r.organisation.sub_region_id == municipality.sub_region_id]
         if municipality and municipality.sub_region_id
@@ -222,14 +241,6 @@ def level_table(area: Area, municipality: Organisation | None = None) -> list[Le
     )
     for item in followed.order_by("set_code", "pk"):
         indicator = item.sotkanet
-
-        def area_series(gender: str, indicator=indicator) -> tuple[Points, bool]:
-            points = _series(indicator, reported.pk, gender) if reported else []
-            if points:
-                return points, False
-            points, _partial = computed_series(indicator, ids, gender)
-            return points, True
-
         computed: set[str] = set()
         series: dict[str, Points] = {}
         if own_region:
@@ -237,18 +248,20 @@ def level_table(area: Area, municipality: Organisation | None = None) -> list[Le
         if sub_ids:
             series["sub_region"], _partial = computed_series(indicator, sub_ids, "total")
             computed.add("sub_region")
-        series["area"], area_computed = area_series("total")
+        series["area"], area_computed, _partial = area_series(indicator, area, "total", regions)
         if area_computed:
             computed.add("area")
         series["country"] = _series(indicator, country.pk, "total") if country else []
         own = "municipality" if municipality else "area"
-        latest = max((y for y, _v in series.get(own, [])), default=None)
+        latest = max(
+            (y for y, _v in series.get(own, []) if until is None or y <= until), default=None
+        )
         if own_region:
             women = _at(_series(indicator, own_region.pk, "female"), latest)
             men = _at(_series(indicator, own_region.pk, "male"), latest)
         else:
-            women = _at(area_series("female")[0], latest)
-            men = _at(area_series("male")[0], latest)
+            women = _at(area_series(indicator, area, "female", regions)[0], latest)
+            men = _at(area_series(indicator, area, "male", regions)[0], latest)
         rows.append(
             LevelRow(
                 followed=item,

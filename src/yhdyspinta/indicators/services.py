@@ -44,15 +44,11 @@ def follow_set(*, access, area: Area, code: str) -> tuple[int, int]:
             pk__in=[r.sotkanet_id for r in indicator_set.rows if r.sotkanet_id]
         ).values_list("pk", flat=True)
     )
-    following = set(
-        FollowedIndicator.objects.filter(area=area, set_code=code).values_list("row_key", flat=True)
-    )
     added = bound = 0
     for row in indicator_set.rows:
-        if row.key in following:
-            continue
         sotkanet_id = row.sotkanet_id if row.sotkanet_id in known else None
-        # get_or_create: two administrators following the same set at once add it once.
+        # A row followed already keeps its own binding; two administrators following the
+        # set at once add each row once (get_or_create and the unique constraint).
         _followed, created = FollowedIndicator.objects.get_or_create(
             area=area,
             set_code=code,
@@ -68,9 +64,6 @@ def follow_set(*, access, area: Area, code: str) -> tuple[int, int]:
     return added, bound
 
 
-AREA_CATEGORY = "HYVINVOINTIALUE"
-
-
 @transaction.atomic
 def choose_area_region(*, access, area: Area, region: SotkanetRegion) -> SotkanetRegion:
     """The Sotkanet region (a wellbeing services county) whose figures are the area's own:
@@ -78,29 +71,19 @@ def choose_area_region(*, access, area: Area, region: SotkanetRegion) -> Sotkane
     if not access.can_edit_area_settings(area):
         raise PermissionDenied
     region = SotkanetRegion.objects.select_for_update().get(pk=region.pk)
-    if region.category != AREA_CATEGORY:
+    if region.category != SotkanetRegion.COUNTY:
         raise ValidationError(_("Choose a wellbeing services county."))
     if region.area_id not in (None, area.pk):
         raise ValidationError(
             _("%(region)s is already the region of %(area)s.")
             % {"region": region.title, "area": region.area}
         )
-    SotkanetRegion.objects.filter(area=area, category=AREA_CATEGORY).exclude(pk=region.pk).update(
-        area=None
-    )
+    SotkanetRegion.objects.filter(area=area, category=SotkanetRegion.COUNTY).exclude(
+        pk=region.pk
+    ).update(area=None)
     region.area = area
     region.save(update_fields=["area"])
     return region
-
-
-@transaction.atomic
-def bind_followed(*, access, followed: FollowedIndicator, sotkanet: SotkanetIndicator | None):
-    """The area's own binding of a set row it follows (or unbinding it)."""
-    if not access.can_edit_area_settings(followed.area):
-        raise PermissionDenied
-    followed.sotkanet = sotkanet
-    followed.save()
-    return followed
 
 
 @transaction.atomic
@@ -184,19 +167,7 @@ def _values_for(indicator: Indicator, sotkanet: SotkanetIndicator, area: Area):
             )
             for year, value in points
         ]
-    reported = SotkanetRegion.objects.filter(area=area).first()
-    points = (
-        [
-            (year, value)
-            for year, value in SotkanetValue.objects.filter(
-                indicator=sotkanet, region=reported, gender=gender, value__isnull=False
-            ).values_list("year", "value")
-        ]
-        if reported
-        else []
-    )
-    if not points:
-        points, _partial = selectors.computed_series(sotkanet, list(by_region), gender)
+    points, _computed, _partial = selectors.area_series(sotkanet, area, gender, regions)
     rows += [
         IndicatorValue(**common, year=year, level=IndicatorValue.Level.AREA, value=_decimal(value))
         for year, value in points

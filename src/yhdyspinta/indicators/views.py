@@ -422,7 +422,7 @@ class AreaRegion(AreaMixin, generic.FormView):
         return self.access.can_edit_area_settings(self.area)
 
     def get_initial(self):
-        return {"region": self.area.sotkanet_regions.filter(category="HYVINVOINTIALUE").first()}
+        return {"region": selectors.county_region(self.area)}
 
     def form_valid(self, form):
         try:

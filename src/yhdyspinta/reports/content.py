@@ -99,9 +99,10 @@ def build(
         .order_by("-starts_year")
         .first()
     )
-    data = cockpit.cockpit(area, organisation)
+    # The report is of its years: the figures as they were at their end.
+    data = cockpit.cockpit(area, organisation, year=years[-1])
     parts = [
-        _wellbeing(area, organisation),
+        _wellbeing(area, organisation, years[-1]),
         _kerroin(data),
         _measures(programme, years, organisation),
         _cooperation(area, years[-1], term, organisation, audience),
@@ -138,9 +139,9 @@ def build(
     )
 
 
-def _wellbeing(area: Area, organisation: Organisation | None) -> Part:
+def _wellbeing(area: Area, organisation: Organisation | None, until: int) -> Part:
     part = Part(Section.WELLBEING, str(Section.WELLBEING.label))
-    rows = selectors.level_table(area, organisation)
+    rows = selectors.level_table(area, organisation, until=until)
     if not rows:
         part.paragraphs.append(_("The area follows no Sotkanet indicator yet."))
         return part

@@ -20,14 +20,6 @@ def can_write(access, area: Area, organisation: Organisation | None) -> bool:
     return organisation is not None and organisation.pk in access.contact_organisations(area)
 
 
-def saved_texts(area, organisation, kind, year) -> dict[str, str]:
-    return dict(
-        ReportText.objects.filter(
-            area=area, organisation=organisation, kind=kind, year=year
-        ).values_list("section", "text")
-    )
-
-
 def lock_values(saved: dict[str, str], sections) -> dict[str, str]:
     """What the edit form was opened on, labelled as the page shows the sections."""
     return {str(Section(key).label): saved.get(key, "") for key in sections}

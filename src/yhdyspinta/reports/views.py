@@ -70,7 +70,7 @@ class Reports(_ReportMixin, generic.TemplateView):
         report = content.build(
             self.area, self.kind, self.year, self.organisation, audience=self.audience
         )
-        saved = services.saved_texts(self.area, self.organisation, self.kind, self.year)
+        saved = content.texts(self.area, self.organisation, self.kind, self.year)
         shown = texts if texts is not None else saved
         context.update(
             report=report,

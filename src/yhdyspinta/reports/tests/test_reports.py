@@ -146,3 +146,11 @@ def test_a_term_report_is_always_of_a_real_term(client, login, demo):
     page = client.get(url() + "?kind=term&year=1999")
     assert page.context["year"] == latest.starts_on.year
     assert page.context["report"].title.startswith("Hyvinvointikertomus ja -suunnitelma")
+
+
+def test_a_past_years_report_shows_the_figures_of_that_year(demo, joensuu):
+    report = content.build(demo["nk"], "annual", 2022, joensuu)
+    parts = {p.key: p for p in report.parts}
+    assert {row[1] for row in parts["wellbeing"].tables[0].rows} == {"2022"}
+    years = {row[1] for row in parts["kerroin"].tables[0].rows if row[1] != "–"}
+    assert years == {"2022"}

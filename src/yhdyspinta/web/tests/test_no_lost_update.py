@@ -307,7 +307,7 @@ def _creates(area):
     measure = Measure.objects.filter(goal__priority__programme__area=area).first()
     programme = measure.goal.priority.programme
     from yhdyspinta.bodies.models import Membership
-    from yhdyspinta.indicators.models import DataSource, FollowedIndicator
+    from yhdyspinta.indicators.models import DataSource, FollowedIndicator, KerroinParameters
     from yhdyspinta.parties.models import NamedRole
     from yhdyspinta.programme.models import FollowUpRound
 
@@ -324,6 +324,17 @@ def _creates(area):
             reverse("indicators:followed_create", kwargs={"area": NK}),
             FollowedIndicator,
             {"source": str(source.pk), "name": "Uusi seurattava"},
+        ),
+        "kerroin parameters": (
+            reverse("indicators:kerroin_parameters_create", kwargs={"area": NK}),
+            KerroinParameters,
+            {
+                "year": "2027",
+                "process_weight": "0.5",
+                "outcome_weight": "0.5",
+                "hyte_share_percent": "1.5",
+                "source": "HE 38/2025",
+            },
         ),
         "follow-up": (
             reverse("programme:follow_up_open", kwargs={"area": NK, "pk": programme.pk}),
@@ -429,6 +440,7 @@ def _creates(area):
 
 
 CREATES = [
+    "kerroin parameters",
     "data source",
     "followed indicator",
     "follow-up",
