@@ -91,6 +91,14 @@ def _organisation(area):
     return reverse("parties:organisation_edit", kwargs={"area": NK, "pk": org.pk}), "email"
 
 
+def _kerroin_parameters(area):
+    from yhdyspinta.indicators.models import KerroinParameters
+
+    parameters = KerroinParameters.objects.get(area=area)
+    url = reverse("indicators:kerroin_parameters_edit", kwargs={"area": NK, "pk": parameters.pk})
+    return url, "source"
+
+
 def _person(area):
     person = Person.objects.filter(organisation__area=area).first()
     return reverse("parties:person_edit", kwargs={"area": NK, "pk": person.pk}), "title"
@@ -173,6 +181,7 @@ PAGES: dict[str, Callable] = {
     "minutes": _minutes,
     "attendance": _attendance,
     "follow-up report": _tasks,
+    "kerroin parameters": _kerroin_parameters,
 }
 
 
