@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "yhdyspinta.communications",
     "yhdyspinta.accounts",
     "yhdyspinta.reports",
+    "yhdyspinta.outreach",
     "yhdyspinta.demo",
 ]
 

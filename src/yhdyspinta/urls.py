@@ -7,6 +7,7 @@ from yhdyspinta.accounts.views import LoginView, accept_invitation, landing
 from yhdyspinta.agreements.views import comment_by_link
 from yhdyspinta.meetings.views import person_feed
 from yhdyspinta.nominations.views import answer_by_link
+from yhdyspinta.outreach.views import Unsubscribe, confirm_subscription, registration_page
 from yhdyspinta.overview.views import HomeView
 
 
@@ -27,6 +28,7 @@ area_patterns = [
     path("", include("yhdyspinta.programme.urls")),
     path("", include("yhdyspinta.indicators.urls")),
     path("", include("yhdyspinta.reports.urls")),
+    path("", include("yhdyspinta.outreach.urls")),
     path("", include("yhdyspinta.clock.urls")),
     path("", include("yhdyspinta.agreements.urls")),
     path("", include("yhdyspinta.accounts.urls")),
@@ -38,6 +40,9 @@ urlpatterns = [
     path("calendar/<str:token>.ics", person_feed, name="person_feed"),
     path("nominate/<str:token>/", answer_by_link, name="nomination_link"),
     path("comment/<str:token>/", comment_by_link, name="comment_link"),
+    path("letter/unsubscribe/<str:token>/", Unsubscribe.as_view(), name="outreach_unsubscribe"),
+    path("letter/confirm/<str:token>/", confirm_subscription, name="outreach_confirm"),
+    path("forum/registration/<str:token>/", registration_page, name="outreach_registration"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/start/", landing, name="landing"),

@@ -1,5 +1,3 @@
-import json
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -8,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from yhdyspinta.areas.forms import AreaModelForm, DateInput
 from yhdyspinta.bodies.forms import party_kinds_field
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.markup import editor_attrs
 from yhdyspinta.parties.models import NamedRoleKind, Organisation
 
 from .models import (
@@ -107,23 +106,7 @@ class SectionForm(AreaModelForm):
             "Format with the buttons above the text; the preview below shows how it reads."
         )
         self.fields["text"].widget.attrs.update(
-            {
-                "data-markdown-preview": reverse(
-                    "agreements:markdown_preview", kwargs={"area": self.area.slug}
-                ),
-                "data-toolbar": json.dumps(
-                    {
-                        "bold": str(_("Bold")),
-                        "italic": str(_("Italic")),
-                        "heading": str(_("Heading")),
-                        "list": str(_("Bulleted list")),
-                        "numbered": str(_("Numbered list")),
-                        "link": str(_("Link")),
-                        "preview": str(_("Preview")),
-                        "label": str(_("Formatting")),
-                    }
-                ),
-            }
+            editor_attrs(reverse("agreements:markdown_preview", kwargs={"area": self.area.slug}))
         )
 
 

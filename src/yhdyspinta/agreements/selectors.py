@@ -13,9 +13,9 @@ from urllib.parse import quote
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
 
 from yhdyspinta.areas.models import Area
+from yhdyspinta.markup import render_markdown
 from yhdyspinta.parties.models import CounterpartPair, NamedRole
 
 from .models import (
@@ -31,14 +31,6 @@ from .models import (
     Section,
     VersionState,
 )
-
-# Raw HTML in the text is shown as text, never run: the text comes from users.
-_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-def render_markdown(text: str) -> SafeString:
-    return mark_safe(_markdown.render(text or ""))  # noqa: S308 - html disabled above
-
 
 # --- in force -------------------------------------------------------------------------------
 

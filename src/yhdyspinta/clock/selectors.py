@@ -52,7 +52,11 @@ def _filtered(qs, *, theme_lookup: str, owner: str, filters: dict[str, str]):
 def events(area: Area, year: int, **filters: str) -> QuerySet[ClockEvent]:
     qs = ClockEvent.objects.filter(area=area, year=year).exclude(status=ClockEvent.Status.DROPPED)
     qs = _filtered(qs, theme_lookup="themes", owner="owner", filters=filters)
-    return qs.select_related("body", "owner", "meeting").order_by("month", "day", "title")
+    return (
+        qs.select_related("body", "owner", "meeting")
+        .prefetch_related("letters", "forums")
+        .order_by("month", "day", "title")
+    )
 
 
 def ring_of(event: ClockEvent) -> str:

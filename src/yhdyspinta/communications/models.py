@@ -52,6 +52,11 @@ class OutgoingMessage(models.Model):
         REMINDER = "reminder", _("Reminder")
         FOLLOW_UP = "follow_up", _("Follow-up request")
         ACCOUNT_INVITATION = "account_invitation", _("Account invitation")
+        LETTER = "letter", _("Hyte letter")
+        LETTER_TEST = "letter_test", _("Test copy of a hyte letter")
+        SUBSCRIPTION = "subscription", _("Confirmation of a subscription")
+        REGISTRATION = "registration", _("Registration to an event")
+        EVENT_REMINDER = "event_reminder", _("Event reminder")
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="outgoing_messages")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -67,6 +72,10 @@ class OutgoingMessage(models.Model):
     recipient = models.EmailField(_("recipient"), blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
+    # A letter is sent as HTML with this text as its plain-text part.
+    html_body = models.TextField(blank=True)
+    # E.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 2369, RFC 8058).
+    headers = models.JSONField(default=dict, blank=True)
     reply_to = models.EmailField(blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
     # What the worker attaches; a file shared by many messages is stored once.

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.tasks import task
@@ -29,6 +29,7 @@ from yhdyspinta.areas.models import Area
 from .models import Attachment, OutgoingMessage
 
 __all__ = [
+    "Personal",
     "Recipient",
     "deliver_due",
     "deliver_outbox",
@@ -49,6 +50,17 @@ class Recipient:
     email: str
     organisation: object | None = None
     person: object | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Personal:
+    """What differs between the recipients of one mailing: the text with their own
+    links, its HTML, and headers such as their own List-Unsubscribe address."""
+
+    body: str
+    html_body: str = ""
+    headers: dict | None = None
 
 
 def enqueue(
@@ -62,11 +74,18 @@ def enqueue(
     attachments: Iterable[tuple[str, bytes, str]] = (),
     link: str = "",
     reply_to: str = "",
+    personalise: Callable[[Recipient], Personal] | None = None,
 ) -> list[OutgoingMessage]:
     """One message per recipient (nobody sees the others' addresses); a recipient
-    without an address is recorded as skipped, with the reason."""
+    without an address is recorded as skipped, with the reason. `personalise` gives a
+    recipient's own text (e.g. a letter with its own unsubscribe link)."""
     files = [_attachment(name, content, mimetype) for name, content, mimetype in attachments]
     about_type = ContentType.objects.get_for_model(about)
+    recipients = list(recipients)
+    own = {
+        index: personalise(r) if personalise and r.email else Personal(body=body)
+        for index, r in enumerate(recipients)
+    }
     rows = [
         OutgoingMessage(
             area=area,
@@ -77,12 +96,14 @@ def enqueue(
             person=r.person,
             recipient=r.email or "",
             subject=subject[:300],
-            body=body,
+            body=own[index].body,
+            html_body=own[index].html_body,
+            headers=own[index].headers or {},
             reply_to=reply_to or "",
             link=link,
             status=Status.QUEUED if r.email else Status.NO_ADDRESS,
         )
-        for r in recipients
+        for index, r in enumerate(recipients)
     ]
     OutgoingMessage.objects.bulk_create(rows)
     if files:
@@ -121,13 +142,15 @@ def _claim(message: OutgoingMessage, now) -> bool:
 
 
 def _send(message: OutgoingMessage) -> None:
-    email = EmailMessage(
+    email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
         to=[message.recipient],
         reply_to=[message.reply_to] if message.reply_to else None,
-        headers={"Message-ID": f"<{message.message_id}@yhdyspinta>"},
+        headers={**message.headers, "Message-ID": f"<{message.message_id}@yhdyspinta>"},
     )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
     for file in message.files.all():
         email.attach(file.name, bytes(file.data), file.mimetype)
     email.send()

@@ -31,6 +31,7 @@ from .clock import load_clocks
 from .indicators import load_indicators
 from .meetings import load_north_karelia_meetings, load_south_savo_meetings
 from .nominations import load_north_karelia_nominations
+from .outreach import load_outreach
 from .programme import load_north_karelia_programme
 
 DEMO_PASSWORD = "yhdyspinta-demo"  # noqa: S105 - printed for the demo; never used in production
@@ -619,4 +620,5 @@ def load_all() -> list[DemoUser]:
     load_south_savo_agreement(south_savo)
     load_south_savo_practices(south_savo)
     load_clocks(north_karelia, south_savo)
+    load_outreach(north_karelia)
     return users

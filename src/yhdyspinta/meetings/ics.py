@@ -14,7 +14,7 @@ from .models import Meeting
 PRODID = "-//Yhdyspinta//Hyte cooperation//FI"
 
 
-def _calendar(method: str | None, name: str | None = None) -> Calendar:
+def new_calendar(method: str | None, name: str | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -62,7 +62,7 @@ def meeting_event(
 
 def invitation(meeting: Meeting, attendees: Iterable, *, cancel: bool = False) -> bytes:
     """One meeting as an e-mail attachment: METHOD:REQUEST, or METHOD:CANCEL."""
-    calendar = _calendar("CANCEL" if cancel else "REQUEST")
+    calendar = new_calendar("CANCEL" if cancel else "REQUEST")
     calendar.add_component(
         meeting_event(meeting, audience=INTERNAL, attendees=attendees, cancelled=cancel)
     )
@@ -81,7 +81,7 @@ def feed(
     category), e.g. the annual clock's letters and deadlines (an item known only by its
     month spans the month). Area and body feeds are public addresses: only a person's
     own feed carries links."""
-    calendar = _calendar("PUBLISH", name)
+    calendar = new_calendar("PUBLISH", name)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, audience=audience))
     for uid, day, *rest in all_day:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
@@ -96,6 +97,20 @@ PARTY_GROUPS = [
 ]
 
 
+def party_group_labels() -> dict[str, str]:
+    """The names of PARTY_GROUPS, as the attendance of a meeting or an event shows them."""
+    return {
+        "county": _("Wellbeing services county"),
+        "municipality": _("Municipalities"),
+        "regional_council": _("Regional council"),
+        "ngo": _("NGOs"),
+        "parish": _("Parishes"),
+        "business": _("Businesses"),
+        "state": _("State authorities"),
+        "other": _("Others"),
+    }
+
+
 @dataclass
 class AttendanceSummary:
     present: list[Attendance]
@@ -107,18 +122,7 @@ class AttendanceSummary:
 
 def attendance_summary(meeting: Meeting, audience: Audience = PUBLIC) -> AttendanceSummary:
     """Which party kinds were present (municipalities by name) and which members were not."""
-    from django.utils.translation import gettext as _
-
-    labels = {
-        "county": _("Wellbeing services county"),
-        "municipality": _("Municipalities"),
-        "regional_council": _("Regional council"),
-        "ngo": _("NGOs"),
-        "parish": _("Parishes"),
-        "business": _("Businesses"),
-        "state": _("State authorities"),
-        "other": _("Others"),
-    }
+    labels = party_group_labels()
     present = list(meeting.attendances.all())
     groups = []
     for key, kinds in PARTY_GROUPS:

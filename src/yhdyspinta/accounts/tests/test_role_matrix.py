@@ -9,6 +9,7 @@ from yhdyspinta.agreements.models import Agreement, CommentRequest, CommentRound
 from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.meetings.models import Meeting, Minutes
 from yhdyspinta.nominations.models import NominationRequest, NominationRound
+from yhdyspinta.outreach.models import Forum, Letter, Subscriber
 from yhdyspinta.parties.models import CounterpartPair, NamedRole, Organisation, Person
 from yhdyspinta.programme.models import Indicator as ProgrammeIndicator
 from yhdyspinta.programme.models import Measure, Programme
@@ -80,6 +81,10 @@ def _objects(area):
         "kitee_comments": CommentRequest.objects.get(
             round__version__agreement__area=area, organisation=kitee
         ),
+        "sent_letter": Letter.objects.get(area=area, status="sent"),
+        "draft_letter": Letter.objects.get(area=area, status="draft"),
+        "forum": Forum.objects.get(area=area, title="Hyte-foorumi, syksy 2026"),
+        "subscriber": Subscriber.objects.filter(area=area).first(),
     }
 
 
@@ -334,6 +339,33 @@ CASES = {
     ),
     "welfare_report_file": (lambda o: _url("reports:file", o, fmt="docx"), PRIVATE),
     "annual_clock": (lambda o: _url("clock:clock", o), PUBLIC),
+    "letters": (lambda o: _url("outreach:letters", o), PUBLIC),
+    "sent_letter": (lambda o: _url("outreach:letter", o, pk=o["sent_letter"].pk), PUBLIC),
+    # A draft is not revealed to anyone but the coordinators.
+    "draft_letter": (
+        lambda o: _url("outreach:letter", o, pk=o["draft_letter"].pk),
+        outcome(NOT_FOUND, paakayttaja=OK, admin=OK),
+    ),
+    "letter_create": (lambda o: _url("outreach:letter_create", o), ADMIN),
+    "letter_edit": (lambda o: _url("outreach:letter_edit", o, pk=o["draft_letter"].pk), ADMIN),
+    "letter_recipients": (
+        lambda o: _url("outreach:letter_recipients", o, pk=o["draft_letter"].pk),
+        ADMIN,
+    ),
+    "subscribe": (lambda o: _url("outreach:subscribe", o), PUBLIC),
+    "subscribers": (lambda o: _url("outreach:subscribers", o), ADMIN),
+    "subscriber": (lambda o: _url("outreach:subscriber", o, pk=o["subscriber"].pk), ADMIN),
+    "forum": (lambda o: _url("outreach:forum", o, pk=o["forum"].pk), PUBLIC),
+    "forum_ics": (lambda o: _url("outreach:forum_ics", o, pk=o["forum"].pk), PUBLIC),
+    "forum_create": (lambda o: _url("outreach:forum_create", o), ADMIN),
+    "forum_edit": (lambda o: _url("outreach:forum_edit", o, pk=o["forum"].pk), ADMIN),
+    "participants": (lambda o: _url("outreach:participants", o, pk=o["forum"].pk), ADMIN),
+    "participants_xlsx": (
+        lambda o: _url("outreach:participants_xlsx", o, pk=o["forum"].pk),
+        ADMIN,
+    ),
+    "badges": (lambda o: _url("outreach:badges", o, pk=o["forum"].pk), ADMIN),
+    "area_feed": (lambda o: _url("outreach:feed", o), PUBLIC),
     "users_and_roles": (lambda o: _url("accounts:users", o), ADMIN),
     "use_log": (lambda o: _url("accounts:use_log", o), ADMIN),
     "person_data_report": (
@@ -369,6 +401,25 @@ def test_role_matrix(client, demo, login, case, role):
 
 
 CROSS_AREA = {
+    "letter": (
+        lambda o: reverse(
+            "outreach:letter", kwargs={"area": "etela-savo", "pk": o["sent_letter"].pk}
+        ),
+        outcome(NOT_FOUND),
+    ),
+    "forum_participants": (
+        lambda o: reverse(
+            "outreach:participants", kwargs={"area": "etela-savo", "pk": o["forum"].pk}
+        ),
+        outcome(
+            NOT_FOUND,
+            anonymous=LOGIN,
+            jasen=FORBIDDEN,
+            joensuu=FORBIDDEN,
+            sihteeri=FORBIDDEN,
+            paakayttaja=FORBIDDEN,
+        ),
+    ),
     "meeting": (
         lambda o: reverse(
             "meetings:meeting", kwargs={"area": "etela-savo", "pk": o["published"].pk}

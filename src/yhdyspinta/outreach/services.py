@@ -1,0 +1,511 @@
+"""Every write of the letters, the subscriptions and the forums, in a transaction with
+its permission check. Messages go through the outbox (communications), so a failing
+mail server loses nothing and the delivery report shows each one."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Event, vText
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.communications.services import Personal, Recipient, enqueue
+from yhdyspinta.markup import render_markdown
+from yhdyspinta.meetings.ics import new_calendar
+
+from .audiences import Audience, resolve
+from .models import Attendance, ConsentRecord, Forum, Letter, Registration, Subscriber
+
+Kind = OutgoingMessage.Kind
+CONFIRM_DAYS = 7
+UNSUBSCRIBE_SALT = "yhdyspinta.letter-unsubscribe"
+REGISTRATION_SALT = "yhdyspinta.forum-registration"
+REMIND_BEFORE = timedelta(days=2)
+# What a subscriber agrees to; kept with each consent record as it was shown.
+CONSENT_WORDING = (
+    "Haluan saada alueen hyte-kirjeen sähköpostiini. Osoitettani käytetään vain kirjeen "
+    "lähettämiseen, ja voin perua tilauksen milloin tahansa jokaisen kirjeen linkistä."
+)
+
+
+def can_manage(access, area: Area) -> bool:
+    """Letters and forums: the area's administrators (the coordinators)."""
+    return access.is_admin(area)
+
+
+def _check(access, area: Area) -> None:
+    if not can_manage(access, area):
+        raise PermissionDenied
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+# --- letters ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_save(*, access, form) -> Letter:
+    """Create or edit a draft; a sent letter is the record of what went out and never
+    changes."""
+    _check(access, form.area)
+    letter = form.instance
+    if letter.pk and Letter.objects.filter(pk=letter.pk, status=Letter.Status.SENT).exists():
+        raise ValidationError(_("The letter has been sent and can no longer be changed."))
+    return form.save()
+
+
+def unsubscribe_token(area: Area, email: str) -> str:
+    return signing.dumps({"a": area.pk, "e": email.lower()}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_address(token: str) -> tuple[int, str] | None:
+    """The area and address of an unsubscribe link, or None when it is forged."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return int(data["a"]), str(data["e"])
+
+
+def _letter_personal(letter: Letter, email: str) -> Personal:
+    unsubscribe = _absolute(
+        reverse("outreach_unsubscribe", kwargs={"token": unsubscribe_token(letter.area, email)})
+    )
+    archive = _absolute(letter.get_absolute_url()) if letter.publish else ""
+    context = {
+        "letter": letter,
+        "html": render_markdown(letter.text, base_url=settings.SITE_URL),
+        "unsubscribe": unsubscribe,
+        "archive": archive,
+    }
+    return Personal(
+        body=render_to_string("outreach/email/letter.txt", context),
+        html_body=render_to_string("outreach/email/letter.html", context),
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"{letter.area.name} <hyte-kirje.{letter.area.slug}.yhdyspinta>",
+        },
+    )
+
+
+@transaction.atomic
+def letter_test(*, access, user, letter: Letter) -> OutgoingMessage:
+    """A copy to the sender alone, through the outbox, exactly as the recipients get it."""
+    _check(access, letter.area)
+    person = getattr(user, "person", None)
+    email = (person.email if person else "") or user.email
+    if not email:
+        raise ValidationError(_("Your account has no e-mail address to send the test to."))
+    recipient = Recipient(email, person=person, name=str(person or user))
+    return enqueue(
+        area=letter.area,
+        kind=Kind.LETTER_TEST,
+        about=letter,
+        subject=_("[Test] %(title)s") % {"title": letter.title},
+        body="",
+        recipients=[recipient],
+        personalise=lambda r: _letter_personal(letter, r.email),
+    )[0]
+
+
+@transaction.atomic
+def letter_send(*, access, user, letter: Letter) -> int:
+    """Send the letter once: one message per address through the outbox. A second
+    click, or two senders at once, find it sent and send nothing more."""
+    _check(access, letter.area)
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status == Letter.Status.SENT:
+        raise ValidationError(_("The letter has already been sent."))
+    if not letter.text.strip():
+        raise ValidationError(_("The letter has no text yet."))
+    resolved = resolve(letter.area, Audience.of(letter.audience))
+    if not resolved.recipients:
+        raise ValidationError(
+            _("The letter has no recipients. Choose who gets it: nothing was sent.")
+        )
+    skipped = [Recipient("", p.organisation, p, str(p)) for p in resolved.without_address]
+    enqueue(
+        area=letter.area,
+        kind=Kind.LETTER,
+        about=letter,
+        subject=letter.title,
+        body="",
+        recipients=[*resolved.recipients, *skipped],
+        personalise=lambda r: _letter_personal(letter, r.email),
+    )
+    letter.status = Letter.Status.SENT
+    letter.sent_at = timezone.now()
+    letter.sent_by = user
+    letter.recipient_count = resolved.count
+    letter.save()
+    return resolved.count
+
+
+# --- subscriptions ------------------------------------------------------------------
+
+
+def _record(subscriber: Subscriber, action: str, via: str, user=None) -> None:
+    ConsentRecord.objects.create(
+        area=subscriber.area,
+        subscriber=subscriber,
+        email_sha256=_sha(subscriber.email.lower()),
+        action=action,
+        wording=CONSENT_WORDING if action != ConsentRecord.Action.REMOVED else "",
+        via=via,
+        by_user=user if user and user.is_authenticated else None,
+    )
+
+
+@transaction.atomic
+def subscribe(*, area: Area, email: str, name: str = "") -> None:
+    """Ask for the letter: a confirmation link goes to the address (double opt-in);
+    nothing is sent to the address before it is confirmed. Asking again sends a new
+    link; a confirmed subscriber stays as they are."""
+    email = email.strip()
+    subscriber = (
+        Subscriber.objects.select_for_update().filter(area=area, email__iexact=email).first()
+    )
+    if subscriber is None:
+        try:
+            with transaction.atomic():
+                subscriber = Subscriber.objects.create(area=area, email=email, name=name[:200])
+        except IntegrityError:  # the same address, at the same moment
+            subscriber = Subscriber.objects.select_for_update().get(area=area, email__iexact=email)
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        return
+    token = secrets.token_urlsafe(24)
+    subscriber.status = Subscriber.Status.PENDING
+    subscriber.name = name[:200] or subscriber.name
+    subscriber.confirm_hash = _sha(token)
+    subscriber.confirm_expires_at = timezone.now() + timedelta(days=CONFIRM_DAYS)
+    subscriber.save()
+    _record(subscriber, ConsentRecord.Action.REQUESTED, "form")
+    link = _absolute(reverse("outreach_confirm", kwargs={"token": token}))
+    enqueue(
+        area=area,
+        kind=Kind.SUBSCRIPTION,
+        about=subscriber,
+        subject=_("Confirm your subscription to the hyte letter: %(area)s") % {"area": area},
+        body=render_to_string(
+            "outreach/email/subscription.txt",
+            {"area": area, "link": link, "days": CONFIRM_DAYS, "wording": CONSENT_WORDING},
+        ),
+        recipients=[Recipient(subscriber.email, name=subscriber.name)],
+        link=link,
+    )
+
+
+def pending_by_token(token: str) -> Subscriber | None:
+    return Subscriber.objects.filter(confirm_hash=_sha(token)).select_related("area").first()
+
+
+def confirm_problem(subscriber: Subscriber | None) -> str:
+    """Why a confirmation link does not work, in words; empty when it does."""
+    if subscriber is None:
+        return _("This confirmation link is not valid or it has been used already.")
+    if subscriber.confirm_expires_at and subscriber.confirm_expires_at < timezone.now():
+        return _("This confirmation link has expired. Subscribe again and you will get a new one.")
+    return ""
+
+
+@transaction.atomic
+def confirm(*, token: str) -> Subscriber:
+    subscriber = pending_by_token(token)
+    if subscriber is not None:
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if problem := confirm_problem(subscriber):
+        raise ValidationError(problem)
+    subscriber.status = Subscriber.Status.CONFIRMED
+    subscriber.confirmed_at = timezone.now()
+    subscriber.confirm_hash = ""
+    subscriber.confirm_expires_at = None
+    subscriber.save()
+    _record(subscriber, ConsentRecord.Action.CONFIRMED, "link")
+    return subscriber
+
+
+@transaction.atomic
+def unsubscribe(*, area: Area, email: str, via: str) -> bool:
+    """No more letters to the address. True when this did it, False when it had been
+    done already (a link used twice)."""
+    subscriber = (
+        Subscriber.objects.select_for_update().filter(area=area, email__iexact=email).first()
+    )
+    if subscriber is None:  # a register person: remembered so that no letter reaches them
+        subscriber = Subscriber.objects.create(
+            area=area, email=email, status=Subscriber.Status.UNSUBSCRIBED
+        )
+    elif subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        return False
+    subscriber.status = Subscriber.Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = timezone.now()
+    subscriber.confirm_hash = ""
+    subscriber.save()
+    _record(subscriber, ConsentRecord.Action.UNSUBSCRIBED, via)
+    return True
+
+
+@transaction.atomic
+def remove_subscriber(*, area: Area, email: str, via: str, user=None, access=None) -> bool:
+    """Remove a subscriber's data on request (by themselves through their link, or by
+    the administrator). The consent records keep a hash of the address and what was
+    done; the address stays unsubscribed only as that hash: letters from the register
+    may reach a register person again only if they are re-entered."""
+    if access is not None:
+        _check(access, area)
+    subscriber = (
+        Subscriber.objects.select_for_update().filter(area=area, email__iexact=email).first()
+    )
+    if subscriber is None:
+        return False
+    _record(subscriber, ConsentRecord.Action.REMOVED, via, user)
+    ConsentRecord.objects.filter(subscriber=subscriber).update(subscriber=None)
+    OutgoingMessage.objects.filter(
+        area=area, kind=Kind.SUBSCRIPTION, recipient__iexact=email
+    ).delete()
+    subscriber.delete()
+    return True
+
+
+def subscriber_records(subscriber: Subscriber):
+    return subscriber.consents.order_by("at", "pk")
+
+
+# --- forums -------------------------------------------------------------------------
+
+
+def registration_token(registration: Registration) -> str:
+    return signing.dumps(registration.pk, salt=REGISTRATION_SALT)
+
+
+def registration_from_token(token: str) -> Registration | None:
+    try:
+        pk = signing.loads(token, salt=REGISTRATION_SALT)
+    except signing.BadSignature:
+        return None
+    return Registration.objects.filter(pk=pk).select_related("forum", "forum__area").first()
+
+
+def registration_link(registration: Registration) -> str:
+    return _absolute(
+        reverse("outreach_registration", kwargs={"token": registration_token(registration)})
+    )
+
+
+def places_taken(forum: Forum) -> int:
+    return forum.registrations.filter(
+        status=Registration.Status.REGISTERED, attendance=Attendance.IN_PERSON
+    ).count()
+
+
+def registration_open(forum: Forum, now=None) -> bool:
+    now = now or timezone.now()
+    return forum.published and now <= forum.registration_deadline
+
+
+def forum_event(forum: Forum, *, registration: Registration | None = None) -> Event:
+    """The forum as an iCalendar event; a participant's copy carries the online link."""
+    event = Event()
+    event.add("uid", f"forum-{forum.pk}@yhdyspinta")
+    event.add("dtstamp", datetime.now(tz=UTC))
+    event.add("dtstart", forum.starts_at)
+    event.add("dtend", forum.ends_at)
+    event.add("summary", forum.title)
+    event.add("url", _absolute(forum.get_absolute_url()))
+    place = [forum.place] if forum.place else []
+    if registration is not None and forum.online_link:
+        place.append(forum.online_link)
+    if place:
+        event.add("location", vText(" / ".join(place)))
+    event.add("description", forum.programme)
+    event.add("status", "CONFIRMED")
+    return event
+
+
+def forum_ics(forum: Forum, *, registration: Registration | None = None) -> bytes:
+    calendar = new_calendar("PUBLISH", forum.title)
+    calendar.add_component(forum_event(forum, registration=registration))
+    return calendar.to_ical()
+
+
+def _mail_registration(registration: Registration, kind: str, subject: str) -> None:
+    forum = registration.forum
+    context = {
+        "forum": forum,
+        "registration": registration,
+        "link": registration_link(registration),
+        "forum_url": _absolute(forum.get_absolute_url()),
+        "waiting": registration.status == Registration.Status.WAITING,
+    }
+    attachments = []
+    if registration.status == Registration.Status.REGISTERED:
+        attachments.append(
+            ("hyte-foorumi.ics", forum_ics(forum, registration=registration), "text/calendar")
+        )
+    enqueue(
+        area=forum.area,
+        kind=kind,
+        about=forum,
+        subject=subject,
+        body=render_to_string("outreach/email/registration.txt", context),
+        recipients=[Recipient(registration.email, name=registration.name)],
+        attachments=attachments,
+        link=context["link"],
+    )
+
+
+@transaction.atomic
+def register(*, forum: Forum, data: dict, now=None) -> Registration:
+    """Register for the forum: a place in person while there are places, else the
+    waiting list; online is never full. The forum's row is locked, so two people who
+    register for the last place at once cannot both get it."""
+    now = now or timezone.now()
+    forum = Forum.objects.select_for_update().get(pk=forum.pk)
+    if not registration_open(forum, now):
+        raise ValidationError(_("Registration for this event has closed."))
+    email = data["email"].strip()
+    if (
+        forum.registrations.filter(email__iexact=email)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError(
+            _("This address has already registered. The confirmation e-mail has your own link.")
+        )
+    full = (
+        data.get("attendance", Attendance.IN_PERSON) == Attendance.IN_PERSON
+        and forum.capacity is not None
+        and places_taken(forum) >= forum.capacity
+    )
+    registration = Registration.objects.create(
+        forum=forum,
+        **{**data, "email": email},
+        status=Registration.Status.WAITING if full else Registration.Status.REGISTERED,
+    )
+    subject = (
+        _("You are on the waiting list: %(forum)s") if full else _("Your registration: %(forum)s")
+    ) % {"forum": forum.title}
+    _mail_registration(registration, Kind.REGISTRATION, subject)
+    return registration
+
+
+@transaction.atomic
+def cancel(*, registration: Registration, now=None) -> Registration | None:
+    """Cancel by the participant's own link. A place in person that frees goes to the
+    first on the waiting list, who is told. Returns whoever moved up."""
+    now = now or timezone.now()
+    forum = Forum.objects.select_for_update().get(pk=registration.forum_id)
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This registration has already been cancelled."))
+    if forum.ends_at < now:
+        raise ValidationError(_("The event is over; the registration can no longer be cancelled."))
+    freed = (
+        registration.status == Registration.Status.REGISTERED
+        and registration.attendance == Attendance.IN_PERSON
+    )
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.save()
+    if not freed:
+        return None
+    first = (
+        forum.registrations.filter(status=Registration.Status.WAITING)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if first is None or (forum.capacity is not None and places_taken(forum) >= forum.capacity):
+        return None
+    first.status = Registration.Status.REGISTERED
+    first.save()
+    _mail_registration(
+        first, Kind.REGISTRATION, _("A place is yours: %(forum)s") % {"forum": forum.title}
+    )
+    return first
+
+
+@transaction.atomic
+def send_reminders(*, forum: Forum, now=None) -> int:
+    """Remind each registered participant once, in the last days before the event."""
+    now = now or timezone.now()
+    forum = Forum.objects.select_for_update().get(pk=forum.pk)
+    if not (now < forum.starts_at <= now + REMIND_BEFORE):
+        return 0
+    due = list(forum.registrations.filter(status=Registration.Status.REGISTERED, reminded_at=None))
+    for registration in due:
+        _mail_registration(
+            registration,
+            Kind.EVENT_REMINDER,
+            _("Reminder: %(forum)s") % {"forum": forum.title},
+        )
+    Registration.objects.filter(pk__in=[r.pk for r in due]).update(reminded_at=now)
+    return len(due)
+
+
+def due_for_reminders(now=None):
+    now = now or timezone.now()
+    return (
+        Forum.objects.filter(published=True, starts_at__gt=now, starts_at__lte=now + REMIND_BEFORE)
+        .filter(
+            Q(registrations__status=Registration.Status.REGISTERED, registrations__reminded_at=None)
+        )
+        .distinct()
+    )
+
+
+@transaction.atomic
+def record_attendance(*, access, forum: Forum, present: set[int]) -> int:
+    """Who came, on the day: the ticked are present, the other registered not."""
+    _check(access, forum.area)
+    rows = forum.registrations.select_for_update().filter(status=Registration.Status.REGISTERED)
+    changed = 0
+    for registration in rows:
+        attended = registration.pk in present
+        if registration.attended != attended:
+            registration.attended = attended
+            registration.save(update_fields=["attended"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def give_feedback(*, registration: Registration, rating: int, text: str, now=None) -> None:
+    now = now or timezone.now()
+    registration = (
+        Registration.objects.select_for_update().select_related("forum").get(pk=registration.pk)
+    )
+    if registration.forum.ends_at > now:
+        raise ValidationError(_("Feedback opens when the event is over."))
+    if registration.status == Registration.Status.CANCELLED:
+        raise ValidationError(_("This registration has been cancelled."))
+    if not 1 <= rating <= 5:
+        raise ValidationError(_("Choose a rating from 1 to 5."))
+    registration.rating = rating
+    registration.feedback = text.strip()[:5000]
+    registration.feedback_at = now
+    registration.save()
+
+
+@transaction.atomic
+def forum_save(*, access, form) -> Forum:
+    _check(access, form.area)
+    return form.save()

@@ -1,0 +1,537 @@
+"""The hyte letter and the hyte forum: audiences from the register, a letter through
+the outbox with its unsubscribe headers, double opt-in, registration with a waiting
+list, cancellation, reminders, feedback, the feed, and the public never seeing a person."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from yhdyspinta.accounts.permissions import Access
+from yhdyspinta.bodies.models import Body, Level
+from yhdyspinta.bodies.selectors import active_memberships
+from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.outreach import services
+from yhdyspinta.outreach.audiences import Audience, resolve
+from yhdyspinta.outreach.models import (
+    Attendance,
+    ConsentRecord,
+    Forum,
+    Letter,
+    Registration,
+    Subscriber,
+)
+from yhdyspinta.parties.models import NamedRole, NamedRoleKind, OrganisationKind, Person
+
+pytestmark = pytest.mark.django_db
+Kind = OutgoingMessage.Kind
+
+
+@pytest.fixture
+def admin(demo, django_user_model):
+    user = django_user_model.objects.get(username="paakayttaja")
+    return user, Access(user)
+
+
+def _letter(area, **audience):
+    return Letter.objects.create(
+        area=area,
+        title="Testikirje",
+        text="### Otsikko\n\nTeksti [linkki](/x/).",
+        audience=audience,
+    )
+
+
+def _token(message: OutgoingMessage) -> str:
+    return message.link.rstrip("/").rsplit("/", 1)[-1]
+
+
+# --- audiences ------------------------------------------------------------------------
+
+
+def test_an_audience_unites_groups_once_and_filters_the_register(demo):
+    area = demo["nk"]
+    holders = NamedRole.objects.filter(
+        organisation__area=area, kind=NamedRoleKind.HYTE_RESPONSIBLE_PERSON, person__isnull=False
+    )
+    assert holders.exists()
+    roles = resolve(area, Audience(roles=(NamedRoleKind.HYTE_RESPONSIBLE_PERSON,)))
+    expected = {r.person.email.lower() for r in holders if r.person.email}
+    assert {r.email.lower() for r in roles.recipients} == expected
+
+    body = Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
+    members = {
+        m.person.email.lower() for m in active_memberships().filter(body=body) if m.person.email
+    }
+    both = resolve(
+        area, Audience(roles=(NamedRoleKind.HYTE_RESPONSIBLE_PERSON,), bodies=(body.pk,))
+    )
+    addresses = [r.email.lower() for r in both.recipients]
+    assert set(addresses) == expected | members
+    assert len(addresses) == len(set(addresses))  # each address once
+
+    municipalities = resolve(area, Audience(contacts=True, kinds=(OrganisationKind.MUNICIPALITY,)))
+    assert municipalities.count
+    assert {r.organisation.kind for r in municipalities.recipients} == {"municipality"}
+    sub_region = area.sub_regions.first()
+    narrowed = resolve(area, Audience(contacts=True, sub_regions=(sub_region.pk,)))
+    assert 0 < narrowed.count < resolve(area, Audience(contacts=True)).count
+    assert {r.organisation.sub_region_id for r in narrowed.recipients} == {sub_region.pk}
+    assert resolve(area, Audience()).count == 0
+
+
+def test_subscribers_and_the_unsubscribed_and_people_without_an_address(demo):
+    area = demo["nk"]
+    person = Person.objects.filter(area=area, organisation__isnull=False).exclude(email="").first()
+    silent = Person.objects.filter(area=area, organisation=person.organisation).first()
+    everyone = resolve(area, Audience(contacts=True, subscribers=True))
+    emails = {r.email for r in everyone.recipients}
+    assert "tilaaja.yksi@example.org" in emails  # confirmed
+    assert "vahvistamatta@example.org" not in emails  # never confirmed
+    services.unsubscribe(area=area, email=person.email.upper(), via="link")
+    after = resolve(area, Audience(contacts=True, subscribers=True))
+    assert person.email not in {r.email for r in after.recipients}
+    assert after.unsubscribed == everyone.unsubscribed + 1
+    silent.email = ""
+    silent.save()
+    assert silent in resolve(area, Audience(contacts=True)).without_address
+
+
+# --- letters --------------------------------------------------------------------------
+
+
+def test_a_letter_goes_through_the_outbox_with_its_unsubscribe_headers(admin, demo, deliver):
+    user, access = admin
+    area = demo["nk"]
+    letter = _letter(area, roles=[NamedRoleKind.HYTE_RESPONSIBLE_PERSON], subscribers=True)
+    count = services.letter_send(access=access, user=user, letter=letter)
+    messages = OutgoingMessage.objects.filter(kind=Kind.LETTER, about_id=letter.pk)
+    assert messages.filter(status="queued").count() == count > 2
+    mail.outbox.clear()
+    letters = [m for m in deliver() if m.subject == "Testikirje"]
+    assert len(letters) == count
+    sent = next(m for m in letters if m.to == ["tilaaja.yksi@example.org"])
+    unsubscribe = sent.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith("<http")
+    assert "/letter/unsubscribe/" in unsubscribe
+    assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html, mimetype = sent.alternatives[0]
+    assert mimetype == "text/html"
+    assert "<h3>Otsikko</h3>" in html
+    assert 'href="http' in html
+    assert unsubscribe.strip("<>") in html
+    assert unsubscribe.strip("<>") in sent.body
+    assert "### Otsikko" in sent.body  # the plain-text part
+    # one message per recipient: nobody sees another's address
+    assert all(len(m.to) == 1 for m in letters)
+    assert len({m.extra_headers["List-Unsubscribe"] for m in letters}) == count
+
+    with pytest.raises(ValidationError, match="jo lähetetty"):
+        services.letter_send(access=access, user=user, letter=letter)
+    assert messages.count() == count
+    letter.refresh_from_db()
+    assert letter.status == "sent"
+    assert letter.recipient_count == count
+
+
+def test_one_click_unsubscribe_without_a_session_and_a_link_used_twice(admin, demo, deliver):
+    user, access = admin
+    area = demo["nk"]
+    letter = _letter(area, subscribers=True)
+    services.letter_send(access=access, user=user, letter=letter)
+    message = OutgoingMessage.objects.get(about_id=letter.pk, recipient="tilaaja.yksi@example.org")
+    url = message.headers["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000")
+    mailer = Client(enforce_csrf_checks=True)  # a mail program: no cookie, no CSRF token
+    assert "tilaaja.yksi@example.org" in mailer.get(url).content.decode()
+    assert Subscriber.objects.get(email="tilaaja.yksi@example.org").status == "confirmed"
+    response = mailer.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    subscriber = Subscriber.objects.get(email="tilaaja.yksi@example.org")
+    assert subscriber.status == "unsubscribed"
+    assert subscriber.consents.filter(action="unsubscribed", via="one-click").exists()
+    again = mailer.post(url).content.decode()
+    assert "oli jo perunut tilauksen" in again
+    assert subscriber.consents.filter(action="unsubscribed").count() == 1
+    second = _letter(area, subscribers=True)
+    services.letter_send(access=access, user=user, letter=second)
+    assert not OutgoingMessage.objects.filter(
+        about_id=second.pk, kind=Kind.LETTER, recipient="tilaaja.yksi@example.org"
+    ).exists()
+    assert Client().get("/letter/unsubscribe/forged/").status_code == 404
+
+
+def test_a_letter_with_no_recipients_sends_nothing(admin, demo):
+    user, access = admin
+    letter = _letter(demo["nk"])
+    with pytest.raises(ValidationError, match="ei ole vastaanottajia"):
+        services.letter_send(access=access, user=user, letter=letter)
+    assert not OutgoingMessage.objects.filter(kind=Kind.LETTER, about_id=letter.pk).exists()
+    letter.refresh_from_db()
+    assert letter.status == "draft"
+
+
+def test_only_the_coordinators_send_and_a_sent_letter_cannot_change(client, login, admin, demo):
+    user, _access = admin
+    area = demo["nk"]
+    letter = _letter(area, subscribers=True)
+    with pytest.raises(PermissionDenied):
+        services.letter_send(
+            access=Access(type(user).objects.get(username="jasen")), user=user, letter=letter
+        )
+    login("paakayttaja")
+    send = reverse("outreach:letter_send", kwargs={"area": area.slug, "pk": letter.pk})
+    page = client.post(send).content.decode()
+    assert 'name="confirm"' in page  # asks first, with the count
+    assert not OutgoingMessage.objects.filter(about_id=letter.pk, kind=Kind.LETTER).exists()
+    client.post(send, {"confirm": "yes"})
+    client.post(send, {"confirm": "yes"})  # a double click
+    assert OutgoingMessage.objects.filter(about_id=letter.pk, kind=Kind.LETTER).count() == 2
+    edit = reverse("outreach:letter_edit", kwargs={"area": area.slug, "pk": letter.pk})
+    assert client.get(edit).status_code == 302
+    client.post(edit, {"title": "Muutettu", "text": "x"})
+    letter.refresh_from_db()
+    assert letter.title == "Testikirje"
+
+
+def test_a_test_copy_goes_to_the_sender_only(admin, demo, deliver):
+    user, access = admin
+    user.email = "koordinaattori@example.org"
+    user.save()
+    letter = _letter(demo["nk"], contacts=True)
+    services.letter_test(access=access, user=user, letter=letter)
+    mail.outbox.clear()
+    copies = [m for m in deliver() if "Testikirje" in m.subject]
+    assert len(copies) == 1
+    assert copies[0].to == ["koordinaattori@example.org"]
+    assert copies[0].subject.startswith("[")
+    letter.refresh_from_db()
+    assert letter.status == "draft"
+
+
+def test_the_editor_and_images(client, login, demo):
+    area = demo["nk"]
+    login("paakayttaja")
+    response = client.post(
+        reverse("outreach:letter_create", kwargs={"area": area.slug}),
+        {
+            "title": "Uusi kirje",
+            "text": "Hei <script>alert(1)</script>",
+            "publish": "on",
+            "roles": [NamedRoleKind.HYTE_RESPONSIBLE_PERSON],
+            "kinds": [OrganisationKind.MUNICIPALITY],
+            "_form_key": "k1",
+        },
+    )
+    letter = Letter.objects.get(title="Uusi kirje")
+    assert response.status_code == 302
+    assert letter.audience["roles"] == ["hyte_person"]
+    assert letter.audience["kinds"] == ["municipality"]
+    page = client.get(letter.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;" in page
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    buffer.name = "kuva.png"
+    buffer.seek(0)
+    add = reverse("outreach:letter_image_add", kwargs={"area": area.slug, "pk": letter.pk})
+    client.post(add, {"file": buffer, "alt": "Punainen neliö"})
+    image = letter.images.get()
+    html = io.BytesIO(b"<html><script>alert(1)</script></html>")
+    html.name = "kuva.png"
+    client.post(add, {"file": html, "alt": "Vihamielinen"})
+    assert letter.images.count() == 1
+    assert Client().get(image.get_absolute_url()).status_code == 404  # a draft's image
+    assert client.get(image.get_absolute_url()).status_code == 200
+
+
+# --- subscriptions --------------------------------------------------------------------
+
+
+def test_double_opt_in_and_an_expired_or_used_link(client, demo, deliver):
+    area = demo["nk"]
+    url = reverse("outreach:subscribe", kwargs={"area": area.slug})
+    client.post(url, {"email": "uusi@example.org", "name": "Uusi", "consent": "on"})
+    client.post(url, {"email": "UUSI@example.org", "consent": "on"})  # asks again
+    subscriber = Subscriber.objects.get(area=area, email__iexact="uusi@example.org")
+    assert subscriber.status == "pending"
+    assert uusi_not_reached(area)
+    messages = OutgoingMessage.objects.filter(
+        kind=Kind.SUBSCRIPTION, recipient__iexact="uusi@example.org"
+    )
+    assert messages.count() == 2
+    old, new = (_token(m) for m in messages.order_by("pk"))
+    assert client.get(f"/letter/confirm/{old}/").status_code == 404  # replaced by the new one
+    page = client.get(f"/letter/confirm/{new}/")
+    assert page.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == "pending"  # a GET (a mail scanner) confirms nothing
+    client.post(f"/letter/confirm/{new}/")
+    subscriber.refresh_from_db()
+    assert subscriber.status == "confirmed"
+    assert list(subscriber.consents.values_list("action", flat=True)) == [
+        "requested",
+        "requested",
+        "confirmed",
+    ]
+    assert services.CONSENT_WORDING in subscriber.consents.first().wording
+    assert not uusi_not_reached(area)
+    used = client.post(f"/letter/confirm/{new}/")
+    assert used.status_code == 404
+    assert "ei ole voimassa" in used.content.decode()
+
+    services.subscribe(area=area, email="myohassa@example.org")
+    late = OutgoingMessage.objects.filter(recipient="myohassa@example.org").latest("pk")
+    Subscriber.objects.filter(email="myohassa@example.org").update(
+        confirm_expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    expired = client.post(f"/letter/confirm/{_token(late)}/")
+    assert expired.status_code == 410
+    assert Subscriber.objects.get(email="myohassa@example.org").status == "pending"
+
+
+def uusi_not_reached(area) -> bool:
+    resolved = resolve(area, Audience(subscribers=True))
+    return "uusi@example.org" not in {r.email.lower() for r in resolved.recipients}
+
+
+def test_an_invalid_address_is_refused_with_a_message(client, demo):
+    url = reverse("outreach:subscribe", kwargs={"area": demo["nk"].slug})
+    page = client.post(url, {"email": "ei-osoite", "consent": "on"})
+    assert page.status_code == 200
+    assert "sähköpostiosoite" in page.content.decode().lower()
+    assert not Subscriber.objects.filter(email="ei-osoite").exists()
+
+
+def test_a_subscriber_sees_and_removes_their_data(client, demo, admin):
+    area = demo["nk"]
+    subscriber = Subscriber.objects.get(email="tilaaja.yksi@example.org")
+    url = "/letter/unsubscribe/" + services.unsubscribe_token(area, subscriber.email) + "/"
+    page = client.get(url).content.decode()
+    assert "Tilaaja Yksi" in page
+    assert "tilaaja.yksi@example.org" in page
+    client.post(url, {"action": "remove"})
+    assert not Subscriber.objects.filter(email="tilaaja.yksi@example.org").exists()
+    records = ConsentRecord.objects.filter(email_sha256=services._sha("tilaaja.yksi@example.org"))
+    assert set(records.values_list("action", flat=True)) >= {"requested", "confirmed", "removed"}
+    assert not records.filter(subscriber__isnull=False).exists()
+    assert not OutgoingMessage.objects.filter(
+        recipient="tilaaja.yksi@example.org", kind=Kind.SUBSCRIPTION
+    ).exists()
+
+
+# --- forums ---------------------------------------------------------------------------
+
+
+def _forum(area, **fields):
+    start = timezone.now() + timedelta(days=30)
+    return Forum.objects.create(
+        area=area,
+        title="Testifoorumi",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        place="Joensuu",
+        online=True,
+        online_link="https://meet.example.org/salainen",
+        registration_deadline=start - timedelta(days=2),
+        published=True,
+        **{"capacity": 2, **fields},
+    )
+
+
+def _data(n: int, **extra) -> dict:
+    return {
+        "name": f"Osallistuja {n}",
+        "email": f"o{n}@example.org",
+        "organisation": "Yhdistys ry",
+        "party_kind": OrganisationKind.NGO,
+        "attendance": Attendance.IN_PERSON,
+        **extra,
+    }
+
+
+def test_registration_waiting_list_and_cancellation(demo, deliver):
+    forum = _forum(demo["nk"])
+    first = services.register(forum=forum, data=_data(1))
+    services.register(forum=forum, data=_data(2))
+    waiting = services.register(forum=forum, data=_data(3))
+    remote = services.register(forum=forum, data=_data(4, attendance=Attendance.REMOTE))
+    assert waiting.status == "waiting"
+    assert remote.status == "registered"
+    with pytest.raises(ValidationError, match="jo ilmoittauduttu"):
+        services.register(forum=forum, data=_data(1, email="O1@example.org"))
+    mail.outbox.clear()
+    deliver()
+    confirmation = next(m for m in mail.outbox if m.to == ["o1@example.org"])
+    _name, content, mimetype = confirmation.attachments[0]
+    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert mimetype == "text/calendar"
+    assert str(event["summary"]) == "Testifoorumi"
+    assert "https://meet.example.org/salainen" in str(event["location"])
+    link = next(w for w in confirmation.body.split() if "/forum/registration/" in w)
+    assert services.registration_from_token(link.rstrip("/").rsplit("/", 1)[-1]) == first
+    queued = next(m for m in mail.outbox if m.to == ["o3@example.org"])
+    assert not queued.attachments  # the waiting list gets no calendar entry yet
+
+    moved = services.cancel(registration=first)
+    assert moved.pk == waiting.pk
+    waiting.refresh_from_db()
+    assert waiting.status == "registered"
+    with pytest.raises(ValidationError, match="jo peruttu"):
+        services.cancel(registration=first)
+    mail.outbox.clear()
+    assert [m.to for m in deliver() if "Testifoorumi" in m.subject] == [["o3@example.org"]]
+    again = services.register(forum=forum, data=_data(1))  # after cancelling, anew
+    assert again.status == "waiting"
+
+
+def test_registration_closes_at_its_deadline(demo):
+    forum = _forum(demo["nk"])
+    with pytest.raises(ValidationError, match="päättynyt"):
+        services.register(
+            forum=forum, data=_data(1), now=forum.registration_deadline + timedelta(seconds=1)
+        )
+
+
+def test_the_public_form_the_participant_link_and_feedback(client, demo, deliver):
+    area = demo["nk"]
+    forum = _forum(area, capacity=None)
+    url = forum.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert "salainen" not in page  # the online link is for the registered only
+    bad = client.post(url, {**_data(1), "email": "ei-osoite"})
+    assert bad.status_code == 400
+    client.post(url, _data(1, diet="vegaani"))
+    registration = Registration.objects.get(forum=forum)
+    twice = client.post(url, _data(1))
+    assert twice.status_code == 400
+    assert Registration.objects.filter(forum=forum).count() == 1
+    assert "Osallistuja 1" not in client.get(url).content.decode()  # counts only
+    own = services.registration_link(registration).removeprefix("http://127.0.0.1:8000")
+    page = client.get(own).content.decode()
+    assert "Osallistuja 1" in page
+    assert "salainen" in page
+    ics = client.post(own, {"action": "calendar"})
+    assert ics["Content-Type"] == "text/calendar"
+    refused = client.post(own, {"action": "feedback", "rating": "5"})
+    assert refused.status_code == 200  # the page again, with the reason
+    registration.refresh_from_db()
+    assert registration.rating is None  # the event is not over
+    Forum.objects.filter(pk=forum.pk).update(
+        starts_at=timezone.now() - timedelta(hours=5), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    client.post(own, {"action": "feedback", "rating": "4", "text": "Hyvä"})
+    registration.refresh_from_db()
+    assert registration.rating == 4
+    assert registration.feedback == "Hyvä"
+    assert client.get("/forum/registration/forged/").status_code == 404
+
+
+def test_the_organiser_list_attendance_reminders_and_files(client, login, demo, deliver):
+    area = demo["nk"]
+    forum = _forum(area, capacity=None)
+    rows = [services.register(forum=forum, data=_data(n)) for n in (1, 2)]
+    services.register(
+        forum=forum, data=_data(3, party_kind=OrganisationKind.BUSINESS, organisation="Oy Ab")
+    )
+    login("paakayttaja")
+    participants = reverse("outreach:participants", kwargs={"area": area.slug, "pk": forum.pk})
+    client.post(participants, {"action": "attendance", "present": [rows[0].pk]})
+    rows[0].refresh_from_db()
+    rows[1].refresh_from_db()
+    assert rows[0].attended is True
+    assert rows[1].attended is False
+    summary = client.get(participants).context["summary"]
+    groups = {key: (registered, attended) for key, _label, registered, attended in summary.groups}
+    assert groups["ngo"] == (2, 1)
+    assert groups["business"] == (1, 0)
+
+    assert services.send_reminders(forum=forum) == 0  # a month ahead: not yet
+    soon = forum.starts_at - timedelta(days=1)
+    assert services.send_reminders(forum=forum, now=soon) == 3
+    assert services.send_reminders(forum=forum, now=soon) == 0  # once each
+    mail.outbox.clear()
+    deliver()
+    assert len([m for m in mail.outbox if m.subject.startswith("Muistutus:")]) == 3
+
+    xlsx = client.get(
+        reverse("outreach:participants_xlsx", kwargs={"area": area.slug, "pk": forum.pk})
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[2]][:2] == ["Osallistuja 1", "o1@example.org"]
+    assert Client().get(participants).status_code == 302
+    login("jasen")
+    assert client.get(participants).status_code == 403
+
+
+def test_badges_are_made_on_the_worker(client, login, demo):
+    from pypdf import PdfReader
+
+    from yhdyspinta.outreach.documents import _badges
+    from yhdyspinta.web.models import DocumentJob
+
+    area = demo["nk"]
+    forum = _forum(area, capacity=None)
+    services.register(forum=forum, data=_data(1))
+    login("paakayttaja")
+    response = client.post(reverse("outreach:badges", kwargs={"area": area.slug, "pk": forum.pk}))
+    job = DocumentJob.objects.latest("created_at")
+    assert response.status_code == 302
+    assert job.params == {"forum": forum.pk}
+    text = PdfReader(io.BytesIO(_badges(job))).pages[0].extract_text()
+    assert "Osallistuja 1" in text
+
+
+# --- feed and public pages ------------------------------------------------------------
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_area_feed_is_atom_and_carries_the_public_news(client, demo):
+    area = demo["nk"]
+    response = client.get(reverse("outreach:feed", kwargs={"area": area.slug}))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)  # noqa: S314 - the app's own feed
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    kinds = {e.find(f"{ATOM}category").get("term") for e in entries}
+    assert kinds == {"minutes", "letter", "forum"}
+    for entry in entries:
+        assert entry.find(f"{ATOM}id").text
+        assert entry.find(f"{ATOM}updated").text
+        assert entry.find(f"{ATOM}link").get("href").startswith("http")
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert "Hyte-kirje, kevät 2026" in titles
+    assert "Hyte-kirje, kevät 2027" not in titles  # a draft
+    page = client.get(reverse("outreach:letters", kwargs={"area": area.slug})).content.decode()
+    assert 'type="application/atom+xml"' in page
+
+
+def test_the_public_sees_the_archive_never_a_draft_or_a_person(client, demo):
+    area = demo["nk"]
+    sent = Letter.objects.get(title="Hyte-kirje, kevät 2026")
+    draft = Letter.objects.get(title="Hyte-kirje, kevät 2027")
+    assert client.get(sent.get_absolute_url()).status_code == 200
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    forum = Forum.objects.get(title="Hyte-foorumi, syksy 2026")
+    page = client.get(forum.get_absolute_url()).content.decode()
+    for registration in forum.registrations.all():
+        assert registration.name not in page
+        assert registration.email not in page
+    assert forum.online_link not in page
+    letters = client.get(reverse("outreach:letters", kwargs={"area": area.slug})).content.decode()
+    assert "Hyte-kirje, kevät 2027" not in letters
+    clock = client.get(reverse("clock:clock", kwargs={"area": area.slug}) + "?year=2026")
+    assert sent.get_absolute_url() in clock.content.decode()  # the clock's letter event
