@@ -97,7 +97,7 @@ class Letter(TimeStamped):
         SENT = "sent", _("Sent")
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="letters")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("heading of the letter"), max_length=200)
     text = models.TextField(_("text"), blank=True)
     # Who gets it: see audiences.Audience (groups of the register and subscribers).
     audience = models.JSONField(_("recipients"), default=dict, blank=True)
@@ -183,7 +183,7 @@ class Forum(TimeStamped):
     attendance on the day and feedback after it."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="forums")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("name of the event"), max_length=200)
     programme = models.TextField(_("programme"), blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))

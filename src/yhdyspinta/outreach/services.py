@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -462,14 +462,14 @@ def send_reminders(*, forum: Forum, now=None) -> int:
 
 
 def due_for_reminders(now=None):
+    """The published forums that start within REMIND_BEFORE and have someone to remind."""
     now = now or timezone.now()
-    return (
-        Forum.objects.filter(published=True, starts_at__gt=now, starts_at__lte=now + REMIND_BEFORE)
-        .filter(
-            Q(registrations__status=Registration.Status.REGISTERED, registrations__reminded_at=None)
-        )
-        .distinct()
+    waiting = Registration.objects.filter(
+        forum=OuterRef("pk"), status=Registration.Status.REGISTERED, reminded_at=None
     )
+    return Forum.objects.filter(
+        published=True, starts_at__gt=now, starts_at__lte=now + REMIND_BEFORE
+    ).filter(Exists(waiting))
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from yhdyspinta.agreements.models import AgreementVersion
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.meetings.models import Meeting, Minutes
 from yhdyspinta.nominations.models import NominationRound
+from yhdyspinta.outreach.models import Forum, Letter
 from yhdyspinta.programme.models import Programme
 
 pytestmark = pytest.mark.browser
@@ -25,6 +26,8 @@ PUBLIC_PAGES = [
     AREA + "/indicators/kerroin/",
     AREA + "/indicators/sets/",
     AREA + "/settings/",
+    AREA + "/letters/",
+    AREA + "/letters/subscribe/",
 ]
 
 
@@ -35,6 +38,8 @@ def _private_pages() -> list[str]:
     round_ = NominationRound.objects.filter(area__slug="pohjois-karjala").first()
     version = AgreementVersion.objects.filter(agreement__area__slug="pohjois-karjala").first()
     programme = Programme.objects.filter(area__slug="pohjois-karjala").first()
+    letter = Letter.objects.filter(area__slug="pohjois-karjala", status="draft").first()
+    forum = Forum.objects.filter(area__slug="pohjois-karjala").first()
     return [
         AREA + "/my-tasks/",
         AREA + f"/bodies/{body.pk}/",
@@ -51,6 +56,10 @@ def _private_pages() -> list[str]:
         AREA + "/clock/events/",
         AREA + "/reports/",
         AREA + "/users/",
+        AREA + "/letters/new/",
+        AREA + f"/letters/{letter.pk}/",
+        AREA + f"/forums/{forum.pk}/",
+        AREA + f"/forums/{forum.pk}/participants/",
     ]
 
 

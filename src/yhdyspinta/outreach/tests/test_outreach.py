@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -464,6 +465,12 @@ def test_the_organiser_list_attendance_reminders_and_files(client, login, demo, 
     mail.outbox.clear()
     deliver()
     assert len([m for m in mail.outbox if m.subject.startswith("Muistutus:")]) == 3
+    assert not services.due_for_reminders(now=soon).filter(pk=forum.pk).exists()
+    Registration.objects.filter(forum=forum).update(reminded_at=None)
+    Forum.objects.filter(pk=forum.pk).update(starts_at=timezone.now() + timedelta(hours=20))
+    out = io.StringIO()
+    call_command("send_forum_reminders", stdout=out)
+    assert "reminders sent: 3" in out.getvalue()
 
     xlsx = client.get(
         reverse("outreach:participants_xlsx", kwargs={"area": area.slug, "pk": forum.pk})
