@@ -18,6 +18,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from yhdyspinta.meetings.models import Meeting
+from yhdyspinta.outreach.models import Forum, Registration, Subscriber
 from yhdyspinta.parties.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,12 @@ def _forbidden(demo) -> list[re.Pattern]:
             words.add(person.email)
     for meeting in Meeting.objects.exclude(online_link=""):
         words.add(meeting.online_link)
+    # Forum participants and letter subscribers are people too, and an event's link is
+    # for those registered.
+    for registration in Registration.objects.all():
+        words |= {registration.name, registration.email}
+    words |= set(Subscriber.objects.values_list("email", flat=True))
+    words |= set(Forum.objects.exclude(online_link="").values_list("online_link", flat=True))
     return [re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)", re.IGNORECASE) for word in words]
 
 
@@ -141,6 +148,8 @@ def test_no_public_page_or_file_names_a_person_or_a_meeting_link(client, demo):
     pages = crawl(client, ["/"])
     kinds = {url.rsplit(".", 1)[-1] for url, _text in pages if "." in url.rsplit("/", 1)[-1]}
     assert {"pdf", "docx", "ics"} <= kinds, kinds
+    assert any("/forums/" in url for url, _text in pages)  # the forums' pages are crawled
+    assert any(url.endswith("feed.atom") for url, _text in pages)
     leaks = []
     for url, text in pages:
         for pattern in patterns:

@@ -99,6 +99,20 @@ def _kerroin_parameters(area):
     return url, "source"
 
 
+def _letter(area):
+    from yhdyspinta.outreach.models import Letter
+
+    letter = Letter.objects.get(area=area, status="draft")
+    return reverse("outreach:letter_edit", kwargs={"area": NK, "pk": letter.pk}), "title"
+
+
+def _forum(area):
+    from yhdyspinta.outreach.models import Forum
+
+    forum = Forum.objects.filter(area=area).first()
+    return reverse("outreach:forum_edit", kwargs={"area": NK, "pk": forum.pk}), "place"
+
+
 def _person(area):
     person = Person.objects.filter(organisation__area=area).first()
     return reverse("parties:person_edit", kwargs={"area": NK, "pk": person.pk}), "title"
@@ -182,6 +196,8 @@ PAGES: dict[str, Callable] = {
     "attendance": _attendance,
     "follow-up report": _tasks,
     "kerroin parameters": _kerroin_parameters,
+    "hyte letter": _letter,
+    "hyte forum": _forum,
 }
 
 
@@ -305,6 +321,7 @@ def _creates(area):
     from yhdyspinta.agreements.models import ApprovalStep, CommentRound, Section
     from yhdyspinta.meetings.models import AgendaItem, ThemeWorkGroup
     from yhdyspinta.nominations.models import NominationRound
+    from yhdyspinta.outreach.models import Forum, Letter
 
     version = _draft_version(area)
     v = {"area": NK, "pk": version.agreement.pk, "number": version.number}
@@ -343,6 +360,22 @@ def _creates(area):
                 "outcome_weight": "0.5",
                 "hyte_share_percent": "1.5",
                 "source": "HE 38/2025",
+            },
+        ),
+        "hyte letter": (
+            reverse("outreach:letter_create", kwargs={"area": NK}),
+            Letter,
+            {"title": "Uusi kirje", "text": "Teksti", "subscribers": "on"},
+        ),
+        "hyte forum": (
+            reverse("outreach:forum_create", kwargs={"area": NK}),
+            Forum,
+            {
+                "title": "Uusi foorumi",
+                "starts_at": "2031-03-10T09:00",
+                "ends_at": "2031-03-10T12:00",
+                "registration_deadline": "2031-03-03T16:00",
+                "place": "Joensuu",
             },
         ),
         "follow-up": (
@@ -465,6 +498,8 @@ CREATES = [
     "theme group",
     "nomination round",
     "measure",
+    "hyte letter",
+    "hyte forum",
 ]
 
 
