@@ -53,11 +53,14 @@ INSTALLED_APPS = [
     "yhdyspinta.accounts",
     "yhdyspinta.reports",
     "yhdyspinta.outreach",
+    "yhdyspinta.api",
+    "ninja",
     "yhdyspinta.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yhdyspinta.api.middleware.ApiConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

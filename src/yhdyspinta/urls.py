@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from yhdyspinta.accounts.views import LoginView, accept_invitation, landing
 from yhdyspinta.agreements.views import comment_by_link
+from yhdyspinta.api.api import api
 from yhdyspinta.meetings.views import person_feed
 from yhdyspinta.nominations.views import answer_by_link
 from yhdyspinta.outreach.views import Unsubscribe, confirm_subscription, registration_page
@@ -44,6 +45,7 @@ urlpatterns = [
     path("letter/confirm/<str:token>/", confirm_subscription, name="outreach_confirm"),
     path("forum/registration/<str:token>/", registration_page, name="outreach_registration"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/start/", landing, name="landing"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

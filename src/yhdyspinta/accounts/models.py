@@ -112,6 +112,39 @@ class Invitation(models.Model):
         return f"{self.email} ({self.get_role_display()})"
 
 
+class ApiToken(models.Model):
+    """A key for an integration (a case-management or calendar system) to call the API
+    as one user of one area: it sees and may do what that user's roles allow there.
+    Issued by the area administrator, shown once, stored as a hash, expiring and
+    revocable."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("what it is for"), max_length=200)
+    prefix = models.CharField(max_length=12)  # shown in the list, to tell tokens apart
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+
 class UseLogEntry(models.Model):
     """Who did what, when and from where: logins, failed logins, role changes, and every
     view or export of people's data (Information Management Act 906/2019 § 17)."""

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.models import OutgoingMessage
@@ -22,7 +23,7 @@ from yhdyspinta.communications.services import Recipient, enqueue
 from yhdyspinta.parties.models import Person
 
 from . import use_log
-from .models import AreaRole, Invitation
+from .models import ApiToken, AreaRole, Invitation
 from .permissions import Access
 
 __all__ = [
@@ -177,3 +178,65 @@ def role_remove(*, access: Access, request, area_role: AreaRole) -> None:
     target = str(area_role)
     area_role.delete()
     use_log.record(request, Action.ROLE_REMOVED, area=area_role.area, target=target)
+
+
+# --- API tokens ---------------------------------------------------------------------
+
+API_TOKEN_MAX_DAYS = 730
+
+
+@transaction.atomic
+def api_token_issue(*, access: Access, area: Area, user, name: str, days: int, by) -> str:
+    """Issue a token for a user who has a role in the area; returns the token, which is
+    shown once and never stored."""
+    _check_admin(access, area)
+    if not AreaRole.objects.filter(area=area, user=user).exists():
+        raise ValidationError(_("The user has no role in this area."))
+    if not 1 <= days <= API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            _("A token is valid for 1 to %(max)s days.") % {"max": API_TOKEN_MAX_DAYS}
+        )
+    token = "yp_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        area=area,
+        user=user,
+        name=name[:200],
+        prefix=token[:10],
+        token_hash=_hash(token),
+        created_by=by,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, access: Access, token: ApiToken) -> None:
+    _check_admin(access, token.area)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_problem(token: ApiToken | None, now=None) -> str:
+    """Why a token does not work, in words (lazily translated, so the API can give it in
+    English and Finnish); empty when it does."""
+    now = now or timezone.now()
+    if token is None:
+        return gettext_lazy("The API token is not valid.")
+    if token.revoked_at is not None:
+        return gettext_lazy("The API token has been revoked.")
+    if token.expires_at <= now:
+        return gettext_lazy("The API token has expired.")
+    return ""
+
+
+def api_token_find(raw: str) -> ApiToken | None:
+    return ApiToken.objects.filter(token_hash=_hash(raw)).select_related("area", "user").first()
+
+
+def api_token_used(token: ApiToken) -> None:
+    """Mark the token used, at most once a minute (no write on every call)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

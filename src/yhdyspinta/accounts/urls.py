@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("users/", views.UsersView.as_view(), name="users"),
     path("users/roles/<int:pk>/remove/", views.RoleRemove.as_view(), name="role_remove"),
+    path("api-tokens/", views.ApiTokensView.as_view(), name="api_tokens"),
     path("use-log/", views.UseLogView.as_view(), name="use_log"),
     path("people/<int:pk>/data-report/", views.PersonDataReport.as_view(), name="person_data"),
     path(

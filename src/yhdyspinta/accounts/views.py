@@ -21,8 +21,8 @@ from yhdyspinta.parties.models import Person
 from yhdyspinta.web.views import AreaMixin
 
 from . import person_data, services, use_log
-from .forms import AcceptInvitationForm, InvitationForm
-from .models import AreaRole, Invitation, UseLogEntry
+from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
+from .models import ApiToken, AreaRole, Invitation, UseLogEntry
 
 
 class _AdminOnly(AreaMixin):
@@ -30,6 +30,46 @@ class _AdminOnly(AreaMixin):
 
     def allowed(self) -> bool:
         return self.access.is_admin(self.area)
+
+
+class ApiTokensView(_AdminOnly, generic.TemplateView):
+    """The area's API tokens: issue one for a user of the area (shown once), see when
+    each was used, revoke."""
+
+    template_name = "accounts/api_tokens.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tokens"] = ApiToken.objects.filter(area=self.area).select_related("user")
+        context.setdefault("form", ApiTokenForm(area=self.area))
+        context["now"] = timezone.now()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if revoke := request.POST.get("revoke", ""):
+            token = get_object_or_404(
+                ApiToken, area=self.area, pk=revoke if revoke.isdigit() else 0
+            )
+            services.api_token_revoke(access=self.access, token=token)
+            messages.success(request, _("The token was revoked: it no longer works."))
+            return HttpResponseRedirect(request.path)
+        form = ApiTokenForm(request.POST, area=self.area)
+        if form.is_valid():
+            try:
+                raw = services.api_token_issue(
+                    access=self.access,
+                    area=self.area,
+                    by=request.user,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return self.render_to_response(
+                    self.get_context_data(new_token=raw, form=ApiTokenForm(area=self.area))
+                )
+        messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class UsersView(_AdminOnly, generic.TemplateView):

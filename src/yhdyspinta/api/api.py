@@ -1,0 +1,646 @@
+"""The open API, version 1 (django-ninja, OpenAPI 3.1 at /api/v1/openapi.json, a
+browsable page at /api/v1/docs).
+
+Anonymous callers get exactly what the public pages show, never a person's data, under
+CC BY 4.0; a token of an area's user sees what that user sees in the app, in that area.
+Lists are paged (at most MAX_PAGE_SIZE rows) and filter by updated-since; every answer
+carries an ETag and answers If-None-Match (middleware.py); errors are RFC 9457 problem
+details in English and Finnish; calls are rate-limited per token and per anonymous
+client; no CORS header is sent, so browsers on other sites cannot read it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
+
+from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion
+from yhdyspinta.bodies.models import Body, RhythmRule
+from yhdyspinta.bodies.selectors import active_memberships
+from yhdyspinta.clock.models import ClockEvent
+from yhdyspinta.indicators.models import SotkanetIndicator, SotkanetValue
+from yhdyspinta.meetings.models import Meeting, MeetingStatus, Minutes
+from yhdyspinta.obligations import engine
+from yhdyspinta.parties.models import Organisation
+from yhdyspinta.programme.models import Goal, Measure, Priority, Programme
+
+from . import problems
+from .caller import AnonymousThrottle, Caller, TokenOrPublic, TokenThrottle
+from .problems import Problem
+
+MAX_PAGE_SIZE = 100
+LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); indicator data: THL Sotkanet"
+
+api = NinjaAPI(
+    title="Yhdyspinta API",
+    version="1",
+    description=(
+        "The cooperation structure of Finland's wellbeing services counties and their "
+        "municipalities on health and wellbeing promotion (hyte): areas, organisations, "
+        "bodies, meetings, published minutes, programmes, indicators, the annual clock "
+        "and the statutory obligations. Without a token you get what the public pages "
+        f"show (no person's data), under {LICENCE}. With `Authorization: Bearer <token>` "
+        "(issued by the area administrator) you see what that user sees in the app."
+    ),
+    urls_namespace="api",
+    auth=TokenOrPublic(),
+    throttle=[AnonymousThrottle("120/m"), TokenThrottle("1200/m")],
+)
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+@api.exception_handler(Problem)
+def _problem(request, error: Problem):
+    return problems.response(error.status, error.title, error.detail)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, error: NinjaValidationError):
+    fields = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
+        for e in error.errors
+    ]
+    return problems.response(
+        400, _("Bad request"), _("A parameter is missing or malformed."), errors=fields
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, error):
+    return problems.response(401, _("Unauthorized"), _("The API token is not valid."))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, error):
+    return problems.response(404, _("Not found"), _("No such resource."))
+
+
+@api.exception_handler(HttpError)
+def _http(request, error: HttpError):
+    if error.status_code == 429:
+        return problems.response(429, _("Too many requests"), _("Slow down and try again."))
+    return problems.response(error.status_code, _("Error"), str(error))
+
+
+# --- paging -----------------------------------------------------------------------------
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, description="Page number, from 1.")
+    page_size: int = Field(50, ge=1, description=f"Rows a page, at most {MAX_PAGE_SIZE}.")
+    updated_since: datetime | None = Field(
+        None, description="Only rows changed at or after this time (ISO 8601)."
+    )
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    licence: str = LICENCE
+    results: list
+
+
+def _page(request, rows: QuerySet, paging: Paging, serialise) -> dict:
+    if paging.page_size > MAX_PAGE_SIZE:
+        raise Problem(
+            400,
+            _("Bad request"),
+            _("The page size is at most %(max)s.") % {"max": MAX_PAGE_SIZE},
+        )
+    if paging.updated_since is not None:
+        rows = rows.filter(updated_at__gte=paging.updated_since)
+    count = rows.count()
+    start = (paging.page - 1) * paging.page_size
+    results = [serialise(row) for row in rows[start : start + paging.page_size]]
+
+    def link(page: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(page)
+        return request.build_absolute_uri(request.path + "?" + query.urlencode())
+
+    return {
+        "count": count,
+        "page": paging.page,
+        "page_size": paging.page_size,
+        "next": link(paging.page + 1) if start + paging.page_size < count else None,
+        "previous": link(paging.page - 1) if paging.page > 1 else None,
+        "licence": LICENCE,
+        "results": results,
+    }
+
+
+def _area(slug: str) -> Area:
+    area = Area.objects.filter(slug=slug).first()
+    if area is None:
+        raise problems.not_found()
+    return area
+
+
+def _caller(request) -> Caller:
+    return request.auth
+
+
+# --- schemas ----------------------------------------------------------------------------
+
+
+class AreaOut(Schema):
+    slug: str
+    name: str
+    description: str
+    updated_at: datetime
+
+
+class SubRegionOut(Schema):
+    id: int
+    name: str
+    order: int
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    business_id: str
+    municipality_number: str
+    sub_region: int | None
+    is_agreement_party: bool
+    ended_on: date | None
+    updated_at: datetime
+
+
+class RhythmOut(Schema):
+    meeting_kind: str
+    period: str
+    min_count: int
+    max_count: int | None
+    month: int | None
+
+
+class SeatOut(Schema):
+    organisation: int
+    organisation_name: str
+    role: str
+    person: str | None = Field(None, description="Only for a token of the area's user.")
+
+
+class BodyOut(Schema):
+    id: int
+    name: str
+    level: str
+    legal_basis: str
+    convener: int | None
+    convener_name: str
+    sub_region: int | None
+    parent: int | None
+    ended_on: date | None
+    rhythm: list[RhythmOut]
+    member_organisations: list[SeatOut]
+    updated_at: datetime
+
+
+class TermOut(Schema):
+    id: int
+    kind: str
+    starts_on: date
+    ends_on: date
+
+
+class MeetingOut(Schema):
+    id: int
+    body: int
+    body_name: str
+    kind: str
+    title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_link: str = Field("", description="Only for a token of the area's user.")
+    description: str
+    updated_at: datetime
+
+
+class DecisionOut(Schema):
+    order: int
+    heading: str
+    decision: str
+
+
+class MinutesOut(Schema):
+    id: int
+    meeting: int
+    meeting_title: str
+    body_name: str
+    version: int
+    published_at: datetime | None
+    summary: str
+    decisions: list[DecisionOut]
+
+
+class MeasureOut(Schema):
+    id: int
+    name: str
+    lead: int | None
+    lead_name: str
+    starts_year: int
+    ends_year: int
+    target_indicator: int | None
+
+
+class IndicatorOut(Schema):
+    id: int
+    name: str
+    unit: str
+    sotkanet_id: int | None
+
+
+class GoalOut(Schema):
+    id: int
+    name: str
+    measures: list[MeasureOut]
+    indicators: list[IndicatorOut]
+
+
+class PriorityOut(Schema):
+    id: int
+    name: str
+    goals: list[GoalOut]
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    starts_year: int
+    ends_year: int
+    priorities: list[PriorityOut]
+
+
+class ValueOut(Schema):
+    indicator: int
+    region: int
+    year: int
+    gender: str
+    value: float | None
+
+
+class ClockEventOut(Schema):
+    id: int
+    year: int
+    month: int
+    day: date | None
+    kind: str
+    title: str
+    body: int | None
+    meeting: int | None
+    status: str
+
+
+class ObligationOut(Schema):
+    code: str
+    law: str
+    title: str
+    subject: str
+    status: str
+    period_end: date | None
+    evidence_meetings: list[int]
+
+
+class ObligationsOut(Schema):
+    area: str
+    year: int
+    summary: str
+    results: list[ObligationOut]
+
+
+# --- endpoints ---------------------------------------------------------------------------
+
+
+@api.get("/areas", response=Page, summary="Cooperation areas", tags=["structure"])
+def areas(request, paging: Query[Paging]):
+    rows = Area.objects.order_by("name")
+    return _page(request, rows, paging, lambda a: AreaOut.from_orm(a).dict())
+
+
+@api.get("/areas/{area}", response=AreaOut, summary="One area", tags=["structure"])
+def area(request, area: str):
+    return _area(area)
+
+
+@api.get("/areas/{area}/sub-regions", response=Page, tags=["structure"])
+def sub_regions(request, area: str, paging: Query[Paging]):
+    rows = SubRegion.objects.filter(area=_area(area)).order_by("order", "name")
+    return _page(request, rows, paging, lambda s: SubRegionOut.from_orm(s).dict())
+
+
+class OrganisationFilter(Paging):
+    kind: str | None = None
+
+
+@api.get("/areas/{area}/organisations", response=Page, tags=["structure"])
+def organisations(request, area: str, filters: Query[OrganisationFilter]):
+    rows = Organisation.objects.filter(area=_area(area)).order_by("name", "pk")
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    return _page(
+        request,
+        rows,
+        filters,
+        lambda o: {
+            "id": o.pk,
+            "name": o.name,
+            "kind": o.kind,
+            "business_id": o.business_id,
+            "municipality_number": o.municipality_number,
+            "sub_region": o.sub_region_id,
+            "is_agreement_party": o.is_agreement_party,
+            "ended_on": o.ended_on,
+            "updated_at": o.updated_at,
+        },
+    )
+
+
+@api.get("/areas/{area}/bodies", response=Page, tags=["structure"])
+def bodies(request, area: str, paging: Query[Paging]):
+    the_area = _area(area)
+    sees_people = _caller(request).audience(the_area).sees_people
+    seats = (
+        active_memberships()
+        .select_related("organisation", "person")
+        .order_by("organisation__name", "pk")
+    )
+    rows = (
+        Body.objects.filter(area=the_area)
+        .select_related("convener")
+        .prefetch_related(
+            Prefetch("rhythm_rules", queryset=RhythmRule.objects.order_by("pk")),
+            Prefetch("memberships", queryset=seats, to_attr="current_seats"),
+        )
+        .order_by("name", "pk")
+    )
+
+    def serialise(body: Body) -> dict:
+        return {
+            "id": body.pk,
+            "name": body.name,
+            "level": body.level,
+            "legal_basis": body.legal_basis,
+            "convener": body.convener_id,
+            "convener_name": body.convener.name if body.convener else "",
+            "sub_region": body.sub_region_id,
+            "parent": body.parent_id,
+            "ended_on": body.ended_on,
+            "rhythm": [RhythmOut.from_orm(r).dict() for r in body.rhythm_rules.all()],
+            "member_organisations": [
+                {
+                    "organisation": seat.organisation_id,
+                    "organisation_name": seat.organisation.name,
+                    "role": seat.role,
+                    "person": str(seat.person) if sees_people else None,
+                }
+                for seat in body.current_seats
+            ],
+            "updated_at": body.updated_at,
+        }
+
+    return _page(request, rows, paging, serialise)
+
+
+@api.get("/areas/{area}/council-terms", response=Page, tags=["structure"])
+def council_terms(request, area: str, paging: Query[Paging]):
+    rows = CouncilTerm.objects.filter(area=_area(area)).order_by("starts_on")
+    return _page(request, rows, paging, lambda t: TermOut.from_orm(t).dict())
+
+
+class MeetingFilter(Paging):
+    body: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+@api.get("/areas/{area}/meetings", response=Page, tags=["meetings"])
+def meetings(request, area: str, filters: Query[MeetingFilter]):
+    the_area = _area(area)
+    audience = _caller(request).audience(the_area)
+    rows = (
+        Meeting.objects.filter(body__area=the_area)
+        .select_related("body")
+        .order_by("-starts_at", "pk")
+    )
+    if filters.body:
+        rows = rows.filter(body_id=filters.body)
+    if filters.year:
+        rows = rows.filter(starts_at__year=filters.year)
+
+    def serialise(m: Meeting) -> dict:
+        return {
+            "id": m.pk,
+            "body": m.body_id,
+            "body_name": m.body.name,
+            "kind": m.kind,
+            "title": m.title,
+            "status": m.status,
+            "starts_at": m.starts_at,
+            "ends_at": m.ends_at,
+            "place": m.place,
+            "online_link": audience.meeting_link(m),
+            "description": m.description,
+            "updated_at": m.updated_at,
+        }
+
+    return _page(request, rows, filters, serialise)
+
+
+@api.get("/areas/{area}/minutes", response=Page, summary="Published minutes", tags=["meetings"])
+def minutes(request, area: str, filters: Query[MeetingFilter]):
+    """The approved minutes the public reads (Openness Act), with their decisions."""
+    rows = (
+        Minutes.objects.filter(
+            meeting__body__area=_area(area),
+            meeting__status=MeetingStatus.PUBLISHED,
+            status=Minutes.Status.APPROVED,
+        )
+        .select_related("meeting__body")
+        .prefetch_related("items__agenda_item")
+        .order_by("-meeting__starts_at", "-version")
+    )
+    if filters.body:
+        rows = rows.filter(meeting__body_id=filters.body)
+    if filters.year:
+        rows = rows.filter(meeting__starts_at__year=filters.year)
+
+    def serialise(m: Minutes) -> dict:
+        return {
+            "id": m.pk,
+            "meeting": m.meeting_id,
+            "meeting_title": m.meeting.title,
+            "body_name": m.meeting.body.name,
+            "version": m.version,
+            "published_at": m.published_at,
+            "summary": m.summary,
+            "decisions": [
+                {
+                    "order": i.agenda_item.order,
+                    "heading": i.agenda_item.title,
+                    "decision": i.decision,
+                }
+                for i in sorted(m.items.all(), key=lambda i: i.agenda_item.order)
+            ],
+        }
+
+    return _page(request, rows, filters, serialise)
+
+
+@api.get("/areas/{area}/programmes", response=list[ProgrammeOut], tags=["programme"])
+def programmes(request, area: str):
+    """The programme tree: priorities → goals → measures and indicators."""
+    measures = Measure.objects.select_related("lead").order_by("order", "pk")
+    goals = Goal.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("measures", queryset=measures), "indicators"
+    )
+    priorities = Priority.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("goals", queryset=goals)
+    )
+    rows = Programme.objects.filter(area=_area(area)).prefetch_related(
+        Prefetch("priorities", queryset=priorities)
+    )
+    return [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "starts_year": p.starts_year,
+            "ends_year": p.ends_year,
+            "priorities": [
+                {
+                    "id": pr.pk,
+                    "name": pr.name,
+                    "goals": [
+                        {
+                            "id": g.pk,
+                            "name": g.name,
+                            "measures": [
+                                {
+                                    "id": m.pk,
+                                    "name": m.name,
+                                    "lead": m.lead_id,
+                                    "lead_name": m.lead.name if m.lead else "",
+                                    "starts_year": m.starts_year,
+                                    "ends_year": m.ends_year,
+                                    "target_indicator": m.target_indicator_id,
+                                }
+                                for m in g.measures.all()
+                            ],
+                            "indicators": [
+                                IndicatorOut.from_orm(i).dict() for i in g.indicators.all()
+                            ],
+                        }
+                        for g in pr.goals.all()
+                    ],
+                }
+                for pr in p.priorities.all()
+            ],
+        }
+        for p in rows
+    ]
+
+
+class ValueFilter(Paging):
+    region: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
+    gender: str | None = None
+
+
+@api.get("/indicators/{indicator}/values", response=Page, tags=["indicators"])
+def indicator_values(request, indicator: int, filters: Query[ValueFilter]):
+    """Sotkanet values of one indicator (national data, aggregate statistics)."""
+    if not SotkanetIndicator.objects.filter(pk=indicator).exists():
+        raise problems.not_found()
+    if filters.updated_since is not None:
+        raise Problem(400, _("Bad request"), _("Indicator values have no update time."))
+    rows = SotkanetValue.objects.filter(indicator_id=indicator).order_by(
+        "region_id", "year", "gender"
+    )
+    if filters.region:
+        rows = rows.filter(region_id=filters.region)
+    if filters.year:
+        rows = rows.filter(year=filters.year)
+    if filters.gender:
+        rows = rows.filter(gender=filters.gender)
+    return _page(
+        request,
+        rows.values("indicator_id", "region_id", "year", "gender", "value"),
+        filters,
+        lambda v: {
+            "indicator": v["indicator_id"],
+            "region": v["region_id"],
+            "year": v["year"],
+            "gender": v["gender"],
+            "value": v["value"],
+        },
+    )
+
+
+class YearQuery(Schema):
+    year: int = Field(default_factory=lambda: timezone.localdate().year, ge=2000, le=2100)
+
+
+@api.get("/areas/{area}/clock", response=list[ClockEventOut], tags=["clock"])
+def clock(request, area: str, query: Query[YearQuery]):
+    rows = (
+        ClockEvent.objects.filter(area=_area(area), year=query.year)
+        .exclude(status=ClockEvent.Status.DROPPED)
+        .order_by("month", "day", "title")
+    )
+    return [
+        {
+            "id": e.pk,
+            "year": e.year,
+            "month": e.month,
+            "day": e.day,
+            "kind": e.kind,
+            "title": e.title,
+            "body": e.body_id,
+            "meeting": e.meeting_id,
+            "status": e.status,
+        }
+        for e in rows
+    ]
+
+
+@api.get("/areas/{area}/obligations", response=ObligationsOut, tags=["obligations"])
+def obligations(request, area: str, query: Query[YearQuery]):
+    """The statutory obligations of the year, as the obligations page shows them."""
+    the_area = _area(area)
+    report = engine.evaluate(
+        area=the_area, year=query.year, audience=_caller(request).audience(the_area)
+    )
+    return {
+        "area": the_area.slug,
+        "year": query.year,
+        "summary": str(report.summary),
+        "results": [
+            {
+                "code": r.code,
+                "law": str(r.law),
+                "title": str(r.title),
+                "subject": str(r.subject),
+                "status": r.status,
+                "period_end": r.period_end,
+                "evidence_meetings": [e.meeting.pk for e in r.evidence],
+            }
+            for r in report.all_results
+        ],
+    }
+
+
+__all__ = ["MAX_PAGE_SIZE", "api"]

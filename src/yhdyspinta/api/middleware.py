@@ -1,0 +1,11 @@
+"""ETag and If-None-Match for the API's answers (Django's ConditionalGetMiddleware,
+applied to /api/ only): a client that has the current answer gets 304 and no body."""
+
+from django.middleware.http import ConditionalGetMiddleware
+
+
+class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
+    def process_response(self, request, response):
+        if not request.path.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

@@ -1,0 +1,187 @@
+"""The open API: its OpenAPI document validates; the public gets what the public pages
+show and never a person; a token sees what its user sees, in its own area only; paging,
+filters, ETags, problem details, rate limits and no CORS; constant queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openapi_spec_validator import validate
+
+from yhdyspinta.accounts import services as accounts
+from yhdyspinta.accounts.models import ApiToken
+from yhdyspinta.accounts.permissions import Access
+from yhdyspinta.api.api import MAX_PAGE_SIZE
+from yhdyspinta.bodies.models import Membership
+from yhdyspinta.tests.test_public_crawl import _forbidden
+
+pytestmark = pytest.mark.django_db
+NK = "/api/v1/areas/pohjois-karjala"
+LISTS = [
+    "/api/v1/areas",
+    NK + "/sub-regions",
+    NK + "/organisations",
+    NK + "/bodies",
+    NK + "/council-terms",
+    NK + "/meetings",
+    NK + "/minutes",
+    "/api/v1/indicators/900001/values",
+]
+ALL = [*LISTS, NK, NK + "/programmes", NK + "/clock?year=2026", NK + "/obligations?year=2025"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def token(demo, django_user_model):
+    admin = django_user_model.objects.get(username="paakayttaja")
+    member = django_user_model.objects.get(username="jasen")
+    return accounts.api_token_issue(
+        access=Access(admin), area=demo["nk"], user=member, name="Asianhallinta", days=30, by=admin
+    )
+
+
+def _all_pages(client, url, **headers) -> list:
+    rows, page = [], 1
+    while True:
+        joiner = "&" if "?" in url else "?"
+        data = client.get(f"{url}{joiner}page={page}&page_size={MAX_PAGE_SIZE}", **headers).json()
+        rows.extend(data["results"])
+        if not data["next"]:
+            return rows
+        page += 1
+
+
+def test_the_openapi_document_validates(client):
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+    assert "/api/v1/areas/{area}/meetings" in document["paths"]
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_public_never_gets_a_person(client, demo):
+    patterns = _forbidden(demo)
+    texts = []
+    for url in LISTS:
+        texts.extend(str(row) for row in _all_pages(client, url))
+    for url in ALL[len(LISTS) :]:
+        texts.append(client.get(url).content.decode())
+    text = "\n".join(texts)
+    leaks = [p.pattern for p in patterns if p.search(text)]
+    assert not leaks, leaks[:10]
+    bodies = _all_pages(client, NK + "/bodies")
+    assert all(seat["person"] is None for b in bodies for seat in b["member_organisations"])
+    assert any(b["member_organisations"] for b in bodies)
+
+
+def test_a_token_sees_what_its_user_sees_in_its_own_area(client, demo, token):
+    header = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    bodies = _all_pages(client, NK + "/bodies", **header)
+    seated = {str(m.person) for m in Membership.objects.filter(body__area=demo["nk"])}
+    shown = {s["person"] for b in bodies for s in b["member_organisations"]}
+    assert shown & seated
+    meetings = _all_pages(client, NK + "/meetings", **header)
+    assert any(m["online_link"] for m in meetings)
+    other = _all_pages(client, "/api/v1/areas/etela-savo/bodies", **header)
+    assert all(s["person"] is None for b in other for s in b["member_organisations"])
+    assert ApiToken.objects.get().last_used_at is not None
+
+
+@pytest.mark.parametrize("state", ["unknown", "expired", "revoked"])
+def test_a_bad_token_is_refused_with_a_problem(client, demo, token, state):
+    row = ApiToken.objects.get()
+    if state == "expired":
+        ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    elif state == "revoked":
+        accounts.api_token_revoke(access=Access(row.created_by), token=row)
+    value = "yp_väärä" if state == "unknown" else token
+    response = client.get(NK + "/bodies", HTTP_AUTHORIZATION=f"Bearer {value}")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 401
+    assert body["detail"]
+    assert body["detail_fi"]
+    assert body["detail"] != body["detail_fi"]
+
+
+def test_paging_at_the_maximum_and_bad_parameters(client, demo):
+    full = client.get(NK + f"/meetings?page_size={MAX_PAGE_SIZE}").json()
+    assert len(full["results"]) == MAX_PAGE_SIZE
+    assert full["next"]
+    assert full["licence"].startswith("CC BY 4.0")
+    over = client.get(NK + f"/meetings?page_size={MAX_PAGE_SIZE + 1}")
+    assert over.status_code == 400
+    assert over["Content-Type"] == "application/problem+json"
+    assert "100" in over.json()["detail_fi"]
+    bad = client.get(NK + "/meetings?updated_since=eilen")
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"] == "updated_since"
+    assert client.get("/api/v1/areas/ei-ole/bodies").status_code == 404
+    later = timezone.now() + timedelta(days=1)
+    assert (
+        client.get(NK + f"/meetings?updated_since={later.isoformat().replace('+', '%2B')}").json()[
+            "count"
+        ]
+        == 0
+    )
+
+
+def test_etag_and_if_none_match(client, demo):
+    first = client.get(NK + "/bodies")
+    etag = first["ETag"]
+    assert etag
+    again = client.get(NK + "/bodies", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert not again.content
+    assert client.get(NK + "/bodies", HTTP_IF_NONE_MATCH='"vanha"').status_code == 200
+
+
+def test_no_cors_and_a_rate_limit_for_the_anonymous(client, demo, settings):
+    response = client.get("/api/v1/areas", HTTP_ORIGIN="https://muu.example.org")
+    assert "Access-Control-Allow-Origin" not in response
+    statuses = [client.get("/api/v1/areas").status_code for _ in range(125)]
+    assert statuses.count(429) >= 1
+    limited = client.get("/api/v1/areas")
+    assert limited.status_code == 429
+    assert limited.json()["title"] == "Too many requests"
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_queries_do_not_grow_with_the_page(client, demo, url):
+    def count(size: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{url}?page_size={size}").status_code == 200
+        return len(queries)
+
+    assert count(2) == count(MAX_PAGE_SIZE)
+
+
+def test_the_administrator_issues_lists_and_revokes_tokens(client, login, demo):
+    login("paakayttaja")
+    url = reverse("accounts:api_tokens", kwargs={"area": "pohjois-karjala"})
+    jasen = demo["nk"].user_roles.get(user__username="jasen").user
+    page = client.post(url, {"user": jasen.pk, "name": "Kalenteri", "days": "90"})
+    raw = page.context["new_token"]
+    assert raw.startswith("yp_")
+    assert raw in page.content.decode()
+    row = ApiToken.objects.get(name="Kalenteri")
+    assert row.token_hash != raw  # only its hash is stored
+    assert raw not in client.get(url).content.decode()  # shown once
+    assert row.prefix in client.get(url).content.decode()
+    assert client.get(NK + "/bodies", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    client.post(url, {"revoke": row.pk})
+    assert client.get(NK + "/bodies", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    too_long = client.post(url, {"user": jasen.pk, "name": "Pitkä", "days": "9999"})
+    assert too_long.status_code == 200
+    assert not ApiToken.objects.filter(name="Pitkä").exists()
