@@ -22,6 +22,7 @@ run: install
 	@scripts/debian-packages.sh gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
 	DEBUG=1 $(MANAGE) migrate --noinput -v0
+	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_demo --if-empty
 	@echo "Yhdyspinta: http://$(HOST):$(PORT)/ and its task worker (stop both with Ctrl+C)"
 	@DEBUG=1 $(MANAGE) db_worker --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \

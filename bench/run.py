@@ -75,6 +75,7 @@ def main() -> None:
         ALLOWED_HOSTS=["testserver"],
     ):
         call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
         started = time.perf_counter()
         call_command("load_demo", stdout=io.StringIO())
         print(f"demo load: {(time.perf_counter() - started) * 1000:.0f} ms")

@@ -223,8 +223,14 @@ IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "60"))
 DOCUMENT_STALE_SECONDS = int(os.environ.get("DOCUMENT_STALE_SECONDS", "600"))
 # Progress of imports, shared by the worker and the web processes: a file cache on one
 # host (point PROGRESS_CACHE_DIR at a shared directory, or use Redis, across hosts).
+# The default cache holds what every app server must agree on (the API's rate limits):
+# a table in the one database, so that a request may land on any server. Its table is
+# made by `manage.py createcachetable` (make run does it; so does the test database).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "yhdyspinta_cache",
+    },
     "progress": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(BASE_DIR / "var" / "progress")),

@@ -83,11 +83,22 @@ class SotkanetRegion(models.Model):
 class SotkanetValue(models.Model):
     """One number of Sotkanet. Written in bulk by the importer (COPY on PostgreSQL)."""
 
+    # No index of their own: the unique key starts with the indicator and the
+    # (region, indicator) index with the region, and every query uses one of them. Two
+    # more indexes would only slow the import (they were a third of a bare COPY's cost).
     indicator = models.ForeignKey(
-        SotkanetIndicator, on_delete=models.CASCADE, db_constraint=False, related_name="values"
+        SotkanetIndicator,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+        related_name="values",
     )
     region = models.ForeignKey(
-        SotkanetRegion, on_delete=models.CASCADE, db_constraint=False, related_name="values"
+        SotkanetRegion,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+        related_name="values",
     )
     year = models.PositiveSmallIntegerField()
     gender = models.CharField(max_length=6)
