@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
@@ -26,7 +29,9 @@ from yhdyspinta.bodies.models import Body, RhythmRule
 from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.clock.models import ClockEvent
 from yhdyspinta.indicators.models import SotkanetIndicator, SotkanetValue
-from yhdyspinta.meetings.models import Meeting, MeetingStatus, Minutes
+from yhdyspinta.meetings import services as meeting_services
+from yhdyspinta.meetings.forms import AgendaItemForm, MeetingForm
+from yhdyspinta.meetings.models import AgendaItem, Meeting, MeetingStatus, Minutes
 from yhdyspinta.obligations import engine
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme.models import Goal, Measure, Priority, Programme
@@ -60,7 +65,8 @@ api = NinjaAPI(
 
 @api.exception_handler(Problem)
 def _problem(request, error: Problem):
-    return problems.response(error.status, error.title, error.detail)
+    extra = {"errors": error.errors} if getattr(error, "errors", None) else {}
+    return problems.response(error.status, error.title, error.detail, **extra)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -82,6 +88,13 @@ def _unauthorized(request, error):
 @api.exception_handler(Http404)
 def _not_found(request, error):
     return problems.response(404, _("Not found"), _("No such resource."))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, error):
+    return problems.response(
+        403, _("Forbidden"), _("The token's user may not do this in this area.")
+    )
 
 
 @api.exception_handler(HttpError)
@@ -641,6 +654,243 @@ def obligations(request, area: str, query: Query[YearQuery]):
             for r in report.all_results
         ],
     }
+
+
+# --- writes for integrations -------------------------------------------------------------
+# The same forms, services and permission checks as the pages: what a token's user may
+# not do on a page, the API refuses (403); every change is in the row's history under
+# that user; a change must name the version it was made on (If-Match), else 428, and a
+# stale one is refused with 412, so that nothing is saved over another's change.
+
+
+def _writer(request, area: Area) -> Caller:
+    caller = _caller(request)
+    if caller.token is None:
+        raise Problem(401, _("Unauthorized"), _("Writing needs an API token."))
+    if caller.token.area_id != area.pk:
+        raise PermissionDenied
+    return caller
+
+
+def _meeting_etag(meeting: Meeting) -> str:
+    return f'"meeting-{meeting.pk}-{meeting.updated_at.timestamp():.6f}"'
+
+
+def _form_problem(form) -> Problem:
+    problem = Problem(400, _("Bad request"), _("Some fields are not valid."))
+    problem.errors = [
+        {"field": field, "message": " ".join(str(m) for m in messages)}
+        for field, messages in form.errors.items()
+    ]
+    return problem
+
+
+class MeetingIn(Schema):
+    kind: str = "meeting"
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str = ""
+    online_link: str = ""
+    convener: int | None = None
+    municipalities: list[int] = []
+    description: str = ""
+
+
+class MeetingPatch(Schema):
+    kind: str | None = None
+    title: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    place: str | None = None
+    online_link: str | None = None
+    convener: int | None = None
+    municipalities: list[int] | None = None
+    description: str | None = None
+    notify: bool = Field(True, description="Send the members an updated invitation.")
+
+
+class AgendaItemIn(Schema):
+    title: str
+    presenter: str = ""
+    proposal: str = ""
+    order: int | None = None
+
+
+class AgendaItemOut(Schema):
+    id: int
+    meeting: int
+    order: int
+    title: str
+    presenter: str
+    proposal: str
+
+
+def _meeting_out(meeting: Meeting, audience) -> dict:
+    return {
+        "id": meeting.pk,
+        "body": meeting.body_id,
+        "body_name": meeting.body.name,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "status": meeting.status,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place,
+        "online_link": audience.meeting_link(meeting),
+        "description": meeting.description,
+        "updated_at": meeting.updated_at,
+    }
+
+
+def _meeting(the_area: Area, pk: int) -> Meeting:
+    meeting = Meeting.objects.filter(body__area=the_area, pk=pk).select_related("body").first()
+    if meeting is None:
+        raise problems.not_found()
+    return meeting
+
+
+def _form_data(values: dict) -> dict:
+    data = {k: v for k, v in values.items() if v is not None and k != "municipalities"}
+    for key in ("starts_at", "ends_at"):
+        if isinstance(data.get(key), datetime):
+            data[key] = data[key].isoformat()
+    return data
+
+
+def _bound(form_class, data: dict, municipalities, **kwargs):
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query[key] = "" if value is None else str(value)
+    query.setlist("municipalities", [str(m) for m in municipalities or ()])
+    return form_class(query, **kwargs)
+
+
+@api.get("/areas/{area}/meetings/{meeting_id}", response=MeetingOut, tags=["meetings"])
+def meeting(request, area: str, meeting_id: int, response: HttpResponse):
+    """One meeting; its ETag is the version to give in If-Match when changing it."""
+    the_area = _area(area)
+    found = _meeting(the_area, meeting_id)
+    response["ETag"] = _meeting_etag(found)
+    return _meeting_out(found, _caller(request).audience(the_area))
+
+
+@api.post(
+    "/areas/{area}/bodies/{body_id}/meetings",
+    response={201: MeetingOut},
+    tags=["writes"],
+    summary="Create a meeting of a body",
+)
+def meeting_create(request, area: str, body_id: int, data: MeetingIn, response: HttpResponse):
+    the_area = _area(area)
+    caller = _writer(request, the_area)
+    body = Body.objects.filter(area=the_area, pk=body_id).first()
+    if body is None:
+        raise problems.not_found()
+    if not caller.access.can_manage_meetings(body):
+        raise PermissionDenied
+    values = data.dict()
+    if values["convener"] is None:  # as the page starts it: the body's convener
+        values["convener"] = body.convener_id
+    form = _bound(
+        MeetingForm,
+        _form_data(values),
+        values["municipalities"],
+        area=the_area,
+        access=caller.access,
+        body=body,
+    )
+    if not form.is_valid():
+        raise _form_problem(form)
+    created, _told = meeting_services.meeting_save(access=caller.access, form=form)
+    response["ETag"] = _meeting_etag(created)
+    response["Location"] = request.build_absolute_uri(
+        f"/api/v1/areas/{the_area.slug}/meetings/{created.pk}"
+    )
+    return Status(201, _meeting_out(created, caller.audience(the_area)))
+
+
+@api.patch("/areas/{area}/meetings/{meeting_id}", response=MeetingOut, tags=["writes"])
+def meeting_update(request, area: str, meeting_id: int, data: MeetingPatch, response: HttpResponse):
+    """Change a meeting; give its ETag in If-Match."""
+    the_area = _area(area)
+    caller = _writer(request, the_area)
+    with transaction.atomic():
+        current = (
+            Meeting.objects.select_for_update()
+            .filter(body__area=the_area, pk=meeting_id)
+            .select_related("body")
+            .first()
+        )
+        if current is None:
+            raise problems.not_found()
+        if not caller.access.can_manage_meetings(current.body):
+            raise PermissionDenied
+        wanted = request.headers.get("If-Match", "")
+        if not wanted:
+            raise Problem(
+                428, _("Precondition required"), _("Give the meeting's ETag in If-Match.")
+            )
+        if wanted != _meeting_etag(current):
+            raise Problem(
+                412,
+                _("Precondition failed"),
+                _("Someone else changed the meeting since you read it: read it again."),
+            )
+        values = {**model_to_dict(current), **data.dict(exclude_unset=True)}
+        municipalities = values.pop("municipalities", None)
+        if municipalities and not isinstance(municipalities[0], int):
+            municipalities = [m.pk for m in municipalities]
+        notify = values.pop("notify", True)
+        form = _bound(
+            MeetingForm,
+            _form_data(values),
+            municipalities,
+            instance=current,
+            area=the_area,
+            access=caller.access,
+            body=current.body,
+        )
+        if not form.is_valid():
+            raise _form_problem(form)
+        saved, _told = meeting_services.meeting_save(access=caller.access, form=form, notify=notify)
+    response["ETag"] = _meeting_etag(saved)
+    return _meeting_out(saved, caller.audience(the_area))
+
+
+@api.post(
+    "/areas/{area}/meetings/{meeting_id}/agenda-items",
+    response={201: AgendaItemOut},
+    tags=["writes"],
+)
+def agenda_item_create(request, area: str, meeting_id: int, data: AgendaItemIn):
+    the_area = _area(area)
+    caller = _writer(request, the_area)
+    found = _meeting(the_area, meeting_id)
+    values = data.dict()
+    if values["order"] is None:
+        values["order"] = found.agenda_items.count() + 1
+    form = _bound(
+        AgendaItemForm,
+        values,
+        None,
+        instance=AgendaItem(meeting=found),
+        area=the_area,
+    )
+    if not form.is_valid():
+        raise _form_problem(form)
+    item = meeting_services.agenda_item_save(access=caller.access, form=form)
+    return Status(
+        201,
+        {
+            "id": item.pk,
+            "meeting": found.pk,
+            "order": item.order,
+            "title": item.title,
+            "presenter": item.presenter,
+            "proposal": item.proposal,
+        },
+    )
 
 
 __all__ = ["MAX_PAGE_SIZE", "api"]

@@ -58,6 +58,7 @@ class TokenOrPublic(HttpBearer):
         if problem := accounts.api_token_problem(found):
             raise Problem(401, _("Unauthorized"), problem)
         accounts.api_token_used(found)
+        request.user = found.user  # the history of what it writes names the user
         return Caller(Access(found.user), found)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -426,3 +426,32 @@ def minutes_correct(*, minutes: Minutes, note: str) -> Minutes:
             ThemeWorkIdea,
         )
     return draft
+
+
+# --- saving a meeting or an agenda item (the pages and the API) -----------------------
+
+
+@transaction.atomic
+def meeting_save(*, access, form, notify: bool = True) -> tuple[Meeting, int]:
+    """Create or change a meeting from its form (the page's or the API's): only the
+    body's secretary or the area's administrator; a change to an invited meeting sends
+    the members an updated invitation unless told not to. Returns the meeting and how
+    many were told."""
+    if not access.can_manage_meetings(form.instance.body):
+        raise PermissionDenied
+    creating = form.instance.pk is None
+    meeting = form.save()
+    told = 0 if creating or not notify else meeting_changed(meeting=meeting)
+    return meeting, told
+
+
+@transaction.atomic
+def agenda_item_save(*, access, form) -> AgendaItem:
+    """Create or change an agenda item; the meeting's members are told of the change
+    when they have been invited."""
+    meeting = form.instance.meeting
+    if not access.can_manage_meetings(meeting.body):
+        raise PermissionDenied
+    item = form.save()
+    meeting_changed(meeting=meeting)
+    return item

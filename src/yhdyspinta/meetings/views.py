@@ -138,7 +138,7 @@ class MeetingCreate(AreaFormMixin, AreaMixin, generic.CreateView):
         return _("New meeting: %(body)s") % {"body": self.body}
 
     def save(self, form):
-        meeting = form.save()
+        meeting, _told = services.meeting_save(access=self.access, form=form)
         _warn_if_unsuitable(self.request, meeting)
         return meeting
 
@@ -162,11 +162,10 @@ class MeetingUpdate(_MeetingMixin, AreaFormMixin, generic.UpdateView):
         return kwargs
 
     def save(self, form):
-        meeting = form.save()
+        meeting, told = services.meeting_save(
+            access=self.access, form=form, notify=form.cleaned_data.get("notify", True)
+        )
         _warn_if_unsuitable(self.request, meeting)
-        if not form.cleaned_data.get("notify", True):
-            return meeting
-        told = services.meeting_changed(meeting=meeting)
         if told:
             messages.info(
                 self.request,
@@ -257,9 +256,7 @@ class AgendaItemCreate(_MeetingMixin, AreaFormMixin, generic.CreateView):
         return kwargs
 
     def save(self, form):
-        item = form.save()
-        services.meeting_changed(meeting=self.meeting)
-        return item
+        return services.agenda_item_save(access=self.access, form=form)
 
     def get_success_url(self):
         return self.meeting.get_absolute_url()

@@ -185,3 +185,128 @@ def test_the_administrator_issues_lists_and_revokes_tokens(client, login, demo):
     too_long = client.post(url, {"user": jasen.pk, "name": "Pitkä", "days": "9999"})
     assert too_long.status_code == 200
     assert not ApiToken.objects.filter(name="Pitkä").exists()
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def secretary_token(demo, django_user_model):
+    admin = django_user_model.objects.get(username="paakayttaja")
+    secretary = django_user_model.objects.get(username="sihteeri")
+    return accounts.api_token_issue(
+        access=Access(admin), area=demo["nk"], user=secretary, name="Kalenteri", days=30, by=admin
+    )
+
+
+def _coordinators(area):
+    from yhdyspinta.bodies.models import Body, Level
+
+    return Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
+
+
+MEETING = {
+    "title": "Rajapinnan kokous",
+    "starts_at": "2027-03-10T13:00:00+02:00",
+    "ends_at": "2027-03-10T15:00:00+02:00",
+    "place": "Joensuu",
+}
+
+
+def test_a_write_through_the_api_is_the_same_write_as_on_the_page(
+    client, demo, secretary_token, login
+):
+    from yhdyspinta.meetings.models import Meeting
+
+    body = _coordinators(demo["nk"])
+    header = {"HTTP_AUTHORIZATION": f"Bearer {secretary_token}"}
+    url = f"{NK}/bodies/{body.pk}/meetings"
+    created = client.post(url, MEETING, content_type="application/json", **header)
+    assert created.status_code == 201, created.content
+    meeting = Meeting.objects.get(pk=created.json()["id"])
+    assert meeting.body == body
+    assert meeting.history.get().history_user.username == "sihteeri"  # audited as the user
+
+    # The same meeting through the page, by the same user: the same row.
+    login("sihteeri")
+    page = client.get(
+        reverse("meetings:meeting_create", kwargs={"area": "pohjois-karjala", "body": body.pk})
+    )
+    from yhdyspinta.web.tests.test_no_lost_update import form_data
+
+    data = form_data(page.content.decode(), "_form_key")
+    data.update(
+        title=["Rajapinnan kokous"],
+        starts_at=["2027-03-10T13:00"],
+        ends_at=["2027-03-10T15:00"],
+        place=["Joensuu"],
+    )
+    client.post(page.request["PATH_INFO"], data)
+    by_page = Meeting.objects.filter(title="Rajapinnan kokous").exclude(pk=meeting.pk).get()
+    fields = ("body_id", "kind", "title", "starts_at", "ends_at", "place", "status", "convener_id")
+    assert [getattr(by_page, f) for f in fields] == [getattr(meeting, f) for f in fields]
+
+    item = client.post(
+        f"{NK}/meetings/{meeting.pk}/agenda-items",
+        {"title": "Kuulumiset"},
+        content_type="application/json",
+        **header,
+    )
+    assert item.status_code == 201
+    assert item.json()["order"] == 1
+
+
+def test_a_change_needs_the_current_version(client, demo, secretary_token):
+    body = _coordinators(demo["nk"])
+    header = {"HTTP_AUTHORIZATION": f"Bearer {secretary_token}"}
+    created = client.post(
+        f"{NK}/bodies/{body.pk}/meetings", MEETING, content_type="application/json", **header
+    )
+    url = f"{NK}/meetings/{created.json()['id']}"
+    etag = client.get(url, **header)["ETag"]
+    missing = client.patch(url, {"place": "Lieksa"}, content_type="application/json", **header)
+    assert missing.status_code == 428
+    changed = client.patch(
+        url, {"place": "Lieksa"}, content_type="application/json", HTTP_IF_MATCH=etag, **header
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["place"] == "Lieksa"
+    stale = client.patch(
+        url, {"place": "Kitee"}, content_type="application/json", HTTP_IF_MATCH=etag, **header
+    )
+    assert stale.status_code == 412
+    assert stale.json()["detail_fi"]
+    assert client.get(url).json()["place"] == "Lieksa"  # nothing written
+
+
+def test_writes_refused_with_problems_and_nothing_written(client, demo, token, secretary_token):
+    from yhdyspinta.bodies.models import Body
+    from yhdyspinta.meetings.models import Meeting
+
+    body = _coordinators(demo["nk"])
+    url = f"{NK}/bodies/{body.pk}/meetings"
+    before = Meeting.objects.count()
+    anonymous = client.post(url, MEETING, content_type="application/json")
+    assert anonymous.status_code == 401
+    member = client.post(
+        url, MEETING, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert member.status_code == 403  # a member reads, never writes
+    other = Body.objects.filter(area=demo["es"]).first()
+    elsewhere = client.post(
+        f"/api/v1/areas/etela-savo/bodies/{other.pk}/meetings",
+        MEETING,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secretary_token}",
+    )
+    assert elsewhere.status_code == 403  # a write to another area
+    backwards = client.post(
+        url,
+        {**MEETING, "ends_at": "2027-03-10T11:00:00+02:00"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secretary_token}",
+    )
+    assert backwards.status_code == 400
+    assert backwards["Content-Type"] == "application/problem+json"
+    assert backwards.json()["errors"]
+    assert Meeting.objects.count() == before
