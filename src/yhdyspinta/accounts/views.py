@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View, generic
 
+from yhdyspinta import paging
 from yhdyspinta.documents import DOCX, file_response
 from yhdyspinta.exports import csv_bytes
 from yhdyspinta.parties.models import Person
@@ -166,7 +167,9 @@ class UseLogView(_AdminOnly, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entries"] = self.entries().select_related("user")[: self.page_size]
+        rows = self.entries().select_related("user").order_by("-at", "-pk")
+        context.update(paging.page_of(self.request, rows, per_page=self.page_size))
+        context["entries"] = context["page_rows"]
         context["actions"] = UseLogEntry.Action.choices
         context["retention_days"] = settings.USE_LOG_RETENTION_DAYS
         return context

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
+from yhdyspinta import paging
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import INTERNAL, Audience
 from yhdyspinta.areas.models import Area
@@ -60,9 +61,11 @@ class MeetingList(AreaMixin, generic.TemplateView):
         context["upcoming"] = selectors.meeting_list(
             area=self.area, body_id=context["selected_body"], upcoming=True
         )
-        context["past"] = selectors.meeting_list(
+        past = selectors.meeting_list(
             area=self.area, body_id=context["selected_body"], upcoming=False
-        )[:100]
+        ).order_by("-starts_at", "-pk")
+        context.update(paging.page_of(self.request, past))
+        context["past"] = context["page_rows"]
         return context
 
 

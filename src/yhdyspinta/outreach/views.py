@@ -20,6 +20,7 @@ from django.views import View, generic
 from django.views.decorators.csrf import csrf_exempt
 from openpyxl import Workbook
 
+from yhdyspinta import paging
 from yhdyspinta.accounts import use_log
 from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.views import delivery_context, resend
@@ -306,7 +307,10 @@ class Subscribers(_Manager, generic.TemplateView):
         rows = Subscriber.objects.filter(area=self.area)
         if q:
             rows = rows.filter(email__icontains=q)
-        context.update(q=q, subscribers=rows.order_by("email")[:200], total=rows.count())
+        context.update(paging.page_of(self.request, rows.order_by("email", "pk")))
+        context.update(
+            q=q, subscribers=context["page_rows"], total=context["page_obj"].paginator.count
+        )
         return context
 
 

@@ -34,7 +34,7 @@ def organisation_list(
             filter=Q(memberships__ends_on__isnull=True),
             distinct=True,
         ),
-    ).order_by("kind", "name")
+    ).order_by("kind", "name", "pk")
 
 
 def organisation_detail(*, area: Area, pk: int) -> Organisation:
@@ -67,7 +67,7 @@ def person_list(*, area: Area, q: str = "") -> QuerySet[Person]:
             queryset=active_memberships().select_related("body"),
             to_attr="current_memberships",
         )
-    ).order_by("last_name", "first_name")
+    ).order_by("last_name", "first_name", "pk")
 
 
 def person_detail(*, area: Area, pk: int) -> Person:

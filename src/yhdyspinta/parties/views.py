@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from yhdyspinta import paging
 from yhdyspinta.web.views import (
     AreaCreateView,
     AreaFormMixin,
@@ -40,7 +41,9 @@ class OrganisationList(AreaMixin, generic.TemplateView):
         form = OrganisationFilterForm(self.request.GET or None, area=self.area)
         filters = form.cleaned_data if form.is_valid() else {}
         context["filter_form"] = form
-        context["organisations"] = selectors.organisation_list(area=self.area, **filters)
+        rows = selectors.organisation_list(area=self.area, **filters)
+        context.update(paging.page_of(self.request, rows))
+        context["organisations"] = context["page_rows"]
         return context
 
 
@@ -134,7 +137,9 @@ class PersonList(AreaMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["q"] = self.request.GET.get("q", "")
-        context["people"] = selectors.person_list(area=self.area, q=context["q"])
+        rows = selectors.person_list(area=self.area, q=context["q"])
+        context.update(paging.page_of(self.request, rows))
+        context["people"] = context["page_rows"]
         context["can_create"] = self.access.can_create_person(self.area)
         return context
 

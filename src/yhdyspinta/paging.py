@@ -1,0 +1,23 @@
+"""One way every list page is paged: Django's Paginator over the page's query (a count
+and one slice, so a page's time does not grow with the rows of the area or the
+country), with the page's own filters kept in the links (templates/_pager.html)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+
+PER_PAGE = 50
+
+
+def page_of(request, rows, per_page: int = PER_PAGE, parameter: str = "page") -> dict:
+    """The context a list template needs: the page's rows and the pager."""
+    paginator = Paginator(rows, per_page)
+    page: Page = paginator.get_page(request.GET.get(parameter))
+    query = request.GET.copy()
+    query.pop(parameter, None)
+    return {
+        "page_obj": page,
+        "page_rows": list(page.object_list),
+        "page_query": query.urlencode(),
+        "page_parameter": parameter,
+    }
