@@ -15,6 +15,7 @@ Red means a breach: a period that is still open is never NOT_MET outside its win
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -211,6 +212,23 @@ def term_for(area: Area, year: int, today: date) -> CouncilTerm | None:
     return terms.filter(kind=CouncilTerm.Kind.JOINT).first() or terms.first()
 
 
+# Where else a meeting's participants are recorded than its attendance sheet: e.g. an
+# open event (outreach's hyte forum) held as the meeting, whose participants register
+# by party kind. Each source takes meeting ids and gives {meeting id: organisation
+# kinds that took part}; an app above registers its own at start-up (apps.ready), so
+# the engine reads it without importing it.
+PARTICIPATION_SOURCES: list[Callable[[list[int]], dict[int, set[str]]]] = []
+
+
+def _other_participation(meetings: list[Meeting]) -> dict[int, set[str]]:
+    ids = [m.pk for m in meetings]
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for source in PARTICIPATION_SOURCES:
+        for meeting_id, found in source(ids).items():
+            kinds[meeting_id] |= set(found)
+    return kinds
+
+
 def _meetings(area: Area, start: date, end: date) -> list[Meeting]:
     return list(
         Meeting.objects.filter(
@@ -303,14 +321,16 @@ def _people(meeting: Meeting, organisation_ids: set[int], audience: Audience) ->
 # --- rules --------------------------------------------------------------------------
 
 
-def _evaluate_612_7(rule, meetings, year_end, today, way: Way) -> Result:
+def _evaluate_612_7(rule, meetings, year_end, today, way: Way, others=None) -> Result:
     qualifying = [m for m in meetings if _qualifies(m, rule, way)]
     counted = [m for m in qualifying if _counted(m)]
     found: set[str] = set()
     evidence = []
+    others = others or {}
 
     def groups_present(meeting, among) -> list[str]:
         kinds = {a.organisation.kind for a in meeting.attendances.all()}
+        kinds |= others.get(meeting.pk, set())
         return [key for key, group in among if kinds & set(group)]
 
     def labels(keys) -> str:
@@ -560,7 +580,11 @@ def evaluate(
         .prefetch_related("bodies", "venues")
     }
     ways = {code: Way.of(practices.get(code)) for code in rules}
-    area_results = [_evaluate_612_7(rules["612_7"], in_year, year_end, today, ways["612_7"])]
+    area_results = [
+        _evaluate_612_7(
+            rules["612_7"], in_year, year_end, today, ways["612_7"], _other_participation(in_year)
+        )
+    ]
 
     municipalities = list(
         Organisation.objects.filter(area=area, kind=K.MUNICIPALITY, ended_on__isnull=True).order_by(

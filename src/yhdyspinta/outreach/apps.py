@@ -6,3 +6,13 @@ class OutreachConfig(AppConfig):
     name = "yhdyspinta.outreach"
     verbose_name = _("Hyte letter and forum")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A forum held as a meeting (e.g. the §7 negotiation) counts its participants
+        # there: the engine reads them through its registry, without importing us.
+        from yhdyspinta.obligations import engine
+
+        from . import selectors
+
+        if selectors.participation not in engine.PARTICIPATION_SOURCES:
+            engine.PARTICIPATION_SOURCES.append(selectors.participation)

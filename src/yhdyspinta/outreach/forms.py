@@ -8,6 +8,7 @@ from yhdyspinta.clock.models import ClockEvent, EventKind
 from yhdyspinta.files import detect
 from yhdyspinta.markup import editor_attrs
 from yhdyspinta.meetings.forms import DateTimeInput
+from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.parties.models import NamedRoleKind, OrganisationKind
 
 from .audiences import Audience
@@ -122,6 +123,7 @@ class ForumForm(AreaModelForm):
             "registration_deadline",
             "published",
             "clock_event",
+            "meeting",
         ]
         widgets = {
             "programme": forms.Textarea(attrs={"rows": 10}),
@@ -133,6 +135,14 @@ class ForumForm(AreaModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _clock_events(self, EventKind.FORUM)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(body__area=self.area)
+            .select_related("body")
+            .order_by("-starts_at")
+        )
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{m.body.name}: {m.title} {m.starts_at:%d.%m.%Y}"
+        )
         self.fields["programme"].widget.attrs.update(
             editor_attrs(reverse("outreach:preview", kwargs={"area": self.area.slug}))
         )

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from yhdyspinta.areas.models import Area, TimeStamped
 from yhdyspinta.clock.models import ClockEvent
 from yhdyspinta.files import UploadValidator
+from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.parties.models import OrganisationKind
 
 
@@ -210,6 +211,19 @@ class Forum(TimeStamped):
         blank=True,
         related_name="forums",
         verbose_name=_("event of the annual clock"),
+    )
+    meeting = models.OneToOneField(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forum",
+        verbose_name=_("held as the meeting"),
+        help_text=_(
+            "E.g. the county's annual hyte negotiation (612/2021 §7): the organisations "
+            "that took part in the forum, by kind, count as present in that meeting in "
+            "the obligations."
+        ),
     )
     history = HistoricalRecords()
 

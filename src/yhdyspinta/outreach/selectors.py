@@ -136,3 +136,16 @@ def news(area: Area, limit: int = 50) -> list[NewsItem]:
         )
     items.sort(key=lambda item: item.updated, reverse=True)
     return items[:limit]
+
+
+def participation(meeting_ids: list[int]) -> dict[int, set[str]]:
+    """For the obligations engine: the kinds of organisation whose people attended a
+    forum held as one of these meetings (attendance recorded on the day)."""
+    found: dict[int, set[str]] = {}
+    for meeting_id, kind in Registration.objects.filter(
+        forum__meeting_id__in=meeting_ids,
+        status=Registration.Status.REGISTERED,
+        attended=True,
+    ).values_list("forum__meeting_id", "party_kind"):
+        found.setdefault(meeting_id, set()).add(kind)
+    return found

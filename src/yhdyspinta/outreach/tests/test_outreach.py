@@ -542,3 +542,52 @@ def test_the_public_sees_the_archive_never_a_draft_or_a_person(client, demo):
     assert "Hyte-kirje, kevät 2027" not in letters
     clock = client.get(reverse("clock:clock", kwargs={"area": area.slug}) + "?year=2026")
     assert sent.get_absolute_url() in clock.content.decode()  # the clock's letter event
+
+
+def test_a_forum_held_as_the_negotiation_counts_its_parties_in_the_obligations(demo):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from yhdyspinta.bodies.models import LegalBasis
+    from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
+    from yhdyspinta.obligations import engine
+
+    area = demo["nk"]
+    body = Body.objects.filter(area=area, legal_basis=LegalBasis.HYTE_612_6_7).first()
+    starts = datetime(2031, 5, 12, 9, tzinfo=ZoneInfo("Europe/Helsinki"))
+    meeting = Meeting.objects.create(
+        body=body,
+        kind=MeetingKind.NEGOTIATION,
+        title="Hyte-neuvottelu foorumissa",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        convener=body.convener,
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(status=sorted(MeetingStatus.approved_states())[0])
+
+    def result():
+        report = engine.evaluate(area=area, year=2031, today=date(2032, 1, 15))
+        return report.area_results[0]
+
+    before = result()
+    assert before.status == engine.NOT_MET
+    assert "yksityinen yritys" in before.missing
+
+    forum = _forum(area, capacity=None)
+    Forum.objects.filter(pk=forum.pk).update(meeting=meeting)
+    kinds = [
+        OrganisationKind.COUNTY,
+        OrganisationKind.MUNICIPALITY,
+        OrganisationKind.REGIONAL_COUNCIL,
+        OrganisationKind.BUSINESS,
+        OrganisationKind.NGO,
+    ]
+    for n, kind in enumerate(kinds):
+        services.register(forum=forum, data=_data(n, party_kind=kind))
+    services.register(forum=forum, data=_data(9, party_kind=OrganisationKind.PARISH))
+    Registration.objects.filter(forum=forum).exclude(party_kind=OrganisationKind.PARISH).update(
+        attended=True
+    )  # the parish registered but did not come: it does not count
+    after = result()
+    assert after.status == engine.MET, after.missing
+    assert [e.meeting for e in after.evidence] == [meeting]
