@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -58,11 +59,19 @@ def meeting_list(
     return qs
 
 
+# A calendar feed carries the last year and everything ahead: a feed of ten years of
+# meetings would grow without end (calendars keep what they have already received).
+FEED_WINDOW_DAYS = 365
+
+
 def feed_meetings(**filters) -> QuerySet[Meeting]:
-    """Meetings for a calendar feed. A cancelled meeting stays in the feed once it was
-    sent out, so that calendars receive the cancellation; one never sent is left out."""
+    """Meetings for a calendar feed, from FEED_WINDOW_DAYS ago on. A cancelled meeting
+    stays in the feed once it was sent out, so that calendars receive the
+    cancellation; one never sent is left out."""
+    since = timezone.now() - timedelta(days=FEED_WINDOW_DAYS)
     return (
         Meeting.objects.filter(**filters)
+        .filter(starts_at__gte=since)
         .exclude(status=MeetingStatus.CANCELLED, sequence=0)
         .select_related("body__area", "convener")
         .order_by("starts_at")
