@@ -10,9 +10,10 @@ client; no CORS header is sent, so browsers on other sites cannot read it."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.forms.models import model_to_dict
@@ -32,6 +33,7 @@ from yhdyspinta.indicators.models import SotkanetIndicator, SotkanetValue
 from yhdyspinta.meetings import services as meeting_services
 from yhdyspinta.meetings.forms import AgendaItemForm, MeetingForm
 from yhdyspinta.meetings.models import AgendaItem, Meeting, MeetingStatus, Minutes
+from yhdyspinta.meetings.selectors import meeting_members
 from yhdyspinta.obligations import engine
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme.models import Goal, Measure, Priority, Programme
@@ -891,6 +893,104 @@ def agenda_item_create(request, area: str, meeting_id: int, data: AgendaItemIn):
             "proposal": item.proposal,
         },
     )
+
+
+class SheetRow(Schema):
+    membership: int
+    person: str
+    organisation: int
+    organisation_name: str
+    role: str
+    present: bool
+    capacity: str
+
+
+class PresentIn(Schema):
+    membership: int
+    capacity: str = "official"
+
+
+class AttendanceIn(Schema):
+    present: list[PresentIn]
+
+
+def _sheet(meeting: Meeting) -> list[dict]:
+    present = {a.person_id: a for a in meeting.attendances.all()}
+    return [
+        {
+            "membership": m.pk,
+            "person": str(m.person),
+            "organisation": m.organisation_id,
+            "organisation_name": m.organisation.name,
+            "role": m.role,
+            "present": m.person_id in present,
+            "capacity": present[m.person_id].capacity if m.person_id in present else "",
+        }
+        for m in meeting_members(meeting)
+    ]
+
+
+def _sheet_etag(rows: list[dict]) -> str:
+    marks = sorted((r["membership"], r["present"], r["capacity"]) for r in rows)
+    return '"attendance-' + hashlib.sha256(repr(marks).encode()).hexdigest()[:32] + '"'
+
+
+@api.get(
+    "/areas/{area}/meetings/{meeting_id}/attendance",
+    response=list[SheetRow],
+    tags=["writes"],
+    summary="The attendance sheet (for the area's users)",
+)
+def attendance(request, area: str, meeting_id: int, response: HttpResponse):
+    the_area = _area(area)
+    if not _caller(request).sees_private(the_area):
+        raise PermissionDenied
+    rows = _sheet(_meeting(the_area, meeting_id))
+    response["ETag"] = _sheet_etag(rows)
+    return rows
+
+
+@api.put(
+    "/areas/{area}/meetings/{meeting_id}/attendance",
+    response=list[SheetRow],
+    tags=["writes"],
+    summary="Record attendance (give the sheet's ETag in If-Match)",
+)
+def attendance_put(request, area: str, meeting_id: int, data: AttendanceIn, response: HttpResponse):
+    the_area = _area(area)
+    caller = _writer(request, the_area)
+    with transaction.atomic():
+        found = Meeting.objects.select_for_update().filter(body__area=the_area, pk=meeting_id)
+        found = found.select_related("body").first()
+        if found is None:
+            raise problems.not_found()
+        if not caller.access.can_manage_meetings(found.body):
+            raise PermissionDenied
+        wanted = request.headers.get("If-Match", "")
+        if not wanted:
+            raise Problem(428, _("Precondition required"), _("Give the sheet's ETag in If-Match."))
+        current = _sheet(found)
+        if wanted != _sheet_etag(current):
+            raise Problem(
+                412,
+                _("Precondition failed"),
+                _("Someone else changed the attendance since you read it: read it again."),
+            )
+        members = {r["membership"] for r in current}
+        unknown = [p.membership for p in data.present if p.membership not in members]
+        if unknown:
+            raise Problem(400, _("Bad request"), _("Not a seat of this meeting's body."))
+        try:
+            meeting_services.attendance_save(
+                access=caller.access,
+                meeting=found,
+                present={p.membership: p.capacity for p in data.present},
+            )
+        except ValidationError as error:
+            raise Problem(409, _("Conflict"), " ".join(error.messages)) from error
+        rows = _sheet(found)
+    response["ETag"] = _sheet_etag(rows)
+    return rows
 
 
 __all__ = ["MAX_PAGE_SIZE", "api"]

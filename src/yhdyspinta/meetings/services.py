@@ -455,3 +455,12 @@ def agenda_item_save(*, access, form) -> AgendaItem:
     item = form.save()
     meeting_changed(meeting=meeting)
     return item
+
+
+@transaction.atomic
+def attendance_save(*, access, meeting: Meeting, present: dict[int, str]) -> None:
+    """The attendance sheet saved by the page or the API: only the body's secretary or
+    the area's administrator (then attendance_set)."""
+    if not access.can_manage_meetings(meeting.body):
+        raise PermissionDenied
+    attendance_set(meeting=meeting, present=present)

@@ -367,7 +367,8 @@ class AttendanceView(_MeetingMixin, LockedPageMixin, generic.TemplateView):
         try:
             with transaction.atomic():
                 self.check_unchanged()
-                services.attendance_set(
+                services.attendance_save(
+                    access=self.access,
                     meeting=self.meeting,
                     present={
                         m.pk: f.cleaned_data["capacity"]

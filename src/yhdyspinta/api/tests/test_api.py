@@ -310,3 +310,86 @@ def test_writes_refused_with_problems_and_nothing_written(client, demo, token, s
     assert backwards["Content-Type"] == "application/problem+json"
     assert backwards.json()["errors"]
     assert Meeting.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_people", "writes"),
+    [
+        ("jasen", True, False),
+        ("joensuu", True, False),
+        ("sihteeri", True, True),  # the coordinator network's secretary
+        ("paakayttaja", True, True),
+        ("etelasavo", False, False),  # another area's administrator
+    ],
+)
+def test_token_permissions_follow_the_role_matrix(
+    client, demo, django_user_model, role, sees_people, writes
+):
+    from yhdyspinta.accounts.models import AreaRole
+
+    user = django_user_model.objects.get(username=role)
+    area = AreaRole.objects.filter(user=user).first().area
+    admin = django_user_model.objects.get(
+        username="paakayttaja" if area == demo["nk"] else "etelasavo"
+    )
+    raw = accounts.api_token_issue(
+        access=Access(admin), area=area, user=user, name=role, days=1, by=admin
+    )
+    header = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    bodies = _all_pages(client, NK + "/bodies", **header)
+    shown = any(s["person"] for b in bodies for s in b["member_organisations"])
+    assert shown == sees_people
+    created = client.post(
+        f"{NK}/bodies/{_coordinators(demo['nk']).pk}/meetings",
+        MEETING,
+        content_type="application/json",
+        **header,
+    )
+    assert created.status_code == (201 if writes else 403), created.content
+
+
+def test_attendance_recorded_through_the_api_with_its_version(client, demo, secretary_token):
+    from yhdyspinta.meetings.models import Meeting, MeetingStatus
+
+    body = _coordinators(demo["nk"])
+    started = timezone.now() - timedelta(days=2)
+    meeting = Meeting.objects.create(
+        body=body,
+        title="Pidetty kokous",
+        starts_at=started,
+        ends_at=started + timedelta(hours=2),
+        convener=body.convener,
+        status=MeetingStatus.HELD,
+    )
+    assert meeting is not None
+    header = {"HTTP_AUTHORIZATION": f"Bearer {secretary_token}"}
+    url = f"{NK}/meetings/{meeting.pk}/attendance"
+    assert client.get(url).status_code in (401, 403)  # the public never gets the sheet
+    sheet = client.get(url, **header)
+    rows = sheet.json()
+    assert rows
+    present = [{"membership": rows[0]["membership"], "capacity": "official"}]
+    missing = client.put(url, {"present": present}, content_type="application/json", **header)
+    assert missing.status_code == 428
+    saved = client.put(
+        url,
+        {"present": present},
+        content_type="application/json",
+        HTTP_IF_MATCH=sheet["ETag"],
+        **header,
+    )
+    assert saved.status_code == 200, saved.content
+    assert [r["present"] for r in saved.json()].count(True) == 1
+    assert (
+        meeting.attendances.get().person_id
+        == Membership.objects.get(pk=rows[0]["membership"]).person_id
+    )
+    stale = client.put(
+        url,
+        {"present": []},
+        content_type="application/json",
+        HTTP_IF_MATCH=sheet["ETag"],
+        **header,
+    )
+    assert stale.status_code == 412
+    assert meeting.attendances.count() == 1  # nothing written
