@@ -36,7 +36,9 @@ from yhdyspinta.meetings.models import AgendaItem, Meeting, MeetingStatus, Minut
 from yhdyspinta.meetings.selectors import meeting_members
 from yhdyspinta.obligations import engine
 from yhdyspinta.parties.models import Organisation
-from yhdyspinta.programme.models import Goal, Measure, Priority, Programme
+from yhdyspinta.programme import services as programme_services
+from yhdyspinta.programme.forms import MeasureReportForm
+from yhdyspinta.programme.models import Goal, Measure, MeasureReport, Priority, Programme
 
 from . import problems
 from .caller import AnonymousThrottle, Caller, TokenOrPublic, TokenThrottle
@@ -991,6 +993,89 @@ def attendance_put(request, area: str, meeting_id: int, data: AttendanceIn, resp
         rows = _sheet(found)
     response["ETag"] = _sheet_etag(rows)
     return rows
+
+
+class ReportIn(Schema):
+    organisation: int
+    year: int = Field(ge=2000, le=2100)
+    status: str
+    account: str = ""
+    based_on_version: int = Field(
+        0, ge=0, description="The latest version you have read (0: none yet)."
+    )
+
+
+class ReportOut(Schema):
+    measure: int
+    organisation: int
+    year: int
+    version: int
+    status: str
+    account: str
+
+
+@api.post(
+    "/areas/{area}/measures/{measure_id}/reports",
+    response={201: ReportOut, 200: ReportOut},
+    tags=["writes"],
+    summary="Report a measure's follow-up for a year",
+)
+def measure_report(request, area: str, measure_id: int, data: ReportIn):
+    """The organisation's status and account for the measure and year, as on the
+    follow-up page; every report is a new version, and one made on a version that is no
+    longer the latest is refused (412)."""
+    the_area = _area(area)
+    caller = _writer(request, the_area)
+    measure = (
+        Measure.objects.filter(goal__priority__programme__area=the_area, pk=measure_id)
+        .select_related("goal__priority__programme")
+        .first()
+    )
+    organisation = Organisation.objects.filter(area=the_area, pk=data.organisation).first()
+    if measure is None or organisation is None:
+        raise problems.not_found()
+    if not caller.access.can_edit_organisation(organisation):
+        raise PermissionDenied
+    form = MeasureReportForm({"status": data.status, "account": data.account})
+    if not form.is_valid() or not form.reported:
+        problem = _form_problem(form)
+        problem.errors = problem.errors or [
+            {"field": "status", "message": str(_("Choose the status."))}
+        ]
+        raise problem
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        latest = (
+            MeasureReport.objects.filter(measure=measure, organisation=organisation, year=data.year)
+            .order_by("-version")
+            .first()
+        )
+        if (latest.version if latest else 0) != data.based_on_version:
+            raise Problem(
+                412,
+                _("Precondition failed"),
+                _("Someone else reported on this measure since you read it: read it again."),
+            )
+        try:
+            saved = programme_services.measure_report_save(
+                access=caller.access,
+                measure=measure,
+                organisation=organisation,
+                year=data.year,
+                user=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            raise Problem(400, _("Bad request"), " ".join(error.messages)) from error
+    body = {
+        "measure": measure.pk,
+        "organisation": organisation.pk,
+        "year": saved.year,
+        "version": saved.version,
+        "status": saved.status,
+        "account": saved.account,
+    }
+    return Status(201 if latest is None or saved.pk != latest.pk else 200, body)
 
 
 __all__ = ["MAX_PAGE_SIZE", "api"]

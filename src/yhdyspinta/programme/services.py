@@ -4,7 +4,7 @@ with their e-mails, indicator values, and promoting a theme-work idea into a mea
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -37,6 +37,7 @@ __all__ = [
     "idea_promote",
     "indicator_value_save",
     "measure_report",
+    "measure_report_save",
     "measures_of",
 ]
 
@@ -92,6 +93,31 @@ def measure_report(
     report.full_clean()
     report.save()
     return report
+
+
+@transaction.atomic
+def measure_report_save(
+    *,
+    access,
+    measure: Measure,
+    organisation: Organisation,
+    year: int,
+    status: str,
+    account: str,
+    user=None,
+) -> MeasureReport:
+    """A report saved by the follow-up page or the API: only the organisation's contact
+    (or the area's administrator) reports for it."""
+    if not access.can_edit_organisation(organisation):
+        raise PermissionDenied
+    return measure_report(
+        measure=measure,
+        organisation=organisation,
+        year=year,
+        status=status,
+        account=account,
+        user=user,
+    )
 
 
 def responsible_organisations(programme: Programme, year: int):

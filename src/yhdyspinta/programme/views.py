@@ -401,7 +401,8 @@ class Tasks(_ProgrammeMixin, LockedPageMixin, generic.TemplateView):
         for measure, form, _current, _last in rows:
             if not form.reported:
                 continue  # "not reported" stays not reported
-            services.measure_report(
+            services.measure_report_save(
+                access=self.access,
                 measure=measure,
                 organisation=self.organisation,
                 year=self.kwargs["year"],

@@ -393,3 +393,60 @@ def test_attendance_recorded_through_the_api_with_its_version(client, demo, secr
     )
     assert stale.status_code == 412
     assert meeting.attendances.count() == 1  # nothing written
+
+
+def test_a_follow_up_report_through_the_api(client, demo, django_user_model):
+    from django.db.models import Q
+
+    from yhdyspinta.parties.models import Organisation
+    from yhdyspinta.programme.models import Measure, MeasureReport
+
+    area = demo["nk"]
+    joensuu = Organisation.objects.get(area=area, municipality_number="167")
+    kitee = Organisation.objects.get(area=area, municipality_number="260")
+    measure = (
+        Measure.objects.filter(goal__priority__programme__area=area, ends_year__gte=2027)
+        .filter(Q(lead=joensuu) | Q(participants=joensuu))
+        .distinct()
+        .first()
+    )
+    admin = django_user_model.objects.get(username="paakayttaja")
+    contact = django_user_model.objects.get(username="joensuu")
+    raw = accounts.api_token_issue(
+        access=Access(admin), area=area, user=contact, name="Seuranta", days=1, by=admin
+    )
+    header = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    url = f"{NK}/measures/{measure.pk}/reports"
+    report = {"organisation": joensuu.pk, "year": 2027, "status": "ongoing", "account": "Alkoi."}
+    first = client.post(url, report, content_type="application/json", **header)
+    assert first.status_code == 201, first.content
+    assert first.json()["version"] == 1
+    stale = client.post(
+        url, {**report, "account": "Toinen"}, content_type="application/json", **header
+    )
+    assert stale.status_code == 412  # made on version 0, but 1 exists
+    second = client.post(
+        url,
+        {**report, "account": "Eteni.", "based_on_version": 1},
+        content_type="application/json",
+        **header,
+    )
+    assert second.json()["version"] == 2
+    latest = MeasureReport.objects.filter(measure=measure, organisation=joensuu, year=2027).latest(
+        "version"
+    )
+    assert latest.reported_by == contact  # audited as the token's user
+    other = client.post(
+        url, {**report, "organisation": kitee.pk}, content_type="application/json", **header
+    )
+    assert other.status_code == 403  # Joensuu's contact reports for Joensuu only
+    bad = client.post(
+        url,
+        {**report, "status": "valmis?", "based_on_version": 2},
+        content_type="application/json",
+        **header,
+    )
+    assert bad.status_code == 400
+    assert (
+        MeasureReport.objects.filter(measure=measure, organisation=joensuu, year=2027).count() == 2
+    )
