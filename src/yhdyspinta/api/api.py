@@ -458,24 +458,7 @@ def meetings(request, area: str, filters: Query[MeetingFilter]):
         rows = rows.filter(body_id=filters.body)
     if filters.year:
         rows = rows.filter(starts_at__year=filters.year)
-
-    def serialise(m: Meeting) -> dict:
-        return {
-            "id": m.pk,
-            "body": m.body_id,
-            "body_name": m.body.name,
-            "kind": m.kind,
-            "title": m.title,
-            "status": m.status,
-            "starts_at": m.starts_at,
-            "ends_at": m.ends_at,
-            "place": m.place,
-            "online_link": audience.meeting_link(m),
-            "description": m.description,
-            "updated_at": m.updated_at,
-        }
-
-    return _page(request, rows, filters, serialise)
+    return _page(request, rows, filters, lambda m: _meeting_out(m, audience))
 
 
 @api.get("/areas/{area}/minutes", response=Page, summary="Published minutes", tags=["meetings"])
