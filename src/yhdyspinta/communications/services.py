@@ -8,6 +8,7 @@ attempt. A claim left behind by a killed worker is taken up again after a while.
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import logging
 import smtplib
@@ -141,8 +142,17 @@ def _claim(message: OutgoingMessage, now) -> bool:
     )
 
 
+class _Email(EmailMultiAlternatives):
+    """Header lines up to the 998 characters RFC 5322 allows. The default policy folds a
+    long header without spaces into encoded words, which turns a letter's long
+    List-Unsubscribe address into something no mail program can use."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def _send(message: OutgoingMessage) -> None:
-    email = EmailMultiAlternatives(
+    mail = _Email(
         subject=message.subject,
         body=message.body,
         to=[message.recipient],
@@ -150,10 +160,10 @@ def _send(message: OutgoingMessage) -> None:
         headers={**message.headers, "Message-ID": f"<{message.message_id}@yhdyspinta>"},
     )
     if message.html_body:
-        email.attach_alternative(message.html_body, "text/html")
+        mail.attach_alternative(message.html_body, "text/html")
     for file in message.files.all():
-        email.attach(file.name, bytes(file.data), file.mimetype)
-    email.send()
+        mail.attach(file.name, bytes(file.data), file.mimetype)
+    mail.send()
 
 
 def _attachment(name: str, content: bytes, mimetype: str) -> Attachment:

@@ -4,6 +4,7 @@ list, cancellation, reminders, feedback, the feed, and the public never seeing a
 
 from __future__ import annotations
 
+import email.policy
 import io
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -126,6 +127,9 @@ def test_a_letter_goes_through_the_outbox_with_its_unsubscribe_headers(admin, de
     assert unsubscribe.startswith("<http")
     assert "/letter/unsubscribe/" in unsubscribe
     assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On the wire (the SMTP policy) the address stays one line, never encoded words.
+    raw = sent.message(policy=email.policy.SMTP).as_bytes()
+    assert ("List-Unsubscribe: " + unsubscribe).encode() in raw
     html, mimetype = sent.alternatives[0]
     assert mimetype == "text/html"
     assert "<h3>Otsikko</h3>" in html
