@@ -30,6 +30,7 @@ from .models import Attendance, ConsentRecord, Forum, Letter, Registration, Subs
 
 Kind = OutgoingMessage.Kind
 CONFIRM_DAYS = 7
+RESEND_AFTER = timedelta(minutes=10)  # a new confirmation link at most this often
 UNSUBSCRIBE_SALT = "yhdyspinta.letter-unsubscribe"
 REGISTRATION_SALT = "yhdyspinta.forum-registration"
 REMIND_BEFORE = timedelta(days=2)
@@ -178,8 +179,9 @@ def _record(subscriber: Subscriber, action: str, via: str, user=None) -> None:
 @transaction.atomic
 def subscribe(*, area: Area, email: str, name: str = "") -> None:
     """Ask for the letter: a confirmation link goes to the address (double opt-in);
-    nothing is sent to the address before it is confirmed. Asking again sends a new
-    link; a confirmed subscriber stays as they are."""
+    nothing else is sent to the address before it is confirmed. Asking again sends a
+    new link, at most once in RESEND_AFTER (the form must not flood an address); a
+    confirmed subscriber stays as they are."""
     email = email.strip()
     subscriber = (
         Subscriber.objects.select_for_update().filter(area=area, email__iexact=email).first()
@@ -192,6 +194,12 @@ def subscribe(*, area: Area, email: str, name: str = "") -> None:
             subscriber = Subscriber.objects.select_for_update().get(area=area, email__iexact=email)
     if subscriber.status == Subscriber.Status.CONFIRMED:
         return
+    if (
+        subscriber.status == Subscriber.Status.PENDING
+        and subscriber.confirm_hash
+        and subscriber.updated_at > timezone.now() - RESEND_AFTER
+    ):
+        return  # a link went out just now: nobody is flooded with them by a form
     token = secrets.token_urlsafe(24)
     subscriber.status = Subscriber.Status.PENDING
     subscriber.name = name[:200] or subscriber.name

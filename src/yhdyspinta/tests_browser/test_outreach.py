@@ -9,7 +9,9 @@ from yhdyspinta.outreach.models import Forum, Letter, Registration
 pytestmark = pytest.mark.browser
 
 
-def test_a_coordinator_writes_and_sends_a_letter(page, live_demo, log_in, check_accessibility):
+def test_a_letter_is_written_and_sent_and_a_visitor_registers_for_a_forum(
+    page, live_demo, log_in, check_accessibility
+):
     """The coordinator writes a letter with the toolbar, chooses its readers, looks at
     the count, sends it after the confirmation, and finds it in the archive."""
     log_in("paakayttaja")
@@ -42,10 +44,10 @@ def test_a_coordinator_writes_and_sends_a_letter(page, live_demo, log_in, check_
     page.get_by_role("link", name="Hyte-kirje ja -foorumi").first.click()
     expect(page.get_by_role("link", name="Hyte-kirje, joulu 2026")).to_be_visible()
 
-
-def test_a_visitor_registers_for_a_forum(page, live_demo, check_accessibility):
-    """A visitor opens the coming forum from the public pages, registers, and is told
-    that the places in person are taken and they are on the waiting list."""
+    # A visitor (logged out) opens the coming forum from the public pages, registers,
+    # and is told that the places in person are taken and they are on the waiting list.
+    # One test with the letter: each browser test loads the demo anew.
+    page.context.clear_cookies()
     page.goto(f"{live_demo.url}/pohjois-karjala/letters/")
     page.get_by_role("link", name="Hyte-foorumi, kevät", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hyte-foorumi, kevät")
