@@ -32,8 +32,8 @@ from yhdyspinta.clock.models import ClockEvent
 from yhdyspinta.indicators.models import SotkanetIndicator, SotkanetValue
 from yhdyspinta.meetings import services as meeting_services
 from yhdyspinta.meetings.forms import AgendaItemForm, MeetingForm
-from yhdyspinta.meetings.models import AgendaItem, Meeting, MeetingStatus, Minutes
-from yhdyspinta.meetings.selectors import meeting_members
+from yhdyspinta.meetings.models import AgendaItem, Meeting, Minutes
+from yhdyspinta.meetings.selectors import meeting_members, published_minutes_of
 from yhdyspinta.obligations import engine
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme import services as programme_services
@@ -465,12 +465,7 @@ def meetings(request, area: str, filters: Query[MeetingFilter]):
 def minutes(request, area: str, filters: Query[MeetingFilter]):
     """The approved minutes the public reads (Openness Act), with their decisions."""
     rows = (
-        Minutes.objects.filter(
-            meeting__body__area=_area(area),
-            meeting__status=MeetingStatus.PUBLISHED,
-            status=Minutes.Status.APPROVED,
-        )
-        .select_related("meeting__body")
+        published_minutes_of(_area(area))
         .prefetch_related("items__agenda_item")
         .order_by("-meeting__starts_at", "-version")
     )

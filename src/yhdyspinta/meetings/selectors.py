@@ -167,6 +167,16 @@ def minutes_detail(*, area: Area, pk: int) -> Minutes:
     )
 
 
+def published_minutes_of(area: Area) -> QuerySet[Minutes]:
+    """Every approved, published minutes of the area the public reads (the feed, the
+    API), each with its meeting and body."""
+    return Minutes.objects.filter(
+        meeting__body__area=area,
+        meeting__status=MeetingStatus.PUBLISHED,
+        status=Minutes.Status.APPROVED,
+    ).select_related("meeting__body")
+
+
 def published_minutes(meeting: Meeting) -> Minutes | None:
     """The approved, published version the public reads (Openness Act)."""
     if meeting.status != MeetingStatus.PUBLISHED:

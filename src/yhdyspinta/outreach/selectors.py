@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.meetings.models import Meeting, MeetingStatus, Minutes
-from yhdyspinta.meetings.selectors import PARTY_GROUPS, party_group_labels
+from yhdyspinta.meetings.models import Meeting
+from yhdyspinta.meetings.selectors import PARTY_GROUPS, party_group_labels, published_minutes_of
 
 from .models import Attendance, Forum, Letter, Registration
 
@@ -31,17 +31,7 @@ def letters_for(area: Area, *, manager: bool) -> QuerySet[Letter]:
 
 def forums_for(area: Area, *, manager: bool) -> QuerySet[Forum]:
     rows = Forum.objects.filter(area=area)
-    if not manager:
-        rows = rows.filter(published=True)
-    return rows.annotate(
-        taken=Count(
-            "registrations",
-            filter=Q(
-                registrations__status=Registration.Status.REGISTERED,
-                registrations__attendance=Attendance.IN_PERSON,
-            ),
-        )
-    ).order_by("-starts_at")
+    return (rows if manager else rows.filter(published=True)).order_by("-starts_at")
 
 
 @dataclass
@@ -98,13 +88,8 @@ def news(area: Area, limit: int = 50) -> list[NewsItem]:
     archive, published forums. Only what the public pages show."""
     items: list[NewsItem] = []
     minutes = (
-        Minutes.objects.filter(
-            meeting__body__area=area,
-            meeting__status=MeetingStatus.PUBLISHED,
-            status=Minutes.Status.APPROVED,
-            published_at__isnull=False,
-        )
-        .select_related("meeting", "meeting__body")
+        published_minutes_of(area)
+        .filter(published_at__isnull=False)
         .order_by("-published_at")[:limit]
     )
     for row in minutes:

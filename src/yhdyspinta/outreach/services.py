@@ -42,8 +42,9 @@ CONSENT_WORDING = (
 
 
 def can_manage(access, area: Area) -> bool:
-    """Letters and forums: the area's administrators (the coordinators)."""
-    return access.is_admin(area)
+    """Letters and forums: the area's administrators (the coordinators), as for every
+    other setting of the area (the generic create and edit pages ask the same)."""
+    return access.can_edit_area_settings(area)
 
 
 def _check(access, area: Area) -> None:

@@ -74,11 +74,6 @@ class Letters(AreaMixin, generic.TemplateView):
 class LetterCreate(AreaCreateView):
     model = Letter
     form_class = LetterForm
-    page_title = ""
-    template_name = "outreach/letter_form.html"
-
-    def allowed(self) -> bool:
-        return services.can_manage(self.access, self.area)
 
     def get_page_title(self) -> str:
         return _("New hyte letter")
@@ -90,10 +85,6 @@ class LetterCreate(AreaCreateView):
 class LetterEdit(AreaUpdateView):
     model = Letter
     form_class = LetterForm
-    template_name = "outreach/letter_form.html"
-
-    def allowed(self) -> bool:
-        return services.can_manage(self.access, self.area)
 
     def get(self, request, *args, **kwargs):
         return self._sent() or super().get(request, *args, **kwargs)
@@ -430,9 +421,6 @@ class ForumCreate(AreaCreateView):
     model = Forum
     form_class = ForumForm
 
-    def allowed(self) -> bool:
-        return services.can_manage(self.access, self.area)
-
     def get_page_title(self) -> str:
         return _("New hyte forum")
 
@@ -443,9 +431,6 @@ class ForumCreate(AreaCreateView):
 class ForumEdit(AreaUpdateView):
     model = Forum
     form_class = ForumForm
-
-    def allowed(self) -> bool:
-        return services.can_manage(self.access, self.area)
 
     def save(self, form):
         return services.forum_save(access=self.access, form=form)
