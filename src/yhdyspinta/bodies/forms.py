@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from yhdyspinta.areas.forms import AreaModelForm, DateInput, validate_unique_in_area
 from yhdyspinta.parties.models import OrganisationKind
 
-from .models import Body, Membership, MembershipRole, RhythmRule
+from .models import Body, Level, Membership, MembershipRole, RhythmRule
 
 
 def party_kinds_field() -> forms.MultipleChoiceField:
@@ -122,3 +122,15 @@ class MembershipEndForm(forms.Form):
         if ends_on < self.membership.starts_on:
             raise forms.ValidationError(_("The end date is before the start date."))
         return ends_on
+
+
+class BodyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices]
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All")), ("current", _("Working")), ("ended", _("Ended"))],
+    )

@@ -22,20 +22,30 @@ def active_memberships(day: date | None = None) -> QuerySet[Membership]:
     )
 
 
-def body_list(*, area: Area) -> QuerySet[Body]:
+def body_list(*, area: Area, q: str = "", level: str = "", state: str = "") -> QuerySet[Body]:
+    """The area's bodies, filtered by a search in the name or the convener, the level and
+    whether the body still works ("current") or has ended ("ended")."""
     today = timezone.localdate()
     current = Q(memberships__starts_on__lte=today) & (
         Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)
     )
+    bodies = Body.objects.filter(area=area)
+    if q:
+        bodies = bodies.filter(Q(name__icontains=q) | Q(convener__name__icontains=q))
+    if level:
+        bodies = bodies.filter(level=level)
+    if state == "current":
+        bodies = bodies.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    elif state == "ended":
+        bodies = bodies.filter(ended_on__lte=today)
     return (
-        Body.objects.filter(area=area)
-        .select_related("convener", "sub_region")
+        bodies.select_related("convener", "sub_region")
         .prefetch_related("rhythm_rules")
         .annotate(
             member_count=Count("memberships", filter=current, distinct=True),
             organisation_count=Count("memberships__organisation", filter=current, distinct=True),
         )
-        .order_by("ended_on", "level", "sub_region__order", "name")
+        .order_by("ended_on", "level", "sub_region__order", "name", "pk")
     )
 
 

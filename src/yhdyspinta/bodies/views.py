@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from yhdyspinta import paging
 from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaCreateView,
@@ -20,16 +21,27 @@ from yhdyspinta.web.views import (
 )
 
 from . import selectors, services
-from .forms import BodyForm, MembershipEndForm, MembershipForm, RhythmRuleFormSet
+from .forms import BodyFilterForm, BodyForm, MembershipEndForm, MembershipForm, RhythmRuleFormSet
 from .models import Body, Membership
 
 
 class BodyList(AreaMixin, generic.TemplateView):
     template_name = "bodies/body_list.html"
 
+    def get_template_names(self):
+        # htmx asks only for the table when a filter changes.
+        if self.request.headers.get("HX-Request"):
+            return ["bodies/_body_table.html"]
+        return [self.template_name]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["bodies"] = selectors.body_list(area=self.area)
+        form = BodyFilterForm(self.request.GET or None)
+        form.is_valid()  # a malformed filter is left out, the others apply
+        filters = dict(getattr(form, "cleaned_data", {}))
+        context["filter_form"] = form
+        context.update(paging.page_of(self.request, selectors.body_list(area=self.area, **filters)))
+        context["bodies"] = context["page_rows"]
         return context
 
 

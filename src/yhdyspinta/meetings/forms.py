@@ -210,3 +210,18 @@ class CorrectionForm(forms.Form):
     note = forms.CharField(
         label=_("What needs correcting and why"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class MeetingFilterForm(forms.Form):
+    """The meeting list's filters: every one is applied in the database."""
+
+    body = forms.ChoiceField(label=_("Body"), required=False)
+    q = forms.CharField(label=_("Search"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
+    published = forms.BooleanField(label=_("Only with public minutes"), required=False)
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = [("", _("All bodies"))] + [
+            (str(b.pk), b.name) for b in bodies
+        ]

@@ -46,11 +46,27 @@ def meeting_members(meeting: Meeting) -> list[Membership]:
 
 
 def meeting_list(
-    *, area: Area, body_id: int | None = None, upcoming: bool | None = None
+    *,
+    area: Area,
+    body_id: int | None = None,
+    upcoming: bool | None = None,
+    q: str = "",
+    year: int | None = None,
+    published: bool = False,
 ) -> QuerySet[Meeting]:
+    """The area's meetings; filtered by body, a search in the title, the body's name and
+    the place, the year, and (`published`) only those whose minutes the public reads."""
     qs = Meeting.objects.filter(body__area=area).select_related("body", "convener")
     if body_id:
         qs = qs.filter(body_id=body_id)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(body__name__icontains=q) | Q(place__icontains=q))
+    if year:
+        qs = qs.filter(starts_at__year=year)
+    if published:
+        qs = qs.filter(
+            status=MeetingStatus.PUBLISHED, minutes__status=Minutes.Status.APPROVED
+        ).distinct()
     now = timezone.now()
     if upcoming is True:
         qs = qs.filter(starts_at__gte=now).order_by("starts_at")

@@ -38,6 +38,7 @@ from .forms import (
     CorrectionForm,
     GuestForm,
     IdeaFormSet,
+    MeetingFilterForm,
     MeetingForm,
     MinutesForm,
     MinutesItemFormSet,
@@ -55,15 +56,17 @@ class MeetingList(AreaMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        body_id = self.request.GET.get("body") or None
-        context["bodies"] = self.area.bodies.filter(ended_on__isnull=True).order_by("name")
-        context["selected_body"] = int(body_id) if body_id and body_id.isdigit() else None
-        context["upcoming"] = selectors.meeting_list(
-            area=self.area, body_id=context["selected_body"], upcoming=True
+        bodies = self.area.bodies.filter(ended_on__isnull=True).order_by("name")
+        form = MeetingFilterForm(self.request.GET or None, bodies=bodies)
+        form.is_valid()  # a malformed filter is left out, the others apply
+        filters = dict(getattr(form, "cleaned_data", {}))
+        body = filters.pop("body", "")
+        filters["body_id"] = int(body) if body else None
+        context["filter_form"] = form
+        context["upcoming"] = selectors.meeting_list(area=self.area, upcoming=True, **filters)
+        past = selectors.meeting_list(area=self.area, upcoming=False, **filters).order_by(
+            "-starts_at", "-pk"
         )
-        past = selectors.meeting_list(
-            area=self.area, body_id=context["selected_body"], upcoming=False
-        ).order_by("-starts_at", "-pk")
         context.update(paging.page_of(self.request, past))
         context["past"] = context["page_rows"]
         return context

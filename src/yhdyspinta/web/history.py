@@ -9,7 +9,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
-__all__ = ["HistoryEntry", "history_entries"]
+__all__ = ["HistoryEntry", "history_entries", "history_records"]
 
 
 @dataclass
@@ -25,17 +25,22 @@ class HistoryEntry:
 HISTORY_KINDS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
-def history_entries(obj: Model, limit: int = 200) -> list[HistoryEntry]:
-    """The object's change history, newest first, each entry with its field changes.
-    Foreign keys are shown by name, fetched in one query per related model."""
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-pk")[:limit]
-    )
+def history_records(obj: Model):
+    """The object's history records, newest first (what the history page pages)."""
+    return obj.history.order_by("-history_date", "-pk")
+
+
+def history_entries(obj: Model, limit: int = 200, start: int = 0) -> list[HistoryEntry]:
+    """`limit` entries of the object's change history from `start`, newest first, each
+    with its field changes (one record more is read, the one each page's last entry is
+    compared with). Foreign keys are shown by name, fetched in one query per related
+    model."""
+    records = list(history_records(obj).select_related("history_user")[start : start + limit + 1])
     m2m_fields = list(getattr(obj.history.model, "_history_m2m_fields", []))
     m2m_values = _m2m_values(records, m2m_fields)
     raw: list[list[tuple]] = []
     wanted: dict[type, set] = {}
-    for index, record in enumerate(records):
+    for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None:
@@ -62,7 +67,7 @@ def history_entries(obj: Model, limit: int = 200) -> list[HistoryEntry]:
         for model, ids in wanted.items()
     }
     entries = []
-    for record, changes in zip(records, raw, strict=True):
+    for record, changes in zip(records[:limit], raw, strict=True):
         shown = []
         for model_field, change in changes:
             label = str(model_field.verbose_name) if model_field is not None else change.field

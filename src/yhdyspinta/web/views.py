@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from yhdyspinta import paging
 from yhdyspinta.accounts import use_log
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import Audience
@@ -24,7 +25,7 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.documents import file_response
 
 from . import jobs, locking
-from .history import history_entries
+from .history import history_entries, history_records
 from .models import DocumentJob, FormSubmission
 
 # Hidden fields of form.html: a create form's one-time key, an edit form's version.
@@ -512,5 +513,11 @@ class HistoryView(AreaObjectMixin, generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
-        context["entries"] = history_entries(self.object)
+        # A page of records (a count and one slice); each entry is compared with the
+        # record before it, so a page costs the same however long the history is.
+        context.update(paging.page_of(self.request, history_records(self.object).values("pk")))
+        page = context["page_obj"]
+        context["entries"] = history_entries(
+            self.object, limit=paging.PER_PAGE, start=max(page.start_index() - 1, 0)
+        )
         return context
