@@ -31,7 +31,7 @@ from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.clock.models import ClockEvent
 from yhdyspinta.indicators.models import SotkanetIndicator, SotkanetValue
 from yhdyspinta.meetings import services as meeting_services
-from yhdyspinta.meetings.forms import AgendaItemForm, MeetingForm
+from yhdyspinta.meetings.forms import AgendaItemForm, ApprovalForm, MeetingForm
 from yhdyspinta.meetings.models import AgendaItem, Meeting, Minutes
 from yhdyspinta.meetings.selectors import meeting_members, published_minutes_of
 from yhdyspinta.obligations import engine
@@ -971,6 +971,108 @@ def attendance_put(request, area: str, meeting_id: int, data: AttendanceIn, resp
         rows = _sheet(found)
     response["ETag"] = _sheet_etag(rows)
     return rows
+
+
+class MinutesItemIn(Schema):
+    agenda_item: int
+    discussion: str = ""
+    decision: str = ""
+
+
+class MinutesIn(Schema):
+    summary: str = ""
+    items: list[MinutesItemIn] = []
+    approval_method: str = Field(description="chair, or next_meeting (then approved_in)")
+    approved_in: int | None = Field(None, description="The later meeting that approved them.")
+    approved_on: date
+    publish: bool = Field(True, description="Publish at once (the members are told).")
+
+
+class MinutesDecisionOut(Schema):
+    agenda_item: int
+    order: int
+    heading: str
+    discussion: str
+    decision: str
+
+
+class AttachedMinutesOut(Schema):
+    id: int
+    meeting: int
+    version: int
+    status: str
+    approval_method: str
+    approved_at: datetime | None
+    published_at: datetime | None
+    summary: str
+    decisions: list[MinutesDecisionOut]
+
+
+@api.post(
+    "/areas/{area}/meetings/{meeting_id}/minutes",
+    response={201: AttachedMinutesOut},
+    tags=["writes"],
+    summary="Attach minutes approved in another system",
+)
+def minutes_attach(request, area: str, meeting_id: int, data: MinutesIn):
+    """Minutes approved in the municipality's case management, entered in one step: a
+    section for every agenda item (the decisions given by agenda item id), approved as
+    said and published when asked. A meeting that has minutes already is refused (409):
+    a correction is made in the app, where it becomes a new version."""
+    the_area = _area(area)
+    caller = _writer(request, the_area)
+    found = _meeting(the_area, meeting_id)
+    if not caller.access.can_manage_meetings(found.body):
+        raise PermissionDenied
+    approval = ApprovalForm(
+        {
+            "method": data.approval_method,
+            "approved_in": "" if data.approved_in is None else str(data.approved_in),
+            "approved_on": data.approved_on.isoformat(),
+        },
+        minutes=Minutes(meeting=found),
+    )
+    if not approval.is_valid():
+        raise _form_problem(approval)
+    items = {i.agenda_item: (i.discussion, i.decision) for i in data.items}
+    if len(items) != len(data.items):
+        raise Problem(400, _("Bad request"), _("An agenda item is given twice."))
+    try:
+        saved = meeting_services.minutes_attach(
+            access=caller.access,
+            meeting=found,
+            user=request.user,
+            summary=data.summary,
+            items=items,
+            approval=approval,
+            publish=data.publish,
+        )
+    except ValidationError as error:
+        raise Problem(409, _("Conflict"), " ".join(error.messages)) from error
+    sections = sorted(saved.items.select_related("agenda_item"), key=lambda i: i.agenda_item.order)
+    return Status(
+        201,
+        {
+            "id": saved.pk,
+            "meeting": found.pk,
+            "version": saved.version,
+            "status": saved.status,
+            "approval_method": saved.approval_method,
+            "approved_at": saved.approved_at,
+            "published_at": saved.published_at,
+            "summary": saved.summary,
+            "decisions": [
+                {
+                    "agenda_item": i.agenda_item_id,
+                    "order": i.agenda_item.order,
+                    "heading": i.agenda_item.title,
+                    "discussion": i.discussion,
+                    "decision": i.decision,
+                }
+                for i in sections
+            ],
+        },
+    )
 
 
 class ReportIn(Schema):

@@ -4,6 +4,7 @@ the meeting's state first and refuses what the process does not allow."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +35,9 @@ from .models import (
     ThemeWorkIdea,
 )
 from .selectors import meeting_members
+
+if TYPE_CHECKING:
+    from .forms import ApprovalForm
 
 __all__ = [
     "agenda_from_previous",
@@ -464,3 +468,49 @@ def attendance_save(*, access, meeting: Meeting, present: dict[int, str]) -> Non
     if not access.can_manage_meetings(meeting.body):
         raise PermissionDenied
     attendance_set(meeting=meeting, present=present)
+
+
+@transaction.atomic
+def minutes_attach(
+    *,
+    access,
+    meeting: Meeting,
+    user,
+    summary: str,
+    items: dict[int, tuple[str, str]],
+    approval: ApprovalForm,
+    publish: bool,
+) -> Minutes:
+    """Minutes approved in another system (a municipality's case management) entered in
+    one step: the draft with a section for every agenda item (`items`: agenda item id →
+    discussion and decision), approved as the validated approval form says, and published
+    when asked. The same steps and checks as the pages (minutes_start, minutes_approve,
+    minutes_publish); the meeting's row lock makes two callers at once create one."""
+    if not access.can_manage_meetings(meeting.body):
+        raise PermissionDenied
+    meeting = Meeting.objects.select_for_update().select_related("body__area").get(pk=meeting.pk)
+    agenda = set(meeting.agenda_items.values_list("pk", flat=True))
+    unknown = sorted(set(items) - agenda)
+    if unknown:
+        raise ValidationError(
+            _("Not an agenda item of this meeting: %(ids)s") % {"ids": ", ".join(map(str, unknown))}
+        )
+    if meeting.status in MeetingStatus.upcoming():
+        meeting_mark_held(meeting=meeting)
+    minutes = minutes_start(meeting=meeting)
+    minutes.summary = summary
+    minutes.save(update_fields=["summary", "updated_at"])
+    for section in minutes.items.all():
+        if section.agenda_item_id in items:
+            section.discussion, section.decision = items[section.agenda_item_id]
+            section.save(update_fields=["discussion", "decision"])
+    minutes_approve(
+        minutes=minutes,
+        user=user,
+        method=approval.cleaned_data["method"],
+        approved_in=approval.cleaned_data["approved_in"],
+        at=approval.approved_at(),
+    )
+    if publish:
+        minutes_publish(minutes=minutes, at=approval.approved_at())
+    return minutes

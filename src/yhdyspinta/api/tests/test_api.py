@@ -450,3 +450,65 @@ def test_a_follow_up_report_through_the_api(client, demo, django_user_model):
     assert (
         MeasureReport.objects.filter(measure=measure, organisation=joensuu, year=2027).count() == 2
     )
+
+
+def test_approved_minutes_attached_through_the_api(client, demo, secretary_token, token):
+    from yhdyspinta.meetings.models import Meeting, MeetingStatus, Minutes
+
+    body = _coordinators(demo["nk"])
+    started = timezone.now() - timedelta(days=3)
+    meeting = Meeting.objects.create(
+        body=body,
+        title="Asianhallinnan kokous",
+        starts_at=started,
+        ends_at=started + timedelta(hours=2),
+        convener=body.convener,
+        status=MeetingStatus.INVITED,
+    )
+    first = meeting.agenda_items.create(order=1, title="Avaus")
+    second = meeting.agenda_items.create(order=2, title="Hyvinvointisuunnitelma")
+    url = f"{NK}/meetings/{meeting.pk}/minutes"
+    minutes = {
+        "summary": "Kokous käsitteli suunnitelman.",
+        "items": [
+            {"agenda_item": first.pk, "decision": "Kokous avattiin."},
+            {"agenda_item": second.pk, "discussion": "Keskusteltiin.", "decision": "Hyväksyttiin."},
+        ],
+        "approval_method": "chair",
+        "approved_on": timezone.localdate().isoformat(),
+    }
+    member = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    header = {"HTTP_AUTHORIZATION": f"Bearer {secretary_token}"}
+    refused = client.post(url, minutes, content_type="application/json", **member)
+    assert refused.status_code == 403  # a member may not write minutes on the page either
+    future = {**minutes, "approved_on": (timezone.localdate() + timedelta(days=2)).isoformat()}
+    invalid = client.post(url, future, content_type="application/json", **header)
+    assert invalid.status_code == 400
+    assert invalid.json()["errors"][0]["field"] == "approved_on"
+    stranger = {**minutes, "items": [{"agenda_item": 999999, "decision": "?"}]}
+    conflict = client.post(url, stranger, content_type="application/json", **header)
+    assert conflict.status_code == 409
+    assert not Minutes.objects.filter(meeting=meeting).exists()  # nothing half-done
+
+    created = client.post(url, minutes, content_type="application/json", **header)
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["status"] == "approved"
+    assert data["published_at"]
+    assert [d["decision"] for d in data["decisions"]] == ["Kokous avattiin.", "Hyväksyttiin."]
+    saved = Minutes.objects.get(meeting=meeting)
+    assert saved.approved_by.username == "sihteeri"
+    assert saved.history.last().history_user.username == "sihteeri"  # audited as the user
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PUBLISHED
+    # The public reads them, as on the published minutes page.
+    public = _all_pages(client, NK + "/minutes")
+    mine = next(m for m in public if m["meeting"] == meeting.pk)
+    assert mine["decisions"][1]["decision"] == "Hyväksyttiin."
+    page = client.get(
+        reverse("meetings:published_minutes", kwargs={"area": "pohjois-karjala", "pk": meeting.pk})
+    )
+    assert "Hyväksyttiin." in page.content.decode()
+    again = client.post(url, minutes, content_type="application/json", **header)
+    assert again.status_code == 409  # attached once; a correction is made in the app
+    assert Minutes.objects.filter(meeting=meeting).count() == 1
