@@ -47,6 +47,12 @@ KERROIN = [
     (900017, "disability-pension-mental-18-34", "Mielenterveysperusteinen eläke", 0.6, "down"),
 ]
 KERROIN_SET = "hyte-kerroin-hyvinvointialue-2026"
+MINIMUM_SET = "thl-vahimmaistiedot-kunta-2023"
+# Rows of the minimum list that measure what a kerroin row measures (row → kerroin row).
+MINIMUM_TWINS = {
+    "hip-fractures-elderly": "hip-fractures-65",
+    "young-people-excluded": "young-not-in-work-or-education",
+}
 KERROIN_YEARS = range(2019, 2025)
 COUNTIES = [
     "Helsinki", "Itä-Uusimaa", "Keski-Uusimaa", "Länsi-Uusimaa", "Vantaa-Kerava",
@@ -211,6 +217,19 @@ def _load_kerroin(municipalities: list[dict]) -> None:
             followed = FollowedIndicator.objects.get(area=area, set_code=KERROIN_SET, row_key=key)
             followed.sotkanet_id = indicator_id
             followed.save()  # with its history
+        # THL's minimum list for the welfare report: two of its rows measure what two
+        # kerroin rows measure, so they are bound to the same synthetic twins; the other
+        # rows stay unbound, and the report says so.
+        services.follow_set(access=access, area=area, code=MINIMUM_SET)
+        for row_key, kerroin_key in MINIMUM_TWINS.items():
+            twin = FollowedIndicator.objects.get(
+                area=area, set_code=KERROIN_SET, row_key=kerroin_key
+            )
+            followed = FollowedIndicator.objects.get(
+                area=area, set_code=MINIMUM_SET, row_key=row_key
+            )
+            followed.sotkanet_id = twin.sotkanet_id
+            followed.save()
         if area.name in DEMO_PARAMETERS:
             KerroinParameters.objects.create(
                 area=area,

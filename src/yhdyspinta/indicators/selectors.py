@@ -4,6 +4,7 @@ page makes a fixed number of queries whatever the number of values."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Q, Sum
@@ -219,10 +220,16 @@ def _at(points: Points, year: int | None) -> float | None:
 
 
 def level_table(
-    area: Area, municipality: Organisation | None = None, until: int | None = None
+    area: Area,
+    municipality: Organisation | None = None,
+    until: int | None = None,
+    *,
+    only_sets: Collection[str] | None = None,
+    without_sets: Collection[str] = (),
 ) -> list[LevelRow]:
     """The area's followed Sotkanet indicators for a report, each in its latest year up
-    to `until` (made on the worker: a few queries an indicator)."""
+    to `until` (made on the worker: a few queries an indicator); `only_sets` keeps the
+    rows of those indicator sets, `without_sets` leaves theirs out."""
     regions = area_regions(area)
     own_region = (
         next((r for r in regions if r.organisation_id == municipality.pk), None)
@@ -239,6 +246,10 @@ def level_table(
     followed = FollowedIndicator.objects.filter(area=area, sotkanet__isnull=False).select_related(
         "sotkanet"
     )
+    if only_sets is not None:
+        followed = followed.filter(set_code__in=list(only_sets))
+    if without_sets:
+        followed = followed.exclude(set_code__in=list(without_sets))
     for item in followed.order_by("set_code", "pk"):
         indicator = item.sotkanet
         computed: set[str] = set()

@@ -61,6 +61,15 @@ class IndicatorSet:
     note: str
     parameters: dict = field(default_factory=dict)
     rows: tuple[SetRow, ...] = ()
+    # A list the welfare report shows as its own tables (THL's minimum content).
+    welfare_report: bool = False
+    # How many rows the published list has, where the file holds only part of it: the
+    # pages and the report then say so instead of passing the part off as the whole.
+    expected_rows: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.expected_rows is None or len(self.rows) >= self.expected_rows
 
     @property
     def name(self) -> str:
@@ -121,7 +130,17 @@ def parse(text: str, name: str = "") -> IndicatorSet:
         note=data.get("note", ""),
         parameters=data.get("parameters") or {},
         rows=tuple(rows),
+        welfare_report=bool(data.get("welfare_report")),
+        expected_rows=_expected(data.get("expected_rows"), name),
     )
+
+
+def _expected(value, name: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise SetFileError(f"{name}: 'expected_rows' must be a positive number or null")
+    return value
 
 
 @cache
@@ -129,6 +148,11 @@ def all_sets() -> tuple[IndicatorSet, ...]:
     """Every set shipped with the app, newest year first."""
     found = [parse(path.read_text(encoding="utf-8"), path.name) for path in FOLDER.glob("*.json")]
     return tuple(sorted(found, key=lambda s: (s.key, -s.year)))
+
+
+def report_sets() -> tuple[IndicatorSet, ...]:
+    """The sets whose rows the welfare report shows as tables of their own."""
+    return tuple(s for s in all_sets() if s.welfare_report)
 
 
 def by_code(code: str) -> IndicatorSet | None:

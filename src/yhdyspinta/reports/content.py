@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area, CouncilTerm
-from yhdyspinta.indicators import cockpit, selectors
-from yhdyspinta.indicators.models import ATTRIBUTION
+from yhdyspinta.indicators import cockpit, selectors, sets
+from yhdyspinta.indicators.models import ATTRIBUTION, FollowedIndicator
 from yhdyspinta.obligations.engine import evaluate
 from yhdyspinta.obligations.report import table_rows
 from yhdyspinta.parties.models import Organisation
@@ -103,6 +103,7 @@ def build(
     data = cockpit.cockpit(area, organisation, year=years[-1])
     parts = [
         _wellbeing(area, organisation, years[-1]),
+        _minimum(area, organisation, years[-1]),
         _kerroin(data),
         _measures(programme, years, organisation),
         _cooperation(area, years[-1], term, organisation, audience),
@@ -123,7 +124,9 @@ def build(
             "year": year,
             "subject": subject,
         }
-    sources = [ATTRIBUTION] + [f"{s.name} {s.year}: {s.source}" for s in data.indicator_sets]
+    sources = [ATTRIBUTION] + [
+        f"{s.name} {s.year}: {s.source}" for s in (*data.indicator_sets, *sets.report_sets())
+    ]
     return Report(
         area=area,
         organisation=organisation,
@@ -141,10 +144,25 @@ def build(
 
 def _wellbeing(area: Area, organisation: Organisation | None, until: int) -> Part:
     part = Part(Section.WELLBEING, str(Section.WELLBEING.label))
-    rows = selectors.level_table(area, organisation, until=until)
+    minimum = [s.code for s in sets.report_sets()]
+    rows = selectors.level_table(area, organisation, until=until, without_sets=minimum)
     if not rows:
         part.paragraphs.append(_("The area follows no Sotkanet indicator yet."))
         return part
+    caption = _("The area's followed indicators, the latest year")
+    part.tables.append(_level_table(area, organisation, rows, caption))
+    part.paragraphs.append(
+        _("* computed from the municipalities' figures. A dash: no value in the data.")
+    )
+    return part
+
+
+def _level_table(
+    area: Area, organisation: Organisation | None, rows: list, caption: str, unbound=()
+) -> Table:
+    """Each indicator in its latest year: the municipality against its sub-region, the
+    area and the country (or the area against the country), and by gender. A row the area
+    has not bound to Sotkanet data is listed with dashes, never zeros."""
     levels = (["municipality", "sub_region"] if organisation else []) + ["area", "country"]
     names = {
         "municipality": organisation.name if organisation else "",
@@ -165,10 +183,56 @@ def _wellbeing(area: Area, organisation: Organisation | None, until: int) -> Par
                 value += " *"
             cells.append(value)
         lines.append([*cells, number(row.women), number(row.men)])
-    caption = _("The area's followed indicators, the latest year")
-    part.tables.append(Table(caption, header, lines))
+    for followed in unbound:
+        lines.append([f"{followed} **", "–", *["–" for _level in levels], "–", "–"])
+    return Table(caption, header, lines)
+
+
+def _minimum(area: Area, organisation: Organisation | None, until: int) -> Part:
+    """THL's minimum content of the welfare report: a table for each such set the area
+    follows, every row of it, the unbound ones too (marked); an incomplete set file says
+    how much of THL's list it holds."""
+    part = Part(Section.MINIMUM, str(Section.MINIMUM.label))
+    followed_codes = set(
+        FollowedIndicator.objects.filter(
+            area=area, set_code__in=[s.code for s in sets.report_sets()]
+        ).values_list("set_code", flat=True)
+    )
+    shown = [s for s in sets.report_sets() if s.code in followed_codes]
+    if not shown:
+        part.paragraphs.append(
+            _(
+                "The area does not follow THL's minimum indicator list yet; the area's "
+                "administrator follows it on the indicator sets page."
+            )
+        )
+        return part
+    for indicator_set in shown:
+        rows = selectors.level_table(
+            area, organisation, until=until, only_sets=[indicator_set.code]
+        )
+        unbound = FollowedIndicator.objects.filter(
+            area=area, set_code=indicator_set.code, sotkanet__isnull=True
+        ).order_by("pk")
+        caption = f"{indicator_set.name} {indicator_set.year}"
+        part.tables.append(_level_table(area, organisation, rows, caption, unbound))
+        if not indicator_set.complete:
+            part.paragraphs.append(
+                _(
+                    "%(name)s: the app's set file holds %(rows)s of the list's %(expected)s "
+                    "indicators; the others are not in this report."
+                )
+                % {
+                    "name": indicator_set.name,
+                    "rows": len(indicator_set.rows),
+                    "expected": indicator_set.expected_rows,
+                }
+            )
     part.paragraphs.append(
-        _("* computed from the municipalities' figures. A dash: no value in the data.")
+        _(
+            "* computed from the municipalities' figures. ** not bound to Sotkanet data: "
+            "its Sotkanet id is not confirmed. A dash: no value in the data."
+        )
     )
     return part
 

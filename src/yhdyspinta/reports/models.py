@@ -20,6 +20,7 @@ class ReportKind(models.TextChoices):
 class Section(models.TextChoices):
     SUMMARY = "summary", _("Summary")
     WELLBEING = "wellbeing", _("Wellbeing and health of the population")
+    MINIMUM = "minimum", _("THL's minimum indicators")
     KERROIN = "kerroin", _("HYTE-kerroin")
     MEASURES = "measures", _("Measures and their follow-up")
     COOPERATION = "cooperation", _("Statutory cooperation")

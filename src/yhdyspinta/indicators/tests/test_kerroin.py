@@ -147,9 +147,23 @@ def test_set_files_are_data_and_bad_ones_are_refused():
         (json.dumps({**good, "indicators": [row, row]}), "used twice"),
         (json.dumps({**good, "indicators": [{**row, "kind": "input"}]}), "'kind'"),
         (json.dumps({**good, "indicators": [{**row, "sotkanet_id": "189"}]}), "sotkanet_id"),
+        (json.dumps({**good, "expected_rows": "67"}), "expected_rows"),
     ):
         with pytest.raises(sets.SetFileError, match=message):
             sets.parse(broken, "x.json")
+
+
+def test_an_incomplete_list_says_so_and_is_not_passed_off_as_the_whole(client, demo):
+    minimum = sets.by_code("thl-vahimmaistiedot-kunta-2023")
+    assert minimum.welfare_report
+    assert not minimum.kerroin
+    assert not minimum.complete
+    assert (len(minimum.rows), minimum.expected_rows) == (6, 67)
+    assert all(r.sotkanet_id is None for r in minimum.rows)
+    assert sets.by_code(KERROIN_SET).complete
+    page = client.get(reverse("indicators:sets", kwargs={"area": "pohjois-karjala"}))
+    html = page.content.decode()
+    assert "Vajaa: tässä tiedostossa on 6 listan 67 indikaattorista" in html
 
 
 def test_following_a_set_is_one_step_and_idempotent(demo, django_user_model, monkeypatch):

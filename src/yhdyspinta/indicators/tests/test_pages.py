@@ -83,11 +83,12 @@ def test_comparison_is_sorted_and_profile_ranks(client, joensuu):
     assert [v for _n, v in items] == sorted((v for _n, v in items), reverse=True)
     profile = client.get(url("indicators:profile", pk=joensuu.pk))
     rows = profile.context["rows"]
-    # Every followed indicator with a Sotkanet binding: the agreed five and the kerroin's.
+    # Every followed indicator with a Sotkanet binding: the agreed five, the kerroin's
+    # seven and the two bound rows of THL's minimum list.
     assert (
         len(rows)
         == FollowedIndicator.objects.filter(area=joensuu.area, sotkanet__isnull=False).count()
-        == 12
+        == 14
     )
     assert all(row.of == 13 for row in rows)
     assert "Sijoitus alueella" in profile.content.decode()

@@ -38,7 +38,14 @@ def _docx_text(response) -> str:
 def test_the_annual_report_of_a_municipality_is_written_from_the_data(demo, joensuu):
     report = content.build(demo["nk"], "annual", 2025, joensuu)
     parts = {p.key: p for p in report.parts}
-    assert list(parts) == ["summary", "wellbeing", "kerroin", "measures", "cooperation"]
+    assert list(parts) == [
+        "summary",
+        "wellbeing",
+        "minimum",
+        "kerroin",
+        "measures",
+        "cooperation",
+    ]
     wellbeing = parts["wellbeing"].tables[0]
     # The municipality against its sub-region, the area and the country, and by gender.
     assert wellbeing.header[2:] == [
@@ -61,6 +68,39 @@ def test_the_annual_report_of_a_municipality_is_written_from_the_data(demo, joen
     assert "HYTE-kertoimen indikaattorista" in parts["summary"].paragraphs[0]
 
 
+def test_thl_minimum_list_has_its_own_table_with_every_row(demo, joensuu):
+    """Every row of the followed minimum list: the bound ones with the municipality's,
+    sub-region's, area's and country's values, the unbound ones marked, never zeros; and
+    the file's incompleteness said in the report."""
+    report = content.build(demo["nk"], "annual", 2025, joensuu)
+    parts = {p.key: p for p in report.parts}
+    minimum = parts["minimum"]
+    assert minimum.heading == "THL:n vähimmäisindikaattorit"
+    table = minimum.tables[0]
+    assert table.caption.startswith("THL:n ehdotus kunnan hyvinvointikertomuksen")
+    assert len(table.rows) == 6  # the set file's rows, each once
+    hips = next(r for r in table.rows if r[0].startswith("Ikääntyneiden lonkkamurtumat"))
+    assert hips[1] == "2024"
+    assert all(cell != "–" for cell in hips[2:6])  # municipality, sub-region, area, country
+    teeth = next(r for r in table.rows if r[0].startswith("Tervehampaiset"))
+    assert teeth[0].endswith("**")  # unbound, and marked so
+    assert set(teeth[1:]) == {"–"}
+    assert "6 / 67" not in " ".join(minimum.paragraphs)
+    assert any("6 listan 67 indikaattorista" in p for p in minimum.paragraphs)
+    # The general table does not repeat the minimum list's rows.
+    names = [r[0] for r in parts["wellbeing"].tables[0].rows]
+    assert not any(n.startswith("Ikääntyneiden lonkkamurtumat") for n in names)
+
+
+def test_without_the_minimum_list_the_report_says_how_to_follow_it(demo, joensuu):
+    from yhdyspinta.indicators.models import FollowedIndicator
+
+    FollowedIndicator.objects.filter(area=demo["nk"], set_code__startswith="thl-").delete()
+    minimum = next(p for p in content.build(demo["nk"], "annual", 2025).parts if p.key == "minimum")
+    assert not minimum.tables
+    assert "indikaattorijoukot-sivulla" in minimum.paragraphs[0]
+
+
 def test_the_documents_carry_the_tables_and_no_placeholder(client, login, demo):
     login("paakayttaja")
     ReportText.objects.create(
@@ -80,6 +120,8 @@ def test_the_documents_carry_the_tables_and_no_placeholder(client, login, demo):
     pages = " ".join(pages.split())  # table cells wrap their words
     assert "Kirjoitettu arvio." in pages
     assert "Koko maa" in pages
+    assert "Tervehampaiset 12-vuotiaat" in text  # THL's minimum list, in the DOCX
+    assert "Tervehampaiset 12-vuotiaat" in pages  # and in the PDF
 
 
 def test_the_council_term_report_has_its_plan_and_every_year(client, login, demo):
