@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -44,16 +44,29 @@ class PriorityNode:
     goals: list[GoalNode] = field(default_factory=list)
 
 
-def programme_tree(programme: Programme, as_of: date | None = None) -> list[PriorityNode]:
+def programme_tree(
+    programme: Programme, as_of: date | None = None, q: str = ""
+) -> list[PriorityNode]:
     """Priorities → goals → measures and indicators; with `as_of`, the programme as it
-    stood at the end of that day (from the audit trail)."""
+    stood at the end of that day (from the audit trail); with `q`, only the measures whose
+    name, lead or taking-part organisation matches (searched in the database), and only
+    the goals that have one."""
     if as_of is None:
         priorities = list(programme.priorities.all())
         goals = list(Goal.objects.filter(priority__programme=programme))
+        measures = Measure.objects.filter(goal__priority__programme=programme)
+        if q:
+            measures = measures.filter(
+                Q(name__icontains=q)
+                | Q(lead__name__icontains=q)
+                | Q(participants__name__icontains=q)
+            ).distinct()
+            wanted = set(measures.values_list("goal_id", flat=True))
+            goals = [g for g in goals if g.pk in wanted]
         measures = list(
-            Measure.objects.filter(goal__priority__programme=programme)
-            .select_related("lead", "source_idea__group__minutes__meeting")
-            .prefetch_related("participants")
+            measures.select_related(
+                "lead", "source_idea__group__minutes__meeting"
+            ).prefetch_related("participants")
         )
         indicators = list(Indicator.objects.filter(goal__priority__programme=programme))
     else:
@@ -66,6 +79,9 @@ def programme_tree(programme: Programme, as_of: date | None = None) -> list[Prio
         leads = Organisation.objects.in_bulk({m.lead_id for m in measures if m.lead_id})
         for measure in measures:
             measure.lead_name = leads[measure.lead_id].name if measure.lead_id in leads else ""
+    if q:
+        with_goals = {g.priority_id for g in goals}
+        priorities = [p for p in priorities if p.pk in with_goals]
     nodes = {p.pk: PriorityNode(p) for p in sorted(priorities, key=lambda p: p.order)}
     goal_nodes = {}
     for goal in sorted(goals, key=lambda g: g.order):
@@ -74,7 +90,8 @@ def programme_tree(programme: Programme, as_of: date | None = None) -> list[Prio
     for measure in sorted(measures, key=lambda m: m.order):
         goal_nodes[measure.goal_id].measures.append(measure)
     for indicator in indicators:
-        goal_nodes[indicator.goal_id].indicators.append(indicator)
+        if indicator.goal_id in goal_nodes:  # a search leaves goals out
+            goal_nodes[indicator.goal_id].indicators.append(indicator)
     return list(nodes.values())
 
 

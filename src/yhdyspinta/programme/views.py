@@ -65,7 +65,8 @@ class ProgrammeDetail(_ProgrammeMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tree"] = selectors.programme_tree(self.programme)
+        context["q"] = self.request.GET.get("q", "").strip()[:200]
+        context["tree"] = selectors.programme_tree(self.programme, q=context["q"])
         context["approvals"] = self.programme.approvals.select_related("organisation")
         context["follow_ups"] = self.programme.follow_ups.filter(status="open")
         context["all_follow_ups"] = self.programme.follow_ups.all()

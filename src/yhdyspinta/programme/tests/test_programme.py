@@ -382,3 +382,25 @@ def test_the_follow_up_page_shows_who_reported_what_was_sent_and_closes_on_yes(
     assert closed_2025.exists()  # the demo's closed year
     with pytest.raises(IntegrityError), transaction.atomic():
         closed_2025.update(status="done")
+
+
+def test_measures_are_searched_in_the_database(client, programme):
+    page = url("programme:programme", pk=programme.pk)
+    everything = client.get(page).content.decode()
+    assert "Koulujen hyvinvointitunnit" in everything
+    found = client.get(page, {"q": "hyvinvointitunnit"})
+    html = found.content.decode()
+    assert "Koulujen hyvinvointitunnit" in html
+    measures = [m for node in found.context["tree"] for g in node.goals for m in g.measures]
+    assert [m.name for m in measures] == ["Koulujen hyvinvointitunnit"]
+    assert len(found.context["tree"]) == 1  # only the priority that has the measure
+    lead = measures[0].lead.name
+    by_lead = client.get(page, {"q": lead}).context["tree"]
+    assert all(
+        lead in (m.lead.name if m.lead else "") or lead in [p.name for p in m.participants.all()]
+        for node in by_lead
+        for g in node.goals
+        for m in g.measures
+    )
+    nothing = client.get(page, {"q": "ei tällaista toimenpidettä"})
+    assert "Hakua vastaavaa toimenpidettä ei löytynyt." in nothing.content.decode()
