@@ -221,6 +221,9 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)
 IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "60"))
 # A document whose worker has not finished it in this long is shown as failed.
 DOCUMENT_STALE_SECONDS = int(os.environ.get("DOCUMENT_STALE_SECONDS", "600"))
+# The open API's rate limits: per anonymous client address, and per token.
+API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "120/m")
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "1200/m")
 # Progress of imports, shared by the worker and the web processes: a file cache on one
 # host (point PROGRESS_CACHE_DIR at a shared directory, or use Redis, across hosts).
 # The default cache holds what every app server must agree on (the API's rate limits):

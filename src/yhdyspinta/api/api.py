@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -60,7 +61,10 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=TokenOrPublic(),
-    throttle=[AnonymousThrottle("120/m"), TokenThrottle("1200/m")],
+    throttle=[
+        AnonymousThrottle(settings.API_ANONYMOUS_RATE),
+        TokenThrottle(settings.API_TOKEN_RATE),
+    ],
 )
 
 

@@ -84,6 +84,9 @@ class Cockpit:
     estimate: Estimate
     indicator_sets: list[sets.IndicatorSet]
     synthetic: bool
+    # False when a municipality's page reads the county kerroin's indicators, because the
+    # area follows no set of the municipal kerroin (the page then says so).
+    own_sets: bool = True
 
 
 def score(value: float, values: list[float], good: str) -> float:
@@ -115,12 +118,30 @@ def distance_to(value: float, threshold: float, good: str) -> float:
     return round(max(0.0, gap), 2)
 
 
-def kerroin_sets() -> list[sets.IndicatorSet]:
-    return [s for s in sets.all_sets() if s.kerroin]
+def kerroin_sets(level: str = "area") -> list[sets.IndicatorSet]:
+    """The kerroin sets of a level: the county's ("area") or the municipal one."""
+    return [s for s in sets.all_sets() if s.kerroin and s.level == level]
+
+
+def sets_for(area: Area, municipality: Organisation | None) -> tuple[list, bool]:
+    """The kerroin sets a cockpit reads, and whether they are the subject's own: for a
+    municipality the municipal kerroin's sets the area follows, else the county's."""
+    if municipality:
+        own = kerroin_sets("municipality")
+        followed = set(
+            FollowedIndicator.objects.filter(
+                area=area, set_code__in=[s.code for s in own]
+            ).values_list("set_code", flat=True)
+        )
+        if followed:
+            return [s for s in own if s.code in followed], True
+        return kerroin_sets(), False
+    return kerroin_sets(), True
 
 
 def cockpit(area: Area, municipality: Organisation | None = None, year: int | None = None):
-    codes = [s.code for s in kerroin_sets()]
+    chosen, own_sets = sets_for(area, municipality)
+    codes = [s.code for s in chosen]
     followed = list(
         FollowedIndicator.objects.filter(area=area, set_code__in=codes)
         .select_related("sotkanet")
@@ -212,7 +233,7 @@ def cockpit(area: Area, municipality: Organisation | None = None, year: int | No
         .order_by("-year")
         .first()
     )
-    estimate = _estimate(rows, peer_scores, parameters, municipality is None)
+    estimate = _estimate(rows, peer_scores, parameters, municipality is None, chosen)
     synthetic = any(r.followed.sotkanet and r.followed.sotkanet.is_synthetic for r in rows)
     return Cockpit(
         region=region,
@@ -222,8 +243,9 @@ def cockpit(area: Area, municipality: Organisation | None = None, year: int | No
         else pgettext("among all", "municipalities"),
         rows=rows,
         estimate=estimate,
-        indicator_sets=kerroin_sets(),
+        indicator_sets=chosen,
         synthetic=synthetic,
+        own_sets=own_sets,
     )
 
 
@@ -242,8 +264,8 @@ def combine(process: list[float], outcome: list[float], weights: tuple[float, fl
     return round(total, 1), round(p, 1), round(o, 1)
 
 
-def _estimate(rows, peer_scores, parameters, whole_area: bool) -> Estimate:
-    defaults = kerroin_sets()[0].parameters if kerroin_sets() else {}
+def _estimate(rows, peer_scores, parameters, whole_area: bool, chosen) -> Estimate:
+    defaults = chosen[0].parameters if chosen else {}
     weights = _weights(parameters, defaults)
     own = [r for r in rows if r.score is not None]
     kerroin, process, outcome = combine(

@@ -131,6 +131,58 @@ def test_a_municipality_is_ranked_among_all_municipalities(demo):
     assert data.estimate.euro_per_point is None  # the euro effect is the county's
 
 
+def test_a_municipal_kerroin_set_is_the_municipality_cockpits_own(
+    client, demo, admin_access, monkeypatch
+):
+    """A kerroin set of the municipal level, once the area follows it, is what each
+    municipality's cockpit reads; the county's page keeps the county set."""
+    joensuu = Organisation.objects.get(area=demo["nk"], municipality_number="167")
+    page = url("indicators:kerroin_municipality", pk=joensuu.pk)
+    assert "Alue ei vielä seuraa kuntien HYTE-kertoimen" in client.get(page).content.decode()
+    municipal = sets.parse(
+        json.dumps(
+            {
+                "key": "hyte-kerroin-kunta",
+                "year": 2026,
+                "name": "Kuntien HYTE-kerroin",
+                "level": "municipality",
+                "kerroin": True,
+                "indicators": [
+                    {
+                        "key": "p",
+                        "name": "Prosessi",
+                        "kind": "process",
+                        "good": "up",
+                        "unit": "percent",
+                        "sotkanet_id": 900011,
+                    },
+                    {
+                        "key": "o",
+                        "name": "Tulos",
+                        "kind": "outcome",
+                        "good": "down",
+                        "unit": "percent",
+                        "sotkanet_id": 900013,
+                    },
+                ],
+            }
+        ),
+        "hyte-kerroin-kunta-2026.json",
+    )
+    shipped = sets.all_sets()
+    monkeypatch.setattr(sets, "all_sets", lambda: (*shipped, municipal))
+    county_rows = len(cockpit.cockpit(demo["nk"]).rows)
+    assert not cockpit.cockpit(demo["nk"], joensuu).own_sets
+    assert services.follow_set(access=admin_access, area=demo["nk"], code=municipal.code) == (2, 2)
+    data = cockpit.cockpit(demo["nk"], joensuu)
+    assert data.own_sets
+    assert [r.row.key for r in data.rows if r.row.kind == "process"] == ["p"]
+    assert {r.followed.set_code for r in data.rows} == {municipal.code}
+    assert data.estimate.kerroin is not None  # one process and one outcome indicator
+    assert len(cockpit.cockpit(demo["nk"]).rows) == county_rows  # the county's own set
+    assert "Alue ei vielä seuraa" not in client.get(page).content.decode()
+
+
 def test_set_files_are_data_and_bad_ones_are_refused():
     shipped = sets.by_code(KERROIN_SET)
     assert shipped
