@@ -49,3 +49,4 @@ bench: install
 	DEBUG=1 $(VENV)/bin/python bench/run.py
 	DEBUG=1 $(VENV)/bin/python bench/hostile.py
 	DEBUG=1 scripts/with-postgres.sh $(VENV)/bin/python bench/sotkanet.py
+	DEBUG=1 scripts/with-postgres.sh $(VENV)/bin/python bench/national.py
