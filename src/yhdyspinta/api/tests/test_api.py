@@ -205,6 +205,22 @@ def _coordinators(area):
     return Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
 
 
+def _past_meeting(area, title: str, status: str):
+    """A meeting of the coordinators' network that began two days ago."""
+    from yhdyspinta.meetings.models import Meeting
+
+    body = _coordinators(area)
+    started = timezone.now() - timedelta(days=2)
+    return Meeting.objects.create(
+        body=body,
+        title=title,
+        starts_at=started,
+        ends_at=started + timedelta(hours=2),
+        convener=body.convener,
+        status=status,
+    )
+
+
 MEETING = {
     "title": "Rajapinnan kokous",
     "starts_at": "2027-03-10T13:00:00+02:00",
@@ -349,19 +365,7 @@ def test_token_permissions_follow_the_role_matrix(
 
 
 def test_attendance_recorded_through_the_api_with_its_version(client, demo, secretary_token):
-    from yhdyspinta.meetings.models import Meeting, MeetingStatus
-
-    body = _coordinators(demo["nk"])
-    started = timezone.now() - timedelta(days=2)
-    meeting = Meeting.objects.create(
-        body=body,
-        title="Pidetty kokous",
-        starts_at=started,
-        ends_at=started + timedelta(hours=2),
-        convener=body.convener,
-        status=MeetingStatus.HELD,
-    )
-    assert meeting is not None
+    meeting = _past_meeting(demo["nk"], "Pidetty kokous", "held")
     header = {"HTTP_AUTHORIZATION": f"Bearer {secretary_token}"}
     url = f"{NK}/meetings/{meeting.pk}/attendance"
     assert client.get(url).status_code in (401, 403)  # the public never gets the sheet
@@ -453,18 +457,9 @@ def test_a_follow_up_report_through_the_api(client, demo, django_user_model):
 
 
 def test_approved_minutes_attached_through_the_api(client, demo, secretary_token, token):
-    from yhdyspinta.meetings.models import Meeting, MeetingStatus, Minutes
+    from yhdyspinta.meetings.models import MeetingStatus, Minutes
 
-    body = _coordinators(demo["nk"])
-    started = timezone.now() - timedelta(days=3)
-    meeting = Meeting.objects.create(
-        body=body,
-        title="Asianhallinnan kokous",
-        starts_at=started,
-        ends_at=started + timedelta(hours=2),
-        convener=body.convener,
-        status=MeetingStatus.INVITED,
-    )
+    meeting = _past_meeting(demo["nk"], "Asianhallinnan kokous", "invited")
     first = meeting.agenda_items.create(order=1, title="Avaus")
     second = meeting.agenda_items.create(order=2, title="Hyvinvointisuunnitelma")
     url = f"{NK}/meetings/{meeting.pk}/minutes"
