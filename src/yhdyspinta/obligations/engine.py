@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -229,22 +229,34 @@ def _other_participation(meetings: list[Meeting]) -> dict[int, set[str]]:
     return kinds
 
 
-def _meetings(area: Area, start: date, end: date) -> list[Meeting]:
-    return list(
+def _meetings(area: Area, start: date, end: date, ways: dict[str, Way]) -> list[Meeting]:
+    """The area's meetings in the window. Who attended is read only for the meetings a
+    statutory rule may count (its kinds, or the area's agreed bodies and venues): a busy
+    area has hundreds of other meetings a year, which only the rhythm rules count."""
+    meetings = list(
         Meeting.objects.filter(
             body__area=area, starts_at__date__gte=start, starts_at__date__lte=end
         )
         .exclude(status=MeetingStatus.CANCELLED)
         .select_related("body", "convener")
-        .prefetch_related(
-            "municipalities",
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related("organisation", "person"),
-            ),
-        )
         .order_by("starts_at")
     )
+    venues = set().union(*(ids for way in ways.values() for ids in way.venues.values()))
+    candidates = [
+        m
+        for m in meetings
+        if m.body_id in venues
+        or any(_qualifies(m, rule, ways[rule.code]) for rule in STATUTORY_RULES)
+    ]
+    prefetch_related_objects(
+        candidates,
+        "municipalities",
+        Prefetch(
+            "attendances",
+            queryset=Attendance.objects.select_related("organisation", "person"),
+        ),
+    )
+    return meetings
 
 
 @dataclass(frozen=True)
@@ -351,6 +363,8 @@ def _evaluate_612_7(rule, meetings, year_end, today, way: Way, others=None) -> R
             for key, kinds in rule.party_groups
             if meeting.body_id in way.venues.get(key, ())
         ]
+        if not among:
+            continue  # not an agreed venue of any party group
         groups = groups_present(meeting, among)
         if groups:
             found.update(groups)
@@ -360,7 +374,7 @@ def _evaluate_612_7(rule, meetings, year_end, today, way: Way, others=None) -> R
                     _("took part in the agreed forum: %(groups)s") % {"groups": labels(groups)},
                 )
             )
-        elif among:
+        else:
             venue_meetings.append(meeting)
     missing_groups = [str(GROUP_LABELS[k]) for k, _g in rule.party_groups if k not in found]
     met = bool(counted) and not missing_groups
@@ -559,7 +573,15 @@ def evaluate(
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     window_start = min(year_start, term.starts_on) if term else year_start
     window_end = max(year_end, term.ends_on) if term else year_end
-    meetings = _meetings(area, window_start, window_end)
+    rules = {r.code: r for r in STATUTORY_RULES}
+    practices = {
+        p.rule: p
+        for p in Practice.objects.filter(area=area)
+        .select_related("section__version__agreement")
+        .prefetch_related("bodies", "venues")
+    }
+    ways = {code: Way.of(practices.get(code)) for code in rules}
+    meetings = _meetings(area, window_start, window_end, ways)
     in_year = [
         m for m in meetings if year_start <= timezone.localtime(m.starts_at).date() <= year_end
     ]
@@ -572,14 +594,6 @@ def evaluate(
         if term
         else []
     )
-    rules = {r.code: r for r in STATUTORY_RULES}
-    practices = {
-        p.rule: p
-        for p in Practice.objects.filter(area=area)
-        .select_related("section__version__agreement")
-        .prefetch_related("bodies", "venues")
-    }
-    ways = {code: Way.of(practices.get(code)) for code in rules}
     area_results = [
         _evaluate_612_7(
             rules["612_7"], in_year, year_end, today, ways["612_7"], _other_participation(in_year)

@@ -381,6 +381,18 @@ def test_query_count_is_independent_of_meetings(world, django_assert_max_num_que
         evaluate(area=world["area"], year=2025, today=date(2026, 1, 2))
 
 
+def test_ordinary_meetings_with_approved_minutes_cost_no_queries(
+    world, django_assert_max_num_queries
+):
+    """A busy area holds hundreds of ordinary meetings a year with approved minutes and
+    attendance; no statutory rule counts them, so who attended them is never read."""
+    other = BodyFactory(area=world["area"], legal_basis="none", name="Hankeryhmä")
+    for day in range(1, 28):
+        negotiation(world, date(2025, 4, day), body=other, kind="meeting")
+    with django_assert_max_num_queries(12):
+        evaluate(area=world["area"], year=2025, today=date(2026, 1, 2))
+
+
 # --- the area's own way (obligations.models.Practice) ------------------------------
 
 
