@@ -63,7 +63,13 @@ class MeetingList(AreaMixin, generic.TemplateView):
         body = filters.pop("body", "")
         filters["body_id"] = int(body) if body else None
         context["filter_form"] = form
-        context["upcoming"] = selectors.meeting_list(area=self.area, upcoming=True, **filters)
+        # Two lists, each paged on its own (a year ahead of a busy area is many meetings).
+        upcoming = selectors.meeting_list(area=self.area, upcoming=True, **filters).order_by(
+            "starts_at", "pk"
+        )
+        ahead = paging.page_of(self.request, upcoming, parameter="ahead")
+        context["upcoming"] = ahead["page_rows"]
+        context["upcoming_pager"] = ahead
         past = selectors.meeting_list(area=self.area, upcoming=False, **filters).order_by(
             "-starts_at", "-pk"
         )

@@ -113,3 +113,23 @@ def test_history_is_paged_with_constant_queries(client, login, demo):
     last, _queries = get(client, url, page=2)
     assert "Kuvaus 0" in last
     assert "Kuvaus 2" in last
+
+
+def test_upcoming_meetings_are_paged_apart_from_the_past(client, demo):
+    url = reverse("meetings:meetings", kwargs=AREA)
+    body = Body.objects.filter(area=demo["nk"]).first()
+    get(client, url)
+    _html, before = get(client, url)
+    soon = timezone.now() + timedelta(days=30)
+    for number in range(paging.PER_PAGE + 2):
+        MeetingFactory(
+            body=body, title=f"Tuleva {number:03}", starts_at=soon + timedelta(hours=number)
+        )
+    html, after = get(client, url)
+    assert after == before
+    assert "Tuleva 000" in html
+    assert "Tuleva 051" not in html
+    assert 'aria-label="Tulevien kokousten sivut"' in html
+    later, _queries = get(client, url, ahead=2, page=1)
+    assert "Tuleva 051" in later
+    assert "ahead=2" in later  # the past list's pager keeps the other list's page
