@@ -2,9 +2,10 @@
 and subscribable feeds. Built with the icalendar library."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from django.conf import settings
+from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from yhdyspinta.accounts.visibility import INTERNAL, PUBLIC, Audience
@@ -32,10 +33,11 @@ def meeting_event(
     audience: Audience = PUBLIC,
     attendees: Iterable = (),
     cancelled: bool = False,
+    stamp: datetime | None = None,
 ) -> Event:
     event = Event()
     event.add("uid", f"{meeting.uid}@yhdyspinta")
-    event.add("dtstamp", datetime.now(tz=UTC))
+    event.add("dtstamp", stamp or datetime.now(tz=UTC))
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("sequence", meeting.sequence)
@@ -82,13 +84,17 @@ def feed(
     month spans the month). Area and body feeds are public addresses: only a person's
     own feed carries links."""
     calendar = new_calendar("PUBLISH", name)
+    # A feed's stamps are when each entry last changed, not the moment of the request:
+    # the same feed is then the same bytes, so its ETag holds and a calendar that has it
+    # gets 304 (with "now" it changed every second).
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, audience=audience))
+        calendar.add_component(meeting_event(meeting, audience=audience, stamp=meeting.updated_at))
+    today = datetime.combine(timezone.localdate(), time.min, tzinfo=UTC)
     for uid, day, *rest in all_day:
         *end, summary, category = rest
         entry = Event()
         entry.add("uid", f"{uid}@yhdyspinta")
-        entry.add("dtstamp", datetime.now(tz=UTC))
+        entry.add("dtstamp", today)
         entry.add("dtstart", day)
         if end:
             entry.add("dtend", end[0])

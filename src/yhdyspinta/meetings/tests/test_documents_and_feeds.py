@@ -102,6 +102,11 @@ def test_area_body_and_person_feeds_parse_back(client, demo):
     assert len(all_events) == expected  # the last year and everything ahead
     old = Meeting.objects.get(title="Keskinen: lakisääteinen hyte-neuvottelu 2024")
     assert f"{old.uid}@yhdyspinta" not in {str(e["UID"]) for e in all_events}
+    # Each entry's stamp is when its meeting last changed, so the same feed is the same
+    # bytes (and ETag) a second later too.
+    stamped = {str(e["UID"]): e.decoded("DTSTAMP") for e in all_events}
+    sample = recent.exclude(status=MeetingStatus.CANCELLED).first()
+    assert stamped[f"{sample.uid}@yhdyspinta"] == sample.updated_at.replace(microsecond=0)
     # A calendar that has the current feed gets 304 and no body.
     again = client.get(
         reverse("meetings:area_feed", kwargs={"area": area.slug}), HTTP_IF_NONE_MATCH=feed["ETag"]
