@@ -124,8 +124,15 @@ def build(
             "year": year,
             "subject": subject,
         }
+    followed = set(
+        FollowedIndicator.objects.filter(area=area)
+        .exclude(set_code="")
+        .values_list("set_code", flat=True)
+        .distinct()
+    )
+    minimum = [s for s in sets.report_sets() if s.code in followed]
     sources = [ATTRIBUTION] + [
-        f"{s.name} {s.year}: {s.source}" for s in (*data.indicator_sets, *sets.report_sets())
+        f"{s.name} {s.year}: {s.source}" for s in (*data.indicator_sets, *minimum)
     ]
     return Report(
         area=area,

@@ -96,9 +96,16 @@ def test_without_the_minimum_list_the_report_says_how_to_follow_it(demo, joensuu
     from yhdyspinta.indicators.models import FollowedIndicator
 
     FollowedIndicator.objects.filter(area=demo["nk"], set_code__startswith="thl-").delete()
-    minimum = next(p for p in content.build(demo["nk"], "annual", 2025).parts if p.key == "minimum")
+    report = content.build(demo["nk"], "annual", 2025)
+    minimum = next(p for p in report.parts if p.key == "minimum")
     assert not minimum.tables
     assert "indikaattorijoukot-sivulla" in minimum.paragraphs[0]
+    assert not any(s.startswith("THL:n ehdotus") for s in report.sources)  # not followed
+
+
+def test_a_followed_minimum_list_is_among_the_sources(demo):
+    report = content.build(demo["nk"], "annual", 2025)
+    assert any(s.startswith("THL:n ehdotus kunnan hyvinvointikertomuksen") for s in report.sources)
 
 
 def test_the_documents_carry_the_tables_and_no_placeholder(client, login, demo):
