@@ -21,3 +21,10 @@ def page_of(request, rows, per_page: int = PER_PAGE, parameter: str = "page") ->
         "page_query": query.urlencode(),
         "page_parameter": parameter,
     }
+
+
+def filters_of(form) -> dict:
+    """A filter form's values for the query: a malformed filter is left out and the
+    others still apply (an unbound form filters nothing)."""
+    form.is_valid()
+    return dict(getattr(form, "cleaned_data", {}))

@@ -736,6 +736,30 @@ def _meeting(the_area: Area, pk: int) -> Meeting:
     return meeting
 
 
+def _locked_meeting(the_area: Area, pk: int, caller: Caller) -> Meeting:
+    """The meeting under a row lock (inside the caller's transaction), for a writer who
+    may manage its body."""
+    meeting = (
+        Meeting.objects.select_for_update()
+        .filter(body__area=the_area, pk=pk)
+        .select_related("body")
+        .first()
+    )
+    if meeting is None:
+        raise problems.not_found()
+    if not caller.access.can_manage_meetings(meeting.body):
+        raise PermissionDenied
+    return meeting
+
+
+def _if_match(request, detail: str) -> str:
+    """The version the change was made on; a change without one is refused (428)."""
+    wanted = request.headers.get("If-Match", "")
+    if not wanted:
+        raise Problem(428, _("Precondition required"), detail)
+    return wanted
+
+
 def _form_data(values: dict) -> dict:
     data = {k: v for k, v in values.items() if v is not None and k != "municipalities"}
     for key in ("starts_at", "ends_at"):
@@ -802,21 +826,8 @@ def meeting_update(request, area: str, meeting_id: int, data: MeetingPatch, resp
     the_area = _area(area)
     caller = _writer(request, the_area)
     with transaction.atomic():
-        current = (
-            Meeting.objects.select_for_update()
-            .filter(body__area=the_area, pk=meeting_id)
-            .select_related("body")
-            .first()
-        )
-        if current is None:
-            raise problems.not_found()
-        if not caller.access.can_manage_meetings(current.body):
-            raise PermissionDenied
-        wanted = request.headers.get("If-Match", "")
-        if not wanted:
-            raise Problem(
-                428, _("Precondition required"), _("Give the meeting's ETag in If-Match.")
-            )
+        current = _locked_meeting(the_area, meeting_id, caller)
+        wanted = _if_match(request, _("Give the meeting's ETag in If-Match."))
         if wanted != _meeting_etag(current):
             raise Problem(
                 412,
@@ -944,15 +955,8 @@ def attendance_put(request, area: str, meeting_id: int, data: AttendanceIn, resp
     the_area = _area(area)
     caller = _writer(request, the_area)
     with transaction.atomic():
-        found = Meeting.objects.select_for_update().filter(body__area=the_area, pk=meeting_id)
-        found = found.select_related("body").first()
-        if found is None:
-            raise problems.not_found()
-        if not caller.access.can_manage_meetings(found.body):
-            raise PermissionDenied
-        wanted = request.headers.get("If-Match", "")
-        if not wanted:
-            raise Problem(428, _("Precondition required"), _("Give the sheet's ETag in If-Match."))
+        found = _locked_meeting(the_area, meeting_id, caller)
+        wanted = _if_match(request, _("Give the sheet's ETag in If-Match."))
         current = _sheet(found)
         if wanted != _sheet_etag(current):
             raise Problem(

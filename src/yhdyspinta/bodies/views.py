@@ -37,8 +37,7 @@ class BodyList(AreaMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = BodyFilterForm(self.request.GET or None)
-        form.is_valid()  # a malformed filter is left out, the others apply
-        filters = dict(getattr(form, "cleaned_data", {}))
+        filters = paging.filters_of(form)
         context["filter_form"] = form
         context.update(paging.page_of(self.request, selectors.body_list(area=self.area, **filters)))
         context["bodies"] = context["page_rows"]

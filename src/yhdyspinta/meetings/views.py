@@ -58,8 +58,7 @@ class MeetingList(AreaMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         bodies = self.area.bodies.filter(ended_on__isnull=True).order_by("name")
         form = MeetingFilterForm(self.request.GET or None, bodies=bodies)
-        form.is_valid()  # a malformed filter is left out, the others apply
-        filters = dict(getattr(form, "cleaned_data", {}))
+        filters = paging.filters_of(form)
         body = filters.pop("body", "")
         filters["body_id"] = int(body) if body else None
         context["filter_form"] = form

@@ -39,7 +39,7 @@ class OrganisationList(AreaMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = OrganisationFilterForm(self.request.GET or None, area=self.area)
-        filters = form.cleaned_data if form.is_valid() else {}
+        filters = paging.filters_of(form)
         context["filter_form"] = form
         rows = selectors.organisation_list(area=self.area, **filters)
         context.update(paging.page_of(self.request, rows))

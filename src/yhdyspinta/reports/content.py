@@ -101,9 +101,17 @@ def build(
     )
     # The report is of its years: the figures as they were at their end.
     data = cockpit.cockpit(area, organisation, year=years[-1])
+    followed = set(
+        FollowedIndicator.objects.filter(
+            area=area, set_code__in=[s.code for s in sets.report_sets()]
+        )
+        .values_list("set_code", flat=True)
+        .distinct()
+    )
+    minimum = [s for s in sets.report_sets() if s.code in followed]
     parts = [
         _wellbeing(area, organisation, years[-1]),
-        _minimum(area, organisation, years[-1]),
+        _minimum(area, organisation, years[-1], minimum),
         _kerroin(data),
         _measures(programme, years, organisation),
         _cooperation(area, years[-1], term, organisation, audience),
@@ -124,13 +132,6 @@ def build(
             "year": year,
             "subject": subject,
         }
-    followed = set(
-        FollowedIndicator.objects.filter(area=area)
-        .exclude(set_code="")
-        .values_list("set_code", flat=True)
-        .distinct()
-    )
-    minimum = [s for s in sets.report_sets() if s.code in followed]
     sources = [ATTRIBUTION] + [
         f"{s.name} {s.year}: {s.source}" for s in (*data.indicator_sets, *minimum)
     ]
@@ -195,17 +196,11 @@ def _level_table(
     return Table(caption, header, lines)
 
 
-def _minimum(area: Area, organisation: Organisation | None, until: int) -> Part:
+def _minimum(area: Area, organisation: Organisation | None, until: int, shown: list) -> Part:
     """THL's minimum content of the welfare report: a table for each such set the area
-    follows, every row of it, the unbound ones too (marked); an incomplete set file says
-    how much of THL's list it holds."""
+    follows (`shown`), every row of it, the unbound ones too (marked); an incomplete set
+    file says how much of THL's list it holds."""
     part = Part(Section.MINIMUM, str(Section.MINIMUM.label))
-    followed_codes = set(
-        FollowedIndicator.objects.filter(
-            area=area, set_code__in=[s.code for s in sets.report_sets()]
-        ).values_list("set_code", flat=True)
-    )
-    shown = [s for s in sets.report_sets() if s.code in followed_codes]
     if not shown:
         part.paragraphs.append(
             _(
