@@ -441,9 +441,9 @@ def load(urls: dict[str, str], seconds: float = 20.0, clients: int = 20) -> tupl
     try:
         for _ in range(300):
             try:
-                requests.get(base + "/", headers=headers, timeout=5)
+                requests.get(base + "/", headers=headers, timeout=30)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting
                 time.sleep(0.2)
         mix = [urls[name] for name in LOAD_MIX]
         for url in mix:  # every worker's caches warm up a little

@@ -507,3 +507,44 @@ def test_approved_minutes_attached_through_the_api(client, demo, secretary_token
     again = client.post(url, minutes, content_type="application/json", **header)
     assert again.status_code == 409  # attached once; a correction is made in the app
     assert Minutes.objects.filter(meeting=meeting).count() == 1
+
+
+def test_minutes_attached_while_the_mail_server_is_down_reach_the_members_later(
+    client, demo, secretary_token, settings
+):
+    """The API's publish tells the members through the outbox, as the page does: with
+    the mail server down the minutes are still attached (201), each message waits with
+    its error, and goes out once the server is back. Nothing is lost, nothing sent
+    twice."""
+    from django.core import mail
+
+    from yhdyspinta.communications import services as outbox
+    from yhdyspinta.communications.models import OutgoingMessage
+
+    backends = "yhdyspinta.communications.tests.backends."
+    settings.MAILERS = {"default": {"BACKEND": backends + "Down"}}
+    meeting = _past_meeting(demo["nk"], "Kokous postikatkon aikana", "invited")
+    item = meeting.agenda_items.create(order=1, title="Avaus")
+    created = client.post(
+        f"{NK}/meetings/{meeting.pk}/minutes",
+        {
+            "items": [{"agenda_item": item.pk, "decision": "Kokous avattiin."}],
+            "approval_method": "chair",
+            "approved_on": timezone.localdate().isoformat(),
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secretary_token}",
+    )
+    assert created.status_code == 201, created.content
+    told = outbox.delivery_report(meeting).filter(kind=OutgoingMessage.Kind.MINUTES_PUBLISHED)
+    waiting = told.exclude(status=OutgoingMessage.Status.NO_ADDRESS)
+    assert waiting.count() >= 2  # the network's members with an address
+    outbox.deliver_due()
+    assert not waiting.filter(status=OutgoingMessage.Status.SENT).exists()
+    assert all("SMTPServerDisconnected" in m.last_error for m in waiting)
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    outbox.deliver_due(now=timezone.now() + timedelta(hours=1))
+    assert waiting.filter(status=OutgoingMessage.Status.SENT).count() == waiting.count()
+    assert len(mail.outbox) == waiting.count()
+    outbox.deliver_due(now=timezone.now() + timedelta(hours=2))
+    assert len(mail.outbox) == waiting.count()  # sent once
