@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -129,8 +129,7 @@ def clock_feed(request, area):
         for e in own
     ]
     name = _("Annual clock: %(area)s") % {"area": area.name}
-    content = ics.feed(feed_meetings(body__area=area), name, all_day)
-    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    return ics.feed_response(request, feed_meetings(body__area=area), name, all_day)
 
 
 class AreaEventList(AreaMixin, generic.TemplateView):

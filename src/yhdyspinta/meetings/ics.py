@@ -1,11 +1,17 @@
 """iCalendar (RFC 5545) for meetings: invitations, updates and cancellations by e-mail,
 and subscribable feeds. Built with the icalendar library."""
 
+import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from yhdyspinta.accounts.visibility import INTERNAL, PUBLIC, Audience
@@ -102,3 +108,60 @@ def feed(
         entry.add("categories", [category])
         calendar.add_component(entry)
     return calendar.to_ical()
+
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+# A built feed is kept this long at most; a change to any of its meetings makes a new
+# key at once, so this only bounds how long an unused one takes room.
+FEED_CACHE_SECONDS = 24 * 3600
+
+
+def feed_version(meetings: QuerySet[Meeting], *inputs: object) -> str:
+    """A digest of everything a feed's bytes depend on, in one aggregate query: which
+    meetings are in it and when each of them, their bodies, conveners and areas last
+    changed, plus the caller's inputs (the feed's name and all-day entries, the
+    audience) and the day (the window and the all-day stamps move with it). Every
+    write of these rows goes through save(), which moves updated_at; a meeting gone
+    from the window changes the count and the sum of ids."""
+    state = meetings.order_by().aggregate(
+        count=Count("pk"),
+        ids=Sum("pk"),
+        sequences=Sum("sequence"),
+        meetings=Max("updated_at"),
+        bodies=Max("body__updated_at"),
+        conveners=Max("convener__updated_at"),
+        areas=Max("body__area__updated_at"),
+    )
+    key = repr((sorted(state.items()), inputs, get_language(), timezone.localdate()))
+    key += settings.SITE_URL
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def feed_response(
+    request: HttpRequest,
+    meetings: QuerySet[Meeting],
+    name: str,
+    all_day: Iterable[tuple] = (),
+    *,
+    audience: Audience = PUBLIC,
+) -> HttpResponse:
+    """A feed as an HTTP answer with a strong ETag computed before anything is built:
+    a calendar that has the current feed gets 304 for one aggregate query, and the
+    first caller's build is kept in the shared cache under the version (every server
+    finds it), so the next caller gets the same bytes without a rebuild."""
+    all_day = list(all_day)
+    version = feed_version(meetings, name, all_day, audience)
+    etag = f'"{version}"'
+    headers = HttpResponse(content_type=CONTENT_TYPE)
+    headers["ETag"] = etag
+    conditional = get_conditional_response(request, etag=etag, response=headers)
+    if conditional is not headers:  # 304 (or 412): the caller has this version
+        return conditional
+    key = f"ics-feed:{version}"
+    content = cache.get(key)
+    if content is None:
+        content = feed(meetings, name, all_day, audience=audience)
+        cache.set(key, content, FEED_CACHE_SECONDS)
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["ETag"] = etag
+    return response

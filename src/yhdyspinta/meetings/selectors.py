@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -80,11 +80,18 @@ def meeting_list(
 FEED_WINDOW_DAYS = 365
 
 
+def feed_since() -> datetime:
+    """Where a feed's window starts: the start of the day FEED_WINDOW_DAYS ago, so that
+    the window (and the feed's ETag) stays the same all day."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=FEED_WINDOW_DAYS)
+
+
 def feed_meetings(**filters) -> QuerySet[Meeting]:
-    """Meetings for a calendar feed, from FEED_WINDOW_DAYS ago on. A cancelled meeting
-    stays in the feed once it was sent out, so that calendars receive the
-    cancellation; one never sent is left out."""
-    since = timezone.now() - timedelta(days=FEED_WINDOW_DAYS)
+    """Meetings for a calendar feed, from feed_since() on. A cancelled meeting stays in
+    the feed once it was sent out, so that calendars receive the cancellation; one
+    never sent is left out."""
+    since = feed_since()
     return (
         Meeting.objects.filter(**filters)
         .filter(starts_at__gte=since)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -666,21 +666,17 @@ class MinutesFile(_MinutesMixin, View):
 
 # --- calendar feeds (short, stable URLs: Decidim #9116) ----------------------------
 
-ICS_TYPE = "text/calendar; charset=utf-8"
+ICS_TYPE = ics.CONTENT_TYPE
 
 
 def area_feed(request, area):
     area = get_object_or_404(Area, slug=area)
-    return HttpResponse(
-        ics.feed(selectors.feed_meetings(body__area=area), area.name), content_type=ICS_TYPE
-    )
+    return ics.feed_response(request, selectors.feed_meetings(body__area=area), area.name)
 
 
 def body_feed(request, area, pk):
     body = get_object_or_404(Body, area__slug=area, pk=pk)
-    return HttpResponse(
-        ics.feed(selectors.feed_meetings(body=body), body.name), content_type=ICS_TYPE
-    )
+    return ics.feed_response(request, selectors.feed_meetings(body=body), body.name)
 
 
 def person_feed(request, token):
@@ -691,9 +687,8 @@ def person_feed(request, token):
         raise Http404
     person = get_object_or_404(Person, pk=person_id)
     body_ids = person.memberships.values_list("body_id", flat=True)
-    return HttpResponse(
-        ics.feed(selectors.feed_meetings(body_id__in=body_ids), str(person), audience=INTERNAL),
-        content_type=ICS_TYPE,
+    return ics.feed_response(
+        request, selectors.feed_meetings(body_id__in=body_ids), str(person), audience=INTERNAL
     )
 
 

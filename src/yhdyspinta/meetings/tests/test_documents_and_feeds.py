@@ -86,15 +86,11 @@ def events(response) -> list:
 
 
 def test_area_body_and_person_feeds_parse_back(client, demo):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from yhdyspinta.bodies.selectors import active_memberships
-    from yhdyspinta.meetings.selectors import FEED_WINDOW_DAYS
+    from yhdyspinta.meetings.selectors import feed_since
 
     area = demo["nk"]
-    since = timezone.now() - timedelta(days=FEED_WINDOW_DAYS)
+    since = feed_since()
     feed = client.get(reverse("meetings:area_feed", kwargs={"area": area.slug}))
     all_events = events(feed)
     recent = Meeting.objects.filter(body__area=area, starts_at__gte=since)
@@ -131,3 +127,42 @@ def test_area_body_and_person_feeds_parse_back(client, demo):
     mine = events(client.get(url))
     assert f"{negotiation.uid}@yhdyspinta" in {str(e["UID"]) for e in mine}
     assert client.get(reverse("person_feed", kwargs={"token": "forged"})).status_code == 404
+
+
+def test_a_feed_is_built_once_per_version_and_follows_every_change(
+    client, demo, django_assert_max_num_queries
+):
+    """The built feed is kept under a digest of what it depends on: the next caller (on
+    any server) gets the same bytes without a rebuild, a calendar that has it gets 304,
+    and a change to a meeting, its body or its convener shows at once."""
+    area = demo["nk"]
+    url = reverse("meetings:area_feed", kwargs={"area": area.slug})
+    first = client.get(url)
+    with django_assert_max_num_queries(4) as built_again:  # area, digest, cache
+        second = client.get(url)
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert not any('meetings_meeting"."title' in q["sql"] for q in built_again.captured_queries)
+    with django_assert_max_num_queries(2):  # area, digest
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    meeting = next(m for m in events(first) if m.get("LOCATION"))
+    meeting = Meeting.objects.get(uid=str(meeting["UID"]).split("@")[0])
+    meeting.title = "Uusi otsikko"
+    meeting.save()
+    changed = client.get(url)
+    assert changed["ETag"] != first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    summaries = {str(e["SUMMARY"]) for e in events(changed)}
+    assert f"{meeting.body.name}: Uusi otsikko" in summaries
+
+    meeting.body.name = "Uudelleen nimetty ryhmä"
+    meeting.body.save()
+    summaries = {str(e["SUMMARY"]) for e in events(client.get(url))}
+    assert "Uudelleen nimetty ryhmä: Uusi otsikko" in summaries
+
+    convener = meeting.convener
+    convener.name = "Toinen koollekutsuja"
+    convener.save()
+    organisers = [e["ORGANIZER"] for e in events(client.get(url))]
+    assert "Toinen koollekutsuja" in {str(o.params["CN"]) for o in organisers}
