@@ -128,6 +128,17 @@ class Conflicts:
     rhythm: list[tuple[Body, int, int, int | None]]
 
 
+def _overlapping(same_day: list[Meeting]) -> list[Meeting]:
+    """The meetings of one person's day that overlap another of that day."""
+    if len(same_day) < 2:
+        return []
+    return [
+        m
+        for m in same_day
+        if any(o is not m and o.starts_at < m.ends_at and m.starts_at < o.ends_at for o in same_day)
+    ]
+
+
 def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     """People in two meetings on the same day, and bodies whose planned and held meetings
     fall short of or exceed their yearly rhythm. The public reads the seat's
@@ -135,12 +146,24 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     meetings = list(
         Meeting.objects.filter(body__area=area, starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("body")
+        .only("pk", "body_id", "title", "starts_at", "ends_at")
     )
+    current = Membership.objects.filter(body__area=area, ends_on__isnull=True)
+    # First by person, from ids alone: only someone with two overlapping meetings on one
+    # day can be double-booked under any name, so only their seats are read in full.
+    bodies_of = defaultdict(list)
+    for body_id, person_id in current.values_list("body_id", "person_id"):
+        bodies_of[body_id].append(person_id)
+    by_person = defaultdict(list)
+    for meeting in meetings:
+        day = timezone.localtime(meeting.starts_at).date()
+        for person_id in bodies_of[meeting.body_id]:
+            by_person[(person_id, day)].append(meeting)
+    suspects = {person for (person, _day), same in by_person.items() if _overlapping(same)}
     seats = defaultdict(list)
-    for membership in Membership.objects.filter(
-        body__area=area, ends_on__isnull=True
-    ).select_related("person", "organisation"):
+    for membership in current.filter(person_id__in=suspects).select_related(
+        "person", "organisation"
+    ):
         seats[membership.body_id].append((membership.person_id, audience.member(membership)))
     busy = defaultdict(list)
     for meeting in meetings:
@@ -149,13 +172,7 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
             busy[(person_id, name, day)].append(meeting)
     double = []
     for (_person, name, day), same_day in sorted(busy.items(), key=lambda item: item[0][2]):
-        overlapping = [
-            m
-            for m in same_day
-            if any(
-                o is not m and o.starts_at < m.ends_at and m.starts_at < o.ends_at for o in same_day
-            )
-        ]
+        overlapping = _overlapping(same_day)
         entry = (name, day, [m.title for m in overlapping])
         if len(overlapping) > 1 and entry not in double:
             double.append(entry)

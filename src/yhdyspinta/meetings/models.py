@@ -91,6 +91,12 @@ class Meeting(TimeStamped):
         ordering = ["-starts_at"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        # A body's meetings in a window; the newest or next meetings of an area (read
+        # in time order, a page's worth, without sorting every meeting of the country).
+        indexes = [
+            models.Index(fields=["body", "starts_at"], name="meeting_body_starts"),
+            models.Index(fields=["starts_at"], name="meeting_starts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),

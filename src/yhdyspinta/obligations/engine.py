@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
@@ -229,14 +229,37 @@ def _other_participation(meetings: list[Meeting]) -> dict[int, set[str]]:
     return kinds
 
 
-def _meetings(area: Area, start: date, end: date, ways: dict[str, Way]) -> list[Meeting]:
-    """The area's meetings in the window. Who attended is read only for the meetings a
-    statutory rule may count (its kinds, or the area's agreed bodies and venues): a busy
-    area has hundreds of other meetings a year, which only the rhythm rules count."""
+def _midnight(day: date, *, after: bool = False) -> datetime:
+    """The local midnight that starts the day (or, after, the day after it)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=after), time.min))
+
+
+def _meetings(
+    area: Area,
+    year: tuple[date, date],
+    window: tuple[date, date],
+    ways: dict[str, Way],
+    term_bodies: set[int],
+) -> list[Meeting]:
+    """The area's meetings the report reads: every meeting of the year, and from the
+    rest of the window (the council term around it) only those a term-long rule may
+    count: a statutory rule's kinds, the area's agreed bodies and venues, and the bodies
+    with a rhythm over the term. Who attended is read only for the meetings a statutory
+    rule may count: a busy area has hundreds of other meetings a year, which only the
+    rhythm rules count."""
+    venues = set().union(*(ids for way in ways.values() for ids in way.venues.values()))
+    agreed = set().union(*(way.body_ids for way in ways.values()))
+    statutory_kinds = {kind for rule in STATUTORY_RULES for kind in rule.kinds}
+    in_year = Q(starts_at__gte=_midnight(year[0]), starts_at__lt=_midnight(year[1], after=True))
+    counted_over_term = Q(kind__in=statutory_kinds) | Q(body_id__in=venues | agreed | term_bodies)
     meetings = list(
         Meeting.objects.filter(
-            body__area=area, starts_at__date__gte=start, starts_at__date__lte=end
+            body__area=area,
+            # Bounds as instants, not the local date of each row: the index can answer.
+            starts_at__gte=_midnight(window[0]),
+            starts_at__lt=_midnight(window[1], after=True),
         )
+        .filter(in_year | counted_over_term)
         .exclude(status=MeetingStatus.CANCELLED)
         .select_related("body", "convener")
         .order_by("starts_at")
@@ -581,7 +604,20 @@ def evaluate(
         .prefetch_related("bodies", "venues")
     }
     ways = {code: Way.of(practices.get(code)) for code in rules}
-    meetings = _meetings(area, window_start, window_end, ways)
+    bodies = list(
+        Body.objects.filter(area=area, ended_on__isnull=True)
+        .prefetch_related("rhythm_rules")
+        .order_by("level", "name")
+    )
+    term_bodies = {
+        body.pk
+        for body in bodies
+        for rule in body.rhythm_rules.all()
+        if rule.period == RhythmRule.Period.COUNCIL_TERM
+    }
+    meetings = _meetings(
+        area, (year_start, year_end), (window_start, window_end), ways, term_bodies
+    )
     in_year = [
         m for m in meetings if year_start <= timezone.localtime(m.starts_at).date() <= year_end
     ]
@@ -647,8 +683,7 @@ def evaluate(
     for meeting in meetings:
         by_body[meeting.body_id].append(meeting)
     body_rows = []
-    bodies = Body.objects.filter(area=area, ended_on__isnull=True).prefetch_related("rhythm_rules")
-    for body in bodies.order_by("level", "name"):
+    for body in bodies:
         results = []
         for rule in body.rhythm_rules.all():
             rule.body = body

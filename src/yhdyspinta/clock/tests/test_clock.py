@@ -129,6 +129,55 @@ def test_conflicts_show_double_bookings_and_rhythm_gaps(demo):
     assert "Eteläinen alueen kumppanuusryhmä" in bodies  # no meeting at all in 2026
 
 
+@pytest.mark.parametrize("audience", ["INTERNAL", "PUBLIC"])
+def test_double_bookings_are_those_of_every_seat_read_in_full(demo, audience):
+    """The clock finds suspects from ids first and reads only their seats; the answer
+    is the same as reading every seat's person and organisation (the public sees the
+    organisation, the area's users the person), and two meetings on one day that do not
+    overlap are no double booking."""
+    from collections import defaultdict
+
+    from django.utils import timezone
+
+    from yhdyspinta.accounts import visibility
+    from yhdyspinta.bodies.models import Membership
+    from yhdyspinta.meetings.models import MeetingStatus
+
+    seen_by = getattr(visibility, audience)
+    area = demo["nk"]
+    first = Meeting.objects.filter(body__area=area, starts_at__year=2026).first()
+    Meeting.objects.create(  # the same body, the same day, after the first has ended
+        body=first.body,
+        title="Saman päivän toinen kokous",
+        starts_at=first.ends_at + timedelta(hours=1),
+        ends_at=first.ends_at + timedelta(hours=2),
+        convener=first.convener,
+    )
+    meetings = Meeting.objects.filter(body__area=area, starts_at__year=2026).exclude(
+        status=MeetingStatus.CANCELLED
+    )
+    busy = defaultdict(list)
+    for membership in Membership.objects.filter(body__area=area, ends_on__isnull=True):
+        for meeting in meetings.filter(body=membership.body):
+            day = timezone.localtime(meeting.starts_at).date()
+            busy[(membership.person_id, seen_by.member(membership), day)].append(meeting)
+    expected = []
+    for (_person, name, day), same in sorted(busy.items(), key=lambda item: item[0][2]):
+        both = [
+            m
+            for m in same
+            if any(o != m and o.starts_at < m.ends_at and m.starts_at < o.ends_at for o in same)
+        ]
+        if len(both) > 1 and (name, day, [m.title for m in both]) not in expected:
+            expected.append((name, day, [m.title for m in both]))
+    found = selectors.conflicts(area, 2026, seen_by).double_booked
+    assert {(n, d, tuple(sorted(t))) for n, d, t in found} == {
+        (n, d, tuple(sorted(t))) for n, d, t in expected
+    }
+    assert found
+    assert not any("Saman päivän toinen kokous" in titles for _name, _day, titles in found)
+
+
 def test_clock_links_real_meetings(demo):
     linked = ClockEvent.objects.filter(area=demo["nk"], year=2026, meeting__isnull=False)
     assert linked.exists()
