@@ -393,6 +393,51 @@ def test_ordinary_meetings_with_approved_minutes_cost_no_queries(
         evaluate(area=world["area"], year=2025, today=date(2026, 1, 2))
 
 
+def test_the_term_around_the_year_is_read_only_where_a_term_long_rule_counts(world):
+    """The report of 2026 reads the council term 6/2025–5/2029: a body whose rhythm is
+    over the term counts its meetings of 2027 and 2028, and a §14 negotiation of 2027
+    counts for the term, while the ordinary meetings of a body with a yearly rhythm
+    outside 2026 are not read at all (the year is what its rule counts)."""
+    from yhdyspinta.obligations import engine
+
+    termly = BodyFactory(area=world["area"], convener=world["county"], name="Valtuustokausi")
+    RhythmRuleFactory(body=termly, meeting_kind="any", min_count=3, period="council_term")
+    yearly = BodyFactory(area=world["area"], convener=world["county"], name="Vuosittain")
+    RhythmRuleFactory(body=yearly, meeting_kind="any", min_count=1)
+    for year in (2026, 2027, 2028):
+        MeetingFactory(
+            body=termly, starts_at=at(date(year, 3, 3)), ends_at=at(date(year, 3, 3), 12)
+        )
+        MeetingFactory(
+            body=yearly, starts_at=at(date(year, 4, 4)), ends_at=at(date(year, 4, 4), 12)
+        )
+    negotiation(
+        world,
+        date(2027, 2, 2),
+        body=world["strategic"],
+        present=("county", "joensuu"),
+        capacity=LEADERS,
+    )
+    today = date(2029, 6, 2)
+    report = evaluate(area=world["area"], year=2026, today=today)
+    [over_term] = rhythm_of(report, termly)
+    assert over_term.status == MET
+    assert len(over_term.evidence) == 3
+    [in_year] = rhythm_of(report, yearly)
+    assert len(in_year.evidence) == 1
+    assert result(report, "611_14", "Joensuu").status == MET
+    ways = {rule.code: engine.Way() for rule in engine.STATUTORY_RULES}
+    read = engine._meetings(
+        world["area"],
+        (date(2026, 1, 1), date(2026, 12, 31)),
+        (date(2025, 6, 1), date(2029, 5, 31)),
+        ways,
+        {termly.pk},
+    )
+    assert {m.starts_at.year for m in read if m.body == yearly} == {2026}
+    assert {m.starts_at.year for m in read if m.body == termly} == {2026, 2027, 2028}
+
+
 # --- the area's own way (obligations.models.Practice) ------------------------------
 
 
