@@ -551,6 +551,8 @@ def main() -> None:
             check=True,
         )
         print(f"national data set restored from {dump} in {time.perf_counter() - started:.0f} s")
+        # A set kept from older code gets this code's schema (its new indexes too).
+        call_command("migrate", verbosity=0)
     else:
         build(args.scale, values)
         print(f"national data set built in {time.perf_counter() - started:.0f} s", flush=True)
