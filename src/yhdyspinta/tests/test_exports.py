@@ -30,7 +30,14 @@ def test_csv_is_semicolon_separated_with_decimal_comma_and_bom():
 
 
 def test_nomination_board_exports_neutralise_what_an_answer_link_typed(client, login, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
+    # The demo's deadline is a fixed date and today moves: a month ahead, whatever the day.
+    round_.deadline = timezone.localdate() + timedelta(days=30)
+    round_.save()
     request = round_.requests.select_related("organisation").first()
     answer_save(
         request=request,

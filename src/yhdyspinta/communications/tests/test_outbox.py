@@ -26,6 +26,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def open_round(demo):
     round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
+    # The demo's deadline is a fixed date and today moves: a month ahead, whatever the day.
+    round_.deadline = timezone.localdate() + timedelta(days=30)
+    round_.save()
     for request in round_.requests.select_related("organisation"):
         organisation = request.organisation
         organisation.email = organisation.email or f"kirjaamo{organisation.pk}@example.org"

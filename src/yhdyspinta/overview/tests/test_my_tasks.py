@@ -40,6 +40,18 @@ def test_an_organisation_contact_reaches_its_requests_and_reports(client, login,
 
 
 def test_the_administrator_sees_minutes_invitations_and_the_clock(client, login, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yhdyspinta.meetings.models import Meeting
+
+    # The demo's planned meetings are fixed dates and today moves: one of them is put
+    # ten days ahead, so that the test does not depend on the day it runs.
+    planned = Meeting.objects.filter(body__area=demo["nk"], status="planned").first()
+    planned.starts_at = timezone.now() + timedelta(days=10)
+    planned.ends_at = planned.starts_at + timedelta(hours=2)
+    planned.save()
     login("paakayttaja")
     page = client.get(tasks_url())
     html = page.content.decode()
