@@ -154,11 +154,11 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     bodies_of = defaultdict(list)
     for body_id, person_id in current.values_list("body_id", "person_id"):
         bodies_of[body_id].append(person_id)
+    days = {meeting.pk: timezone.localtime(meeting.starts_at).date() for meeting in meetings}
     by_person = defaultdict(list)
     for meeting in meetings:
-        day = timezone.localtime(meeting.starts_at).date()
         for person_id in bodies_of[meeting.body_id]:
-            by_person[(person_id, day)].append(meeting)
+            by_person[(person_id, days[meeting.pk])].append(meeting)
     suspects = {person for (person, _day), same in by_person.items() if _overlapping(same)}
     seats = defaultdict(list)
     for membership in current.filter(person_id__in=suspects).select_related(
@@ -167,9 +167,8 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
         seats[membership.body_id].append((membership.person_id, audience.member(membership)))
     busy = defaultdict(list)
     for meeting in meetings:
-        day = timezone.localtime(meeting.starts_at).date()
         for person_id, name in seats[meeting.body_id]:
-            busy[(person_id, name, day)].append(meeting)
+            busy[(person_id, name, days[meeting.pk])].append(meeting)
     double = []
     for (_person, name, day), same_day in sorted(busy.items(), key=lambda item: item[0][2]):
         overlapping = _overlapping(same_day)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -80,11 +80,16 @@ def meeting_list(
 FEED_WINDOW_DAYS = 365
 
 
+def local_midnight(day: date) -> datetime:
+    """The instant a local day starts: a bound on starts_at that its index answers (a
+    filter on each row's local date cannot use it)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def feed_since() -> datetime:
     """Where a feed's window starts: the start of the day FEED_WINDOW_DAYS ago, so that
     the window (and the feed's ETag) stays the same all day."""
-    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight - timedelta(days=FEED_WINDOW_DAYS)
+    return local_midnight(timezone.localdate() - timedelta(days=FEED_WINDOW_DAYS))
 
 
 def feed_meetings(**filters) -> QuerySet[Meeting]:

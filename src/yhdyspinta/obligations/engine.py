@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
@@ -30,6 +30,7 @@ from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, LegalBasis, Membership, RhythmRule
 from yhdyspinta.meetings.models import Attendance, Capacity, Meeting, MeetingKind, MeetingStatus
+from yhdyspinta.meetings.selectors import local_midnight
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 from .models import PartyGroup, Practice
@@ -229,11 +230,6 @@ def _other_participation(meetings: list[Meeting]) -> dict[int, set[str]]:
     return kinds
 
 
-def _midnight(day: date, *, after: bool = False) -> datetime:
-    """The local midnight that starts the day (or, after, the day after it)."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=after), time.min))
-
-
 def _meetings(
     area: Area,
     year: tuple[date, date],
@@ -250,14 +246,14 @@ def _meetings(
     venues = set().union(*(ids for way in ways.values() for ids in way.venues.values()))
     agreed = set().union(*(way.body_ids for way in ways.values()))
     statutory_kinds = {kind for rule in STATUTORY_RULES for kind in rule.kinds}
-    in_year = Q(starts_at__gte=_midnight(year[0]), starts_at__lt=_midnight(year[1], after=True))
+    day = timedelta(days=1)
+    in_year = Q(starts_at__gte=local_midnight(year[0]), starts_at__lt=local_midnight(year[1] + day))
     counted_over_term = Q(kind__in=statutory_kinds) | Q(body_id__in=venues | agreed | term_bodies)
     meetings = list(
         Meeting.objects.filter(
             body__area=area,
-            # Bounds as instants, not the local date of each row: the index can answer.
-            starts_at__gte=_midnight(window[0]),
-            starts_at__lt=_midnight(window[1], after=True),
+            starts_at__gte=local_midnight(window[0]),
+            starts_at__lt=local_midnight(window[1] + day),
         )
         .filter(in_year | counted_over_term)
         .exclude(status=MeetingStatus.CANCELLED)
