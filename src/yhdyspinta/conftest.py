@@ -4,22 +4,26 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
+from yhdyspinta.testing.snapshot import FAST_HASHERS
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still
 # be usable from it in browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo areas once into the test database; each test runs in a
-    transaction that is rolled back, so every test sees them unchanged."""
+    transaction that is rolled back, so every test sees them unchanged. A copy is kept
+    for the transactional tests, after which Django empties the tables (demo_data)."""
     from yhdyspinta.demo.loader import load_all
+    from yhdyspinta.testing import snapshot
 
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         load_all()
+        snapshot.take()
 
 
 @pytest.fixture(autouse=True)
@@ -82,14 +86,9 @@ def deliver():
 @pytest.fixture
 def committed_demo(transactional_db):
     """The demo areas in a database that other processes and threads can see."""
-    from django.test import override_settings
+    from yhdyspinta.testing.snapshot import demo_data
 
-    from yhdyspinta.areas.models import Area
-    from yhdyspinta.demo.loader import load_all
-
-    if not Area.objects.exists():
-        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            load_all()
+    demo_data()
 
 
 @pytest.fixture

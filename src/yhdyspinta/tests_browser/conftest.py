@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.test import override_settings
 from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -37,12 +36,9 @@ def browser():
 @pytest.fixture
 def live_demo(live_server, transactional_db):
     """The demo data in the live server's database (transactional tests empty it)."""
-    from yhdyspinta.areas.models import Area
-    from yhdyspinta.demo.loader import load_all
+    from yhdyspinta.testing.snapshot import demo_data
 
-    if not Area.objects.exists():
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            load_all()
+    demo_data()
     return live_server
 
 
