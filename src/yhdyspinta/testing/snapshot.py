@@ -3,7 +3,7 @@
 Tests that need the data committed (the browser's live server, worker processes, two
 servers) run as transactional tests, and Django empties every table after each of them.
 Loading the demo anew through the services takes half a minute on the CI machine; copying
-it back from tables kept beside the real ones takes a fraction of a second. The copy is
+it back from tables kept beside the real ones takes a second or two. The copy is
 taken right after the session loads the demo (conftest.django_db_setup), so it is exactly
 what every other test sees.
 
@@ -78,7 +78,9 @@ def restore() -> bool:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in enable:
             cursor.execute(statement)
-        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+        for statement in connection.ops.sequence_reset_sql(
+            no_style(), apps.get_models(include_auto_created=True)
+        ):
             cursor.execute(statement)
     return True
 
