@@ -45,6 +45,13 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def no_public_cache(settings):
+    """For tests that count a page's own queries: anonymous visitors otherwise get the
+    kept copy (web.public_cache) while nothing in the test has written yet."""
+    settings.PUBLIC_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def demo(db):
     """The demo areas, as `make run` loads them."""
     from yhdyspinta.areas.models import Area

@@ -233,12 +233,19 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "yhdyspinta_cache",
+        # The public pages of every area in two languages, the feeds and a rate-limit
+        # count per client: Django's default of 300 entries would cull them at once.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
     "progress": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("PROGRESS_CACHE_DIR", str(BASE_DIR / "var" / "progress")),
     },
 }
+
+# Public pages and anonymous API answers are kept between writes, at most this long
+# (web.public_cache); 0 turns it off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 
 # Absolute links in e-mails and calendar entries.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -10,6 +10,7 @@ client; no CORS header is sent, so browsers on other sites cannot read it."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import date, datetime
 
@@ -40,6 +41,7 @@ from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme import services as programme_services
 from yhdyspinta.programme.forms import MeasureReportForm
 from yhdyspinta.programme.models import Goal, Measure, MeasureReport, Priority, Programme
+from yhdyspinta.web import public_cache
 
 from . import problems
 from .caller import AnonymousThrottle, Caller, TokenOrPublic, TokenThrottle
@@ -171,6 +173,19 @@ def _area(slug: str) -> Area:
 
 def _caller(request) -> Caller:
     return request.auth
+
+
+def _public(operation):
+    """An anonymous caller's answer is kept between writes (web.public_cache), after
+    the rate limit has counted the call; a token's answer is always made anew."""
+
+    @functools.wraps(operation)
+    def kept(request, *args, **kwargs):
+        if _caller(request).token is not None:
+            return operation(request, *args, **kwargs)
+        return public_cache.answer(request, lambda: operation(request, *args, **kwargs))
+
+    return kept
 
 
 # --- schemas ----------------------------------------------------------------------------
@@ -349,17 +364,20 @@ class ObligationsOut(Schema):
 
 
 @api.get("/areas", response=Page, summary="Cooperation areas", tags=["structure"])
+@_public
 def areas(request, paging: Query[Paging]):
     rows = Area.objects.order_by("name")
     return _page(request, rows, paging, lambda a: AreaOut.from_orm(a).dict())
 
 
 @api.get("/areas/{area}", response=AreaOut, summary="One area", tags=["structure"])
+@_public
 def area(request, area: str):
     return _area(area)
 
 
 @api.get("/areas/{area}/sub-regions", response=Page, tags=["structure"])
+@_public
 def sub_regions(request, area: str, paging: Query[Paging]):
     rows = SubRegion.objects.filter(area=_area(area)).order_by("order", "name")
     return _page(request, rows, paging, lambda s: SubRegionOut.from_orm(s).dict())
@@ -370,6 +388,7 @@ class OrganisationFilter(Paging):
 
 
 @api.get("/areas/{area}/organisations", response=Page, tags=["structure"])
+@_public
 def organisations(request, area: str, filters: Query[OrganisationFilter]):
     rows = Organisation.objects.filter(area=_area(area)).order_by("name", "pk")
     if filters.kind:
@@ -393,6 +412,7 @@ def organisations(request, area: str, filters: Query[OrganisationFilter]):
 
 
 @api.get("/areas/{area}/bodies", response=Page, tags=["structure"])
+@_public
 def bodies(request, area: str, paging: Query[Paging]):
     the_area = _area(area)
     sees_people = _caller(request).audience(the_area).sees_people
@@ -439,6 +459,7 @@ def bodies(request, area: str, paging: Query[Paging]):
 
 
 @api.get("/areas/{area}/council-terms", response=Page, tags=["structure"])
+@_public
 def council_terms(request, area: str, paging: Query[Paging]):
     rows = CouncilTerm.objects.filter(area=_area(area)).order_by("starts_on")
     return _page(request, rows, paging, lambda t: TermOut.from_orm(t).dict())
@@ -450,6 +471,7 @@ class MeetingFilter(Paging):
 
 
 @api.get("/areas/{area}/meetings", response=Page, tags=["meetings"])
+@_public
 def meetings(request, area: str, filters: Query[MeetingFilter]):
     the_area = _area(area)
     audience = _caller(request).audience(the_area)
@@ -466,6 +488,7 @@ def meetings(request, area: str, filters: Query[MeetingFilter]):
 
 
 @api.get("/areas/{area}/minutes", response=Page, summary="Published minutes", tags=["meetings"])
+@_public
 def minutes(request, area: str, filters: Query[MeetingFilter]):
     """The approved minutes the public reads (Openness Act), with their decisions."""
     rows = (
@@ -501,6 +524,7 @@ def minutes(request, area: str, filters: Query[MeetingFilter]):
 
 
 @api.get("/areas/{area}/programmes", response=list[ProgrammeOut], tags=["programme"])
+@_public
 def programmes(request, area: str):
     """The programme tree: priorities → goals → measures and indicators."""
     measures = Measure.objects.select_related("lead").order_by("order", "pk")
@@ -560,6 +584,7 @@ class ValueFilter(Paging):
 
 
 @api.get("/indicators/{indicator}/values", response=Page, tags=["indicators"])
+@_public
 def indicator_values(request, indicator: int, filters: Query[ValueFilter]):
     """Sotkanet values of one indicator (national data, aggregate statistics)."""
     if not SotkanetIndicator.objects.filter(pk=indicator).exists():
@@ -594,6 +619,7 @@ class YearQuery(Schema):
 
 
 @api.get("/areas/{area}/clock", response=list[ClockEventOut], tags=["clock"])
+@_public
 def clock(request, area: str, query: Query[YearQuery]):
     rows = (
         ClockEvent.objects.filter(area=_area(area), year=query.year)
@@ -617,6 +643,7 @@ def clock(request, area: str, query: Query[YearQuery]):
 
 
 @api.get("/areas/{area}/obligations", response=ObligationsOut, tags=["obligations"])
+@_public
 def obligations(request, area: str, query: Query[YearQuery]):
     """The statutory obligations of the year, as the obligations page shows them."""
     the_area = _area(area)

@@ -26,6 +26,7 @@ from .models import Body, Membership
 
 
 class BodyList(AreaMixin, generic.TemplateView):
+    public_cache = True
     template_name = "bodies/body_list.html"
 
     def get_template_names(self):
@@ -45,6 +46,7 @@ class BodyList(AreaMixin, generic.TemplateView):
 
 
 class BodyDetail(AreaMixin, generic.TemplateView):
+    public_cache = True
     logs_people = "view"
     template_name = "bodies/body_detail.html"
 

@@ -32,6 +32,7 @@ def _year(request) -> int:
 
 
 class ClockView(AreaMixin, generic.TemplateView):
+    public_cache = True
     template_name = "clock/clock.html"
 
     def context(self):
@@ -50,6 +51,8 @@ class ClockView(AreaMixin, generic.TemplateView):
 
 class ClockPdf(QueuedDocumentMixin, ClockView):
     """The clock to print (A4 or A3), made on the worker (web.jobs)."""
+
+    public_cache = False
 
     document_task = documents.clock_file
 

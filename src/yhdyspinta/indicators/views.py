@@ -47,6 +47,7 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
 
 
 class IndicatorList(AreaMixin, generic.TemplateView):
+    public_cache = True
     template_name = "indicators/indicator_list.html"
 
     def get_context_data(self, **kwargs):
@@ -74,6 +75,7 @@ class _IndicatorMixin(AreaMixin):
 
 
 class IndicatorDetail(_IndicatorMixin, generic.TemplateView):
+    public_cache = True
     template_name = "indicators/indicator_detail.html"
 
     def get(self, request, *args, **kwargs):
@@ -132,6 +134,7 @@ class IndicatorDetail(_IndicatorMixin, generic.TemplateView):
 
 
 class Comparison(_IndicatorMixin, generic.TemplateView):
+    public_cache = True
     template_name = "indicators/comparison.html"
 
     def get(self, request, *args, **kwargs):
@@ -161,6 +164,7 @@ class Comparison(_IndicatorMixin, generic.TemplateView):
 
 
 class Profile(AreaMixin, generic.TemplateView):
+    public_cache = True
     template_name = "indicators/profile.html"
 
     def get_context_data(self, **kwargs):
@@ -289,6 +293,8 @@ class ImportRunView(_NationalData, generic.TemplateView):
 
 class Kerroin(AreaMixin, generic.TemplateView):
     """The HYTE-kerroin cockpit, public: aggregate statistics only, no person."""
+
+    public_cache = True
 
     template_name = "indicators/kerroin.html"
 

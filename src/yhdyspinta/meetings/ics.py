@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from yhdyspinta.accounts.visibility import INTERNAL, PUBLIC, Audience
+from yhdyspinta.web import public_cache
 
 from .models import Meeting
 
@@ -149,8 +150,15 @@ def feed_response(
     a calendar that has the current feed gets 304 for one aggregate query, and the
     first caller's build is kept in the shared cache under the version (every server
     finds it), so the next caller gets the same bytes without a rebuild."""
-    all_day = list(all_day)
-    version = feed_version(meetings, name, all_day, audience)
+    # The public's feeds: the digest of this version of the data is kept too, so that
+    # between writes not even its aggregate query runs (web.public_cache).
+    kept_key = public_cache.key(request, "feed") if audience == PUBLIC else None
+    version = cache.get(kept_key) if kept_key else None
+    if version is None:
+        all_day = list(all_day)
+        version = feed_version(meetings, name, all_day, audience)
+        if kept_key:
+            cache.set(kept_key, version, settings.PUBLIC_CACHE_SECONDS)
     etag = f'"{version}"'
     headers = HttpResponse(content_type=CONTENT_TYPE)
     headers["ETag"] = etag
@@ -160,7 +168,7 @@ def feed_response(
     key = f"ics-feed:{version}"
     content = cache.get(key)
     if content is None:
-        content = feed(meetings, name, all_day, audience=audience)
+        content = feed(meetings, name, list(all_day), audience=audience)
         cache.set(key, content, FEED_CACHE_SECONDS)
     response = HttpResponse(content, content_type=CONTENT_TYPE)
     response["ETag"] = etag

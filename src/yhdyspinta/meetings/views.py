@@ -52,6 +52,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 class MeetingList(AreaMixin, generic.TemplateView):
+    public_cache = True
     template_name = "meetings/meeting_list.html"
 
     def get_context_data(self, **kwargs):
@@ -96,6 +97,7 @@ class _MeetingMixin(AreaMixin):
 
 
 class MeetingDetail(_MeetingMixin, generic.TemplateView):
+    public_cache = True
     template_name = "meetings/meeting_detail.html"
 
     def allowed(self) -> bool:
@@ -439,6 +441,8 @@ class MinutesDetail(_MinutesMixin, generic.TemplateView):
 
 class PublishedMinutes(_MeetingMixin, generic.TemplateView):
     """The stable public address of a meeting's minutes: only once published."""
+
+    public_cache = True
 
     template_name = "meetings/minutes_detail.html"
 

@@ -24,6 +24,7 @@ class HomeView(generic.TemplateView):
 
 
 class OverviewView(AreaMixin, generic.TemplateView):
+    public_cache = True
     template_name = "areas/overview.html"
 
     def get_context_data(self, **kwargs):

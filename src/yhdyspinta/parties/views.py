@@ -28,6 +28,7 @@ from .models import CounterpartPair, NamedRole, Organisation, Person
 
 
 class OrganisationList(AreaMixin, generic.TemplateView):
+    public_cache = True
     template_name = "parties/organisation_list.html"
 
     def get_template_names(self):
@@ -48,6 +49,7 @@ class OrganisationList(AreaMixin, generic.TemplateView):
 
 
 class OrganisationDetail(AreaMixin, generic.TemplateView):
+    public_cache = True
     logs_people = "view"
     template_name = "parties/organisation_detail.html"
 

@@ -39,6 +39,7 @@ def _year(request, programme: Programme) -> int:
 
 
 class ProgrammeList(AreaMixin, generic.TemplateView):
+    public_cache = True
     template_name = "programme/programme_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -61,6 +62,7 @@ class _ProgrammeMixin(AreaMixin):
 
 
 class ProgrammeDetail(_ProgrammeMixin, generic.TemplateView):
+    public_cache = True
     template_name = "programme/programme_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -79,6 +81,7 @@ class ProgrammeDetail(_ProgrammeMixin, generic.TemplateView):
 
 
 class ProgressView(_ProgrammeMixin, generic.TemplateView):
+    public_cache = True
     template_name = "programme/progress.html"
 
     def get_context_data(self, **kwargs):
@@ -102,6 +105,7 @@ class ProgressView(_ProgrammeMixin, generic.TemplateView):
 
 
 class MeasureDetail(AreaMixin, generic.TemplateView):
+    public_cache = True
     template_name = "programme/measure_detail.html"
 
     def get_context_data(self, **kwargs):

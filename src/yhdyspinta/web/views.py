@@ -24,7 +24,7 @@ from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.documents import file_response
 
-from . import jobs, locking
+from . import jobs, locking, public_cache
 from .history import history_entries, history_records
 from .models import DocumentJob, FormSubmission
 
@@ -62,6 +62,9 @@ class AreaMixin:
     gets 403. Rows of another area are 404: their existence is not revealed."""
 
     private = False
+    # A page the same for every visitor who is not logged in: kept for them between
+    # writes (web.public_cache).
+    public_cache = False
     # A page or file that shows people's data to the area's users sets "view" or
     # "export": each such GET is written to the use log (accounts.use_log).
     logs_people: str = ""
@@ -74,6 +77,10 @@ class AreaMixin:
             return self.deny()
         if not self.allowed():
             return self.deny()
+        if self.public_cache and request.method == "GET" and not request.user.is_authenticated:
+            return public_cache.page(
+                request, lambda: super(AreaMixin, self).dispatch(request, *args, **kwargs)
+            )
         response = super().dispatch(request, *args, **kwargs)
         if (
             self.logs_people
@@ -103,6 +110,8 @@ class AreaMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.area_context())
+        if getattr(self.request, "public_cache_placeholder", False):
+            context["csrf_token"] = public_cache.CSRF_PLACEHOLDER  # each visitor's own
         return context
 
     def area_context(self) -> dict:

@@ -157,6 +157,7 @@ def test_no_cors_and_a_rate_limit_for_the_anonymous(client, demo, settings):
     assert limited.json()["title"] == "Too many requests"
 
 
+@pytest.mark.usefixtures("no_public_cache")
 @pytest.mark.parametrize("url", LISTS)
 def test_queries_do_not_grow_with_the_page(client, demo, url):
     def count(size: int) -> int:

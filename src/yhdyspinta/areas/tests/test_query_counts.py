@@ -79,6 +79,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.usefixtures("no_public_cache")
 @pytest.mark.parametrize(("user", "name", "build"), PAGES, ids=[p[1] for p in PAGES])
 def test_query_count_does_not_grow_with_rows(client, demo, login, user, name, build):
     area = demo["nk"]

@@ -141,6 +141,7 @@ def test_sources_annex_links_the_decision(client, demo):
     assert "Valtuustokauden neuvottelu" in html
 
 
+@pytest.mark.usefixtures("no_public_cache")
 @pytest.mark.parametrize("page", ["indicator", "comparison", "profile"])
 def test_query_counts_do_not_grow_with_values(client, joensuu, page):
     urls = {

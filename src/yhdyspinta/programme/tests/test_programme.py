@@ -232,6 +232,7 @@ def test_idea_becomes_a_measure_with_the_link_both_ways(client, login, programme
     assert Measure.objects.get(name="Uusi toimenpide ideasta").source_idea == other
 
 
+@pytest.mark.usefixtures("no_public_cache")
 def test_progress_query_count_does_not_grow(client, programme, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

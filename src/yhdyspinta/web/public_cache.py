@@ -1,0 +1,204 @@
+"""What the public sees, kept between writes.
+
+A public page or API answer is the same for every visitor who is not logged in, until
+the data under it changes. The whole country's visitors, crawlers and integrations ask
+for the same few pages, so each is built once per version of the data and kept in the
+default cache (the database's cache table: every app server finds it).
+
+The version is one value in the cache. Every connection carries an execute wrapper: an
+INSERT, UPDATE or DELETE of a table of the app's data, or any schema or bulk statement,
+asks for a new version once it is committed (`transaction.on_commit`; a rolled-back
+write asks nothing; a statement outside a transaction, before the connection's next
+one or at the end of the request). Writes of the bookkeeping tables (sessions, the
+cache itself, the task queue and document jobs, login attempts, the use log, an API
+token's last use) ask nothing. The ORM, bulk updates, raw SQL and the flush of tests
+all pass through the wrapper. A transaction that has written and not yet committed
+does not use the cache at all, so it never reads a page without its own change. A new
+version is a random value, so two writers never make the same one. Keys also carry the
+language and the day, and expire after `PUBLIC_CACHE_SECONDS`: what depends on the time
+of day ("upcoming") is at most that old, and so is a page whose writer was killed
+between its commit and the new version.
+
+A kept page carries a placeholder where the visitor's CSRF token goes; each visitor
+gets their own token in its place (the language switch and the login form still work).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import request_finished
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.backends.signals import connection_created
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+VERSION_KEY = "public-cache:version"
+CSRF_PLACEHOLDER = "public-cache-csrf-token-placeholder"
+# Tables whose rows are bookkeeping, never what a page shows: writing them is no change.
+_BOOKKEEPING = (
+    "django_session",
+    "django_tasks_database",
+    "axes_",
+    "accounts_uselogentry",
+    "accounts_apitoken",
+    "web_documentjob",
+    "yhdyspinta_cache",
+)
+_READS = frozenset(
+    {"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW", "PRAGMA"}
+)
+_TARGET = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _changes_data(sql: str) -> bool:
+    words = sql.lstrip().split(None, 1)
+    if not words or words[0].upper() in _READS:
+        return False
+    if words[0].upper() == "EXPLAIN":
+        return False
+    target = _TARGET.match(sql)
+    return not (target and target.group(1).lower().startswith(_BOOKKEEPING))
+
+
+def new_version() -> None:
+    """Every kept page and answer is out of date from now on."""
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except DatabaseError as error:  # before `createcachetable` (migrating a new database)
+        logger.info("No new version of the public pages: %s", error)
+
+
+def _pending(connection) -> bool:
+    return any(callback is new_version for _ids, callback, _robust in connection.run_on_commit)
+
+
+def _announce(connection) -> None:
+    """A new version once this connection's writes are committed."""
+    connection.public_cache_unsaid = False
+    if not connection.in_atomic_block:
+        new_version()
+    elif not _pending(connection):
+        connection.on_commit(new_version, robust=True)
+
+
+def _track(execute, sql, params, many, context):
+    connection = context["connection"]
+    if getattr(connection, "public_cache_unsaid", False):
+        _announce(connection)
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and _changes_data(sql):
+        if connection.in_atomic_block:
+            if not _pending(connection):
+                connection.on_commit(new_version, robust=True)
+        else:
+            # Committed on its own already, but its cursor may still be read (RETURNING):
+            # the new version is made before the connection's next statement, or at the
+            # end of the request.
+            connection.public_cache_unsaid = True
+    return result
+
+
+def _install(sender, connection, **kwargs) -> None:
+    if _track not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_track)
+
+
+def _request_finished(sender, **kwargs) -> None:
+    for connection in connections.all(initialized_only=True):
+        if getattr(connection, "public_cache_unsaid", False):
+            _announce(connection)
+
+
+connection_created.connect(_install, dispatch_uid="yhdyspinta-public-cache")
+request_finished.connect(_request_finished, dispatch_uid="yhdyspinta-public-cache")
+
+
+def version() -> str | None:
+    """The data's current version, or None where the cache must not be used: it is off,
+    or this transaction has written and not committed yet."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if getattr(connection, "public_cache_unsaid", False):
+        _announce(connection)
+    if settings.PUBLIC_CACHE_SECONDS <= 0 or _pending(connection):
+        return None
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        current = cache.get(VERSION_KEY)
+    return current
+
+
+def key(request: HttpRequest, kind: str) -> str | None:
+    """The cache key of this request's public answer, or None: not to be kept."""
+    current = version()
+    if current is None:
+        return None
+    what = repr(
+        (
+            request.get_full_path(),
+            get_language(),
+            timezone.localdate().isoformat(),
+            request.headers.get("HX-Request", ""),
+            settings.SITE_URL,
+        )
+    )
+    return f"public-{kind}:{current}:{hashlib.sha256(what.encode()).hexdigest()[:32]}"
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def page(request: HttpRequest, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """An anonymous visitor's GET of a public page: the kept copy of this version, or
+    the page built now (and kept if it is a plain HTML 200 that sets no cookie)."""
+    cache_key = key(request, "page") if not _has_messages(request) else None
+    kept = cache.get(cache_key) if cache_key else None
+    if kept is None:
+        request.public_cache_placeholder = True
+        response = build()
+        if hasattr(response, "render"):
+            response.render()
+        if not (
+            cache_key
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and response["Content-Type"].startswith("text/html")
+        ):
+            return _with_token(request, response)
+        kept = (response.content, response["Content-Type"])
+        cache.set(cache_key, kept, settings.PUBLIC_CACHE_SECONDS)
+    content, content_type = kept
+    return _with_token(request, HttpResponse(content, content_type=content_type))
+
+
+def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if response.streaming or CSRF_PLACEHOLDER.encode() not in response.content:
+        return response
+    response.content = response.content.replace(
+        CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+    )
+    return response
+
+
+def answer(request: HttpRequest, build: Callable[[], object]) -> object:
+    """An anonymous API answer (its data before serialising), kept per version."""
+    cache_key = key(request, "api")
+    kept = cache.get(cache_key) if cache_key else None
+    if kept is None:
+        kept = build()
+        if cache_key:
+            cache.set(cache_key, kept, settings.PUBLIC_CACHE_SECONDS)
+    return kept

@@ -1,0 +1,151 @@
+"""The public cache (web.public_cache): a visitor who is not logged in gets the kept copy
+of a public page or API answer between writes, a new one as soon as a write is
+committed however it was made, and always their own CSRF token."""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from yhdyspinta.parties.models import Organisation
+from yhdyspinta.testing import factories
+from yhdyspinta.web import public_cache
+
+# These commit, as the app does: on SQLite, the flush after a committing test cannot
+# empty the demo's approved minutes (the freeze triggers refuse), so, like the other
+# committing tests, they run on PostgreSQL.
+committing = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="committing tests run on PostgreSQL"
+)
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.mark.parametrize(
+    ("sql", "changes"),
+    [
+        ('INSERT INTO "parties_organisation" ("name") VALUES (%s)', True),
+        ('UPDATE "meetings_meeting" SET "title" = %s', True),
+        ('DELETE FROM "bodies_membership" WHERE "id" = %s', True),
+        ("TRUNCATE parties_organisation, bodies_body", True),
+        ("WITH moved AS (SELECT 1) UPDATE clock_clockevent SET day = 2", True),
+        ('SELECT "parties_organisation"."id" FROM "parties_organisation"', False),
+        ('SELECT 1 FROM "meetings_meeting" FOR UPDATE', False),
+        ('SAVEPOINT "s1"', False),
+        ('UPDATE "yhdyspinta_cache" SET "value" = %s', False),
+        ('DELETE FROM "django_session" WHERE "session_key" = %s', False),
+        ('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)', False),
+        ('UPDATE "django_tasks_database_dbtaskresult" SET "status" = %s', False),
+        ('UPDATE "accounts_apitoken" SET "last_used_at" = %s', False),
+    ],
+)
+def test_which_statements_change_the_data(sql, changes):
+    assert public_cache._changes_data(sql) is changes
+
+
+@pytest.fixture
+def area(transactional_db):
+    area = factories.AreaFactory()
+    factories.OrganisationFactory(area=area, name="Ensimmäinen yhdistys")
+    return area
+
+
+def _page(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@committing
+def test_the_public_gets_the_kept_page_until_a_write_is_committed(area):
+    url = reverse("parties:organisations", kwargs={"area": area.slug})
+    visitor = Client()
+    with CaptureQueriesContext(connection) as built:
+        assert "Ensimmäinen yhdistys" in _page(visitor, url)
+    with CaptureQueriesContext(connection) as kept:
+        _page(visitor, url)
+    assert len(kept) < len(built)
+    assert len(kept) <= 4  # the area, the version, the page
+
+    # A change the wrapper does not see (as if made in another database) is not shown:
+    # the page comes from the copy.
+    connection.execute_wrappers.remove(public_cache._track)
+    try:
+        Organisation.objects.filter(area=area).update(name="Ohi mennyt nimi")
+    finally:
+        connection.execute_wrappers.append(public_cache._track)
+    assert "Ohi mennyt nimi" not in _page(visitor, url)
+
+    # A bulk update outside a transaction (no save(), no signal) is seen at once.
+    Organisation.objects.filter(area=area).update(name="Toinen nimi")
+    assert "Toinen nimi" in _page(visitor, url)
+
+    # A write rolled back changes nothing; a committed one is seen by the next visitor.
+    version = public_cache.version()
+    with transaction.atomic():
+        factories.OrganisationFactory(area=area, name="Peruttu yhdistys")
+        transaction.set_rollback(True)
+    assert public_cache.version() == version
+    with transaction.atomic():
+        factories.OrganisationFactory(area=area, name="Uusi yhdistys")
+        assert public_cache.version() is None  # written, not committed: no copy used
+    assert public_cache.version() != version
+    assert "Uusi yhdistys" in _page(Client(), url)
+
+    # Raw SQL too.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE parties_organisation SET name = %s WHERE name = %s",
+            ["Raaka nimi", "Uusi yhdistys"],
+        )
+    assert "Raaka nimi" in _page(visitor, url)
+
+
+@committing
+def test_each_visitor_gets_their_own_csrf_token_on_a_kept_page(area):
+    url = reverse("parties:organisations", kwargs={"area": area.slug})
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get(url)
+    second_page = second.get(url)  # from the copy
+    assert public_cache.CSRF_PLACEHOLDER.encode() not in second_page.content
+    tokens = {TOKEN.search(page.content).group(1) for page in (first_page, second_page)}
+    assert len(tokens) == 2
+    switched = second.post(
+        reverse("set_language"),
+        {
+            "language": "sv",
+            "next": url,
+            "csrfmiddlewaretoken": TOKEN.search(second_page.content).group(1).decode(),
+        },
+    )
+    assert switched.status_code == 302
+    assert '<html lang="sv">' in _page(second, url)  # a language has a copy of its own
+    assert '<html lang="fi">' in _page(first, url)
+
+
+@committing
+def test_a_logged_in_user_never_gets_the_public_copy(area):
+    url = reverse("parties:organisations", kwargs={"area": area.slug})
+    _page(Client(), url)
+    user = factories.UserFactory()
+    member = Client()
+    member.force_login(user)
+    logout = f'action="{reverse("logout")}"'
+    assert logout in _page(member, url)
+    assert logout not in _page(Client(), url)
+
+
+@committing
+def test_the_api_keeps_the_public_answer_between_writes(area):
+    url = f"/api/v1/areas/{area.slug}/organisations"
+    assert Client().get(url).json()["count"] == 1
+    connection.execute_wrappers.remove(public_cache._track)
+    try:
+        factories.OrganisationFactory(area=area, name="Näkymätön")
+    finally:
+        connection.execute_wrappers.append(public_cache._track)
+    assert Client().get(url).json()["count"] == 1  # the kept answer
+    factories.OrganisationFactory(area=area, name="Näkyvä")
+    assert Client().get(url).json()["count"] == 3
