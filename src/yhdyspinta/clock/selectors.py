@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
-from yhdyspinta.bodies.models import Body, Level, Membership
+from yhdyspinta.bodies.models import Body, Level, Membership, RhythmRule
 from yhdyspinta.meetings.models import Meeting, MeetingStatus
 
 from .models import ClockEvent, EventKind
@@ -128,7 +128,18 @@ class Conflicts:
     rhythm: list[tuple[Body, int, int, int | None]]
 
 
-def _overlapping(same_day: list[Meeting]) -> list[Meeting]:
+@dataclass(frozen=True, eq=False)
+class _Slot:
+    """A meeting of the year as the conflicts read it (from values, not a model)."""
+
+    pk: int
+    body_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _overlapping(same_day: list[_Slot]) -> list[_Slot]:
     """The meetings of one person's day that overlap another of that day."""
     if len(same_day) < 2:
         return []
@@ -143,23 +154,29 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     """People in two meetings on the same day, and bodies whose planned and held meetings
     fall short of or exceed their yearly rhythm. The public reads the seat's
     organisation, not the person."""
-    meetings = list(
-        Meeting.objects.filter(body__area=area, starts_at__year=year)
+    meetings = [
+        _Slot(*row)
+        for row in Meeting.objects.filter(body__area=area, starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
-        .only("pk", "body_id", "title", "starts_at", "ends_at")
-    )
+        .values_list("pk", "body_id", "title", "starts_at", "ends_at")
+    ]
     current = Membership.objects.filter(body__area=area, ends_on__isnull=True)
-    # First by person, from ids alone: only someone with two overlapping meetings on one
-    # day can be double-booked under any name, so only their seats are read in full.
-    bodies_of = defaultdict(list)
+    # First from ids alone: only someone seated in the bodies of two meetings that
+    # overlap on one day can be double-booked under any name, so only their seats are
+    # read in full.
+    members = defaultdict(set)
     for body_id, person_id in current.values_list("body_id", "person_id"):
-        bodies_of[body_id].append(person_id)
+        members[body_id].add(person_id)
     days = {meeting.pk: timezone.localtime(meeting.starts_at).date() for meeting in meetings}
-    by_person = defaultdict(list)
+    by_day = defaultdict(list)
     for meeting in meetings:
-        for person_id in bodies_of[meeting.body_id]:
-            by_person[(person_id, days[meeting.pk])].append(meeting)
-    suspects = {person for (person, _day), same in by_person.items() if _overlapping(same)}
+        by_day[days[meeting.pk]].append(meeting)
+    suspects: set[int] = set()
+    for same_day in by_day.values():
+        for i, one in enumerate(same_day):
+            for other in same_day[i + 1 :]:
+                if one.starts_at < other.ends_at and other.starts_at < one.ends_at:
+                    suspects |= members[one.body_id] & members[other.body_id]
     seats = defaultdict(list)
     for membership in current.filter(person_id__in=suspects).select_related(
         "person", "organisation"
@@ -178,24 +195,56 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     counts = defaultdict(int)
     for meeting in meetings:
         counts[meeting.body_id] += 1
-    rhythm = []
-    for body in Body.objects.filter(area=area, ended_on__isnull=True).prefetch_related(
-        "rhythm_rules"
-    ):
-        yearly = [r for r in body.rhythm_rules.all() if r.period == "year"]
-        if not yearly:
-            continue
-        low = max(r.min_count for r in yearly)
-        high = (
-            None if any(r.max_count is None for r in yearly) else sum(r.max_count for r in yearly)
-        )
-        n = counts[body.pk]
+    # The yearly rhythm from values; only the bodies off it are read as rows.
+    yearly = defaultdict(list)
+    for body_id, low, high in RhythmRule.objects.filter(
+        body__area=area, body__ended_on__isnull=True, period="year"
+    ).values_list("body_id", "min_count", "max_count"):
+        yearly[body_id].append((low, high))
+    off = {}
+    for body_id, rules in yearly.items():
+        low = max(r_low for r_low, _high in rules)
+        high = None if any(h is None for _low, h in rules) else sum(h for _low, h in rules)
+        n = counts[body_id]
         if n < low or (high is not None and n > high):
-            rhythm.append((body, n, low, high))
+            off[body_id] = (n, low, high)
+    rhythm = [(body, *off[body.pk]) for body in Body.objects.filter(pk__in=off)]
     return Conflicts(double_booked=double, rhythm=rhythm)
 
 
-def other_meetings(area: Area, year: int, **filters: str) -> list[ClockEvent]:
+@dataclass(frozen=True)
+class BodyRow:
+    level: str
+
+
+@dataclass(frozen=True)
+class OwnerRow:
+    name: str
+
+
+@dataclass(frozen=True)
+class MeetingEvent:
+    """A meeting on the clock that no slot stands for: the fields the wheel and the
+    list read of an event, from one row of values (no model instances: an area's year
+    has hundreds)."""
+
+    month: int
+    day: date
+    title: str
+    body: BodyRow
+    body_id: int
+    owner: OwnerRow | None
+    meeting_id: int
+    kind: str = EventKind.MEETING
+    status: str = ClockEvent.Status.ACCEPTED
+    pk: None = None
+
+    @property
+    def meeting(self) -> bool:
+        return True
+
+
+def other_meetings(area: Area, year: int, **filters: str) -> list[MeetingEvent]:
     """The year's meetings that no slot of the clock stands for (created by hand, or
     beyond the rhythm), as accepted events: everything planned is on the clock."""
     qs = (
@@ -204,22 +253,22 @@ def other_meetings(area: Area, year: int, **filters: str) -> list[ClockEvent]:
         .filter(clock_events__isnull=True)
     )
     qs = _filtered(qs, theme_lookup="body__themes", owner="convener", filters=filters)
+    levels: dict[str, BodyRow] = {}
+    owners: dict[str, OwnerRow] = {}
     result = []
-    for meeting in qs.select_related("body", "convener"):
-        day = timezone.localtime(meeting.starts_at).date()
+    for pk, title, starts_at, body_id, level, convener in qs.values_list(
+        "pk", "title", "starts_at", "body_id", "body__level", "convener__name"
+    ):
+        day = timezone.localtime(starts_at).date()
         result.append(
-            ClockEvent(
-                area=area,
-                year=year,
+            MeetingEvent(
                 month=day.month,
                 day=day,
-                kind=EventKind.MEETING,
-                title=meeting.title,
-                body=meeting.body,
-                owner=meeting.convener,
-                meeting=meeting,
-                meeting_kind=meeting.kind,
-                status=ClockEvent.Status.ACCEPTED,
+                title=title,
+                body=levels.setdefault(level, BodyRow(level)),
+                body_id=body_id,
+                owner=owners.setdefault(convener, OwnerRow(convener)) if convener else None,
+                meeting_id=pk,
             )
         )
     return result

@@ -46,6 +46,10 @@ class ClockView(AreaMixin, generic.TemplateView):
         context.update(self.context())
         context["conflicts"] = selectors.conflicts(self.area, context["year"], self.audience)
         context["can_plan"] = self.access.is_admin(self.area)
+        if context["can_plan"]:
+            context["proposals"] = [
+                e for e in context["events"] if e.status == ClockEvent.Status.PROPOSED
+            ]
         return context
 
 

@@ -4,6 +4,7 @@ sub-regions with their municipalities."""
 from __future__ import annotations
 
 import textwrap
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
@@ -116,21 +117,25 @@ def _wrap(text: str, width_px: int, max_lines: int, px_per_char: float = 9) -> l
 
 
 def structure_bodies(*, area: Area) -> list[Body]:
-    """The area's current bodies with convener, rhythm and member organisations, in
-    three queries whatever their number."""
-    return list(
+    """The area's current bodies with convener, rhythm and the names of their member
+    organisations (`member_names`, from values: an area may have thousands of seats),
+    in three queries whatever their number."""
+    bodies = list(
         Body.objects.filter(area=area, ended_on__isnull=True)
         .select_related("convener", "sub_region", "parent")
-        .prefetch_related(
-            "rhythm_rules",
-            Prefetch(
-                "memberships",
-                queryset=active_memberships().select_related("organisation"),
-                to_attr="active_memberships",
-            ),
-        )
+        .prefetch_related("rhythm_rules")
         .order_by("sub_region__order", "name")
     )
+    names = defaultdict(set)
+    for body_id, name in (
+        active_memberships()
+        .filter(body__in=[b.pk for b in bodies])
+        .values_list("body_id", "organisation__name")
+    ):
+        names[body_id].add(name)
+    for body in bodies:
+        body.member_names = sorted(names[body.pk])
+    return bodies
 
 
 def structure_picture(*, area: Area) -> StructurePicture:
@@ -174,7 +179,6 @@ def structure_picture(*, area: Area) -> StructurePicture:
 
 
 def _box(body: Body, x: int, y: int, width: int) -> PictureBox:
-    organisations = sorted({m.organisation.name for m in body.active_memberships})
     return PictureBox(
         body=body,
         x=x,
@@ -187,5 +191,5 @@ def _box(body: Body, x: int, y: int, width: int) -> PictureBox:
         rhythm_short=_wrap(
             "; ".join(r.describe() for r in body.rhythm_rules.all()), width - 16, 1, 7
         )[0],
-        organisations=organisations,
+        organisations=body.member_names,
     )
