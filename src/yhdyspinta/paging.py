@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 
-PER_PAGE = 50
+# Rows a page: a phone shows 25 without endless scrolling; the time of a page then
+# stays within what 25 rows cost, whatever the rows of the area or the country.
+PER_PAGE = 25
 
 
 def page_of(request, rows, per_page: int = PER_PAGE, parameter: str = "page") -> dict:

@@ -34,6 +34,7 @@ class _YearMixin(AreaMixin):
 class Dashboard(_YearMixin, generic.TemplateView):
     """Public: anyone may see whether the law was followed, and the evidence."""
 
+    public_cache = True
     template_name = "obligations/dashboard.html"
 
     def get_context_data(self, **kwargs):
