@@ -236,13 +236,15 @@ def _meetings(
     window: tuple[date, date],
     ways: dict[str, Way],
     term_bodies: set[int],
+    bodies: list[Body] | tuple[()] = (),
 ) -> list[Meeting]:
     """The area's meetings the report reads: every meeting of the year, and from the
     rest of the window (the council term around it) only those a term-long rule may
     count: a statutory rule's kinds, the area's agreed bodies and venues, and the bodies
     with a rhythm over the term. Who attended is read only for the meetings a statutory
     rule may count: a busy area has hundreds of other meetings a year, which only the
-    rhythm rules count."""
+    rhythm rules count. `bodies` are those of the area already read; the meetings share
+    them."""
     venues = set().union(*(ids for way in ways.values() for ids in way.venues.values()))
     agreed = set().union(*(way.body_ids for way in ways.values()))
     statutory_kinds = {kind for rule in STATUTORY_RULES for kind in rule.kinds}
@@ -257,10 +259,18 @@ def _meetings(
         )
         .filter(in_year | counted_over_term)
         .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("body", "convener")
         .order_by("starts_at")
     )
-    venues = set().union(*(ids for way in ways.values() for ids in way.venues.values()))
+    # Each body and convener once, shared by its meetings (a join would make a copy of
+    # the body and of the convener for every one of hundreds of meetings).
+    by_pk = {b.pk: b for b in bodies}
+    ended = {m.body_id for m in meetings} - by_pk.keys()
+    if ended:
+        by_pk.update(Body.objects.in_bulk(ended))
+    conveners = Organisation.objects.in_bulk({m.convener_id for m in meetings} - {None})
+    for meeting in meetings:
+        Meeting.body.field.set_cached_value(meeting, by_pk[meeting.body_id])
+        Meeting.convener.field.set_cached_value(meeting, conveners.get(meeting.convener_id))
     candidates = [
         m
         for m in meetings
@@ -612,7 +622,7 @@ def evaluate(
         if rule.period == RhythmRule.Period.COUNCIL_TERM
     }
     meetings = _meetings(
-        area, (year_start, year_end), (window_start, window_end), ways, term_bodies
+        area, (year_start, year_end), (window_start, window_end), ways, term_bodies, bodies
     )
     in_year = [
         m for m in meetings if year_start <= timezone.localtime(m.starts_at).date() <= year_end
