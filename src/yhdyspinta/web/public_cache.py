@@ -145,7 +145,7 @@ def key(request: HttpRequest, kind: str) -> str | None:
         return None
     what = repr(
         (
-            request.get_full_path(),
+            request.build_absolute_uri(),  # the host and scheme too: links are built on them
             get_language(),
             timezone.localdate().isoformat(),
             request.headers.get("HX-Request", ""),
