@@ -70,6 +70,15 @@ def _changes_data(sql: str) -> bool:
     return not (target and target.group(1).lower().startswith(_BOOKKEEPING))
 
 
+def _changed_nothing(sql: str, context) -> bool:
+    """An UPDATE or DELETE that matched no row (the worker's sweep of stale claims, run
+    every time): its row count says so. Not trusted where rows are still to be read
+    (RETURNING: SQLite counts them only as they are read), nor for INSERT."""
+    if sql.lstrip()[:6].upper() not in ("UPDATE", "DELETE") or " RETURNING " in sql.upper():
+        return False
+    return getattr(context["cursor"], "rowcount", -1) == 0
+
+
 def new_version() -> None:
     """Every kept page and answer is out of date from now on."""
     try:
@@ -96,7 +105,7 @@ def _track(execute, sql, params, many, context):
     if getattr(connection, "public_cache_unsaid", False):
         _announce(connection)
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and _changes_data(sql):
+    if isinstance(sql, str) and _changes_data(sql) and not _changed_nothing(sql, context):
         if connection.in_atomic_block:
             if not _pending(connection):
                 connection.on_commit(new_version, robust=True)

@@ -1,6 +1,7 @@
 """Several app servers on one PostgreSQL: a session made on one server is valid on the
-other, a form opened on one is saved on the other, and the API's rate limit counts the
-calls of both (nothing that matters lives in one process)."""
+other, a form opened on one is saved on the other, the public's kept page on one is
+replaced when the other saves a change, and the API's rate limit counts the calls of
+both (nothing that matters lives in one process)."""
 
 from __future__ import annotations
 
@@ -98,8 +99,12 @@ def test_a_session_and_a_form_travel_between_servers_and_the_rate_limit_is_share
     # lost-update fingerprint hold on any server.
     organisation = Organisation.objects.get(area__slug="pohjois-karjala", municipality_number="167")
     edit = f"/pohjois-karjala/organisations/{organisation.pk}/edit/"
+    public = f"{second}/pohjois-karjala/organisations/{organisation.pk}/"
+    for _ in range(2):  # the second from the copy kept for the public
+        assert organisation.name in requests.get(public, timeout=30).text
     data = form_data(browser.get(first + edit, timeout=30).text)
     data["email"] = ["kahden-palvelimen@joensuu.example.org"]
+    data["name"] = ["Joensuu kahdella palvelimella"]
     saved = browser.post(
         second + edit,
         data=data,
@@ -110,6 +115,9 @@ def test_a_session_and_a_form_travel_between_servers_and_the_rate_limit_is_share
     assert saved.status_code == 302, saved.text[:2000]
     organisation.refresh_from_db()
     assert organisation.email == "kahden-palvelimen@joensuu.example.org"
+    # The public's copy on the other server is replaced at once: the version lives in
+    # the shared cache.
+    assert "Joensuu kahdella palvelimella" in requests.get(public, timeout=30).text
 
     # 120 anonymous API calls a minute, whichever server answers them.
     statuses = [
