@@ -161,22 +161,30 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
         .values_list("pk", "body_id", "title", "starts_at", "ends_at")
     ]
     current = Membership.objects.filter(body__area=area, ends_on__isnull=True)
-    # First from ids alone: only someone seated in the bodies of two meetings that
-    # overlap on one day can be double-booked under any name, so only their seats are
-    # read in full.
-    members = defaultdict(set)
-    for body_id, person_id in current.values_list("body_id", "person_id"):
-        members[body_id].add(person_id)
+    # First from the meetings alone: only someone seated in the bodies of two meetings
+    # that overlap on one day can be double-booked, so only those bodies' seats are
+    # read, by id, and only the seats of the people in two of them in full.
     days = {meeting.pk: timezone.localtime(meeting.starts_at).date() for meeting in meetings}
     by_day = defaultdict(list)
     for meeting in meetings:
         by_day[days[meeting.pk]].append(meeting)
+    pairs = [
+        (one.body_id, other.body_id)
+        for same_day in by_day.values()
+        for i, one in enumerate(same_day)
+        for other in same_day[i + 1 :]
+        if one.starts_at < other.ends_at and other.starts_at < one.ends_at
+    ]
+    members = defaultdict(set)
+    if pairs:
+        in_pairs = {body_id for pair in pairs for body_id in pair}
+        for body_id, person_id in current.filter(body_id__in=in_pairs).values_list(
+            "body_id", "person_id"
+        ):
+            members[body_id].add(person_id)
     suspects: set[int] = set()
-    for same_day in by_day.values():
-        for i, one in enumerate(same_day):
-            for other in same_day[i + 1 :]:
-                if one.starts_at < other.ends_at and other.starts_at < one.ends_at:
-                    suspects |= members[one.body_id] & members[other.body_id]
+    for one, other in pairs:
+        suspects |= members[one] & members[other]
     seats = defaultdict(list)
     for membership in current.filter(person_id__in=suspects).select_related(
         "person", "organisation"
@@ -287,9 +295,11 @@ def clock_context(area: Area, year: int, filters: dict[str, str]) -> dict:
         "events": event_list,
         "wheel": wheel(area, year, event_list),
         "months": by_month(event_list),
-        "bodies": area.bodies.filter(ended_on__isnull=True).order_by("name"),
+        "bodies": area.bodies.filter(ended_on__isnull=True)
+        .order_by("name")
+        .values_list("pk", "name"),
         "levels": Level.choices,
-        "themes": area.themes.all(),
-        "organisations": area.organisations.order_by("name"),
+        "themes": area.themes.values_list("pk", "name"),
+        "organisations": area.organisations.order_by("name").values_list("pk", "name"),
         "years": range(this_year - 1, this_year + 4),
     }
