@@ -44,7 +44,7 @@ class OrganisationList(AreaMixin, generic.TemplateView):
         context["filter_form"] = form
         rows = selectors.organisation_list(area=self.area, **filters)
         context.update(paging.page_of(self.request, rows))
-        context["organisations"] = context["page_rows"]
+        context["organisations"] = selectors.with_body_counts(context["page_rows"])
         return context
 
 
