@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yhdyspinta import widgets
 from yhdyspinta.areas.forms import EMPTY_LABEL, AreaModelForm, DateInput
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
@@ -215,7 +216,7 @@ class CorrectionForm(forms.Form):
 class MeetingFilterForm(forms.Form):
     """The meeting list's filters: every one is applied in the database."""
 
-    body = forms.ChoiceField(label=_("Body"), required=False)
+    body = forms.ChoiceField(label=_("Body"), required=False, widget=widgets.Select)
     q = forms.CharField(label=_("Search"), required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     published = forms.BooleanField(label=_("Only with public minutes"), required=False)
