@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from yhdyspinta.testing.snapshot import FAST_HASHERS
@@ -42,6 +43,19 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache(request):
+    """A committing test starts with an empty shared cache: Django's flush after the
+    previous one leaves the cache table (no model's), with its rate-limit counts and
+    the public's kept pages."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        request.getfixturevalue("transactional_db")
+        cache.clear()
 
 
 @pytest.fixture

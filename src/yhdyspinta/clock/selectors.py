@@ -247,10 +247,6 @@ class MeetingEvent:
     status: str = ClockEvent.Status.ACCEPTED
     pk: None = None
 
-    @property
-    def meeting(self) -> bool:
-        return True
-
 
 def other_meetings(area: Area, year: int, **filters: str) -> list[MeetingEvent]:
     """The year's meetings that no slot of the clock stands for (created by hand, or
@@ -261,8 +257,6 @@ def other_meetings(area: Area, year: int, **filters: str) -> list[MeetingEvent]:
         .filter(clock_events__isnull=True)
     )
     qs = _filtered(qs, theme_lookup="body__themes", owner="convener", filters=filters)
-    levels: dict[str, BodyRow] = {}
-    owners: dict[str, OwnerRow] = {}
     result = []
     for pk, title, starts_at, body_id, level, convener in qs.values_list(
         "pk", "title", "starts_at", "body_id", "body__level", "convener__name"
@@ -273,9 +267,9 @@ def other_meetings(area: Area, year: int, **filters: str) -> list[MeetingEvent]:
                 month=day.month,
                 day=day,
                 title=title,
-                body=levels.setdefault(level, BodyRow(level)),
+                body=BodyRow(level),
                 body_id=body_id,
-                owner=owners.setdefault(convener, OwnerRow(convener)) if convener else None,
+                owner=OwnerRow(convener) if convener else None,
                 meeting_id=pk,
             )
         )

@@ -8,8 +8,9 @@ default cache (the database's cache table: every app server finds it).
 The version is one value in the cache. Every connection carries an execute wrapper: an
 INSERT, UPDATE or DELETE of a table of the app's data, or any schema or bulk statement,
 asks for a new version once it is committed (`transaction.on_commit`; a rolled-back
-write asks nothing; a statement outside a transaction, before the connection's next
-one or at the end of the request). Writes of the bookkeeping tables (sessions, the
+write asks nothing; a statement outside a transaction asks at once, or, if its rows
+are still to be read (RETURNING), before the connection's next statement or at the end
+of the request). Writes of the bookkeeping tables (sessions, the
 cache itself, the task queue and document jobs, login attempts, the use log, an API
 token's last use) ask nothing. The ORM, bulk updates, raw SQL and the flush of tests
 all pass through the wrapper. A transaction that has written and not yet committed
@@ -55,16 +56,26 @@ _BOOKKEEPING = (
     "yhdyspinta_cache",
 )
 _READS = frozenset(
-    {"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW", "PRAGMA"}
+    {
+        "SELECT",
+        "EXPLAIN",
+        "SAVEPOINT",
+        "RELEASE",
+        "ROLLBACK",
+        "BEGIN",
+        "COMMIT",
+        "SET",
+        "SHOW",
+        "PRAGMA",
+    }
 )
 _TARGET = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
 
 def _changes_data(sql: str) -> bool:
     words = sql.lstrip().split(None, 1)
     if not words or words[0].upper() in _READS:
-        return False
-    if words[0].upper() == "EXPLAIN":
         return False
     target = _TARGET.match(sql)
     return not (target and target.group(1).lower().startswith(_BOOKKEEPING))
@@ -74,7 +85,7 @@ def _changed_nothing(sql: str, context) -> bool:
     """An UPDATE or DELETE that matched no row (the worker's sweep of stale claims, run
     every time): its row count says so. Not trusted where rows are still to be read
     (RETURNING: SQLite counts them only as they are read), nor for INSERT."""
-    if sql.lstrip()[:6].upper() not in ("UPDATE", "DELETE") or " RETURNING " in sql.upper():
+    if sql.lstrip()[:6].upper() not in ("UPDATE", "DELETE") or _RETURNING.search(sql):
         return False
     return getattr(context["cursor"], "rowcount", -1) == 0
 
@@ -91,28 +102,32 @@ def _pending(connection) -> bool:
     return any(callback is new_version for _ids, callback, _robust in connection.run_on_commit)
 
 
-def _announce(connection) -> None:
-    """A new version once this connection's writes are committed."""
-    connection.public_cache_unsaid = False
+def _ask(connection) -> None:
+    """A new version once this connection's writes are committed: at the commit of its
+    transaction, or now if it has none."""
     if not connection.in_atomic_block:
         new_version()
     elif not _pending(connection):
         connection.on_commit(new_version, robust=True)
 
 
+def _ask_if_unsaid(connection) -> None:
+    if getattr(connection, "public_cache_unsaid", False):
+        connection.public_cache_unsaid = False
+        _ask(connection)
+
+
 def _track(execute, sql, params, many, context):
     connection = context["connection"]
-    if getattr(connection, "public_cache_unsaid", False):
-        _announce(connection)
+    _ask_if_unsaid(connection)
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _changes_data(sql) and not _changed_nothing(sql, context):
-        if connection.in_atomic_block:
-            if not _pending(connection):
-                connection.on_commit(new_version, robust=True)
+        if connection.in_atomic_block or not _RETURNING.search(sql):
+            _ask(connection)
         else:
-            # Committed on its own already, but its cursor may still be read (RETURNING):
-            # the new version is made before the connection's next statement, or at the
-            # end of the request.
+            # Committed on its own, but its rows are still to be read, and on SQLite a
+            # statement of the cache's own now would lose them: the new version is made
+            # before the connection's next statement, or at the end of the request.
             connection.public_cache_unsaid = True
     return result
 
@@ -124,8 +139,7 @@ def _install(sender, connection, **kwargs) -> None:
 
 def _request_finished(sender, **kwargs) -> None:
     for connection in connections.all(initialized_only=True):
-        if getattr(connection, "public_cache_unsaid", False):
-            _announce(connection)
+        _ask_if_unsaid(connection)
 
 
 connection_created.connect(_install, dispatch_uid="yhdyspinta-public-cache")
@@ -136,8 +150,7 @@ def version() -> str | None:
     """The data's current version, or None where the cache must not be used: it is off,
     or this transaction has written and not committed yet."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if getattr(connection, "public_cache_unsaid", False):
-        _announce(connection)
+    _ask_if_unsaid(connection)
     if settings.PUBLIC_CACHE_SECONDS <= 0 or _pending(connection):
         return None
     current = cache.get(VERSION_KEY)

@@ -6,19 +6,14 @@ every text escaped as the template's autoescape does."""
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from yhdyspinta.rows import row_url
+
 register = template.Library()
-
-
-def _body_url(area) -> tuple[str, str]:
-    """The body page's address around its id: one reverse for all the boxes."""
-    head, tail = reverse("bodies:body", kwargs={"area": area.slug, "pk": 0}).rsplit("/0/", 1)
-    return head, tail
 
 
 def _members(box) -> str:
@@ -30,7 +25,7 @@ def _members(box) -> str:
 
 @register.simple_tag
 def structure_boxes(row, area) -> SafeString:
-    head, tail = (escape(part) for part in _body_url(area))
+    body_url = row_url("bodies:body", area)
     convener, no_rhythm = escape(_("Convener")), _("No rhythm set")
     parts = []
     for box in row.boxes:
@@ -40,7 +35,7 @@ def structure_boxes(row, area) -> SafeString:
             for i, line in enumerate(box.name_lines)
         )
         parts.append(
-            f'\n    <a href="{head}/{int(box.body.pk)}/{tail}" class="body-link">\n'
+            f'\n    <a href="{body_url(box.body.pk)}" class="body-link">\n'
             f'      <rect x="{box.x}" y="{box.y}" width="{box.width}" height="{box.height}" '
             'rx="8" class="body-box"/>\n'
             f'      <text x="{x}" y="{box.y + 22}" class="body-name">{names}</text>\n'
@@ -57,7 +52,7 @@ def structure_boxes(row, area) -> SafeString:
 
 @register.simple_tag
 def structure_items(row, area) -> SafeString:
-    head, tail = (escape(part) for part in _body_url(area))
+    body_url = row_url("bodies:body", area)
     convener, rhythm = escape(_("Convener")), escape(_("Rhythm"))
     parent, members = escape(_("Reports to")), escape(_("Member organisations"))
     parts = []
@@ -66,7 +61,7 @@ def structure_items(row, area) -> SafeString:
         role = f" ({escape(body.convener_role)})" if body.convener_role else ""
         name = escape(body.convener.name) if body.convener else ""
         parts.append(
-            f'\n    <li>\n      <a href="{head}/{int(body.pk)}/{tail}">{escape(body.name)}</a>.'
+            f'\n    <li>\n      <a href="{body_url(body.pk)}">{escape(body.name)}</a>.'
             f"\n      {convener}: {name}{role}.\n      "
         )
         if box.rhythm:

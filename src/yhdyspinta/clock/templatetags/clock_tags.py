@@ -6,10 +6,11 @@ template would make, every text escaped as the template's autoescape does."""
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from yhdyspinta.rows import row_url
 
 register = template.Library()
 
@@ -41,18 +42,14 @@ def month_items(items, area, is_admin: bool) -> SafeString:
     if not items:
         return mark_safe('<li class="muted">—</li>')
     proposed = f' <span class="tag">{escape(_("proposed"))}</span>'
-    # One reverse for all the meetings: the id is the last part of the path.
-    head, tail = reverse("meetings:meeting", kwargs={"area": area.slug, "pk": 0}).rsplit("/0/", 1)
+    meeting_url = row_url("meetings:meeting", area)
     parts = []
     for event in items:
         parts.append("<li>")
         if event.day:
             parts.append(f"<strong>{_day(event.day)}</strong> ")
         if event.meeting_id:
-            parts.append(
-                f'<a href="{escape(head)}/{int(event.meeting_id)}/{escape(tail)}">'
-                f"{escape(event.title)}</a>"
-            )
+            parts.append(f'<a href="{meeting_url(event.meeting_id)}">{escape(event.title)}</a>')
         else:
             parts.append(escape(event.title))
         if event.pk:

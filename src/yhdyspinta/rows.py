@@ -1,0 +1,17 @@
+"""Helpers for markup that a page writes in Python for many rows (the clock's and the
+structure picture's template tags): Django's template engine costs 40–150 µs a row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.urls import reverse
+from django.utils.html import escape
+
+
+def row_url(viewname: str, area) -> Callable[[int], str]:
+    """The address of a row's page by its id, escaped for an attribute: one reverse for
+    every row (the id is the last part of the path)."""
+    head, tail = reverse(viewname, kwargs={"area": area.slug, "pk": 0}).rsplit("/0/", 1)
+    head, tail = escape(head), escape(tail)
+    return lambda pk: f"{head}/{int(pk)}/{tail}"
