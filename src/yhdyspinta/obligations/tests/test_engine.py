@@ -7,6 +7,7 @@ import pytest
 
 from yhdyspinta.accounts.visibility import INTERNAL
 from yhdyspinta.areas.models import Area, CouncilTerm
+from yhdyspinta.bodies.models import Body
 from yhdyspinta.meetings.models import Attendance, Capacity, Meeting
 from yhdyspinta.obligations.engine import AT_RISK, DUE, MET, NOT_MET, evaluate
 from yhdyspinta.testing.factories import (
@@ -433,6 +434,7 @@ def test_the_term_around_the_year_is_read_only_where_a_term_long_rule_counts(wor
         (date(2025, 6, 1), date(2029, 5, 31)),
         ways,
         {termly.pk},
+        list(Body.objects.filter(area=world["area"])),
     )
     assert {m.starts_at.year for m in read if m.body == yearly} == {2026}
     assert {m.starts_at.year for m in read if m.body == termly} == {2026, 2027, 2028}
