@@ -231,7 +231,6 @@ def _other_participation(meetings: list[Meeting]) -> dict[int, set[str]]:
 
 
 def _meetings(
-    area: Area,
     year: tuple[date, date],
     window: tuple[date, date],
     ways: dict[str, Way],
@@ -622,7 +621,7 @@ def evaluate(
         if rule.period == RhythmRule.Period.COUNCIL_TERM
     }
     meetings = _meetings(
-        area, (year_start, year_end), (window_start, window_end), ways, term_bodies, every_body
+        (year_start, year_end), (window_start, window_end), ways, term_bodies, every_body
     )
     in_year = [
         m for m in meetings if year_start <= timezone.localtime(m.starts_at).date() <= year_end

@@ -111,6 +111,23 @@ def test_612_7_not_met_without_a_business_and_says_so(world):
     assert "yksityinen yritys" in outcome.missing
 
 
+def test_a_negotiation_of_a_body_that_has_since_ended_is_still_evidence(world):
+    """The meetings are read by the ids of the area's bodies: those of a body that
+    ended after the negotiation are the year's evidence too."""
+    ended = BodyFactory(
+        area=world["area"],
+        convener=world["county"],
+        legal_basis="612_6_7",
+        name="Lakkautettu ryhmä",
+    )
+    meeting = negotiation(world, date(2025, 3, 1), body=ended)
+    Body.objects.filter(pk=ended.pk).update(ended_on=date(2025, 6, 30))
+    report = evaluate(area=world["area"], year=2025, today=date(2026, 2, 1))
+    assert [e.meeting for e in result(report, "612_7").evidence] == [meeting]
+    assert result(report, "612_7").status == MET
+    assert all(body.pk != ended.pk for body, _results in report.body_rows)
+
+
 def test_612_7_party_groups_may_come_from_several_negotiations(world):
     negotiation(world, date(2025, 3, 1), present=("county", "joensuu", "council"))
     negotiation(world, date(2025, 9, 1), present=("county", "kitee", "ngo", "business"))
@@ -429,7 +446,6 @@ def test_the_term_around_the_year_is_read_only_where_a_term_long_rule_counts(wor
     assert result(report, "611_14", "Joensuu").status == MET
     ways = {rule.code: engine.Way() for rule in engine.STATUTORY_RULES}
     read = engine._meetings(
-        world["area"],
         (date(2026, 1, 1), date(2026, 12, 31)),
         (date(2025, 6, 1), date(2029, 5, 31)),
         ways,
