@@ -38,12 +38,14 @@ def _port() -> int:
 
 
 def _wait_up(url: str) -> None:
-    end = time.monotonic() + 60
+    """Until the server answers: its first answer builds the page's templates and
+    caches, which on a slow machine takes longer than a connection does to open."""
+    end = time.monotonic() + 90
     while time.monotonic() < end:
         try:
-            requests.get(url, timeout=5)
+            requests.get(url, timeout=30)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     raise AssertionError(f"{url} did not start")
 
