@@ -234,22 +234,25 @@ def _meetings(
     year: tuple[date, date],
     window: tuple[date, date],
     ways: dict[str, Way],
-    term_bodies: set[int],
+    rhythm_bodies: tuple[set[int], set[int]],
     bodies: list[Body],
 ) -> list[Meeting]:
-    """The area's meetings the report reads: every meeting of the year, and from the
-    rest of the window (the council term around it) only those a term-long rule may
-    count: a statutory rule's kinds, the area's agreed bodies and venues, and the bodies
-    with a rhythm over the term. Who attended is read only for the meetings a statutory
-    rule may count: a busy area has hundreds of other meetings a year, which only the
-    rhythm rules count. `bodies` are all of the area's, ended ones too, already read; the
-    meetings share them."""
+    """The area's meetings that a rule may count, and no others: over the window (the
+    year and the council term around it) a statutory rule's kinds, the area's agreed
+    bodies and venues and the bodies with a rhythm over the term; in the year, also the
+    bodies with a yearly rhythm. A busy area has hundreds of meetings a year of bodies
+    that no rule speaks of (working groups without a rhythm): they are not read. Who
+    attended is read only for the meetings a statutory rule may count. `rhythm_bodies`
+    are the ids of the bodies with a yearly and with a term-long rhythm; `bodies` are
+    all of the area's, ended ones too, already read; the meetings share them."""
+    yearly_bodies, term_bodies = rhythm_bodies
     venues = set().union(*(ids for way in ways.values() for ids in way.venues.values()))
     agreed = set().union(*(way.body_ids for way in ways.values()))
     statutory_kinds = {kind for rule in STATUTORY_RULES for kind in rule.kinds}
     day = timedelta(days=1)
     in_year = Q(starts_at__gte=local_midnight(year[0]), starts_at__lt=local_midnight(year[1] + day))
     counted_over_term = Q(kind__in=statutory_kinds) | Q(body_id__in=venues | agreed | term_bodies)
+    counted_in_year = in_year & Q(body_id__in=yearly_bodies - term_bodies)
     by_pk = {b.pk: b for b in bodies}
     meetings = list(
         Meeting.objects.filter(
@@ -261,7 +264,7 @@ def _meetings(
             starts_at__gte=local_midnight(window[0]),
             starts_at__lt=local_midnight(window[1] + day),
         )
-        .filter(in_year | counted_over_term)
+        .filter(counted_over_term | counted_in_year)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("starts_at")
     )
@@ -614,14 +617,19 @@ def evaluate(
         Body.objects.filter(area=area).prefetch_related("rhythm_rules").order_by("level", "name")
     )
     bodies = [body for body in every_body if body.ended_on is None]
-    term_bodies = {
-        body.pk
-        for body in bodies
-        for rule in body.rhythm_rules.all()
-        if rule.period == RhythmRule.Period.COUNCIL_TERM
-    }
+    yearly_bodies, term_bodies = set(), set()
+    for body in bodies:
+        for rule in body.rhythm_rules.all():
+            if rule.period == RhythmRule.Period.COUNCIL_TERM:
+                term_bodies.add(body.pk)
+            else:
+                yearly_bodies.add(body.pk)
     meetings = _meetings(
-        (year_start, year_end), (window_start, window_end), ways, term_bodies, every_body
+        (year_start, year_end),
+        (window_start, window_end),
+        ways,
+        (yearly_bodies, term_bodies),
+        every_body,
     )
     in_year = [
         m for m in meetings if year_start <= timezone.localtime(m.starts_at).date() <= year_end

@@ -411,6 +411,38 @@ def test_ordinary_meetings_with_approved_minutes_cost_no_queries(
         evaluate(area=world["area"], year=2025, today=date(2026, 1, 2))
 
 
+def test_meetings_that_no_rule_counts_are_not_read(world):
+    """A body without a rhythm, whose meetings are not of a statutory kind nor of the
+    area's agreed bodies or venues: its meetings of the year are not read at all. Once
+    it has a yearly rhythm, they are, and they are its evidence."""
+    from yhdyspinta.obligations import engine
+
+    other = BodyFactory(area=world["area"], legal_basis="none", name="Hankeryhmä")
+    ordinary = [
+        MeetingFactory(body=other, starts_at=at(date(2025, 4, d)), ends_at=at(date(2025, 4, d), 12))
+        for d in (1, 2, 3)
+    ]
+    held = negotiation(world, date(2025, 3, 1))
+    ways = {rule.code: engine.Way() for rule in engine.STATUTORY_RULES}
+
+    def read(yearly: set[int]) -> list[Meeting]:
+        return engine._meetings(
+            (date(2025, 1, 1), date(2025, 12, 31)),
+            (date(2025, 1, 1), date(2025, 12, 31)),
+            ways,
+            (yearly, set()),
+            list(Body.objects.filter(area=world["area"])),
+        )
+
+    assert read(set()) == [held]
+    assert read({other.pk}) == [held, *ordinary]
+    RhythmRuleFactory(body=other, meeting_kind="any", min_count=2)
+    report = evaluate(area=world["area"], year=2025, today=date(2026, 1, 2))
+    [rhythm] = rhythm_of(report, other)
+    assert [e.meeting for e in rhythm.evidence] == ordinary
+    assert rhythm.status == MET
+
+
 def test_the_term_around_the_year_is_read_only_where_a_term_long_rule_counts(world):
     """The report of 2026 reads the council term 6/2025–5/2029: a body whose rhythm is
     over the term counts its meetings of 2027 and 2028, and a §14 negotiation of 2027
@@ -449,7 +481,7 @@ def test_the_term_around_the_year_is_read_only_where_a_term_long_rule_counts(wor
         (date(2026, 1, 1), date(2026, 12, 31)),
         (date(2025, 6, 1), date(2029, 5, 31)),
         ways,
-        {termly.pk},
+        ({yearly.pk}, {termly.pk}),
         list(Body.objects.filter(area=world["area"])),
     )
     assert {m.starts_at.year for m in read if m.body == yearly} == {2026}
