@@ -7,7 +7,7 @@ import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from yhdyspinta.areas.models import Area, SubRegion
 from yhdyspinta.bodies.models import Body, Level
@@ -46,6 +46,12 @@ BOX_HEIGHT = 112
 BOX_GAP = 16
 MAX_BOX_WIDTH = 300
 MAX_PER_LINE = 5
+# A level draws at most four lines of boxes (a county's twenty-odd municipal groups fit):
+# a picture of a hundred boxes shows no structure, and the page would grow with the
+# area's bodies. The rest of a level are counted in the last box, which opens the list
+# of the level's bodies.
+MAX_LINES = 4
+MAX_BOXES = MAX_PER_LINE * MAX_LINES
 
 
 @dataclass
@@ -73,6 +79,10 @@ class PictureRow:
     y: int
     lines: int = 1
     boxes: list[PictureBox] = field(default_factory=list)
+    more: int = 0  # the level's bodies left out of the picture
+    more_x: int = 0
+    more_y: int = 0
+    more_width: int = 0
 
     @property
     def height(self) -> int:
@@ -116,15 +126,34 @@ def _wrap(text: str, width_px: int, max_lines: int, px_per_char: float = 9) -> l
     return lines
 
 
-def structure_bodies(*, area: Area) -> list[Body]:
-    """The area's current bodies with convener, rhythm and the names of their member
-    organisations (`member_names`, from values: an area may have thousands of seats),
-    in three queries whatever their number."""
-    bodies = list(
+# The bodies of a sub-region first, in its order, then the area-wide (on both databases).
+DRAWING_ORDER = (F("sub_region__order").asc(nulls_last=True), "name", "pk")
+
+
+def structure_bodies(*, area: Area) -> tuple[list[Body], dict[str, int]]:
+    """The area's current bodies that the picture draws, with convener, rhythm and the
+    names of their member organisations (`member_names`, from values), and how many of
+    each level are left out (more than `MAX_BOXES`: the first `MAX_BOXES - 1` are drawn,
+    the last box counts the rest). Four queries whatever their number; only the drawn
+    bodies are read in full."""
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for pk, level in (
         Body.objects.filter(area=area, ended_on__isnull=True)
+        .order_by(*DRAWING_ORDER)
+        .values_list("pk", "level")
+    ):
+        by_level[level].append(pk)
+    drawn, left_out = [], {}
+    for level, pks in by_level.items():
+        if len(pks) > MAX_BOXES:
+            left_out[level] = len(pks) - (MAX_BOXES - 1)
+            pks = pks[: MAX_BOXES - 1]
+        drawn.extend(pks)
+    bodies = list(
+        Body.objects.filter(pk__in=drawn)
         .select_related("convener", "sub_region", "parent")
         .prefetch_related("rhythm_rules")
-        .order_by("sub_region__order", "name")
+        .order_by(*DRAWING_ORDER)
     )
     names = defaultdict(set)
     for body_id, name in (
@@ -135,24 +164,29 @@ def structure_bodies(*, area: Area) -> list[Body]:
         names[body_id].add(name)
     for body in bodies:
         body.member_names = sorted(names[body.pk])
-    return bodies
+    return bodies, left_out
 
 
 def structure_picture(*, area: Area) -> StructurePicture:
     """Lay the area's bodies out by level, top-down, as boxes with lines to the body
     each reports to. The template draws it as SVG and as a list with the same content."""
-    bodies = structure_bodies(area=area)
+    bodies, left_out = structure_bodies(area=area)
     level_labels = dict(Level.choices)
     rows: list[PictureRow] = []
     boxes_by_body: dict[int, PictureBox] = {}
     y = 20
     usable = PICTURE_WIDTH - LABEL_WIDTH - 20
     for level in Level.order():
-        in_level = [b for b in bodies if b.level == level]
+        in_level: list[Body | None] = [b for b in bodies if b.level == level]
         if not in_level:
             continue
+        more = left_out.get(level, 0)
+        if more:
+            in_level.append(None)  # the box that counts the rest
         lines = [in_level[i : i + MAX_PER_LINE] for i in range(0, len(in_level), MAX_PER_LINE)]
-        row = PictureRow(level=level, label=str(level_labels[level]), y=y, lines=len(lines))
+        row = PictureRow(
+            level=level, label=str(level_labels[level]), y=y, lines=len(lines), more=more
+        )
         per_line = len(lines[0])
         width = min(MAX_BOX_WIDTH, (usable - BOX_GAP * (per_line - 1)) // per_line)
         for line_index, line in enumerate(lines):
@@ -160,6 +194,9 @@ def structure_picture(*, area: Area) -> StructurePicture:
             x = LABEL_WIDTH + (usable - total) // 2
             line_y = y + line_index * ROW_HEIGHT
             for body in line:
+                if body is None:
+                    row.more_x, row.more_y, row.more_width = x, line_y, width
+                    continue
                 box = _box(body, x, line_y, width)
                 row.boxes.append(box)
                 boxes_by_body[body.pk] = box

@@ -5,7 +5,10 @@ every text escaped as the template's autoescape does."""
 
 from __future__ import annotations
 
+import textwrap
+
 from django import template
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -21,6 +24,21 @@ def _members(box) -> str:
     return ngettext(
         "%(counter)s member organisation", "%(counter)s member organisations", count
     ) % {"counter": count}
+
+
+def _more_url(row, area) -> str:
+    """The list of the area's working bodies at the row's level."""
+    return escape(
+        reverse("bodies:bodies", kwargs={"area": area.slug}) + f"?level={row.level}&state=current"
+    )
+
+
+def _more_label(row) -> str:
+    return ngettext(
+        "%(counter)s more body at this level",
+        "%(counter)s more bodies at this level",
+        row.more,
+    ) % {"counter": row.more}
 
 
 @register.simple_tag
@@ -45,6 +63,23 @@ def structure_boxes(row, area) -> SafeString:
             f"{escape(box.rhythm_short or no_rhythm)}</text>\n"
             f'      <text x="{x}" y="{box.y + 102}" class="body-meta">'
             f"{escape(_members(box))}</text>\n"
+            "    </a>"
+        )
+    if row.more:
+        listed = escape(_("on the list of bodies"))
+        x = row.more_x + 8
+        lines = textwrap.wrap(f"+ {_more_label(row)}", max(8, (row.more_width - 16) // 9))
+        names = "".join(
+            f'<tspan x="{x}" dy="{0 if i == 0 else 18}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines[:3])
+        )
+        parts.append(
+            f'\n    <a href="{_more_url(row, area)}" class="body-link more-link">\n'
+            f'      <rect x="{row.more_x}" y="{row.more_y}" width="{row.more_width}" '
+            f'height="{row.boxes[0].height}" rx="8" class="body-box more-box"/>\n'
+            f'      <text x="{x}" y="{row.more_y + 22}" class="body-name">{names}</text>\n'
+            f'      <text x="{x}" y="{row.more_y + 96}" class="body-meta">'
+            f"{listed}</text>\n"
             "    </a>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped
@@ -73,4 +108,10 @@ def structure_items(row, area) -> SafeString:
         if box.organisations:
             parts.append(f"<br>{members}: {escape(', '.join(box.organisations))}.")
         parts.append("\n    </li>")
+    if row.more:
+        listed = escape(_("on the list of bodies"))
+        parts.append(
+            f'\n    <li><a href="{_more_url(row, area)}">{escape(_more_label(row))}</a>'
+            f" {listed}</li>"
+        )
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped

@@ -2,6 +2,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yhdyspinta.bodies.models import Body
@@ -84,3 +86,54 @@ def test_history_shows_theme_changes_by_name(demo):
     assert themes[5].name in old
     assert themes[5].name not in new
     assert themes[0].name in new
+
+
+def test_a_level_with_many_bodies_draws_four_lines_and_links_the_rest(
+    client, demo, django_assert_num_queries
+):
+    """A level draws at most twenty boxes: nineteen bodies and one that counts the rest and
+    opens the list of the level's working bodies. The page makes the same number of
+    queries whatever the number of bodies."""
+    from django.contrib.auth import get_user_model
+
+    from yhdyspinta.overview.selectors import MAX_BOXES
+    from yhdyspinta.testing.factories import BodyFactory
+
+    url = reverse("areas:overview", kwargs={"area": "pohjois-karjala"})
+    nk = demo["nk"]
+    # A logged-in user gets a page made for them (not the public's kept copy).
+    client.force_login(get_user_model().objects.get(username="paakayttaja"))
+    client.get(url)
+    with CaptureQueriesContext(connection) as demo_queries:
+        client.get(url)
+    convener = Body.objects.filter(area=nk).first().convener
+    operative = Body.objects.filter(area=nk, level="operative", ended_on__isnull=True).count()
+    for i in range(MAX_BOXES + 2 - operative):
+        BodyFactory(area=nk, convener=convener, level="operative", name=f"Ryhmä {i:02d}")
+    picture = structure_picture(area=nk)
+    [row] = [r for r in picture.rows if r.level == "operative"]
+    assert len(row.boxes) == MAX_BOXES - 1
+    assert row.more == 3
+    assert row.lines == 4
+    assert row.more_y == row.y + 3 * 150
+    assert row.more_width == row.boxes[0].width
+    with django_assert_num_queries(len(demo_queries)):
+        html = client.get(url).content.decode()
+    more = [
+        a
+        for a in svg_of(html).findall(f".//{SVG}a")
+        if a.get("href") == "/pohjois-karjala/bodies/?level=operative&state=current"
+    ]
+    assert len(more) == 1
+    assert "+ 3 muuta toimielintä tällä tasolla" in " ".join(more[0].itertext())
+    assert html.count("?level=operative&amp;state=current") == 2  # the picture and the list
+    drawn = {box.body.pk for box in row.boxes}
+    for body in Body.objects.filter(area=nk, level="operative"):
+        assert (f'/bodies/{body.pk}/"' in html) == (body.pk in drawn)
+    for i in range(30):
+        BodyFactory(area=nk, convener=convener, level="operative", name=f"Lisää {i:02d}")
+        BodyFactory(area=nk, convener=convener, level="working_group", name=f"Työ {i:02d}")
+    [row] = [r for r in structure_picture(area=nk).rows if r.level == "operative"]
+    assert row.more == 33
+    with django_assert_num_queries(len(demo_queries)):
+        client.get(url)
