@@ -35,7 +35,7 @@ from yhdyspinta.indicators.models import SotkanetIndicator, SotkanetValue
 from yhdyspinta.meetings import services as meeting_services
 from yhdyspinta.meetings.forms import AgendaItemForm, ApprovalForm, MeetingForm
 from yhdyspinta.meetings.models import AgendaItem, Meeting, Minutes
-from yhdyspinta.meetings.selectors import meeting_members, published_minutes_of
+from yhdyspinta.meetings.selectors import area_meetings, meeting_members, published_minutes_of
 from yhdyspinta.obligations import engine
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme import services as programme_services
@@ -475,11 +475,7 @@ class MeetingFilter(Paging):
 def meetings(request, area: str, filters: Query[MeetingFilter]):
     the_area = _area(area)
     audience = _caller(request).audience(the_area)
-    rows = (
-        Meeting.objects.filter(body__area=the_area)
-        .select_related("body")
-        .order_by("-starts_at", "pk")
-    )
+    rows = area_meetings(the_area).select_related("body").order_by("-starts_at", "pk")
     if filters.body:
         rows = rows.filter(body_id=filters.body)
     if filters.year:

@@ -15,7 +15,8 @@ from django.utils.text import capfirst
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level, Membership, RhythmRule
-from yhdyspinta.meetings.models import Meeting, MeetingStatus
+from yhdyspinta.meetings.models import MeetingStatus
+from yhdyspinta.meetings.selectors import area_meetings
 
 from .models import ClockEvent, EventKind
 
@@ -156,7 +157,8 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     organisation, not the person."""
     meetings = [
         _Slot(*row)
-        for row in Meeting.objects.filter(body__area=area, starts_at__year=year)
+        for row in area_meetings(area)
+        .filter(starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
         .values_list("pk", "body_id", "title", "starts_at", "ends_at")
     ]
@@ -178,8 +180,8 @@ def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
     members = defaultdict(set)
     if pairs:
         in_pairs = {body_id for pair in pairs for body_id in pair}
-        for body_id, person_id in current.filter(body_id__in=in_pairs).values_list(
-            "body_id", "person_id"
+        for body_id, person_id in (
+            current.filter(body_id__in=in_pairs).order_by().values_list("body_id", "person_id")
         ):
             members[body_id].add(person_id)
     suspects: set[int] = set()
@@ -252,7 +254,8 @@ def other_meetings(area: Area, year: int, **filters: str) -> list[MeetingEvent]:
     """The year's meetings that no slot of the clock stands for (created by hand, or
     beyond the rhythm), as accepted events: everything planned is on the clock."""
     qs = (
-        Meeting.objects.filter(body__area=area, starts_at__year=year)
+        area_meetings(area)
+        .filter(starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
         .filter(clock_events__isnull=True)
     )

@@ -15,6 +15,7 @@ from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, Membership, RhythmRule
 from yhdyspinta.meetings.calendar import unsuitable
 from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
+from yhdyspinta.meetings.selectors import area_meetings
 from yhdyspinta.nominations.models import NominationRound
 from yhdyspinta.parties.models import OrganisationKind
 from yhdyspinta.programme.models import FollowUpRound
@@ -239,7 +240,8 @@ def _agreement_dates(area: Area, year: int) -> list[tuple]:
 def _link_meetings(area: Area, year: int) -> None:
     """Tie slots to the real meetings of the same body and month."""
     meetings = (
-        Meeting.objects.filter(body__area=area, starts_at__year=year)
+        area_meetings(area)
+        .filter(starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
         .exclude(clock_events__isnull=False)
     )
@@ -262,12 +264,15 @@ def _link_meetings(area: Area, year: int) -> None:
 def _booked_days(area: Area, year: int) -> dict[int, set[date]]:
     """For each person, the days they already sit in a meeting."""
     booked: dict[int, set[date]] = {}
-    members = Membership.objects.filter(body__area=area).values_list("body_id", "person_id")
+    members = (
+        Membership.objects.filter(body__area=area).order_by().values_list("body_id", "person_id")
+    )
     by_body: dict[int, list[int]] = {}
     for body_id, person_id in members:
         by_body.setdefault(body_id, []).append(person_id)
     for body_id, starts_at in (
-        Meeting.objects.filter(body__area=area, starts_at__year=year)
+        area_meetings(area)
+        .filter(starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
         .values_list("body_id", "starts_at")
     ):
@@ -295,7 +300,8 @@ def propose_dates(*, area: Area, year: int, today: date | None = None) -> int:
         members.setdefault(body_id, []).append(person_id)
     body_days: dict[int, list[date]] = {}
     for body_id, starts_at in (
-        Meeting.objects.filter(body__area=area, starts_at__year__in=[year - 1, year, year + 1])
+        area_meetings(area)
+        .filter(starts_at__year__in=[year - 1, year, year + 1])
         .exclude(status=MeetingStatus.CANCELLED)
         .values_list("body_id", "starts_at")
     ):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
-from yhdyspinta.bodies.models import Membership, MembershipRole
+from yhdyspinta.bodies.models import Body, Membership, MembershipRole
 from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.parties.models import OrganisationKind
 
@@ -27,12 +27,23 @@ from .models import (
 )
 
 __all__ = [
+    "area_meetings",
     "attendance_summary",
     "meeting_detail",
     "meeting_list",
     "minutes_detail",
     "published_minutes",
 ]
+
+
+def area_meetings(area: Area) -> QuerySet[Meeting]:
+    """The area's meetings, ended bodies' too, by the ids of its bodies (one query for
+    them) rather than a join on the area: with a join, PostgreSQL reads every area's
+    meetings by date and drops the other areas' (a national installation has twenty
+    times the rows); with the ids it reads this area's by the (body, starts_at) index."""
+    return Meeting.objects.filter(
+        body_id__in=list(Body.objects.filter(area=area).order_by().values_list("pk", flat=True))
+    )
 
 
 def meeting_members(meeting: Meeting) -> list[Membership]:
@@ -56,7 +67,7 @@ def meeting_list(
 ) -> QuerySet[Meeting]:
     """The area's meetings; filtered by body, a search in the title, the body's name and
     the place, the year, and (`published`) only those whose minutes the public reads."""
-    qs = Meeting.objects.filter(body__area=area).select_related("body", "convener")
+    qs = area_meetings(area).select_related("body", "convener")
     if body_id:
         qs = qs.filter(body_id=body_id)
     if q:

@@ -285,7 +285,11 @@ def _meetings(
         "municipalities",
         Prefetch(
             "attendances",
-            queryset=Attendance.objects.select_related("organisation", "person"),
+            # Each meeting's sheet in its own order, without the join to the meeting that
+            # the model's order (meeting first) would add.
+            queryset=Attendance.objects.select_related("organisation", "person").order_by(
+                "organisation__name", "person__last_name", "pk"
+            ),
         ),
     )
     return meetings
@@ -661,6 +665,7 @@ def evaluate(
     for organisation_id, body_id in (
         Membership.objects.filter(body__area=area, organisation__kind=K.MUNICIPALITY)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+        .order_by()  # a set: the seats' own order would join the area and the person
         .values_list("organisation_id", "body_id")
     ):
         seats[organisation_id].add(body_id)

@@ -159,6 +159,7 @@ def structure_bodies(*, area: Area) -> tuple[list[Body], dict[str, int]]:
     for body_id, name in (
         active_memberships()
         .filter(body__in=[b.pk for b in bodies])
+        .order_by()  # sorted below: the seats' own order would join area, body and person
         .values_list("body_id", "organisation__name")
     ):
         names[body_id].add(name)
