@@ -3,10 +3,17 @@ structure picture's template tags): Django's template engine costs 40–150 µs 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from django.urls import reverse
-from django.utils.html import escape
+
+
+def escape(value: object) -> str:
+    """A text as the template's autoescape writes it: what django.utils.html.escape
+    does (html.escape of the text), without the wrapper for lazy strings, which costs
+    more than the escaping itself in a loop over thousands of texts."""
+    return html.escape(str(value))
 
 
 def row_url(viewname: str, area) -> Callable[[int], str]:

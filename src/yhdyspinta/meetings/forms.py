@@ -222,7 +222,8 @@ class MeetingFilterForm(forms.Form):
     published = forms.BooleanField(label=_("Only with public minutes"), required=False)
 
     def __init__(self, *args, bodies, **kwargs):
+        """`bodies`: (id, name) of the bodies to choose from."""
         super().__init__(*args, **kwargs)
         self.fields["body"].choices = [("", _("All bodies"))] + [
-            (str(b.pk), b.name) for b in bodies
+            (str(pk), name) for pk, name in bodies
         ]

@@ -57,7 +57,11 @@ class MeetingList(AreaMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        bodies = self.area.bodies.filter(ended_on__isnull=True).order_by("name")
+        bodies = (
+            self.area.bodies.filter(ended_on__isnull=True)
+            .order_by("name")
+            .values_list("pk", "name")
+        )
         form = MeetingFilterForm(self.request.GET or None, bodies=bodies)
         filters = paging.filters_of(form)
         body = filters.pop("body", "")

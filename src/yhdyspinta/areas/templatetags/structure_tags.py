@@ -9,12 +9,11 @@ import textwrap
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from yhdyspinta.rows import row_url
+from yhdyspinta.rows import escape, row_url
 
 register = template.Library()
 

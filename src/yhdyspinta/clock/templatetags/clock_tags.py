@@ -6,11 +6,10 @@ template would make, every text escaped as the template's autoescape does."""
 from __future__ import annotations
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from yhdyspinta.rows import row_url
+from yhdyspinta.rows import escape, row_url
 
 register = template.Library()
 
