@@ -67,26 +67,23 @@ class MeetingList(AreaMixin, generic.TemplateView):
         body = filters.pop("body", "")
         filters["body_id"] = int(body) if body else None
         context["filter_form"] = form
+
         # Two lists, each paged on its own (a year ahead of a busy area is many meetings),
         # of the fields the table shows.
-        shown = ("title", "starts_at", "kind", "status", "body__name")
-        upcoming = (
-            selectors.meeting_list(area=self.area, upcoming=True, **filters)
-            .select_related(None)
-            .select_related("body")
-            .only(*shown)
-            .order_by("starts_at", "pk")
+        def listed(upcoming: bool):
+            return (
+                selectors.meeting_list(area=self.area, upcoming=upcoming, **filters)
+                .select_related(None)
+                .select_related("body")
+                .only("title", "starts_at", "kind", "status", "body__name")
+            )
+
+        ahead = paging.page_of(
+            self.request, listed(True).order_by("starts_at", "pk"), parameter="ahead"
         )
-        ahead = paging.page_of(self.request, upcoming, parameter="ahead")
         context["upcoming"] = ahead["page_rows"]
         context["upcoming_pager"] = ahead
-        past = (
-            selectors.meeting_list(area=self.area, upcoming=False, **filters)
-            .select_related(None)
-            .select_related("body")
-            .only(*shown)
-            .order_by("-starts_at", "-pk")
-        )
+        past = listed(False).order_by("-starts_at", "-pk")
         context.update(paging.page_of(self.request, past))
         context["past"] = context["page_rows"]
         return context
