@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.text import capfirst
@@ -130,17 +130,42 @@ class Conflicts:
 
 
 @dataclass(frozen=True, eq=False)
-class _Slot:
-    """A meeting of the year as the conflicts read it (from values, not a model)."""
+class YearMeeting:
+    """A meeting of the year as the clock and its conflicts read it: one row of values
+    (an area's year has hundreds of meetings), read once for both."""
 
     pk: int
     body_id: int
     title: str
     starts_at: datetime
     ends_at: datetime
+    level: str
+    convener: str | None
+    slotted: bool  # a slot of the clock stands for it
 
 
-def _overlapping(same_day: list[_Slot]) -> list[_Slot]:
+def year_meetings(area: Area, year: int) -> list[YearMeeting]:
+    """The area's meetings of the year that are not cancelled."""
+    return [
+        YearMeeting(*row)
+        for row in area_meetings(area)
+        .filter(starts_at__year=year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .annotate(slotted=Exists(ClockEvent.objects.filter(meeting=OuterRef("pk"))))
+        .values_list(
+            "pk",
+            "body_id",
+            "title",
+            "starts_at",
+            "ends_at",
+            "body__level",
+            "convener__name",
+            "slotted",
+        )
+    ]
+
+
+def _overlapping(same_day: list[YearMeeting]) -> list[YearMeeting]:
     """The meetings of one person's day that overlap another of that day."""
     if len(same_day) < 2:
         return []
@@ -151,17 +176,17 @@ def _overlapping(same_day: list[_Slot]) -> list[_Slot]:
     ]
 
 
-def conflicts(area: Area, year: int, audience: Audience = PUBLIC) -> Conflicts:
+def conflicts(
+    area: Area,
+    year: int,
+    audience: Audience = PUBLIC,
+    meetings: list[YearMeeting] | None = None,
+) -> Conflicts:
     """People in two meetings on the same day, and bodies whose planned and held meetings
     fall short of or exceed their yearly rhythm. The public reads the seat's
-    organisation, not the person."""
-    meetings = [
-        _Slot(*row)
-        for row in area_meetings(area)
-        .filter(starts_at__year=year)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .values_list("pk", "body_id", "title", "starts_at", "ends_at")
-    ]
+    organisation, not the person. `meetings`: the year's, if already read."""
+    if meetings is None:
+        meetings = year_meetings(area, year)
     current = Membership.objects.filter(body__area=area, ends_on__isnull=True)
     # First from the meetings alone: only someone seated in the bodies of two meetings
     # that overlap on one day can be double-booked, so only those bodies' seats are
@@ -250,9 +275,18 @@ class MeetingEvent:
     pk: None = None
 
 
-def other_meetings(area: Area, year: int, **filters: str) -> list[MeetingEvent]:
+def other_meetings(
+    area: Area, year: int, meetings: list[YearMeeting] | None = None, **filters: str
+) -> list[MeetingEvent]:
     """The year's meetings that no slot of the clock stands for (created by hand, or
-    beyond the rhythm), as accepted events: everything planned is on the clock."""
+    beyond the rhythm), as accepted events: everything planned is on the clock. Without
+    filters, from the year's `meetings` if they are already read."""
+    if meetings is not None and not any(filters.values()):
+        return [
+            _event(m.pk, m.title, m.starts_at, m.body_id, m.level, m.convener)
+            for m in meetings
+            if not m.slotted
+        ]
     qs = (
         area_meetings(area)
         .filter(starts_at__year=year)
@@ -260,29 +294,34 @@ def other_meetings(area: Area, year: int, **filters: str) -> list[MeetingEvent]:
         .filter(clock_events__isnull=True)
     )
     qs = _filtered(qs, theme_lookup="body__themes", owner="convener", filters=filters)
-    result = []
-    for pk, title, starts_at, body_id, level, convener in qs.values_list(
-        "pk", "title", "starts_at", "body_id", "body__level", "convener__name"
-    ):
-        day = timezone.localtime(starts_at).date()
-        result.append(
-            MeetingEvent(
-                month=day.month,
-                day=day,
-                title=title,
-                body=BodyRow(level),
-                body_id=body_id,
-                owner=OwnerRow(convener) if convener else None,
-                meeting_id=pk,
-            )
+    return [
+        _event(*row)
+        for row in qs.values_list(
+            "pk", "title", "starts_at", "body_id", "body__level", "convener__name"
         )
-    return result
+    ]
 
 
-def clock_context(area: Area, year: int, filters: dict[str, str]) -> dict:
-    """What the clock page and its printed PDF show of one year, filtered."""
+def _event(pk, title, starts_at, body_id, level, convener) -> MeetingEvent:
+    day = timezone.localtime(starts_at).date()
+    return MeetingEvent(
+        month=day.month,
+        day=day,
+        title=title,
+        body=BodyRow(level),
+        body_id=body_id,
+        owner=OwnerRow(convener) if convener else None,
+        meeting_id=pk,
+    )
+
+
+def clock_context(
+    area: Area, year: int, filters: dict[str, str], meetings: list[YearMeeting] | None = None
+) -> dict:
+    """What the clock page and its printed PDF show of one year, filtered. `meetings`:
+    the year's, if already read (the page reads them once for the conflicts too)."""
     event_list = sorted(
-        [*events(area, year, **filters), *other_meetings(area, year, **filters)],
+        [*events(area, year, **filters), *other_meetings(area, year, meetings, **filters)],
         key=lambda e: (e.month, e.day or date(year, e.month, 1), e.title),
     )
     this_year = timezone.localdate().year

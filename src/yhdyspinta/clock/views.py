@@ -35,16 +35,20 @@ class ClockView(AreaMixin, generic.TemplateView):
     public_cache = True
     template_name = "clock/clock.html"
 
-    def context(self):
+    def context(self, meetings=None):
         filters = {
             k: self.request.GET.get(k, "") for k in ("body", "level", "theme", "organisation")
         }
-        return selectors.clock_context(self.area, _year(self.request), filters)
+        return selectors.clock_context(self.area, _year(self.request), filters, meetings)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.context())
-        context["conflicts"] = selectors.conflicts(self.area, context["year"], self.audience)
+        # The year's meetings once, for the wheel and list and for the conflicts.
+        meetings = selectors.year_meetings(self.area, _year(self.request))
+        context.update(self.context(meetings))
+        context["conflicts"] = selectors.conflicts(
+            self.area, context["year"], self.audience, meetings
+        )
         context["can_plan"] = self.access.is_admin(self.area)
         if context["can_plan"]:
             context["proposals"] = [

@@ -7,6 +7,7 @@ import holidays
 import pytest
 from django.urls import reverse
 
+from yhdyspinta.accounts.visibility import PUBLIC
 from yhdyspinta.bodies.models import Body, Level
 from yhdyspinta.clock import selectors, services
 from yhdyspinta.clock.models import ClockEvent, EventKind
@@ -380,3 +381,41 @@ def test_each_area_keeps_its_own_recurring_events(client, login, demo):
     assert not AreaEvent.objects.filter(pk=own.pk).exists()
     login("paakayttaja")  # another area's administrator
     assert client.get(edit).status_code in (403, 404)
+
+
+def test_the_page_reads_the_years_meetings_once_for_the_clock_and_its_conflicts(
+    client, demo, django_user_model
+):
+    """The year's meetings are read once and shared: the wheel and the month list show
+    the same meetings, and the conflicts say the same, as when each reads its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yhdyspinta.accounts.visibility import INTERNAL
+
+    area, year = demo["nk"], 2026
+    meetings = selectors.year_meetings(area, year)
+    assert meetings
+    assert any(m.slotted for m in meetings)
+    assert not all(m.slotted for m in meetings)
+
+    def key(event):
+        return event.meeting_id
+
+    shared = selectors.other_meetings(area, year, meetings)
+    assert sorted(shared, key=key) == sorted(selectors.other_meetings(area, year), key=key)
+    assert len(shared) == sum(1 for m in meetings if not m.slotted)
+    # A filter is applied by the database, not to the shared rows.
+    body = meetings[0].body_id
+    assert {e.body_id for e in selectors.other_meetings(area, year, meetings, body=str(body))} <= {
+        body
+    }
+    for audience in (PUBLIC, INTERNAL):
+        assert selectors.conflicts(area, year, audience, meetings) == selectors.conflicts(
+            area, year, audience
+        )
+    client.force_login(django_user_model.objects.get(username="paakayttaja"))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url("clock:clock") + f"?year={year}").status_code == 200
+    reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "meetings_meeting"."id"')]
+    assert len(reads) == 1, reads
