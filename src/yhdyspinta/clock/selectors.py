@@ -302,7 +302,9 @@ def other_meetings(
     ]
 
 
-def _event(pk, title, starts_at, body_id, level, convener) -> MeetingEvent:
+def _event(
+    pk: int, title: str, starts_at: datetime, body_id: int, level: str, convener: str | None
+) -> MeetingEvent:
     day = timezone.localtime(starts_at).date()
     return MeetingEvent(
         month=day.month,
