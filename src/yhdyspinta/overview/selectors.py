@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, QuerySet
+from django.utils.translation import ngettext
 
 from yhdyspinta.areas.models import Area, SubRegion
 from yhdyspinta.bodies.models import Body, Level
@@ -73,16 +74,26 @@ class PictureBox:
 
 
 @dataclass
+class MoreBox:
+    """The last box of a level with more bodies than it draws: how many are left out."""
+
+    count: int
+    label: str
+    x: int
+    y: int
+    width: int
+    height: int
+    label_lines: list[str]
+
+
+@dataclass
 class PictureRow:
     level: str
     label: str
     y: int
     lines: int = 1
     boxes: list[PictureBox] = field(default_factory=list)
-    more: int = 0  # the level's bodies left out of the picture
-    more_x: int = 0
-    more_y: int = 0
-    more_width: int = 0
+    more: MoreBox | None = None  # the level's bodies left out of the picture
 
     @property
     def height(self) -> int:
@@ -181,13 +192,10 @@ def structure_picture(*, area: Area) -> StructurePicture:
         in_level: list[Body | None] = [b for b in bodies if b.level == level]
         if not in_level:
             continue
-        more = left_out.get(level, 0)
-        if more:
+        if level in left_out:
             in_level.append(None)  # the box that counts the rest
         lines = [in_level[i : i + MAX_PER_LINE] for i in range(0, len(in_level), MAX_PER_LINE)]
-        row = PictureRow(
-            level=level, label=str(level_labels[level]), y=y, lines=len(lines), more=more
-        )
+        row = PictureRow(level=level, label=str(level_labels[level]), y=y, lines=len(lines))
         per_line = len(lines[0])
         width = min(MAX_BOX_WIDTH, (usable - BOX_GAP * (per_line - 1)) // per_line)
         for line_index, line in enumerate(lines):
@@ -196,7 +204,7 @@ def structure_picture(*, area: Area) -> StructurePicture:
             line_y = y + line_index * ROW_HEIGHT
             for body in line:
                 if body is None:
-                    row.more_x, row.more_y, row.more_width = x, line_y, width
+                    row.more = _more(left_out[level], x, line_y, width)
                     continue
                 box = _box(body, x, line_y, width)
                 row.boxes.append(box)
@@ -214,6 +222,13 @@ def structure_picture(*, area: Area) -> StructurePicture:
         else:
             edges.append(PictureEdge(box.center_x, box.y + BOX_HEIGHT, parent.center_x, parent.y))
     return StructurePicture(width=PICTURE_WIDTH, height=max(y, 60), rows=rows, edges=edges)
+
+
+def _more(count: int, x: int, y: int, width: int) -> MoreBox:
+    label = ngettext(
+        "%(counter)s more body at this level", "%(counter)s more bodies at this level", count
+    ) % {"counter": count}
+    return MoreBox(count, label, x, y, width, BOX_HEIGHT, _wrap(f"+ {label}", width - 16, 3))
 
 
 def _box(body: Body, x: int, y: int, width: int) -> PictureBox:

@@ -5,8 +5,6 @@ every text escaped as the template's autoescape does."""
 
 from __future__ import annotations
 
-import textwrap
-
 from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -30,14 +28,6 @@ def _more_url(row, area) -> str:
     return escape(
         reverse("bodies:bodies", kwargs={"area": area.slug}) + f"?level={row.level}&state=current"
     )
-
-
-def _more_label(row) -> str:
-    return ngettext(
-        "%(counter)s more body at this level",
-        "%(counter)s more bodies at this level",
-        row.more,
-    ) % {"counter": row.more}
 
 
 @register.simple_tag
@@ -64,20 +54,19 @@ def structure_boxes(row, area) -> SafeString:
             f"{escape(_members(box))}</text>\n"
             "    </a>"
         )
-    if row.more:
+    if more := row.more:
         listed = escape(_("on the list of bodies"))
-        x = row.more_x + 8
-        lines = textwrap.wrap(f"+ {_more_label(row)}", max(8, (row.more_width - 16) // 9))
+        x = more.x + 8
         names = "".join(
             f'<tspan x="{x}" dy="{0 if i == 0 else 18}">{escape(line)}</tspan>'
-            for i, line in enumerate(lines[:3])
+            for i, line in enumerate(more.label_lines)
         )
         parts.append(
             f'\n    <a href="{_more_url(row, area)}" class="body-link more-link">\n'
-            f'      <rect x="{row.more_x}" y="{row.more_y}" width="{row.more_width}" '
-            f'height="{row.boxes[0].height}" rx="8" class="body-box more-box"/>\n'
-            f'      <text x="{x}" y="{row.more_y + 22}" class="body-name">{names}</text>\n'
-            f'      <text x="{x}" y="{row.more_y + 96}" class="body-meta">'
+            f'      <rect x="{more.x}" y="{more.y}" width="{more.width}" '
+            f'height="{more.height}" rx="8" class="body-box more-box"/>\n'
+            f'      <text x="{x}" y="{more.y + 22}" class="body-name">{names}</text>\n'
+            f'      <text x="{x}" y="{more.y + 96}" class="body-meta">'
             f"{listed}</text>\n"
             "    </a>"
         )
@@ -110,7 +99,6 @@ def structure_items(row, area) -> SafeString:
     if row.more:
         listed = escape(_("on the list of bodies"))
         parts.append(
-            f'\n    <li><a href="{_more_url(row, area)}">{escape(_more_label(row))}</a>'
-            f" {listed}</li>"
+            f'\n    <li><a href="{_more_url(row, area)}">{escape(row.more.label)}</a> {listed}</li>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped

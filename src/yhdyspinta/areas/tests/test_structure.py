@@ -113,10 +113,10 @@ def test_a_level_with_many_bodies_draws_four_lines_and_links_the_rest(
     picture = structure_picture(area=nk)
     [row] = [r for r in picture.rows if r.level == "operative"]
     assert len(row.boxes) == MAX_BOXES - 1
-    assert row.more == 3
+    assert row.more.count == 3
     assert row.lines == 4
-    assert row.more_y == row.y + 3 * 150
-    assert row.more_width == row.boxes[0].width
+    assert row.more.y == row.y + 3 * 150
+    assert row.more.width == row.boxes[0].width
     with django_assert_num_queries(len(demo_queries)):
         html = client.get(url).content.decode()
     more = [
@@ -134,6 +134,6 @@ def test_a_level_with_many_bodies_draws_four_lines_and_links_the_rest(
         BodyFactory(area=nk, convener=convener, level="operative", name=f"Lisää {i:02d}")
         BodyFactory(area=nk, convener=convener, level="working_group", name=f"Työ {i:02d}")
     [row] = [r for r in structure_picture(area=nk).rows if r.level == "operative"]
-    assert row.more == 33
+    assert row.more.count == 33
     with django_assert_num_queries(len(demo_queries)):
         client.get(url)
