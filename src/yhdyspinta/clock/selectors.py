@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -129,6 +130,13 @@ class Conflicts:
     rhythm: list[tuple[Body, int, int, int | None]]
 
 
+def _local_day() -> Callable[[datetime], date]:
+    """The local day of a moment, with the time zone looked up once (timezone.localtime
+    looks it up for each of an area's hundreds of meetings)."""
+    zone = timezone.get_current_timezone()
+    return lambda moment: moment.astimezone(zone).date()
+
+
 @dataclass(frozen=True, eq=False)
 class YearMeeting:
     """A meeting of the year as the clock and its conflicts read it: one row of values
@@ -142,16 +150,19 @@ class YearMeeting:
     level: str
     convener: str | None
     slotted: bool  # a slot of the clock stands for it
+    day: date  # the local day it starts on
 
 
 def year_meetings(area: Area, year: int) -> list[YearMeeting]:
     """The area's meetings of the year that are not cancelled."""
+    local = _local_day()
     return [
-        YearMeeting(*row)
+        YearMeeting(*row, day=local(row[3]))
         for row in area_meetings(area)
         .filter(starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
         .annotate(slotted=Exists(ClockEvent.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("starts_at", "pk")
         .values_list(
             "pk",
             "body_id",
@@ -191,10 +202,9 @@ def conflicts(
     # First from the meetings alone: only someone seated in the bodies of two meetings
     # that overlap on one day can be double-booked, so only those bodies' seats are
     # read, by id, and only the seats of the people in two of them in full.
-    days = {meeting.pk: timezone.localtime(meeting.starts_at).date() for meeting in meetings}
     by_day = defaultdict(list)
     for meeting in meetings:
-        by_day[days[meeting.pk]].append(meeting)
+        by_day[meeting.day].append(meeting)
     pairs = [
         (one.body_id, other.body_id)
         for same_day in by_day.values()
@@ -220,7 +230,7 @@ def conflicts(
     busy = defaultdict(list)
     for meeting in meetings:
         for person_id, name in seats[meeting.body_id]:
-            busy[(person_id, name, days[meeting.pk])].append(meeting)
+            busy[(person_id, name, meeting.day)].append(meeting)
     double = []
     for (_person, name, day), same_day in sorted(busy.items(), key=lambda item: item[0][2]):
         overlapping = _overlapping(same_day)
@@ -283,7 +293,7 @@ def other_meetings(
     filters, from the year's `meetings` if they are already read."""
     if meetings is not None and not any(filters.values()):
         return [
-            _event(m.pk, m.title, m.starts_at, m.body_id, m.level, m.convener)
+            _event(m.pk, m.title, m.day, m.body_id, m.level, m.convener)
             for m in meetings
             if not m.slotted
         ]
@@ -294,18 +304,18 @@ def other_meetings(
         .filter(clock_events__isnull=True)
     )
     qs = _filtered(qs, theme_lookup="body__themes", owner="convener", filters=filters)
+    local = _local_day()
     return [
-        _event(*row)
-        for row in qs.values_list(
+        _event(pk, title, local(starts_at), body_id, level, convener)
+        for pk, title, starts_at, body_id, level, convener in qs.values_list(
             "pk", "title", "starts_at", "body_id", "body__level", "convener__name"
         )
     ]
 
 
 def _event(
-    pk: int, title: str, starts_at: datetime, body_id: int, level: str, convener: str | None
+    pk: int, title: str, day: date, body_id: int, level: str, convener: str | None
 ) -> MeetingEvent:
-    day = timezone.localtime(starts_at).date()
     return MeetingEvent(
         month=day.month,
         day=day,

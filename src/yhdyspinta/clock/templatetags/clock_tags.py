@@ -22,12 +22,15 @@ def _day(day) -> str:
 def wheel_marks(wheel) -> SafeString:
     """One dot a mark, its title a tooltip."""
     parts = []
+    colours: dict[str, str] = {}  # a handful of rings, hundreds of marks
     for mark in wheel.marks:
         event = mark.event
         day = f" {_day(event.day)}" if event.day else ""
+        if mark.colour not in colours:
+            colours[mark.colour] = escape(mark.colour)
         parts.append(
             f'<circle cx="{mark.x}" cy="{mark.y}" r="{6 if event.kind == "meeting" else 8}" '
-            f'fill="{escape(mark.colour)}" stroke="#fff" stroke-width="1.5">'
+            f'fill="{colours[mark.colour]}" stroke="#fff" stroke-width="1.5">'
             f"<title>{escape(event.title)}{day}</title></circle>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
@@ -42,6 +45,7 @@ def month_items(items, area, is_admin: bool) -> SafeString:
         return mark_safe('<li class="muted">—</li>')
     proposed = f' <span class="tag">{escape(_("proposed"))}</span>'
     meeting_url = row_url("meetings:meeting", area)
+    owners: dict[str, str] = {}  # the same conveners month after month
     parts = []
     for event in items:
         parts.append("<li>")
@@ -64,7 +68,10 @@ def month_items(items, area, is_admin: bool) -> SafeString:
                         f' → <a href="{escape(forum.get_absolute_url())}">{escape(forum.title)}</a>'
                     )
         if event.owner:
-            parts.append(f' <span class="muted">– {escape(event.owner.name)}</span>')
+            name = event.owner.name
+            if name not in owners:
+                owners[name] = f' <span class="muted">– {escape(name)}</span>'
+            parts.append(owners[name])
         if event.status == "proposed":
             parts.append(proposed)
         parts.append("</li>")

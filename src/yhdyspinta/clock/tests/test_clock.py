@@ -326,6 +326,22 @@ def test_a_meeting_created_by_hand_is_on_the_clock(client, demo):
     other = Body.objects.exclude(pk=body.pk).filter(area=area).first()
     elsewhere = client.get(url("clock:clock"), {"year": 2027, "body": other.pk}).context["events"]
     assert not any(e.title == "Ylimääräinen verkostokokous" for e in elsewhere)
+    # Its day is the local one: half past midnight in Joensuu is the day before in UTC.
+    late = datetime(2027, 3, 18, 0, 30, tzinfo=HELSINKI)
+    Meeting.objects.create(
+        body=body,
+        title="Yöllinen verkostokokous",
+        kind="meeting",
+        starts_at=late,
+        ends_at=late.replace(hour=1),
+        convener=body.convener,
+    )
+    for query in ({"year": 2027}, {"year": 2027, "body": body.pk}):
+        events = client.get(url("clock:clock"), query).context["events"]
+        (night,) = [e for e in events if e.title == "Yöllinen verkostokokous"]
+        assert (night.day, night.month) == (date(2027, 3, 18), 3)
+    (night,) = [m for m in selectors.year_meetings(area, 2027) if m.title.startswith("Yöll")]
+    assert night.day == date(2027, 3, 18)
 
 
 def test_each_area_keeps_its_own_recurring_events(client, login, demo):
