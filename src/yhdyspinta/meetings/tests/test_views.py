@@ -358,3 +358,38 @@ def test_an_agenda_starts_from_the_previous_meetings(client, login, coordinators
     again = client.post(action, follow=True)
     assert "Esityslistalla on jo asiakohtia." in again.content.decode()
     assert meeting.agenda_items.count() == len(titles)
+
+
+def test_the_meeting_list_writes_each_row_escaped_in_local_time_and_language(client, coordinators):
+    """The rows are written in Python (meeting_tags): the day and time are Joensuu's,
+    the title links to the meeting's page, every text is escaped, and the kind and status
+    are in the reader's language."""
+    from datetime import datetime
+
+    from yhdyspinta.testing.factories import HELSINKI
+
+    start = datetime(2031, 5, 6, 0, 30, tzinfo=HELSINKI)  # 5 May in UTC
+    meeting = Meeting.objects.create(
+        body=coordinators,
+        title='<script>alert("x")</script> & työpaja',
+        kind="workshop",
+        convener=coordinators.convener,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    html = client.get(url("meetings:meetings")).content.decode()
+    row = html[html.index("<tr><td>6.5.2031 00:30</td>") :].split("</tr>", 1)[0]
+    assert (
+        f'<a href="{meeting.get_absolute_url()}">'
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; työpaja</a>"
+    ) in row
+    assert f"<td>{coordinators.name}</td><td>Työpaja</td>" in row
+    assert '<span class="status status-planned">Suunniteltu</span>' in row
+    assert "<script>alert" not in html
+    client.cookies["django_language"] = "sv"
+    html = client.get(url("meetings:meetings")).content.decode()
+    row = html[html.index("<tr><td>6.5.2031 00:30</td>") :].split("</tr>", 1)[0]
+    assert f"<td>{coordinators.name}</td><td>Workshop</td>" in row
+    assert '<span class="status status-planned">Planerat</span>' in row
+    empty = client.get(url("meetings:meetings"), {"q": "ei tällaista kokousta"})
+    assert empty.content.decode().count('<td colspan="5">Inga möten.</td>') == 2

