@@ -48,3 +48,28 @@ def test_meeting_pages_do_not_grow_with_rows(client, login, demo, page):
     before = queries(client, urls[page])
     grow(meeting)
     assert queries(client, urls[page]) == before
+
+
+def test_an_areas_meetings_are_read_by_its_bodies_ids_as_one_parameter(demo):
+    """`area_meetings` is every meeting of the area's bodies, ended ones' too, and no
+    other area's; on PostgreSQL the ids are one array parameter, whatever their number
+    (psycopg parses a query of over 50 parameters anew each time)."""
+    from yhdyspinta.meetings.selectors import area_meetings
+    from yhdyspinta.testing.factories import AreaFactory, BodyFactory
+
+    area = demo["nk"]
+    convener = area.organisations.order_by("pk").first()
+    BodyFactory.create_batch(60, area=area, convener=convener)
+    ours = set(area_meetings(area).values_list("pk", flat=True))
+    assert ours == set(Meeting.objects.filter(body__area=area).values_list("pk", flat=True))
+    assert ours
+    assert not ours & set(Meeting.objects.exclude(body__area=area).values_list("pk", flat=True))
+    assert not area_meetings(AreaFactory()).exists()  # no bodies: nothing, no error
+    with CaptureQueriesContext(connection) as captured:
+        list(area_meetings(area).filter(title__startswith="x"))
+    sql = captured.captured_queries[-1]["sql"]
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in sql.replace("ANY (", "ANY(")
+        assert " IN (" not in sql
+    else:
+        assert sql.count(", ") >= 60  # Django's IN list elsewhere
