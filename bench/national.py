@@ -3,7 +3,7 @@ project's own factories and importer (22 areas, ~300 municipalities, ~5,000
 organisations, ~20,000 people, ~2,000 bodies, 10^5 meetings over ten years with agenda,
 attendance and published minutes, 10^7 Sotkanet values), on PostgreSQL. Every main page
 and API endpoint of North Karelia is measured at demo scale and at national scale in the
-same run: its queries, and the median of fifteen renders in turns on a gunicorn on a copy
+same run: its queries, and the median of 31 renders in turns on a gunicorn on a copy
 of the demo's database and one on the national set (`paired`; the ratios come from
 these), the documents once each, and a page mix under gunicorn with 4 workers and 20
 clients. The data set is built once and kept as

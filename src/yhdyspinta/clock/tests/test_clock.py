@@ -310,15 +310,18 @@ def test_a_meeting_created_by_hand_is_on_the_clock(client, demo):
 
     area = demo["nk"]
     body = Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
-    start = datetime(2027, 3, 17, 9, tzinfo=HELSINKI)
-    Meeting.objects.create(
-        body=body,
-        title="Ylimääräinen verkostokokous",
-        kind="meeting",
-        starts_at=start,
-        ends_at=start.replace(hour=11),
-        convener=body.convener,
-    )
+
+    def by_hand(title: str, start: datetime, hours: int) -> None:
+        Meeting.objects.create(
+            body=body,
+            title=title,
+            kind="meeting",
+            starts_at=start,
+            ends_at=start + timedelta(hours=hours),
+            convener=body.convener,
+        )
+
+    by_hand("Ylimääräinen verkostokokous", datetime(2027, 3, 17, 9, tzinfo=HELSINKI), 2)
     html = client.get(url("clock:clock"), {"year": 2027}).content.decode()
     assert "Ylimääräinen verkostokokous" in html
     filtered = client.get(url("clock:clock"), {"year": 2027, "body": body.pk}).context["events"]
@@ -327,15 +330,7 @@ def test_a_meeting_created_by_hand_is_on_the_clock(client, demo):
     elsewhere = client.get(url("clock:clock"), {"year": 2027, "body": other.pk}).context["events"]
     assert not any(e.title == "Ylimääräinen verkostokokous" for e in elsewhere)
     # Its day is the local one: half past midnight in Joensuu is the day before in UTC.
-    late = datetime(2027, 3, 18, 0, 30, tzinfo=HELSINKI)
-    Meeting.objects.create(
-        body=body,
-        title="Yöllinen verkostokokous",
-        kind="meeting",
-        starts_at=late,
-        ends_at=late.replace(hour=1),
-        convener=body.convener,
-    )
+    by_hand("Yöllinen verkostokokous", datetime(2027, 3, 18, 0, 30, tzinfo=HELSINKI), 1)
     for query in ({"year": 2027}, {"year": 2027, "body": body.pk}):
         events = client.get(url("clock:clock"), query).context["events"]
         (night,) = [e for e in events if e.title == "Yöllinen verkostokokous"]
