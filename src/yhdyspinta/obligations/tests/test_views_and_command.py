@@ -22,6 +22,36 @@ def test_dashboard_shows_status_as_text_and_links_evidence(client, demo):
     assert "/pohjois-karjala/meetings/" in html
 
 
+def test_each_result_is_written_escaped_with_its_evidence_linked_in_local_time(client, demo):
+    """The results are written in Python (obligation_tags): a meeting's title is escaped
+    as the template's autoescape would, its date is Joensuu's, it links to its page."""
+    from datetime import date, datetime
+
+    from django.utils.safestring import mark_safe
+
+    from yhdyspinta.obligations import engine
+    from yhdyspinta.rows import escape
+    from yhdyspinta.testing.factories import HELSINKI
+
+    assert escape(mark_safe("<b>valmis</b>")) == "<b>valmis</b>"  # as conditional_escape
+    assert escape('<b>"x" & y</b>') == "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;"
+    report = engine.evaluate(area=demo["nk"], year=2025, today=date(2026, 12, 3))
+    meeting = next(r for r in report.all_results if r.evidence).evidence[0].meeting
+    start = meeting.starts_at.astimezone(HELSINKI)
+    meeting.title = '<script>alert("x")</script> & kokous'
+    meeting.starts_at = datetime(start.year, start.month, start.day, 0, 15, tzinfo=HELSINKI)
+    meeting.ends_at = meeting.starts_at.replace(hour=1)
+    meeting.save()
+    html = client.get(
+        reverse("obligations:dashboard", kwargs={"area": "pohjois-karjala"}), {"year": 2025}
+    ).content.decode()
+    assert "<script>alert" not in html
+    assert (
+        f'<a href="{meeting.get_absolute_url()}">{start.day}.{start.month}.{start.year} '
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; kokous</a>"
+    ) in html
+
+
 def test_council_report_in_docx_and_pdf(client, demo):
     base = reverse("obligations:report", kwargs={"area": "pohjois-karjala", "fmt": "docx"})
     docx = made_document(client, base, {"year": 2025})
