@@ -37,7 +37,8 @@ class Audience:
         """One line of an attendance list."""
         capacity = attendance.get_capacity_display().lower()
         if self.sees_people:
-            guest = f" – {_('guest')}" if attendance.is_guest else ""
+            guest = _("guest")  # not inside the f-string: xgettext finds it here
+            guest = f" – {guest}" if attendance.is_guest else ""
             return f"{attendance.person} ({attendance.organisation.name}, {capacity}){guest}"
         return f"{attendance.organisation.name}, {capacity}"
 

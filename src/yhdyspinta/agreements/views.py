@@ -805,8 +805,9 @@ def _comment_values(comment_request) -> dict[str, object]:
     """The comments as saved now, for the lock of the comment page."""
     saved = CommentRequest.objects.select_for_update().order_by().get(pk=comment_request.pk)
     values: dict[str, object] = {_("Sent"): saved.submitted_at, _("No comments"): saved.no_comments}
+    general = _("General")  # not inside the f-string: xgettext finds it here
     for n, comment in enumerate(saved.comments.select_related("section").order_by("pk"), 1):
-        values[f"{n}. {comment.section or _('General')}"] = comment.text
+        values[f"{n}. {comment.section or general}"] = comment.text
     return values
 
 

@@ -104,8 +104,9 @@ def minutes_docx(minutes: Minutes, audience: Audience = PUBLIC) -> bytes:
     document.add_heading(_("Present"), level=2)
     rows = [[a.organisation.name, a.get_capacity_display()] for a in context["attendance"].present]
     if audience.sees_people:
+        guest = _("guest")
         rows = [
-            [str(a.person) + (f" ({_('guest')})" if a.is_guest else ""), *row]
+            [str(a.person) + (f" ({guest})" if a.is_guest else ""), *row]
             for a, row in zip(context["attendance"].present, rows, strict=True)
         ]
     header = [_("Represents"), _("Capacity")]

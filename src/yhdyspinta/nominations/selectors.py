@@ -50,6 +50,7 @@ def board(round: NominationRound) -> list[BoardRow]:
         )
     )
     rows = []
+    deputy = _("deputy")
     for request in requests:
         answers = list(request.answers.all())
         submitted = next(
@@ -72,7 +73,7 @@ def board(round: NominationRound) -> list[BoardRow]:
                 members=sum(1 for n in nominees if n.role == Nominee.Role.MEMBER),
                 deputies=sum(1 for n in nominees if n.role == Nominee.Role.DEPUTY),
                 names=[
-                    n.name + (f" ({_('deputy')})" if n.role == Nominee.Role.DEPUTY else "")
+                    n.name + (f" ({deputy})" if n.role == Nominee.Role.DEPUTY else "")
                     for n in nominees
                 ],
                 versions=sum(1 for a in answers if a.status == NominationAnswer.Status.SUBMITTED),

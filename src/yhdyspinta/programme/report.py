@@ -79,12 +79,13 @@ def as_docx(programme: Programme, year: int, organisation: Organisation | None =
         paragraph.add_run(f"{row['measure'].name}: ").bold = True
         paragraph.add_run(f"{row['status']}. {row['account']}".strip())
     document.add_heading(_("Indicators"), level=2)
+    demo_values = _("demo values")
     docx_table(
         document,
         [_("Indicator"), _("Values by year"), _("Target")],
         [
             [
-                c.indicator.name + (f" ({_('demo values')})" if c.is_demo else ""),
+                c.indicator.name + (f" ({demo_values})" if c.is_demo else ""),
                 ", ".join(f"{y}: {v}" for y, v in c.values),
                 f"{c.indicator.target_value or '—'} ({c.indicator.target_year or '—'})",
             ]

@@ -43,7 +43,8 @@ def month_items(items, area, is_admin: bool) -> SafeString:
     whether it is only proposed."""
     if not items:
         return mark_safe('<li class="muted">—</li>')
-    proposed = f' <span class="tag">{escape(_("proposed"))}</span>'
+    proposed = escape(_("proposed"))  # not inside the f-string: xgettext finds it here
+    proposed = f' <span class="tag">{proposed}</span>'
     meeting_url = row_url("meetings:meeting", area)
     owners: dict[str, str] = {}  # the same conveners month after month
     parts = []
