@@ -416,9 +416,11 @@ def organisations(request, area: str, filters: Query[OrganisationFilter]):
 def bodies(request, area: str, paging: Query[Paging]):
     the_area = _area(area)
     sees_people = _caller(request).audience(the_area).sees_people
+    # The person only for a caller who sees people: at national scale the join made
+    # PostgreSQL hash the whole people table (20,000 rows) for a page's few hundred seats.
     seats = (
         active_memberships()
-        .select_related("organisation", "person")
+        .select_related("organisation", *(["person"] if sees_people else []))
         .order_by("organisation__name", "pk")
     )
     rows = (

@@ -84,6 +84,17 @@ def test_the_public_never_gets_a_person(client, demo):
     assert any(b["member_organisations"] for b in bodies)
 
 
+@pytest.mark.usefixtures("no_public_cache")
+def test_the_publics_bodies_do_not_read_the_people(client, demo):
+    """A caller who sees no person gets no person read either: at national scale the join
+    made PostgreSQL hash the whole people table for one page's seats."""
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get(NK + "/bodies")
+    assert answer.status_code == 200
+    assert any(b["member_organisations"] for b in answer.json()["results"])
+    assert not [q["sql"] for q in queries if "parties_person" in q["sql"]]
+
+
 def test_a_token_sees_what_its_user_sees_in_its_own_area(client, demo, token):
     header = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     bodies = _all_pages(client, NK + "/bodies", **header)
