@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import date
 
 from django.urls import reverse
 
@@ -18,6 +19,11 @@ def escape(value: object) -> str:
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
+
+
+def day_text(day: date, *, year: bool = True) -> str:
+    """A day as the templates' `date:"j.n.Y"` (`year=False`: "j.n.") writes it."""
+    return f"{day.day}.{day.month}.{day.year}" if year else f"{day.day}.{day.month}."
 
 
 def row_url(viewname: str, area) -> Callable[[int], str]:

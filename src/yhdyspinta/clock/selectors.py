@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,7 +16,7 @@ from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level, Membership, RhythmRule
 from yhdyspinta.meetings.models import MeetingStatus
-from yhdyspinta.meetings.selectors import area_meetings
+from yhdyspinta.meetings.selectors import area_meetings, to_local
 
 from .models import ClockEvent, EventKind
 
@@ -130,13 +129,6 @@ class Conflicts:
     rhythm: list[tuple[Body, int, int, int | None]]
 
 
-def _local_day() -> Callable[[datetime], date]:
-    """The local day of a moment, with the time zone looked up once (timezone.localtime
-    looks it up for each of an area's hundreds of meetings)."""
-    zone = timezone.get_current_timezone()
-    return lambda moment: moment.astimezone(zone).date()
-
-
 @dataclass(frozen=True, eq=False)
 class YearMeeting:
     """A meeting of the year as the clock and its conflicts read it: one row of values
@@ -155,9 +147,9 @@ class YearMeeting:
 
 def year_meetings(area: Area, year: int) -> list[YearMeeting]:
     """The area's meetings of the year that are not cancelled."""
-    local = _local_day()
+    local = to_local()
     return [
-        YearMeeting(*row, day=local(row[3]))
+        YearMeeting(*row, day=local(row[3]).date())  # row[3]: starts_at
         for row in area_meetings(area)
         .filter(starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
@@ -304,9 +296,9 @@ def other_meetings(
         .filter(clock_events__isnull=True)
     )
     qs = _filtered(qs, theme_lookup="body__themes", owner="convener", filters=filters)
-    local = _local_day()
+    local = to_local()
     return [
-        _event(pk, title, local(starts_at), body_id, level, convener)
+        _event(pk, title, local(starts_at).date(), body_id, level, convener)
         for pk, title, starts_at, body_id, level, convener in qs.values_list(
             "pk", "title", "starts_at", "body_id", "body__level", "convener__name"
         )

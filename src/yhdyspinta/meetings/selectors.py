@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -66,9 +67,15 @@ def meeting_list(
     year: int | None = None,
     published: bool = False,
 ) -> QuerySet[Meeting]:
-    """The area's meetings; filtered by body, a search in the title, the body's name and
-    the place, the year, and (`published`) only those whose minutes the public reads."""
-    qs = area_meetings(area).select_related("body", "convener")
+    """The area's meetings as the meetings list shows them (the fields of its table);
+    filtered by body, a search in the title, the body's name and the place, the year,
+    and (`published`) only those whose minutes the public reads. `upcoming`: from now
+    on, soonest first; False: before now, latest first."""
+    qs = (
+        area_meetings(area)
+        .select_related("body")
+        .only("title", "starts_at", "kind", "status", "body__name")
+    )
     if body_id:
         qs = qs.filter(body_id=body_id)
     if q:
@@ -81,15 +88,23 @@ def meeting_list(
         ).distinct()
     now = timezone.now()
     if upcoming is True:
-        qs = qs.filter(starts_at__gte=now).order_by("starts_at")
+        qs = qs.filter(starts_at__gte=now).order_by("starts_at", "pk")
     elif upcoming is False:
-        qs = qs.filter(starts_at__lt=now).order_by("-starts_at")
+        qs = qs.filter(starts_at__lt=now).order_by("-starts_at", "-pk")
     return qs
 
 
 # A calendar feed carries the last year and everything ahead: a feed of ten years of
 # meetings would grow without end (calendars keep what they have already received).
 FEED_WINDOW_DAYS = 365
+
+
+def to_local() -> Callable[[datetime], datetime]:
+    """A moment in the current time zone, the zone looked up once: what
+    timezone.localtime does, for the hundreds of meetings of a page or a year (localtime
+    looks the zone up again for each)."""
+    zone = timezone.get_current_timezone()
+    return lambda moment: moment.astimezone(zone)
 
 
 def local_midnight(day: date) -> datetime:

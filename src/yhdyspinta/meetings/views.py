@@ -68,22 +68,15 @@ class MeetingList(AreaMixin, generic.TemplateView):
         filters["body_id"] = int(body) if body else None
         context["filter_form"] = form
 
-        # Two lists, each paged on its own (a year ahead of a busy area is many meetings),
-        # of the fields the table shows.
-        def listed(upcoming: bool):
-            return (
-                selectors.meeting_list(area=self.area, upcoming=upcoming, **filters)
-                .select_related(None)
-                .select_related("body")
-                .only("title", "starts_at", "kind", "status", "body__name")
-            )
-
+        # Two lists, each paged on its own (a year ahead of a busy area is many meetings).
         ahead = paging.page_of(
-            self.request, listed(True).order_by("starts_at", "pk"), parameter="ahead"
+            self.request,
+            selectors.meeting_list(area=self.area, upcoming=True, **filters),
+            parameter="ahead",
         )
         context["upcoming"] = ahead["page_rows"]
         context["upcoming_pager"] = ahead
-        past = listed(False).order_by("-starts_at", "-pk")
+        past = selectors.meeting_list(area=self.area, upcoming=False, **filters)
         context.update(paging.page_of(self.request, past))
         context["past"] = context["page_rows"]
         return context

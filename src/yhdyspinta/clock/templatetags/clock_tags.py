@@ -9,13 +9,9 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from yhdyspinta.rows import escape, row_url
+from yhdyspinta.rows import day_text, escape, row_url
 
 register = template.Library()
-
-
-def _day(day) -> str:
-    return f"{day.day}.{day.month}."  # the "j.n." of the templates
 
 
 @register.simple_tag
@@ -25,7 +21,7 @@ def wheel_marks(wheel) -> SafeString:
     colours: dict[str, str] = {}  # a handful of rings, hundreds of marks
     for mark in wheel.marks:
         event = mark.event
-        day = f" {_day(event.day)}" if event.day else ""
+        day = f" {day_text(event.day, year=False)}" if event.day else ""
         if mark.colour not in colours:
             colours[mark.colour] = escape(mark.colour)
         parts.append(
@@ -51,7 +47,7 @@ def month_items(items, area, is_admin: bool) -> SafeString:
     for event in items:
         parts.append("<li>")
         if event.day:
-            parts.append(f"<strong>{_day(event.day)}</strong> ")
+            parts.append(f"<strong>{day_text(event.day, year=False)}</strong> ")
         if event.meeting_id:
             parts.append(f'<a href="{meeting_url(event.meeting_id)}">{escape(event.title)}</a>')
         else:

@@ -6,13 +6,13 @@ the template's autoescape does."""
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from yhdyspinta.rows import escape, row_url
+from yhdyspinta.rows import day_text, escape, row_url
 
 from ..models import MeetingKind, MeetingStatus
+from ..selectors import to_local
 
 register = template.Library()
 
@@ -27,13 +27,13 @@ def meeting_rows(meetings, area) -> SafeString:
     meeting_url = row_url("meetings:meeting", area)
     kinds = {value: escape(label) for value, label in MeetingKind.choices}
     statuses = {value: escape(label) for value, label in MeetingStatus.choices}
-    zone = timezone.get_current_timezone()
+    local = to_local()
     parts = []
     for meeting in meetings:
-        start = meeting.starts_at.astimezone(zone)
+        start = local(meeting.starts_at)
         status = meeting.status
         parts.append(
-            f"\n<tr><td>{start.day}.{start.month}.{start.year} {start:%H:%M}</td>\n"
+            f"\n<tr><td>{day_text(start)} {start:%H:%M}</td>\n"
             f'<th scope="row"><a href="{meeting_url(meeting.pk)}">{escape(meeting.title)}</a>'
             f"</th>\n<td>{escape(meeting.body.name)}</td>"
             f"<td>{kinds.get(meeting.kind, escape(meeting.kind))}</td>\n"

@@ -8,11 +8,11 @@ every text escaped as the template's autoescape does."""
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from yhdyspinta.rows import escape, row_url
+from yhdyspinta.meetings.selectors import to_local
+from yhdyspinta.rows import day_text, escape, row_url
 
 register = template.Library()
 
@@ -28,13 +28,12 @@ def obligation_result(context, r, area, show_title: bool = False) -> SafeString:
     title = f"<p><strong>{escape(r.law)}</strong> {escape(r.title)}</p>" if show_title else ""
     evidence = ""
     if r.evidence:
-        zone = timezone.get_current_timezone()
+        local = to_local()
         items = []
         for e in r.evidence:
-            day = e.meeting.starts_at.astimezone(zone)
             note = f" – {escape(e.note)}" if e.note else ""
             items.append(
-                f'<li><a href="{urls(e.meeting.pk)}">{day.day}.{day.month}.{day.year} '
+                f'<li><a href="{urls(e.meeting.pk)}">{day_text(local(e.meeting.starts_at))} '
                 f"{escape(e.meeting.title)}</a>{note}</li>"
             )
         evidence = f'<ul class="evidence">{"".join(items)}</ul>'
