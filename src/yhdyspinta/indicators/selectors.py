@@ -62,7 +62,9 @@ def computed_series(
         )
         .values("year")
         .annotate(
-            total=Sum("abs_value"), denominator=Sum(F("abs_value") / F("value")), n=Count("id")
+            total=Sum("abs_value"),
+            denominator=Sum(F("abs_value") / F("value")),
+            n=Count("region_id"),
         )
         .order_by("year")
     )

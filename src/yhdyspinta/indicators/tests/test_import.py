@@ -162,6 +162,32 @@ class _Unseekable(io.RawIOBase):
         return len(chunk)
 
 
+def test_a_value_is_its_key_and_arrives_exactly_by_either_path(metadata):
+    """The key (indicator, region, year, gender) is the primary key: no surrogate id. The
+    numbers are stored exactly as the file has them, an absent absValue as NULL, whether
+    they come straight in (binary COPY on PostgreSQL) or through the staging table."""
+    rows = [
+        b'{"indicator": 127, "region": 658, "year": 2021, "gender": "female", '
+        b'"value": 0.1, "absValue": 123456789.25}',
+        b'{"indicator": 127, "region": 658, "year": 2022, "gender": "female", "value": 7}',
+    ]
+    for data in (b"[" + b",".join(rows) + b"]", b"[" + b",".join(reversed(rows)) + b"]"):
+        SotkanetValue.objects.all().delete()
+        assert run(data).inserted == 2
+        first = SotkanetValue.objects.get(pk=(127, 658, 2021, "female"))
+        assert (first.value, first.abs_value, first.updated_at is not None) == (
+            0.1,
+            123456789.25,
+            True,
+        )
+        second = SotkanetValue.objects.get(pk=(127, 658, 2022, "female"))
+        assert (second.value, second.abs_value) == (7.0, None)
+    assert not hasattr(SotkanetValue, "id")
+    # Through the staging path (a stream that cannot be rewound): the same values again.
+    again = importer.import_values(_Unseekable(b"[" + b",".join(rows) + b"]"), "stream.json")
+    assert (again.inserted, again.unchanged) == (0, 2)
+
+
 def test_a_stream_that_cannot_be_rewound_takes_the_comparing_path(metadata):
     data = (SAMPLES / "data.json").read_bytes()
     result = importer.import_values(_Unseekable(data), "stream.json")
