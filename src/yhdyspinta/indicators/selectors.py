@@ -11,11 +11,13 @@ from django.db.models import Count, F, Max, Q, Sum
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.charts import Series
+from yhdyspinta.lookups import AnyOf
 from yhdyspinta.parties.models import Organisation
 
 from .models import FollowedIndicator, SotkanetIndicator, SotkanetRegion, SotkanetValue
 
 Points = list[tuple[int, float]]
+GENDERS = ("total", "female", "male")
 
 
 def area_regions(area: Area) -> list[SotkanetRegion]:
@@ -37,11 +39,29 @@ def country_region() -> SotkanetRegion | None:
 
 
 def _series(indicator: SotkanetIndicator, region_id: int, gender: str) -> Points:
-    return list(
-        SotkanetValue.objects.filter(indicator=indicator, region_id=region_id, gender=gender)
-        .order_by("year")
-        .values_list("year", "value")
+    return series_of([indicator.pk], [region_id], [gender]).get(
+        (indicator.pk, region_id, gender), []
     )
+
+
+def series_of(
+    indicator_ids: Collection[int], region_ids: Collection[int], genders: Collection[str]
+) -> dict[tuple[int, int, str], Points]:
+    """The values of these indicators in these regions, by (indicator, region, gender),
+    each series in year order: one query for a whole table of indicators."""
+    found: dict[tuple[int, int, str], Points] = defaultdict(list)
+    rows = (
+        SotkanetValue.objects.filter(
+            AnyOf(F("indicator_id"), list(indicator_ids)),
+            AnyOf(F("region_id"), list(region_ids)),
+            gender__in=list(genders),
+        )
+        .order_by("year")
+        .values_list("indicator_id", "region_id", "gender", "year", "value")
+    )
+    for indicator_id, region_id, gender, year, value in rows:
+        found[(indicator_id, region_id, gender)].append((year, value))
+    return dict(found)
 
 
 def computed_series(
@@ -50,17 +70,28 @@ def computed_series(
     """A sub-region's or area's values from its municipalities' absolute values: a sum
     for counts, weighted by the implied denominators (absValue / value) for rates.
     Returns the series and whether some municipality was missing in some year."""
-    if indicator.aggregation == SotkanetIndicator.Aggregation.NONE or not region_ids:
-        return [], False
+    return computed_of([indicator], region_ids, [gender]).get((indicator.pk, gender), ([], False))
+
+
+def computed_of(
+    indicators: Collection[SotkanetIndicator], region_ids: list[int], genders: Collection[str]
+) -> dict[tuple[int, str], tuple[Points, bool]]:
+    """computed_series for several indicators and genders in one query, by (indicator,
+    gender); an indicator that is not aggregated, or a gender without values, is absent."""
+    aggregated = {
+        i.pk: i for i in indicators if i.aggregation != SotkanetIndicator.Aggregation.NONE
+    }
+    if not aggregated or not region_ids:
+        return {}
     rows = (
         SotkanetValue.objects.filter(
-            indicator=indicator,
-            region_id__in=region_ids,
-            gender=gender,
+            AnyOf(F("indicator_id"), list(aggregated)),
+            AnyOf(F("region_id"), list(region_ids)),
+            gender__in=list(genders),
             abs_value__isnull=False,
             value__gt=0,
         )
-        .values("year")
+        .values("indicator_id", "gender", "year")
         .annotate(
             total=Sum("abs_value"),
             denominator=Sum(F("abs_value") / F("value")),
@@ -68,17 +99,20 @@ def computed_series(
         )
         .order_by("year")
     )
-    series, partial = [], False
+    found: dict[tuple[int, str], tuple[Points, bool]] = {}
     for row in rows:
+        indicator = aggregated[row["indicator_id"]]
         if indicator.aggregation == SotkanetIndicator.Aggregation.SUM:
             value = row["total"]
         elif row["denominator"]:
             value = round(row["total"] / row["denominator"], indicator.decimals)
         else:
             continue
-        partial = partial or row["n"] < len(region_ids)
-        series.append((row["year"], value))
-    return series, partial
+        key = (indicator.pk, row["gender"])
+        points, partial = found.get(key, ([], False))
+        points.append((row["year"], value))
+        found[key] = (points, partial or row["n"] < len(region_ids))
+    return found
 
 
 def area_series(
@@ -122,7 +156,7 @@ def genders_of(indicator: SotkanetIndicator, region_ids: list[int]) -> list[str]
         .values_list("gender", flat=True)
         .distinct()
     )
-    return [g for g in ("total", "female", "male") if g in found]
+    return [g for g in GENDERS if g in found]
 
 
 def comparison(
@@ -230,8 +264,8 @@ def level_table(
     without_sets: Collection[str] = (),
 ) -> list[LevelRow]:
     """The area's followed Sotkanet indicators for a report, each in its latest year up
-    to `until` (made on the worker: a few queries an indicator); `only_sets` keeps the
-    rows of those indicator sets, `without_sets` leaves theirs out."""
+    to `until` (a fixed number of queries, whatever the number of indicators);
+    `only_sets` keeps the rows of those indicator sets, `without_sets` leaves theirs out."""
     regions = area_regions(area)
     own_region = (
         next((r for r in regions if r.organisation_id == municipality.pk), None)
@@ -244,7 +278,6 @@ def level_table(
         if municipality and municipality.sub_region_id
         else []
     )
-    rows = []
     followed = FollowedIndicator.objects.filter(area=area, sotkanet__isnull=False).select_related(
         "sotkanet"
     )
@@ -252,29 +285,50 @@ def level_table(
         followed = followed.filter(set_code__in=list(only_sets))
     if without_sets:
         followed = followed.exclude(set_code__in=list(without_sets))
-    for item in followed.order_by("set_code", "pk"):
-        indicator = item.sotkanet
+    items = list(followed.order_by("set_code", "pk"))
+    indicators = [item.sotkanet for item in items]
+    county = county_region(area)
+    # Three queries for the whole table, whatever the number of indicators: the series
+    # of the municipality, the county and the country as the data has them; the
+    # sub-region's and the area's computed from the municipalities.
+    given = series_of(
+        [i.pk for i in indicators],
+        [r.pk for r in (own_region, county, country) if r],
+        GENDERS,
+    )
+    sub_computed = computed_of(indicators, sub_ids, ["total"])
+    area_computed = computed_of(indicators, [r.pk for r in regions], GENDERS)
+
+    def area_points(indicator: SotkanetIndicator, gender: str) -> tuple[Points, bool]:
+        """As area_series: the county's own series where the data has it."""
+        points = given.get((indicator.pk, county.pk, gender)) if county else None
+        if points:
+            return points, False
+        return area_computed.get((indicator.pk, gender), ([], False))[0], True
+
+    rows = []
+    for item, indicator in zip(items, indicators, strict=True):
         computed: set[str] = set()
         series: dict[str, Points] = {}
         if own_region:
-            series["municipality"] = _series(indicator, own_region.pk, "total")
+            series["municipality"] = given.get((indicator.pk, own_region.pk, "total"), [])
         if sub_ids:
-            series["sub_region"], _partial = computed_series(indicator, sub_ids, "total")
+            series["sub_region"] = sub_computed.get((indicator.pk, "total"), ([], False))[0]
             computed.add("sub_region")
-        series["area"], area_computed, _partial = area_series(indicator, area, "total", regions)
-        if area_computed:
+        series["area"], is_computed = area_points(indicator, "total")
+        if is_computed:
             computed.add("area")
-        series["country"] = _series(indicator, country.pk, "total") if country else []
+        series["country"] = given.get((indicator.pk, country.pk, "total"), []) if country else []
         own = "municipality" if municipality else "area"
         latest = max(
             (y for y, _v in series.get(own, []) if until is None or y <= until), default=None
         )
         if own_region:
-            women = _at(_series(indicator, own_region.pk, "female"), latest)
-            men = _at(_series(indicator, own_region.pk, "male"), latest)
+            women = _at(given.get((indicator.pk, own_region.pk, "female"), []), latest)
+            men = _at(given.get((indicator.pk, own_region.pk, "male"), []), latest)
         else:
-            women = _at(area_series(indicator, area, "female", regions)[0], latest)
-            men = _at(area_series(indicator, area, "male", regions)[0], latest)
+            women = _at(area_points(indicator, "female")[0], latest)
+            men = _at(area_points(indicator, "male")[0], latest)
         rows.append(
             LevelRow(
                 followed=item,

@@ -266,3 +266,53 @@ def test_an_import_whose_worker_died_is_marked_failed_not_left_running(client, l
     assert 'value="50"' in html
     alive.refresh_from_db()
     assert alive.status == ImportRun.Status.RUNNING
+
+
+@pytest.mark.parametrize("who", ["area", "municipality"])
+def test_the_reports_indicator_table_reads_a_fixed_number_of_queries_and_the_same_values(
+    demo, joensuu, who
+):
+    """The welfare report's table of every followed indicator reads the values of all of
+    them at once: the same numbers as each indicator's own series, and no more queries
+    with twice the indicators."""
+    area = demo["nk"]
+    municipality = joensuu if who == "municipality" else None
+
+    def table():
+        with CaptureQueriesContext(connection) as queries:
+            rows = selectors.level_table(area, municipality, until=2024)
+        return rows, len(queries)
+
+    rows, first = table()
+    regions = selectors.area_regions(area)
+    own = next(r for r in regions if r.organisation_id == joensuu.pk)
+    sub_ids = [r.pk for r in regions if r.organisation.sub_region_id == joensuu.sub_region_id]
+    country = selectors.country_region()
+    assert len(rows) > 5
+    assert any(row.levels.get("area") is not None for row in rows)
+    for row in rows:
+        indicator, year = row.followed.sotkanet, row.year
+        area_points, computed, _partial = selectors.area_series(indicator, area, "total", regions)
+        expected = {
+            "area": selectors._at(area_points, year),
+            "country": selectors._at(selectors._series(indicator, country.pk, "total"), year),
+        }
+        if municipality:
+            expected["municipality"] = selectors._at(
+                selectors._series(indicator, own.pk, "total"), year
+            )
+            sub_points, _partial = selectors.computed_series(indicator, sub_ids, "total")
+            expected["sub_region"] = selectors._at(sub_points, year)
+            women = selectors._series(indicator, own.pk, "female")
+        else:
+            women = selectors.area_series(indicator, area, "female", regions)[0]
+        assert row.levels == expected, indicator
+        assert row.women == selectors._at(women, year)
+        assert ("area" in row.computed) == computed
+    followed = list(FollowedIndicator.objects.filter(area=area, sotkanet__isnull=False))
+    for item in followed:
+        item.pk, item.row_key = None, f"{item.row_key}-again"
+        item.save()
+    again, second = table()
+    assert len(again) == 2 * len(rows)
+    assert second == first
