@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from yhdyspinta.communications.services import deliver_due
 from yhdyspinta.meetings.models import ThemeWorkIdea
@@ -181,6 +182,35 @@ def test_annual_report_docx_and_pdf(client, programme):
     )
     assert "Hyte-vuosiraportti 2025: Pohjois-Karjala" in pdf_text
     assert "Mielen hyvinvointi" in pdf_text
+
+
+def _drawing(pdf: bytes) -> tuple[set, set]:
+    """The stroke colours (r, g, b rounded to 3 places) and dash patterns drawn in a PDF."""
+    reader = PdfReader(io.BytesIO(pdf))
+    strokes, dashes = set(), set()
+    for page in reader.pages:
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"RG":
+                strokes.add(tuple(round(float(o), 3) for o in operands))
+            elif operator == b"d":
+                dashes.add(tuple(float(o) for o in operands[0]))
+    return strokes, dashes
+
+
+def test_the_reports_charts_are_drawn_as_on_the_page(client, programme, caplog):
+    """The PDF's SVG renderer reads no style sheet of the page: a chart drawn from CSS
+    classes alone came out as black filled shapes without its target line. Its lines
+    are blue, the target dashed green, as on the progress page, and the renderer
+    ignores no rule of the document's style."""
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        pdf = made_document(
+            client, url("programme:report", pk=programme.pk, fmt="pdf"), {"year": 2025}
+        )
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
+    strokes, dashes = _drawing(pdf.content)
+    assert (round(0x0B / 255, 3), round(0x4F / 255, 3), round(0x8A / 255, 3)) in strokes
+    assert (round(0x1D / 255, 3), round(0x6B / 255, 3), round(0x2F / 255, 3)) in strokes
+    assert (6.0, 4.0) in dashes
 
 
 def test_report_for_an_earlier_year_shows_the_programme_as_it_was(programme):
