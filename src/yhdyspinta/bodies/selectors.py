@@ -11,7 +11,13 @@ from yhdyspinta.areas.models import Area
 
 from .models import Body, Membership, MembershipRole
 
-__all__ = ["active_memberships", "body_detail", "body_list", "members_by_organisation"]
+__all__ = [
+    "active_memberships",
+    "body_detail",
+    "body_list",
+    "members_by_organisation",
+    "working_bodies",
+]
 
 
 def active_memberships(day: date | None = None) -> QuerySet[Membership]:
@@ -22,6 +28,13 @@ def active_memberships(day: date | None = None) -> QuerySet[Membership]:
     )
 
 
+def working_bodies(day: date | None = None) -> QuerySet[Body]:
+    """Bodies that work on the day (today by default): not ended, or ending later. The
+    bodies list's "working" and the structure picture are the same bodies."""
+    day = day or timezone.localdate()
+    return Body.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
 def body_list(*, area: Area, q: str = "", level: str = "", state: str = "") -> QuerySet[Body]:
     """The area's bodies, filtered by a search in the name or the convener, the level and
     whether the body still works ("current") or has ended ("ended")."""
@@ -29,15 +42,13 @@ def body_list(*, area: Area, q: str = "", level: str = "", state: str = "") -> Q
     current = Q(memberships__starts_on__lte=today) & (
         Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)
     )
-    bodies = Body.objects.filter(area=area)
+    bodies = (working_bodies(today) if state == "current" else Body.objects).filter(area=area)
+    if state == "ended":
+        bodies = bodies.filter(ended_on__lte=today)
     if q:
         bodies = bodies.filter(Q(name__icontains=q) | Q(convener__name__icontains=q))
     if level:
         bodies = bodies.filter(level=level)
-    if state == "current":
-        bodies = bodies.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-    elif state == "ended":
-        bodies = bodies.filter(ended_on__lte=today)
     return (
         bodies.select_related("convener", "sub_region")
         .prefetch_related("rhythm_rules")

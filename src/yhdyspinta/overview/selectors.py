@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from yhdyspinta.areas.models import Area, SubRegion
 from yhdyspinta.bodies.models import Body, Level
-from yhdyspinta.bodies.selectors import active_memberships
+from yhdyspinta.bodies.selectors import active_memberships, working_bodies
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 __all__ = [
@@ -149,9 +149,7 @@ def structure_bodies(*, area: Area) -> tuple[list[Body], dict[str, int]]:
     bodies are read in full."""
     by_level: dict[str, list[int]] = defaultdict(list)
     for pk, level in (
-        Body.objects.filter(area=area, ended_on__isnull=True)
-        .order_by(*DRAWING_ORDER)
-        .values_list("pk", "level")
+        working_bodies().filter(area=area).order_by(*DRAWING_ORDER).values_list("pk", "level")
     ):
         by_level[level].append(pk)
     drawn, left_out = [], {}

@@ -137,3 +137,29 @@ def test_a_level_with_many_bodies_draws_four_lines_and_links_the_rest(
     assert row.more.count == 33
     with django_assert_num_queries(len(demo_queries)):
         client.get(url)
+
+
+def test_the_picture_and_the_working_list_hold_the_same_bodies(client, demo):
+    """A body that an agreement ends later (say at the turn of the year) still works
+    until then: the picture draws it and the list counts it as working; a body whose end
+    has come is in neither."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yhdyspinta.bodies.selectors import body_list
+
+    nk = demo["nk"]
+    ending, ended = Body.objects.filter(area=nk, ended_on__isnull=True).order_by("pk")[:2]
+    today = timezone.localdate()
+    Body.objects.filter(pk=ending.pk).update(ended_on=today + timedelta(days=30))
+    Body.objects.filter(pk=ended.pk).update(ended_on=today)
+    picture = structure_picture(area=nk)
+    drawn = {box.body.pk for row in picture.rows for box in row.boxes}
+    working = set(body_list(area=nk, state="current").values_list("pk", flat=True))
+    assert drawn == working
+    assert ending.pk in drawn
+    assert ended.pk not in drawn
+    assert set(body_list(area=nk, state="ended").values_list("pk", flat=True)) >= {ended.pk}
+    html = client.get(reverse("bodies:bodies", kwargs={"area": nk.slug}) + "?state=current")
+    assert ending.name in html.content.decode()
