@@ -16,7 +16,7 @@ __all__ = [
     "body_detail",
     "body_list",
     "members_by_organisation",
-    "working_bodies",
+    "working",
 ]
 
 
@@ -28,11 +28,12 @@ def active_memberships(day: date | None = None) -> QuerySet[Membership]:
     )
 
 
-def working_bodies(day: date | None = None) -> QuerySet[Body]:
-    """Bodies that work on the day (today by default): not ended, or ending later. The
-    bodies list's "working" and the structure picture are the same bodies."""
+def working(day: date | None = None) -> Q:
+    """A body that works on the day (today by default): not ended, or ending later; an
+    ended body is one that is not working. The bodies list's "working" and the structure
+    picture are the same bodies."""
     day = day or timezone.localdate()
-    return Body.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    return Q(ended_on__isnull=True) | Q(ended_on__gt=day)
 
 
 def body_list(*, area: Area, q: str = "", level: str = "", state: str = "") -> QuerySet[Body]:
@@ -42,9 +43,11 @@ def body_list(*, area: Area, q: str = "", level: str = "", state: str = "") -> Q
     current = Q(memberships__starts_on__lte=today) & (
         Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)
     )
-    bodies = (working_bodies(today) if state == "current" else Body.objects).filter(area=area)
-    if state == "ended":
-        bodies = bodies.filter(ended_on__lte=today)
+    bodies = Body.objects.filter(area=area)
+    if state == "current":
+        bodies = bodies.filter(working(today))
+    elif state == "ended":
+        bodies = bodies.exclude(working(today))
     if q:
         bodies = bodies.filter(Q(name__icontains=q) | Q(convener__name__icontains=q))
     if level:

@@ -4,7 +4,7 @@ page makes a fixed number of queries whatever the number of values."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Q, Sum
@@ -117,15 +117,25 @@ def computed_of(
 
 def area_series(
     indicator: SotkanetIndicator, area: Area, gender: str, regions: list[SotkanetRegion]
-) -> tuple[Points, bool]:
+) -> tuple[Points, bool, bool]:
     """The area's own series where the data has it, otherwise computed from its
     municipalities' (`regions`). Returns the series, whether it is computed, and whether
     some municipality was missing from the computation."""
     county = county_region(area)
-    points = _series(indicator, county.pk, gender) if county else []
-    if points:
-        return points, False, False
-    points, partial = computed_series(indicator, [r.pk for r in regions], gender)
+    return _own_or_computed(
+        _series(indicator, county.pk, gender) if county else [],
+        lambda: computed_series(indicator, [r.pk for r in regions], gender),
+    )
+
+
+def _own_or_computed(
+    own: Points, computed: Callable[[], tuple[Points, bool]]
+) -> tuple[Points, bool, bool]:
+    """The county's own series where the data has it, else the computed one (asked for
+    only then): the series, whether it is computed, and whether it is partial."""
+    if own:
+        return own, False, False
+    points, partial = computed()
     return points, True, partial
 
 
@@ -300,11 +310,12 @@ def level_table(
     area_computed = computed_of(indicators, [r.pk for r in regions], GENDERS)
 
     def area_points(indicator: SotkanetIndicator, gender: str) -> tuple[Points, bool]:
-        """As area_series: the county's own series where the data has it."""
-        points = given.get((indicator.pk, county.pk, gender)) if county else None
-        if points:
-            return points, False
-        return area_computed.get((indicator.pk, gender), ([], False))[0], True
+        """As area_series, from the values read above."""
+        points, is_computed, _partial = _own_or_computed(
+            given.get((indicator.pk, county.pk, gender), []) if county else [],
+            lambda: area_computed.get((indicator.pk, gender), ([], False)),
+        )
+        return points, is_computed
 
     rows = []
     for item, indicator in zip(items, indicators, strict=True):

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from yhdyspinta.areas.models import Area, SubRegion
 from yhdyspinta.bodies.models import Body, Level, RhythmRule
-from yhdyspinta.bodies.selectors import active_memberships, working_bodies
+from yhdyspinta.bodies.selectors import active_memberships, working
 from yhdyspinta.lookups import AnyOf
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
@@ -150,7 +150,9 @@ def structure_bodies(*, area: Area) -> tuple[list[Body], dict[str, int]]:
     bodies are read in full."""
     by_level: dict[str, list[int]] = defaultdict(list)
     for pk, level in (
-        working_bodies().filter(area=area).order_by(*DRAWING_ORDER).values_list("pk", "level")
+        Body.objects.filter(working(), area=area)
+        .order_by(*DRAWING_ORDER)
+        .values_list("pk", "level")
     ):
         by_level[level].append(pk)
     drawn, left_out = [], {}
