@@ -42,6 +42,18 @@ class Audience:
             return f"{attendance.person} ({attendance.organisation.name}, {capacity}){guest}"
         return f"{attendance.organisation.name}, {capacity}"
 
+    def attendees(self, attendances) -> str:
+        """Who took part, in one line: each person for the area's users; for the public
+        each organisation once with its capacities ("Joensuun kaupunki (poliittinen
+        johto, viranhaltijajohto)"), in the order they come."""
+        if self.sees_people:
+            return ", ".join(dict.fromkeys(self.attendee(a) for a in attendances))
+        capacities: dict[str, dict[str, None]] = {}
+        for attendance in attendances:
+            capacity = attendance.get_capacity_display().lower()
+            capacities.setdefault(attendance.organisation.name, {})[capacity] = None
+        return ", ".join(f"{name} ({', '.join(caps)})" for name, caps in capacities.items())
+
     def member(self, membership) -> str:
         """A seat: the person for the area's users, the organisation for the public."""
         if self.sees_people:

@@ -361,12 +361,8 @@ def _status(met: bool, pending: bool, period_end: date, today: date, period: str
 def _people(meeting: Meeting, organisation_ids: set[int], audience: Audience) -> str:
     """Who represented the organisations: people for the area's users, organisations
     and capacities for the public."""
-    return ", ".join(
-        dict.fromkeys(
-            audience.attendee(a)
-            for a in meeting.attendances.all()
-            if a.organisation_id in organisation_ids
-        )
+    return audience.attendees(
+        a for a in meeting.attendances.all() if a.organisation_id in organisation_ids
     )
 
 

@@ -43,17 +43,31 @@ def as_text(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _obligation(result: Result) -> str:
+    return f"{result.law} {result.title}".strip()
+
+
+def _cells(result: Result) -> list[str]:
+    """What one result says of its subject: concerns, status, evidence or what is missing."""
+    return [
+        result.subject,
+        f"{SYMBOLS[result.status]} {result.status_label}",
+        _evidence(result) or result.missing,
+    ]
+
+
 def table_rows(results: list[Result]) -> list[list[str]]:
     """Results as the report's table rows: obligation, concerns, status, evidence."""
-    return [
-        [
-            f"{r.law} {r.title}".strip(),
-            r.subject,
-            f"{SYMBOLS[r.status]} {r.status_label}",
-            _evidence(r) or r.missing,
-        ]
-        for r in results
-    ]
+    return [[_obligation(r), *_cells(r)] for r in results]
+
+
+def tables_by_obligation(results: list[Result]) -> list[tuple[str, list[list[str]]]]:
+    """The results grouped by obligation, in the order they come: the obligation, and
+    a row for each of its subjects (concerns, status, evidence)."""
+    tables: dict[str, tuple[str, list[list[str]]]] = {}
+    for result in results:
+        tables.setdefault(result.code, (_obligation(result), []))[1].append(_cells(result))
+    return list(tables.values())
 
 
 def as_docx(report: Report) -> bytes:

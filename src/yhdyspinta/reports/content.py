@@ -19,7 +19,7 @@ from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.indicators import cockpit, selectors, sets
 from yhdyspinta.indicators.models import ATTRIBUTION, FollowedIndicator
 from yhdyspinta.obligations.engine import evaluate
-from yhdyspinta.obligations.report import table_rows
+from yhdyspinta.obligations.report import tables_by_obligation
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme.models import Programme
 from yhdyspinta.programme.selectors import measure_year_rows, programme_tree
@@ -32,6 +32,13 @@ class Table:
     caption: str
     header: list[str]
     rows: list[list[str]]
+    # The columns' shares of the width; none: the document sizes them by their content.
+    widths: tuple[int, ...] = ()
+
+    @property
+    def percentages(self) -> list[float]:
+        total = sum(self.widths)
+        return [round(100 * width / total, 1) for width in self.widths]
 
 
 @dataclass
@@ -193,7 +200,7 @@ def _level_table(
         lines.append([*cells, number(row.women), number(row.men)])
     for followed in unbound:
         lines.append([f"{followed} **", "–", *["–" for _level in levels], "–", "–"])
-    return Table(caption, header, lines)
+    return Table(caption, header, lines, widths=(34, 8, *[11 for _level in levels], 9, 9))
 
 
 def _minimum(area: Area, organisation: Organisation | None, until: int, shown: list) -> Part:
@@ -309,6 +316,7 @@ def _measures(programme: Programme | None, years: list[int], organisation) -> Pa
                     ]
                     for r in rows
                 ],
+                widths=(24, 30, 12, 34),
             )
         )
     return part
@@ -322,13 +330,10 @@ def _cooperation(area, year, term, organisation, audience) -> Part:
         if organisation is None or municipality.pk == organisation.pk:
             results.extend(row.values())
     part.paragraphs.append(report.summary)
-    part.tables.append(
-        Table(
-            _("Obligations of the law in %(year)s") % {"year": year},
-            [_("Obligation"), _("Concerns"), _("Status"), _("Evidence or what is missing")],
-            table_rows(results),
-        )
-    )
+    part.paragraphs.append(_("Obligations of the law in %(year)s") % {"year": year})
+    header = [_("Concerns"), _("Status"), _("Evidence or what is missing")]
+    for obligation, rows in tables_by_obligation(results):
+        part.tables.append(Table(obligation, header, rows, widths=(22, 16, 62)))
     return part
 
 

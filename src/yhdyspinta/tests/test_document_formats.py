@@ -66,3 +66,16 @@ def test_pdf_is_tagged_with_its_language_and_title(demo, language, tag):
     walk(struct)
     assert "/H1" in kinds
     assert "/P" in kinds
+
+
+def test_the_pages_header_and_footer_are_in_the_documents_typeface(demo):
+    """The margin boxes (organisation, kind and day; the page number) take their font
+    from the page, not from the body: the typeface is set on the root."""
+    reader = PdfReader(io.BytesIO(minutes_pdf(published_minutes())))
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts
+    assert all(name.startswith("DejaVu-Sans") for name in fonts), fonts

@@ -1,6 +1,7 @@
 """The obligations engine on constructed cases: each rule met, at risk and not met, and
 the edges of years and council terms."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -218,7 +219,7 @@ def test_612_6_each_municipality_with_who_represented_it(world):
     )
     assert public.status == MET
     assert str(representative) not in public.evidence[0].note
-    assert public.evidence[0].note == "Joensuu, asiantuntija tai työntekijä"
+    assert public.evidence[0].note == "Joensuu (asiantuntija tai työntekijä)"
     kitee = result(report, "612_6", "Kitee")
     assert kitee.status == NOT_MET
     assert "Kitee" in kitee.missing
@@ -261,6 +262,12 @@ def test_611_14_met_with_political_and_official_leadership_of_both(world):
     joensuu = result(report, "611_14", "Joensuu")
     assert joensuu.status == MET
     assert joensuu.evidence[0].meeting == meeting
+    # The public reads each organisation once, with the capacities it came in.
+    note = joensuu.evidence[0].note
+    found = re.fullmatch(r"Hyvinvointialue \((.+)\), Joensuu \((.+)\)", note)
+    assert found, note
+    leadership = {"poliittinen johto", "viranhaltijajohto"}
+    assert [set(g.split(", ")) for g in found.groups()] == [leadership, leadership]
     kitee = result(report, "611_14", "Kitee")
     assert kitee.status == DUE  # the term is long: open, not a breach
     assert "poliittinen" in kitee.missing

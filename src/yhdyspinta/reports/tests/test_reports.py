@@ -64,7 +64,20 @@ def test_the_annual_report_of_a_municipality_is_written_from_the_data(demo, joen
     assert parts["kerroin"].tables[0].rows  # the kerroin's indicators, from the cockpit
     assert parts["measures"].tables[0].caption == "Toimenpiteet 2025"
     assert parts["measures"].tables[0].rows
-    assert parts["cooperation"].tables[0].rows
+    # A table for each obligation, a row for each subject it concerns: the area's own
+    # and the municipality's, each subject once.
+    cooperation = parts["cooperation"].tables
+    assert [t.caption.split(" ")[:2] for t in cooperation] == [
+        ["612/2021", "§7"],
+        ["612/2021", "§6"],
+        ["611/2021", "§14"],
+    ]
+    assert [[row[0] for row in t.rows] for t in cooperation] == [
+        ["Koko alue"],
+        ["Joensuun kaupunki"],
+        ["Joensuun kaupunki"],
+    ]
+    assert all(len(row) == len(t.header) == len(t.widths) for t in cooperation for row in t.rows)
     assert "HYTE-kertoimen indikaattorista" in parts["summary"].paragraphs[0]
 
 
