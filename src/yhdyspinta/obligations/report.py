@@ -14,7 +14,7 @@ from .engine import SYMBOLS, Report, Result, evaluate
 
 def _evidence(result: Result) -> str:
     parts = [
-        f"{timezone.localtime(e.meeting.starts_at):%d.%m.%Y} {e.meeting.title}"
+        f"{timezone.localtime(e.meeting.starts_at):%-d.%-m.%Y} {e.meeting.title}"
         + (f" – {e.note}" if e.note else "")
         for e in result.evidence
     ]
@@ -43,6 +43,11 @@ def as_text(report: Report) -> str:
     return "\n".join(lines)
 
 
+def subject_header() -> list[str]:
+    """The columns of a table of one obligation, in the active language."""
+    return [_("Concerns"), _("Status"), _("Evidence or what is missing")]
+
+
 def _obligation(result: Result) -> str:
     return f"{result.law} {result.title}".strip()
 
@@ -61,13 +66,27 @@ def table_rows(results: list[Result]) -> list[list[str]]:
     return [[_obligation(r), *_cells(r)] for r in results]
 
 
-def tables_by_obligation(results: list[Result]) -> list[tuple[str, list[list[str]]]]:
-    """The results grouped by obligation, in the order they come: the obligation, and
-    a row for each of its subjects (concerns, status, evidence)."""
-    tables: dict[str, tuple[str, list[list[str]]]] = {}
+def by_obligation(results: list[Result]) -> list[tuple[str, list[Result]]]:
+    """The results grouped by obligation, in the order they come: each obligation once,
+    with its results (one for each subject it concerns)."""
+    groups: dict[str, tuple[str, list[Result]]] = {}
     for result in results:
-        tables.setdefault(result.code, (_obligation(result), []))[1].append(_cells(result))
-    return list(tables.values())
+        groups.setdefault(result.code, (_obligation(result), []))[1].append(result)
+    return list(groups.values())
+
+
+def tables_by_obligation(results: list[Result]) -> list[tuple[str, list[list[str]]]]:
+    """A table for each obligation: a row for each of its subjects (concerns, status,
+    evidence)."""
+    return [(obligation, [_cells(r) for r in rs]) for obligation, rs in by_obligation(results)]
+
+
+def statutory_results(report: Report) -> list[Result]:
+    """The law's obligations: the area's, then each municipality's."""
+    results = list(report.area_results)
+    for _municipality, row in report.municipality_rows:
+        results.extend(row.values())
+    return results
 
 
 def as_docx(report: Report) -> bytes:
@@ -80,12 +99,11 @@ def as_docx(report: Report) -> bytes:
     document.add_paragraph(report.summary)
     for _status, symbol, label, meaning in report.legend():
         document.add_paragraph(f"{symbol} {label}: {meaning}")
-    header = [_("Obligation"), _("Concerns"), _("Status"), _("Evidence or what is missing")]
     document.add_heading(_("Obligations of the law"), level=2)
-    statutory = list(report.area_results)
-    for _municipality, row in report.municipality_rows:
-        statutory.extend(row.values())
-    docx_table(document, header, table_rows(statutory))
+    for obligation, rows in tables_by_obligation(statutory_results(report)):
+        document.add_paragraph(obligation).runs[0].bold = True
+        docx_table(document, subject_header(), rows)
+    header = [_("Obligation"), *subject_header()]
     document.add_heading(_("Meeting rhythm of the bodies"), level=2)
     rhythm = [r for _body, results in report.body_rows for r in results]
     docx_table(document, header, table_rows(rhythm))
@@ -102,6 +120,7 @@ def as_pdf(report: Report) -> bytes:
             "kind": _("Report"),
             "day": report.today,
             "symbols": SYMBOLS,
+            "statutory": by_obligation(statutory_results(report)),
         },
     )
 

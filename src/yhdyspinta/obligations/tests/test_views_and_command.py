@@ -57,11 +57,20 @@ def test_council_report_in_docx_and_pdf(client, demo):
     docx = made_document(client, base, {"year": 2025})
     document = Document(io.BytesIO(docx.content))
     cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
-    assert "612/2021 §6" in cells
+    # A table for each obligation of the law, its name above it; then the bodies' rhythm.
+    headings = [p.text for p in document.paragraphs if p.runs and p.runs[0].bold]
+    assert [h.split(" ")[:2] for h in headings if "/20" in h] == [
+        ["612/2021", "§7"],
+        ["612/2021", "§6"],
+        ["611/2021", "§14"],
+    ]
+    assert [len(t.columns) for t in document.tables[:3]] == [3, 3, 3]
     assert "Ei täyty" in cells
     pdf = made_document(client, base.replace(".docx", ".pdf"), {"year": 2025})
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "Lakisääteinen hyte-yhteistyö vuonna 2025" in " ".join(text.split())
+    text = " ".join(text.split())
+    assert "Lakisääteinen hyte-yhteistyö vuonna 2025" in text
+    assert text.count("612/2021 §6 Kunta osallistui vuosittaiseen hyte-neuvotteluun") == 1
 
 
 def test_command_prints_the_report_and_fails_when_something_is_not_met(demo):
