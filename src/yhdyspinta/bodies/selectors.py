@@ -20,12 +20,18 @@ __all__ = [
 ]
 
 
+def held(day: date | None = None, via: str = "") -> Q:
+    """A seat held on the day (today by default): begun, and not ended before it (its
+    last day counts). `via` reaches the seat through a relation ("memberships__")."""
+    day = day or timezone.localdate()
+    return Q(**{f"{via}starts_on__lte": day}) & (
+        Q(**{f"{via}ends_on__isnull": True}) | Q(**{f"{via}ends_on__gte": day})
+    )
+
+
 def active_memberships(day: date | None = None) -> QuerySet[Membership]:
     """Seats that are held on the day (today by default)."""
-    day = day or timezone.localdate()
-    return Membership.objects.filter(starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-    )
+    return Membership.objects.filter(held(day))
 
 
 def working(day: date | None = None) -> Q:
@@ -40,9 +46,7 @@ def body_list(*, area: Area, q: str = "", level: str = "", state: str = "") -> Q
     """The area's bodies, filtered by a search in the name or the convener, the level and
     whether the body still works ("current") or has ended ("ended")."""
     today = timezone.localdate()
-    current = Q(memberships__starts_on__lte=today) & (
-        Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)
-    )
+    current = held(today, via="memberships__")
     bodies = Body.objects.filter(area=area)
     if state == "current":
         bodies = bodies.filter(working(today))

@@ -52,8 +52,8 @@ def meeting_members(meeting: Meeting) -> list[Membership]:
     """The body's seats on the day of the meeting."""
     day = timezone.localtime(meeting.starts_at).date()
     return list(
-        Membership.objects.filter(body_id=meeting.body_id, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        active_memberships(day)
+        .filter(body_id=meeting.body_id)
         .select_related("person", "organisation")
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.bodies.models import Body, Membership, MembershipRole
+from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.consultations import services as consultations
 from yhdyspinta.consultations.services import by_token
 from yhdyspinta.documents import finnish_date
@@ -234,9 +235,9 @@ def answer_problems(*, request: NominationRequest, rows: list[NomineeRow]) -> li
                 % {"names": ", ".join(without)}
             )
     people = [r.person.pk for r in rows if r.person]
-    already = Membership.objects.filter(
-        body=request.body, person_id__in=people, starts_on__lte=round.term_starts_on
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=round.term_starts_on))
+    already = active_memberships(round.term_starts_on).filter(
+        body=request.body, person_id__in=people
+    )
     if round.status != NominationRound.Status.CLOSED:
         already = already.exclude(nomination_seat__round=round)
     for membership in already.select_related("person"):
