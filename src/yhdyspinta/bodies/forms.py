@@ -38,6 +38,10 @@ class BodyForm(AreaModelForm):
             "ended_on",
         ]
         widgets = {"themes": forms.CheckboxSelectMultiple, "ended_on": DateInput()}
+        # The two ends are counted differently (bodies.selectors.working and held).
+        help_texts = {
+            "ended_on": _("From this day on the body no longer works. Empty while it works.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,6 +75,7 @@ class MembershipForm(AreaModelForm):
         model = Membership
         fields = ["person", "organisation", "role", "deputy_for", "starts_on", "ends_on", "source"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        help_texts = {"ends_on": _("The seat's last day. Empty while it is held.")}
 
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)

@@ -240,3 +240,16 @@ def test_the_body_page_shows_when_a_seat_ends(client, login, demo):
     ).content.decode()
     assert f"–{seat.ends_on:%-d.%-m.%Y}" in html
     assert "päättyy" in html
+
+
+def test_the_forms_say_how_a_bodys_end_and_a_seats_end_are_counted(client, login, coordinators):
+    """A body's end day is its first day out of work (selectors.working); a seat's end
+    day is its last day held (selectors.held): the forms say so, in Finnish."""
+    login("paakayttaja")
+    kwargs = {"area": coordinators.area.slug, "pk": coordinators.pk}
+    body_form = client.get(reverse("bodies:body_edit", kwargs=kwargs)).content.decode()
+    assert 'id="id_ended_on_helptext"' in body_form
+    assert "Tästä päivästä alkaen toimielin ei enää toimi." in body_form
+    seat_form = client.get(add_member_url(coordinators)).content.decode()
+    assert 'id="id_ends_on_helptext"' in seat_form
+    assert "Jäsenyyden viimeinen päivä." in seat_form
