@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yhdyspinta.areas.forms import EMPTY_LABEL
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.bodies.selectors import working
 from yhdyspinta.parties.models import Organisation
 
 from .models import AreaRole
@@ -29,7 +30,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = Body.objects.filter(area=area, ended_on__isnull=True)
+        self.fields["body"].queryset = Body.objects.filter(working(), area=area)
         self.fields["organisation"].queryset = Organisation.objects.filter(area=area).order_by(
             "name"
         )

@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level, Membership, RhythmRule
+from yhdyspinta.bodies.selectors import working
 from yhdyspinta.meetings.models import MeetingStatus
 from yhdyspinta.meetings.selectors import area_meetings, to_local
 
@@ -335,9 +336,7 @@ def clock_context(
         "events": event_list,
         "wheel": wheel(area, year, event_list),
         "months": by_month(event_list),
-        "bodies": area.bodies.filter(ended_on__isnull=True)
-        .order_by("name")
-        .values_list("pk", "name"),
+        "bodies": area.bodies.filter(working()).order_by("name").values_list("pk", "name"),
         "levels": Level.choices,
         "themes": area.themes.values_list("pk", "name"),
         "organisations": area.organisations.order_by("name").values_list("pk", "name"),

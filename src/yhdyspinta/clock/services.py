@@ -13,6 +13,7 @@ from yhdyspinta.agreements.models import AgreementVersion, CommentRound
 from yhdyspinta.agreements.selectors import add_months, is_fully_signed
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, Membership, RhythmRule
+from yhdyspinta.bodies.selectors import working
 from yhdyspinta.meetings.calendar import unsuitable
 from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
 from yhdyspinta.meetings.selectors import area_meetings
@@ -65,9 +66,10 @@ def clock_generate(*, area: Area, year: int) -> int:
     Running it again adds only what is missing. Returns how many were created."""
     created = 0
     county = area.organisations.filter(kind=OrganisationKind.COUNTY).first()
-    for body in Body.objects.filter(area=area, ended_on__isnull=True).prefetch_related(
-        "rhythm_rules", "themes"
-    ):
+    # The bodies that work when the year begins; one that ends during it has no meeting
+    # proposed for a month that starts on its end day or later.
+    bodies = Body.objects.filter(working(date(year, 1, 1)), area=area)
+    for body in bodies.prefetch_related("rhythm_rules", "themes"):
         slot = 0
         for rule in body.rhythm_rules.all():
             if rule.period != RhythmRule.Period.YEAR:
@@ -76,6 +78,8 @@ def clock_generate(*, area: Area, year: int) -> int:
             months = [rule.month] * _slots(rule) if rule.month else spread_months(_slots(rule))
             for month in months:
                 slot += 1
+                if body.ended_on and date(year, month, 1) >= body.ended_on:
+                    continue
                 event, was_created = _ensure(
                     area,
                     year,

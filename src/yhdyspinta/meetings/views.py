@@ -13,6 +13,7 @@ from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import INTERNAL, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.bodies.selectors import working
 from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.documents import DOCX, file_response
 from yhdyspinta.files import serve
@@ -57,11 +58,7 @@ class MeetingList(AreaMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        bodies = (
-            self.area.bodies.filter(ended_on__isnull=True)
-            .order_by("name")
-            .values_list("pk", "name")
-        )
+        bodies = self.area.bodies.filter(working()).order_by("name").values_list("pk", "name")
         form = MeetingFilterForm(self.request.GET or None, bodies=bodies)
         filters = paging.filters_of(form)
         body = filters.pop("body", "")

@@ -7,6 +7,7 @@ from yhdyspinta.agreements.models import Section
 from yhdyspinta.areas.forms import AreaModelForm
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.bodies.selectors import working
 
 from .models import PartyGroup, Practice, Rule
 
@@ -26,7 +27,7 @@ class PracticeForm(AreaModelForm):
 
     def __init__(self, *args, area: Area, **kwargs):
         super().__init__(*args, area=area, **kwargs)
-        bodies = Body.objects.filter(area=area, ended_on__isnull=True).order_by("name")
+        bodies = Body.objects.filter(working(), area=area).order_by("name")
         self.fields["bodies"].queryset = bodies
         self.fields["section"].queryset = Section.objects.filter(
             version__agreement__area=area

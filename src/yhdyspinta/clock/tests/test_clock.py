@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import holidays
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from yhdyspinta.accounts.visibility import PUBLIC
 from yhdyspinta.bodies.models import Body, Level
@@ -35,6 +36,46 @@ def test_slots_follow_each_bodys_rhythm(demo):
     assert ClockEvent.objects.filter(area=area, year=2027, kind=EventKind.LETTER).count() == 2
     assert ClockEvent.objects.filter(area=area, year=2027, kind=EventKind.FORUM).count() == 2
     assert services.clock_generate(area=area, year=2027) == 0  # idempotent
+
+
+def test_a_body_ending_during_the_year_gets_slots_only_before_its_end(client, demo):
+    """A body whose end is set for the summer works until then: its spring slots are
+    proposed, none from its end day's month on; one that ended before the year has none.
+    Its slots keep their numbers, so clearing the end later adds just the missing ones."""
+    area = demo["nk"]
+    coordinators = Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
+    coordinators.ended_on = date(2027, 6, 1)
+    coordinators.save()
+    strategic = Body.objects.filter(area=area, level=Level.STRATEGIC).first()
+    strategic.ended_on = date(2027, 1, 1)
+    strategic.save()
+    services.clock_generate(area=area, year=2027)
+    months = sorted(
+        ClockEvent.objects.filter(area=area, year=2027, body=coordinators).values_list(
+            "month", flat=True
+        )
+    )
+    assert months
+    assert max(months) < 6, months
+    assert not ClockEvent.objects.filter(area=area, year=2027, body=strategic).exists()
+    coordinators.ended_on = None
+    coordinators.save()
+    assert services.clock_generate(area=area, year=2027) == 8 - len(months)
+    assert ClockEvent.objects.filter(area=area, year=2027, body=coordinators).count() == 8
+    # Ending later, it works today: still one to choose on the clock's and the meetings'
+    # filters; ended, it is not.
+    option = f'<option value="{coordinators.pk}"'
+    for ended_on, listed in (
+        (timezone.localdate() + timedelta(days=30), True),
+        (timezone.localdate(), False),
+    ):
+        coordinators.ended_on = ended_on
+        coordinators.save()
+        assert (
+            coordinators.pk in dict(selectors.clock_context(area, 2027, {})["bodies"])
+        ) == listed
+        meetings = client.get(url("meetings:meetings")).content.decode()
+        assert (option in meetings) == listed
 
 
 def test_election_year_brings_the_new_terms_events(demo):
