@@ -1,5 +1,6 @@
-"""Demo annual clocks: North Karelia 2025 and 2026, South Savo 2026, built from the
-bodies' rhythms and each area's own recurring events by the real services."""
+"""Demo annual clocks: North Karelia 2025, 2026 and 2027 (dates proposed), South Savo
+2026, built from the bodies' rhythms and each area's own recurring events by the real
+services."""
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.clock.models import AreaEvent, ClockEvent, EventKind
@@ -54,3 +55,7 @@ def load_clocks(north_karelia: Area, south_savo: Area) -> None:
     for area, year in ((north_karelia, 2025), (north_karelia, 2026), (south_savo, 2026)):
         clock_generate(area=area, year=year)
     propose_dates(area=north_karelia, year=2026)
+    # Next year's rhythm with proposed dates, for the coordinator to accept or move: the
+    # demo has a year ahead of it when the current one runs out.
+    clock_generate(area=north_karelia, year=2027)
+    propose_dates(area=north_karelia, year=2027)

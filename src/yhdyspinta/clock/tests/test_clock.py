@@ -44,24 +44,24 @@ def test_a_body_ending_during_the_year_gets_slots_only_before_its_end(client, de
     Its slots keep their numbers, so clearing the end later adds just the missing ones."""
     area = demo["nk"]
     coordinators = Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
-    coordinators.ended_on = date(2027, 6, 1)
+    coordinators.ended_on = date(2028, 6, 1)
     coordinators.save()
     strategic = Body.objects.filter(area=area, level=Level.STRATEGIC).first()
-    strategic.ended_on = date(2027, 1, 1)
+    strategic.ended_on = date(2028, 1, 1)
     strategic.save()
-    services.clock_generate(area=area, year=2027)
+    services.clock_generate(area=area, year=2028)
     months = sorted(
-        ClockEvent.objects.filter(area=area, year=2027, body=coordinators).values_list(
+        ClockEvent.objects.filter(area=area, year=2028, body=coordinators).values_list(
             "month", flat=True
         )
     )
     assert months
     assert max(months) < 6, months
-    assert not ClockEvent.objects.filter(area=area, year=2027, body=strategic).exists()
+    assert not ClockEvent.objects.filter(area=area, year=2028, body=strategic).exists()
     coordinators.ended_on = None
     coordinators.save()
-    assert services.clock_generate(area=area, year=2027) == 8 - len(months)
-    assert ClockEvent.objects.filter(area=area, year=2027, body=coordinators).count() == 8
+    assert services.clock_generate(area=area, year=2028) == 8 - len(months)
+    assert ClockEvent.objects.filter(area=area, year=2028, body=coordinators).count() == 8
     # Ending later, it works today: still one to choose on the clock's and the meetings'
     # filters; ended, it is not.
     option = f'<option value="{coordinators.pk}"'
@@ -72,7 +72,7 @@ def test_a_body_ending_during_the_year_gets_slots_only_before_its_end(client, de
         coordinators.ended_on = ended_on
         coordinators.save()
         assert (
-            coordinators.pk in dict(selectors.clock_context(area, 2027, {})["bodies"])
+            coordinators.pk in dict(selectors.clock_context(area, 2028, {})["bodies"])
         ) == listed
         meetings = client.get(url("meetings:meetings")).content.decode()
         assert (option in meetings) == listed
