@@ -36,8 +36,9 @@ def active_memberships(day: date | None = None) -> QuerySet[Membership]:
 
 def working(day: date | None = None) -> Q:
     """A body that works on the day (today by default): not ended, or ending later; an
-    ended body is one that is not working. The bodies list's "working" and the structure
-    picture are the same bodies."""
+    ended body is one that is not working. The bodies list's "working", the structure
+    picture, the bodies offered on the clock's and meetings' filters and forms, and the
+    clock's generator (on the year's first day) read it."""
     day = day or timezone.localdate()
     return Q(ended_on__isnull=True) | Q(ended_on__gt=day)
 
