@@ -48,6 +48,10 @@ def subject_header() -> list[str]:
     return [_("Concerns"), _("Status"), _("Evidence or what is missing")]
 
 
+# Their shares of a printed page's width (per cent): the evidence takes the most.
+SUBJECT_WIDTHS = (22, 16, 62)
+
+
 def _obligation(result: Result) -> str:
     return f"{result.law} {result.title}".strip()
 
@@ -121,6 +125,7 @@ def as_pdf(report: Report) -> bytes:
             "day": report.today,
             "symbols": SYMBOLS,
             "statutory": by_obligation(statutory_results(report)),
+            "widths": SUBJECT_WIDTHS,
         },
     )
 

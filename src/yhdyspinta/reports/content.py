@@ -19,7 +19,11 @@ from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.indicators import cockpit, selectors, sets
 from yhdyspinta.indicators.models import ATTRIBUTION, FollowedIndicator
 from yhdyspinta.obligations.engine import evaluate
-from yhdyspinta.obligations.report import subject_header, tables_by_obligation
+from yhdyspinta.obligations.report import (
+    SUBJECT_WIDTHS,
+    subject_header,
+    tables_by_obligation,
+)
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme.models import Programme
 from yhdyspinta.programme.selectors import measure_year_rows, programme_tree
@@ -332,7 +336,7 @@ def _cooperation(area, year, term, organisation, audience) -> Part:
     part.paragraphs.append(report.summary)
     part.paragraphs.append(_("Obligations of the law in %(year)s") % {"year": year})
     for obligation, rows in tables_by_obligation(results):
-        part.tables.append(Table(obligation, subject_header(), rows, widths=(22, 16, 62)))
+        part.tables.append(Table(obligation, subject_header(), rows, widths=SUBJECT_WIDTHS))
     return part
 
 
