@@ -156,6 +156,16 @@ class Result:
     def symbol(self) -> str:
         return SYMBOLS[self.status]
 
+    @property
+    def evidence_text(self) -> str:
+        """The evidence in one line, as every report prints it: each meeting's day and
+        title, with who took part."""
+        return "; ".join(
+            f"{date_format(timezone.localtime(e.meeting.starts_at), 'j.n.Y')} {e.meeting.title}"
+            + (f" – {e.note}" if e.note else "")
+            for e in self.evidence
+        )
+
 
 @dataclass
 class Report:
@@ -167,11 +177,17 @@ class Report:
     municipality_rows: list[tuple[Organisation, dict[str, Result]]]
     body_rows: list[tuple[Body, list[Result]]]
 
+    def statutory(self, municipality: Organisation | None = None) -> list[Result]:
+        """The law's obligations: the area's, then each municipality's (or one's)."""
+        results = list(self.area_results)
+        for subject, by_code in self.municipality_rows:
+            if municipality is None or subject.pk == municipality.pk:
+                results.extend(by_code.values())
+        return results
+
     @property
     def all_results(self) -> list[Result]:
-        results = list(self.area_results)
-        for _municipality, by_code in self.municipality_rows:
-            results.extend(by_code.values())
+        results = self.statutory()
         for _body, body_results in self.body_rows:
             results.extend(body_results)
         return results

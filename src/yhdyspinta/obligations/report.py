@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from django.tasks import task
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
 from yhdyspinta.web.jobs import audience_of, produce
 
 from .engine import SYMBOLS, Report, Result, evaluate
-
-
-def _evidence(result: Result) -> str:
-    parts = [
-        f"{timezone.localtime(e.meeting.starts_at):%-d.%-m.%Y} {e.meeting.title}"
-        + (f" – {e.note}" if e.note else "")
-        for e in result.evidence
-    ]
-    return "; ".join(parts)
 
 
 def as_text(report: Report) -> str:
@@ -35,7 +25,7 @@ def as_text(report: Report) -> str:
             " ".join(p for p in (status, result.law, result.title, "–", result.subject) if p)
         )
         if result.evidence:
-            lines.append("    " + _("Evidence: %(evidence)s") % {"evidence": _evidence(result)})
+            lines.append("    " + _("Evidence: %(evidence)s") % {"evidence": result.evidence_text})
         if result.missing:
             lines.append("    " + result.missing)
     lines.append("")
@@ -61,7 +51,7 @@ def _cells(result: Result) -> list[str]:
     return [
         result.subject,
         f"{SYMBOLS[result.status]} {result.status_label}",
-        _evidence(result) or result.missing,
+        result.evidence_text or result.missing,
     ]
 
 
@@ -85,14 +75,6 @@ def tables_by_obligation(results: list[Result]) -> list[tuple[str, list[list[str
     return [(obligation, [_cells(r) for r in rs]) for obligation, rs in by_obligation(results)]
 
 
-def statutory_results(report: Report) -> list[Result]:
-    """The law's obligations: the area's, then each municipality's."""
-    results = list(report.area_results)
-    for _municipality, row in report.municipality_rows:
-        results.extend(row.values())
-    return results
-
-
 def as_docx(report: Report) -> bytes:
     document = docx_document(
         organisation=report.area.name,
@@ -104,7 +86,7 @@ def as_docx(report: Report) -> bytes:
     for _status, symbol, label, meaning in report.legend():
         document.add_paragraph(f"{symbol} {label}: {meaning}")
     document.add_heading(_("Obligations of the law"), level=2)
-    for obligation, rows in tables_by_obligation(statutory_results(report)):
+    for obligation, rows in tables_by_obligation(report.statutory()):
         document.add_paragraph(obligation).runs[0].bold = True
         docx_table(document, subject_header(), rows)
     header = [_("Obligation"), *subject_header()]
@@ -124,7 +106,7 @@ def as_pdf(report: Report) -> bytes:
             "kind": _("Report"),
             "day": report.today,
             "symbols": SYMBOLS,
-            "statutory": by_obligation(statutory_results(report)),
+            "statutory": by_obligation(report.statutory()),
             "widths": SUBJECT_WIDTHS,
         },
     )

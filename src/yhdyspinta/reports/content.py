@@ -329,13 +329,9 @@ def _measures(programme: Programme | None, years: list[int], organisation) -> Pa
 def _cooperation(area, year, term, organisation, audience) -> Part:
     part = Part(Section.COOPERATION, str(Section.COOPERATION.label))
     report = evaluate(area=area, year=year, term=term, audience=audience)
-    results = list(report.area_results)
-    for municipality, row in report.municipality_rows:
-        if organisation is None or municipality.pk == organisation.pk:
-            results.extend(row.values())
     part.paragraphs.append(report.summary)
     part.paragraphs.append(_("Obligations of the law in %(year)s") % {"year": year})
-    for obligation, rows in tables_by_obligation(results):
+    for obligation, rows in tables_by_obligation(report.statutory(organisation)):
         part.tables.append(Table(obligation, subject_header(), rows, widths=SUBJECT_WIDTHS))
     return part
 
