@@ -260,6 +260,11 @@ class MeetingOut(Schema):
     kind: str
     title: str
     status: str
+    life: str = Field(
+        description="Where the meeting is in its life today, as the obligations read it: "
+        "planned, awaiting_record (its day has passed, not marked held), held (minutes not "
+        "approved), evidence (minutes approved) or cancelled."
+    )
     starts_at: datetime
     ends_at: datetime
     place: str
@@ -343,6 +348,15 @@ class ClockEventOut(Schema):
     status: str
 
 
+class AwaitingOut(Schema):
+    """A meeting that has taken place and would count, and the step it waits for
+    (`awaiting_record`: to be marked held; `held`: minutes to approve)."""
+
+    meeting: int
+    life: str
+    step: str
+
+
 class ObligationOut(Schema):
     code: str
     law: str
@@ -351,6 +365,7 @@ class ObligationOut(Schema):
     status: str
     period_end: date | None
     evidence_meetings: list[int]
+    awaiting: list[AwaitingOut]
 
 
 class ObligationsOut(Schema):
@@ -661,6 +676,9 @@ def obligations(request, area: str, query: Query[YearQuery]):
                 "status": r.status,
                 "period_end": r.period_end,
                 "evidence_meetings": [e.meeting.pk for e in r.evidence],
+                "awaiting": [
+                    {"meeting": a.meeting.pk, "life": a.life, "step": a.step} for a in r.awaiting
+                ],
             }
             for r in report.all_results
         ],
@@ -745,6 +763,7 @@ def _meeting_out(meeting: Meeting, audience) -> dict:
         "kind": meeting.kind,
         "title": meeting.title,
         "status": meeting.status,
+        "life": meeting.life(),
         "starts_at": meeting.starts_at,
         "ends_at": meeting.ends_at,
         "place": meeting.place,

@@ -2,11 +2,13 @@
 versioned minutes (with theme work) are the evidence the obligations engine reads."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -51,6 +53,22 @@ class MeetingStatus(models.TextChoices):
     @classmethod
     def approved_states(cls) -> set[str]:
         return {cls.MINUTES_APPROVED, cls.PUBLISHED}
+
+
+class Life(models.TextChoices):
+    """A meeting's life as the obligations see it, one definition for every page,
+    report and the API (`Meeting.life`):
+    - planned: ahead (until the end of its day), not cancelled;
+    - awaiting its record: its day has passed, nobody has marked it held;
+    - held: marked held, its minutes not yet approved;
+    - evidence: its minutes approved (or published);
+    - cancelled."""
+
+    PLANNED = "planned", _("planned")
+    AWAITING_RECORD = "awaiting_record", _("awaiting its record")
+    HELD = "held", _("held, minutes not approved")
+    EVIDENCE = "evidence", _("minutes approved")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 class Meeting(TimeStamped):
@@ -118,6 +136,19 @@ class Meeting(TimeStamped):
     @property
     def is_held(self) -> bool:
         return self.status in MeetingStatus.held_states()
+
+    def life(self, today: date | None = None) -> Life:
+        """Where the meeting is in its life on `today` (see `Life`)."""
+        if self.status == MeetingStatus.CANCELLED:
+            return Life.CANCELLED
+        if self.status in MeetingStatus.approved_states():
+            return Life.EVIDENCE
+        if self.status in MeetingStatus.held_states():
+            return Life.HELD
+        today = today or timezone.localdate()
+        if timezone.localtime(self.starts_at).date() >= today:
+            return Life.PLANNED
+        return Life.AWAITING_RECORD
 
     @property
     def is_cancelled(self) -> bool:

@@ -2,20 +2,24 @@
 agreed obligations are met, by which meetings, and which are not.
 
 The statutory rules are data (`STATUTORY_RULES`); each body's rhythm comes from its
-`RhythmRule` rows. A result is, with the meetings that prove it or a sentence saying what
-is missing:
-- MET: the evidence is there;
+`RhythmRule` rows. The engine reads each meeting's life (`meetings.models.Life`: planned,
+awaiting its record, held, evidence, cancelled) and each rule's evidence (approved
+minutes, unless the area's `Practice` says otherwise). A result is, with the meetings
+that prove it, those that wait for a step, or a sentence saying what is missing:
+- MET: the evidence the rule names is there;
+- PENDING: the meetings that would meet it have taken place, but a record is missing
+  (a meeting to mark held, minutes to approve); the row names each;
 - DUE: the period is open and its warning window has not begun ("due by 31.12.");
-- AT_RISK: within the warning window, planned meetings or minutes still waiting for
-  approval can still meet it;
+- AT_RISK: within the warning window, planned meetings can still meet it;
 - NOT_MET: the period is over without evidence, or it is in its warning window and
-  nothing planned can meet it any more.
-Red means a breach: a period that is still open is never NOT_MET outside its window."""
+  even every meeting held, awaiting its record and planned could not meet it.
+Red means a breach: never while what exists can still meet the rule in its period,
+never green without the evidence the legend names (tests/test_meaning.py pins both)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -30,35 +34,45 @@ from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, LegalBasis, Membership, RhythmRule
 from yhdyspinta.lookups import AnyOf
-from yhdyspinta.meetings.models import Attendance, Capacity, Meeting, MeetingKind, MeetingStatus
+from yhdyspinta.meetings.models import (
+    Attendance,
+    Capacity,
+    Life,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
 from yhdyspinta.meetings.selectors import local_midnight
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
-from .models import PartyGroup, Practice
+from .models import EvidenceLevel, PartyGroup, Practice
 
 K = OrganisationKind
 
-MET, DUE, AT_RISK, NOT_MET = "met", "due", "at_risk", "not_met"
-STATUSES = (MET, DUE, AT_RISK, NOT_MET)
+MET, PENDING, DUE, AT_RISK, NOT_MET = "met", "pending", "due", "at_risk", "not_met"
+STATUSES = (MET, PENDING, DUE, AT_RISK, NOT_MET)
 STATUS_LABELS = {
     MET: gettext_lazy("Met"),
+    PENDING: gettext_lazy("Awaiting records"),
     DUE: gettext_lazy("In progress"),
     AT_RISK: gettext_lazy("At risk"),
     NOT_MET: gettext_lazy("Not met"),
 }
-SYMBOLS = {MET: "✓", DUE: "○", AT_RISK: "!", NOT_MET: "✗"}
+SYMBOLS = {MET: "✓", PENDING: "◐", DUE: "○", AT_RISK: "!", NOT_MET: "✗"}
 STATUS_HELP = {
-    MET: gettext_lazy("the evidence is there: meetings whose minutes are approved."),
+    MET: gettext_lazy("the evidence that the rule names is there (see what counts as evidence)."),
+    PENDING: gettext_lazy(
+        "the meetings that meet it have taken place, but their record is not complete: a "
+        "meeting still to be marked held or minutes still to be approved; the row names each."
+    ),
     DUE: gettext_lazy(
         "the period is still open and not yet in its last months (the last 3 months of a "
         "year, the last year of a council term); nothing is late."
     ),
-    AT_RISK: gettext_lazy(
-        "the period ends soon; planned meetings or minutes awaiting approval can still meet it."
-    ),
+    AT_RISK: gettext_lazy("the period ends soon; meetings that are planned can still meet it."),
     NOT_MET: gettext_lazy(
-        "the period is over without evidence, or it ends soon and nothing planned can meet "
-        "it any more."
+        "the period is over without evidence, or it ends soon and even every meeting held, "
+        "awaiting its record and planned could not meet it."
     ),
 }
 # How long before a period ends it is watched: until then an unmet rule is only "due".
@@ -133,6 +147,24 @@ class Evidence:
     note: str = ""
 
 
+STEPS = {
+    Life.AWAITING_RECORD: gettext_lazy("record it as held"),
+    Life.HELD: gettext_lazy("approve the minutes"),
+}
+
+
+@dataclass
+class Awaiting:
+    """A meeting that has taken place and would count, and the step it waits for."""
+
+    meeting: Meeting
+    life: str  # Life.AWAITING_RECORD or Life.HELD
+
+    @property
+    def step(self) -> str:
+        return str(STEPS[self.life])
+
+
 @dataclass
 class Result:
     code: str
@@ -145,6 +177,7 @@ class Result:
     subject_object: object = None
     period_end: date | None = None
     way: str = ""  # the agreement section or decision the area's way rests on
+    awaiting: list[Awaiting] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -166,6 +199,23 @@ class Result:
             for e in self.evidence
         )
 
+    @property
+    def awaiting_text(self) -> str:
+        """The meetings that wait for a step, in one line: each one's day, title and step."""
+        return "; ".join(
+            f"{date_format(timezone.localtime(a.meeting.starts_at), 'j.n.Y')} "
+            f"{a.meeting.title}: {a.step}"
+            for a in self.awaiting
+        )
+
+    @property
+    def detail_text(self) -> str:
+        """What a printed row says besides its status: the evidence, then what is
+        missing and the meetings that wait for a step."""
+        waiting = _("Waiting: %(meetings)s") % {"meetings": self.awaiting_text}
+        parts = [self.evidence_text, self.missing, waiting if self.awaiting else ""]
+        return " ".join(p for p in parts if p)
+
 
 @dataclass
 class Report:
@@ -176,6 +226,7 @@ class Report:
     area_results: list[Result]
     municipality_rows: list[tuple[Organisation, dict[str, Result]]]
     body_rows: list[tuple[Body, list[Result]]]
+    ways: dict[str, Way] = field(default_factory=dict)
 
     def statutory(self, municipality: Organisation | None = None) -> list[Result]:
         """The law's obligations: the area's, then each municipality's (or one's)."""
@@ -198,8 +249,12 @@ class Report:
     @property
     def summary(self) -> str:
         """One sentence the page, the documents and the command all print."""
-        return _("Met %(met)s, open %(due)s, at risk %(risk)s, not met %(not_met)s.") % {
+        return _(
+            "Met %(met)s, awaiting records %(pending)s, open %(due)s, at risk %(risk)s, "
+            "not met %(not_met)s."
+        ) % {
             "met": self.count(MET),
+            "pending": self.count(PENDING),
             "due": self.count(DUE),
             "risk": self.count(AT_RISK),
             "not_met": self.count(NOT_MET),
@@ -209,6 +264,20 @@ class Report:
     def legend() -> list[tuple[str, str, str, str]]:
         """(status, symbol, label, what it means) for every status, in words."""
         return [(s, SYMBOLS[s], str(STATUS_LABELS[s]), str(STATUS_HELP[s])) for s in STATUSES]
+
+    def evidence_legend(self) -> list[tuple[str, str]]:
+        """(rules, what counts as their evidence) from the definitions the engine judges
+        by: each statutory rule's level (the law's default or the area's own way) and
+        the bodies' rhythms."""
+        rows = []
+        for rule in STATUTORY_RULES:
+            way = self.ways.get(rule.code, Way())
+            text = str(EvidenceLevel(way.evidence).label)
+            if way.evidence != EvidenceLevel.APPROVED:
+                text = _("%(evidence)s (the area's own way)") % {"evidence": text}
+            rows.append((rule.law, text))
+        rows.append((_("Meeting rhythm of the bodies"), str(EvidenceLevel.APPROVED.label)))
+        return rows
 
     @property
     def not_met(self) -> list[Result]:
@@ -325,6 +394,7 @@ class Way:
     every_meeting_counts: bool = False
     venues: dict[str, frozenset[int]] = field(default_factory=dict)
     described: str = ""
+    evidence: str = EvidenceLevel.APPROVED
 
     @classmethod
     def of(cls, practice: Practice | None) -> Way:
@@ -338,6 +408,7 @@ class Way:
             every_meeting_counts=practice.every_meeting_counts,
             venues={group: frozenset(ids) for group, ids in venues.items()},
             described=practice.agreed_in,
+            evidence=practice.evidence,
         )
 
 
@@ -351,27 +422,46 @@ def _qualifies(meeting: Meeting, rule: StatutoryRule, way: Way = Way()) -> bool:
     return meeting.kind == MeetingKind.BILATERAL or meeting.body.legal_basis in rule.legal_bases
 
 
-def _counted(meeting: Meeting) -> bool:
-    """Statutory evidence is a held meeting whose minutes are approved."""
-    return meeting.status in MeetingStatus.approved_states()
+@dataclass
+class _Lives:
+    """Meetings that a rule may count, by where they are in their life on a day."""
+
+    evidence: list[Meeting] = field(default_factory=list)  # what the rule counts
+    awaiting: list[Awaiting] = field(default_factory=list)  # taken place, a record missing
+    planned: list[Meeting] = field(default_factory=list)  # ahead
+
+    @classmethod
+    def of(cls, meetings: Iterable[Meeting], today: date, level: str) -> _Lives:
+        lives = cls()
+        for meeting in meetings:
+            life = meeting.life(today)
+            if life == Life.EVIDENCE or (level == EvidenceLevel.HELD and life == Life.HELD):
+                lives.evidence.append(meeting)
+            elif life in STEPS:
+                lives.awaiting.append(Awaiting(meeting, life))
+            elif life == Life.PLANNED:
+                lives.planned.append(meeting)
+        return lives
 
 
-def _pending(meeting: Meeting, today: date) -> bool:
-    """Could still become evidence: planned ahead, or held with minutes to approve."""
-    if meeting.status in MeetingStatus.upcoming():
-        return timezone.localtime(meeting.starts_at).date() >= today
-    return meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFTED)
-
-
-def _status(met: bool, pending: bool, period_end: date, today: date, period: str) -> str:
-    """See the module's docstring: red only for a breach."""
+def _status(met: bool, recordable: bool, possible: bool, end: date, today: date, period) -> str:
+    """See the module's docstring. `recordable`: what has taken place meets the rule
+    once its records are done; `possible`: with what is planned too."""
     if met:
         return MET
-    if today > period_end:
+    if recordable:
+        return PENDING
+    if today > end:
         return NOT_MET
-    if (period_end - today).days > WARNING_DAYS[period]:
+    if (end - today).days > WARNING_DAYS[period]:
         return DUE
-    return AT_RISK if pending else NOT_MET
+    return AT_RISK if possible else NOT_MET
+
+
+def _recorded(meeting: Meeting) -> bool:
+    """Whether the meeting's attendance is recorded: until it is, a meeting that has
+    taken place may have had anyone present."""
+    return bool(meeting.attendances.all())
 
 
 def _people(meeting: Meeting, organisation_ids: set[int], audience: Audience) -> str:
@@ -386,38 +476,47 @@ def _people(meeting: Meeting, organisation_ids: set[int], audience: Audience) ->
 
 
 def _evaluate_612_7(rule, meetings, year_end, today, way: Way, others=None) -> Result:
-    qualifying = [m for m in meetings if _qualifies(m, rule, way)]
-    counted = [m for m in qualifying if _counted(m)]
-    found: set[str] = set()
-    evidence = []
     others = others or {}
+    all_groups = [key for key, _kinds in rule.party_groups]
+    qualifying = [m for m in meetings if _qualifies(m, rule, way)]
+    negotiations = {m.pk for m in qualifying}
+    venue_ids = set().union(*way.venues.values()) if way.venues else set()
+    venue_meetings = [m for m in meetings if m.body_id in venue_ids and m.pk not in negotiations]
+    lives = _Lives.of(qualifying, today, way.evidence)
+    venue_lives = _Lives.of(venue_meetings, today, way.evidence)
 
-    def groups_present(meeting, among) -> list[str]:
+    def among(meeting) -> list[tuple[str, tuple[str, ...]]]:
+        """The party groups a meeting may show: every group in a negotiation, a group's
+        own in an agreed venue."""
+        if meeting.pk in negotiations:
+            return list(rule.party_groups)
+        return [(k, g) for k, g in rule.party_groups if meeting.body_id in way.venues.get(k, ())]
+
+    def groups_present(meeting) -> list[str]:
         kinds = {a.organisation.kind for a in meeting.attendances.all()}
         kinds |= others.get(meeting.pk, set())
-        return [key for key, group in among if kinds & set(group)]
+        return [key for key, group in among(meeting) if kinds & set(group)]
+
+    def groups_possible(meeting) -> list[str]:
+        """What a meeting not yet evidence may still show: its record, or any of its
+        groups while nobody's presence is recorded."""
+        if _recorded(meeting) or others.get(meeting.pk):
+            return groups_present(meeting)
+        return [key for key, _g in among(meeting)]
 
     def labels(keys) -> str:
         return ", ".join(str(GROUP_LABELS[k]) for k in keys) or "—"
 
-    for meeting in counted:
-        groups = groups_present(meeting, rule.party_groups)
+    found: set[str] = set()
+    evidence = []
+    for meeting in lives.evidence:
+        groups = groups_present(meeting)
         found.update(groups)
         evidence.append(Evidence(meeting, _("took part: %(groups)s") % {"groups": labels(groups)}))
     # The area's agreed venues: a group not met in the negotiations may have taken part
     # in a meeting of its own venue in the same year.
-    venue_meetings = []
-    for meeting in meetings:
-        if meeting in counted or not _counted(meeting):
-            continue
-        among = [
-            (key, kinds)
-            for key, kinds in rule.party_groups
-            if meeting.body_id in way.venues.get(key, ())
-        ]
-        if not among:
-            continue  # not an agreed venue of any party group
-        groups = groups_present(meeting, among)
+    for meeting in venue_lives.evidence:
+        groups = groups_present(meeting)
         if groups:
             found.update(groups)
             evidence.append(
@@ -426,68 +525,83 @@ def _evaluate_612_7(rule, meetings, year_end, today, way: Way, others=None) -> R
                     _("took part in the agreed forum: %(groups)s") % {"groups": labels(groups)},
                 )
             )
-        else:
-            venue_meetings.append(meeting)
-    missing_groups = [str(GROUP_LABELS[k]) for k, _g in rule.party_groups if k not in found]
-    met = bool(counted) and not missing_groups
-    venue_ids = set().union(*way.venues.values()) if way.venues else set()
-    pending = any(_pending(m, today) for m in qualifying) or any(
-        _pending(m, today) for m in meetings if m.body_id in venue_ids
-    )
-    if not counted:
-        missing = _("No statutory negotiation with approved minutes in the year.")
+    missing_groups = [k for k in all_groups if k not in found]
+    met = bool(lives.evidence) and not missing_groups
+    taken = [a for a in lives.awaiting + venue_lives.awaiting if groups_possible(a.meeting)]
+    recordable_groups = found.union(*(groups_possible(a.meeting) for a in taken))
+    recordable = bool(lives.evidence or lives.awaiting) and recordable_groups >= set(all_groups)
+    ahead = lives.planned + venue_lives.planned
+    possible = bool(lives.evidence or lives.awaiting or lives.planned) and recordable_groups.union(
+        *(groups_possible(m) for m in ahead)
+    ) >= set(all_groups)
+    if not lives.evidence:
+        missing = (
+            _("No statutory negotiation with approved minutes in the year.")
+            if way.evidence == EvidenceLevel.APPROVED
+            else _("No statutory negotiation recorded as held in the year.")
+        )
     elif missing_groups:
-        missing = _("Nobody took part from: %(groups)s.") % {"groups": ", ".join(missing_groups)}
+        missing = _("Nobody took part from: %(groups)s.") % {
+            "groups": ", ".join(str(GROUP_LABELS[k]) for k in missing_groups)
+        }
     else:
         missing = ""
+    status = _status(met, recordable, possible, year_end, today, rule.period)
     return Result(
         code=rule.code,
         law=rule.law,
         title=str(rule.title),
         subject=_("Whole area"),
-        status=_status(met, pending, year_end, today, rule.period),
+        status=status,
         evidence=sorted(evidence, key=lambda e: e.meeting.starts_at),
         missing=missing,
         period_end=year_end,
         way=way.described,
+        awaiting=[] if met else sorted(taken, key=lambda a: a.meeting.starts_at),
     )
 
 
 def _evaluate_612_6(
     rule, meetings, municipality, seated_bodies, year_end, today, audience, way: Way
 ) -> Result:
-    qualifying = [m for m in meetings if _qualifies(m, rule, way)]
-    evidence = []
-    for meeting in qualifying:
-        if _counted(meeting) and any(
-            a.organisation_id == municipality.pk for a in meeting.attendances.all()
-        ):
-            evidence.append(Evidence(meeting, _people(meeting, {municipality.pk}, audience)))
-    pending = any(
-        _pending(m, today)
-        and (
-            m.body_id in seated_bodies
-            or any(a.organisation_id == municipality.pk for a in m.attendances.all())
-        )
-        for m in qualifying
-    )
-    missing = (
-        ""
-        if evidence
-        else _("%(municipality)s has not taken part in a negotiation whose minutes are approved.")
-        % {"municipality": municipality.name}
-    )
+    def present(meeting) -> bool:
+        return any(a.organisation_id == municipality.pk for a in meeting.attendances.all())
+
+    def may_take_part(meeting) -> bool:
+        """Its record shows the municipality, or shows nobody yet and it has a seat."""
+        if _recorded(meeting):
+            return present(meeting)
+        return meeting.body_id in seated_bodies
+
+    lives = _Lives.of((m for m in meetings if _qualifies(m, rule, way)), today, way.evidence)
+    evidence = [
+        Evidence(m, _people(m, {municipality.pk}, audience)) for m in lives.evidence if present(m)
+    ]
+    taken = [a for a in lives.awaiting if may_take_part(a.meeting)]
+    planned = [m for m in lives.planned if m.body_id in seated_bodies or present(m)]
+    if evidence:
+        missing = ""
+    elif way.evidence == EvidenceLevel.APPROVED:
+        missing = _(
+            "%(municipality)s has not taken part in a negotiation whose minutes are approved."
+        ) % {"municipality": municipality.name}
+    else:
+        missing = _("%(municipality)s has not taken part in a negotiation recorded as held.") % {
+            "municipality": municipality.name
+        }
+    met = bool(evidence)
     return Result(
         code=rule.code,
         law=rule.law,
         title=str(rule.title),
         subject=municipality.name,
-        status=_status(bool(evidence), pending, year_end, today, rule.period),
+        status=_status(met, bool(taken), bool(taken or planned), year_end, today, rule.period),
         evidence=evidence,
         missing=missing,
         subject_object=municipality,
         period_end=year_end,
         way=way.described,
+        awaiting=[] if met else taken,
     )
 
 
@@ -514,24 +628,32 @@ def _evaluate_611_14(
         return True  # a joint negotiation covers every municipality that took part
 
     both = {Capacity.POLITICAL, Capacity.OFFICIAL}
-    evidence, short = [], []
-    candidates = [m for m in meetings if applies(m)]
-    for meeting in candidates:
-        if not _counted(meeting):
-            continue
-        present = any(a.organisation_id == municipality.pk for a in meeting.attendances.all())
-        if not present:
-            continue
-        if (
+
+    def present(meeting) -> bool:
+        return any(a.organisation_id == municipality.pk for a in meeting.attendances.all())
+
+    def led(meeting) -> bool:
+        return (
             _leadership(meeting, {municipality.pk}) == both
             and _leadership(meeting, county_ids) == both
-        ):
+        )
+
+    lives = _Lives.of((m for m in meetings if applies(m)), today, way.evidence)
+    evidence, short = [], []
+    for meeting in lives.evidence:
+        if not present(meeting):
+            continue
+        if led(meeting):
             evidence.append(
                 Evidence(meeting, _people(meeting, {municipality.pk} | county_ids, audience))
             )
         else:
             short.append(meeting)
-    pending = any(_pending(m, today) for m in candidates)
+    taken = [
+        a
+        for a in lives.awaiting
+        if not _recorded(a.meeting) or (present(a.meeting) and led(a.meeting))
+    ]
     if evidence:
         missing = ""
     elif short:
@@ -543,17 +665,20 @@ def _evaluate_611_14(
         missing = _(
             "No negotiation with %(municipality)s with approved minutes in this council term."
         ) % {"municipality": municipality.name}
+    met = bool(evidence)
+    possible = bool(taken or lives.planned)
     return Result(
         code=rule.code,
         law=rule.law,
         title=str(rule.title),
         subject=municipality.name,
-        status=_status(bool(evidence), pending, term_end, today, rule.period),
+        status=_status(met, bool(taken), possible, term_end, today, rule.period),
         evidence=evidence,
         missing=missing,
         subject_object=municipality,
         period_end=term_end,
         way=way.described,
+        awaiting=[] if met else taken,
     )
 
 
@@ -569,6 +694,7 @@ def _kind_matches(rule: RhythmRule, meeting: Meeting) -> bool:
 
 
 def _evaluate_rhythm(rule: RhythmRule, body_meetings, start, end, today) -> Result:
+    """A body's rhythm: its evidence is always meetings whose minutes are approved."""
     matching = [
         m
         for m in body_meetings
@@ -576,36 +702,37 @@ def _evaluate_rhythm(rule: RhythmRule, body_meetings, start, end, today) -> Resu
         and start <= timezone.localtime(m.starts_at).date() <= end
         and (rule.month is None or timezone.localtime(m.starts_at).month == rule.month)
     ]
-    held = [m for m in matching if m.is_held]
-    planned = [m for m in matching if _pending(m, today) and not m.is_held]
-    count = len(held)
+    lives = _Lives.of(matching, today, EvidenceLevel.APPROVED)
+    count, waiting, planned = len(lives.evidence), len(lives.awaiting), len(lives.planned)
     met = count >= rule.min_count
-    can_still = count + len(planned) >= rule.min_count
+    recordable = count + waiting >= rule.min_count
+    possible = count + waiting + planned >= rule.min_count
     period = "term" if rule.period == RhythmRule.Period.COUNCIL_TERM else "year"
-    status = _status(met, can_still, end, today, period)
-    if met and rule.max_count is not None and count > rule.max_count:
+    status = _status(met, recordable, possible, end, today, period)
+    taken_place = count + waiting
+    if rule.max_count is not None and taken_place > rule.max_count:
         missing = _("%(count)s held, more than the rhythm's %(max)s.") % {
-            "count": count,
+            "count": taken_place,
             "max": rule.max_count,
         }
     elif met:
         missing = ""
     else:
-        missing = _("%(count)s held and %(planned)s planned of the %(min)s required.") % {
-            "count": count,
-            "planned": len(planned),
-            "min": rule.min_count,
-        }
+        missing = _(
+            "%(count)s with approved minutes, %(waiting)s awaiting their record and "
+            "%(planned)s planned of the %(min)s required."
+        ) % {"count": count, "waiting": waiting, "planned": planned, "min": rule.min_count}
     return Result(
         code=f"rhythm-{rule.pk}",
         law="",
         title=rule.describe(),
         subject=rule.body.name,
         status=status,
-        evidence=[Evidence(m) for m in held],
+        evidence=[Evidence(m) for m in lives.evidence],
         missing=missing,
         subject_object=rule.body,
         period_end=end,
+        awaiting=[] if met else lives.awaiting,
     )
 
 
@@ -738,4 +865,5 @@ def evaluate(
         area_results=area_results,
         municipality_rows=municipality_rows,
         body_rows=body_rows,
+        ways=ways,
     )

@@ -22,7 +22,7 @@ class PracticeForm(AreaModelForm):
 
     class Meta:
         model = Practice
-        fields = ["bodies", "every_meeting_counts", "section", "basis"]
+        fields = ["bodies", "every_meeting_counts", "evidence", "section", "basis"]
         widgets = {"bodies": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, area: Area, **kwargs):

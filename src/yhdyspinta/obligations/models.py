@@ -32,6 +32,15 @@ class PartyGroup(models.TextChoices):
     NONPROFIT = "nonprofit", _("a non-profit organisation")
 
 
+class EvidenceLevel(models.TextChoices):
+    """What a rule counts as its evidence. The law's default, and every body's rhythm:
+    meetings whose minutes are approved. An area may agree on less for a statutory rule
+    (its `Practice`); the obligations' legend then says so."""
+
+    APPROVED = "approved", _("meetings whose minutes are approved")
+    HELD = "held", _("meetings recorded as held, whether or not their minutes are approved")
+
+
 class Practice(TimeStamped):
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="practices")
     rule = models.CharField(_("obligation"), max_length=10, choices=Rule.choices)
@@ -49,6 +58,12 @@ class Practice(TimeStamped):
             "Otherwise only the meetings marked as statutory negotiations count (and, for "
             "§14, negotiations between the county and municipalities)."
         ),
+    )
+    evidence = models.CharField(
+        _("what counts as evidence"),
+        max_length=10,
+        choices=EvidenceLevel.choices,
+        default=EvidenceLevel.APPROVED,
     )
     section = models.ForeignKey(
         Section,

@@ -19,6 +19,8 @@ def as_text(report: Report) -> str:
     if report.term:
         lines.append(_("Council term: %(term)s") % {"term": report.term})
     lines.append("")
+    lines.extend(legend_lines(report))
+    lines.append("")
     for result in report.all_results:
         status = f"[{SYMBOLS[result.status]} {result.status_label}]"
         lines.append(
@@ -28,9 +30,22 @@ def as_text(report: Report) -> str:
             lines.append("    " + _("Evidence: %(evidence)s") % {"evidence": result.evidence_text})
         if result.missing:
             lines.append("    " + result.missing)
+        if result.awaiting:
+            lines.append("    " + _("Waiting: %(meetings)s") % {"meetings": result.awaiting_text})
     lines.append("")
     lines.append(report.summary)
     return "\n".join(lines)
+
+
+def legend_lines(report: Report) -> list[str]:
+    """The legend as lines of text, for the documents and the command: what each status
+    means and what counts as evidence, from the definitions the engine judges by."""
+    lines = [f"{symbol} {label}: {meaning}" for _s, symbol, label, meaning in report.legend()]
+    lines.append(
+        _("What counts as evidence: %(rules)s.")
+        % {"rules": "; ".join(f"{rules}: {text}" for rules, text in report.evidence_legend())}
+    )
+    return lines
 
 
 def subject_header() -> list[str]:
@@ -51,7 +66,7 @@ def _cells(result: Result) -> list[str]:
     return [
         result.subject,
         f"{SYMBOLS[result.status]} {result.status_label}",
-        result.evidence_text or result.missing,
+        result.detail_text,
     ]
 
 
@@ -83,8 +98,8 @@ def as_docx(report: Report) -> bytes:
         day=report.today,
     )
     document.add_paragraph(report.summary)
-    for _status, symbol, label, meaning in report.legend():
-        document.add_paragraph(f"{symbol} {label}: {meaning}")
+    for line in legend_lines(report):
+        document.add_paragraph(line)
     document.add_heading(_("Obligations of the law"), level=2)
     for obligation, rows in tables_by_obligation(report.statutory()):
         document.add_paragraph(obligation).runs[0].bold = True

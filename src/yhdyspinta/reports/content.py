@@ -21,6 +21,7 @@ from yhdyspinta.indicators.models import ATTRIBUTION, FollowedIndicator
 from yhdyspinta.obligations.engine import evaluate
 from yhdyspinta.obligations.report import (
     SUBJECT_WIDTHS,
+    legend_lines,
     subject_header,
     tables_by_obligation,
 )
@@ -330,6 +331,7 @@ def _cooperation(area, year, term, organisation, audience) -> Part:
     part = Part(Section.COOPERATION, str(Section.COOPERATION.label))
     report = evaluate(area=area, year=year, term=term, audience=audience)
     part.paragraphs.append(report.summary)
+    part.paragraphs.extend(legend_lines(report))
     part.paragraphs.append(_("Obligations of the law in %(year)s") % {"year": year})
     for obligation, rows in tables_by_obligation(report.statutory(organisation)):
         part.tables.append(Table(obligation, subject_header(), rows, widths=SUBJECT_WIDTHS))

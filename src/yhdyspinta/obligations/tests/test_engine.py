@@ -7,45 +7,19 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from yhdyspinta.accounts.visibility import INTERNAL
-from yhdyspinta.areas.models import Area, CouncilTerm
+from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.meetings.models import Attendance, Capacity, Meeting
-from yhdyspinta.obligations.engine import AT_RISK, DUE, MET, NOT_MET, evaluate
+from yhdyspinta.obligations.engine import AT_RISK, DUE, MET, NOT_MET, PENDING, evaluate
 from yhdyspinta.testing.factories import (
     HELSINKI,
-    AreaFactory,
     BodyFactory,
     MeetingFactory,
-    MunicipalityFactory,
-    OrganisationFactory,
     PersonFactory,
     RhythmRuleFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    area = AreaFactory(negotiation_611_mode=Area.Negotiation611Mode.JOINT)
-    CouncilTerm.objects.create(
-        area=area, kind="county", starts_on=date(2022, 3, 1), ends_on=date(2025, 5, 31)
-    )
-    term = CouncilTerm.objects.create(
-        area=area, kind="joint", starts_on=date(2025, 6, 1), ends_on=date(2029, 5, 31)
-    )
-    county = OrganisationFactory(area=area, kind="county", name="Hyvinvointialue")
-    orgs = {
-        "county": county,
-        "joensuu": MunicipalityFactory(area=area, name="Joensuu"),
-        "kitee": MunicipalityFactory(area=area, name="Kitee"),
-        "council": OrganisationFactory(area=area, kind="regional_council", name="Liitto"),
-        "ngo": OrganisationFactory(area=area, kind="ngo", name="Yhdistys ry"),
-        "business": OrganisationFactory(area=area, kind="business", name="Yrittäjät ry"),
-    }
-    group = BodyFactory(area=area, convener=county, legal_basis="612_6_7", name="Kumppanuusryhmä")
-    strategic = BodyFactory(area=area, convener=county, legal_basis="611_14", name="Strateginen")
-    return {"area": area, "term": term, "group": group, "strategic": strategic, **orgs}
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -143,7 +117,13 @@ def test_612_7_at_risk_while_the_year_runs_and_a_negotiation_is_planned(world):
     assert result(report, "612_7").status == DUE  # months to go: nothing is late
     report = evaluate(area=world["area"], year=2025, today=date(2025, 10, 15))
     assert result(report, "612_7").status == AT_RISK
-    # The same plan, once the year is over, is simply not met.
+    # Once its day has passed, it waits for its record: not a breach, and it says so.
+    report = evaluate(area=world["area"], year=2025, today=date(2026, 1, 1))
+    outcome = result(report, "612_7")
+    assert outcome.status == PENDING
+    assert [a.step for a in outcome.awaiting] == ["kirjaa pidetyksi"]
+    # Cancelled, nothing is left that could meet it: the year is over, it is not met.
+    Meeting.objects.filter(kind="negotiation").update(status="cancelled")
     report = evaluate(area=world["area"], year=2025, today=date(2026, 1, 1))
     assert result(report, "612_7").status == NOT_MET
 
@@ -159,15 +139,14 @@ def test_612_7_is_due_mid_year_and_red_in_its_last_months_when_nothing_is_planne
 
 
 def test_612_7_minutes_must_be_approved(world):
+    """Drafted minutes are never green: the row waits for their approval, in the year
+    and after it, and names the step."""
     negotiation(world, date(2025, 10, 1), status="minutes_drafted")
-    assert (
-        result(evaluate(area=world["area"], year=2025, today=date(2025, 12, 1)), "612_7").status
-        == AT_RISK
-    )
-    assert (
-        result(evaluate(area=world["area"], year=2025, today=date(2026, 1, 5)), "612_7").status
-        == NOT_MET
-    )
+    for today in (date(2025, 12, 1), date(2026, 1, 5)):
+        outcome = result(evaluate(area=world["area"], year=2025, today=today), "612_7")
+        assert outcome.status == PENDING
+        assert outcome.evidence == []
+        assert [a.step for a in outcome.awaiting] == ["hyväksy muistio"]
 
 
 def test_612_7_cancelled_negotiation_never_counts(world):
@@ -332,7 +311,10 @@ def test_rhythm_six_to_eight_a_year(world):
     RhythmRuleFactory(body=network, meeting_kind="any", min_count=6, max_count=8)
     for month in range(1, 6):
         MeetingFactory(
-            body=network, starts_at=at(date(2025, month, 10)), ends_at=at(date(2025, month, 10), 12)
+            body=network,
+            status="minutes_approved",
+            starts_at=at(date(2025, month, 10)),
+            ends_at=at(date(2025, month, 10), 12),
         )
     planned = MeetingFactory(
         body=network,
@@ -351,7 +333,10 @@ def test_rhythm_six_to_eight_a_year(world):
     assert after.status == NOT_MET
     for month in range(6, 10):
         MeetingFactory(
-            body=network, starts_at=at(date(2025, month, 10)), ends_at=at(date(2025, month, 10), 12)
+            body=network,
+            status="minutes_approved",
+            starts_at=at(date(2025, month, 10)),
+            ends_at=at(date(2025, month, 10), 12),
         )
     [many] = rhythm_of(evaluate(area=world["area"], year=2025, today=date(2026, 1, 2)), network)
     assert many.status == MET
@@ -366,6 +351,7 @@ def test_may_follow_up_must_be_in_may(world):
     MeetingFactory(
         body=world["strategic"],
         kind="follow_up",
+        status="minutes_approved",
         starts_at=at(date(2025, 6, 2)),
         ends_at=at(date(2025, 6, 2), 12),
     )
@@ -376,6 +362,7 @@ def test_may_follow_up_must_be_in_may(world):
     MeetingFactory(
         body=world["strategic"],
         kind="follow_up",
+        status="minutes_approved",
         starts_at=at(date(2025, 5, 20)),
         ends_at=at(date(2025, 5, 20), 12),
     )
@@ -426,7 +413,12 @@ def test_meetings_that_no_rule_counts_are_not_read(world):
 
     other = BodyFactory(area=world["area"], legal_basis="none", name="Hankeryhmä")
     ordinary = [
-        MeetingFactory(body=other, starts_at=at(date(2025, 4, d)), ends_at=at(date(2025, 4, d), 12))
+        MeetingFactory(
+            body=other,
+            status="published",
+            starts_at=at(date(2025, 4, d)),
+            ends_at=at(date(2025, 4, d), 12),
+        )
         for d in (1, 2, 3)
     ]
     held = negotiation(world, date(2025, 3, 1))
@@ -463,10 +455,16 @@ def test_the_term_around_the_year_is_read_only_where_a_term_long_rule_counts(wor
     RhythmRuleFactory(body=yearly, meeting_kind="any", min_count=1)
     for year in (2026, 2027, 2028):
         MeetingFactory(
-            body=termly, starts_at=at(date(year, 3, 3)), ends_at=at(date(year, 3, 3), 12)
+            body=termly,
+            status="minutes_approved",
+            starts_at=at(date(year, 3, 3)),
+            ends_at=at(date(year, 3, 3), 12),
         )
         MeetingFactory(
-            body=yearly, starts_at=at(date(year, 4, 4)), ends_at=at(date(year, 4, 4), 12)
+            body=yearly,
+            status="minutes_approved",
+            starts_at=at(date(year, 4, 4)),
+            ends_at=at(date(year, 4, 4), 12),
         )
     negotiation(
         world,
