@@ -13,7 +13,9 @@ from urllib import request
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -36,16 +38,35 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
     return response
 
 
+def draft_word() -> str:
+    """What every page of a draft says, in the document's language (LUONNOS, UTKAST)."""
+    return _("DRAFT")
+
+
+def draft_filename(filename: str) -> str:
+    """A draft's file name says so too: velvoitteet-2026-luonnos.pdf."""
+    stem, _dot, extension = filename.rpartition(".")
+    word = slugify(draft_word())
+    return filename if stem.endswith(f"-{word}") else f"{stem}-{word}.{extension}"
+
+
 def finnish_date(day: date) -> str:
     """1.1.2027, as Finnish documents write dates."""
     return f"{day.day}.{day.month}.{day.year}"
 
 
 def docx_document(
-    *, organisation: str, kind: str, title: str, day: date | None = None, author: str = ""
+    *,
+    organisation: str,
+    kind: str,
+    title: str,
+    day: date | None = None,
+    author: str = "",
+    draft: bool = False,
 ) -> Document:
     """A document with the Finnish municipal header: organisation left, document kind and
-    date right, then the title. Its author is the area (or the organisation)."""
+    date right, then the title. Its author is the area (or the organisation). A draft
+    says so in the middle of every page's header."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4, not US Letter
@@ -63,7 +84,10 @@ def docx_document(
     style.font.name = "DejaVu Sans"
     style.font.size = Pt(10.5)
     header = section.header.paragraphs[0]
-    header.text = f"{organisation}\t\t{kind.upper()}  {(day or timezone.localdate()):%d.%m.%Y}"
+    middle = draft_word() if draft else ""
+    header.text = (
+        f"{organisation}\t{middle}\t{kind.upper()}  {(day or timezone.localdate()):%d.%m.%Y}"
+    )
     header.style.font.size = Pt(9)
     heading = document.add_heading(title, level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT

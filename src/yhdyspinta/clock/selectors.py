@@ -124,10 +124,37 @@ def by_month(event_list: list[ClockEvent]) -> list[tuple[int, str, list[ClockEve
     return [(m, capfirst(str(MONTHS[m])), grouped[m]) for m in range(1, 13)]
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """A body whose year is off its yearly rhythm: its meetings that are not cancelled
+    (planned or held) and its proposed dates not yet accepted, against what the rhythm
+    asks. `ahead`: the year has not begun, so this is the plan speaking."""
+
+    body: Body
+    meetings: int
+    proposed: int
+    low: int
+    high: int | None
+    ahead: bool
+
+    @property
+    def asked(self) -> str:
+        """What the rhythm asks, e.g. 2 or 6–8."""
+        return f"{self.low}–{self.high}" if self.high not in (None, self.low) else str(self.low)
+
+    @property
+    def short(self) -> bool:
+        """Even with every proposal accepted, too few (else: too many)."""
+        return self.meetings + self.proposed < self.low
+
+
 @dataclass
 class Conflicts:
+    """Two different things: people booked into two meetings at once, and bodies whose
+    year is off their rhythm (shown to those who plan)."""
+
     double_booked: list[tuple[str, date, list[str]]]
-    rhythm: list[tuple[Body, int, int, int | None]]
+    rhythm: list[Shortfall]
 
 
 @dataclass(frozen=True, eq=False)
@@ -233,6 +260,11 @@ def conflicts(
     counts = defaultdict(int)
     for meeting in meetings:
         counts[meeting.body_id] += 1
+    proposed = defaultdict(int)
+    for body_id in ClockEvent.objects.filter(
+        area=area, year=year, status=ClockEvent.Status.PROPOSED, body__isnull=False
+    ).values_list("body_id", flat=True):
+        proposed[body_id] += 1
     # The yearly rhythm from values; only the bodies off it are read as rows.
     yearly = defaultdict(list)
     for body_id, low, high in RhythmRule.objects.filter(
@@ -245,8 +277,12 @@ def conflicts(
         high = None if any(h is None for _low, h in rules) else sum(h for _low, h in rules)
         n = counts[body_id]
         if n < low or (high is not None and n > high):
-            off[body_id] = (n, low, high)
-    rhythm = [(body, *off[body.pk]) for body in Body.objects.filter(pk__in=off)]
+            off[body_id] = (n, proposed[body_id], low, high)
+    ahead = year > timezone.localdate().year
+    rhythm = [
+        Shortfall(body, *off[body.pk], ahead=ahead)
+        for body in Body.objects.filter(pk__in=off).order_by("name")
+    ]
     return Conflicts(double_booked=double, rhythm=rhythm)
 
 

@@ -18,7 +18,7 @@ from .models import (
     ThemeWorkGroup,
     ThemeWorkIdea,
 )
-from .selectors import chair_on_the_day
+from .selectors import chair_on_the_day, meeting_members
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -60,18 +60,47 @@ class MeetingForm(AreaModelForm):
         )
         self.fields["municipalities"].required = False
         if self.instance.pk and self.instance.status == "invited":
-            # The secretary decides whether a change is worth an e-mail to every member.
+            # The secretary decides, before saving, whether a change is worth an e-mail
+            # to every member, and sees who they are.
+            reached = [m for m in meeting_members(self.instance) if m.person.email]
             self.fields["notify"] = forms.BooleanField(
-                label=_("Send the members an updated invitation"),
+                label=_("Send an updated invitation to the %(count)s members with an address")
+                % {"count": len(reached)},
                 required=False,
                 initial=True,
-                help_text=_("Leave unticked for a correction that does not concern them."),
+                help_text=_(
+                    "To: %(names)s. Leave unticked for a correction that does not concern "
+                    "them (a typo): nothing is sent."
+                )
+                % {"names": ", ".join(str(m.person) for m in reached) or "–"},
             )
         self.fields["municipalities"].help_text = _(
             "Only for a negotiation between the county and some municipalities."
         )
         if not self.instance.pk:
             self.initial.setdefault("convener", body.convener_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts = cleaned.get("starts_at")
+        saved = self.instance
+        if (
+            saved.pk
+            and starts
+            and saved.status in ("planned", "invited")
+            and saved.starts_at >= timezone.now()
+            and starts < timezone.now()
+        ):
+            # Moved from ahead into the past, it would count as a meeting that took place
+            # and waits for its record: say so rather than recount it silently.
+            self.add_error(
+                "starts_at",
+                _(
+                    "A meeting still ahead cannot be moved into the past. If it was held "
+                    "earlier, mark it held; otherwise cancel it and record the one held."
+                ),
+            )
+        return cleaned
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -161,8 +161,12 @@ def meeting_changed(*, meeting: Meeting) -> int:
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting) -> int:
+    """Cancel a meeting still ahead or awaiting its record; the members who were invited
+    get a cancellation. Returns how many will get one (none if it was never invited)."""
     if meeting.is_held or meeting.is_cancelled:
         raise ValidationError(_("A held or cancelled meeting cannot be cancelled."))
+    if meeting.minutes.exists():
+        raise ValidationError(_("The meeting has minutes: it cannot be cancelled."))
     was_invited = meeting.status == MeetingStatus.INVITED
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
@@ -321,6 +325,14 @@ def minutes_approve(
         raise ValidationError(_("These minutes are already approved."))
     if minutes.status != Minutes.Status.DRAFT:
         raise ValidationError(_("Only a draft can be approved."))
+    if minutes.meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("The meeting was cancelled: its minutes cannot be approved."))
+    if at is not None and at < minutes.meeting.starts_at:
+        day = timezone.localtime(minutes.meeting.starts_at)
+        raise ValidationError(
+            _("The minutes cannot be approved before the meeting (%(day)s).")
+            % {"day": f"{day.day}.{day.month}.{day.year}"}
+        )
     if method == Minutes.Approval.NEXT_MEETING:
         if approved_in is None:
             raise ValidationError({"approved_in": _("Choose the meeting that approved them.")})

@@ -230,11 +230,14 @@ class MeetingAction(_MeetingMixin, View):
                     % {"count": count},
                 )
             elif action == "cancel":
+                was_invited = meeting.status == "invited"
                 count = services.meeting_cancel(meeting=meeting)
                 messages.success(
                     request,
                     _("Meeting cancelled; the notice is queued for %(count)s members.")
-                    % {"count": count},
+                    % {"count": count}
+                    if was_invited
+                    else _("Meeting cancelled. It had not been invited: nothing was sent."),
                 )
             elif action == "resend":
                 resend(request, meeting)

@@ -280,6 +280,11 @@ class Report:
         return rows
 
     @property
+    def is_draft(self) -> bool:
+        """A report of a year still open, or with records still missing, is a draft."""
+        return self.today <= date(self.year, 12, 31) or self.count(PENDING) > 0
+
+    @property
     def not_met(self) -> list[Result]:
         return [r for r in self.all_results if r.status == NOT_MET]
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
+from yhdyspinta.documents import (
+    docx_bytes,
+    docx_document,
+    docx_table,
+    draft_filename,
+    draft_word,
+    pdf_from_template,
+)
 from yhdyspinta.web.jobs import audience_of, produce
 
 from .engine import SYMBOLS, Report, Result, evaluate
@@ -96,6 +103,7 @@ def as_docx(report: Report) -> bytes:
         kind=_("Report"),
         title=_("Statutory hyte cooperation in %(year)s") % {"year": report.year},
         day=report.today,
+        draft=report.is_draft,
     )
     document.add_paragraph(report.summary)
     for line in legend_lines(report):
@@ -120,6 +128,7 @@ def as_pdf(report: Report) -> bytes:
             "organisation": report.area.name,
             "kind": _("Report"),
             "day": report.today,
+            "draft": draft_word() if report.is_draft else "",
             "symbols": SYMBOLS,
             "statutory": by_obligation(report.statutory()),
             "widths": SUBJECT_WIDTHS,
@@ -135,4 +144,6 @@ def report_file(job_id: str) -> str:
 
 def _report_file(job) -> bytes:
     report = evaluate(area=job.area, year=job.params["year"], audience=audience_of(job))
+    if report.is_draft:
+        job.filename = draft_filename(job.filename)
     return as_pdf(report) if job.params["fmt"] == "pdf" else as_docx(report)

@@ -18,7 +18,7 @@ from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.indicators import cockpit, selectors, sets
 from yhdyspinta.indicators.models import ATTRIBUTION, FollowedIndicator
-from yhdyspinta.obligations.engine import evaluate
+from yhdyspinta.obligations.engine import PENDING, evaluate
 from yhdyspinta.obligations.report import (
     SUBJECT_WIDTHS,
     legend_lines,
@@ -53,6 +53,7 @@ class Part:
     text: str = ""
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    records_missing: bool = False  # a row of it waits for a meeting's record
 
 
 @dataclass
@@ -68,6 +69,12 @@ class Report:
     sources: list[str]
     day: date
     term: CouncilTerm | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        """Of a period still open, or with meetings' records still missing."""
+        ends = self.term.ends_on if self.term else date(self.years[-1], 12, 31)
+        return self.day <= ends or any(part.records_missing for part in self.parts)
 
 
 def number(value: float | None, digits: int = 1) -> str:
@@ -331,6 +338,7 @@ def _cooperation(area, year, term, organisation, audience) -> Part:
     part = Part(Section.COOPERATION, str(Section.COOPERATION.label))
     report = evaluate(area=area, year=year, term=term, audience=audience)
     part.paragraphs.append(report.summary)
+    part.records_missing = report.count(PENDING) > 0
     part.paragraphs.extend(legend_lines(report))
     part.paragraphs.append(_("Obligations of the law in %(year)s") % {"year": year})
     for obligation, rows in tables_by_obligation(report.statutory(organisation)):

@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
+from yhdyspinta.documents import (
+    docx_bytes,
+    docx_document,
+    docx_table,
+    draft_filename,
+    draft_word,
+    pdf_from_template,
+)
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.web.jobs import audience_of, produce
 
@@ -20,7 +27,11 @@ def kind_label(report: content.Report) -> str:
 
 def as_docx(report: content.Report) -> bytes:
     document = docx_document(
-        organisation=report.subject, kind=kind_label(report), title=report.title, day=report.day
+        organisation=report.subject,
+        kind=kind_label(report),
+        title=report.title,
+        day=report.day,
+        draft=report.is_draft,
     )
     for number, part in enumerate(report.parts, start=1):
         document.add_heading(f"{number}. {part.heading}", level=2)
@@ -49,6 +60,7 @@ def as_pdf(report: content.Report) -> bytes:
             "organisation": report.subject,
             "kind": kind_label(report),
             "day": report.day,
+            "draft": draft_word() if report.is_draft else "",
         },
     )
 
@@ -69,4 +81,6 @@ def _report_file(job) -> bytes:
     report = content.build(
         job.area, params["kind"], params["year"], organisation, audience=audience_of(job)
     )
+    if report.is_draft:
+        job.filename = draft_filename(job.filename)
     return as_pdf(report) if params["fmt"] == "pdf" else as_docx(report)

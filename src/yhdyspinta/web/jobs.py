@@ -130,6 +130,10 @@ def produce(job_id: str, make: Callable[[DocumentJob], bytes]) -> str:
         )
         return Status.FAILED
     DocumentJob.objects.filter(pk=job.pk).update(
-        status=Status.DONE, content=content, finished_at=timezone.now()
+        # `make` may rename it, e.g. a draft's name says so (documents.draft_filename).
+        status=Status.DONE,
+        content=content,
+        filename=job.filename[:200],
+        finished_at=timezone.now(),
     )
     return Status.DONE

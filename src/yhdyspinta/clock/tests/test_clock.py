@@ -172,8 +172,32 @@ def test_wheel_is_valid_svg_with_a_list_and_filters(client, demo):
 def test_conflicts_show_double_bookings_and_rhythm_gaps(demo):
     found = selectors.conflicts(demo["nk"], 2026)
     assert found.double_booked  # the demo's operative meetings share county experts on one day
-    bodies = {body.name for body, *_rest in found.rhythm}
+    bodies = {s.body.name for s in found.rhythm}
     assert "Eteläinen alueen kumppanuusryhmä" in bodies  # no meeting at all in 2026
+
+
+def test_the_plan_of_a_year_ahead_counts_its_proposals_and_only_planners_see_it(
+    client, login, demo
+):
+    """2027 has not begun and its dates are proposed: no 'double bookings' heading for
+    rhythm shortfalls, each body's line counts its proposals, and the public sees none."""
+    found = selectors.conflicts(demo["nk"], 2027)
+    network = next(s for s in found.rhythm if s.body.name == "Hyte-koordinaattoriverkosto")
+    assert network.ahead
+    assert network.meetings == 0
+    assert network.proposed >= network.low
+    assert not network.short
+    url = reverse("clock:clock", kwargs={"area": "pohjois-karjala"})
+    public = client.get(url, {"year": 2027}).content.decode()
+    assert "Päällekkäisyydet" not in public
+    assert "rytmi" not in public.split('<div class="clock-layout">')[0]
+    login("paakayttaja")
+    planner = client.get(url, {"year": 2027}).content.decode()
+    assert "Vuoden 2027 suunnitelma ja kokousrytmit" in planner
+    assert (
+        f"Hyte-koordinaattoriverkosto: {network.proposed} ehdotettu, 0 hyväksytty tai pidetty; "
+        "rytmi edellyttää 6–8."
+    ) in planner
 
 
 @pytest.mark.parametrize("audience", ["INTERNAL", "PUBLIC"])

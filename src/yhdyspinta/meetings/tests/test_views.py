@@ -199,7 +199,10 @@ def test_editing_an_invited_meeting_asks_whether_to_send_an_update(client, login
     invited = OutgoingMessage.objects.filter(about_id=meeting.pk).count()
     edit = url("meetings:meeting_edit", pk=meeting.pk)
     form = client.get(edit).content.decode()
-    assert "Lähetä jäsenille päivitetty kutsu" in form
+    reached = [m for m in meeting_members(meeting) if m.person.email]
+    # Before the save it says how many get it, and who.
+    assert f"Lähetä päivitetty kutsu {len(reached)} jäsenelle, joilla on osoite" in form
+    assert str(reached[0].person) in form
     data = {
         "kind": meeting.kind,
         "title": meeting.title,
@@ -278,15 +281,92 @@ def test_invitation_is_previewed_with_its_recipients_then_sent_with_cover_and_ag
 
 
 def test_cancelling_asks_first(client, login, coordinators):
+    """A meeting never invited: the confirmation promises no message, and none is sent."""
+    from yhdyspinta.communications.models import OutgoingMessage
+
     login("sihteeri")
     meeting = planned_meeting(coordinators, "Peruttava kokous")
     cancel = url("meetings:meeting_action", pk=meeting.pk, action="cancel")
-    assert "Perutaanko kokous?" in client.post(cancel).content.decode()
+    asked = client.post(cancel).content.decode()
+    assert "Perutaanko kokous?" in asked
+    assert "kenellekään ei lähetetä mitään" in asked
+    assert "kullekin oma viesti" not in asked
     meeting.refresh_from_db()
     assert meeting.status == "planned"
-    client.post(cancel, {"confirm": "yes"})
+    done = client.post(cancel, {"confirm": "yes"}, follow=True).content.decode()
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
+    assert "mitään ei lähetetty" in done
+    assert not OutgoingMessage.objects.filter(about_id=meeting.pk).exists()
+
+
+def test_an_invited_meeting_cancelled_says_how_many_get_the_notice(client, login, coordinators):
+    from yhdyspinta.communications.models import OutgoingMessage
+    from yhdyspinta.meetings.services import meeting_invite
+
+    login("sihteeri")
+    meeting = planned_meeting(coordinators, "Kutsuttu ja peruttu")
+    meeting_invite(meeting=meeting)
+    reached = [m for m in meeting_members(meeting) if m.person.email]
+    cancel = url("meetings:meeting_action", pk=meeting.pk, action="cancel")
+    asked = client.post(cancel).content.decode()
+    assert f"{len(reached)} jäsenelle, kullekin oma viesti" in asked
+    done = client.post(cancel, {"confirm": "yes"}, follow=True).content.decode()
+    assert f"ilmoitus on jonossa {len(reached)} jäsenelle" in done
+    sent = OutgoingMessage.objects.filter(about_id=meeting.pk, kind="cancellation")
+    assert sent.exclude(recipient="").count() == len(reached)
+
+
+def test_a_meeting_ahead_is_not_moved_into_the_past(client, login, coordinators):
+    login("sihteeri")
+    meeting = planned_meeting(coordinators, "Tuleva kokous")
+    edit = url("meetings:meeting_edit", pk=meeting.pk)
+    past = timezone.localtime(timezone.now() - timedelta(days=3))
+    refused = client.post(
+        edit,
+        {
+            "kind": meeting.kind,
+            "title": meeting.title,
+            "convener": meeting.convener_id,
+            "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (past + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert refused.status_code == 200
+    assert "Tulevaa kokousta ei voi siirtää menneisyyteen" in refused.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.starts_at > timezone.now()
+
+
+def test_minutes_are_not_approved_before_the_meeting_nor_a_meeting_with_minutes_cancelled(
+    coordinators,
+):
+    from django.core.exceptions import ValidationError
+
+    from yhdyspinta.meetings import services
+
+    start = timezone.now() - timedelta(days=2)
+    meeting = Meeting.objects.create(
+        body=coordinators,
+        title="Pidetty",
+        convener=coordinators.convener,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        status="held",
+    )
+    minutes = services.minutes_start(meeting=meeting)
+    with pytest.raises(ValidationError, match="ennen kokousta"):
+        services.minutes_approve(
+            minutes=minutes, user=None, method="chair", at=start - timedelta(days=1)
+        )
+    minutes.refresh_from_db()
+    assert minutes.status == "draft"
+    Meeting.objects.filter(pk=meeting.pk).update(status="planned")  # as if reverted by hand
+    meeting.refresh_from_db()
+    with pytest.raises(ValidationError, match="muistio"):
+        services.meeting_cancel(meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
 
 
 def test_the_attendance_sheet_starts_from_leadership_everyone_or_the_previous_meeting(

@@ -251,3 +251,20 @@ def test_two_administrators_changing_the_same_way_do_not_overwrite_each_other(de
     assert "Joku muu tallensi" in refused.content.decode()
     assert "Missä osapuoliryhmät voivat myös osallistua" in refused.content.decode()
     assert GroupVenue.objects.filter(practice=practice, group="public").exists()  # kept
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_a_report_of_an_open_year_or_with_records_missing_is_a_draft(client, demo, fmt):
+    """LUONNOS on every page and in the file name: 2026 is still open, and 2025 waits for
+    the southern group's minutes; 2024 is final."""
+    url = reverse("obligations:report", kwargs={"area": "pohjois-karjala", "fmt": fmt})
+    for year, draft in ((2026, True), (2025, True), (2024, False)):
+        made = made_document(client, url, {"year": year})
+        name = made["Content-Disposition"]
+        assert name.endswith(f'-luonnos.{fmt}"') is draft, name
+        if fmt == "pdf":
+            pages = [p.extract_text() for p in PdfReader(io.BytesIO(made.content)).pages]
+            assert all(("LUONNOS" in page) is draft for page in pages), year
+        else:
+            header = Document(io.BytesIO(made.content)).sections[0].header.paragraphs[0].text
+            assert ("LUONNOS" in header) is draft, year

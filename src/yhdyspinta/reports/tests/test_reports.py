@@ -216,3 +216,14 @@ def test_a_past_years_report_shows_the_figures_of_that_year(demo, joensuu):
     assert {row[1] for row in parts["wellbeing"].tables[0].rows} == {"2022"}
     years = {row[1] for row in parts["kerroin"].tables[0].rows if row[1] != "–"}
     assert years == {"2022"}
+
+
+def test_a_welfare_report_of_a_year_still_open_is_a_draft(client, login, demo):
+    login("paakayttaja")
+    for year, draft in ((2026, True), (2024, False)):
+        made = made_document(
+            client, url("reports:file", fmt="pdf"), {"kind": "annual", "year": year}
+        )
+        assert made["Content-Disposition"].endswith('-luonnos.pdf"') is draft
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(made.content)).pages]
+        assert all(("LUONNOS" in page) is draft for page in pages)
