@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from yhdyspinta.areas.models import Area
+from yhdyspinta.consultations.selectors import Delivery, of_requests
 from yhdyspinta.markup import render_markdown
 from yhdyspinta.parties.models import CounterpartPair, NamedRole
 
@@ -415,11 +416,14 @@ class BoardRow:
     status: str  # waiting, draft, sent, no_comments
     comments: int
     handled: int
+    delivery: Delivery | None = None  # what the outbox did with the request
 
 
 def round_board(round: CommentRound) -> list[BoardRow]:
     rows = []
-    for request in round.requests.select_related("organisation").prefetch_related("comments"):
+    requests = list(round.requests.select_related("organisation").prefetch_related("comments"))
+    delivered = of_requests(round, requests)
+    for request in requests:
         comments = list(request.comments.all())
         if request.submitted_at:
             status = "no_comments" if not comments else "sent"
@@ -432,6 +436,7 @@ def round_board(round: CommentRound) -> list[BoardRow]:
                 status,
                 len(comments) if request.submitted_at else 0,
                 handled if request.submitted_at else 0,
+                delivered.get(request.organisation_id),
             )
         )
     return rows

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from yhdyspinta.areas.models import Area
+from yhdyspinta.consultations.selectors import Delivery, of_requests
 
 from .models import NominationAnswer, NominationRequest, NominationRound, Nominee
 
@@ -28,6 +29,7 @@ class BoardRow:
     deputies: int = 0
     names: list[str] = field(default_factory=list)
     versions: int = 0
+    delivery: Delivery | None = None  # what the outbox did with the request
 
     @property
     def status_label(self):
@@ -51,6 +53,8 @@ def board(round: NominationRound) -> list[BoardRow]:
     )
     rows = []
     deputy = _("deputy")
+    requests = list(requests)
+    delivered = of_requests(round, requests)
     for request in requests:
         answers = list(request.answers.all())
         submitted = next(
@@ -77,6 +81,7 @@ def board(round: NominationRound) -> list[BoardRow]:
                     for n in nominees
                 ],
                 versions=sum(1 for a in answers if a.status == NominationAnswer.Status.SUBMITTED),
+                delivery=delivered.get(request.organisation_id),
             )
         )
     return rows

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from yhdyspinta.charts import LineChart, Series, line_chart
 from yhdyspinta.consultations.models import Request
+from yhdyspinta.consultations.selectors import Delivery, of_requests
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 from .models import (
@@ -127,6 +128,7 @@ class FollowUpRow:
     reported: int
     last_report: datetime | None
     request: Request | None  # the round's request to the organisation: sent, reminded
+    delivery: Delivery | None = None  # what the outbox did with it
 
     @property
     def complete(self) -> bool:
@@ -157,6 +159,7 @@ def follow_up_board(round: FollowUpRound) -> list[FollowUpRow]:
             organisations[organisation.pk] = organisation
             owed.setdefault(organisation.pk, set()).add(measure.pk)
     requests = {r.organisation_id: r for r in Request.objects.filter(consultation=round.serial)}
+    delivered = of_requests(round, requests.values())
     return [
         FollowUpRow(
             organisation=organisations[pk],
@@ -164,6 +167,7 @@ def follow_up_board(round: FollowUpRound) -> list[FollowUpRow]:
             reported=len(owed[pk] & reported.get(pk, set())),
             last_report=last.get(pk),
             request=requests.get(pk),
+            delivery=delivered.get(pk),
         )
         for pk in sorted(owed, key=lambda pk: organisations[pk].name)
     ]

@@ -29,3 +29,13 @@ class Refusing(LocMem):
 
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"No such user")})
+
+
+class RefusesHylatty(LocMem):
+    """Delivers to everyone but an address that does not exist (hylatty@…)."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if any(address.startswith("hylatty@") for address in message.to):
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"No such user")})
+        return super().send_messages(messages)

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yhdyspinta.communications import services
 from yhdyspinta.communications.models import OutgoingMessage
@@ -262,3 +262,45 @@ def test_follow_up_and_account_invitations_go_through_the_outbox(demo, deliver):
     assert rows.filter(status=Status.NO_ADDRESS).exists()  # reported, not silently dropped
     assert mail.outbox == []
     assert deliver()
+
+
+def test_the_status_board_says_what_the_outbox_really_did(demo, settings, client, login):
+    """Each request's line: still in the outbox, sent on a day, failed with the reason,
+    no address; a reminder to an organisation without an address is not 'sent'."""
+    from yhdyspinta.accounts.models import AreaRole
+    from yhdyspinta.nominations.selectors import board
+
+    settings.MAILERS = {"default": {"BACKEND": BACKENDS + "RefusesHylatty"}}
+    round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
+    round_.deadline = timezone.localdate() + timedelta(days=30)
+    round_.save()
+    requests = list(round_.requests.select_related("organisation").order_by("pk"))
+    addresses = ("kirjaamo@example.org", "", "hylatty@example.org")
+    for request, email in zip(requests, addresses, strict=False):
+        AreaRole.objects.filter(organisation=request.organisation).delete()
+        request.organisation.email = email
+        request.organisation.save()
+    sent, without, refused = (r.organisation_id for r in requests[:3])
+
+    def lines() -> dict[int, str]:
+        with translation.override("fi"):
+            return {row.request.organisation_id: row.delivery.text() for row in board(round_)}
+
+    # The demo marked these sent without the outbox: the board does not call it e-mail.
+    assert lines()[sent] == "merkitty lähetetyksi 2.11.2026, ei sovelluksen sähköpostilla"
+    round_send(round=round_)
+    assert lines()[sent] == "sähköpostijonossa, ei vielä lähetetty"
+    services.deliver_due()
+    today = timezone.localdate()
+    now = lines()
+    assert now[sent] == f"lähetetty {today.day}.{today.month}.{today.year}"
+    assert now[without] == "ei lähetetty: ei sähköpostiosoitetta"
+    assert now[refused].startswith("lähetys epäonnistui: Postipalvelin hylkäsi osoitteen")
+    send_reminders(round=round_, now=timezone.now() + timedelta(days=2))
+    assert lines()[without] == (
+        "ei lähetetty: ei sähköpostiosoitetta, 1 muistutus "
+        "(viimeisin ei lähetetty: ei sähköpostiosoitetta)"
+    )
+    login("paakayttaja")
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "ei lähetetty: ei sähköpostiosoitetta, 1 muistutus" in page
