@@ -66,6 +66,16 @@ class ThemeForm(AreaModelForm):
         fields = ["name", "description", "order"]
 
 
+class DeadlinesForm(AreaModelForm):
+    """The area's own deadlines of a meeting's work (My tasks reads them)."""
+
+    area_field = None
+
+    class Meta:
+        model = Area
+        fields = ["invitation_days_before", "minutes_days_after"]
+
+
 class CouncilTermForm(AreaModelForm):
     class Meta:
         model = CouncilTerm

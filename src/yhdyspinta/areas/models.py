@@ -3,6 +3,7 @@ everything in it: sub-regions, council terms and themes. Every domain row hangs 
 area so that several counties live in one installation without leaking into each other."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -30,6 +31,17 @@ class Area(TimeStamped):
         max_length=20,
         choices=Negotiation611Mode.choices,
         default=Negotiation611Mode.JOINT,
+    )
+    # The area's own deadlines of a meeting's work, read by My tasks.
+    invitation_days_before = models.PositiveSmallIntegerField(
+        _("invitations are sent this many days before a meeting"),
+        default=14,
+        validators=[MaxValueValidator(120)],
+    )
+    minutes_days_after = models.PositiveSmallIntegerField(
+        _("minutes are approved within this many days of a meeting"),
+        default=14,
+        validators=[MaxValueValidator(120)],
     )
     history = HistoricalRecords()
 

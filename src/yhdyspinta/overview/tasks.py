@@ -33,6 +33,7 @@ class Task:
     title: str
     url: str
     due: date | None = None
+    rule: str = ""  # where the due date comes from
 
     @property
     def late(self) -> bool:
@@ -144,6 +145,14 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
     group = _("Meetings")
     tasks = []
     now = timezone.now()
+    invite = timedelta(days=area.invitation_days_before)
+    approve = timedelta(days=area.minutes_days_after)
+    invite_rule = _("the area's rule: invitations %(days)s days before the meeting") % {
+        "days": area.invitation_days_before
+    }
+    minutes_rule = _("the area's rule: minutes approved within %(days)s days") % {
+        "days": area.minutes_days_after
+    }
     for minutes in Minutes.objects.filter(
         meeting__body__in=bodies, status=Minutes.Status.DRAFT
     ).select_related("meeting__body"):
@@ -153,6 +162,8 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
                 _("Approve the minutes: %(meeting)s, %(day)s")
                 % {"meeting": minutes.meeting.title, "day": _day(minutes.meeting)},
                 reverse("meetings:minutes", kwargs={"area": area.slug, "pk": minutes.pk}),
+                _local_day(minutes.meeting) + approve,
+                minutes_rule,
             )
         )
     for minutes in Minutes.objects.filter(
@@ -178,13 +189,15 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
                 _("Record who attended: %(meeting)s, %(day)s")
                 % {"meeting": meeting.title, "day": _day(meeting)},
                 reverse("meetings:attendance", kwargs={"area": area.slug, "pk": meeting.pk}),
+                _local_day(meeting) + approve,
+                minutes_rule,
             )
         )
     for meeting in Meeting.objects.filter(
         body__in=bodies,
         status=MeetingStatus.PLANNED,
         starts_at__gte=now,
-        starts_at__lte=now + INVITE_AHEAD,
+        starts_at__lte=now + max(INVITE_AHEAD, invite + SOON),
     ):
         tasks.append(
             Task(
@@ -192,7 +205,8 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
                 _("Send the invitation: %(meeting)s, %(day)s")
                 % {"meeting": meeting.title, "day": _day(meeting)},
                 reverse("meetings:meeting", kwargs={"area": area.slug, "pk": meeting.pk}),
-                timezone.localtime(meeting.starts_at).date(),
+                _local_day(meeting) - invite,
+                invite_rule,
             )
         )
     return tasks
@@ -223,6 +237,10 @@ def _rounds_closing(area: Area, today: date) -> list[Task]:
         for rounds, link in kinds
         for round in rounds.filter(status=NominationRound.Status.OPEN, deadline__lte=soon)
     ]
+
+
+def _local_day(meeting: Meeting) -> date:
+    return timezone.localtime(meeting.starts_at).date()
 
 
 def _day(meeting: Meeting) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("my-tasks/", views.MyTasks.as_view(), name="my_tasks"),
+    path("settings/deadlines/", views.DeadlinesEdit.as_view(), name="deadlines_edit"),
     path("sub-regions/new/", views.SubRegionCreate.as_view(), name="subregion_create"),
     path("sub-regions/<int:pk>/edit/", views.SubRegionUpdate.as_view(), name="subregion_edit"),
     path("themes/new/", views.ThemeCreate.as_view(), name="theme_create"),

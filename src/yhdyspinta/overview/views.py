@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from yhdyspinta.agreements.selectors import expiry_warnings
-from yhdyspinta.areas.forms import CouncilTermForm, SubRegionForm, ThemeForm
+from yhdyspinta.areas.forms import CouncilTermForm, DeadlinesForm, SubRegionForm, ThemeForm
 from yhdyspinta.areas.models import CouncilTerm, SubRegion, Theme
-from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
+from yhdyspinta.web.views import AreaCreateView, AreaFormMixin, AreaMixin, AreaUpdateView
 
 from . import selectors
 from .tasks import tasks_for
@@ -50,6 +50,22 @@ class SettingsView(AreaMixin, generic.TemplateView):
         context["themes"] = self.area.themes.all()
         context["council_terms"] = self.area.council_terms.all()
         return context
+
+
+class DeadlinesEdit(AreaFormMixin, AreaMixin, generic.UpdateView):
+    """The area administrator sets the deadlines My tasks counts from."""
+
+    form_class = DeadlinesForm
+    back_to = "areas:settings"
+
+    def allowed(self) -> bool:
+        return self.access.can_edit_area_settings(self.area)
+
+    def get_object(self, queryset=None):
+        return self.area
+
+    def get_page_title(self) -> str:
+        return _("Deadlines of meetings")
 
 
 class _SettingsRowMixin:

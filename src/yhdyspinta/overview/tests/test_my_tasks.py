@@ -88,3 +88,50 @@ def test_rounds_closing_soon_wait_for_the_administrator(client, login, demo):
     closing = page.context["groups"]["Päättyvät kierrokset"]
     assert [t.title for t in closing] == [round_.title]
     assert client.get(closing[0].url).status_code == 200
+
+
+def test_due_dates_come_from_the_areas_deadlines_and_say_so(client, login, demo):
+    """An invitation is due before the meeting (14 days unless the area says otherwise),
+    minutes after it; each due date names the rule it comes from."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yhdyspinta.meetings.models import Meeting
+
+    area = demo["nk"]
+    planned = Meeting.objects.filter(body__area=area, status="planned").first()
+    planned.starts_at = timezone.now() + timedelta(days=20)
+    planned.ends_at = planned.starts_at + timedelta(hours=2)
+    planned.save()
+    day = timezone.localtime(planned.starts_at).date()
+    login("paakayttaja")
+    page = client.get(tasks_url())
+    tasks = [t for ts in page.context["groups"].values() for t in ts]
+    [invite] = [t for t in tasks if t.title.startswith("Lähetä kutsu") and planned.title in t.title]
+    assert invite.due == day - timedelta(days=14)
+    assert invite.rule == "alueen sääntö: kutsu 14 päivää ennen kokousta"
+    assert invite.rule in page.content.decode()
+    drafts = [t for t in tasks if t.title.startswith("Hyväksy muistio")]
+    assert drafts
+    assert all(t.due and "14 päivän kuluessa" in t.rule for t in drafts)
+    # The administrator changes the area's rule; the due date follows.
+    edit = reverse("areas:deadlines_edit", kwargs={"area": area.slug})
+    form = client.get(edit)
+    assert form.status_code == 200
+    saved = client.post(
+        edit,
+        {
+            "invitation_days_before": 21,
+            "minutes_days_after": 7,
+            "_edited_from": form.context["edited_from"],
+        },
+    )
+    assert saved.status_code == 302
+    later = client.get(tasks_url())
+    tasks = [t for ts in later.context["groups"].values() for t in ts]
+    [invite] = [t for t in tasks if t.title.startswith("Lähetä kutsu") and planned.title in t.title]
+    assert invite.due == day - timedelta(days=21)
+    assert "kutsu 21 päivää ennen kokousta" in later.content.decode()
+    login("jasen")
+    assert client.get(edit).status_code == 403
