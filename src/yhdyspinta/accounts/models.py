@@ -160,6 +160,8 @@ class UseLogEntry(models.Model):
         INVITATION_USED = "invitation_used", _("Invitation used")
         VIEW = "view", _("Viewed people's data")
         EXPORT = "export", _("Exported people's data")
+        TOKEN_ISSUED = "token_issued", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -30,6 +30,8 @@ def _value(person: Person, model_field: models.Field) -> str:
     value = getattr(person, model_field.name)
     if value in (None, ""):
         return "—"
+    if model_field.choices:
+        return str(getattr(person, f"get_{model_field.name}_display")())
     if isinstance(value, models.Model):
         return str(value)
     if hasattr(value, "tzinfo"):

@@ -88,7 +88,7 @@ def invitation_send(
         body=body_text,
         recipients=[Recipient(invitation.email, organisation=organisation)],
     )
-    use_log.record(request, Action.INVITED, area=area, target=f"{email} ({invitation.role})")
+    use_log.record(request, Action.INVITED, area=area, target=str(invitation))
     return invitation
 
 
@@ -153,7 +153,7 @@ def invitation_accept(
         Action.INVITATION_USED,
         area=invitation.area,
         user=user,
-        target=f"{invitation.email} ({invitation.role})",
+        target=str(invitation),
     )
     return user
 
@@ -186,7 +186,9 @@ API_TOKEN_MAX_DAYS = 730
 
 
 @transaction.atomic
-def api_token_issue(*, access: Access, area: Area, user, name: str, days: int, by) -> str:
+def api_token_issue(
+    *, access: Access, area: Area, user, name: str, days: int, by, request=None
+) -> str:
     """Issue a token for a user who has a role in the area; returns the token, which is
     shown once and never stored."""
     _check_admin(access, area)
@@ -206,16 +208,25 @@ def api_token_issue(*, access: Access, area: Area, user, name: str, days: int, b
         created_by=by,
         expires_at=timezone.now() + timedelta(days=days),
     )
+    use_log.record(
+        request,
+        Action.TOKEN_ISSUED,
+        area=area,
+        user=by,
+        target=f"{token[:10]}… {name[:200]} ({user.get_username()})",
+    )
     return token
 
 
 @transaction.atomic
-def api_token_revoke(*, access: Access, token: ApiToken) -> None:
+def api_token_revoke(*, access: Access, token: ApiToken, request=None) -> None:
     _check_admin(access, token.area)
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        target = f"{token} ({token.user.get_username()})"
+        use_log.record(request, Action.TOKEN_REVOKED, area=token.area, target=target)
 
 
 def api_token_problem(token: ApiToken | None, now=None) -> str:

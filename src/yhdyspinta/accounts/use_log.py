@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -16,17 +17,24 @@ from yhdyspinta.areas.models import Area
 from .middleware import mark_seen
 from .models import UseLogEntry
 
-__all__ = ["record", "record_people_view"]
+__all__ = ["client_ip", "record", "record_people_view"]
 
 logger = logging.getLogger("yhdyspinta.use")
 Action = UseLogEntry.Action
 
 
-def _client_ip(request) -> str | None:
+def client_ip(request) -> str | None:
+    """The client's real address: REMOTE_ADDR, or behind PROXY_COUNT proxies of our own
+    the address X-Forwarded-For got from the nearest of them (each proxy appends the
+    address it saw; what comes before is the client's own word)."""
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.PROXY_COUNT
+    if not count:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    return hops[-count] if len(hops) >= count else remote
 
 
 def record(
@@ -47,7 +55,7 @@ def record(
         action=action,
         target=str(target)[:300],
         path=(request.get_full_path() if request is not None else "")[:500],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
     )
     logger.info(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -51,7 +52,7 @@ class ApiTokensView(_AdminOnly, generic.TemplateView):
             token = get_object_or_404(
                 ApiToken, area=self.area, pk=revoke if revoke.isdigit() else 0
             )
-            services.api_token_revoke(access=self.access, token=token)
+            services.api_token_revoke(access=self.access, token=token, request=request)
             messages.success(request, _("The token was revoked: it no longer works."))
             return HttpResponseRedirect(request.path)
         form = ApiTokenForm(request.POST, area=self.area)
@@ -61,6 +62,7 @@ class ApiTokensView(_AdminOnly, generic.TemplateView):
                     access=self.access,
                     area=self.area,
                     by=request.user,
+                    request=request,
                     **form.cleaned_data,
                 )
             except ValidationError as error:
@@ -134,7 +136,12 @@ class UseLogView(_AdminOnly, generic.TemplateView):
     page_size = 200
 
     def entries(self):
-        entries = UseLogEntry.objects.filter(area=self.area)
+        """The area's entries, and the logins, failed logins and lockouts (which belong
+        to no area) of the user names that have a role in it."""
+        names = AreaRole.objects.filter(area=self.area).values("user__username")
+        entries = UseLogEntry.objects.filter(
+            Q(area=self.area) | Q(area__isnull=True, username__in=names)
+        )
         if action := self.request.GET.get("action"):
             entries = entries.filter(action=action)
         if who := self.request.GET.get("user", "").strip():

@@ -264,7 +264,12 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.organisation})"
+        """Where and when too: a person's data report lists their attendances."""
+        day = timezone.localtime(self.meeting.starts_at)
+        return (
+            f"{self.meeting.title} {day.day}.{day.month}.{day.year}: {self.person} "
+            f"({self.organisation}, {self.get_capacity_display()})"
+        )
 
     def save(self, *args, **kwargs):
         self._refuse_when_locked()

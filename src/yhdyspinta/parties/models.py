@@ -124,7 +124,9 @@ class Leadership(models.TextChoices):
 
 
 class Person(TimeStamped):
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="people")
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="people", verbose_name=_("cooperation area")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     title = models.CharField(_("title"), max_length=200, blank=True)

@@ -321,3 +321,61 @@ def test_password_reset_by_email(client, demo):
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password(STRONG)
+
+
+def test_the_areas_use_log_holds_logins_failures_lockouts_and_tokens(client, login, demo, settings):
+    """Logins belong to no area; the area's log shows those of its users, with the
+    client's real address (only the nearest trusted proxy's word), and the tokens'
+    issue and revocation, in Finnish, filtered and as CSV."""
+    from yhdyspinta.accounts.models import ApiToken
+
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.PROXY_COUNT = 1
+    url = reverse("login")
+    # The client claims to be 10.9.9.9; the proxy saw 192.0.2.7.
+    forwarded = {"HTTP_X_FORWARDED_FOR": "10.9.9.9, 192.0.2.7"}
+    client.post(url, {"username": "jasen", "password": "yhdyspinta-demo"}, **forwarded)
+    client.logout()
+    for _attempt in range(3):
+        client.post(url, {"username": "sihteeri", "password": "väärä"}, **forwarded)
+    login("paakayttaja")
+    tokens = reverse("accounts:api_tokens", kwargs={"area": "pohjois-karjala"})
+    member = AreaRole.objects.get(area=demo["nk"], user__username="jasen").user
+    client.post(tokens, {"user": member.pk, "name": "Asianhallinta", "days": 30})
+    token = ApiToken.objects.get(name="Asianhallinta")
+    client.post(tokens, {"revoke": token.pk})
+    log = reverse("accounts:use_log", kwargs={"area": "pohjois-karjala"})
+    html = client.get(log).content.decode()
+    for label in (
+        "Kirjautui sisään",
+        "Epäonnistunut kirjautuminen",
+        "Kirjautuminen lukittu",
+        "API-avain myönnetty",
+        "API-avain peruttu",
+    ):
+        assert label in html, label
+    assert "192.0.2.7" in html
+    assert "10.9.9.9" not in html
+    failed = client.get(log, {"action": "login_failed"}).content.decode()
+    assert "sihteeri" in failed
+    assert "Kirjautui sisään</td>" not in failed
+    csv = client.get(log, {"format": "csv", "action": "locked_out"}).content.decode("utf-8-sig")
+    assert "sihteeri;Kirjautuminen lukittu" in csv
+    # South Savo's administrator sees none of North Karelia's users' logins.
+    login("etelasavo")
+    south = client.get(reverse("accounts:use_log", kwargs={"area": "etela-savo"})).content
+    assert b"sihteeri" not in south
+
+
+def test_the_person_data_report_is_finnish_and_names_each_meeting(client, login, demo):
+    from yhdyspinta.meetings.models import Attendance
+
+    attendance = Attendance.objects.filter(meeting__body__area=demo["nk"]).first()
+    person = attendance.person
+    login("paakayttaja")
+    url = reverse("accounts:person_data", kwargs={"area": "pohjois-karjala", "pk": person.pk})
+    html = client.get(url).content.decode()
+    assert "Yhteistyöalue" in html
+    assert ">area<" not in html
+    day = timezone.localtime(attendance.meeting.starts_at)
+    assert f"{attendance.meeting.title} {day.day}.{day.month}.{day.year}: " in html
