@@ -160,6 +160,7 @@ class UseLogEntry(models.Model):
         INVITATION_USED = "invitation_used", _("Invitation used")
         VIEW = "view", _("Viewed people's data")
         EXPORT = "export", _("Exported people's data")
+        UNLOCKED = "unlocked", _("Lockout lifted")
         TOKEN_ISSUED = "token_issued", _("API token issued")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
 

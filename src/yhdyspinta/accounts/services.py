@@ -7,6 +7,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -178,6 +180,32 @@ def role_remove(*, access: Access, request, area_role: AreaRole) -> None:
     target = str(area_role)
     area_role.delete()
     use_log.record(request, Action.ROLE_REMOVED, area=area_role.area, target=target)
+
+
+def locked_out(area: Area) -> list[str]:
+    """The user names of the area's users that are locked out now (too many failed
+    logins within the cool-off time)."""
+    names = AreaRole.objects.filter(area=area).values("user__username")
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return sorted(
+        set(
+            AccessAttempt.objects.filter(
+                username__in=names,
+                failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                attempt_time__gte=since,
+            ).values_list("username", flat=True)
+        )
+    )
+
+
+@transaction.atomic
+def lockout_lift(*, access: Access, request, area: Area, username: str) -> None:
+    """The area administrator lets a locked-out user of the area try again."""
+    _check_admin(access, area)
+    if username not in locked_out(area):
+        raise ValidationError(_("The user is not locked out."))
+    axes_reset(username=username)
+    use_log.record(request, Action.UNLOCKED, area=area, target=username)
 
 
 # --- API tokens ---------------------------------------------------------------------

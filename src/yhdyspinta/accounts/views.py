@@ -91,9 +91,20 @@ class UsersView(_AdminOnly, generic.TemplateView):
             area=self.area, used_at__isnull=True, expires_at__gte=timezone.now()
         ).select_related("body", "organisation")
         context.setdefault("form", InvitationForm(area=self.area))
+        context["locked_out"] = services.locked_out(self.area)
         return context
 
     def post(self, request, *args, **kwargs):
+        if username := request.POST.get("unlock", ""):
+            try:
+                services.lockout_lift(
+                    access=self.access, request=request, area=self.area, username=username
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("%(user)s can log in again.") % {"user": username})
+            return HttpResponseRedirect(request.path)
         form = InvitationForm(request.POST, area=self.area)
         if form.is_valid():
             try:

@@ -379,3 +379,25 @@ def test_the_person_data_report_is_finnish_and_names_each_meeting(client, login,
     assert ">area<" not in html
     day = timezone.localtime(attendance.meeting.starts_at)
     assert f"{attendance.meeting.title} {day.day}.{day.month}.{day.year}: " in html
+
+
+def test_the_administrator_lifts_a_lockout_and_the_log_says_so(client, login, demo, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    url = reverse("login")
+    for _attempt in range(2):
+        client.post(url, {"username": "jasen", "password": "väärä"})
+    assert client.post(url, {"username": "jasen", "password": "yhdyspinta-demo"}).status_code == 429
+    login("paakayttaja")
+    users = reverse("accounts:users", kwargs={"area": "pohjois-karjala"})
+    page = client.get(users).content.decode()
+    assert "Lukittu epäonnistuneiden kirjautumisten jälkeen" in page
+    done = client.post(users, {"unlock": "jasen"}, follow=True).content.decode()
+    assert "jasen voi taas kirjautua" in done
+    assert UseLogEntry.objects.filter(action="unlocked", target="jasen", area=demo["nk"]).exists()
+    # Only a user of this area, and only when locked.
+    assert (
+        "ei ole lukittu"
+        in client.post(users, {"unlock": "etelasavo"}, follow=True).content.decode()
+    )
+    client.logout()
+    assert client.post(url, {"username": "jasen", "password": "yhdyspinta-demo"}).status_code == 302
