@@ -69,12 +69,18 @@ class Report:
     sources: list[str]
     day: date
     term: CouncilTerm | None = None
+    texts_unapproved: int = 0
 
     @property
     def is_draft(self) -> bool:
-        """Of a period still open, or with meetings' records still missing."""
+        """Of a period still open, with meetings' records still missing, or with texts
+        not approved as they stand."""
         ends = self.term.ends_on if self.term else date(self.years[-1], 12, 31)
-        return self.day <= ends or any(part.records_missing for part in self.parts)
+        return (
+            self.day <= ends
+            or any(part.records_missing for part in self.parts)
+            or self.texts_unapproved > 0
+        )
 
 
 def number(value: float | None, digits: int = 1) -> str:
@@ -93,6 +99,19 @@ def years_of(area: Area, kind: str, year: int) -> tuple[list[int], CouncilTerm |
         return [year], None
     last = min(term.ends_on.year, timezone.localdate().year)
     return list(range(term.starts_on.year, max(last, term.starts_on.year) + 1)), term
+
+
+def texts_awaiting_approval(
+    area: Area, organisation: Organisation | None, kind: str, year: int
+) -> int:
+    """How many of the report's written texts are not approved as they stand."""
+    return (
+        ReportText.objects.filter(
+            area=area, organisation=organisation, kind=kind, year=year, approved_at__isnull=True
+        )
+        .exclude(text="")
+        .count()
+    )
 
 
 def texts(area: Area, organisation: Organisation | None, kind: str, year: int) -> dict[str, str]:
@@ -166,6 +185,7 @@ def build(
         sources=sources,
         day=timezone.localdate(),
         term=term,
+        texts_unapproved=texts_awaiting_approval(area, organisation, kind, year),
     )
 
 

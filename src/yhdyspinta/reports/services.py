@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.parties.models import Organisation
@@ -62,6 +63,28 @@ def save_texts(
                 changed += 1
         elif row.text != text:
             row.text, row.updated_by = text, user
+            row.approved_at = row.approved_by = None  # what was approved has changed
             row.save()
             changed += 1
     return changed
+
+
+@transaction.atomic
+def approve_texts(*, access, user, area: Area, organisation, kind: str, year: int) -> int:
+    """Approve the report's written texts as they stand (each row in its history).
+    Returns how many were approved now."""
+    if not can_write(access, area, organisation):
+        raise PermissionDenied
+    rows = (
+        ReportText.objects.select_for_update()
+        .filter(area=area, organisation=organisation, kind=kind, year=year)
+        .filter(approved_at__isnull=True)
+        .exclude(text="")
+    )
+    now = timezone.now()
+    approved = 0
+    for row in rows:
+        row.approved_at, row.approved_by = now, user
+        row.save(update_fields=["approved_at", "approved_by", "updated_at"])
+        approved += 1
+    return approved

@@ -91,6 +91,17 @@ class Reports(_ReportMixin, generic.TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.choose()
+        if request.POST.get("approve"):
+            approved = services.approve_texts(
+                access=self.access,
+                user=request.user,
+                area=self.area,
+                organisation=self.organisation,
+                kind=self.kind,
+                year=self.year,
+            )
+            messages.success(request, _("%(n)s texts approved.") % {"n": approved})
+            return HttpResponseRedirect(request.path + self.query())
         texts = {key: request.POST.get(f"text-{key}", "").strip() for key in self.sections()}
         try:
             changed = services.save_texts(

@@ -227,3 +227,30 @@ def test_a_welfare_report_of_a_year_still_open_is_a_draft(client, login, demo):
         assert made["Content-Disposition"].endswith('-luonnos.pdf"') is draft
         pages = [p.extract_text() for p in PdfReader(io.BytesIO(made.content)).pages]
         assert all(("LUONNOS" in page) is draft for page in pages)
+
+
+def test_texts_not_approved_make_the_report_a_draft_until_approved(client, login, demo):
+    """A closed year's report with a text written is a draft until the texts are
+    approved; a changed text is a draft again."""
+    login("paakayttaja")
+    page = url() + "?kind=annual&year=2024"
+    opened = client.get(page)
+    client.post(
+        page,
+        {"text-summary": "Vuoden 2024 yhteenveto.", "_edited_from": opened.context["edited_from"]},
+    )
+    assert content.build(demo["nk"], "annual", 2024).is_draft
+    assert "1 teksti ei ole hyväksytty" in client.get(page).content.decode()
+    client.post(page, {"approve": "1"})
+    assert not content.build(demo["nk"], "annual", 2024).is_draft
+    made = made_document(client, url("reports:file", fmt="pdf"), {"kind": "annual", "year": 2024})
+    assert not made["Content-Disposition"].endswith('-luonnos.pdf"')
+    opened = client.get(page)
+    client.post(
+        page,
+        {"text-summary": "Korjattu yhteenveto.", "_edited_from": opened.context["edited_from"]},
+    )
+    assert content.build(demo["nk"], "annual", 2024).is_draft
+    login("jasen")
+    client.post(page, {"approve": "1"})
+    assert content.build(demo["nk"], "annual", 2024).is_draft
