@@ -8,6 +8,8 @@ VENV := .venv
 MANAGE := $(VENV)/bin/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and calendar entries point where the app runs (make run PORT=8080).
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint format install messages bench
 
@@ -23,10 +25,10 @@ run: install
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
 	DEBUG=1 $(MANAGE) migrate --noinput -v0
 	DEBUG=1 $(MANAGE) createcachetable
-	DEBUG=1 $(MANAGE) load_demo --if-empty
+	DEBUG=1 SITE_URL=$(SITE_URL) $(MANAGE) load_demo --if-empty
 	@echo "Yhdyspinta: http://$(HOST):$(PORT)/ and its task worker (stop both with Ctrl+C)"
-	@DEBUG=1 $(MANAGE) db_worker --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \
-	  DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	@DEBUG=1 SITE_URL=$(SITE_URL) $(MANAGE) db_worker --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \
+	  DEBUG=1 SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
 	scripts/test.sh

@@ -3,7 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from yhdyspinta.accounts.views import LoginView, accept_invitation, landing
+from yhdyspinta.accounts.views import (
+    LoginView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+    accept_invitation,
+    landing,
+)
 from yhdyspinta.agreements.views import comment_by_link
 from yhdyspinta.api.api import api
 from yhdyspinta.meetings.views import person_feed
@@ -52,7 +58,7 @@ urlpatterns = [
     path("accounts/invitation/<str:token>/", accept_invitation, name="accept_invitation"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -62,7 +68,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

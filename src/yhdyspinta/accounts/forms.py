@@ -1,5 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yhdyspinta.areas.forms import EMPTY_LABEL
@@ -8,6 +12,7 @@ from yhdyspinta.bodies.selectors import working
 from yhdyspinta.parties.models import Organisation
 
 from .models import AreaRole
+from .services import password_reset_send
 
 
 class InvitationForm(forms.Form):
@@ -82,3 +87,14 @@ class ApiTokenForm(forms.Form):
             .order_by("last_name", "username")
         )
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """The same answer, at the same pace, for a known and an unknown address: the page
+    only queues a task after its answer; the worker finds the accounts and queues their
+    messages in the outbox (accounts.services.password_reset_queue)."""
+
+    def save(self, *args, **kwargs) -> None:
+        email = self.cleaned_data["email"]
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: password_reset_send.enqueue(email, language))

@@ -11,11 +11,17 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -206,6 +212,52 @@ def lockout_lift(*, access: Access, request, area: Area, username: str) -> None:
         raise ValidationError(_("The user is not locked out."))
     axes_reset(username=username)
     use_log.record(request, Action.UNLOCKED, area=area, target=username)
+
+
+# --- password reset -------------------------------------------------------------------
+
+
+def password_reset_queue(email: str) -> int:
+    """The worker's part of a password reset: for each active account with a usable
+    password and this address, a link from SITE_URL (not the request's host name) in a
+    message through the outbox. Returns how many were queued."""
+    queued = 0
+    for user in PasswordResetForm().get_users(email):
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        link = settings.SITE_URL + reverse(
+            "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+        )
+        context = {"user": user, "link": link}
+        subject = render_to_string("registration/password_reset_subject.txt", context).strip()
+        body = render_to_string("registration/password_reset_email.html", context)
+        role = AreaRole.objects.filter(user=user).select_related("area").order_by("pk").first()
+        if role is None:  # e.g. the superuser, of no area: straight from the worker
+            send_mail(subject, body, None, [email])
+        else:
+            enqueue(
+                area=role.area,
+                kind=OutgoingMessage.Kind.PASSWORD_RESET,
+                about=user,
+                subject=subject,
+                body=body,
+                recipients=[Recipient(email, person=Person.objects.filter(user=user).first())],
+            )
+        queued += 1
+    return queued
+
+
+@task()
+def password_reset_send(email: str, language: str) -> int:
+    """Queued by the reset page for every address, known or not, after its answer."""
+    with translation.override(language):
+        return password_reset_queue(email)
+
+
+def lockout_lift_on_reset(request, user) -> None:
+    """A new password set by the reset link also lets the user in again."""
+    if axes_reset(username=user.get_username()):
+        use_log.record(request, Action.UNLOCKED, user=user, target=_("password reset"))
 
 
 # --- API tokens ---------------------------------------------------------------------

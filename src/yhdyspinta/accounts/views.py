@@ -23,7 +23,7 @@ from yhdyspinta.parties.models import Person
 from yhdyspinta.web.views import AreaMixin
 
 from . import person_data, services, use_log
-from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm
+from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, OutboxPasswordResetForm
 from .models import ApiToken, AreaRole, Invitation, UseLogEntry
 
 
@@ -286,3 +286,19 @@ class LoginView(auth_views.LoginView):
         context["oidc_provider"] = getattr(settings, "OIDC_PROVIDER_NAME", "")
         context["sso_failed"] = self.request.GET.get("sso") == "failed"
         return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the address; the message is queued after the answer (see the form)."""
+
+    form_class = OutboxPasswordResetForm
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password set by the link also lifts the user's lockout, as the lockout
+    page tells the user to reset."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.lockout_lift_on_reset(self.request, form.user)
+        return response

@@ -52,6 +52,7 @@ class OutgoingMessage(models.Model):
         REMINDER = "reminder", _("Reminder")
         FOLLOW_UP = "follow_up", _("Follow-up request")
         ACCOUNT_INVITATION = "account_invitation", _("Account invitation")
+        PASSWORD_RESET = "password_reset", _("Password reset")
         LETTER = "letter", _("Hyte letter")
         LETTER_TEST = "letter_test", _("Test copy of a hyte letter")
         SUBSCRIPTION = "subscription", _("Confirmation of a subscription")

@@ -12,9 +12,8 @@ from pathlib import Path
 import docx
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yhdyspinta.accounts.middleware import LAST_SEEN
 from yhdyspinta.accounts.models import AreaRole, Invitation, UseLogEntry
@@ -299,15 +298,43 @@ def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
-def test_password_reset_by_email(client, demo):
+def test_password_reset_by_email(
+    client, demo, settings, deliver, django_capture_on_commit_callbacks
+):
+    """The page answers a known and an unknown address alike and only queues a task;
+    the worker queues the message in the outbox with a link from SITE_URL (not the
+    request's host name); a new password also lifts the lockout."""
+    from yhdyspinta.accounts.services import password_reset_send
+    from yhdyspinta.communications.models import OutgoingMessage
+
+    settings.SITE_URL = "https://yhdyspinta.example.fi"
+    settings.ALLOWED_HOSTS = ["testserver", "evil.test"]  # a host name the request claims
+    settings.AXES_FAILURE_LIMIT = 2
     user = User.objects.get(username="jasen")
     user.email = "jasen@example.org"
     user.save()
-    response = client.post(reverse("password_reset"), {"email": "jasen@example.org"})
-    assert response.status_code == 302
-    [message] = mail.outbox
+    for _attempt in range(2):
+        client.post(reverse("login"), {"username": "jasen", "password": "väärä"})
+    answers = []
+    for address in ("jasen@example.org", "tuntematon@example.org"):
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            answers.append(
+                client.post(reverse("password_reset"), {"email": address}, HTTP_HOST="evil.test")
+            )
+        assert len(queued) == 1  # the task is queued after the answer, for either address
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    assert not OutgoingMessage.objects.filter(kind="password_reset").exists()
+    with translation.override("fi"):
+        assert password_reset_send.call("jasen@example.org", "fi") == 1
+        assert password_reset_send.call("tuntematon@example.org", "fi") == 0
+    [queued_message] = OutgoingMessage.objects.filter(kind="password_reset")
+    assert queued_message.recipient == "jasen@example.org"
+    [message] = deliver()
     assert message.subject == "Yhdyspinta: salasanan vaihto"
     link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
+    assert link.startswith("https://yhdyspinta.example.fi/accounts/reset/")
+    assert "evil.test" not in message.body
     path = "/" + link.split("/", 3)[3]
     form = client.get(path, follow=True)
     assert "Vaihda salasana" in form.content.decode()
@@ -321,6 +348,9 @@ def test_password_reset_by_email(client, demo):
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password(STRONG)
+    assert UseLogEntry.objects.filter(action="unlocked", username="jasen").exists()
+    logged_in = client.post(reverse("login"), {"username": "jasen", "password": STRONG})
+    assert logged_in.status_code == 302
 
 
 def test_the_areas_use_log_holds_logins_failures_lockouts_and_tokens(client, login, demo, settings):
