@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -349,20 +350,49 @@ def propose_dates(*, area: Area, year: int, today: date | None = None) -> int:
     return count
 
 
+def can_plan(access, event: ClockEvent) -> bool:
+    """A body's slot is planned by its secretary and the area's administrators."""
+    return event.body_id is not None and access.can_manage_meetings(event.body)
+
+
+def slot_title(kind: str, day: date) -> str:
+    """A meeting made from a slot is named by its kind and month: "Kokous 3/2027"."""
+    return f"{MeetingKind(kind).label} {day.month}/{day.year}"
+
+
 @transaction.atomic
-def event_accept(*, event: ClockEvent, day: date | None = None) -> Meeting:
-    """The convener accepts (or moves) a proposed date: it becomes a planned meeting."""
+def event_accept(*, access, event: ClockEvent, day: date | None = None) -> Meeting:
+    """The secretary or administrator accepts (or moves) a proposed date: it becomes a
+    planned meeting of the slot's kind, titled by kind and month, at the body's usual
+    place and online link (those of its latest meeting)."""
+    if not can_plan(access, event):
+        raise PermissionDenied
+    event = ClockEvent.objects.select_for_update().select_related("body").get(pk=event.pk)
+    if event.status != ClockEvent.Status.PROPOSED or event.meeting_id:
+        raise ValidationError(_("This date is no longer a proposal: it was accepted or dropped."))
     day = day or event.day
     if day is None:
-        raise ValueError("no date")
+        raise ValidationError(_("Choose a date."))
+    if day < timezone.localdate():
+        raise ValidationError(_("A past date cannot be planned."))
     tz = timezone.get_current_timezone()
     starts = datetime.combine(day, time(13, 0), tzinfo=tz)
+    kind = event.meeting_kind or MeetingKind.MEETING
+    usual = (
+        Meeting.objects.filter(body=event.body)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at")
+        .values("place", "online_link")
+        .first()
+    ) or {"place": "", "online_link": ""}
     meeting = Meeting.objects.create(
         body=event.body,
-        title=event.title,
-        kind=event.meeting_kind or MeetingKind.MEETING,
+        title=slot_title(kind, day),
+        kind=kind,
         starts_at=starts,
         ends_at=starts + timedelta(hours=2, minutes=30),
+        place=usual["place"],
+        online_link=usual["online_link"],
         convener=event.body.convener,
         status=MeetingStatus.PLANNED,
     )
@@ -372,6 +402,18 @@ def event_accept(*, event: ClockEvent, day: date | None = None) -> Meeting:
     return meeting
 
 
-def event_drop(*, event: ClockEvent) -> None:
+@transaction.atomic
+def events_accept_all(*, access, events: list[ClockEvent]) -> list[Meeting]:
+    """Accept every proposal the confirmation listed at its proposed date, once: a
+    second click finds them accepted and makes nothing."""
+    still = ClockEvent.objects.select_for_update().filter(
+        pk__in=[e.pk for e in events], status=ClockEvent.Status.PROPOSED, meeting__isnull=True
+    )
+    return [event_accept(access=access, event=event) for event in still.order_by("day", "pk")]
+
+
+def event_drop(*, access, event: ClockEvent) -> None:
+    if not can_plan(access, event):
+        raise PermissionDenied
     event.status = ClockEvent.Status.DROPPED
     event.save(update_fields=["status", "updated_at"])

@@ -1,8 +1,9 @@
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,11 +50,22 @@ class ClockView(AreaMixin, generic.TemplateView):
         context["conflicts"] = selectors.conflicts(
             self.area, context["year"], self.audience, meetings
         )
-        context["can_plan"] = self.access.is_admin(self.area)
+        # The administrator builds the year; a body's secretary plans their own bodies.
+        context["can_build"] = self.access.is_admin(self.area)
+        mine = set(self.access.secretary_bodies(self.area))
+        context["can_plan"] = context["can_build"] or bool(mine)
         if context["can_plan"]:
-            context["proposals"] = [
-                e for e in context["events"] if e.status == ClockEvent.Status.PROPOSED
+            proposals = [
+                e
+                for e in context["events"]
+                if e.status == ClockEvent.Status.PROPOSED
+                and (context["can_build"] or e.body_id in mine)
             ]
+            context["proposals"] = proposals
+            context["proposal_bodies"] = sorted(
+                {(e.body_id, e.title) for e in proposals if e.body_id}, key=lambda b: b[1]
+            )
+            context["proposal_months"] = sorted({e.month for e in proposals})
         return context
 
 
@@ -82,12 +94,51 @@ class ClockAction(AreaMixin, View):
     private = True
 
     def allowed(self):
-        return self.access.is_admin(self.area)
+        return self.access.is_admin(self.area) or bool(self.access.secretary_bodies(self.area))
 
     def post(self, request, *args, **kwargs):
         year = _year(request)
         action = kwargs["action"]
-        if action == "generate":
+        if action in ("generate", "propose") and not self.access.is_admin(self.area):
+            raise PermissionDenied
+        try:
+            return self.act(request, action, year)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.back(year)
+
+    def planned_by_me(self, year: int):
+        """The proposals of the year this user may plan, narrowed to a body or a month."""
+        events = ClockEvent.objects.filter(
+            area=self.area, year=year, status=ClockEvent.Status.PROPOSED, meeting__isnull=True
+        ).select_related("body")
+        if not self.access.is_admin(self.area):
+            events = events.filter(body_id__in=self.access.secretary_bodies(self.area))
+        body, month = self.request.POST.get("body", ""), self.request.POST.get("month", "")
+        if body.isdigit():
+            events = events.filter(body_id=int(body))
+        if month.isdigit():
+            events = events.filter(month=int(month))
+        return list(events.order_by("day", "title"))
+
+    def act(self, request, action: str, year: int):
+        if action == "accept-all":
+            events = self.planned_by_me(year)
+            if request.POST.get("confirm") != "yes":
+                return render(
+                    request,
+                    "clock/confirm_accept_all.html",
+                    {
+                        **self.area_context(),
+                        "events": events,
+                        "year": year,
+                        "body": request.POST.get("body", ""),
+                        "month": request.POST.get("month", ""),
+                    },
+                )
+            made = services.events_accept_all(access=self.access, events=events)
+            messages.success(request, _("%(count)s meetings planned.") % {"count": len(made)})
+        elif action == "generate":
             count = services.clock_generate(area=self.area, year=year)
             messages.success(request, _("%(count)s events added to the clock.") % {"count": count})
         elif action == "propose":
@@ -98,7 +149,7 @@ class ClockAction(AreaMixin, View):
         elif action in ("accept", "drop"):
             event = get_object_or_404(ClockEvent, area=self.area, pk=request.POST.get("event"))
             if action == "drop":
-                services.event_drop(event=event)
+                services.event_drop(access=self.access, event=event)
                 messages.success(request, _("Dropped: %(event)s") % {"event": event.title})
             else:
                 raw = request.POST.get("day", "")
@@ -110,7 +161,7 @@ class ClockAction(AreaMixin, View):
                 if day is None or day.year != year:
                     messages.error(request, _("Choose a date in %(year)s.") % {"year": year})
                 else:
-                    meeting = services.event_accept(event=event, day=day)
+                    meeting = services.event_accept(access=self.access, event=event, day=day)
                     messages.success(request, _("Planned: %(meeting)s") % {"meeting": meeting})
         else:
             raise Http404

@@ -97,10 +97,18 @@ def _send(
     return queued
 
 
+def full_title(meeting: Meeting) -> str:
+    """The body's name and the meeting's title, the name once: "Verkosto: Kokous 3/2027",
+    not "Verkosto: Verkosto"."""
+    if meeting.body.name.casefold() in meeting.title.casefold():
+        return meeting.title
+    return f"{meeting.body.name}: {meeting.title}"
+
+
 def _describe(meeting: Meeting) -> str:
     local = timezone.localtime(meeting.starts_at)
     lines = [
-        f"{meeting.body.name}: {meeting.title}",
+        full_title(meeting),
         f"{local:%d.%m.%Y %H:%M}–{timezone.localtime(meeting.ends_at):%H:%M}",
         meeting.place,
         meeting.online_link,
@@ -135,12 +143,13 @@ def meeting_invite(*, meeting: Meeting, cover: str = "") -> int:
     meeting.status = MeetingStatus.INVITED
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     subject = _("Invitation: %(title)s") if first else _("Updated invitation: %(title)s")
+    title = full_title(meeting)
     kind = OutgoingMessage.Kind.INVITATION if first else OutgoingMessage.Kind.UPDATE
     agenda = agenda_pdf(meeting, INTERNAL)  # the invitees are the meeting's own people
     name = agenda_filename(meeting)
     return _send(
         meeting,
-        subject % {"title": meeting.title},
+        subject % {"title": title},
         invitation_text(meeting, cover),
         kind=kind,
         documents=[(name, agenda, "application/pdf")],
@@ -155,7 +164,7 @@ def meeting_changed(*, meeting: Meeting) -> int:
         return 0
     meeting.sequence += 1
     meeting.save(update_fields=["sequence", "updated_at"])
-    subject = _("Changed: %(title)s") % {"title": meeting.title}
+    subject = _("Changed: %(title)s") % {"title": full_title(meeting)}
     return _send(meeting, subject, _describe(meeting), kind=OutgoingMessage.Kind.UPDATE)
 
 
@@ -173,7 +182,7 @@ def meeting_cancel(*, meeting: Meeting) -> int:
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     if not was_invited:
         return 0
-    subject = _("Cancelled: %(title)s") % {"title": meeting.title}
+    subject = _("Cancelled: %(title)s") % {"title": full_title(meeting)}
     return _send(
         meeting,
         subject,

@@ -55,17 +55,23 @@ def tasks_for(access: Access, area: Area, today: date | None = None) -> list[Tas
         tasks += _meetings(area, bodies, today)
     if access.is_admin(area):
         tasks += _rounds_closing(area, today)
-        proposed = ClockEvent.objects.filter(
-            area=area, status=ClockEvent.Status.PROPOSED, day__gt=today
-        ).count()
-        if proposed:
-            tasks.append(
-                Task(
-                    _("Annual clock"),
-                    _("%(count)s proposed meeting dates wait for acceptance") % {"count": proposed},
-                    reverse("clock:clock", kwargs={"area": area.slug}),
-                )
+    # Proposed dates of the bodies this user plans (all of them for the administrator),
+    # each year's on that year's clock.
+    years: dict[int, int] = {}
+    for year in ClockEvent.objects.filter(
+        area=area, status=ClockEvent.Status.PROPOSED, day__gt=today, body__in=bodies
+    ).values_list("year", flat=True):
+        years[year] = years.get(year, 0) + 1
+    clock = reverse("clock:clock", kwargs={"area": area.slug})
+    for year, proposed in sorted(years.items()):
+        tasks.append(
+            Task(
+                _("Annual clock"),
+                _("%(count)s proposed meeting dates of %(year)s wait for acceptance")
+                % {"count": proposed, "year": year},
+                f"{clock}?year={year}",
             )
+        )
     return tasks
 
 

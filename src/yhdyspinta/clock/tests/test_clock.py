@@ -336,7 +336,10 @@ def test_proposals_are_never_in_the_past_never_close_together_nor_in_holiday_tim
     ).exists()
 
 
-def test_an_accepted_negotiation_slot_stays_a_negotiation(demo):
+def test_an_accepted_negotiation_slot_stays_a_negotiation(demo, django_user_model):
+    from yhdyspinta.accounts.permissions import Access
+
+    admin = Access(django_user_model.objects.get(username="paakayttaja"))
     area = demo["nk"]
     services.clock_generate(area=area, year=2027)
     services.propose_dates(area=area, year=2027, today=date(2026, 12, 1))
@@ -344,12 +347,12 @@ def test_an_accepted_negotiation_slot_stays_a_negotiation(demo):
         area=area, year=2027, meeting_kind="negotiation", status="proposed"
     ).first()
     assert slot is not None
-    meeting = services.event_accept(event=slot)
+    meeting = services.event_accept(access=admin, event=slot)
     assert meeting.kind == "negotiation"
     ordinary = ClockEvent.objects.filter(
         area=area, year=2027, meeting_kind="meeting", status="proposed"
     ).first()
-    assert services.event_accept(event=ordinary).kind == "meeting"
+    assert services.event_accept(access=admin, event=ordinary).kind == "meeting"
 
 
 def test_month_only_items_stay_month_only_and_months_speak_the_language(client, demo):
@@ -495,3 +498,56 @@ def test_the_page_reads_the_years_meetings_once_for_the_clock_and_its_conflicts(
         assert client.get(url("clock:clock") + f"?year={year}").status_code == 200
     reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "meetings_meeting"."id"')]
     assert len(reads) == 1, reads
+
+
+def test_a_secretary_plans_their_own_body_and_accepts_a_month_at_once(client, login, demo):
+    """The network's secretary sees and accepts only the network's proposals: one by
+    one or all of a month after one confirmation listing the dates; a meeting made from
+    a slot is "Kokous 3/2027" at the body's usual place, and the invitation's subject
+    names the body once. Building the year stays the administrator's."""
+    from yhdyspinta.meetings.services import full_title
+
+    area = demo["nk"]
+    network = Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
+    services.clock_generate(area=area, year=2027)
+    services.propose_dates(area=area, year=2027, today=date(2026, 12, 1))
+    mine = ClockEvent.objects.filter(area=area, year=2027, body=network, status="proposed")
+    others = ClockEvent.objects.filter(area=area, year=2027, status="proposed").exclude(
+        body=network
+    )
+    assert mine.exists()
+    assert others.exists()
+    login("sihteeri")
+    tasks = client.get(reverse("areas:my_tasks", kwargs={"area": area.slug}))
+    [waiting] = [
+        t for ts in tasks.context["groups"].values() for t in ts if "vuoden 2027" in t.title
+    ]
+    assert waiting.title.startswith(f"{mine.filter(day__gt=timezone.localdate()).count()} ")
+    assert waiting.url.endswith("?year=2027")
+    page = client.get(waiting.url)
+    assert {e.body_id for e in page.context["proposals"]} == {network.pk}
+    action = reverse("clock:action", kwargs={"area": area.slug, "action": "generate"})
+    assert client.post(f"{action}?year=2027").status_code == 403
+    foreign = others.first()
+    accept = reverse("clock:action", kwargs={"area": area.slug, "action": "accept"})
+    assert client.post(f"{accept}?year=2027", {"event": foreign.pk}).status_code == 403
+    month = mine.order_by("day").first().month
+    in_month = list(mine.filter(month=month).order_by("day"))
+    accept_all = reverse("clock:action", kwargs={"area": area.slug, "action": "accept-all"})
+    asked = client.post(f"{accept_all}?year=2027", {"month": month}).content.decode()
+    assert "Hyväksytäänkö ehdotetut päivät?" in asked
+    for event in in_month:
+        assert f"{event.day.day}.{event.day.month}.{event.day.year}" in asked
+    done = {"month": month, "confirm": "yes"}
+    client.post(f"{accept_all}?year=2027", done)
+    client.post(f"{accept_all}?year=2027", done)  # a double click plans nothing twice
+    made = Meeting.objects.filter(clock_events__in=in_month)
+    assert made.count() == len(in_month)
+    assert not others.filter(status="accepted").exists()
+    meeting = made.order_by("starts_at").first()
+    assert meeting.title == f"Kokous {month}/2027"
+    usual = (
+        Meeting.objects.filter(body=network, starts_at__year=2026).order_by("-starts_at").first()
+    )
+    assert meeting.place == usual.place
+    assert full_title(meeting) == f"Hyte-koordinaattoriverkosto: Kokous {month}/2027"
