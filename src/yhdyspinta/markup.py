@@ -18,17 +18,26 @@ __all__ = ["editor_attrs", "render_markdown"]
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
-def render_markdown(text: str, *, base_url: str = "") -> SafeString:
+def render_markdown(text: str, *, base_url: str = "", top: int | None = None) -> SafeString:
     """The text as HTML. With `base_url`, links and images that start with "/" point
-    to the site (an e-mail is read far from it)."""
-    if not base_url:
-        return mark_safe(_markdown.render(text or ""))  # noqa: S308 - html disabled above
+    to the site (an e-mail is read far from it). With `top`, the text's headings are
+    moved so that its highest is at that level (a page whose title is the h1 shows a
+    letter's "###" as h2: no heading level is skipped)."""
     tokens = _markdown.parse(text or "")
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = top - min(levels) if top and levels else 0
     for token in tokens:
+        if shift and token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{max(1, min(6, int(token.tag[1]) + shift))}"
         for child in token.children or ():
             for attribute in ("href", "src"):
                 value = child.attrGet(attribute)
-                if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+                if (
+                    base_url
+                    and isinstance(value, str)
+                    and value.startswith("/")
+                    and not value.startswith("//")
+                ):
                     child.attrSet(attribute, base_url.rstrip("/") + value)
     html = _markdown.renderer.render(tokens, _markdown.options, {})
     return mark_safe(html)  # noqa: S308 - html disabled above

@@ -287,6 +287,13 @@ class LoginView(auth_views.LoginView):
         context["sso_failed"] = self.request.GET.get("sso") == "failed"
         return context
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # Django focuses the user name on load: a keyboard or screen-reader user would
+        # then start past the skip link and the page's heading.
+        form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Asks for the address; the message is queued after the answer (see the form)."""

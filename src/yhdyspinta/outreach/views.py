@@ -122,7 +122,8 @@ class LetterPage(AreaMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         letter = _letter(self, self.kwargs["pk"])
         manager = services.can_manage(self.access, self.area)
-        context.update(letter=letter, html=render_markdown(letter.text), manager=manager)
+        html = render_markdown(letter.text, top=2)  # under the page's h1
+        context.update(letter=letter, html=html, manager=manager)
         if manager:
             audience = Audience.of(letter.audience)
             resolved = (

@@ -111,6 +111,10 @@ def test_the_navigation_folds_on_a_phone(browser, live_demo):
     expect(nav.get_by_role("link", name="Toimielimet")).to_be_hidden()
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Escape")  # closes it and returns to the button
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    menu.click()
     nav.get_by_role("link", name="Toimielimet").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     context.close()
@@ -121,3 +125,21 @@ def test_the_navigation_folds_on_a_phone(browser, live_demo):
     expect(nav.get_by_role("button", name="Valikko")).to_be_hidden()
     expect(nav.get_by_role("link", name="Toimielimet")).to_be_visible()
     wide.close()
+
+
+def test_by_keyboard_the_skip_link_comes_first_and_a_failed_submit_is_announced(browser, live_demo):
+    """On the login page the first Tab reaches the skip link, not the fields; after a
+    failed submit focus is on the error summary (role alert), which says what failed."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="fi-FI")
+    page = context.new_page()
+    page.goto(live_demo.url + "/accounts/login/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Siirry sisältöön")).to_be_focused()
+    page.get_by_label("Käyttäjätunnus").fill("jasen")
+    page.get_by_label("Salasana").fill("väärä salasana")
+    page.get_by_role("button", name="Kirjaudu").last.click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary").first
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
+    context.close()

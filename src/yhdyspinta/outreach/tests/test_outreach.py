@@ -600,3 +600,21 @@ def test_a_forum_held_as_the_negotiation_counts_its_parties_in_the_obligations(d
     after = result()
     assert after.status == engine.MET, after.missing
     assert [e.meeting for e in after.evidence] == [meeting]
+
+
+def test_a_letter_page_skips_no_heading_level(client, demo):
+    """The letter's own "###" headings sit under the page's h1 as h2; the e-mail keeps
+    the text as written."""
+    import itertools
+    import re
+
+    from yhdyspinta.outreach.models import Letter
+
+    letter = Letter.objects.get(area=demo["nk"], title="Hyte-kirje, kevät 2026")
+    page = client.get(
+        reverse("outreach:letter", kwargs={"area": "pohjois-karjala", "pk": letter.pk})
+    )
+    levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", page.content.decode())]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
+    assert "<h2>Hyvinvointikertomus valmistuu kesäkuussa</h2>" in page.content.decode()

@@ -58,6 +58,8 @@
     var preview = document.createElement("div");
     preview.className = "markdown-preview prose";
     preview.setAttribute("aria-live", "polite");
+    // A named region: a screen reader can find it, and axe accepts its name.
+    preview.setAttribute("role", "region");
     preview.setAttribute("aria-label", labels.preview);
     var heading = document.createElement("p");
     heading.className = "muted";
