@@ -16,6 +16,7 @@ from yhdyspinta.meetings.views import person_feed
 from yhdyspinta.nominations.views import answer_by_link
 from yhdyspinta.outreach.views import Unsubscribe, confirm_subscription, registration_page
 from yhdyspinta.overview.views import HomeView
+from yhdyspinta.programme.views import FollowUpByLink
 
 
 def oidc_urls():
@@ -46,6 +47,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("calendar/<str:token>.ics", person_feed, name="person_feed"),
     path("nominate/<str:token>/", answer_by_link, name="nomination_link"),
+    path("follow-up/<str:token>/", FollowUpByLink.as_view(), name="follow_up_link"),
     path("comment/<str:token>/", comment_by_link, name="comment_link"),
     path("letter/unsubscribe/<str:token>/", Unsubscribe.as_view(), name="outreach_unsubscribe"),
     path("letter/confirm/<str:token>/", confirm_subscription, name="outreach_confirm"),

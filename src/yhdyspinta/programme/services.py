@@ -3,17 +3,15 @@ with their e-mails, indicator values, and promoting a theme-work idea into a mea
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.consultations import services as consultations
-from yhdyspinta.consultations.models import Request
+from yhdyspinta.consultations.models import Request, Round
 from yhdyspinta.documents import finnish_date
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
@@ -152,7 +150,7 @@ def follow_up_open(*, programme: Programme, year: int, deadline) -> FollowUpRoun
         follow_up_requests(round),
         round=round,
         kind=OutgoingMessage.Kind.FOLLOW_UP,
-        link=lambda request: _tasks_link(round, request.organisation),
+        link=answer_link,
         subject=_("Follow-up of %(programme)s for %(year)s")
         % {"programme": programme.name, "year": year},
         body=lambda request, link: _task_list(round, request.organisation, link),
@@ -171,16 +169,48 @@ def follow_up_requests(round: FollowUpRound) -> list[Request]:
     ]
 
 
-def _tasks_link(round: FollowUpRound, organisation: Organisation) -> str:
-    """Where the organisation reports (in the app, after logging in)."""
-    return settings.SITE_URL + reverse(
-        "programme:tasks",
-        kwargs={
-            "area": round.programme.area.slug,
-            "pk": round.programme_id,
-            "year": round.year,
-            "organisation": organisation.pk,
-        },
+FOLLOW_UP_LINK = "follow_up_link"
+
+
+def answer_link(request: Request) -> str:
+    """The organisation's own link to its report, no account needed: not single-use
+    (each submission is a new version) and valid while the round is open."""
+    token = request.new_token()
+    request.token_expires_at = None  # the round's being open is what counts
+    return consultations.absolute_link(FOLLOW_UP_LINK, token)
+
+
+def follow_up_by_token(token: str) -> tuple[FollowUpRound, Request]:
+    """The round and request behind a follow-up link, or a clear refusal (Finnish)."""
+    request = consultations.by_token(
+        Request.objects.filter(consultation__kind=Round.Kind.FOLLOW_UP).select_related(
+            "organisation"
+        ),
+        token,
+    )
+    round = FollowUpRound.objects.select_related("programme__area").get(
+        consultation_id=request.consultation_id
+    )
+    return round, request
+
+
+@transaction.atomic
+def measure_report_by_link(
+    *, round: FollowUpRound, request: Request, measure: Measure, status: str, account: str
+) -> MeasureReport:
+    """A report sent by the organisation's own link: for its own measures, while the
+    round is open."""
+    if not FollowUpRound.objects.filter(pk=round.pk, status=FollowUpRound.Status.OPEN).exists():
+        raise ValidationError(
+            _("The follow-up for %(year)s is closed: reports can no longer be sent.")
+            % {"year": round.year}
+        )
+    return measure_report(
+        measure=measure,
+        organisation=request.organisation,
+        year=round.year,
+        status=status,
+        account=account,
     )
 
 
@@ -194,7 +224,11 @@ def _task_list(round: FollowUpRound, organisation: Organisation, link: str, *, o
         "deadline": finnish_date(round.deadline),
         "measures": "\n".join(f"- {m.name}" for m in measures),
     }
-    return f"{text}\n\n{link}"
+    how = _(
+        "Report with your organisation's own link; no account is needed. It works as long "
+        "as the follow-up is open, and each time you send, a new version is kept:"
+    )
+    return f"{text}\n\n{how}\n{link}"
 
 
 @transaction.atomic
@@ -229,7 +263,7 @@ def follow_up_remind(*, round: FollowUpRound, now=None) -> int:
         due,
         round=round,
         now=now or timezone.now(),
-        link=lambda request: _tasks_link(round, request.organisation),
+        link=answer_link,
         subject=_("Reminder: follow-up of %(programme)s for %(year)s")
         % {"programme": programme.name, "year": year},
         body=lambda request, link: _task_list(

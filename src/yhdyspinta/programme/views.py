@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -326,35 +326,27 @@ class FollowUpAction(_FollowUpMixin, generic.View):
         return HttpResponseRedirect(self.round.get_absolute_url())
 
 
-class Tasks(_ProgrammeMixin, LockedPageMixin, generic.TemplateView):
-    """An organisation's measures for the year, each with its status and account."""
+class _ReportRows(LockedPageMixin):
+    """One organisation's follow-up of a year: each measure with its status and account,
+    saved together (a new version of each changed report), with the lost-update check.
+    The page in the app and the page of the organisation's own link are this one page;
+    each says who may save (`save_one`). Needs `programme`, `organisation`, `year`."""
 
     template_name = "programme/tasks.html"
-    private = True
 
     def lock_values(self):
         Organisation.objects.select_for_update().filter(pk=self.organisation.pk).order_by().first()
         latest = {}
         for entry in MeasureReport.objects.filter(
-            organisation=self.organisation, year=self.kwargs["year"]
+            organisation=self.organisation, year=self.year
         ).order_by("version"):
             latest[entry.measure_id] = entry
         return {str(r.measure): f"{r.get_status_display()}: {r.account}" for r in latest.values()}
 
-    def dispatch(self, request, *args, **kwargs):
-        self.area = get_object_or_404(Area, slug=kwargs["area"])
-        self.organisation = get_object_or_404(
-            Organisation, area=self.area, pk=kwargs["organisation"]
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def allowed(self):
-        return self.access.can_edit_organisation(self.organisation)
-
     def rows(self, data=None):
         """Each measure with its form (this year's latest report, or "not reported"),
         this year's latest report and last year's, shown but never copied."""
-        year = self.kwargs["year"]
+        year = self.year
         latest, last_year = {}, {}
         for r in MeasureReport.objects.filter(
             organisation=self.organisation, year__in=(year, year - 1)
@@ -378,11 +370,11 @@ class Tasks(_ProgrammeMixin, LockedPageMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = self.kwargs["year"]
         context.update(
             organisation=self.organisation,
-            year=year,
-            round=FollowUpRound.objects.filter(programme=self.programme, year=year).first(),
+            year=self.year,
+            programme=self.programme,
+            round=FollowUpRound.objects.filter(programme=self.programme, year=self.year).first(),
         )
         context.setdefault("rows", self.rows())
         return context
@@ -395,25 +387,83 @@ class Tasks(_ProgrammeMixin, LockedPageMixin, generic.TemplateView):
         try:
             with transaction.atomic():
                 self.check_unchanged()
-                self.save_reports(rows)
+                for measure, form, _current, _last in rows:
+                    if form.reported:  # "not reported" stays not reported
+                        self.save_one(measure, form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return self.render_to_response(self.get_context_data(rows=rows))
         messages.success(request, _("The report was saved. Thank you."))
         return HttpResponseRedirect(request.path)
 
-    def save_reports(self, rows):
-        for measure, form, _current, _last in rows:
-            if not form.reported:
-                continue  # "not reported" stays not reported
-            services.measure_report_save(
-                access=self.access,
-                measure=measure,
-                organisation=self.organisation,
-                year=self.kwargs["year"],
-                user=self.request.user,
-                **form.cleaned_data,
+    def save_one(self, measure: Measure, cleaned: dict) -> None:
+        raise NotImplementedError
+
+
+class Tasks(_ReportRows, _ProgrammeMixin, generic.TemplateView):
+    """An organisation's measures for the year, for its contact in the app."""
+
+    private = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(Area, slug=kwargs["area"])
+        self.organisation = get_object_or_404(
+            Organisation, area=self.area, pk=kwargs["organisation"]
+        )
+        self.year = kwargs["year"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self):
+        return self.access.can_edit_organisation(self.organisation)
+
+    def save_one(self, measure, cleaned) -> None:
+        services.measure_report_save(
+            access=self.access,
+            measure=measure,
+            organisation=self.organisation,
+            year=self.year,
+            user=self.request.user,
+            **cleaned,
+        )
+
+
+class FollowUpByLink(_ReportRows, generic.TemplateView):
+    """The same page by the organisation's own link, without an account: valid while
+    the round is open; a link that is not valid, or a round since closed, says which and
+    whom to contact, and saves nothing."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.round, self.request_row = services.follow_up_by_token(kwargs["token"])
+        except ValidationError as error:
+            return render(
+                request,
+                "consultations/link_refused.html",
+                {"reason": " ".join(error.messages)},
+                status=410,
             )
+        self.programme = self.round.programme
+        self.area = self.programme.area
+        self.organisation = self.request_row.organisation
+        self.year = self.round.year
+        if not self.round.is_open and request.method == "POST":
+            messages.error(
+                request,
+                _("The follow-up for %(year)s is closed: reports can no longer be sent.")
+                % {"year": self.year},
+            )
+            return HttpResponseRedirect(request.path)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(area=self.area, via_link=True, contact=self.round.reply_address)
+        return context
+
+    def save_one(self, measure, cleaned) -> None:
+        services.measure_report_by_link(
+            round=self.round, request=self.request_row, measure=measure, **cleaned
+        )
 
 
 class ReportFile(QueuedDocumentMixin, _ProgrammeMixin, generic.View):

@@ -85,3 +85,62 @@ def test_the_follow_up_asks_exactly_those_on_its_status_board(demo):
     assert asked == listed
     assert ended.pk not in asked
     assert all(row.request is not None for row in follow_up_board(round_))
+
+
+def test_an_organisation_without_an_account_reports_by_its_own_link(client, demo, deliver):
+    """The follow-up's request carries the organisation's own link: it opens the report
+    form without logging in, each submission is a new version, a reminder carries the
+    same link, and a closed round, a forged link or one of another round save nothing
+    and say so in Finnish."""
+    from yhdyspinta.communications.models import OutgoingMessage
+    from yhdyspinta.programme.models import MeasureReport
+
+    plan = Programme.objects.filter(area=demo["nk"]).first()
+    round_ = programme.follow_up_open(programme=plan, year=2027, deadline=date(2028, 1, 31))
+    messages = OutgoingMessage.objects.filter(about_id=round_.pk, kind="follow_up")
+    links = {m.organisation_id: m.link for m in messages}
+    assert links
+    assert all("/follow-up/" in link for link in links.values())
+    organisation_id, link = next(iter(links.items()))
+    path = "/" + link.split("/", 3)[3]
+    page = client.get(path)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "käyttäjätunnusta ei tarvita" in html
+    rows = page.context["rows"]
+    assert rows
+    measure = rows[0][0]
+    data = {
+        "_edited_from": page.context["edited_from"],
+        f"m{measure.pk}-status": "ongoing",
+        f"m{measure.pk}-account": "Eteni suunnitellusti.",
+    }
+    assert client.post(path, data).status_code == 302
+    again = client.get(path)
+    data["_edited_from"] = again.context["edited_from"]
+    data[f"m{measure.pk}-account"] = "Täydennetty kuvaus."
+    client.post(path, data)
+    versions = MeasureReport.objects.filter(
+        measure=measure, organisation_id=organisation_id, year=2027
+    ).order_by("version")
+    assert [v.account for v in versions] == ["Eteni suunnitellusti.", "Täydennetty kuvaus."]
+    assert all(v.reported_by is None for v in versions)
+    # A reminder carries the link the request already has.
+    programme.follow_up_remind(round=round_, now=timezone.now() + timedelta(days=2))
+    reminders = OutgoingMessage.objects.filter(about_id=round_.pk, kind="reminder")
+    assert {m.link for m in reminders} <= set(links.values())
+    # Closed: the page says so and saves nothing.
+    programme.follow_up_close(round=round_)
+    data["_edited_from"] = client.get(path).context["edited_from"]
+    data[f"m{measure.pk}-account"] = "Liian myöhään."
+    closed = client.post(path, data, follow=True).content.decode()
+    assert "on suljettu" in closed
+    assert versions.count() == 2
+    forged = client.get("/follow-up/ei-kelpaa/")
+    assert forged.status_code == 410
+    assert "Linkki ei kelpaa. Pyydä koollekutsujalta uusi." in forged.content.decode()
+    # A nomination's link does not open a follow-up.
+    nomination = NominationRequest.objects.first()
+    token = nomination.new_token()
+    nomination.save()
+    assert client.get(f"/follow-up/{token}/").status_code == 410
