@@ -41,6 +41,7 @@ area_patterns = [
     path("", include("yhdyspinta.agreements.urls")),
     path("", include("yhdyspinta.accounts.urls")),
     path("", include("yhdyspinta.web.urls")),
+    path("", include("yhdyspinta.consultations.urls")),
 ]
 
 urlpatterns = [

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.views import delivery_context, resend
+from yhdyspinta.consultations.selectors import reach
 from yhdyspinta.consultations.views import report_sent, send_round
 from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
 from yhdyspinta.files import serve
@@ -604,6 +605,8 @@ class RoundDetail(_RoundMixin, generic.TemplateView):
         context["round"] = self.round
         context["version"] = self.round.version
         context["board"] = selectors.round_board(self.round)
+        context["reach"] = reach(row.request for row in context["board"])
+        context["can_add_address"] = self.access.is_admin(self.area)
         context["groups"] = [
             (
                 group,

@@ -245,6 +245,28 @@ def resend_failed(*, about: models.Model) -> int:
     return count
 
 
+def send_skipped(*, about: models.Model, organisation, email: str) -> int:
+    """An organisation skipped for want of an address has one now: the last message
+    about this round (or meeting) that it was skipped for goes to it, with the text and
+    link it had. Returns 1 when one was queued."""
+    latest = (
+        OutgoingMessage.objects.filter(
+            about_type=ContentType.objects.get_for_model(about),
+            about_id=about.pk,
+            organisation=organisation,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.status != Status.NO_ADDRESS:
+        return 0
+    OutgoingMessage.objects.filter(pk=latest.pk).update(
+        recipient=email, status=Status.QUEUED, attempts=0, next_attempt_at=None
+    )
+    transaction.on_commit(_start_worker)
+    return 1
+
+
 def delivery_report(about: models.Model):
     """Every message of a meeting or round, newest first, with whom it was for."""
     return (

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.communications.models import OutgoingMessage
 
 M = OutgoingMessage.Status
@@ -122,3 +123,30 @@ def deliveries(
             recorded.get(organisation_id),
         )
     return result
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How many of a round's organisations an e-mail reaches, and those it cannot."""
+
+    reached: int
+    total: int
+    unreachable: list  # (request, organisation) without any address
+
+
+def reach(requests) -> Reach:
+    """An organisation is reached by its contacts' addresses in the app, else its
+    general address (consultations.services.contact_addresses), read in one query."""
+    requests = list(requests)
+    ids = [r.organisation_id for r in requests]
+    with_contact = set(
+        AreaRole.objects.filter(organisation_id__in=ids, role=AreaRole.Role.ORGANISATION_CONTACT)
+        .exclude(user__email="")
+        .values_list("organisation_id", flat=True)
+    )
+    missing = [
+        (r, r.organisation)
+        for r in requests
+        if r.organisation_id not in with_contact and not r.organisation.email
+    ]
+    return Reach(len(requests) - len(missing), len(requests), missing)

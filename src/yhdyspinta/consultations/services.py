@@ -9,15 +9,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.communications.models import OutgoingMessage
-from yhdyspinta.communications.services import Recipient, enqueue
+from yhdyspinta.communications.services import Recipient, enqueue, send_skipped
+from yhdyspinta.parties.models import Organisation
 
 from .models import Request, Round
 
@@ -209,3 +211,36 @@ def consume_token(request: Request) -> None:
             )
         )
     request.token_used_at = timezone.now()
+
+
+# The kinds' own rounds, by the name of their link to the common Round.
+SPECIFIC = {
+    Round.Kind.NOMINATION: "nomination",
+    Round.Kind.COMMENTS: "comment_round",
+    Round.Kind.EVALUATION: "comment_round",
+    Round.Kind.FOLLOW_UP: "follow_up",
+}
+
+
+def specific(round: Round):
+    """The kind's own round (a nomination, comment or follow-up round) of a Round."""
+    return getattr(round, SPECIFIC[round.kind])
+
+
+@transaction.atomic
+def address_add(*, access, request: Request, email: str) -> int:
+    """Give an organisation that a round could not reach its general address, and send
+    it the request it was skipped for (while the round is open). Returns how many
+    messages were queued."""
+    organisation = Organisation.objects.select_for_update().get(pk=request.organisation_id)
+    if not access.can_edit_organisation(organisation):
+        raise PermissionDenied
+    validate_email(email)
+    if organisation.email:
+        raise ValidationError(_("The organisation already has an e-mail address."))
+    organisation.email = email
+    organisation.save()
+    round = request.consultation
+    if round.status != Round.Status.OPEN:
+        return 0
+    return send_skipped(about=specific(round), organisation=organisation, email=email)

@@ -4,9 +4,18 @@ organisations goes out, and how many were reached and skipped."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import View
 
+from yhdyspinta.web.views import AreaMixin
+
+from . import services
+from .models import Request
 from .services import unreachable
 
 
@@ -70,3 +79,43 @@ def send_round(request, *, context: dict, round, send):
     if confirm is None:
         report_sent(request, send(round=round))
     return confirm
+
+
+class AddressAdd(AreaMixin, View):
+    """A round's board: give an organisation it could not reach an address, inline, and
+    send it the request it was skipped for."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request_row = get_object_or_404(
+            Request.objects.select_related("organisation", "consultation"),
+            consultation__area__slug=kwargs["area"],
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self) -> bool:
+        return self.access.can_edit_organisation(self.request_row.organisation)
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("email", "").strip()
+        organisation = self.request_row.organisation
+        try:
+            sent = services.address_add(access=self.access, request=self.request_row, email=email)
+        except ValidationError as error:
+            messages.error(request, f"{organisation.name}: " + " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s now has the address %(email)s.")
+                % {"organisation": organisation.name, "email": email}
+                + " "
+                + (
+                    _("The request it was skipped for is queued to it.")
+                    if sent
+                    else _("Nothing was waiting to be sent to it.")
+                ),
+            )
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = services.specific(self.request_row.consultation).get_absolute_url()
+        return HttpResponseRedirect(back)

@@ -9,6 +9,7 @@ from django.views import View, generic
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.communications.views import delivery_context, resend
+from yhdyspinta.consultations.selectors import reach
 from yhdyspinta.consultations.views import report_sent, send_round
 from yhdyspinta.documents import DOCX, XLSX, file_response
 from yhdyspinta.web import locking
@@ -77,6 +78,8 @@ class RoundDetail(_RoundMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         context["round"] = self.round
         context["board"] = selectors.board(self.round)
+        context["reach"] = reach(row.request for row in context["board"])
+        context["can_add_address"] = self.access.is_admin(self.area)
         context["rules"] = documents.rules_text(self.round)
         context.update(delivery_context(self.round, self._action_url("resend")))
         return context

@@ -11,6 +11,7 @@ from django.views import generic
 
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.communications.views import delivery_context, resend
+from yhdyspinta.consultations.selectors import reach
 from yhdyspinta.documents import DOCX, PDF
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
@@ -265,6 +266,8 @@ class FollowUpDetail(_FollowUpMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         context["round"] = self.round
         context["board"] = selectors.follow_up_board(self.round)
+        context["reach"] = reach(row.request for row in context["board"] if row.request)
+        context["can_add_address"] = self.access.is_admin(self.area)
         resend_url = reverse(
             "programme:follow_up_action",
             kwargs={

@@ -304,3 +304,50 @@ def test_the_status_board_says_what_the_outbox_really_did(demo, settings, client
     login("paakayttaja")
     page = client.get(round_.get_absolute_url()).content.decode()
     assert "ei lähetetty: ei sähköpostiosoitetta, 1 muistutus" in page
+
+
+def test_a_round_shows_whom_it_reaches_and_an_address_added_inline_sends_the_request(
+    demo, client, login, deliver
+):
+    """'Reaches N / M', the organisations without an address listed with a field for
+    one; saving an address sends that organisation the request it was skipped for, with
+    the link it had; only the administrator may, and a bad address saves nothing."""
+    from yhdyspinta.accounts.models import AreaRole
+    from yhdyspinta.consultations.selectors import reach
+
+    round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
+    round_.deadline = timezone.localdate() + timedelta(days=30)
+    round_.save()
+    requests = list(round_.requests.select_related("organisation").order_by("pk"))
+    skipped = requests[0]
+    for request in requests:
+        AreaRole.objects.filter(organisation=request.organisation).delete()
+        request.organisation.email = "" if request is skipped else "x@example.org"
+        request.organisation.save()
+    round_send(round=round_)
+    deliver()
+    found = reach(round_.requests.select_related("organisation"))
+    assert (found.reached, found.total) == (len(requests) - 1, len(requests))
+    assert [o.pk for _r, o in found.unreachable] == [skipped.organisation_id]
+    login("jasen")
+    add = reverse(
+        "consultations:address_add", kwargs={"area": "pohjois-karjala", "pk": skipped.serial}
+    )
+    assert client.post(add, {"email": "uusi@example.org"}).status_code == 403
+    login("paakayttaja")
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert f"Tavoittaa sähköpostilla {len(requests) - 1} / {len(requests)} organisaatiota" in page
+    assert f'id="address-{skipped.serial}"' in page
+    bad = client.post(add, {"email": "ei osoite"}, follow=True).content.decode()
+    assert "Syötä kelvollinen sähköpostiosoite" in bad
+    skipped.organisation.refresh_from_db()
+    assert skipped.organisation.email == ""
+    done = client.post(add, {"email": "uusi@example.org"}, follow=True).content.decode()
+    assert "on jonossa sille" in done
+    [message] = deliver()[-1:]
+    assert message.to == ["uusi@example.org"]
+    skipped_row = services.delivery_report(round_).get(organisation=skipped.organisation)
+    assert skipped_row.status == Status.SENT
+    assert consultations.by_token(
+        NominationRequest.objects.filter(round=round_), _tokens([skipped_row])[0]
+    )
