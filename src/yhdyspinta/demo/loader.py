@@ -10,6 +10,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.text import slugify
 
 from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.agreements.models import Section
@@ -81,7 +82,23 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
+# A few organisations have no e-mail address, so that the rounds' reach and the area's
+# contacts page show what it looks like; every other one has a registry address.
+WITHOUT_ADDRESS = {
+    "Eteläisen alueen kyläyhdistys ry (esimerkki)",
+    "Läntisen alueen seurakunnat (esimerkki)",
+    "Savon Liikuntapalvelut Oy",
+}
+
+
+def demo_address(name: str) -> str:
+    """An organisation's registry address in the demo (example.fi is reserved)."""
+    return f"kirjaamo@{slugify(_ascii(name))[:40].strip('-')}.example.fi"
+
+
 def _org(area: Area, name: str, kind: str, **fields) -> Organisation:
+    if name not in WITHOUT_ADDRESS:
+        fields.setdefault("email", demo_address(name))
     organisation, _ = Organisation.objects.get_or_create(
         area=area, name=name, defaults={"kind": kind, **fields}
     )

@@ -22,6 +22,8 @@ from yhdyspinta.nominations.models import (
 )
 from yhdyspinta.parties.models import OrganisationKind, Person
 
+from .outbox import requests_sent
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 COVER_LETTER = (
@@ -124,10 +126,11 @@ def load_north_karelia_nominations(area: Area) -> None:
         bodies=groups,
         organisations=municipalities,
     )
+    # Sent through the outbox as the page's button sends (a letter and a personal link
+    # to each municipality), on 2.11.2026.
+    services.round_send(round=next_round)
+    requests_sent(next_round, next_round.all_requests, datetime(2026, 11, 2, 9, tzinfo=HELSINKI))
     for request in next_round.requests.select_related("organisation", "body"):
-        request.new_token()
-        request.sent_at = datetime(2026, 11, 2, 9, tzinfo=HELSINKI)
-        request.save()
         if request.organisation.name == "Liperin kunta":
             _answer(request, datetime(2026, 11, 12, 9, tzinfo=HELSINKI))
         elif request.organisation.name == "Kiteen kaupunki":

@@ -20,6 +20,8 @@ from yhdyspinta.outreach import services
 from yhdyspinta.outreach.models import Attendance, Forum, Letter
 from yhdyspinta.parties.models import NamedRoleKind, OrganisationKind
 
+from .outbox import delivered
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 SPRING_LETTER = """### Hyvinvointikertomus valmistuu kesäkuussa
@@ -100,15 +102,6 @@ def _register(forum: Forum, index: int, name: str, organisation: str, kind: str,
     )
 
 
-def _delivered(area: Area, about, at: datetime) -> None:
-    """The demo's messages went out when the demo's history says (its letter in March):
-    none is left in the queue for the worker, as after a real send."""
-    queued = OutgoingMessage.objects.filter(area=area, status=OutgoingMessage.Status.QUEUED)
-    if about is not None:
-        queued = queued.filter(about_id=about.pk, about_type__model=about._meta.model_name)
-    queued.update(status=OutgoingMessage.Status.SENT, sent_at=at, attempts=1)
-
-
 def load_outreach(area: Area) -> None:
     if Letter.objects.filter(area=area).exists():
         return
@@ -138,7 +131,7 @@ def load_outreach(area: Area) -> None:
     )
     services.letter_send(access=access, user=admin, letter=letter)
     Letter.objects.filter(pk=letter.pk).update(sent_at=_at(2026, 3, 16, 10))
-    _delivered(area, letter, _at(2026, 3, 16, 10))
+    delivered(area, letter, _at(2026, 3, 16, 10))
     Letter.objects.create(
         area=area,
         title="Hyte-kirje, kevät 2027",
@@ -200,5 +193,5 @@ def load_outreach(area: Area) -> None:
     for i, row in enumerate(PARTICIPANTS[:5], start=1):
         _register(coming, i, *row)
     for about in (held, coming):
-        _delivered(area, about, about.registration_deadline - timedelta(days=10))
-    _delivered(area, None, timezone.now())
+        delivered(area, about, about.registration_deadline - timedelta(days=10))
+    delivered(area, None, timezone.now())

@@ -4,8 +4,9 @@ marked as demo values."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -23,6 +24,10 @@ from yhdyspinta.programme.models import (
     Programme,
     ProgrammeApproval,
 )
+
+from .outbox import requests_sent
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 # priority: (goal, [measures (name, lead kind, participant kinds)], [indicators])
 STRUCTURE = [
@@ -241,11 +246,13 @@ def _reports(programme: Programme, municipalities: list[Organisation]) -> None:
     closed = FollowUpRound.objects.create(
         programme=programme, year=2025, deadline=date(2026, 1, 31)
     )
-    open_round = FollowUpRound.objects.create(
+    services.follow_up_requests(closed)
+    # The open year's requests went out through the outbox, each with the
+    # organisation's own link, on 15.10.2026.
+    open_round = services.follow_up_open(
         programme=programme, year=2026, deadline=date(2026, 12, 15)
     )
-    for round in (closed, open_round):
-        services.follow_up_requests(round)
+    requests_sent(open_round, open_round.all_requests, datetime(2026, 10, 15, 9, tzinfo=HELSINKI))
     for index, measure in enumerate(
         Measure.objects.filter(goal__priority__programme=programme)
         .select_related("lead")

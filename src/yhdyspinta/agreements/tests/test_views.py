@@ -43,8 +43,11 @@ def draft(agreement):
 
 @pytest.fixture
 def open_round(draft):
-    # Kitee and Lieksa have no contact users: their general address receives the request.
-    Organisation.objects.filter(name__in=["Kiteen kaupunki", "Lieksan kaupunki"]).update(
+    # Kitee and Lieksa have no contact users: their general address receives the request;
+    # the other parties without a contact user have no address here.
+    parties = Organisation.objects.filter(pk__in=draft.parties.values("organisation"))
+    parties.update(email="")
+    parties.filter(name__in=["Kiteen kaupunki", "Lieksan kaupunki"]).update(
         email="kirjaamo@example.org"
     )
     round = services.comment_round_create(
