@@ -367,7 +367,9 @@ def event_accept(*, access, event: ClockEvent, day: date | None = None) -> Meeti
     place and online link (those of its latest meeting)."""
     if not can_plan(access, event):
         raise PermissionDenied
-    event = ClockEvent.objects.select_for_update().select_related("body").get(pk=event.pk)
+    event = (
+        ClockEvent.objects.select_for_update(of=("self",)).select_related("body").get(pk=event.pk)
+    )
     if event.status != ClockEvent.Status.PROPOSED or event.meeting_id:
         raise ValidationError(_("This date is no longer a proposal: it was accepted or dropped."))
     day = day or event.day

@@ -13,6 +13,7 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.documents import PDF
 from yhdyspinta.meetings import ics
 from yhdyspinta.meetings.selectors import feed_meetings
+from yhdyspinta.meetings.services import full_title
 from yhdyspinta.web.views import (
     AreaCreateView,
     AreaMixin,
@@ -162,7 +163,12 @@ class ClockAction(AreaMixin, View):
                     messages.error(request, _("Choose a date in %(year)s.") % {"year": year})
                 else:
                     meeting = services.event_accept(access=self.access, event=event, day=day)
-                    messages.success(request, _("Planned: %(meeting)s") % {"meeting": meeting})
+                    day_text = f"{day.day}.{day.month}.{day.year}"
+                    messages.success(
+                        request,
+                        _("Planned: %(meeting)s")
+                        % {"meeting": f"{full_title(meeting)} {day_text}"},
+                    )
         else:
             raise Http404
         return self.back(year)

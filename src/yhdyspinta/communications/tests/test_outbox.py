@@ -228,6 +228,7 @@ def test_a_single_use_link_is_consumed_once_under_concurrent_submits(committed_d
 )
 def test_the_worker_process_sends_queued_messages(committed_demo, run_worker):
     round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
+    _as_if_unsent(round_)
     round_send(round=round_)
     queued = services.delivery_report(round_).filter(status=Status.QUEUED).count()
     assert queued
