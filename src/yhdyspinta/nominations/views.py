@@ -267,7 +267,7 @@ def answer_by_link(request, token):
     except ValidationError as error:
         return render(
             request,
-            "nominations/link_refused.html",
+            "consultations/link_refused.html",
             {"reason": " ".join(error.messages)},
             status=410,
         )

@@ -91,28 +91,23 @@ class Reports(_ReportMixin, generic.TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.choose()
+        # Whose report, and who writes: what both of the page's writes are given.
+        which = {
+            "access": self.access,
+            "user": request.user,
+            "area": self.area,
+            "organisation": self.organisation,
+            "kind": self.kind,
+            "year": self.year,
+        }
         if request.POST.get("approve"):
-            approved = services.approve_texts(
-                access=self.access,
-                user=request.user,
-                area=self.area,
-                organisation=self.organisation,
-                kind=self.kind,
-                year=self.year,
-            )
+            approved = services.approve_texts(**which)
             messages.success(request, _("%(n)s texts approved.") % {"n": approved})
             return HttpResponseRedirect(request.path + self.query())
         texts = {key: request.POST.get(f"text-{key}", "").strip() for key in self.sections()}
         try:
             changed = services.save_texts(
-                access=self.access,
-                user=request.user,
-                area=self.area,
-                organisation=self.organisation,
-                kind=self.kind,
-                year=self.year,
-                texts=texts,
-                token=request.POST.get(locking.FIELD, ""),
+                **which, texts=texts, token=request.POST.get(locking.FIELD, "")
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
