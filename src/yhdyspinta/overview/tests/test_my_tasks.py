@@ -135,3 +135,22 @@ def test_due_dates_come_from_the_areas_deadlines_and_say_so(client, login, demo)
     assert "kutsu 21 päivää ennen kokousta" in later.content.decode()
     login("jasen")
     assert client.get(edit).status_code == 403
+
+
+def test_page_titles_name_the_page_the_area_and_a_list_page(client, login, demo):
+    import re
+
+    def title(path, **query):
+        html = client.get(path, query).content.decode()
+        return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+    assert (
+        title("/pohjois-karjala/bodies/") == "Yhteistyön toimielimet – Pohjois-Karjala – Yhdyspinta"
+    )
+    login("paakayttaja")
+    first = title("/pohjois-karjala/people/")
+    assert first.endswith(" – Pohjois-Karjala – Yhdyspinta")
+    assert title("/pohjois-karjala/people/", page=2) == first.replace(
+        " – Pohjois-Karjala", " (sivu 2) – Pohjois-Karjala"
+    )
+    assert title("/etela-savo/obligations/").endswith(" – Etelä-Savo – Yhdyspinta")
