@@ -134,19 +134,25 @@ class Reach:
     unreachable: list  # (request, organisation) without any address
 
 
-def reach(requests) -> Reach:
-    """An organisation is reached by its contacts' addresses in the app, else its
-    general address (consultations.services.contact_addresses), read in one query."""
-    requests = list(requests)
-    ids = [r.organisation_id for r in requests]
+def unreachable_ids(organisations) -> set[int]:
+    """The organisations a round's e-mail cannot reach: no contact in the app with an
+    address and no general address (consultations.services.contact_addresses), read
+    in one query."""
+    organisations = list(organisations)
     with_contact = set(
-        AreaRole.objects.filter(organisation_id__in=ids, role=AreaRole.Role.ORGANISATION_CONTACT)
+        AreaRole.objects.filter(
+            organisation_id__in=[o.pk for o in organisations],
+            role=AreaRole.Role.ORGANISATION_CONTACT,
+        )
         .exclude(user__email="")
         .values_list("organisation_id", flat=True)
     )
-    missing = [
-        (r, r.organisation)
-        for r in requests
-        if r.organisation_id not in with_contact and not r.organisation.email
-    ]
+    return {o.pk for o in organisations if o.pk not in with_contact and not o.email}
+
+
+def reach(requests) -> Reach:
+    """How many of these requests' organisations an e-mail reaches."""
+    requests = list(requests)
+    missing_ids = unreachable_ids(r.organisation for r in requests)
+    missing = [(r, r.organisation) for r in requests if r.organisation_id in missing_ids]
     return Reach(len(requests) - len(missing), len(requests), missing)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.areas.models import Area
+from yhdyspinta.consultations.selectors import unreachable_ids
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.meetings.selectors import PARTY_GROUPS, party_group_labels, published_minutes_of
+from yhdyspinta.parties.models import NamedRole, NamedRoleKind, Organisation
 
 from .models import Attendance, Forum, Letter, Registration
 
@@ -134,3 +136,51 @@ def participation(meeting_ids: list[int]) -> dict[int, set[str]]:
     ).values_list("forum__meeting_id", "party_kind"):
         found.setdefault(meeting_id, set()).add(kind)
     return found
+
+
+@dataclass
+class ContactGap:
+    """Who cannot be reached for one purpose: the rounds' requests, or a named role."""
+
+    label: str
+    organisations: list[Organisation]
+
+
+# Named roles the area's communication always needs; the letters' audiences add theirs.
+ALWAYS = (NamedRoleKind.HYTE_RESPONSIBLE_PERSON, NamedRoleKind.COMMUNICATIONS_CONTACT)
+
+
+def contact_gaps(area: Area) -> list[ContactGap]:
+    """Every working organisation a round's request cannot reach by e-mail, and for
+    each named role the area's letters use (and the hyte person and communications
+    contact), every organisation of a kind that has that role in the area whose role
+    has no current holder with an address."""
+    today = timezone.localdate()
+    organisations = list(
+        Organisation.objects.filter(area=area, ended_on__isnull=True).order_by("name")
+    )
+    unreached = unreachable_ids(organisations)
+    gaps = [
+        ContactGap(
+            _("Requests of rounds (a contact in the app or a general address)"),
+            [o for o in organisations if o.pk in unreached],
+        )
+    ]
+    used = set(ALWAYS)
+    for audience in Letter.objects.filter(area=area).values_list("audience", flat=True):
+        used.update(r for r in (audience or {}).get("roles", ()) if r in NamedRoleKind.values)
+    current = NamedRole.objects.filter(organisation__area=area).filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=today),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+    )
+    for kind in [k for k in NamedRoleKind.values if k in used]:
+        roles = list(current.filter(kind=kind).select_related("organisation", "person"))
+        kinds = {r.organisation.kind for r in roles}
+        reached = {r.organisation_id for r in roles if r.person_id and r.person.email}
+        gaps.append(
+            ContactGap(
+                str(NamedRoleKind(kind).label),
+                [o for o in organisations if o.kind in kinds and o.pk not in reached],
+            )
+        )
+    return gaps

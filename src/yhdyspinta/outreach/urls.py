@@ -6,6 +6,7 @@ app_name = "outreach"
 
 urlpatterns = [
     path("letters/", views.Letters.as_view(), name="letters"),
+    path("contacts/unreached/", views.ContactGaps.as_view(), name="contact_gaps"),
     path("letters/new/", views.LetterCreate.as_view(), name="letter_create"),
     path("letters/preview/", views.Preview.as_view(), name="preview"),
     path("letters/subscribe/", views.Subscribe.as_view(), name="subscribe"),

@@ -71,6 +71,22 @@ class Letters(AreaMixin, generic.TemplateView):
         return context
 
 
+class ContactGaps(AreaMixin, generic.TemplateView):
+    """Who the area cannot reach by e-mail: for the rounds' requests and for each named
+    role its letters use, every organisation without an address, to be mended."""
+
+    template_name = "outreach/contact_gaps.html"
+    private = True
+
+    def allowed(self) -> bool:
+        return services.can_manage(self.access, self.area)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["gaps"] = selectors.contact_gaps(self.area)
+        return context
+
+
 class LetterCreate(AreaCreateView):
     model = Letter
     form_class = LetterForm

@@ -618,3 +618,27 @@ def test_a_letter_page_skips_no_heading_level(client, demo):
     assert levels[0] == 1
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
     assert "<h2>Hyvinvointikertomus valmistuu kesäkuussa</h2>" in page.content.decode()
+
+
+def test_the_area_sees_whom_its_e_mail_does_not_reach(
+    client, login, demo, django_assert_max_num_queries
+):
+    """The organisations without an address for the rounds' requests, and for each named
+    role the letters use, each linked to its page; only the area's administrator."""
+    from django.utils import translation
+
+    from yhdyspinta.outreach.selectors import contact_gaps
+
+    url = reverse("outreach:contact_gaps", kwargs={"area": "pohjois-karjala"})
+    login("jasen")
+    assert client.get(url).status_code == 403
+    login("paakayttaja")
+    html = client.get(url).content.decode()
+    assert "Eteläisen alueen kyläyhdistys ry (esimerkki)" in html  # no address in the demo
+    assert "Kiteen kaupunki</a>" not in html.split("<h2")[1]  # reached by its registry
+    with translation.override("fi"):
+        gaps = {g.label: g for g in contact_gaps(demo["nk"])}
+    assert "Hyte-vastuuhenkilö" in gaps
+    assert "Viestinnän yhteyshenkilö" in gaps
+    with django_assert_max_num_queries(12):
+        contact_gaps(demo["nk"])
