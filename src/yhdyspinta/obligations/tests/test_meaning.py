@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -335,7 +336,7 @@ def test_page_api_command_documents_and_welfare_report_say_the_same(client, demo
     from yhdyspinta.testing.documents import made_document
 
     area = demo[key]
-    today = date.today()  # noqa: DTZ011 - the pages evaluate on the server's day
+    today = timezone.localdate()  # the pages evaluate on the area's day
     engine_rows = evaluate(area=area, year=year, today=today).all_results
     api = client.get(f"/api/v1/areas/{area.slug}/obligations", {"year": year}).json()
     assert [(r["code"], r["subject"], r["status"]) for r in api["results"]] == [
@@ -402,7 +403,7 @@ def test_the_api_meetings_and_obligations_agree(client, demo):
     from yhdyspinta.bodies.models import RhythmRule
 
     area = demo["nk"]
-    this_year = date.today().year  # noqa: DTZ011
+    this_year = timezone.localdate().year
     for year in (this_year - 1, this_year):
         results = client.get(f"/api/v1/areas/{area.slug}/obligations", {"year": year}).json()
         meetings, number = [], 1
@@ -422,7 +423,7 @@ def test_the_api_meetings_and_obligations_agree(client, demo):
                     assert by_id[pk]["life"] == "evidence", row
             if not row["code"].startswith("rhythm-") or row["status"] != "not_met":
                 continue
-            if date.fromisoformat(row["period_end"]) < date.today():  # noqa: DTZ011
+            if date.fromisoformat(row["period_end"]) < timezone.localdate():
                 continue
             rule = RhythmRule.objects.get(pk=int(row["code"].removeprefix("rhythm-")))
             kinds = {
