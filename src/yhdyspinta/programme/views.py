@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -336,6 +338,8 @@ class _ReportRows(LockedPageMixin):
     each says who may save (`save_one`). Needs `programme`, `organisation`, `year`."""
 
     template_name = "programme/tasks.html"
+    # Each page's own write of one measure's report (its permission check included).
+    save_one: Callable[[Measure, dict], None]
 
     def lock_values(self):
         Organisation.objects.select_for_update().filter(pk=self.organisation.pk).order_by().first()
@@ -398,9 +402,6 @@ class _ReportRows(LockedPageMixin):
             return self.render_to_response(self.get_context_data(rows=rows))
         messages.success(request, _("The report was saved. Thank you."))
         return HttpResponseRedirect(request.path)
-
-    def save_one(self, measure: Measure, cleaned: dict) -> None:
-        raise NotImplementedError
 
 
 class Tasks(_ReportRows, _ProgrammeMixin, generic.TemplateView):
