@@ -10,10 +10,10 @@ from yhdyspinta.accounts.views import (
     accept_invitation,
     landing,
 )
-from yhdyspinta.agreements.views import comment_by_link
+from yhdyspinta.agreements.views import CommentByLink
 from yhdyspinta.api.api import api
 from yhdyspinta.meetings.views import person_feed
-from yhdyspinta.nominations.views import answer_by_link
+from yhdyspinta.nominations.views import AnswerByLink
 from yhdyspinta.outreach.views import Unsubscribe, confirm_subscription, registration_page
 from yhdyspinta.overview.views import HomeView
 from yhdyspinta.programme.views import FollowUpByLink
@@ -47,9 +47,9 @@ area_patterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("calendar/<str:token>.ics", person_feed, name="person_feed"),
-    path("nominate/<str:token>/", answer_by_link, name="nomination_link"),
+    path("nominate/<str:token>/", AnswerByLink.as_view(), name="nomination_link"),
     path("follow-up/<str:token>/", FollowUpByLink.as_view(), name="follow_up_link"),
-    path("comment/<str:token>/", comment_by_link, name="comment_link"),
+    path("comment/<str:token>/", CommentByLink.as_view(), name="comment_link"),
     path("letter/unsubscribe/<str:token>/", Unsubscribe.as_view(), name="outreach_unsubscribe"),
     path("letter/confirm/<str:token>/", confirm_subscription, name="outreach_confirm"),
     path("forum/registration/<str:token>/", registration_page, name="outreach_registration"),

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from yhdyspinta.consultations.letters import Letter, letter_day, letter_link
+from yhdyspinta.consultations.models import Round
 from yhdyspinta.documents import (
     docx_bytes,
     docx_document,
-    docx_letter,
     docx_table,
     finnish_date,
     pdf_from_template,
@@ -95,47 +96,30 @@ def version_docx(version: AgreementVersion) -> bytes:
 # --- comment request letters ---------------------------------------------------------------
 
 
-def _letter_context(request: CommentRequest) -> dict:
+def letter(request: CommentRequest, link: str | None = None) -> Letter:
+    """The comment (or evaluation) request letter (consultations.letters): the version
+    and its sections, and the organisation's personal link (the one it was sent with)."""
     round = request.round
-    return {
-        "request": request,
-        "round": round,
-        "sections": round.version.sections.all(),
-        "title": round.title,
-        "organisation": round.version.agreement.area.name,
-        "kind": _("Request for comments"),
-        "day": request.sent_at.date() if request.sent_at else round.created_at.date(),
-    }
-
-
-def request_letter_pdf(request: CommentRequest) -> bytes:
-    return pdf_from_template("agreements/request_letter.html", _letter_context(request))
-
-
-def request_letter_docx(request: CommentRequest) -> bytes:
-    context = _letter_context(request)
-    round = request.round
-    document = docx_letter(
-        sender=context["organisation"],
-        kind=context["kind"],
+    return Letter(
+        sender=round.version.agreement.area.name,
+        kind=_("Request for an evaluation")
+        if round.kind == Round.Kind.EVALUATION
+        else _("Request for comments"),
         title=round.title,
-        day=context["day"],
+        day=letter_day(request),
         recipient=request.organisation,
         cover_letter=round.cover_letter,
+        deadline=round.deadline,
+        ask=[
+            _("Written comments on %(version)s by %(deadline)s, section by section where possible.")
+            % {"version": round.version, "deadline": finnish_date(round.deadline)}
+        ],
+        items_label=_("Sections of the agreement:"),
+        items=[f"{s.number} {s.title}" for s in round.version.sections.all()],
+        reply_address=round.reply_address,
+        link=letter_link(round, request) if link is None else link,
+        filename=f"lausuntopyynto-{request.organisation.pk}",
     )
-    document.add_heading(_("What we ask"), level=2)
-    document.add_paragraph(
-        _("Written comments on %(version)s by %(deadline)s, section by section where possible.")
-        % {"version": round.version, "deadline": finnish_date(round.deadline)}
-    )
-    document.add_paragraph(_("Sections of the agreement:"))
-    for section in round.version.sections.all():
-        document.add_paragraph(f"{section.number} {section.title}", style="List Bullet")
-    if round.reply_address:
-        document.add_paragraph(
-            _("Written comments to: %(address)s") % {"address": round.reply_address}
-        )
-    return docx_bytes(document)
 
 
 # --- summary of comments and responses ---------------------------------------------------------

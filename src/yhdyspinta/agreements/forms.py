@@ -246,13 +246,6 @@ class CommentsForm(forms.Form):
         return [(s, self[f"section_{s.pk}"]) for s in self.sections]
 
 
-class CommentEntryForm(forms.Form):
-    """How a written answer reached the convener, when the administrator records it."""
-
-    channel = forms.ChoiceField(label=_("channel"), choices=CommentRequest.Channel.choices)
-    registry_number = forms.CharField(label=_("registry number"), required=False, max_length=60)
-
-
 class ResponseForm(forms.Form):
     response = forms.ChoiceField(
         label=_("handling"),

@@ -15,11 +15,12 @@ from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta.bodies.models import Body, LegalBasis, Level, RhythmRule
 from yhdyspinta.consultations import services as consultations
+from yhdyspinta.consultations.letters import letters_pdf
 from yhdyspinta.consultations.services import by_token
 from yhdyspinta.documents import finnish_date
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
-from .documents import request_letter_pdf
+from .documents import letter
 from .models import (
     RHYTHM_FIELDS,
     Agreement,
@@ -507,9 +508,9 @@ def comment_round_send(
                 "link": link,
             }
         ),
-        letter=lambda request: (
+        letter=lambda request, link: (
             f"lausuntopyynto-{request.organisation.pk}.pdf",
-            request_letter_pdf(request),
+            letters_pdf([letter(request, link)]),
         ),
     )
 

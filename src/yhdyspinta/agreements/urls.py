@@ -41,6 +41,11 @@ urlpatterns = [
     path(V + "comment-rounds/new/", views.RoundCreate.as_view(), name="round_create"),
     path("agreements/rounds/<int:pk>/", views.RoundDetail.as_view(), name="round"),
     path(
+        "agreements/rounds/<int:pk>/letters.<str:fmt>",
+        views.UnreachedLetters.as_view(),
+        name="unreached_letters",
+    ),
+    path(
         "agreements/rounds/<int:pk>/do/<slug:action>/",
         views.RoundAction.as_view(),
         name="round_action",

@@ -2,16 +2,24 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View, generic
 from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.consultations.selectors import reach
-from yhdyspinta.consultations.views import report_sent, send_round
+from yhdyspinta.consultations.views import (
+    AnswerPage,
+    ByLink,
+    LetterView,
+    report_sent,
+    send_round,
+    unreached,
+)
 from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
 from yhdyspinta.files import serve
 from yhdyspinta.web import locking
@@ -21,10 +29,7 @@ from yhdyspinta.web.views import (
     AreaMixin,
     LockedPageMixin,
     QueuedDocumentMixin,
-    answer_channel,
-    answer_post,
     confirm_close,
-    edited_from,
 )
 
 from . import documents, selectors, services
@@ -32,7 +37,6 @@ from .forms import (
     AgreementForm,
     AnnexForm,
     ApprovalStepForm,
-    CommentEntryForm,
     CommentRoundForm,
     CommentsForm,
     PartyForm,
@@ -606,6 +610,10 @@ class RoundDetail(_RoundMixin, generic.TemplateView):
         context["version"] = self.round.version
         context["board"] = selectors.round_board(self.round)
         context["reach"] = reach(row.request for row in context["board"])
+        context["letters_url"] = reverse(
+            "agreements:unreached_letters",
+            kwargs={"area": self.area.slug, "pk": self.round.pk, "fmt": "pdf"},
+        )
         context["can_add_address"] = self.access.is_admin(self.area)
         context["groups"] = [
             (
@@ -738,70 +746,64 @@ class _RequestMixin(_Private):
         return self.access.can_comment_agreement(self.comment_request.organisation)
 
 
-class RequestLetter(_RequestMixin, View):
-    def get(self, request, *args, **kwargs):
-        name = f"lausuntopyynto-{self.comment_request.organisation.pk}"
-        if kwargs["fmt"] == "pdf":
-            return file_response(
-                documents.request_letter_pdf(self.comment_request), f"{name}.pdf", PDF
-            )
-        return file_response(
-            documents.request_letter_docx(self.comment_request), f"{name}.docx", DOCX
-        )
+class RequestLetter(_RequestMixin, LetterView):
+    def letters(self):
+        return [documents.letter(self.comment_request)]
 
 
-def _comment_page(http_request, comment_request, *, user=None, is_admin=False, via_link=False):
-    """The comment form, shared by logged-in contacts, admins and the personal link."""
-    round = comment_request.round
-    form = CommentsForm(http_request.POST or None, request=comment_request)
-    entry = CommentEntryForm(http_request.POST or None, prefix="entry") if is_admin else None
-    if http_request.method == "POST":
-        valid = form.is_valid() and (entry is None or entry.is_valid())
-        response = answer_post(
-            http_request,
-            valid=valid,
-            save=lambda submit: services.comments_save(
-                request=comment_request,
-                texts=form.texts(),
-                submit=submit,
-                user=user,
-                is_admin=is_admin,
-                via_link=via_link,
-                **answer_channel(entry, via_link=via_link, channels=CommentRequest.Channel),
-            ),
-            sent_message=_("Thank you: the comments were sent."),
-            lock=lambda: _comment_values(comment_request),
-            done=(
-                lambda: render(
-                    http_request,
-                    "agreements/comment_done.html",
-                    {"comment_request": comment_request, "round": round},
-                )
-            )
-            if via_link
-            else None,
+class UnreachedLetters(_RoundMixin, LetterView):
+    """The letters of the organisations that e-mail does not reach, to post."""
+
+    def letters(self):
+        self.batch_name = f"lausuntopyynnot-{self.round.pk}"
+        requests = self.round.requests.select_related(
+            "organisation", "round__version__agreement__area"
         )
-        if response is not None:
-            return response
-    return render(
-        http_request,
-        "agreements/comment_form.html",
-        {
+        return [documents.letter(r) for r in unreached(requests)]
+
+
+class _CommentPage(AnswerPage):
+    """A comment (or evaluation) request's answer: comments section by section."""
+
+    template_name = "agreements/comment_form.html"
+    done_template = "agreements/comment_done.html"
+    sent_message = gettext_lazy("Thank you: the comments were sent.")
+    comment_request: CommentRequest
+
+    def form(self, data):
+        return CommentsForm(data, request=self.comment_request)
+
+    def save(self, form, *, submit, channel):
+        services.comments_save(
+            request=self.comment_request,
+            texts=form.texts(),
+            submit=submit,
+            user=self.user(),
+            is_admin=self.records_for_others(),
+            via_link=self.via_link,
+            **channel,
+        )
+
+    def lock_values(self):
+        return _comment_values(self.comment_request)
+
+    def page_context(self, form):
+        comment_request = self.comment_request
+        round = comment_request.round
+        return {
             "comment_request": comment_request,
             "round": round,
             "form": form,
-            "entry_form": entry,
             "sections": [
                 (s, selectors.render_markdown(s.text), form[f"section_{s.pk}"])
                 for s in form.sections
             ],
             "area": round.version.agreement.area,
-            "via_link": via_link,
-            "can_view_private": not via_link,
-            "locked": bool(comment_request.submitted_at) and not is_admin,
-            "edited_from": edited_from(http_request, lambda: _comment_values(comment_request)),
-        },
-    )
+            "locked": bool(comment_request.submitted_at) and not self.records_for_others(),
+        }
+
+    def done_context(self):
+        return {"comment_request": self.comment_request, "round": self.comment_request.round}
 
 
 def _comment_values(comment_request) -> dict[str, object]:
@@ -814,34 +816,19 @@ def _comment_values(comment_request) -> dict[str, object]:
     return values
 
 
-class CommentAnswer(_RequestMixin, View):
-    def get(self, request, *args, **kwargs):
-        return self.page(request)
+class CommentAnswer(_RequestMixin, _CommentPage):
+    """The comments in the app: the organisation's contact, or the convener, who records
+    comments that came by letter, phone or the registry."""
 
-    def post(self, request, *args, **kwargs):
-        return self.page(request)
-
-    def page(self, request):
-        return _comment_page(
-            request,
-            self.comment_request,
-            user=request.user,
-            is_admin=self.access.can_manage_agreements(self.area),
-        )
+    def records_for_others(self):
+        return self.access.can_manage_agreements(self.area)
 
 
-def comment_by_link(request, token):
+class CommentByLink(ByLink, _CommentPage):
     """The personal, expiring, single-use link for organisations without accounts."""
-    try:
-        comment_request = services.request_by_token(token)
-    except ValidationError as error:
-        return render(
-            request,
-            "consultations/link_refused.html",
-            {"reason": " ".join(error.messages)},
-            status=410,
-        )
-    return _comment_page(request, comment_request, via_link=True)
+
+    def open_link(self, token):
+        self.comment_request = services.request_by_token(token)
 
 
 class MarkdownPreview(_Manage, View):

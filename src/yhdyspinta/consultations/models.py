@@ -30,6 +30,7 @@ class AnswerChannel(models.TextChoices):
     LINK = "link", _("Through the personal link")
     EMAIL = "email", _("By e-mail")
     LETTER = "letter", _("By letter")
+    PHONE = "phone", _("By phone")
     REGISTRY = "registry", _("Through the registry")
 
 

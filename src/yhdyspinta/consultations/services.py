@@ -107,7 +107,7 @@ def send_requests(
     subject: str,
     body: Callable[[Request, str], str],
     reply_to: str = "",
-    letter: Callable[[Request], tuple[str, bytes]] | None = None,
+    letter: Callable[[Request, str], tuple[str, bytes]] | None = None,
     kind: str = OutgoingMessage.Kind.ROUND_REQUEST,
 ) -> Sent:
     """Give each request its link (a personal one, or the page where it is answered in
@@ -121,7 +121,7 @@ def send_requests(
         request.save()
         attachments = []
         if letter is not None:
-            filename, content = letter(request)
+            filename, content = letter(request, address)
             attachments.append((filename, content, "application/pdf"))
         if _queue(
             request,
@@ -149,7 +149,7 @@ def _queue(request: Request, *, round, kind: str, **message) -> bool:
     return bool(recipients[0].email)
 
 
-def _current_link(round, request: Request) -> str:
+def current_link(round, request: Request) -> str:
     """The link the request was sent with: a reminder carries the same one, so that
     the first e-mail's link keeps working."""
     message = (
@@ -182,7 +182,7 @@ def send_reminders(
     for request in requests:
         if not request.remind_now(now):
             continue
-        address = _current_link(round, request)
+        address = current_link(round, request)
         expired = request.token_expires_at and request.token_expires_at <= now
         if not address or expired:
             address = link(request)

@@ -1,21 +1,31 @@
-"""What the sender of a round sees: a confirmation before a round that would skip
-organisations goes out, and how many were reached and skipped."""
+"""The pages every round kind shares: the one answer page (in the app and by the
+personal link), a confirmation before a round that would skip organisations goes out,
+how many were reached and skipped, and the inline address of one that was not."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from yhdyspinta.web.views import AreaMixin
+from yhdyspinta.documents import DOCX, PDF, file_response
+from yhdyspinta.web import locking
+from yhdyspinta.web.views import AreaMixin, opened_on
 
 from . import services
-from .models import Request
+from .forms import EntryForm
+from .letters import Letter, letter_docx, letters_pdf
+from .models import AnswerChannel, Request
+from .selectors import unreachable_ids
 from .services import unreachable
 
 
@@ -119,3 +129,173 @@ class AddressAdd(AreaMixin, View):
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = services.specific(self.request_row.consultation).get_absolute_url()
         return HttpResponseRedirect(back)
+
+
+class AnswerPage(View):
+    """The one answer page of every round kind (nomination, comment, evaluation, yearly
+    follow-up), in the app and by the organisation's personal link: it shows the kind's
+    form, saves a draft or sends (a send is a new version), records how the answer came
+    (the link; the app; or, when the convener records it on the organisation's behalf,
+    the channel and registry number of `EntryForm`), refuses a lost update (what was
+    opened is compared with what is saved now, under a row lock), and says what happened.
+
+    A kind gives `template_name`, `sent_message`, `form(data)`, `save(form, submit=,
+    channel=)`, `lock_values()` and `page_context(form)`; `records_for_others()` when
+    the visitor records for the organisation; `drafts = False` when every save is a
+    send; `done_template` for the thank-you page after a send by link."""
+
+    template_name: str
+    done_template = ""
+    sent_message: Any = ""
+    drafts = True
+    via_link = False
+    entry_form_class: type[EntryForm] = EntryForm
+
+    # --- what a kind gives -------------------------------------------------------------
+
+    def form(self, data) -> Any:
+        raise NotImplementedError
+
+    def form_valid(self, form) -> bool:
+        return bool(form.is_valid())
+
+    def save(self, form, *, submit: bool, channel: dict) -> None:
+        raise NotImplementedError
+
+    def lock_values(self) -> Mapping[str, object]:
+        raise NotImplementedError
+
+    def page_context(self, form) -> dict:
+        return {}
+
+    def done_context(self) -> dict:
+        return {}
+
+    def records_for_others(self) -> bool:
+        return False
+
+    # --- the page -------------------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        return self.show(self.form(None), self.entry(None))
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        form, entry = self.form(request.POST), self.entry(request.POST)
+        valid = self.form_valid(form)
+        if entry is not None and not entry.is_valid():
+            valid = False
+        if not valid:
+            messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
+            return self.show(form, entry)
+        submit = "submit" in request.POST or not self.drafts
+        try:
+            with transaction.atomic():
+                values = self.lock_values()
+                try:
+                    locking.check(request.POST.get(locking.FIELD, ""), values)
+                except ValidationError:
+                    self.fresh_version = locking.fingerprint(values)
+                    raise
+                self.save(form, submit=submit, channel=self.channel(entry))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return self.show(form, entry)
+        if not submit:
+            messages.success(request, _("Draft saved. It has not been sent yet."))
+            return HttpResponseRedirect(request.path)
+        messages.success(request, self.sent_message)
+        if self.via_link and self.done_template:
+            return render(request, self.done_template, self.done_context())
+        return HttpResponseRedirect(request.path)
+
+    def user(self):
+        """Who saves: nobody by a link (whoever holds it), else the logged-in user."""
+        return None if self.via_link else self.request.user
+
+    def entry(self, data) -> EntryForm | None:
+        if not self.records_for_others():
+            return None
+        return self.entry_form_class(data, prefix="entry")
+
+    def channel(self, entry: EntryForm | None) -> dict:
+        """How the answer came: as the convener records it, else the link or the app."""
+        if entry is not None:
+            return dict(entry.cleaned_data)
+        return {"channel": AnswerChannel.LINK if self.via_link else AnswerChannel.APP}
+
+    def edited_from(self) -> str:
+        """The version the page carries: the one it was opened on while it is shown again
+        with errors, a fresh one after a conflict or on opening."""
+        fresh = getattr(self, "fresh_version", None)
+        if fresh:
+            return fresh
+        if self.request.method == "POST" and self.request.POST.get(locking.FIELD):
+            return self.request.POST[locking.FIELD]
+        return opened_on(self.lock_values)
+
+    def show(self, form, entry) -> HttpResponse:
+        area_context = getattr(self, "area_context", None)
+        context = area_context() if area_context is not None and not self.via_link else {}
+        context.update(self.page_context(form))
+        if self.via_link:
+            context["can_view_private"] = False
+        context.update(
+            entry_form=entry,
+            via_link=self.via_link,
+            edited_from=self.edited_from(),
+        )
+        return render(self.request, self.template_name, context)
+
+
+class ByLink:
+    """An answer page opened by the organisation's personal link, no account needed.
+    A link that is not valid, already used, expired or of another kind shows a page that
+    says which, and nothing is saved. A kind gives `open_link(token)`, which sets what
+    the page needs or raises ValidationError."""
+
+    via_link = True
+
+    def open_link(self, token: str) -> None:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.open_link(kwargs["token"])
+        except ValidationError as error:
+            return render(
+                request,
+                "consultations/link_refused.html",
+                {"reason": " ".join(error.messages)},
+                status=410,
+            )
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class LetterView(View):
+    """Request letters (consultations.letters): one organisation's as a PDF or a DOCX,
+    or, for a round, the letters of every organisation that e-mail does not reach, as
+    one PDF to print and post. A kind gives `letters()` (and `batch_name`)."""
+
+    batch_name = "kirjeet"
+
+    def letters(self) -> list[Letter]:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        letters = self.letters()
+        if not letters:
+            raise Http404
+        name = letters[0].filename if len(letters) == 1 else self.batch_name
+        if kwargs["fmt"] == "pdf":
+            return file_response(letters_pdf(letters), f"{name}.pdf", PDF)
+        if kwargs["fmt"] == "docx" and len(letters) == 1:
+            return file_response(letter_docx(letters[0]), f"{name}.docx", DOCX)
+        raise Http404
+
+
+def unreached(requests) -> list:
+    """The requests whose organisations no e-mail reaches (their letters go by post)."""
+    requests = list(requests)
+    missing = unreachable_ids(r.organisation for r in requests)
+    return [r for r in requests if r.organisation_id in missing]

@@ -29,6 +29,8 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level
 from yhdyspinta.parties.models import NamedRoleKind, Organisation, OrganisationKind, Person
 
+from .outbox import requests_sent
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
@@ -433,6 +435,24 @@ def load_north_karelia_agreement(area: Area) -> None:
             else None,
         )
     _sign_all(v2, date(2025, 5, 26), date(2025, 6, 2), "Kunnanhallitukset ja aluehallitus 5/2025")
+    _evaluation_of_2026(v2)
+
+
+def _evaluation_of_2026(version: AgreementVersion) -> None:
+    """The open round of the demo: the parties evaluate how the agreement worked in its
+    first full year. Its requests went out through the outbox, each with the party's
+    personal link (a party without an address is recorded as skipped)."""
+    round = services.evaluation_round_start(version=version, on=date(2026, 11, 16), days=32)
+    round.title = "Yhteistyösopimuksen toimivuuden arviointi 2026"
+    round.cover_letter = (
+        "Sopimuksen ensimmäinen kokonainen vuosi on takana. Pyydämme jokaista osapuolta "
+        "kertomaan, miten uusi rakenne ja vastuunjako ovat toimineet ja mitä pitäisi "
+        "korjata ennen vuoden 2027 hyte-neuvottelua."
+    )
+    round.reply_address = "kirjaamo@example.org"
+    round.save()
+    services.comment_round_send(round=round)
+    requests_sent(round, round.all_requests, _at(2026, 11, 16, 9, 0))
 
 
 def _responsibility_table(version: AgreementVersion) -> None:

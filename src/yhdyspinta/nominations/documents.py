@@ -1,11 +1,13 @@
-"""The request letter per organisation (PDF and DOCX), and the summary export (CSV, XLSX)."""
+"""The request letter per organisation (consultations.letters), and the summary export
+(CSV, XLSX)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from yhdyspinta.documents import docx_bytes, docx_letter, finnish_date, pdf_from_template
+from yhdyspinta.consultations.letters import Letter, letter_day, letter_link
+from yhdyspinta.documents import finnish_date
 from yhdyspinta.exports import csv_bytes, workbook_bytes, xlsx_row
 
 from .models import DeputyRule, NominationRequest, NominationRound
@@ -37,43 +39,25 @@ def rules_text(round: NominationRound) -> list[str]:
     return lines
 
 
-def _context(request: NominationRequest) -> dict:
+def letter(request: NominationRequest, link: str | None = None) -> Letter:
+    """The nomination request letter (consultations.letters): the body, the round's
+    rules, and the organisation's personal link (the one it was sent with)."""
     round = request.round
-    return {
-        "request": request,
-        "round": round,
-        "rules": rules_text(round),
-        "title": round.title,
-        "organisation": round.area.name,
-        "kind": _("Request"),
-        "day": request.sent_at.date() if request.sent_at else round.created_at.date(),
-    }
-
-
-def request_letter_pdf(request: NominationRequest) -> bytes:
-    return pdf_from_template("nominations/request_letter.html", _context(request))
-
-
-def request_letter_docx(request: NominationRequest) -> bytes:
-    context = _context(request)
-    round = request.round
-    document = docx_letter(
-        sender=context["organisation"],
-        kind=context["kind"],
+    return Letter(
+        sender=round.area.name,
+        kind=_("Request"),
         title=round.title,
-        day=context["day"],
+        day=letter_day(request),
         recipient=request.organisation,
         cover_letter=round.cover_letter,
+        deadline=round.deadline,
+        facts=[_("Body: %(body)s") % {"body": request.body.name}],
+        ask=[],
+        items=rules_text(round),
+        reply_address=round.reply_address,
+        link=letter_link(round, request) if link is None else link,
+        filename=f"nimeamispyynto-{request.organisation.pk}",
     )
-    document.add_paragraph(_("Body: %(body)s") % {"body": request.body.name})
-    document.add_heading(_("What we ask"), level=2)
-    for line in context["rules"]:
-        document.add_paragraph(line, style="List Bullet")
-    if round.reply_address:
-        document.add_paragraph(
-            _("Written answers to: %(address)s") % {"address": round.reply_address}
-        )
-    return docx_bytes(document)
 
 
 def _header() -> list[str]:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from yhdyspinta.areas.forms import EMPTY_LABEL, AreaModelForm, DateInput
 from yhdyspinta.bodies.models import Body, MembershipRole
 from yhdyspinta.bodies.selectors import active_memberships
+from yhdyspinta.consultations.forms import EntryForm
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 from . import services
@@ -152,13 +153,9 @@ def initial_rows(answer: NominationAnswer | None, minimum: int = 6) -> list[dict
     return rows
 
 
-class AdminEntryForm(forms.Form):
-    """How an answer that came outside the app reached the registry."""
+class AdminEntryForm(EntryForm):
+    """How an answer that came outside the app reached the convener, and a note."""
 
-    channel = forms.ChoiceField(
-        label=_("How the answer came"), choices=NominationAnswer.Channel.choices
-    )
-    registry_number = forms.CharField(label=_("Registry number"), required=False)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from yhdyspinta.bodies.models import Body, Membership, MembershipRole
 from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.consultations import services as consultations
+from yhdyspinta.consultations.letters import letters_pdf
 from yhdyspinta.consultations.services import by_token
 from yhdyspinta.documents import finnish_date
 from yhdyspinta.parties.models import Organisation, Person
 
-from .documents import request_letter_pdf
+from .documents import letter
 from .models import DeputyRule, NominationAnswer, NominationRequest, NominationRound, Nominee, Seat
 
 LINK = "nomination_link"
@@ -137,9 +138,9 @@ def round_send(
                 "link": link,
             }
         ),
-        letter=lambda request: (
+        letter=lambda request, link: (
             f"nimeamispyynto-{request.organisation.pk}.pdf",
-            request_letter_pdf(request),
+            letters_pdf([letter(request, link)]),
         ),
     )
 

@@ -9,6 +9,11 @@ urlpatterns = [
     path("nominations/new/", views.RoundCreate.as_view(), name="round_create"),
     path("nominations/<int:pk>/", views.RoundDetail.as_view(), name="round"),
     path(
+        "nominations/<int:pk>/letters.<str:fmt>",
+        views.UnreachedLetters.as_view(),
+        name="unreached_letters",
+    ),
+    path(
         "nominations/<int:pk>/do/<slug:action>/", views.RoundAction.as_view(), name="round_action"
     ),
     path(

@@ -1,25 +1,30 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View, generic
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.consultations.selectors import reach
-from yhdyspinta.consultations.views import report_sent, send_round
-from yhdyspinta.documents import DOCX, XLSX, file_response
+from yhdyspinta.consultations.views import (
+    AnswerPage,
+    ByLink,
+    LetterView,
+    report_sent,
+    send_round,
+    unreached,
+)
+from yhdyspinta.documents import XLSX, file_response
 from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaFormMixin,
     AreaMixin,
-    answer_channel,
-    answer_post,
     confirm_close,
-    edited_from,
 )
 
 from . import documents, selectors, services
@@ -79,6 +84,10 @@ class RoundDetail(_RoundMixin, generic.TemplateView):
         context["round"] = self.round
         context["board"] = selectors.board(self.round)
         context["reach"] = reach(row.request for row in context["board"])
+        context["letters_url"] = reverse(
+            "nominations:unreached_letters",
+            kwargs={"area": self.area.slug, "pk": self.round.pk, "fmt": "pdf"},
+        )
         context["can_add_address"] = self.access.is_admin(self.area)
         context["rules"] = documents.rules_text(self.round)
         context.update(delivery_context(self.round, self._action_url("resend")))
@@ -165,74 +174,70 @@ class _RequestMixin(AreaMixin):
         return self.access.can_answer_nomination(self.nomination.organisation)
 
 
-class RequestLetter(_RequestMixin, View):
-    def get(self, request, *args, **kwargs):
-        name = f"nimeamispyynto-{self.nomination.organisation.pk}"
-        if kwargs["fmt"] == "pdf":
-            return file_response(
-                documents.request_letter_pdf(self.nomination), f"{name}.pdf", "application/pdf"
-            )
-        return file_response(documents.request_letter_docx(self.nomination), f"{name}.docx", DOCX)
+class RequestLetter(_RequestMixin, LetterView):
+    def letters(self):
+        return [documents.letter(self.nomination)]
 
 
-def _answer_page(http_request, nomination, *, user=None, is_admin=False, via_link=False):
-    """The answer form, shared by logged-in contacts, admins and the personal link."""
-    round = nomination.round
-    latest = nomination.answers.order_by("-version").prefetch_related("nominees").first()
-    formset_kwargs = {"organisation": nomination.organisation, "prefix": "nominees"}
-    entry = AdminEntryForm(http_request.POST or None, prefix="entry") if is_admin else None
-    if http_request.method == "POST":
-        formset = NomineeFormSet(http_request.POST, **formset_kwargs)
-        valid = formset.is_valid() and (entry is None or entry.is_valid())
-        response = answer_post(
-            http_request,
-            valid=valid,
-            save=lambda submit: services.answer_save(
-                request=nomination,
-                rows=formset.rows(),
-                submit=submit,
-                user=user,
-                is_admin=is_admin,
-                via_link=via_link,
-                **answer_channel(entry, via_link=via_link, channels=NominationAnswer.Channel),
-            ),
-            sent_message=_("Thank you: the answer was sent."),
-            lock=lambda: _answer_values(nomination),
-            done=(
-                lambda: render(
-                    http_request,
-                    "nominations/answer_done.html",
-                    {"nomination": nomination, "round": round},
-                )
-            )
-            if via_link
-            else None,
+class UnreachedLetters(_RoundMixin, LetterView):
+    """The letters of the organisations that e-mail does not reach, to post."""
+
+    def letters(self):
+        self.batch_name = f"nimeamispyynnot-{self.round.pk}"
+        requests = self.round.requests.select_related("organisation", "body", "round__area")
+        return [documents.letter(r) for r in unreached(requests)]
+
+
+class _AnswerPage(AnswerPage):
+    """A nomination request's answer: the nominees by role, against the round's rules."""
+
+    template_name = "nominations/answer.html"
+    done_template = "nominations/answer_done.html"
+    sent_message = gettext_lazy("Thank you: the answer was sent.")
+    entry_form_class = AdminEntryForm
+    nomination: NominationRequest
+
+    def form(self, data):
+        kwargs = {"organisation": self.nomination.organisation, "prefix": "nominees"}
+        if data is not None:
+            return NomineeFormSet(data, **kwargs)
+        latest = self.nomination.answers.order_by("-version").prefetch_related("nominees").first()
+        return NomineeFormSet(initial=initial_rows(latest), **kwargs)
+
+    def save(self, form, *, submit, channel):
+        services.answer_save(
+            request=self.nomination,
+            rows=form.rows(),
+            submit=submit,
+            user=self.user(),
+            is_admin=self.records_for_others(),
+            via_link=self.via_link,
+            **channel,
         )
-        if response is not None:
-            return response
-    else:
-        formset = NomineeFormSet(initial=initial_rows(latest), **formset_kwargs)
-    history = list(
-        nomination.answers.filter(status=NominationAnswer.Status.SUBMITTED).order_by("-version")
-    )
-    return render(
-        http_request,
-        "nominations/answer.html",
-        {
+
+    def lock_values(self):
+        return _answer_values(self.nomination)
+
+    def page_context(self, form):
+        nomination = self.nomination
+        round = nomination.round
+        return {
             "nomination": nomination,
             "round": round,
-            "formset": formset,
-            "entry_form": entry,
+            "formset": form,
             "rules": documents.rules_text(round),
-            "latest": latest,
-            "history": history,
-            "via_link": via_link,
+            "latest": nomination.answers.order_by("-version").first(),
+            "history": list(
+                nomination.answers.filter(status=NominationAnswer.Status.SUBMITTED).order_by(
+                    "-version"
+                )
+            ),
             "area": round.area,
             "past_deadline": round.is_past_deadline,
-            "can_view_private": not via_link,
-            "edited_from": edited_from(http_request, lambda: _answer_values(nomination)),
-        },
-    )
+        }
+
+    def done_context(self):
+        return {"nomination": self.nomination, "round": self.nomination.round}
 
 
 def _answer_values(nomination) -> dict[str, object]:
@@ -247,31 +252,19 @@ def _answer_values(nomination) -> dict[str, object]:
     }
 
 
-class AnswerView(_RequestMixin, View):
-    def get(self, request, *args, **kwargs):
-        return self.answer(request)
+class AnswerView(_RequestMixin, _AnswerPage):
+    """The answer in the app: the organisation's contact, or the administrator, who
+    records an answer that came by letter, phone or the registry."""
 
-    def post(self, request, *args, **kwargs):
-        return self.answer(request)
-
-    def answer(self, request):
-        return _answer_page(
-            request, self.nomination, user=request.user, is_admin=self.access.is_admin(self.area)
-        )
+    def records_for_others(self):
+        return self.access.is_admin(self.area)
 
 
-def answer_by_link(request, token):
+class AnswerByLink(ByLink, _AnswerPage):
     """The personal, expiring, single-use link for organisations without accounts."""
-    try:
-        nomination = services.request_by_token(token)
-    except ValidationError as error:
-        return render(
-            request,
-            "consultations/link_refused.html",
-            {"reason": " ".join(error.messages)},
-            status=410,
-        )
-    return _answer_page(request, nomination, via_link=True)
+
+    def open_link(self, token):
+        self.nomination = services.request_by_token(token)
 
 
 class ElectionView(AreaMixin, generic.FormView):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, Theme, TimeStamped
-from yhdyspinta.consultations.models import Round
+from yhdyspinta.consultations.models import AnswerChannel, Round
 from yhdyspinta.freeze import Frozen
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
@@ -397,6 +397,12 @@ class MeasureReport(Frozen, TimeStamped):
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # How the report came: the app, the organisation's link, or recorded by the convener
+    # from a letter, an e-mail, a phone call or the registry (with its number).
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=AnswerChannel.choices, default=AnswerChannel.APP
+    )
+    registry_number = models.CharField(_("registry number"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["measure", "year", "-version"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.consultations import services as consultations
-from yhdyspinta.consultations.models import Request, Round
+from yhdyspinta.consultations.models import AnswerChannel, Request, Round
 from yhdyspinta.documents import finnish_date
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
@@ -55,9 +55,18 @@ def measures_of(*, programme: Programme, organisation: Organisation, year: int):
 
 @transaction.atomic
 def measure_report(
-    *, measure: Measure, organisation: Organisation, year: int, status: str, account: str, user=None
+    *,
+    measure: Measure,
+    organisation: Organisation,
+    year: int,
+    status: str,
+    account: str,
+    user=None,
+    channel: str = AnswerChannel.APP,
+    registry_number: str = "",
 ) -> MeasureReport:
-    """Record an organisation's status for a measure and year; a repeat is a revision."""
+    """Record an organisation's status for a measure and year, and how it came; a repeat
+    is a revision."""
     programme = measure.goal.priority.programme
     if year not in programme.years:
         raise ValidationError(
@@ -87,6 +96,8 @@ def measure_report(
         account=account,
         version=(latest.version + 1) if latest else 1,
         reported_by=user if user and user.is_authenticated else None,
+        channel=channel,
+        registry_number=registry_number,
     )
     report.full_clean()
     report.save()
@@ -103,9 +114,12 @@ def measure_report_save(
     status: str,
     account: str,
     user=None,
+    channel: str = AnswerChannel.APP,
+    registry_number: str = "",
 ) -> MeasureReport:
     """A report saved by the follow-up page or the API: only the organisation's contact
-    (or the area's administrator) reports for it."""
+    (or the area's administrator, recording one that came by letter, phone or the
+    registry) reports for it."""
     if not access.can_edit_organisation(organisation):
         raise PermissionDenied
     return measure_report(
@@ -115,6 +129,8 @@ def measure_report_save(
         status=status,
         account=account,
         user=user,
+        channel=channel,
+        registry_number=registry_number,
     )
 
 
@@ -211,6 +227,7 @@ def measure_report_by_link(
         year=round.year,
         status=status,
         account=account,
+        channel=AnswerChannel.LINK,
     )
 
 

@@ -31,6 +31,16 @@ urlpatterns = [
         views.Tasks.as_view(),
         name="tasks",
     ),
+    path(
+        "programme/<int:pk>/follow-up/<int:year>/<int:organisation>/letter.<str:fmt>",
+        views.FollowUpLetter.as_view(),
+        name="follow_up_letter",
+    ),
+    path(
+        "programme/<int:pk>/follow-up/<int:year>/letters.<str:fmt>",
+        views.UnreachedLetters.as_view(),
+        name="unreached_letters",
+    ),
     path("programme/<int:pk>/report.<str:fmt>", views.ReportFile.as_view(), name="report"),
     path("measures/<int:pk>/", views.MeasureDetail.as_view(), name="measure"),
     path("ideas/<int:idea>/promote/", views.PromoteIdea.as_view(), name="promote_idea"),

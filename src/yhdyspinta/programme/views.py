@@ -1,19 +1,19 @@
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.communications.views import delivery_context, resend
+from yhdyspinta.consultations.models import Request, Round
 from yhdyspinta.consultations.selectors import reach
+from yhdyspinta.consultations.views import AnswerPage, ByLink, LetterView, unreached
 from yhdyspinta.documents import DOCX, PDF
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
@@ -28,7 +28,7 @@ from yhdyspinta.web.views import (
     form_key,
 )
 
-from . import report, selectors, services
+from . import documents, report, selectors, services
 from .forms import FollowUpForm, IndicatorValueForm, MeasureForm, MeasureReportForm, PromoteForm
 from .models import FollowUpRound, Measure, MeasureReport, Programme
 
@@ -269,6 +269,15 @@ class FollowUpDetail(_FollowUpMixin, generic.TemplateView):
         context["round"] = self.round
         context["board"] = selectors.follow_up_board(self.round)
         context["reach"] = reach(row.request for row in context["board"] if row.request)
+        context["letters_url"] = reverse(
+            "programme:unreached_letters",
+            kwargs={
+                "area": self.area.slug,
+                "pk": self.programme.pk,
+                "year": self.round.year,
+                "fmt": "pdf",
+            },
+        )
         context["can_add_address"] = self.access.is_admin(self.area)
         resend_url = reverse(
             "programme:follow_up_action",
@@ -281,6 +290,38 @@ class FollowUpDetail(_FollowUpMixin, generic.TemplateView):
         )
         context.update(delivery_context(self.round, resend_url))
         return context
+
+
+class FollowUpLetter(_FollowUpMixin, LetterView):
+    """An organisation's follow-up request letter, to print or post (PDF, DOCX)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request_row = get_object_or_404(
+            Request.objects.select_related("organisation"),
+            consultation__area__slug=kwargs["area"],
+            consultation__kind=Round.Kind.FOLLOW_UP,
+            consultation__follow_up__programme=kwargs["pk"],
+            consultation__follow_up__year=kwargs["year"],
+            organisation=kwargs["organisation"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self):
+        return self.access.can_edit_organisation(self.request_row.organisation)
+
+    def letters(self):
+        return [documents.letter(self.round, self.request_row)]
+
+
+class UnreachedLetters(_FollowUpMixin, LetterView):
+    """The letters of the organisations that e-mail does not reach, to post."""
+
+    def letters(self):
+        self.batch_name = f"seurantapyynnot-{self.round.year}"
+        requests = Request.objects.filter(
+            consultation_id=self.round.consultation_id
+        ).select_related("organisation")
+        return [documents.letter(self.round, r) for r in unreached(requests)]
 
 
 class FollowUpAction(_FollowUpMixin, generic.View):
@@ -331,15 +372,22 @@ class FollowUpAction(_FollowUpMixin, generic.View):
         return HttpResponseRedirect(self.round.get_absolute_url())
 
 
-class _ReportRows(LockedPageMixin):
+class _ReportRows(AnswerPage):
     """One organisation's follow-up of a year: each measure with its status and account,
-    saved together (a new version of each changed report), with the lost-update check.
-    The page in the app and the page of the organisation's own link are this one page;
-    each says who may save (`save_one`). Needs `programme`, `organisation`, `year`."""
+    saved together (a new version of each changed report). The page in the app and the
+    page of the organisation's own link are the one answer page of every round; each
+    says who may save (`save_one`). Needs `programme`, `organisation`, `year`."""
 
     template_name = "programme/tasks.html"
-    # Each page's own write of one measure's report (its permission check included).
-    save_one: Callable[[Measure, dict], None]
+    sent_message = gettext_lazy("The report was saved. Thank you.")
+    drafts = False  # each save is a report: a new version of each changed measure
+    programme: Programme
+    organisation: Organisation
+    year: int
+
+    def save_one(self, measure: Measure, cleaned: dict, channel: dict) -> None:
+        """The page's own write of one measure's report (its permission check included)."""
+        raise NotImplementedError
 
     def lock_values(self):
         Organisation.objects.select_for_update().filter(pk=self.organisation.pk).order_by().first()
@@ -350,7 +398,7 @@ class _ReportRows(LockedPageMixin):
             latest[entry.measure_id] = entry
         return {str(r.measure): f"{r.get_status_display()}: {r.account}" for r in latest.values()}
 
-    def rows(self, data=None):
+    def form(self, data):
         """Each measure with its form (this year's latest report, or "not reported"),
         this year's latest report and last year's, shown but never copied."""
         year = self.year
@@ -375,37 +423,29 @@ class _ReportRows(LockedPageMixin):
             rows.append((measure, form, current, last_year.get(measure.pk)))
         return rows
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            organisation=self.organisation,
-            year=self.year,
-            programme=self.programme,
-            round=FollowUpRound.objects.filter(programme=self.programme, year=self.year).first(),
-        )
-        context.setdefault("rows", self.rows())
-        return context
+    def form_valid(self, form):
+        return all([row_form.is_valid() for _m, row_form, _c, _l in form])
 
-    def post(self, request, *args, **kwargs):
-        rows = self.rows(request.POST)
-        if not all(form.is_valid() for _m, form, _c, _l in rows):
-            messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
-            return self.render_to_response(self.get_context_data(rows=rows))
-        try:
-            with transaction.atomic():
-                self.check_unchanged()
-                for measure, form, _current, _last in rows:
-                    if form.reported:  # "not reported" stays not reported
-                        self.save_one(measure, form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return self.render_to_response(self.get_context_data(rows=rows))
-        messages.success(request, _("The report was saved. Thank you."))
-        return HttpResponseRedirect(request.path)
+    def save(self, form, *, submit, channel):
+        for measure, row_form, _current, _last in form:
+            if row_form.reported:  # "not reported" stays not reported
+                self.save_one(measure, row_form.cleaned_data, channel)
+
+    def page_context(self, form):
+        return {
+            "organisation": self.organisation,
+            "year": self.year,
+            "programme": self.programme,
+            "round": FollowUpRound.objects.filter(programme=self.programme, year=self.year).first(),
+            "rows": form,
+            "area": self.area,
+        }
 
 
-class Tasks(_ReportRows, _ProgrammeMixin, generic.TemplateView):
-    """An organisation's measures for the year, for its contact in the app."""
+class Tasks(_ProgrammeMixin, _ReportRows):
+    """An organisation's measures for the year, in the app: for its contact, or for the
+    area's administrator, who records a report that came by letter, phone or the
+    registry."""
 
     private = True
 
@@ -420,7 +460,10 @@ class Tasks(_ReportRows, _ProgrammeMixin, generic.TemplateView):
     def allowed(self):
         return self.access.can_edit_organisation(self.organisation)
 
-    def save_one(self, measure, cleaned) -> None:
+    def records_for_others(self):
+        return self.organisation.pk not in self.access.contact_organisations(self.area)
+
+    def save_one(self, measure, cleaned, channel) -> None:
         services.measure_report_save(
             access=self.access,
             measure=measure,
@@ -428,43 +471,26 @@ class Tasks(_ReportRows, _ProgrammeMixin, generic.TemplateView):
             year=self.year,
             user=self.request.user,
             **cleaned,
+            **channel,
         )
 
 
-class FollowUpByLink(_ReportRows, generic.TemplateView):
+class FollowUpByLink(ByLink, _ReportRows):
     """The same page by the organisation's own link, without an account: valid while
     the round is open; a link that is not valid, or a round since closed, says which and
     whom to contact, and saves nothing."""
 
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            self.round, self.request_row = services.follow_up_by_token(kwargs["token"])
-        except ValidationError as error:
-            return render(
-                request,
-                "consultations/link_refused.html",
-                {"reason": " ".join(error.messages)},
-                status=410,
-            )
+    def open_link(self, token):
+        self.round, self.request_row = services.follow_up_by_token(token)
         self.programme = self.round.programme
         self.area = self.programme.area
         self.organisation = self.request_row.organisation
         self.year = self.round.year
-        if not self.round.is_open and request.method == "POST":
-            messages.error(
-                request,
-                _("The follow-up for %(year)s is closed: reports can no longer be sent.")
-                % {"year": self.year},
-            )
-            return HttpResponseRedirect(request.path)
-        return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(area=self.area, via_link=True, contact=self.round.reply_address)
-        return context
+    def page_context(self, form):
+        return {**super().page_context(form), "contact": self.round.reply_address}
 
-    def save_one(self, measure, cleaned) -> None:
+    def save_one(self, measure, cleaned, channel) -> None:
         services.measure_report_by_link(
             round=self.round, request=self.request_row, measure=measure, **cleaned
         )

@@ -42,15 +42,13 @@ __all__ = [
     "LockedPageMixin",
     "QueuedDocumentMixin",
     "already_saved",
-    "answer_channel",
-    "answer_post",
     "claim_form_key",
     "confirm_close",
     "confirmed",
     "create_once",
-    "edited_from",
     "form_key",
     "form_key_done",
+    "opened_on",
 ]
 
 
@@ -430,7 +428,7 @@ class LockedPageMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["edited_from"] = getattr(self, "fresh_version", None) or (
-            self.request.POST.get(EDITED_FROM) or _opened_on(self.lock_values)
+            self.request.POST.get(EDITED_FROM) or opened_on(self.lock_values)
         )
         return context
 
@@ -448,69 +446,11 @@ class AreaUpdateView(AreaFormMixin, AreaObjectMixin, generic.UpdateView):
         return self.page_title or _("Edit: %(name)s") % {"name": self.object}
 
 
-def answer_post(
-    http_request,
-    *,
-    valid: bool,
-    save: Callable[[bool], object],
-    sent_message: str,
-    lock: Callable[[], Mapping[str, object]],
-    done: Callable[[], HttpResponse] | None = None,
-) -> HttpResponse | None:
-    """The POST of an answer page (nominations, comments): send or save a draft, say
-    what happened, and stay on the page; None re-renders it with the messages. `lock`
-    reads the answer as saved now (locking its row): a draft someone else saved since
-    the page was opened is not overwritten."""
-    if not valid:
-        messages.error(http_request, _("Check the fields marked below. Nothing was saved yet."))
-        return None
-    submit = "submit" in http_request.POST
-    try:
-        with transaction.atomic():
-            values = lock()
-            try:
-                locking.check(http_request.POST.get(EDITED_FROM, ""), values)
-            except ValidationError:
-                http_request.fresh_version = locking.fingerprint(values)
-                raise
-            save(submit)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(http_request, message)
-        return None
-    if not submit:
-        messages.success(http_request, _("Draft saved. It has not been sent yet."))
-    else:
-        messages.success(http_request, sent_message)
-        if done is not None:
-            return done()
-    return HttpResponseRedirect(http_request.path)
-
-
-def edited_from(http_request, lock: Callable[[], Mapping[str, object]]) -> str:
-    """The version a custom page shows in its hidden field: the one it was opened on
-    while it is shown again with errors, a fresh one after a conflict or on opening."""
-    fresh = getattr(http_request, "fresh_version", None)
-    if fresh:
-        return fresh
-    if http_request.method == "POST" and http_request.POST.get(EDITED_FROM):
-        return http_request.POST[EDITED_FROM]
-    return _opened_on(lock)
-
-
-def _opened_on(lock: Callable[[], Mapping[str, object]]) -> str:
+def opened_on(lock: Callable[[], Mapping[str, object]]) -> str:
     """The fingerprint of what a page shows now (its lock reads rows with
     select_for_update, which needs a transaction even on a plain GET)."""
     with transaction.atomic():
         return locking.fingerprint(lock())
-
-
-def answer_channel(entry_form, *, via_link: bool, channels) -> dict:
-    """How an answer arrived: the administrator's entry form says so; otherwise the
-    personal link or the app."""
-    if entry_form is not None:
-        return entry_form.cleaned_data
-    return {"channel": channels.LINK if via_link else channels.APP}
 
 
 class HistoryView(AreaObjectMixin, generic.DetailView):

@@ -240,6 +240,10 @@ def test_expiry_warning_six_months_ahead(agreement, demo):
 
 def test_evaluation_round_asks_every_party_once(agreement):
     v2 = version(agreement, 2)
+    demo_round = services.evaluation_round_start(version=v2)
+    assert demo_round.status == "open"  # the demo's evaluation of 2026, sent
+    assert services.evaluation_round_start(version=v2) == demo_round  # never a second
+    services.comment_round_close(round=demo_round)
     round = services.evaluation_round_start(version=v2)
     assert round.kind == "evaluation"
     assert round.status == "draft"

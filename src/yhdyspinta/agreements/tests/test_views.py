@@ -282,7 +282,7 @@ def test_deadline_passed_only_admin_records(open_round, demo):
 
 
 def test_demo_comment_round_of_2024(client, login, agreement):
-    round = CommentRound.objects.get(version__agreement=agreement)
+    round = CommentRound.objects.get(version__agreement=agreement, version__number=1)
     assert round.deadline.isoformat() == "2024-11-29"
     assert round.requests.filter(submitted_at__isnull=True).count() == 3
     assert Comment.objects.filter(request__round=round).count() == 5

@@ -144,3 +144,77 @@ def test_an_organisation_without_an_account_reports_by_its_own_link(client, demo
     token = nomination.new_token()
     nomination.save()
     assert client.get(f"/follow-up/{token}/").status_code == 410
+
+
+def test_every_kind_is_answered_on_the_one_answer_page():
+    """Nomination, comment (and evaluation) and follow-up answers, in the app and by the
+    personal link, are the one answer page of consultations; the link pages refuse by
+    the one rule."""
+    from yhdyspinta.agreements.views import CommentAnswer, CommentByLink
+    from yhdyspinta.consultations.views import AnswerPage, ByLink
+    from yhdyspinta.nominations.views import AnswerByLink, AnswerView
+    from yhdyspinta.programme.views import FollowUpByLink, Tasks
+
+    for page in (AnswerView, CommentAnswer, Tasks):
+        assert issubclass(page, AnswerPage)
+        assert not issubclass(page, ByLink)
+    for page in (AnswerByLink, CommentByLink, FollowUpByLink):
+        assert issubclass(page, AnswerPage)
+        assert issubclass(page, ByLink)
+
+
+def test_the_convener_records_a_follow_up_that_came_by_phone(client, login, demo, deliver):
+    """The area's administrator reports for an organisation (not theirs) with the channel
+    and registry number; the organisation's own link records itself as the link."""
+    from django.urls import reverse
+
+    from yhdyspinta.communications.models import OutgoingMessage
+    from yhdyspinta.consultations.models import AnswerChannel
+    from yhdyspinta.programme.models import MeasureReport
+
+    plan = Programme.objects.filter(area=demo["nk"]).first()
+    round_ = programme.follow_up_open(programme=plan, year=2027, deadline=date(2028, 1, 31))
+    request = Request.objects.filter(consultation=round_.serial).first()
+    organisation = request.organisation
+    login("paakayttaja")
+    page_url = reverse(
+        "programme:tasks",
+        kwargs={
+            "area": "pohjois-karjala",
+            "pk": plan.pk,
+            "organisation": organisation.pk,
+            "year": 2027,
+        },
+    )
+    page = client.get(page_url)
+    assert "Miten vastaus saapui" in page.content.decode()
+    measure = page.context["rows"][0][0]
+    data = {
+        "_edited_from": page.context["edited_from"],
+        f"m{measure.pk}-status": "ongoing",
+        f"m{measure.pk}-account": "Kerrottu puhelimessa.",
+        "entry-channel": "phone",
+        "entry-registry_number": "PKHVA/77/2027",
+    }
+    assert client.post(page_url, data).status_code == 302
+    report = MeasureReport.objects.get(measure=measure, organisation=organisation, year=2027)
+    assert (report.channel, report.registry_number) == (AnswerChannel.PHONE, "PKHVA/77/2027")
+    assert report.get_channel_display() == "Puhelimitse"
+    # By the organisation's own link: recorded as the link.
+    client.logout()
+    link = (
+        OutgoingMessage.objects.filter(
+            about_id=round_.pk, kind="follow_up", organisation=organisation
+        )
+        .first()
+        .link
+    )
+    path = "/" + link.split("/", 3)[3]
+    again = client.get(path)
+    assert "Miten vastaus saapui" not in again.content.decode()
+    data.update(
+        {"_edited_from": again.context["edited_from"], f"m{measure.pk}-account": "Täsmennetty."}
+    )
+    assert client.post(path, data).status_code == 302
+    latest = MeasureReport.objects.filter(measure=measure, organisation=organisation, year=2027)
+    assert latest.order_by("-version").first().channel == AnswerChannel.LINK
