@@ -24,20 +24,36 @@ from yhdyspinta.parties.models import Organisation
 from .models import Request, Round
 
 
+class LinkRefused(ValidationError):
+    """A personal link that cannot be used, with whom to contact when the link is known
+    (the round's address for written answers)."""
+
+    def __init__(self, message, *, contact: str = ""):
+        super().__init__(message)
+        self.contact = contact
+
+
 def by_token(queryset: models.QuerySet, token: str):
-    """The request behind a personal link, or a clear refusal."""
+    """The request behind a personal link, or a clear refusal that says which and whom
+    to contact."""
     request = queryset.filter(token_hash=Request.hash_token(token)).first()
     if request is None:
-        raise ValidationError(_("This link is not valid. Ask the convener for a new one."))
+        raise LinkRefused(_("This link is not valid. Ask the convener for a new one."))
+    contact = Round.objects.filter(pk=request.consultation_id).values_list(
+        "reply_address", flat=True
+    )[0]
     if request.token_used_at:
-        raise ValidationError(
+        raise LinkRefused(
             _(
                 "This link has already been used to send the answer. "
                 "Ask the convener for a new link if you need to change it."
-            )
+            ),
+            contact=contact,
         )
     if request.token_expires_at and timezone.now() > request.token_expires_at:
-        raise ValidationError(_("This link has expired. Ask the convener for a new one."))
+        raise LinkRefused(
+            _("This link has expired. Ask the convener for a new one."), contact=contact
+        )
     return request
 
 

@@ -266,7 +266,7 @@ class ByLink:
             return render(
                 request,
                 "consultations/link_refused.html",
-                {"reason": " ".join(error.messages)},
+                {"reason": " ".join(error.messages), "contact": getattr(error, "contact", "")},
                 status=410,
             )
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

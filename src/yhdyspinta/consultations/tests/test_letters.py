@@ -196,3 +196,31 @@ def test_a_letter_is_the_organisations_own_and_the_convener_s(client, login, dem
     login("jasen")
     assert client.get(letter_url(request, "pdf")).status_code in (403, 404)
     assert client.get(batch_url).status_code in (403, 404)
+
+
+def test_a_used_or_expired_link_says_which_and_whom_to_contact(client, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    request = NominationRequest.objects.filter(round__area__slug=AREA).first()
+    round = request.round
+    round.reply_address = "kirjaamo@pohjois-karjala.example.fi"
+    round.save()
+    token = request.new_token()
+    request.token_used_at = timezone.now()
+    request.save()
+    used = client.get(f"/nominate/{token}/")
+    assert used.status_code == 410
+    html = used.content.decode()
+    assert "on jo käytetty" in html
+    assert "mailto:kirjaamo@pohjois-karjala.example.fi" in html
+    assert "Mitään ei tallennettu." in html
+    answers = request.answers.count()
+    token = request.new_token()
+    request.token_expires_at = timezone.now() - timedelta(minutes=1)
+    request.save()
+    expired = client.post(f"/nominate/{token}/", {"submit": "1"})
+    assert expired.status_code == 410
+    assert "vanhentunut" in expired.content.decode()
+    assert request.answers.count() == answers
