@@ -45,6 +45,7 @@ from yhdyspinta.web import public_cache
 
 from . import problems
 from .caller import AnonymousThrottle, Caller, TokenOrPublic, TokenThrottle
+from .docs import ReadableDocs
 from .problems import Problem
 
 MAX_PAGE_SIZE = 100
@@ -62,6 +63,7 @@ api = NinjaAPI(
         "(issued by the area administrator) you see what that user sees in the app."
     ),
     urls_namespace="api",
+    docs=ReadableDocs(),
     auth=TokenOrPublic(),
     throttle=[
         AnonymousThrottle(settings.API_ANONYMOUS_RATE),

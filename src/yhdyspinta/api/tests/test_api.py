@@ -66,7 +66,14 @@ def test_the_openapi_document_validates(client):
     assert document["openapi"].startswith("3.1")
     validate(document)
     assert "/api/v1/areas/{area}/meetings" in document["paths"]
-    assert client.get("/api/v1/docs").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    # The page is the document: every operation's method and path, and no explorer's script.
+    for path, item in document["paths"].items():
+        for method in item:
+            assert f"{method.upper()} {path}" in html, (method, path)
+    assert "swagger" not in html.lower()
 
 
 def test_the_public_never_gets_a_person(client, demo):
