@@ -109,11 +109,12 @@ def enqueue(
     OutgoingMessage.objects.bulk_create(rows)
     if files:
         Through = OutgoingMessage.files.through
+        # A skipped message keeps its files too: given an address later, it goes out
+        # whole (send_skipped).
         Through.objects.bulk_create(
             [
                 Through(outgoingmessage_id=row.pk, attachment_id=file.pk)
                 for row in rows
-                if row.status == Status.QUEUED
                 for file in files
             ]
         )
@@ -247,8 +248,8 @@ def resend_failed(*, about: models.Model) -> int:
 
 def send_skipped(*, about: models.Model, organisation, email: str) -> int:
     """An organisation skipped for want of an address has one now: the last message
-    about this round (or meeting) that it was skipped for goes to it, with the text and
-    link it had. Returns 1 when one was queued."""
+    about this round (or meeting) that it was skipped for goes to it, with the text,
+    link and files (the request letter) it had. Returns 1 when one was queued."""
     latest = (
         OutgoingMessage.objects.filter(
             about_type=ContentType.objects.get_for_model(about),

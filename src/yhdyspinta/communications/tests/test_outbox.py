@@ -362,6 +362,13 @@ def test_a_round_shows_whom_it_reaches_and_an_address_added_inline_sends_the_req
     assert "on jonossa sille" in done
     [message] = deliver()[-1:]
     assert message.to == ["uusi@example.org"]
+    # With the request letter it was skipped for, carrying the same link.
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype) == (
+        f"nimeamispyynto-{skipped.organisation_id}.pdf",
+        "application/pdf",
+    )
+    assert content.startswith(b"%PDF")
     skipped_row = services.delivery_report(round_).get(organisation=skipped.organisation)
     assert skipped_row.status == Status.SENT
     assert consultations.by_token(
