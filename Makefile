@@ -11,7 +11,7 @@ PORT ?= 8000
 # Links in e-mails and calendar entries point where the app runs (make run PORT=8080).
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format install messages bench
+.PHONY: run test lint format install messages bench docs
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -37,6 +37,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	cd src && ../$(VENV)/bin/lint-imports --config ../.importlinter
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet --site-dir $$(mktemp -d)
+
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 format: install
 	$(VENV)/bin/ruff format .

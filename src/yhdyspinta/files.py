@@ -6,7 +6,7 @@ not trusted: a renamed HTML page or executable is refused) and it fits the size 
 view that applies the permission of the row the file belongs to and then calls `serve()`,
 which sends it as a download (PDF and images may open in the browser) with `nosniff` and
 a sandboxing Content-Security-Policy. In production the proxy sends the bytes after the
-app has said yes (`X-Accel-Redirect` to an internal location, see README)."""
+app has said yes (`X-Accel-Redirect` to an internal location, see docs/security.md)."""
 
 from __future__ import annotations
 

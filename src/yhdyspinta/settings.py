@@ -1,5 +1,5 @@
 """Settings. Everything that differs between a laptop and production comes from the
-environment (see README, "Production")."""
+environment (see docs/production.md)."""
 
 import os
 from datetime import timedelta
@@ -22,7 +22,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     # pytest sets PYTEST_VERSION; anything else without DEBUG is production.
     if not DEBUG and not os.environ.get("PYTEST_VERSION"):
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see README, Production)")
+        raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see docs/production.md)")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -183,7 +183,7 @@ MEDIA_URL = "/_files/"  # not routed: a FileField's .url is never a working addr
 # The largest upload accepted (bytes); the proxy's client_max_body_size should match.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # In production nginx sends the bytes: the internal location that maps to MEDIA_ROOT,
-# e.g. "/protected-files/" (README, "Tietoturva ja tietosuoja"). Empty: Django sends them.
+# e.g. "/protected-files/" (docs/security.md). Empty: Django sends them.
 FILES_ACCEL_REDIRECT = os.environ.get("FILES_ACCEL_REDIRECT", "")
 
 STATIC_URL = "/static/"

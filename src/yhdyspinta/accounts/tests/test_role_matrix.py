@@ -74,9 +74,7 @@ def _objects(area):
         "theme": area.themes.first(),
         "term": area.council_terms.first(),
         "agreement": Agreement.objects.get(area=area, versions__number=2),
-        "comment_round": CommentRound.objects.get(
-            version__agreement__area=area, version__number=1
-        ),
+        "comment_round": CommentRound.objects.get(version__agreement__area=area, version__number=1),
         "joensuu_comments": CommentRequest.objects.get(
             round__version__agreement__area=area, round__version__number=1, organisation=joensuu
         ),
