@@ -427,9 +427,11 @@ class _ReportRows(AnswerPage):
         return all([row_form.is_valid() for _m, row_form, _c, _l in form])
 
     def save(self, form, *, submit, channel):
-        for measure, row_form, _current, _last in form:
-            if row_form.reported:  # "not reported" stays not reported
-                self.save_one(measure, row_form.cleaned_data, channel)
+        reported = [(m, row_form) for m, row_form, _c, _l in form if row_form.reported]
+        if not reported:  # "not reported" stays not reported: nothing to thank for
+            raise ValidationError(_("Nothing was saved: choose a status for at least one measure."))
+        for measure, row_form in reported:
+            self.save_one(measure, row_form.cleaned_data, channel)
 
     def page_context(self, form):
         return {

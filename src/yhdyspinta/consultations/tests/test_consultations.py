@@ -218,3 +218,19 @@ def test_the_convener_records_a_follow_up_that_came_by_phone(client, login, demo
     assert client.post(path, data).status_code == 302
     latest = MeasureReport.objects.filter(measure=measure, organisation=organisation, year=2027)
     assert latest.order_by("-version").first().channel == AnswerChannel.LINK
+
+
+def test_a_follow_up_with_no_status_chosen_says_nothing_was_saved(client, demo, deliver):
+    from yhdyspinta.communications.models import OutgoingMessage
+    from yhdyspinta.programme.models import MeasureReport
+
+    plan = Programme.objects.filter(area=demo["nk"]).first()
+    round_ = programme.follow_up_open(programme=plan, year=2027, deadline=date(2028, 1, 31))
+    link = OutgoingMessage.objects.filter(about_id=round_.pk, kind="follow_up").first().link
+    path = "/" + link.split("/", 3)[3]
+    page = client.get(path)
+    before = MeasureReport.objects.count()
+    html = client.post(path, {"_edited_from": page.context["edited_from"]}).content.decode()
+    assert "Mitään ei tallennettu" in html
+    assert "Kiitos" not in html
+    assert MeasureReport.objects.count() == before
