@@ -13,6 +13,8 @@ echo "== lint"
 $VENV/bin/ruff check .
 $VENV/bin/ruff format --check .
 (cd src && ../$VENV/bin/lint-imports --config ../.importlinter)
+echo "== types"
+DEBUG=1 $VENV/bin/mypy
 echo "== docs"
 NO_MKDOCS_2_WARNING=1 $VENV/bin/mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
 

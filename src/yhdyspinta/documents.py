@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -63,7 +64,7 @@ def docx_document(
     day: date | None = None,
     author: str = "",
     draft: bool = False,
-) -> Document:
+) -> DocxDocument:
     """A document with the Finnish municipal header: organisation left, document kind and
     date right, then the title. Its author is the area (or the organisation). A draft
     says so in the middle of every page's header."""
@@ -97,7 +98,7 @@ def docx_document(
 LANGUAGE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 
 
-def _set_language(document: Document, tag: str) -> None:
+def _set_language(document: DocxDocument, tag: str) -> None:
     """The document's proofing language: Word spell-checks in it (the default template's
     is US English)."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
@@ -110,13 +111,13 @@ def _set_language(document: Document, tag: str) -> None:
         lang.set(qn(attribute), tag)
 
 
-def docx_bytes(document: Document) -> bytes:
+def docx_bytes(document: DocxDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def docx_table(document: Document, header: list[str], rows: list[list[str]]) -> None:
+def docx_table(document: DocxDocument, header: list[str], rows: list[list[str]]) -> None:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -169,7 +170,7 @@ def pdf_from_template(template: str, context: dict) -> bytes:
 
 def docx_letter(
     *, sender: str, kind: str, title: str, day: date | None, recipient, cover_letter: str
-) -> Document:
+) -> DocxDocument:
     """A request letter: the header, the recipient organisation's address block and the
     cover letter's paragraphs; the caller adds what is asked."""
     document = docx_document(organisation=sender, kind=kind, title=title, day=day)

@@ -21,6 +21,7 @@ from django.db.models import Prefetch, QuerySet
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
@@ -469,7 +470,7 @@ def bodies(request, area: str, paging: Query[Paging]):
                     "role": seat.role,
                     "person": str(seat.person) if sees_people else None,
                 }
-                for seat in body.current_seats
+                for seat in body.current_seats  # type: ignore[attr-defined]  # prefetched to_attr
             ],
             "updated_at": body.updated_at,
         }
@@ -798,7 +799,7 @@ def _locked_meeting(the_area: Area, pk: int, caller: Caller) -> Meeting:
     return meeting
 
 
-def _if_match(request, detail: str) -> str:
+def _if_match(request, detail: str | Promise) -> str:
     """The version the change was made on; a change without one is refused (428)."""
     wanted = request.headers.get("If-Match", "")
     if not wanted:

@@ -57,6 +57,8 @@ class TokenOrPublic(HttpBearer):
         found = accounts.api_token_find(token)
         if problem := accounts.api_token_problem(found):
             raise Problem(401, _("Unauthorized"), problem)
+        if found is None:  # api_token_problem says so above; this tells the type checker
+            raise Problem(401, _("Unauthorized"))
         accounts.api_token_used(found)
         request.user = found.user  # the history of what it writes names the user
         return Caller(Access(found.user), found)

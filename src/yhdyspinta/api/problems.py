@@ -14,9 +14,10 @@ class Problem(Exception):
     """Raised by an endpoint: a status, a short title and what went wrong, both lazily
     translatable (gettext_lazy), rendered in English and Finnish."""
 
-    def __init__(self, status: int, title, detail=""):
+    def __init__(self, status: int, title, detail="", errors: list | None = None):
         super().__init__(str(title))
         self.status, self.title, self.detail = status, title, detail
+        self.errors = errors or []  # each field's messages, for a refused form
 
 
 def _both(text) -> tuple[str, str]:

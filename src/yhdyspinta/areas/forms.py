@@ -23,7 +23,7 @@ class AreaModelForm(forms.ModelForm):
     """A ModelForm for a row of one area. Foreign keys offer only rows of that area, so
     nothing can be linked across areas even by a crafted POST."""
 
-    area_field = "area"
+    area_field: str | None = "area"
 
     def __init__(self, *args, area: Area, access=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import segno
 from django.utils import timezone
@@ -81,7 +81,7 @@ class Letter:
         return lines
 
 
-def letter_link(round, request: Request, *, now=None) -> str:
+def letter_link(round: Round, request: Request, *, now: datetime | None = None) -> str:
     """The personal link a letter carries: the one the request was sent with, while it
     can still be used (not yet used, not expired, the round open); else none."""
     now = now or timezone.now()

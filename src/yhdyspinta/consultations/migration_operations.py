@@ -3,6 +3,8 @@ multi-table child of another (the kinds of rounds into kinds of consultations.Ro
 without touching its table. Only the migration state changes; the data migration
 before it creates the parent rows and fills the parent link."""
 
+from typing import Any
+
 from django.db.migrations.operations.base import Operation
 
 
@@ -13,23 +15,27 @@ class ChangeBases(Operation):
     def __init__(self, *, model_name: str, bases: tuple):
         self.model_name, self.bases = model_name, tuple(bases)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, list, dict]:
         return (
             self.__class__.__qualname__,
             [],
             {"model_name": self.model_name, "bases": self.bases},
         )
 
-    def state_forwards(self, app_label, state):
+    def state_forwards(self, app_label: str, state: Any) -> None:
         model = state.models[app_label, self.model_name.lower()]
         model.bases = self.bases
         state.reload_model(app_label, self.model_name.lower(), delay=True)
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         pass
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         pass
 
-    def describe(self):
+    def describe(self) -> str:
         return f"Make {self.model_name} a child of {', '.join(map(str, self.bases))}"

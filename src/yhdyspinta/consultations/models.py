@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -69,11 +70,11 @@ class Round(TimeStamped):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive()
         super().save(*args, **kwargs)
 
-    def full_clean(self, *args, **kwargs):
+    def full_clean(self, *args: Any, **kwargs: Any) -> None:
         self.derive()
         super().full_clean(*args, **kwargs)
 
@@ -133,12 +134,12 @@ class Request(TimeStamped):
         token = secrets.token_urlsafe(24)
         self.token_hash = self.hash_token(token)
         deadline_end = timezone.make_aware(
-            timezone.datetime.combine(self.link_deadline(), timezone.datetime.max.time())
+            datetime.combine(self.link_deadline(), datetime.max.time())
         )
         self.token_expires_at = deadline_end + timedelta(days=7)
         self.token_used_at = None
         return token
 
-    def remind_now(self, now) -> bool:
+    def remind_now(self, now: datetime) -> bool:
         """The one reminder rule: at most one reminder in about a day."""
         return not self.reminded_at or now - self.reminded_at >= REMINDER_PAUSE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,9 @@ from django.utils.translation import ngettext
 
 from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.parties.models import Organisation
+
+from .models import Request, Round
 
 M = OutgoingMessage.Status
 REQUEST_KINDS = (OutgoingMessage.Kind.ROUND_REQUEST, OutgoingMessage.Kind.FOLLOW_UP)
@@ -45,7 +49,7 @@ class Delivery:
 
     def text(self) -> str:
         """One line for a status board, in the active language."""
-        words = {
+        words: dict[str, str] = {
             "": _("not sent yet"),
             M.QUEUED: _("in the outbox, not yet sent"),
             M.SENDING: _("in the outbox, not yet sent"),
@@ -65,16 +69,17 @@ class Delivery:
                 "n": self.reminders
             }
             if self.reminder_state and self.reminder_state != M.SENT:
-                last = {
+                lasts: dict[str, str] = {
                     M.NO_ADDRESS: _("the last not sent: no e-mail address"),
                     M.FAILED: _("the last failed"),
-                }.get(self.reminder_state, _("the last still in the outbox"))
+                }
+                last = lasts.get(self.reminder_state, _("the last still in the outbox"))
                 count = f"{count} ({last})"
             line = f"{line}, {count}"
         return line
 
 
-def of_requests(round, requests) -> dict[int, Delivery]:
+def of_requests(round: Round, requests: Iterable[Request]) -> dict[int, Delivery]:
     """The deliveries of a round's requests, by organisation id."""
     requests = list(requests)
     return deliveries(
@@ -85,7 +90,7 @@ def of_requests(round, requests) -> dict[int, Delivery]:
 
 
 def deliveries(
-    round, reminded: dict[int, int], recorded: dict[int, datetime] | None = None
+    round: Round, reminded: dict[int, int], recorded: dict[int, datetime] | None = None
 ) -> dict[int, Delivery]:
     """Each organisation's delivery of a round's request and reminders, read from the
     outbox in one query. `reminded`: organisation id → how many reminders were made;
@@ -134,7 +139,7 @@ class Reach:
     unreachable: list  # (request, organisation) without any address
 
 
-def unreachable_ids(organisations) -> set[int]:
+def unreachable_ids(organisations: Iterable[Organisation]) -> set[int]:
     """The organisations a round's e-mail cannot reach: no contact in the app with an
     address and no general address (consultations.services.contact_addresses), read
     in one query."""
@@ -150,7 +155,7 @@ def unreachable_ids(organisations) -> set[int]:
     return {o.pk for o in organisations if o.pk not in with_contact and not o.email}
 
 
-def reach(requests) -> Reach:
+def reach(requests: Iterable[Request]) -> Reach:
     """How many of these requests' organisations an e-mail reaches."""
     requests = list(requests)
     missing_ids = unreachable_ids(r.organisation for r in requests)

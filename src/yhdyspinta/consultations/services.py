@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.models import AreaRole
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import Recipient, enqueue, send_skipped
 from yhdyspinta.parties.models import Organisation
@@ -28,12 +31,12 @@ class LinkRefused(ValidationError):
     """A personal link that cannot be used, with whom to contact when the link is known
     (the round's address for written answers)."""
 
-    def __init__(self, message, *, contact: str = ""):
+    def __init__(self, message: str, *, contact: str = "") -> None:
         super().__init__(message)
         self.contact = contact
 
 
-def by_token(queryset: models.QuerySet, token: str):
+def by_token(queryset: models.QuerySet, token: str) -> Any:
     """The request behind a personal link, or a clear refusal that says which and whom
     to contact."""
     request = queryset.filter(token_hash=Request.hash_token(token)).first()
@@ -57,7 +60,7 @@ def by_token(queryset: models.QuerySet, token: str):
     return request
 
 
-def contact_addresses(organisation) -> list[str]:
+def contact_addresses(organisation: Organisation) -> list[str]:
     """Who receives a request: the organisation's contacts in the app, else its
     general address."""
 
@@ -74,7 +77,9 @@ def absolute_link(url_name: str, token: str) -> str:
     return settings.SITE_URL + reverse(url_name, kwargs={"token": token})
 
 
-def open_round(round: Round, requests: models.QuerySet, request_ids: list[int] | None):
+def open_round(
+    round: Round, requests: models.QuerySet, request_ids: list[int] | None
+) -> models.QuerySet:
     """Open a draft round for answers (a closed one cannot be sent again) and return the
     requests to send: all of them, or those named."""
     if round.status == Round.Status.CLOSED:
@@ -93,7 +98,7 @@ class Sent:
     skipped: int
 
 
-def recipients_of(organisation) -> list[Recipient]:
+def recipients_of(organisation: Organisation) -> list[Recipient]:
     """The outbox recipients for an organisation: its contacts, else its general address,
     else one recipient without an address (recorded as skipped)."""
     addresses = contact_addresses(organisation)
@@ -102,7 +107,7 @@ def recipients_of(organisation) -> list[Recipient]:
     return [Recipient(address, organisation=organisation) for address in addresses]
 
 
-def unreachable(requests: Iterable[Request]) -> list:
+def unreachable(requests: Iterable[Request]) -> list[Organisation]:
     """The organisations of these requests that no e-mail would reach."""
     return [r.organisation for r in requests if not contact_addresses(r.organisation)]
 
@@ -118,7 +123,7 @@ def personal_link(link_name: str) -> Link:
 def send_requests(
     requests: Iterable[Request],
     *,
-    round,
+    round: Round,
     link: Link,
     subject: str,
     body: Callable[[Request, str], str],
@@ -155,7 +160,7 @@ def send_requests(
     return Sent(reached, skipped)
 
 
-def _queue(request: Request, *, round, kind: str, **message) -> bool:
+def _queue(request: Request, *, round: Round, kind: str, **message: Any) -> bool:
     """Queue one request's message for its organisation's addresses; False when the
     organisation has none (recorded as skipped)."""
     recipients = recipients_of(request.organisation)
@@ -165,7 +170,7 @@ def _queue(request: Request, *, round, kind: str, **message) -> bool:
     return bool(recipients[0].email)
 
 
-def current_link(round, request: Request) -> str:
+def current_link(round: Round, request: Request) -> str:
     """The link the request was sent with: a reminder carries the same one, so that
     the first e-mail's link keeps working."""
     message = (
@@ -185,8 +190,8 @@ def current_link(round, request: Request) -> str:
 def send_reminders(
     requests: Iterable[Request],
     *,
-    round,
-    now,
+    round: Round,
+    now: datetime,
     link: Link,
     subject: str,
     body: Callable[[Request, str], str],
@@ -238,13 +243,13 @@ SPECIFIC = {
 }
 
 
-def specific(round: Round):
+def specific(round: Round) -> Any:
     """The kind's own round (a nomination, comment or follow-up round) of a Round."""
-    return getattr(round, SPECIFIC[round.kind])
+    return getattr(round, SPECIFIC[Round.Kind(round.kind)])
 
 
 @transaction.atomic
-def address_add(*, access, request: Request, email: str) -> int:
+def address_add(*, access: Access, request: Request, email: str) -> int:
     """Give an organisation that a round could not reach its general address, and send
     it the request it was skipped for (while the round is open). Returns how many
     messages were queued."""

@@ -4,13 +4,13 @@ how many were reached and skipped, and the inline address of one that was not.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from .selectors import unreachable_ids
 from .services import unreachable
 
 
-def report_sent(request, sent) -> None:
+def report_sent(request: HttpRequest, sent: services.Sent) -> None:
     """Say how many organisations a send or reminder reaches, and how many it skipped
     for want of an address, never only the good news."""
     messages.success(
@@ -55,7 +55,9 @@ def report_sent(request, sent) -> None:
         )
 
 
-def confirm_unreachable(request, *, context: dict, requests, back_url: str):
+def confirm_unreachable(
+    request: HttpRequest, *, context: dict, requests: Iterable[Request], back_url: str
+) -> HttpResponse | None:
     """Before a round goes out: when some organisations have no address, the sender
     sees them listed and must say yes (nothing is sent to them, and a round that would
     reach nobody is not sent by accident). None when there is nothing to confirm."""
@@ -77,7 +79,9 @@ def confirm_unreachable(request, *, context: dict, requests, back_url: str):
     )
 
 
-def send_round(request, *, context: dict, round, send):
+def send_round(
+    request: HttpRequest, *, context: dict, round: Any, send: Callable[..., services.Sent]
+) -> HttpResponse | None:
     """A round's send button: confirm first when organisations would be skipped, then
     send and say what happened. Returns the confirmation page, or None when sent."""
     confirm = confirm_unreachable(
@@ -95,18 +99,19 @@ class AddressAdd(AreaMixin, View):
     """A round's board: give an organisation it could not reach an address, inline, and
     send it the request it was skipped for."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.request_row = get_object_or_404(
             Request.objects.select_related("organisation", "consultation"),
             consultation__area__slug=kwargs["area"],
             pk=kwargs["pk"],
         )
-        return super().dispatch(request, *args, **kwargs)
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+        return response
 
     def allowed(self) -> bool:
-        return self.access.can_edit_organisation(self.request_row.organisation)
+        return bool(self.access.can_edit_organisation(self.request_row.organisation))
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = request.POST.get("email", "").strip()
         organisation = self.request_row.organisation
         try:
@@ -153,19 +158,19 @@ class AnswerPage(View):
 
     # --- what a kind gives -------------------------------------------------------------
 
-    def form(self, data) -> Any:
+    def form(self, data: QueryDict | None) -> Any:
         raise NotImplementedError
 
-    def form_valid(self, form) -> bool:
+    def form_valid(self, form: Any) -> bool:
         return bool(form.is_valid())
 
-    def save(self, form, *, submit: bool, channel: dict) -> None:
+    def save(self, form: Any, *, submit: bool, channel: dict) -> None:
         raise NotImplementedError
 
     def lock_values(self) -> Mapping[str, object]:
         raise NotImplementedError
 
-    def page_context(self, form) -> dict:
+    def page_context(self, form: Any) -> dict:
         return {}
 
     def done_context(self) -> dict:
@@ -176,10 +181,10 @@ class AnswerPage(View):
 
     # --- the page -------------------------------------------------------------------------
 
-    def get(self, request, *args, **kwargs) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.show(self.form(None), self.entry(None))
 
-    def post(self, request, *args, **kwargs) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form, entry = self.form(request.POST), self.entry(request.POST)
         valid = self.form_valid(form)
         if entry is not None and not entry.is_valid():
@@ -209,11 +214,11 @@ class AnswerPage(View):
             return render(request, self.done_template, self.done_context())
         return HttpResponseRedirect(request.path)
 
-    def user(self):
+    def user(self) -> Any:
         """Who saves: nobody by a link (whoever holds it), else the logged-in user."""
         return None if self.via_link else self.request.user
 
-    def entry(self, data) -> EntryForm | None:
+    def entry(self, data: QueryDict | None) -> EntryForm | None:
         if not self.records_for_others():
             return None
         return self.entry_form_class(data, prefix="entry")
@@ -229,12 +234,12 @@ class AnswerPage(View):
         with errors, a fresh one after a conflict or on opening."""
         fresh = getattr(self, "fresh_version", None)
         if fresh:
-            return fresh
+            return str(fresh)
         if self.request.method == "POST" and self.request.POST.get(locking.FIELD):
             return self.request.POST[locking.FIELD]
         return opened_on(self.lock_values)
 
-    def show(self, form, entry) -> HttpResponse:
+    def show(self, form: Any, entry: EntryForm | None) -> HttpResponse:
         area_context = getattr(self, "area_context", None)
         context = area_context() if area_context is not None and not self.via_link else {}
         context.update(self.page_context(form))
@@ -259,7 +264,7 @@ class ByLink:
     def open_link(self, token: str) -> None:
         raise NotImplementedError
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             self.open_link(kwargs["token"])
         except ValidationError as error:
@@ -269,7 +274,10 @@ class ByLink:
                 {"reason": " ".join(error.messages), "contact": getattr(error, "contact", "")},
                 status=410,
             )
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response: HttpResponse = super().dispatch(  # type: ignore[misc]  # a mixin
+            request, *args, **kwargs
+        )
+        return response
 
 
 class LetterView(View):
@@ -282,7 +290,7 @@ class LetterView(View):
     def letters(self) -> list[Letter]:
         raise NotImplementedError
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         letters = self.letters()
         if not letters:
             raise Http404
@@ -294,7 +302,7 @@ class LetterView(View):
         raise Http404
 
 
-def unreached(requests) -> list:
+def unreached(requests: Iterable[Any]) -> list:
     """The requests whose organisations no e-mail reaches (their letters go by post)."""
     requests = list(requests)
     missing = unreachable_ids(r.organisation for r in requests)

@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -139,7 +140,7 @@ def fail_stale_runs() -> int:
     stale = settings.IMPORT_STALE_SECONDS
     limit = time.time() - stale
     failed = 0
-    started_before = timezone.now() - timezone.timedelta(seconds=stale)
+    started_before = timezone.now() - timedelta(seconds=stale)
     for run in ImportRun.objects.filter(
         Q(status=ImportRun.Status.RUNNING) & Q(started_at__lt=started_before)
     ):

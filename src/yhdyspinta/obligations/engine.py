@@ -162,7 +162,7 @@ class Awaiting:
 
     @property
     def step(self) -> str:
-        return str(STEPS[self.life])
+        return str(STEPS[Life(self.life)])
 
 
 @dataclass
@@ -449,7 +449,9 @@ class _Lives:
         return lives
 
 
-def _status(met: bool, recordable: bool, possible: bool, end: date, today: date, period) -> str:
+def _status(
+    met: bool, recordable: bool, possible: bool, end: date, today: date, period: str
+) -> str:
     """See the module's docstring. `recordable`: what has taken place meets the rule
     once its records are done; `possible`: with what is planned too."""
     if met:
@@ -480,7 +482,14 @@ def _people(meeting: Meeting, organisation_ids: set[int], audience: Audience) ->
 # --- rules --------------------------------------------------------------------------
 
 
-def _evaluate_612_7(rule, meetings, year_end, today, way: Way, others=None) -> Result:
+def _evaluate_612_7(
+    rule: StatutoryRule,
+    meetings: list[Meeting],
+    year_end: date,
+    today: date,
+    way: Way,
+    others: dict[int, set[str]] | None = None,
+) -> Result:
     others = others or {}
     all_groups = [key for key, _kinds in rule.party_groups]
     qualifying = [m for m in meetings if _qualifies(m, rule, way)]
@@ -490,26 +499,26 @@ def _evaluate_612_7(rule, meetings, year_end, today, way: Way, others=None) -> R
     lives = _Lives.of(qualifying, today, way.evidence)
     venue_lives = _Lives.of(venue_meetings, today, way.evidence)
 
-    def among(meeting) -> list[tuple[str, tuple[str, ...]]]:
+    def among(meeting: Meeting) -> list[tuple[str, tuple[str, ...]]]:
         """The party groups a meeting may show: every group in a negotiation, a group's
         own in an agreed venue."""
         if meeting.pk in negotiations:
             return list(rule.party_groups)
         return [(k, g) for k, g in rule.party_groups if meeting.body_id in way.venues.get(k, ())]
 
-    def groups_present(meeting) -> list[str]:
+    def groups_present(meeting: Meeting) -> list[str]:
         kinds = {a.organisation.kind for a in meeting.attendances.all()}
         kinds |= others.get(meeting.pk, set())
         return [key for key, group in among(meeting) if kinds & set(group)]
 
-    def groups_possible(meeting) -> list[str]:
+    def groups_possible(meeting: Meeting) -> list[str]:
         """What a meeting not yet evidence may still show: its record, or any of its
         groups while nobody's presence is recorded."""
         if _recorded(meeting) or others.get(meeting.pk):
             return groups_present(meeting)
         return [key for key, _g in among(meeting)]
 
-    def labels(keys) -> str:
+    def labels(keys: Iterable[str]) -> str:
         return ", ".join(str(GROUP_LABELS[k]) for k in keys) or "—"
 
     found: set[str] = set()
@@ -567,12 +576,19 @@ def _evaluate_612_7(rule, meetings, year_end, today, way: Way, others=None) -> R
 
 
 def _evaluate_612_6(
-    rule, meetings, municipality, seated_bodies, year_end, today, audience, way: Way
+    rule: StatutoryRule,
+    meetings: list[Meeting],
+    municipality: Organisation,
+    seated_bodies: set[int],
+    year_end: date,
+    today: date,
+    audience: Audience,
+    way: Way,
 ) -> Result:
-    def present(meeting) -> bool:
+    def present(meeting: Meeting) -> bool:
         return any(a.organisation_id == municipality.pk for a in meeting.attendances.all())
 
-    def may_take_part(meeting) -> bool:
+    def may_take_part(meeting: Meeting) -> bool:
         """Its record shows the municipality, or shows nobody yet and it has a seat."""
         if _recorded(meeting):
             return present(meeting)
@@ -620,7 +636,15 @@ def _leadership(meeting: Meeting, organisation_ids: set[int]) -> set[str]:
 
 
 def _evaluate_611_14(
-    rule, meetings, municipality, county_ids, mode, term_end, today, audience, way: Way
+    rule: StatutoryRule,
+    meetings: list[Meeting],
+    municipality: Organisation,
+    county_ids: set[int],
+    mode: str,
+    term_end: date,
+    today: date,
+    audience: Audience,
+    way: Way,
 ) -> Result:
     def applies(meeting: Meeting) -> bool:
         if not _qualifies(meeting, rule, way):
@@ -634,10 +658,10 @@ def _evaluate_611_14(
 
     both = {Capacity.POLITICAL, Capacity.OFFICIAL}
 
-    def present(meeting) -> bool:
+    def present(meeting: Meeting) -> bool:
         return any(a.organisation_id == municipality.pk for a in meeting.attendances.all())
 
-    def led(meeting) -> bool:
+    def led(meeting: Meeting) -> bool:
         return (
             _leadership(meeting, {municipality.pk}) == both
             and _leadership(meeting, county_ids) == both
@@ -698,7 +722,9 @@ def _kind_matches(rule: RhythmRule, meeting: Meeting) -> bool:
     return meeting.kind not in MeetingKind.negotiations()
 
 
-def _evaluate_rhythm(rule: RhythmRule, body_meetings, start, end, today) -> Result:
+def _evaluate_rhythm(
+    rule: RhythmRule, body_meetings: list[Meeting], start: date, end: date, today: date
+) -> Result:
     """A body's rhythm: its evidence is always meetings whose minutes are approved."""
     matching = [
         m

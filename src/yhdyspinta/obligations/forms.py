@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,16 +30,18 @@ class PracticeForm(AreaModelForm):
     def __init__(self, *args, area: Area, **kwargs):
         super().__init__(*args, area=area, **kwargs)
         bodies = Body.objects.filter(working(), area=area).order_by("name")
-        self.fields["bodies"].queryset = bodies
-        self.fields["section"].queryset = Section.objects.filter(
+        body_field = cast(forms.ModelMultipleChoiceField, self.fields["bodies"])
+        section_field = cast(forms.ModelChoiceField, self.fields["section"])
+        body_field.queryset = bodies
+        section_field.queryset = Section.objects.filter(
             version__agreement__area=area
         ).select_related("version__agreement")
-        self.fields["section"].label_from_instance = lambda s: (
-            f"{s.version.agreement.title}, v{s.version.number}: {s}"
+        section_field.label_from_instance = lambda obj: (  # type: ignore[method-assign]
+            f"{obj.version.agreement.title}, v{obj.version.number}: {obj}"
         )
         rule = self.instance.rule
         if rule == Rule.NEGOTIATION_612_7:
-            chosen = {}
+            chosen: dict[str, list[int]] = {}
             if self.instance.pk:
                 for venue in self.instance.venues.all():
                     chosen.setdefault(venue.group, []).append(venue.body_id)

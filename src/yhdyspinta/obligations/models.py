@@ -96,7 +96,7 @@ class Practice(TimeStamped):
     def agreed_in(self) -> str:
         """Where the way is agreed: the agreement section (with its agreement and
         version), else the decision or document typed in."""
-        if self.section_id:
+        if self.section is not None:
             version = self.section.version
             return f"{version.agreement.title} (v{version.number}), {self.section}"
         return self.basis

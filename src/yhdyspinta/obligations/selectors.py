@@ -45,7 +45,7 @@ def ways(area: Area) -> list[WayInWords]:
         if bodies:
             counted = (
                 _("Every meeting of: %(bodies)s")
-                if practice.every_meeting_counts
+                if practice is not None and practice.every_meeting_counts
                 else _("Statutory negotiations of: %(bodies)s")
             )
             lines.append(counted % {"bodies": ", ".join(bodies)})

@@ -1,4 +1,4 @@
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from .models import Practice, Rule
 
 
 class _YearMixin(AreaMixin):
+    request: HttpRequest
+
     def year(self) -> int:
         raw = self.request.GET.get("year", "")
         this_year = timezone.localdate().year

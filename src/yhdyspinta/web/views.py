@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -131,7 +132,7 @@ class QueuedDocumentMixin:
     The view says which task makes it and `document()` gives the task's parameters and
     the file's title, name and type; the permission is the view's own (AreaMixin)."""
 
-    document_task = None  # and `def document(self) -> dict`
+    document_task: Any = None  # a task; and `def document(self) -> dict`
 
     def get(self, request, *args, **kwargs):
         context = {**self.area_context(), "title": self.document()["title"]}
@@ -190,7 +191,7 @@ class DocumentJobFile(AreaMixin, generic.View):
 class AreaObjectMixin(AreaMixin):
     """Loads the object (inside the area) before the permission check."""
 
-    model = None
+    model: type[Model] | None = None
 
     def get_queryset(self):
         return self.model.objects.filter(**{self.area_lookup: self.area})
@@ -207,7 +208,7 @@ class AreaObjectMixin(AreaMixin):
 
 
 class AreaFormMixin:
-    template_name = "form.html"
+    template_name: str | None = "form.html"
     success_message = ""
     page_title = ""
     # A page of the area that saving and cancelling return to (a URL name taking the

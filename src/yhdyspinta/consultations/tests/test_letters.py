@@ -42,6 +42,7 @@ def _link_of(round, organisation) -> str:
         .order_by("-pk")
         .first()
     )
+    assert message is not None
     return message.link
 
 

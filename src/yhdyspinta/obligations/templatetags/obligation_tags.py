@@ -40,12 +40,12 @@ def obligation_result(context, r, area, show_title: bool = False) -> SafeString:
     missing = f'<p class="missing">{escape(r.missing)}</p>' if r.missing else ""
     if r.awaiting:
         local = to_local()
-        items = "".join(
+        awaiting_items = "".join(
             f'<li><a href="{urls(a.meeting.pk)}">{day_text(local(a.meeting.starts_at))} '
             f"{escape(a.meeting.title)}</a>: {escape(a.step)}</li>"
             for a in r.awaiting
         )
-        missing += f'<ul class="awaiting">{items}</ul>'
+        missing += f'<ul class="awaiting">{awaiting_items}</ul>'
 
     way = ""
     if show_title and r.way:

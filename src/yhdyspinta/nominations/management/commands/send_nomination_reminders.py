@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -21,8 +23,8 @@ class Command(BaseCommand):
         today = timezone.localdate()
         rounds = NominationRound.objects.filter(
             status=NominationRound.Status.OPEN,
-            deadline__lte=today + timezone.timedelta(days=days),
-            deadline__gte=today - timezone.timedelta(days=7),
+            deadline__lte=today + timedelta(days=days),
+            deadline__gte=today - timedelta(days=7),
         )
         total = 0
         for round in rounds:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         total = 0
         for round in FollowUpRound.objects.filter(
-            status="open", deadline__gte=today, deadline__lte=today + timezone.timedelta(days=days)
+            status="open", deadline__gte=today, deadline__lte=today + timedelta(days=days)
         ).select_related("programme"):
             total += follow_up_remind(round=round)
         self.stdout.write(f"reminders sent: {total}")
