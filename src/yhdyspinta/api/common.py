@@ -1,0 +1,96 @@
+"""What every endpoint of the API shares: paging, the area by its slug, the caller,
+and keeping an anonymous answer between writes."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+from pydantic import Field
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.web import public_cache
+
+from . import problems
+from .caller import Caller
+from .problems import Problem
+
+MAX_PAGE_SIZE = 100
+LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); indicator data: THL Sotkanet"
+
+
+# --- paging -----------------------------------------------------------------------------
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, description="Page number, from 1.")
+    page_size: int = Field(50, ge=1, description=f"Rows a page, at most {MAX_PAGE_SIZE}.")
+    updated_since: datetime | None = Field(
+        None, description="Only rows changed at or after this time (ISO 8601)."
+    )
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    licence: str = LICENCE
+    results: list
+
+
+def paged(request, rows: QuerySet, paging: Paging, serialise) -> dict:
+    if paging.page_size > MAX_PAGE_SIZE:
+        raise Problem(
+            400,
+            _("Bad request"),
+            _("The page size is at most %(max)s.") % {"max": MAX_PAGE_SIZE},
+        )
+    if paging.updated_since is not None:
+        rows = rows.filter(updated_at__gte=paging.updated_since)
+    count = rows.count()
+    start = (paging.page - 1) * paging.page_size
+    results = [serialise(row) for row in rows[start : start + paging.page_size]]
+
+    def link(page: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(page)
+        return request.build_absolute_uri(request.path + "?" + query.urlencode())
+
+    return {
+        "count": count,
+        "page": paging.page,
+        "page_size": paging.page_size,
+        "next": link(paging.page + 1) if start + paging.page_size < count else None,
+        "previous": link(paging.page - 1) if paging.page > 1 else None,
+        "licence": LICENCE,
+        "results": results,
+    }
+
+
+def area_or_404(slug: str) -> Area:
+    area = Area.objects.filter(slug=slug).first()
+    if area is None:
+        raise problems.not_found()
+    return area
+
+
+def caller_of(request) -> Caller:
+    return request.auth
+
+
+def kept_for_public(operation):
+    """An anonymous caller's answer is kept between writes (web.public_cache), after
+    the rate limit has counted the call; a token's answer is always made anew."""
+
+    @functools.wraps(operation)
+    def kept(request, *args, **kwargs):
+        if caller_of(request).token is not None:
+            return operation(request, *args, **kwargs)
+        return public_cache.answer(request, lambda: operation(request, *args, **kwargs))
+
+    return kept

@@ -1,0 +1,546 @@
+"""The API's writes for integrations (a case-management or calendar system, with a
+token): meetings, agenda items, attendance, approved minutes and measure reports, through
+the pages' own forms and services, with the versions (ETag / If-Match) that refuse a
+lost update."""
+
+# No `from __future__ import annotations` here: django-ninja reads the endpoints'
+# parameter types through the kept_for_public wrapper, whose module could not resolve
+# them as strings.
+
+import hashlib
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.http import HttpResponse, QueryDict
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from yhdyspinta.areas.models import Area
+from yhdyspinta.bodies.models import Body
+from yhdyspinta.meetings import services as meeting_services
+from yhdyspinta.meetings.forms import AgendaItemForm, ApprovalForm, MeetingForm
+from yhdyspinta.meetings.models import AgendaItem, Meeting, Minutes
+from yhdyspinta.meetings.selectors import meeting_members
+from yhdyspinta.parties.models import Organisation
+from yhdyspinta.programme import services as programme_services
+from yhdyspinta.programme.forms import MeasureReportForm
+from yhdyspinta.programme.models import Measure, MeasureReport
+
+from . import problems
+from .caller import Caller
+from .common import area_or_404, caller_of
+from .problems import Problem
+from .reads import MeetingOut, meeting_out
+
+router = Router()
+
+
+# --- writes for integrations -------------------------------------------------------------
+# The same forms, services and permission checks as the pages: what a token's user may
+# not do on a page, the API refuses (403); every change is in the row's history under
+# that user; a change must name the version it was made on (If-Match), else 428, and a
+# stale one is refused with 412, so that nothing is saved over another's change.
+
+
+def _writer(request, area: Area) -> Caller:
+    caller = caller_of(request)
+    if caller.token is None:
+        raise Problem(401, _("Unauthorized"), _("Writing needs an API token."))
+    if caller.token.area_id != area.pk:
+        raise PermissionDenied
+    return caller
+
+
+def _meeting_etag(meeting: Meeting) -> str:
+    return f'"meeting-{meeting.pk}-{meeting.updated_at.timestamp():.6f}"'
+
+
+def _form_problem(form) -> Problem:
+    problem = Problem(400, _("Bad request"), _("Some fields are not valid."))
+    problem.errors = [
+        {"field": field, "message": " ".join(str(m) for m in messages)}
+        for field, messages in form.errors.items()
+    ]
+    return problem
+
+
+class MeetingIn(Schema):
+    kind: str = "meeting"
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str = ""
+    online_link: str = ""
+    convener: int | None = None
+    municipalities: list[int] = []
+    description: str = ""
+
+
+class MeetingPatch(Schema):
+    kind: str | None = None
+    title: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    place: str | None = None
+    online_link: str | None = None
+    convener: int | None = None
+    municipalities: list[int] | None = None
+    description: str | None = None
+    notify: bool = Field(True, description="Send the members an updated invitation.")
+
+
+class AgendaItemIn(Schema):
+    title: str
+    presenter: str = ""
+    proposal: str = ""
+    order: int | None = None
+
+
+class AgendaItemOut(Schema):
+    id: int
+    meeting: int
+    order: int
+    title: str
+    presenter: str
+    proposal: str
+
+
+def _meeting(the_area: Area, pk: int) -> Meeting:
+    meeting = Meeting.objects.filter(body__area=the_area, pk=pk).select_related("body").first()
+    if meeting is None:
+        raise problems.not_found()
+    return meeting
+
+
+def _locked_meeting(the_area: Area, pk: int, caller: Caller) -> Meeting:
+    """The meeting under a row lock (inside the caller's transaction), for a writer who
+    may manage its body."""
+    meeting = (
+        Meeting.objects.select_for_update()
+        .filter(body__area=the_area, pk=pk)
+        .select_related("body")
+        .first()
+    )
+    if meeting is None:
+        raise problems.not_found()
+    if not caller.access.can_manage_meetings(meeting.body):
+        raise PermissionDenied
+    return meeting
+
+
+def _if_match(request, detail: str | Promise) -> str:
+    """The version the change was made on; a change without one is refused (428)."""
+    wanted = request.headers.get("If-Match", "")
+    if not wanted:
+        raise Problem(428, _("Precondition required"), detail)
+    return wanted
+
+
+def _form_data(values: dict) -> dict:
+    data = {k: v for k, v in values.items() if v is not None and k != "municipalities"}
+    for key in ("starts_at", "ends_at"):
+        if isinstance(data.get(key), datetime):
+            data[key] = data[key].isoformat()
+    return data
+
+
+def _bound(form_class, data: dict, municipalities, **kwargs):
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query[key] = "" if value is None else str(value)
+    query.setlist("municipalities", [str(m) for m in municipalities or ()])
+    return form_class(query, **kwargs)
+
+
+@router.get("/areas/{area}/meetings/{meeting_id}", response=MeetingOut, tags=["meetings"])
+def meeting(request, area: str, meeting_id: int, response: HttpResponse):
+    """One meeting; its ETag is the version to give in If-Match when changing it."""
+    the_area = area_or_404(area)
+    found = _meeting(the_area, meeting_id)
+    response["ETag"] = _meeting_etag(found)
+    return meeting_out(found, caller_of(request).audience(the_area))
+
+
+@router.post(
+    "/areas/{area}/bodies/{body_id}/meetings",
+    response={201: MeetingOut},
+    tags=["writes"],
+    summary="Create a meeting of a body",
+)
+def meeting_create(request, area: str, body_id: int, data: MeetingIn, response: HttpResponse):
+    the_area = area_or_404(area)
+    caller = _writer(request, the_area)
+    body = Body.objects.filter(area=the_area, pk=body_id).first()
+    if body is None:
+        raise problems.not_found()
+    if not caller.access.can_manage_meetings(body):
+        raise PermissionDenied
+    values = data.dict()
+    if values["convener"] is None:  # as the page starts it: the body's convener
+        values["convener"] = body.convener_id
+    form = _bound(
+        MeetingForm,
+        _form_data(values),
+        values["municipalities"],
+        area=the_area,
+        access=caller.access,
+        body=body,
+    )
+    if not form.is_valid():
+        raise _form_problem(form)
+    created, _told = meeting_services.meeting_save(access=caller.access, form=form)
+    response["ETag"] = _meeting_etag(created)
+    response["Location"] = request.build_absolute_uri(
+        f"/api/v1/areas/{the_area.slug}/meetings/{created.pk}"
+    )
+    return Status(201, meeting_out(created, caller.audience(the_area)))
+
+
+@router.patch("/areas/{area}/meetings/{meeting_id}", response=MeetingOut, tags=["writes"])
+def meeting_update(request, area: str, meeting_id: int, data: MeetingPatch, response: HttpResponse):
+    """Change a meeting; give its ETag in If-Match."""
+    the_area = area_or_404(area)
+    caller = _writer(request, the_area)
+    with transaction.atomic():
+        current = _locked_meeting(the_area, meeting_id, caller)
+        wanted = _if_match(request, _("Give the meeting's ETag in If-Match."))
+        if wanted != _meeting_etag(current):
+            raise Problem(
+                412,
+                _("Precondition failed"),
+                _("Someone else changed the meeting since you read it: read it again."),
+            )
+        values = {**model_to_dict(current), **data.dict(exclude_unset=True)}
+        municipalities = values.pop("municipalities", None)
+        if municipalities and not isinstance(municipalities[0], int):
+            municipalities = [m.pk for m in municipalities]
+        notify = values.pop("notify", True)
+        form = _bound(
+            MeetingForm,
+            _form_data(values),
+            municipalities,
+            instance=current,
+            area=the_area,
+            access=caller.access,
+            body=current.body,
+        )
+        if not form.is_valid():
+            raise _form_problem(form)
+        saved, _told = meeting_services.meeting_save(access=caller.access, form=form, notify=notify)
+    response["ETag"] = _meeting_etag(saved)
+    return meeting_out(saved, caller.audience(the_area))
+
+
+@router.post(
+    "/areas/{area}/meetings/{meeting_id}/agenda-items",
+    response={201: AgendaItemOut},
+    tags=["writes"],
+)
+def agenda_item_create(request, area: str, meeting_id: int, data: AgendaItemIn):
+    the_area = area_or_404(area)
+    caller = _writer(request, the_area)
+    found = _meeting(the_area, meeting_id)
+    values = data.dict()
+    if values["order"] is None:
+        values["order"] = found.agenda_items.count() + 1
+    form = _bound(
+        AgendaItemForm,
+        values,
+        None,
+        instance=AgendaItem(meeting=found),
+        area=the_area,
+    )
+    if not form.is_valid():
+        raise _form_problem(form)
+    item = meeting_services.agenda_item_save(access=caller.access, form=form)
+    return Status(
+        201,
+        {
+            "id": item.pk,
+            "meeting": found.pk,
+            "order": item.order,
+            "title": item.title,
+            "presenter": item.presenter,
+            "proposal": item.proposal,
+        },
+    )
+
+
+class SheetRow(Schema):
+    membership: int
+    person: str
+    organisation: int
+    organisation_name: str
+    role: str
+    present: bool
+    capacity: str
+
+
+class PresentIn(Schema):
+    membership: int
+    capacity: str = "official"
+
+
+class AttendanceIn(Schema):
+    present: list[PresentIn]
+
+
+def _sheet(meeting: Meeting) -> list[dict]:
+    present = {a.person_id: a for a in meeting.attendances.all()}
+    return [
+        {
+            "membership": m.pk,
+            "person": str(m.person),
+            "organisation": m.organisation_id,
+            "organisation_name": m.organisation.name,
+            "role": m.role,
+            "present": m.person_id in present,
+            "capacity": present[m.person_id].capacity if m.person_id in present else "",
+        }
+        for m in meeting_members(meeting)
+    ]
+
+
+def _sheet_etag(rows: list[dict]) -> str:
+    marks = sorted((r["membership"], r["present"], r["capacity"]) for r in rows)
+    return '"attendance-' + hashlib.sha256(repr(marks).encode()).hexdigest()[:32] + '"'
+
+
+@router.get(
+    "/areas/{area}/meetings/{meeting_id}/attendance",
+    response=list[SheetRow],
+    tags=["writes"],
+    summary="The attendance sheet (for the area's users)",
+)
+def attendance(request, area: str, meeting_id: int, response: HttpResponse):
+    the_area = area_or_404(area)
+    if not caller_of(request).sees_private(the_area):
+        raise PermissionDenied
+    rows = _sheet(_meeting(the_area, meeting_id))
+    response["ETag"] = _sheet_etag(rows)
+    return rows
+
+
+@router.put(
+    "/areas/{area}/meetings/{meeting_id}/attendance",
+    response=list[SheetRow],
+    tags=["writes"],
+    summary="Record attendance (give the sheet's ETag in If-Match)",
+)
+def attendance_put(request, area: str, meeting_id: int, data: AttendanceIn, response: HttpResponse):
+    the_area = area_or_404(area)
+    caller = _writer(request, the_area)
+    with transaction.atomic():
+        found = _locked_meeting(the_area, meeting_id, caller)
+        wanted = _if_match(request, _("Give the sheet's ETag in If-Match."))
+        current = _sheet(found)
+        if wanted != _sheet_etag(current):
+            raise Problem(
+                412,
+                _("Precondition failed"),
+                _("Someone else changed the attendance since you read it: read it again."),
+            )
+        members = {r["membership"] for r in current}
+        unknown = [p.membership for p in data.present if p.membership not in members]
+        if unknown:
+            raise Problem(400, _("Bad request"), _("Not a seat of this meeting's body."))
+        try:
+            meeting_services.attendance_save(
+                access=caller.access,
+                meeting=found,
+                present={p.membership: p.capacity for p in data.present},
+            )
+        except ValidationError as error:
+            raise Problem(409, _("Conflict"), " ".join(error.messages)) from error
+        rows = _sheet(found)
+    response["ETag"] = _sheet_etag(rows)
+    return rows
+
+
+class MinutesItemIn(Schema):
+    agenda_item: int
+    discussion: str = ""
+    decision: str = ""
+
+
+class MinutesIn(Schema):
+    summary: str = ""
+    items: list[MinutesItemIn] = []
+    approval_method: str = Field(description="chair, or next_meeting (then approved_in)")
+    approved_in: int | None = Field(None, description="The later meeting that approved them.")
+    approved_on: date
+    publish: bool = Field(True, description="Publish at once (the members are told).")
+
+
+class MinutesDecisionOut(Schema):
+    agenda_item: int
+    order: int
+    heading: str
+    discussion: str
+    decision: str
+
+
+class AttachedMinutesOut(Schema):
+    id: int
+    meeting: int
+    version: int
+    status: str
+    approval_method: str
+    approved_at: datetime | None
+    published_at: datetime | None
+    summary: str
+    decisions: list[MinutesDecisionOut]
+
+
+@router.post(
+    "/areas/{area}/meetings/{meeting_id}/minutes",
+    response={201: AttachedMinutesOut},
+    tags=["writes"],
+    summary="Attach minutes approved in another system",
+)
+def minutes_attach(request, area: str, meeting_id: int, data: MinutesIn):
+    """Minutes approved in the municipality's case management, entered in one step: a
+    section for every agenda item (the decisions given by agenda item id), approved as
+    said and published when asked. A meeting that has minutes already is refused (409):
+    a correction is made in the app, where it becomes a new version."""
+    the_area = area_or_404(area)
+    caller = _writer(request, the_area)
+    found = _meeting(the_area, meeting_id)
+    if not caller.access.can_manage_meetings(found.body):
+        raise PermissionDenied
+    approval = ApprovalForm(
+        {
+            "method": data.approval_method,
+            "approved_in": "" if data.approved_in is None else str(data.approved_in),
+            "approved_on": data.approved_on.isoformat(),
+        },
+        minutes=Minutes(meeting=found),
+    )
+    if not approval.is_valid():
+        raise _form_problem(approval)
+    items = {i.agenda_item: (i.discussion, i.decision) for i in data.items}
+    if len(items) != len(data.items):
+        raise Problem(400, _("Bad request"), _("An agenda item is given twice."))
+    try:
+        saved = meeting_services.minutes_attach(
+            access=caller.access,
+            meeting=found,
+            user=request.user,
+            summary=data.summary,
+            items=items,
+            approval=approval,
+            publish=data.publish,
+        )
+    except ValidationError as error:
+        raise Problem(409, _("Conflict"), " ".join(error.messages)) from error
+    sections = sorted(saved.items.select_related("agenda_item"), key=lambda i: i.agenda_item.order)
+    return Status(
+        201,
+        {
+            "id": saved.pk,
+            "meeting": found.pk,
+            "version": saved.version,
+            "status": saved.status,
+            "approval_method": saved.approval_method,
+            "approved_at": saved.approved_at,
+            "published_at": saved.published_at,
+            "summary": saved.summary,
+            "decisions": [
+                {
+                    "agenda_item": i.agenda_item_id,
+                    "order": i.agenda_item.order,
+                    "heading": i.agenda_item.title,
+                    "discussion": i.discussion,
+                    "decision": i.decision,
+                }
+                for i in sections
+            ],
+        },
+    )
+
+
+class ReportIn(Schema):
+    organisation: int
+    year: int = Field(ge=2000, le=2100)
+    status: str
+    account: str = ""
+    based_on_version: int = Field(
+        0, ge=0, description="The latest version you have read (0: none yet)."
+    )
+
+
+class ReportOut(Schema):
+    measure: int
+    organisation: int
+    year: int
+    version: int
+    status: str
+    account: str
+
+
+@router.post(
+    "/areas/{area}/measures/{measure_id}/reports",
+    response={201: ReportOut, 200: ReportOut},
+    tags=["writes"],
+    summary="Report a measure's follow-up for a year",
+)
+def measure_report(request, area: str, measure_id: int, data: ReportIn):
+    """The organisation's status and account for the measure and year, as on the
+    follow-up page; every report is a new version, and one made on a version that is no
+    longer the latest is refused (412)."""
+    the_area = area_or_404(area)
+    caller = _writer(request, the_area)
+    measure = (
+        Measure.objects.filter(goal__priority__programme__area=the_area, pk=measure_id)
+        .select_related("goal__priority__programme")
+        .first()
+    )
+    organisation = Organisation.objects.filter(area=the_area, pk=data.organisation).first()
+    if measure is None or organisation is None:
+        raise problems.not_found()
+    if not caller.access.can_edit_organisation(organisation):
+        raise PermissionDenied
+    form = MeasureReportForm({"status": data.status, "account": data.account})
+    if not form.is_valid() or not form.reported:
+        problem = _form_problem(form)
+        problem.errors = problem.errors or [
+            {"field": "status", "message": str(_("Choose the status."))}
+        ]
+        raise problem
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        latest = (
+            MeasureReport.objects.filter(measure=measure, organisation=organisation, year=data.year)
+            .order_by("-version")
+            .first()
+        )
+        if (latest.version if latest else 0) != data.based_on_version:
+            raise Problem(
+                412,
+                _("Precondition failed"),
+                _("Someone else reported on this measure since you read it: read it again."),
+            )
+        try:
+            saved = programme_services.measure_report_save(
+                access=caller.access,
+                measure=measure,
+                organisation=organisation,
+                year=data.year,
+                user=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            raise Problem(400, _("Bad request"), " ".join(error.messages)) from error
+    body = {
+        "measure": measure.pk,
+        "organisation": organisation.pk,
+        "year": saved.year,
+        "version": saved.version,
+        "status": saved.status,
+        "account": saved.account,
+    }
+    return Status(201 if latest is None or saved.pk != latest.pk else 200, body)
