@@ -10,7 +10,7 @@ from yhdyspinta.accounts.views import (
     accept_invitation,
     landing,
 )
-from yhdyspinta.agreements.views import CommentByLink
+from yhdyspinta.agreements.round_views import CommentByLink
 from yhdyspinta.api.api import api
 from yhdyspinta.meetings.views import person_feed
 from yhdyspinta.nominations.views import AnswerByLink

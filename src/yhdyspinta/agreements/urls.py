@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import round_views, views
 
 app_name = "agreements"
 
@@ -38,32 +38,32 @@ urlpatterns = [
         views.ResponsibilityExport.as_view(),
         name="responsibility_export",
     ),
-    path(V + "comment-rounds/new/", views.RoundCreate.as_view(), name="round_create"),
-    path("agreements/rounds/<int:pk>/", views.RoundDetail.as_view(), name="round"),
+    path(V + "comment-rounds/new/", round_views.RoundCreate.as_view(), name="round_create"),
+    path("agreements/rounds/<int:pk>/", round_views.RoundDetail.as_view(), name="round"),
     path(
         "agreements/rounds/<int:pk>/letters.<str:fmt>",
-        views.UnreachedLetters.as_view(),
+        round_views.UnreachedLetters.as_view(),
         name="unreached_letters",
     ),
     path(
         "agreements/rounds/<int:pk>/do/<slug:action>/",
-        views.RoundAction.as_view(),
+        round_views.RoundAction.as_view(),
         name="round_action",
     ),
     path(
         "agreements/rounds/<int:pk>/comments/<int:comment>/",
-        views.CommentRespond.as_view(),
+        round_views.CommentRespond.as_view(),
         name="comment_respond",
     ),
     path(
         "agreements/rounds/<int:pk>/summary.<str:fmt>",
-        views.RoundSummary.as_view(),
+        round_views.RoundSummary.as_view(),
         name="round_summary",
     ),
-    path("agreements/requests/<int:pk>/", views.CommentAnswer.as_view(), name="comment"),
+    path("agreements/requests/<int:pk>/", round_views.CommentAnswer.as_view(), name="comment"),
     path(
         "agreements/requests/<int:pk>/letter.<str:fmt>",
-        views.RequestLetter.as_view(),
+        round_views.RequestLetter.as_view(),
         name="letter",
     ),
 ]

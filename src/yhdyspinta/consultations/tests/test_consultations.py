@@ -150,7 +150,7 @@ def test_every_kind_is_answered_on_the_one_answer_page():
     """Nomination, comment (and evaluation) and follow-up answers, in the app and by the
     personal link, are the one answer page of consultations; the link pages refuse by
     the one rule."""
-    from yhdyspinta.agreements.views import CommentAnswer, CommentByLink
+    from yhdyspinta.agreements.round_views import CommentAnswer, CommentByLink
     from yhdyspinta.consultations.views import AnswerPage, ByLink
     from yhdyspinta.nominations.views import AnswerByLink, AnswerView
     from yhdyspinta.programme.views import FollowUpByLink, Tasks
