@@ -24,12 +24,88 @@ from .common import LICENCE, MAX_PAGE_SIZE
 from .docs import ReadableDocs
 from .problems import Problem
 
+# The problems each operation answers with, besides its success, so that the document
+# is the API's behaviour (tests/test_contract.py calls every operation to check it).
+# Every call: a token that is not valid (401), a malformed parameter (400), too many
+# calls (429); a path with an id or a slug: 404; a GET: 304 to If-None-Match.
+EVERY_CALL = (400, 401, 429)
+PROBLEMS: dict[str, tuple[int, ...]] = {
+    "attendance": (403,),  # the sheet is for the area's users
+    "meeting_create": (403,),
+    "meeting_update": (403, 412, 428),
+    "agenda_item_create": (403,),
+    "attendance_put": (403, 409, 412, 428),
+    "minutes_attach": (403, 409),
+    "measure_report": (403, 412),
+}
+WRITES = {
+    "meeting_create",
+    "meeting_update",
+    "agenda_item_create",
+    "attendance_put",
+    "minutes_attach",
+    "measure_report",
+}
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details, in English and Finnish.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "title_fi": {"type": "string"},
+        "detail_fi": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail", "title_fi", "detail_fi"],
+}
+DESCRIPTIONS = {
+    304: "Not modified: the ETag given in If-None-Match is still current.",
+    400: "Bad request: a parameter or field is missing or malformed.",
+    401: "Unauthorized: the token is not valid (or a write came without one).",
+    403: "Forbidden: the token's user may not do this in this area.",
+    404: "Not found: no such area or row (or not one the caller may see).",
+    409: "Conflict: the state of the row refuses the change.",
+    412: "Precondition failed: someone changed it since the version given.",
+    428: "Precondition required: give the version in If-Match.",
+    429: "Too many requests: slow down and try again.",
+}
+
 
 class _API(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         """Each operation's id is its function's name (unique across the routers), so
         that moving an endpoint between modules does not change the contract."""
         return str(operation.view_func.__name__)
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The generated document, with each operation's problem answers and with
+        reading open to all: a token is optional for a read, needed for a write."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for path, item in schema["paths"].items():
+            for method, operation in item.items():
+                name = operation["operationId"]
+                statuses = set(EVERY_CALL) | set(PROBLEMS.get(name, ()))
+                if "{" in path:
+                    statuses.add(404)
+                for status in sorted(statuses):
+                    operation["responses"].setdefault(
+                        str(status), {"description": DESCRIPTIONS[status], "content": problem}
+                    )
+                if method == "get":
+                    operation["responses"].setdefault("304", {"description": DESCRIPTIONS[304]})
+                if name not in WRITES:
+                    operation["security"] = [{}, {"TokenOrPublic": []}]
+        return schema
 
 
 api = _API(
