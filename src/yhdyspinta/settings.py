@@ -177,7 +177,7 @@ USE_I18N = True
 USE_TZ = True
 
 # Uploaded files live in MEDIA_ROOT and are never served from it directly: every file
-# goes through a view that checks the permission of its row (yhdyspinta.files).
+# goes through a view that checks the permission of its row (yhdyspinta.core.files).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/_files/"  # not routed: a FileField's .url is never a working address
 # The largest upload accepted (bytes); the proxy's client_max_body_size should match.

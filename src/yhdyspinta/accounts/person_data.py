@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yhdyspinta.documents import docx_bytes, docx_document, docx_table
+from yhdyspinta.core.documents import docx_bytes, docx_document, docx_table
 from yhdyspinta.parties.models import Person
 
 from .models import AreaRole, UseLogEntry

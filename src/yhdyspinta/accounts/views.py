@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View, generic
 
-from yhdyspinta import paging
-from yhdyspinta.documents import DOCX, file_response
-from yhdyspinta.exports import csv_bytes
+from yhdyspinta.core import paging
+from yhdyspinta.core.documents import DOCX, file_response
+from yhdyspinta.core.exports import csv_bytes
 from yhdyspinta.parties.models import Person
 from yhdyspinta.web.views import AreaMixin
 

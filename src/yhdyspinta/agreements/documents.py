@@ -13,14 +13,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from yhdyspinta.consultations.letters import Letter, letter_day, letter_link
 from yhdyspinta.consultations.models import Round
-from yhdyspinta.documents import (
+from yhdyspinta.core.documents import (
     docx_bytes,
     docx_document,
     docx_table,
     finnish_date,
     pdf_from_template,
 )
-from yhdyspinta.exports import workbook_bytes, xlsx_row
+from yhdyspinta.core.exports import workbook_bytes, xlsx_row
 from yhdyspinta.web.jobs import produce
 
 from . import selectors

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from yhdyspinta.areas.forms import AreaModelForm, DateInput
 from yhdyspinta.bodies.forms import party_kinds_field
 from yhdyspinta.bodies.models import Body
-from yhdyspinta.markup import editor_attrs
+from yhdyspinta.core.markup import editor_attrs
 from yhdyspinta.parties.models import NamedRoleKind, Organisation
 
 from .models import (

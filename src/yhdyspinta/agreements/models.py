@@ -17,8 +17,8 @@ from simple_history.models import HistoricalRecords
 from yhdyspinta.areas.models import Area, SubRegion, TimeStamped
 from yhdyspinta.bodies.models import Body, Composition, LegalBasis, Level, RhythmRule
 from yhdyspinta.consultations.models import AnswerChannel, Request, Round
-from yhdyspinta.files import UploadValidator
-from yhdyspinta.freeze import Frozen
+from yhdyspinta.core.files import UploadValidator
+from yhdyspinta.core.freeze import Frozen
 from yhdyspinta.parties.models import NamedRoleKind, Organisation
 
 

@@ -23,7 +23,7 @@ from yhdyspinta.consultations.views import (
     send_round,
     unreached,
 )
-from yhdyspinta.documents import DOCX, PDF, file_response
+from yhdyspinta.core.documents import DOCX, PDF, file_response
 from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaFormMixin,

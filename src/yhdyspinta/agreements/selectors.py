@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.consultations.selectors import Delivery, of_requests
-from yhdyspinta.markup import render_markdown
+from yhdyspinta.core.markup import render_markdown
 from yhdyspinta.parties.models import CounterpartPair, NamedRole
 
 from .models import (

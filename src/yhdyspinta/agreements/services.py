@@ -17,7 +17,7 @@ from yhdyspinta.bodies.models import Body, LegalBasis, Level, RhythmRule
 from yhdyspinta.consultations import services as consultations
 from yhdyspinta.consultations.letters import letters_pdf
 from yhdyspinta.consultations.services import by_token
-from yhdyspinta.documents import finnish_date
+from yhdyspinta.core.documents import finnish_date
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 from .documents import letter

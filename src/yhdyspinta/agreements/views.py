@@ -9,8 +9,8 @@ from django.views import View, generic
 from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.documents import DOCX, PDF, XLSX, file_response
-from yhdyspinta.files import serve
+from yhdyspinta.core.documents import DOCX, PDF, XLSX, file_response
+from yhdyspinta.core.files import serve
 from yhdyspinta.web.history import history_entries
 from yhdyspinta.web.views import (
     AreaFormMixin,

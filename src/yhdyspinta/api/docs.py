@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja.openapi.docs import DocsBase
 
-from yhdyspinta.markup import render_markdown
+from yhdyspinta.core.markup import render_markdown
 
 METHODS = ("get", "post", "put", "patch", "delete")
 

@@ -6,7 +6,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yhdyspinta.documents import pdf_from_template
+from yhdyspinta.core.documents import pdf_from_template
 from yhdyspinta.web.jobs import produce
 
 from .selectors import clock_context

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.documents import PDF
+from yhdyspinta.core.documents import PDF
 from yhdyspinta.meetings import ics
 from yhdyspinta.meetings.selectors import feed_meetings
 from yhdyspinta.meetings.services import full_title

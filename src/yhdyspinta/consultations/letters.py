@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx.shared import Cm
 
-from yhdyspinta.documents import docx_bytes, docx_letter, finnish_date, pdf_from_template
+from yhdyspinta.core.documents import docx_bytes, docx_letter, finnish_date, pdf_from_template
 
 from .models import Request, Round
 from .services import current_link

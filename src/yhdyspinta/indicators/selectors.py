@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max, Q, Sum
 
 from yhdyspinta.areas.models import Area
-from yhdyspinta.charts import Series
-from yhdyspinta.lookups import AnyOf
+from yhdyspinta.core.charts import Series
+from yhdyspinta.core.lookups import AnyOf
 from yhdyspinta.parties.models import Organisation
 
 from .models import FollowedIndicator, SotkanetIndicator, SotkanetRegion, SotkanetValue

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from yhdyspinta import charts
 from yhdyspinta.areas.models import Area
-from yhdyspinta.documents import file_response
-from yhdyspinta.exports import csv_bytes
+from yhdyspinta.core import charts
+from yhdyspinta.core.documents import file_response
+from yhdyspinta.core.exports import csv_bytes
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme.models import Indicator as ProgrammeIndicator
 from yhdyspinta.programme.models import SotkanetGender

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
-from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
+from yhdyspinta.core.documents import docx_bytes, docx_document, docx_table, pdf_from_template
 
 from .models import Meeting, Minutes
 from .selectors import attendance_summary, chair_on_the_day

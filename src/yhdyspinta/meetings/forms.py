@@ -5,8 +5,8 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yhdyspinta import widgets
 from yhdyspinta.areas.forms import EMPTY_LABEL, AreaModelForm, DateInput
+from yhdyspinta.core import widgets
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 from .models import (

@@ -14,8 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Theme, TimeStamped
 from yhdyspinta.bodies.models import Body
-from yhdyspinta.files import UploadValidator
-from yhdyspinta.freeze import Frozen
+from yhdyspinta.core.files import UploadValidator
+from yhdyspinta.core.freeze import Frozen
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 

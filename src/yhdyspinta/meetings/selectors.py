@@ -14,7 +14,7 @@ from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Membership, MembershipRole
 from yhdyspinta.bodies.selectors import active_memberships
-from yhdyspinta.lookups import AnyOf
+from yhdyspinta.core.lookups import AnyOf
 from yhdyspinta.parties.models import OrganisationKind
 
 from .models import (

@@ -8,15 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
-from yhdyspinta import paging
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import INTERNAL, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.bodies.selectors import working
 from yhdyspinta.communications.views import delivery_context, resend
-from yhdyspinta.documents import DOCX, file_response
-from yhdyspinta.files import serve
+from yhdyspinta.core import paging
+from yhdyspinta.core.documents import DOCX, file_response
+from yhdyspinta.core.files import serve
 from yhdyspinta.parties.feeds import person_from_feed_token
 from yhdyspinta.parties.models import Person
 from yhdyspinta.web import locking

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from yhdyspinta.consultations.letters import Letter, letter_day, letter_link
-from yhdyspinta.documents import finnish_date
-from yhdyspinta.exports import csv_bytes, workbook_bytes, xlsx_row
+from yhdyspinta.core.documents import finnish_date
+from yhdyspinta.core.exports import csv_bytes, workbook_bytes, xlsx_row
 
 from .models import DeputyRule, NominationRequest, NominationRound
 from .selectors import BoardRow

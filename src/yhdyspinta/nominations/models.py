@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from yhdyspinta.areas.models import TimeStamped
 from yhdyspinta.bodies.models import Body, Membership
 from yhdyspinta.consultations.models import AnswerChannel, Request, Round
-from yhdyspinta.freeze import Frozen
+from yhdyspinta.core.freeze import Frozen
 from yhdyspinta.parties.models import Person
 
 

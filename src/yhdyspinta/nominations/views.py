@@ -19,7 +19,7 @@ from yhdyspinta.consultations.views import (
     send_round,
     unreached,
 )
-from yhdyspinta.documents import XLSX, file_response
+from yhdyspinta.core.documents import XLSX, file_response
 from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaFormMixin,

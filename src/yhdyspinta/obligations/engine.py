@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, Membership, RhythmRule
-from yhdyspinta.lookups import AnyOf
+from yhdyspinta.core.lookups import AnyOf
 from yhdyspinta.meetings.models import (
     Attendance,
     Capacity,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from yhdyspinta.documents import (
+from yhdyspinta.core.documents import (
     docx_bytes,
     docx_document,
     docx_table,

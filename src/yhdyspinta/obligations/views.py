@@ -9,7 +9,7 @@ from yhdyspinta.agreements.models import AgreementVersion
 from yhdyspinta.agreements.selectors import is_fully_signed
 from yhdyspinta.agreements.services import structure_changes
 from yhdyspinta.areas.models import Area
-from yhdyspinta.documents import DOCX, PDF
+from yhdyspinta.core.documents import DOCX, PDF
 from yhdyspinta.web.views import AreaFormMixin, AreaMixin, QueuedDocumentMixin
 
 from . import report as reports

@@ -3,7 +3,7 @@
 from django.tasks import task
 from django.utils import timezone
 
-from yhdyspinta.documents import pdf_from_template
+from yhdyspinta.core.documents import pdf_from_template
 from yhdyspinta.web.jobs import produce
 
 from .models import Forum, Registration

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from yhdyspinta.areas.forms import AreaModelForm
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.clock.models import ClockEvent, EventKind
-from yhdyspinta.files import detect
-from yhdyspinta.markup import editor_attrs
+from yhdyspinta.core.files import detect
+from yhdyspinta.core.markup import editor_attrs
 from yhdyspinta.meetings.forms import DateTimeInput
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.parties.models import NamedRoleKind, OrganisationKind

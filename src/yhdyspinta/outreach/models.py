@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, TimeStamped
 from yhdyspinta.clock.models import ClockEvent
-from yhdyspinta.files import UploadValidator
+from yhdyspinta.core.files import UploadValidator
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.parties.models import OrganisationKind
 

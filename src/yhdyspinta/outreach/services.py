@@ -22,7 +22,7 @@ from icalendar import Event, vText
 from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import Personal, Recipient, enqueue
-from yhdyspinta.markup import render_markdown
+from yhdyspinta.core.markup import render_markdown
 from yhdyspinta.meetings.ics import new_calendar
 
 from .audiences import Audience, resolve

@@ -20,14 +20,14 @@ from django.views import View, generic
 from django.views.decorators.csrf import csrf_exempt
 from openpyxl import Workbook
 
-from yhdyspinta import paging
 from yhdyspinta.accounts import use_log
 from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.views import delivery_context, resend
-from yhdyspinta.documents import PDF, file_response
-from yhdyspinta.exports import workbook_bytes, xlsx_row
-from yhdyspinta.files import serve
-from yhdyspinta.markup import render_markdown
+from yhdyspinta.core import paging
+from yhdyspinta.core.documents import PDF, file_response
+from yhdyspinta.core.exports import workbook_bytes, xlsx_row
+from yhdyspinta.core.files import serve
+from yhdyspinta.core.markup import render_markdown
 from yhdyspinta.web.views import (
     AreaCreateView,
     AreaMixin,

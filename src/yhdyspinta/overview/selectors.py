@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from yhdyspinta.areas.models import Area, SubRegion
 from yhdyspinta.bodies.models import Body, Level, RhythmRule
 from yhdyspinta.bodies.selectors import active_memberships, working
-from yhdyspinta.lookups import AnyOf
+from yhdyspinta.core.lookups import AnyOf
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 __all__ = [

@@ -11,7 +11,7 @@ from yhdyspinta.areas.models import CouncilTerm, SubRegion, Theme
 from yhdyspinta.web.views import AreaCreateView, AreaFormMixin, AreaMixin, AreaUpdateView
 
 from . import selectors
-from .tasks import tasks_for
+from .my_work import tasks_for
 
 
 class HomeView(generic.TemplateView):

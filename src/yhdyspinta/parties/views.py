@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from yhdyspinta import paging
+from yhdyspinta.core import paging
 from yhdyspinta.web.views import (
     AreaCreateView,
     AreaFormMixin,

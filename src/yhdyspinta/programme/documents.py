@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from yhdyspinta.consultations.letters import Letter, letter_day, letter_link
 from yhdyspinta.consultations.models import Request
-from yhdyspinta.documents import finnish_date
+from yhdyspinta.core.documents import finnish_date
 
 from .models import FollowUpRound
 from .services import measures_of

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, Theme, TimeStamped
 from yhdyspinta.consultations.models import AnswerChannel, Round
-from yhdyspinta.freeze import Frozen
+from yhdyspinta.core.freeze import Frozen
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 

@@ -7,7 +7,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yhdyspinta.documents import docx_bytes, docx_document, docx_table, pdf_from_template
+from yhdyspinta.core.documents import docx_bytes, docx_document, docx_table, pdf_from_template
 from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.web.jobs import produce

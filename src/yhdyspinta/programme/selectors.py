@@ -12,9 +12,9 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from yhdyspinta.charts import LineChart, Series, line_chart
 from yhdyspinta.consultations.models import Request
 from yhdyspinta.consultations.selectors import Delivery, of_requests
+from yhdyspinta.core.charts import LineChart, Series, line_chart
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 from .models import (

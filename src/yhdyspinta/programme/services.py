@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.consultations import services as consultations
 from yhdyspinta.consultations.models import AnswerChannel, Request, Round
-from yhdyspinta.documents import finnish_date
+from yhdyspinta.core.documents import finnish_date
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 

@@ -14,7 +14,7 @@ from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.consultations.models import Request, Round
 from yhdyspinta.consultations.selectors import reach
 from yhdyspinta.consultations.views import AnswerPage, ByLink, LetterView, unreached
-from yhdyspinta.documents import DOCX, PDF
+from yhdyspinta.core.documents import DOCX, PDF
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.web import locking

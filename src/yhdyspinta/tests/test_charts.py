@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from yhdyspinta.charts import Series, line_chart
+from yhdyspinta.core.charts import Series, line_chart
 
 
 def test_axis_labels_use_the_languages_decimal_separator():

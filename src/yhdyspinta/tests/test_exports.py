@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from yhdyspinta.exports import csv_bytes, safe_text
+from yhdyspinta.core.exports import csv_bytes, safe_text
 from yhdyspinta.nominations.models import NominationRound
 from yhdyspinta.nominations.services import NomineeRow, answer_save
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from yhdyspinta.agreements.models import AgreementParty
-from yhdyspinta.files import validate_upload
+from yhdyspinta.core.files import validate_upload
 from yhdyspinta.meetings.models import AgendaItem, Meeting
 
 pytestmark = pytest.mark.django_db

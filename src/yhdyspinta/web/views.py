@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from yhdyspinta import paging
 from yhdyspinta.accounts import use_log
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area
-from yhdyspinta.documents import file_response
+from yhdyspinta.core import paging
+from yhdyspinta.core.documents import file_response
 
 from . import jobs, locking, public_cache
 from .history import history_entries, history_records

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import simple_history.models
-import yhdyspinta.files
+import yhdyspinta.core.files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
                 ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('file', models.TextField(max_length=100, validators=[yhdyspinta.files.UploadValidator()], verbose_name='file')),
+                ('file', models.TextField(max_length=100, validators=[yhdyspinta.core.files.UploadValidator()], verbose_name='file')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),

@@ -1,8 +1,8 @@
-"""Records that freeze, in the database too: signed agreement versions and signatures, closed comment rounds (see yhdyspinta.freeze)."""
+"""Records that freeze, in the database too: signed agreement versions and signatures, closed comment rounds (see yhdyspinta.core.freeze)."""
 
 from django.db import migrations
 
-from yhdyspinta.freeze import FreezeTrigger
+from yhdyspinta.core.freeze import FreezeTrigger
 
 SIGNED = (
     "EXISTS (SELECT 1 FROM agreements_agreementparty p WHERE p.version_id = {row}.version_id "

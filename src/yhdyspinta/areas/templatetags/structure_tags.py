@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from yhdyspinta.rows import escape, row_url
+from yhdyspinta.core.rows import escape, row_url
 
 register = template.Library()
 

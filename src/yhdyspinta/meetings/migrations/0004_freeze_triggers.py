@@ -1,8 +1,8 @@
-"""Records that freeze, in the database too: approved minutes with their items, theme work, agenda and attendance (see yhdyspinta.freeze)."""
+"""Records that freeze, in the database too: approved minutes with their items, theme work, agenda and attendance (see yhdyspinta.core.freeze)."""
 
 from django.db import migrations
 
-from yhdyspinta.freeze import FreezeTrigger
+from yhdyspinta.core.freeze import FreezeTrigger
 
 IN_FROZEN_MINUTES = (
     "EXISTS (SELECT 1 FROM meetings_minutes m WHERE m.id = {row}.minutes_id "

@@ -9,7 +9,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from yhdyspinta.rows import day_text, escape, row_url
+from yhdyspinta.core.rows import day_text, escape, row_url
 
 from ..models import MeetingKind, MeetingStatus
 from ..selectors import to_local

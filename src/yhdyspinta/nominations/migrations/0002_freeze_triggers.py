@@ -1,8 +1,8 @@
-"""Records that freeze, in the database too: the answers of a closed nomination round (see yhdyspinta.freeze)."""
+"""Records that freeze, in the database too: the answers of a closed nomination round (see yhdyspinta.core.freeze)."""
 
 from django.db import migrations
 
-from yhdyspinta.freeze import FreezeTrigger
+from yhdyspinta.core.freeze import FreezeTrigger
 
 CLOSED = (
     "EXISTS (SELECT 1 FROM nominations_nominationrequest r JOIN nominations_nominationround c "

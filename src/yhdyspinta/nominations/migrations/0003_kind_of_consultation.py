@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 from yhdyspinta.consultations.migration_operations import ChangeBases
-from yhdyspinta.freeze import DropFreezeTrigger, FreezeTrigger
+from yhdyspinta.core.freeze import DropFreezeTrigger, FreezeTrigger
 
 OLD_CLOSED = (
     "EXISTS (SELECT 1 FROM nominations_nominationrequest r JOIN nominations_nominationround c "

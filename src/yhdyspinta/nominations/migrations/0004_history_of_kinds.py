@@ -6,7 +6,7 @@ from importlib import import_module
 
 from django.db import migrations, models
 
-from yhdyspinta.freeze import FreezeTrigger
+from yhdyspinta.core.freeze import FreezeTrigger
 
 kind = import_module("yhdyspinta.nominations.migrations.0003_kind_of_consultation")
 CLOSED, triggers = kind.CLOSED, kind.triggers

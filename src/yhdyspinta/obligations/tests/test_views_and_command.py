@@ -29,8 +29,8 @@ def test_each_result_is_written_escaped_with_its_evidence_linked_in_local_time(c
 
     from django.utils.safestring import mark_safe
 
+    from yhdyspinta.core.rows import escape
     from yhdyspinta.obligations import engine
-    from yhdyspinta.rows import escape
     from yhdyspinta.testing.factories import HELSINKI
 
     assert escape(mark_safe("<b>valmis</b>")) == "<b>valmis</b>"  # as conditional_escape

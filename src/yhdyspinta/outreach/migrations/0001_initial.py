@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import simple_history.models
-import yhdyspinta.files
+import yhdyspinta.core.files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -133,7 +133,7 @@ class Migration(migrations.Migration):
             name='LetterImage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='letters/%Y/', validators=[yhdyspinta.files.UploadValidator()], verbose_name='image')),
+                ('file', models.FileField(upload_to='letters/%Y/', validators=[yhdyspinta.core.files.UploadValidator()], verbose_name='image')),
                 ('alt', models.CharField(help_text='Read aloud to those who cannot see the image.', max_length=200, verbose_name='description of the image')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='outreach.letter')),

@@ -1,9 +1,9 @@
 """Records that freeze, in the database too: the reports of a closed yearly follow-up
-(see yhdyspinta.freeze)."""
+(see yhdyspinta.core.freeze)."""
 
 from django.db import migrations
 
-from yhdyspinta.freeze import FreezeTrigger
+from yhdyspinta.core.freeze import FreezeTrigger
 
 
 class Migration(migrations.Migration):

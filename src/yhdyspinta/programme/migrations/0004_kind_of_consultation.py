@@ -7,7 +7,7 @@ from django.db import migrations, models
 from django.db.models import Q
 
 from yhdyspinta.consultations.migration_operations import ChangeBases
-from yhdyspinta.freeze import DropFreezeTrigger, FreezeTrigger
+from yhdyspinta.core.freeze import DropFreezeTrigger, FreezeTrigger
 
 MESSAGE = "Vuoden seuranta on suljettu: sen raportteja ei voi muuttaa."
 JOINS = (

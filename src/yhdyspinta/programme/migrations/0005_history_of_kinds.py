@@ -5,7 +5,7 @@ from importlib import import_module
 
 from django.db import migrations, models
 
-from yhdyspinta.freeze import FreezeTrigger
+from yhdyspinta.core.freeze import FreezeTrigger
 
 kind = import_module("yhdyspinta.programme.migrations.0004_kind_of_consultation")
 CLOSED, MESSAGE = kind.CLOSED, kind.MESSAGE

@@ -8,7 +8,7 @@ from importlib import import_module
 
 from django.db import migrations, models
 
-from yhdyspinta.freeze import DropFreezeTrigger, FreezeTrigger
+from yhdyspinta.core.freeze import DropFreezeTrigger, FreezeTrigger
 
 kind = import_module("yhdyspinta.programme.migrations.0004_kind_of_consultation")
 FREEZE = {

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from yhdyspinta import paging
 from yhdyspinta.bodies.models import Body
+from yhdyspinta.core import paging
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.testing.factories import BodyFactory, MeetingFactory
 

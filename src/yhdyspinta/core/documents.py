@@ -130,7 +130,7 @@ def docx_table(document: DocxDocument, header: list[str], rows: list[list[str]])
             cell.text = text
 
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 class _OwnFilesOnly(URLFetcher):
