@@ -70,7 +70,7 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("User"), queryset=None)
+    user: forms.ModelChoiceField = forms.ModelChoiceField(label=_("User"), queryset=None)
     name = forms.CharField(
         label=_("What it is for"),
         max_length=200,

@@ -150,5 +150,5 @@ def get_access(request: HttpRequest) -> Access:
     access = getattr(request, "_yhdyspinta_access", None)
     if access is None or access.user is not request.user:
         access = Access(request.user)
-        request._yhdyspinta_access = access
+        setattr(request, "_yhdyspinta_access", access)  # noqa: B010  # kept for the request
     return access

@@ -164,7 +164,7 @@ def feed_response(
     headers = HttpResponse(content_type=CONTENT_TYPE)
     headers["ETag"] = etag
     conditional = get_conditional_response(request, etag=etag, response=headers)
-    if conditional is not headers:  # 304 (or 412): the caller has this version
+    if conditional is not None and conditional is not headers:  # 304 (or 412): it has this
         return conditional
     # Kept compressed: an area's feed at national scale is 370 KB (55 KB compressed), and
     # reading it from the shared cache took 4.2 ms against 1.4 ms with the decompression.

@@ -53,7 +53,8 @@ def owned_by(http_request):
 def is_stale(job: DocumentJob) -> bool:
     """A job left running by a worker that died (it is shown as failed and made anew)."""
     limit = timedelta(seconds=settings.DOCUMENT_STALE_SECONDS)
-    return job.status == Status.RUNNING and job.started_at < timezone.now() - limit
+    started = job.started_at
+    return job.status == Status.RUNNING and started is not None and started < timezone.now() - limit
 
 
 def request_document(

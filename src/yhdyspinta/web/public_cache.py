@@ -188,7 +188,7 @@ def page(request: HttpRequest, build: Callable[[], HttpResponse]) -> HttpRespons
     cache_key = key(request, "page") if not _has_messages(request) else None
     kept = cache.get(cache_key) if cache_key else None
     if kept is None:
-        request.public_cache_placeholder = True
+        setattr(request, "public_cache_placeholder", True)  # noqa: B010  # read by AreaMixin
         response = build()
         if hasattr(response, "render"):
             response.render()
