@@ -111,7 +111,17 @@ def letter(request: CommentRequest, link: str | None = None) -> Letter:
         cover_letter=round.cover_letter,
         deadline=round.deadline,
         ask=[
-            _("Written comments on %(version)s by %(deadline)s, section by section where possible.")
+            (
+                _(
+                    "Your evaluation of how %(version)s has worked, and what should change "
+                    "in the next one, by %(deadline)s, section by section where possible."
+                )
+                if round.kind == Round.Kind.EVALUATION
+                else _(
+                    "Written comments on %(version)s by %(deadline)s, section by section "
+                    "where possible."
+                )
+            )
             % {"version": round.version, "deadline": finnish_date(round.deadline)}
         ],
         items_label=_("Sections of the agreement:"),

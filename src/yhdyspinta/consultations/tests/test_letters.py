@@ -225,3 +225,17 @@ def test_a_used_or_expired_link_says_which_and_whom_to_contact(client, demo):
     assert expired.status_code == 410
     assert "vanhentunut" in expired.content.decode()
     assert request.answers.count() == answers
+
+
+def test_an_evaluation_asks_for_an_evaluation_not_for_comments(client, login, demo):
+    round, requests, letter_url, _batch = _open_rounds()[1]
+    assert round.kind == Round.Kind.EVALUATION
+    request = requests.first()
+    login("paakayttaja")
+    text = _pdf_text(client.get(letter_url(request, "pdf")).content)
+    assert "ARVIOINTIPYYNTÖ" in text
+    assert "Arvionne siitä, miten" in text
+    page = client.get(
+        reverse("agreements:comment", kwargs={"area": AREA, "pk": request.pk})
+    ).content.decode()
+    assert "pyydetään arviota siitä" in page
