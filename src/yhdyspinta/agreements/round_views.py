@@ -251,11 +251,7 @@ class _CommentPage(AnswerPage):
         services.comments_save(
             request=self.comment_request,
             texts=form.texts(),
-            submit=submit,
-            user=self.user(),
-            is_admin=self.records_for_others(),
-            via_link=self.via_link,
-            **channel,
+            **self.saving(submit, channel),
         )
 
     def lock_values(self):

@@ -4,6 +4,7 @@ how many were reached and skipped, and the inline address of one that was not.""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -136,7 +137,7 @@ class AddressAdd(AreaMixin, View):
         return HttpResponseRedirect(back)
 
 
-class AnswerPage(View):
+class AnswerPage(View, ABC):
     """The one answer page of every round kind (nomination, comment, evaluation, yearly
     follow-up), in the app and by the organisation's personal link: it shows the kind's
     form, saves a draft or sends (a send is a new version), records how the answer came
@@ -158,17 +159,20 @@ class AnswerPage(View):
 
     # --- what a kind gives -------------------------------------------------------------
 
+    @abstractmethod
     def form(self, data: QueryDict | None) -> Any:
-        raise NotImplementedError
+        """The kind's form (or formset, or rows of forms), bound when `data` is given."""
 
     def form_valid(self, form: Any) -> bool:
         return bool(form.is_valid())
 
+    @abstractmethod
     def save(self, form: Any, *, submit: bool, channel: dict) -> None:
-        raise NotImplementedError
+        """The kind's write through its service (`saving()` gives the common values)."""
 
+    @abstractmethod
     def lock_values(self) -> Mapping[str, object]:
-        raise NotImplementedError
+        """The answer as saved now, its row locked, for the lost-update check."""
 
     def page_context(self, form: Any) -> dict:
         return {}
@@ -218,6 +222,18 @@ class AnswerPage(View):
         """Who saves: nobody by a link (whoever holds it), else the logged-in user."""
         return None if self.via_link else self.request.user
 
+    def saving(self, submit: bool, channel: dict) -> dict[str, Any]:
+        """What every kind's answer service is told besides the answer itself: send or
+        draft, who saves, whether on the organisation's behalf, by the link or not, and
+        how the answer came."""
+        return {
+            "submit": submit,
+            "user": self.user(),
+            "is_admin": self.records_for_others(),
+            "via_link": self.via_link,
+            **channel,
+        }
+
     def entry(self, data: QueryDict | None) -> EntryForm | None:
         if not self.records_for_others():
             return None
@@ -253,7 +269,7 @@ class AnswerPage(View):
         return render(self.request, self.template_name, context)
 
 
-class ByLink:
+class ByLink(ABC):
     """An answer page opened by the organisation's personal link, no account needed.
     A link that is not valid, already used, expired or of another kind shows a page that
     says which, and nothing is saved. A kind gives `open_link(token)`, which sets what
@@ -261,8 +277,9 @@ class ByLink:
 
     via_link = True
 
+    @abstractmethod
     def open_link(self, token: str) -> None:
-        raise NotImplementedError
+        """Find what the link is for (setting the page's request), or raise."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -280,15 +297,16 @@ class ByLink:
         return response
 
 
-class LetterView(View):
+class LetterView(View, ABC):
     """Request letters (consultations.letters): one organisation's as a PDF or a DOCX,
     or, for a round, the letters of every organisation that e-mail does not reach, as
     one PDF to print and post. A kind gives `letters()` (and `batch_name`)."""
 
     batch_name = "kirjeet"
 
+    @abstractmethod
     def letters(self) -> list[Letter]:
-        raise NotImplementedError
+        """The letters this page gives (one, or a round's to post)."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         letters = self.letters()

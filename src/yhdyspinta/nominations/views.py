@@ -208,11 +208,7 @@ class _AnswerPage(AnswerPage):
         services.answer_save(
             request=self.nomination,
             rows=form.rows(),
-            submit=submit,
-            user=self.user(),
-            is_admin=self.records_for_others(),
-            via_link=self.via_link,
-            **channel,
+            **self.saving(submit, channel),
         )
 
     def lock_values(self):

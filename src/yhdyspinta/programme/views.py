@@ -1,3 +1,5 @@
+from abc import abstractmethod
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -385,9 +387,9 @@ class _ReportRows(AnswerPage):
     organisation: Organisation
     year: int
 
+    @abstractmethod
     def save_one(self, measure: Measure, cleaned: dict, channel: dict) -> None:
         """The page's own write of one measure's report (its permission check included)."""
-        raise NotImplementedError
 
     def lock_values(self):
         Organisation.objects.select_for_update().filter(pk=self.organisation.pk).order_by().first()
