@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 
 from yhdyspinta.testing.snapshot import FAST_HASHERS
 
@@ -14,16 +13,60 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def pytest_collection_modifyitems(items):
+    """Keep pytest-django's order (plain database tests, then transactional ones, then
+    the rest) but start the long tests (a crawl, separate processes, a browser) first in
+    each, so that the two test processes end together rather than one waiting on the
+    other's last two-minute test."""
+
+    def group(item) -> int:
+        marker = item.get_closest_marker("django_db")
+        names = set(getattr(item, "fixturenames", ()))
+        if (marker is not None and marker.kwargs.get("transaction")) or names & {
+            "transactional_db",
+            "live_server",
+        }:
+            return 1
+        return 0 if marker is not None or "db" in names else 2
+
+    def long(item) -> bool:
+        return any(item.get_closest_marker(name) for name in ("once", "browser"))
+
+    order = {id(item): n for n, item in enumerate(items)}
+    items.sort(key=lambda item: (group(item), not long(item), order[id(item)]))
+
+
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request) -> bool:
+    """SQLite makes the test database from the models when a migrated schema of this
+    code is kept on disk, which is then copied over it (testing.demo_cache)."""
+    from yhdyspinta.testing import demo_cache
+
+    return not request.config.getvalue("nomigrations") and not demo_cache.schema_kept()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the demo areas once into the test database; each test runs in a
-    transaction that is rolled back, so every test sees them unchanged. A copy is kept
-    for the transactional tests, after which Django empties the tables (demo_data)."""
-    from yhdyspinta.demo.loader import load_all
-    from yhdyspinta.testing import snapshot
+    """The test database, migrated: on SQLite from the schema kept on disk, or kept there
+    for the next run."""
+    from yhdyspinta.testing import demo_cache
 
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        load_all()
+    with django_db_blocker.unblock():
+        demo_cache.schema()
+
+
+@pytest.fixture(scope="session")
+def demo_db(django_db_setup, django_db_blocker):
+    """The demo areas in the test database, for the tests that read them (through the
+    `demo` and `login` fixtures, or a module's `usefixtures("demo_db")`): loaded when the
+    first of them starts (from a copy kept on disk, testing.demo_cache), so a test of
+    factory-made rows starts at once. Each test runs in a transaction that is rolled back,
+    so every test sees them unchanged. A copy is kept for the transactional tests, after
+    which Django empties the tables (snapshot.demo_data)."""
+    from yhdyspinta.testing import demo_cache, snapshot
+
+    with django_db_blocker.unblock():
+        demo_cache.load()
         snapshot.take()
 
 
@@ -66,7 +109,7 @@ def no_public_cache(settings):
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_db, db):
     """The demo areas, as `make run` loads them."""
     from yhdyspinta.areas.models import Area
 
@@ -77,7 +120,7 @@ def demo(db):
 
 
 @pytest.fixture
-def login(client):
+def login(client, demo_db):
     """Log the test client in as a demo user by username."""
     from django.contrib.auth import get_user_model
 
@@ -105,7 +148,7 @@ def deliver():
 
 
 @pytest.fixture
-def committed_demo(transactional_db):
+def committed_demo(demo_db, transactional_db):
     """The demo areas in a database that other processes and threads can see."""
     from yhdyspinta.testing.snapshot import demo_data
 

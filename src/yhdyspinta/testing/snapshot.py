@@ -22,7 +22,6 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.test import override_settings
 
 PREFIX = "demo_snapshot__"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -32,11 +31,10 @@ def demo_data() -> None:
     """The demo areas in the database, committed: as the session loaded them, put back
     from the kept copy after a transactional test emptied the tables."""
     from yhdyspinta.areas.models import Area
-    from yhdyspinta.demo.loader import load_all
+    from yhdyspinta.testing import demo_cache
 
     if not Area.objects.exists() and not restore():
-        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            load_all()
+        demo_cache.load()
 
 
 def _tables() -> list[str]:
@@ -67,7 +65,7 @@ def restore() -> bool:
     if not tables or any(PREFIX + table not in kept for table in tables):
         return False
     with transaction.atomic(), connection.cursor() as cursor:
-        enable = _disable_triggers(cursor, tables)
+        enable = disable_triggers(cursor, tables)
         for table in tables:
             # The flush's post_migrate has made content types and permissions anew.
             cursor.execute(f"DELETE FROM {_quote(table)}")  # noqa: S608
@@ -85,7 +83,7 @@ def restore() -> bool:
     return True
 
 
-def _disable_triggers(cursor, tables: list[str]) -> list[str]:
+def disable_triggers(cursor, tables: list[str]) -> list[str]:
     """Turn the tables' own triggers off for this transaction; returns what turns them on."""
     cursor.execute(
         "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "

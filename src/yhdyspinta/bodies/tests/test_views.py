@@ -204,7 +204,7 @@ def test_organisation_contact_seats_only_its_own_people_as_members(client, login
     assert Membership.objects.count() == before + 1
 
 
-def test_seating_service_refuses_a_contact_without_a_form():
+def test_seating_service_refuses_a_contact_without_a_form(demo):
     """The rule lives with the action: a command or the API cannot skip it."""
     from django.contrib.auth import get_user_model
     from django.core.exceptions import PermissionDenied
