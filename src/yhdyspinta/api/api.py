@@ -33,7 +33,7 @@ PROBLEMS: dict[str, tuple[int, ...]] = {
     "attendance": (403,),  # the sheet is for the area's users
     "meeting_create": (403,),
     "meeting_update": (403, 412, 428),
-    "agenda_item_create": (403,),
+    "agenda_item_create": (403, 409),
     "attendance_put": (403, 409, 412, 428),
     "minutes_attach": (403, 409),
     "measure_report": (403, 412),

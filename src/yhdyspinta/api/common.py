@@ -4,21 +4,22 @@ and keeping an anonymous answer between writes."""
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.web import public_cache
 
 from . import problems
 from .caller import Caller
-from .problems import Problem
 
 MAX_PAGE_SIZE = 100
+# A page beyond the millionth row of any list is an error, not a database offset overflow.
+MAX_PAGE = 10_000
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); indicator data: THL Sotkanet"
 
 
@@ -26,11 +27,27 @@ LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); indicator d
 
 
 class Paging(Schema):
-    page: int = Field(1, ge=1, description="Page number, from 1.")
-    page_size: int = Field(50, ge=1, description=f"Rows a page, at most {MAX_PAGE_SIZE}.")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number, from 1 to {MAX_PAGE}.")
+    page_size: int = Field(
+        50, ge=1, le=MAX_PAGE_SIZE, description=f"Rows a page, at most {MAX_PAGE_SIZE}."
+    )
     updated_since: datetime | None = Field(
         None, description="Only rows changed at or after this time (ISO 8601)."
     )
+
+    @field_validator("updated_since")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """In UTC, as the database compares it: any offset Python reads (PostgreSQL
+        refuses one beyond 15:59), a time without one in Finnish time."""
+        if value is None:
+            return None
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as error:
+            raise ValueError("out of range") from error
 
 
 class Page(Schema):
@@ -44,12 +61,6 @@ class Page(Schema):
 
 
 def paged(request, rows: QuerySet, paging: Paging, serialise) -> dict:
-    if paging.page_size > MAX_PAGE_SIZE:
-        raise Problem(
-            400,
-            _("Bad request"),
-            _("The page size is at most %(max)s.") % {"max": MAX_PAGE_SIZE},
-        )
     if paging.updated_since is not None:
         rows = rows.filter(updated_at__gte=paging.updated_since)
     count = rows.count()

@@ -1,7 +1,8 @@
 """The API's writes for integrations (a case-management or calendar system, with a
 token): meetings, agenda items, attendance, approved minutes and measure reports, through
-the pages' own forms and services, with the versions (ETag / If-Match) that refuse a
-lost update."""
+the pages' own services (which check the caller's permission), with the versions (ETag /
+If-Match) that refuse a lost update. Meetings and agenda items go to their services as
+typed values, without a page's form."""
 
 # No `from __future__ import annotations` here: django-ninja reads the endpoints'
 # parameter types through the kept_for_public wrapper, whose module could not resolve
@@ -12,8 +13,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.forms.models import model_to_dict
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
@@ -22,8 +22,8 @@ from pydantic import Field
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.meetings import services as meeting_services
-from yhdyspinta.meetings.forms import AgendaItemForm, ApprovalForm, MeetingForm
-from yhdyspinta.meetings.models import AgendaItem, Meeting, Minutes
+from yhdyspinta.meetings.forms import ApprovalForm
+from yhdyspinta.meetings.models import Meeting, Minutes
 from yhdyspinta.meetings.selectors import meeting_members
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme import services as programme_services
@@ -40,7 +40,7 @@ router = Router()
 
 
 # --- writes for integrations -------------------------------------------------------------
-# The same forms, services and permission checks as the pages: what a token's user may
+# The same services and permission checks as the pages: what a token's user may
 # not do on a page, the API refuses (403); every change is in the row's history under
 # that user; a change must name the version it was made on (If-Match), else 428, and a
 # stale one is refused with 412, so that nothing is saved over another's change.
@@ -140,20 +140,45 @@ def _if_match(request, detail: str | Promise) -> str:
     return wanted
 
 
-def _form_data(values: dict) -> dict:
-    data = {k: v for k, v in values.items() if v is not None and k != "municipalities"}
-    for key in ("starts_at", "ends_at"):
-        if isinstance(data.get(key), datetime):
-            data[key] = data[key].isoformat()
-    return data
+def _refused(error: ValidationError) -> Problem:
+    """A service's refusal of values: 400 with the fields; a frozen record's, 409."""
+    if not hasattr(error, "error_dict"):
+        return Problem(409, _("Conflict"), " ".join(error.messages))
+    problem = Problem(400, _("Bad request"), _("Some fields are not valid."))
+    problem.errors = [
+        {"field": field, "message": " ".join(messages)}
+        for field, messages in error.message_dict.items()
+    ]
+    return problem
 
 
-def _bound(form_class, data: dict, municipalities, **kwargs):
-    query = QueryDict(mutable=True)
-    for key, value in data.items():
-        query[key] = "" if value is None else str(value)
-    query.setlist("municipalities", [str(m) for m in municipalities or ()])
-    return form_class(query, **kwargs)
+def _meeting_values(area: Area, given: dict) -> meeting_services.MeetingValues:
+    """The API's meeting fields as the service's values; ids of the area's organisations."""
+    missing = {name: _("This field is required.") for name in REQUIRED if given.get(name) is None}
+    organisations = Organisation.objects.filter(area=area)
+    convener = None
+    if given.get("convener") is not None:
+        convener = organisations.filter(pk=given["convener"]).first()
+        if convener is None:
+            missing["convener"] = _("No such organisation in the area.")
+    wanted = set(given.get("municipalities") or ())
+    municipalities = tuple(organisations.filter(pk__in=wanted))
+    if len(municipalities) != len(wanted):
+        missing["municipalities"] = _("No such organisation in the area.")
+    if missing:
+        raise _refused(ValidationError(missing))
+    return meeting_services.MeetingValues(
+        **{
+            name: given[name]
+            for name in meeting_services.MEETING_FIELDS
+            if given.get(name) is not None
+        },
+        convener=convener,
+        municipalities=municipalities,
+    )
+
+
+REQUIRED = ("title", "starts_at", "ends_at")
 
 
 @router.get("/areas/{area}/meetings/{meeting_id}", response=MeetingOut, tags=["meetings"])
@@ -177,22 +202,12 @@ def meeting_create(request, area: str, body_id: int, data: MeetingIn, response: 
     body = Body.objects.filter(area=the_area, pk=body_id).first()
     if body is None:
         raise problems.not_found()
-    if not caller.access.can_manage_meetings(body):
-        raise PermissionDenied
-    values = data.dict()
-    if values["convener"] is None:  # as the page starts it: the body's convener
-        values["convener"] = body.convener_id
-    form = _bound(
-        MeetingForm,
-        _form_data(values),
-        values["municipalities"],
-        area=the_area,
-        access=caller.access,
-        body=body,
-    )
-    if not form.is_valid():
-        raise _form_problem(form)
-    created, _told = meeting_services.meeting_save(access=caller.access, form=form)
+    try:
+        created, _told = meeting_services.meeting_save(
+            access=caller.access, body=body, values=_meeting_values(the_area, data.dict())
+        )
+    except ValidationError as error:
+        raise _refused(error) from error
     response["ETag"] = _meeting_etag(created)
     response["Location"] = request.build_absolute_uri(
         f"/api/v1/areas/{the_area.slug}/meetings/{created.pk}"
@@ -214,23 +229,21 @@ def meeting_update(request, area: str, meeting_id: int, data: MeetingPatch, resp
                 _("Precondition failed"),
                 _("Someone else changed the meeting since you read it: read it again."),
             )
-        values = {**model_to_dict(current), **data.dict(exclude_unset=True)}
-        municipalities = values.pop("municipalities", None)
-        if municipalities and not isinstance(municipalities[0], int):
-            municipalities = [m.pk for m in municipalities]
-        notify = values.pop("notify", True)
-        form = _bound(
-            MeetingForm,
-            _form_data(values),
-            municipalities,
-            instance=current,
-            area=the_area,
-            access=caller.access,
-            body=current.body,
-        )
-        if not form.is_valid():
-            raise _form_problem(form)
-        saved, _told = meeting_services.meeting_save(access=caller.access, form=form, notify=notify)
+        given = {name: getattr(current, name) for name in meeting_services.MEETING_FIELDS}
+        given["convener"] = current.convener_id
+        given["municipalities"] = list(current.municipalities.values_list("pk", flat=True))
+        given |= data.dict(exclude_unset=True)
+        notify = given.pop("notify", True)
+        try:
+            saved, _told = meeting_services.meeting_save(
+                access=caller.access,
+                body=current.body,
+                meeting=current,
+                values=_meeting_values(the_area, given),
+                notify=notify is not False,
+            )
+        except ValidationError as error:
+            raise _refused(error) from error
     response["ETag"] = _meeting_etag(saved)
     return meeting_out(saved, caller.audience(the_area))
 
@@ -244,19 +257,11 @@ def agenda_item_create(request, area: str, meeting_id: int, data: AgendaItemIn):
     the_area = area_or_404(area)
     caller = _writer(request, the_area)
     found = _meeting(the_area, meeting_id)
-    values = data.dict()
-    if values["order"] is None:
-        values["order"] = found.agenda_items.count() + 1
-    form = _bound(
-        AgendaItemForm,
-        values,
-        None,
-        instance=AgendaItem(meeting=found),
-        area=the_area,
-    )
-    if not form.is_valid():
-        raise _form_problem(form)
-    item = meeting_services.agenda_item_save(access=caller.access, form=form)
+    values = meeting_services.AgendaItemValues(**data.dict())
+    try:
+        item = meeting_services.agenda_item_save(access=caller.access, meeting=found, values=values)
+    except ValidationError as error:  # e.g. the meeting's minutes are approved: frozen
+        raise _refused(error) from error
     return Status(
         201,
         {

@@ -81,8 +81,7 @@ def test_the_public_never_gets_a_person(client, demo):
     texts = []
     for url in LISTS:
         texts.extend(str(row) for row in _all_pages(client, url))
-    for url in ALL[len(LISTS) :]:
-        texts.append(client.get(url).content.decode())
+    texts.extend(client.get(url).content.decode() for url in ALL[len(LISTS) :])
     text = "\n".join(texts)
     leaks = _leaks(text, patterns)
     assert not leaks, leaks[:10]
@@ -141,7 +140,14 @@ def test_paging_at_the_maximum_and_bad_parameters(client, demo):
     over = client.get(NK + f"/meetings?page_size={MAX_PAGE_SIZE + 1}")
     assert over.status_code == 400
     assert over["Content-Type"] == "application/problem+json"
-    assert "100" in over.json()["detail_fi"]
+    assert over.json()["errors"][0]["field"] == "page_size"
+    assert "100" in over.json()["errors"][0]["message"]
+    # Any offset Python reads is compared in UTC (PostgreSQL refuses one beyond 15:59).
+    odd = client.get(NK + "/meetings?updated_since=2020-01-01T00:00:00%2B16:21")
+    assert odd.status_code == 200
+    far = client.get(NK + "/meetings?page=10" + "0" * 30)  # not an offset overflow
+    assert far.status_code == 400
+    assert far.json()["errors"][0]["field"] == "page"
     bad = client.get(NK + "/meetings?updated_since=eilen")
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "updated_since"
@@ -289,6 +295,38 @@ def test_a_write_through_the_api_is_the_same_write_as_on_the_page(
     )
     assert item.status_code == 201
     assert item.json()["order"] == 1
+
+
+def test_what_the_service_refuses_the_api_answers_by_field_or_as_a_conflict(
+    client, demo, secretary_token
+):
+    """The service judges the values (no page form is bound): a convener or municipality
+    of another area is a 400 naming the field; an agenda item for a meeting whose minutes
+    are approved is a 409 saying why."""
+    from yhdyspinta.meetings.models import Meeting, Minutes
+
+    header = {"HTTP_AUTHORIZATION": f"Bearer {secretary_token}"}
+    body = _coordinators(demo["nk"])
+    elsewhere = demo["es"].organisations.first()
+    url = f"{NK}/bodies/{body.pk}/meetings"
+    for field, value in (("convener", elsewhere.pk), ("municipalities", [elsewhere.pk])):
+        refused = client.post(
+            url, {**MEETING, field: value}, content_type="application/json", **header
+        )
+        assert refused.status_code == 400
+        assert [e["field"] for e in refused.json()["errors"]] == [field]
+    approved = Minutes.objects.filter(
+        status="approved", meeting__body=body, meeting__status__in=["minutes_approved", "published"]
+    ).first()
+    frozen = client.post(
+        f"{NK}/meetings/{approved.meeting_id}/agenda-items",
+        {"title": "Myöhästynyt asia"},
+        content_type="application/json",
+        **header,
+    )
+    assert frozen.status_code == 409
+    assert "hyväksytty" in frozen.json()["detail_fi"]
+    assert not Meeting.objects.filter(agenda_items__title="Myöhästynyt asia").exists()
 
 
 def test_a_change_needs_the_current_version(client, demo, secretary_token):
