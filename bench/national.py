@@ -289,15 +289,16 @@ def build(scale: float, values: int) -> None:
         seats: dict[int, list[Membership]] = {}
         rows = []
         for body in bodies:
-            for person in rng.sample(by_area[body.area_id], min(8, len(by_area[body.area_id]))):
-                rows.append(
-                    Membership(
-                        body=body,
-                        person=person,
-                        organisation_id=person.organisation_id,
-                        starts_on=date(2020, 1, 1),
-                    )
+            people = rng.sample(by_area[body.area_id], min(8, len(by_area[body.area_id])))
+            rows.extend(
+                Membership(
+                    body=body,
+                    person=person,
+                    organisation_id=person.organisation_id,
+                    starts_on=date(2020, 1, 1),
                 )
+                for person in people
+            )
         for m in Membership.objects.bulk_create(rows, batch_size=batch):
             seats.setdefault(m.body_id, []).append(m)
         print(f"  structure: {len(areas)} areas, {len(bodies)} new bodies", flush=True)

@@ -348,10 +348,10 @@ def structure_changes(*, version: AgreementVersion) -> list[StructureChange]:
         .first()
     )
     if previous:
-        for body in Body.objects.filter(
-            agreement_specs__version=previous, ended_on__isnull=True
-        ).exclude(pk__in=governed):
-            result.append(StructureChange("end", body.name, body=body))
+        ended = Body.objects.filter(agreement_specs__version=previous, ended_on__isnull=True)
+        result.extend(
+            StructureChange("end", body.name, body=body) for body in ended.exclude(pk__in=governed)
+        )
     return result
 
 
@@ -432,7 +432,19 @@ def responsibility_save(
             raise ValidationError(_("The table has changed; reload the page."))
         if mark and mark not in Mark.values:
             raise ValidationError(_("Unknown mark."))
-    for task_id, text in task_texts.items():
+    _edit_task_texts(tasks, task_texts)
+    _set_marks(version, {key: mark for key, mark in marks.items() if key[0] in tasks})
+    last = max((t.position for t in tasks.values()), default=0)
+    for offset, (interface, text) in enumerate(new_tasks, start=1):
+        if text.strip():
+            ResponsibilityTask.objects.create(
+                version=version, interface=interface, text=text.strip(), position=last + offset
+            )
+
+
+def _edit_task_texts(tasks: dict[int, ResponsibilityTask], texts: dict[int, str]) -> None:
+    """Edited task texts; an empty text removes the task (from `tasks` too)."""
+    for task_id, text in texts.items():
         task = tasks.get(task_id)
         if task is None:
             continue
@@ -442,28 +454,26 @@ def responsibility_save(
         elif task.text != text.strip():
             task.text = text.strip()
             task.save()
+
+
+def _set_marks(version: AgreementVersion, marks: dict[tuple[int, int], str]) -> None:
+    """The grid's marks by (task, organisation): an empty mark removes the cell's."""
     existing = {
         (m.task_id, m.organisation_id): m
         for m in ResponsibilityMark.objects.filter(task__version=version)
     }
-    for key, mark in marks.items():
-        if key[0] not in tasks:
-            continue
-        current = existing.get(key)
+    for (task_id, organisation_id), mark in marks.items():
+        current = existing.get((task_id, organisation_id))
         if not mark:
             if current:
                 current.delete()
         elif current is None:
-            ResponsibilityMark.objects.create(task_id=key[0], organisation_id=key[1], mark=mark)
+            ResponsibilityMark.objects.create(
+                task_id=task_id, organisation_id=organisation_id, mark=mark
+            )
         elif current.mark != mark:
             current.mark = mark
             current.save()
-    last = max((t.position for t in tasks.values()), default=0)
-    for offset, (interface, text) in enumerate(new_tasks, start=1):
-        if text.strip():
-            ResponsibilityTask.objects.create(
-                version=version, interface=interface, text=text.strip(), position=last + offset
-            )
 
 
 # --- comment rounds ------------------------------------------------------------------------

@@ -308,23 +308,8 @@ class Membership(TimeStamped):
             errors["person"] = _("%(person)s is already a member of this body for this period.") % {
                 "person": self.person
             }
-        if self.role == MembershipRole.DEPUTY:
-            if not self.deputy_for_id:
-                errors["deputy_for"] = _("A deputy member must stand in for a member.")
-            else:
-                principal = self.deputy_for
-                if principal.body_id != self.body_id or principal.role == MembershipRole.DEPUTY:
-                    errors["deputy_for"] = _(
-                        "A deputy must stand in for a full member of the same body."
-                    )
-                elif principal.organisation_id != self.organisation_id:
-                    errors["deputy_for"] = _(
-                        "A deputy represents the same organisation as the member."
-                    )
-                elif principal.ends_on is not None and principal.ends_on < self.starts_on:
-                    errors["deputy_for"] = _("That member's term has already ended.")
-        elif self.deputy_for_id:
-            errors["deputy_for"] = _("Only a deputy member stands in for someone.")
+        if deputy_problem := self._deputy_problem():
+            errors["deputy_for"] = deputy_problem
         limit = self.body.nominees_max
         if (
             limit
@@ -343,3 +328,19 @@ class Membership(TimeStamped):
                 ) % {"organisation": self.organisation, "count": seats, "limit": limit}
         if errors:
             raise ValidationError(errors)
+
+    def _deputy_problem(self) -> str | None:
+        """A deputy stands in for a full member of the same body and organisation whose
+        term has not ended; nobody else stands in for anyone."""
+        if self.role != MembershipRole.DEPUTY:
+            return _("Only a deputy member stands in for someone.") if self.deputy_for_id else None
+        if not self.deputy_for_id:
+            return _("A deputy member must stand in for a member.")
+        principal = self.deputy_for
+        if principal.body_id != self.body_id or principal.role == MembershipRole.DEPUTY:
+            return _("A deputy must stand in for a full member of the same body.")
+        if principal.organisation_id != self.organisation_id:
+            return _("A deputy represents the same organisation as the member.")
+        if principal.ends_on is not None and principal.ends_on < self.starts_on:
+            return _("That member's term has already ended.")
+        return None

@@ -218,6 +218,17 @@ def conflicts(
     organisation, not the person. `meetings`: the year's, if already read."""
     if meetings is None:
         meetings = year_meetings(area, year)
+    return Conflicts(
+        double_booked=_double_booked(area, meetings, audience),
+        rhythm=_off_rhythm(area, year, meetings),
+    )
+
+
+def _double_booked(
+    area: Area, meetings: list[YearMeeting], audience: Audience
+) -> list[tuple[str, date, list[str]]]:
+    """(who, day, the meetings' titles) for each person seated in two meetings that
+    overlap on one day."""
     current = Membership.objects.filter(body__area=area, ends_on__isnull=True)
     # First from the meetings alone: only someone seated in the bodies of two meetings
     # that overlap on one day can be double-booked, so only those bodies' seats are
@@ -251,12 +262,18 @@ def conflicts(
     for meeting in meetings:
         for person_id, name in seats[meeting.body_id]:
             busy[(person_id, name, meeting.day)].append(meeting)
-    double = []
+    double: list[tuple[str, date, list[str]]] = []
     for (_person, name, day), same_day in sorted(busy.items(), key=lambda item: item[0][2]):
         overlapping = _overlapping(same_day)
         entry = (name, day, [m.title for m in overlapping])
         if len(overlapping) > 1 and entry not in double:
             double.append(entry)
+    return double
+
+
+def _off_rhythm(area: Area, year: int, meetings: list[YearMeeting]) -> list[Shortfall]:
+    """The bodies whose planned and held meetings of the year fall short of or exceed
+    their yearly rhythm."""
     counts = defaultdict(int)
     for meeting in meetings:
         counts[meeting.body_id] += 1
@@ -279,11 +296,10 @@ def conflicts(
         if n < low or (high is not None and n > high):
             off[body_id] = (n, proposed[body_id], low, high)
     ahead = year > timezone.localdate().year
-    rhythm = [
+    return [
         Shortfall(body, *off[body.pk], ahead=ahead)
         for body in Body.objects.filter(pk__in=off).order_by("name")
     ]
-    return Conflicts(double_booked=double, rhythm=rhythm)
 
 
 @dataclass(frozen=True)

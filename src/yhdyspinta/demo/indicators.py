@@ -78,17 +78,16 @@ def _regions() -> list[dict]:
     regions = [
         {"id": 1, "code": "1", "category": "MAA", "title": {"fi": "Koko maa", "sv": "Hela landet"}}
     ]
-    for organisation in Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).exclude(
-        municipality_number=""
-    ):
-        regions.append(
-            {
-                "id": 10000 + int(organisation.municipality_number),
-                "code": organisation.municipality_number,
-                "category": "KUNTA",
-                "title": {"fi": organisation.post_office or organisation.name},
-            }
-        )
+    municipalities = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
+    regions.extend(
+        {
+            "id": 10000 + int(organisation.municipality_number),
+            "code": organisation.municipality_number,
+            "category": "KUNTA",
+            "title": {"fi": organisation.post_office or organisation.name},
+        }
+        for organisation in municipalities.exclude(municipality_number="")
+    )
     return regions
 
 

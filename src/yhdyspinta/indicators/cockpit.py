@@ -282,7 +282,7 @@ def _estimate(rows, peer_scores, parameters, whole_area: bool, chosen) -> Estima
     # Peers with values for the same indicators are compared on the same footing.
     wanted = {(r.row.kind) for r in own}
     peers = []
-    for _peer, parts in peer_scores.items():
+    for parts in peer_scores.values():
         total, _p, _o = combine(parts.get("process", []), parts.get("outcome", []), weights)
         if total is not None and wanted <= set(parts):
             peers.append(total)

@@ -19,6 +19,7 @@ from .models import (
     ThemeWorkIdea,
 )
 from .selectors import chair_on_the_day, meeting_members
+from .services import MEETING_FIELDS, AgendaItemValues, MeetingValues
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -80,27 +81,15 @@ class MeetingForm(AreaModelForm):
         if not self.instance.pk:
             self.initial.setdefault("convener", body.convener_id)
 
-    def clean(self):
-        cleaned = super().clean()
-        starts = cleaned.get("starts_at")
-        saved = self.instance
-        if (
-            saved.pk
-            and starts
-            and saved.status in ("planned", "invited")
-            and saved.starts_at >= timezone.now()
-            and starts < timezone.now()
-        ):
-            # Moved from ahead into the past, it would count as a meeting that took place
-            # and waits for its record: say so rather than recount it silently.
-            self.add_error(
-                "starts_at",
-                _(
-                    "A meeting still ahead cannot be moved into the past. If it was held "
-                    "earlier, mark it held; otherwise cancel it and record the one held."
-                ),
-            )
-        return cleaned
+    def values(self) -> MeetingValues:
+        """What the secretary set, for the service (which also judges the move into the
+        past: a rule of the meeting, not of the page)."""
+        data = self.cleaned_data
+        return MeetingValues(
+            **{name: data[name] for name in MEETING_FIELDS},
+            convener=data["convener"],
+            municipalities=tuple(data["municipalities"]),
+        )
 
 
 class AgendaItemForm(forms.ModelForm):
@@ -111,6 +100,17 @@ class AgendaItemForm(forms.ModelForm):
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = area.themes.all()
+
+    def values(self) -> AgendaItemValues:
+        data = self.cleaned_data
+        return AgendaItemValues(
+            title=data["title"],
+            order=data["order"],
+            presenter=data["presenter"],
+            proposal=data["proposal"],
+            theme=data["theme"],
+            attachment=data["attachment"] or None,
+        )
 
 
 class AttendanceRowForm(forms.Form):

@@ -3,11 +3,13 @@ the meeting's state first and refuses what the process does not allow."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +17,11 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta.accounts.visibility import INTERNAL
-from yhdyspinta.bodies.models import Membership
+from yhdyspinta.areas.models import Theme
+from yhdyspinta.bodies.models import Body, Membership
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import Recipient, enqueue
-from yhdyspinta.parties.models import Organisation, Person
+from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 from . import ics
 from .documents import agenda_pdf
@@ -28,6 +31,7 @@ from .models import (
     Attendance,
     Capacity,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     Minutes,
     MinutesItem,
@@ -37,6 +41,8 @@ from .models import (
 from .selectors import meeting_members
 
 if TYPE_CHECKING:
+    from yhdyspinta.accounts.permissions import Access
+
     from .forms import ApprovalForm
 
 __all__ = [
@@ -456,30 +462,108 @@ def minutes_correct(*, minutes: Minutes, note: str) -> Minutes:
 # --- saving a meeting or an agenda item (the pages and the API) -----------------------
 
 
+@dataclass(frozen=True)
+class MeetingValues:
+    """A meeting as the secretary sets it, from the page's form or the API."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    kind: str = MeetingKind.MEETING
+    place: str = ""
+    online_link: str = ""
+    convener: Organisation | None = None  # None: the body's own convener
+    municipalities: tuple[Organisation, ...] = ()
+    description: str = ""
+
+
+MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "place", "online_link", "description")
+
+
 @transaction.atomic
-def meeting_save(*, access, form, notify: bool = True) -> tuple[Meeting, int]:
-    """Create or change a meeting from its form (the page's or the API's): only the
-    body's secretary or the area's administrator; a change to an invited meeting sends
-    the members an updated invitation unless told not to. Returns the meeting and how
-    many were told."""
-    if not access.can_manage_meetings(form.instance.body):
+def meeting_save(
+    *,
+    access: Access,
+    body: Body,
+    values: MeetingValues,
+    meeting: Meeting | None = None,
+    notify: bool = True,
+) -> tuple[Meeting, int]:
+    """Create a meeting of the body, or change `meeting`: only the body's secretary or the
+    area's administrator; a change to an invited meeting sends the members an updated
+    invitation unless told not to. Returns the meeting and how many were told. Refuses
+    (ValidationError by field) what the meeting may not be."""
+    if not access.can_manage_meetings(body) or (meeting and meeting.body_id != body.pk):
         raise PermissionDenied
-    creating = form.instance.pk is None
-    meeting = form.save()
-    told = 0 if creating or not notify else meeting_changed(meeting=meeting)
-    return meeting, told
+    target = Meeting(body=body)
+    if meeting is not None:
+        target = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _refuse_moving_into_the_past(target, values.starts_at)
+    for name in MEETING_FIELDS:
+        setattr(target, name, getattr(values, name))
+    target.convener = values.convener or body.convener
+    target.full_clean()
+    if any(
+        m.area_id != body.area_id or m.kind != OrganisationKind.MUNICIPALITY
+        for m in values.municipalities
+    ):
+        raise ValidationError({"municipalities": _("Choose municipalities of the area.")})
+    target.save()
+    target.municipalities.set(values.municipalities)
+    told = 0 if meeting is None or not notify else meeting_changed(meeting=target)
+    return target, told
+
+
+def _refuse_moving_into_the_past(saved: Meeting, starts_at: datetime) -> None:
+    """Moved from ahead into the past, a meeting would count as one that took place and
+    waits for its record: say so rather than recount it silently."""
+    now = timezone.now()
+    if saved.status in ("planned", "invited") and saved.starts_at >= now > starts_at:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "A meeting still ahead cannot be moved into the past. If it was held "
+                    "earlier, mark it held; otherwise cancel it and record the one held."
+                )
+            }
+        )
+
+
+@dataclass(frozen=True)
+class AgendaItemValues:
+    """An agenda item as the secretary writes it, from the page's form or the API."""
+
+    title: str
+    order: int | None = None  # None: after the last
+    presenter: str = ""
+    proposal: str = ""
+    theme: Theme | None = None
+    attachment: File | None = None
 
 
 @transaction.atomic
-def agenda_item_save(*, access, form) -> AgendaItem:
-    """Create or change an agenda item; the meeting's members are told of the change
-    when they have been invited."""
-    meeting = form.instance.meeting
+def agenda_item_save(*, access: Access, meeting: Meeting, values: AgendaItemValues) -> AgendaItem:
+    """Add an agenda item to the meeting; its members are told of the change when they
+    have been invited. Refuses (ValidationError) an item for a meeting whose minutes are
+    approved, or a theme of another area."""
     if not access.can_manage_meetings(meeting.body):
         raise PermissionDenied
-    item = form.save()
+    if values.theme is not None and values.theme.area_id != meeting.body.area_id:
+        raise ValidationError({"theme": _("The theme belongs to another area.")})
+    target = AgendaItem(
+        meeting=meeting,
+        order=values.order or (meeting.agenda_items.count() + 1),
+        title=values.title,
+        presenter=values.presenter,
+        proposal=values.proposal,
+        theme=values.theme,
+    )
+    if values.attachment is not None:
+        target.attachment = values.attachment
+    target.full_clean()
+    target.save()
     meeting_changed(meeting=meeting)
-    return item
+    return target
 
 
 @transaction.atomic

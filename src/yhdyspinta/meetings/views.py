@@ -152,7 +152,9 @@ class MeetingCreate(AreaFormMixin, AreaMixin, generic.CreateView):
         return _("New meeting: %(body)s") % {"body": self.body}
 
     def save(self, form):
-        meeting, _told = services.meeting_save(access=self.access, form=form)
+        meeting, _told = services.meeting_save(
+            access=self.access, body=self.body, values=form.values()
+        )
         _warn_if_unsuitable(self.request, meeting)
         return meeting
 
@@ -177,7 +179,11 @@ class MeetingUpdate(_MeetingMixin, AreaFormMixin, generic.UpdateView):
 
     def save(self, form):
         meeting, told = services.meeting_save(
-            access=self.access, form=form, notify=form.cleaned_data.get("notify", True)
+            access=self.access,
+            body=self.meeting.body,
+            meeting=self.meeting,
+            values=form.values(),
+            notify=form.cleaned_data.get("notify", True),
         )
         _warn_if_unsuitable(self.request, meeting)
         if told:
@@ -273,7 +279,9 @@ class AgendaItemCreate(_MeetingMixin, AreaFormMixin, generic.CreateView):
         return kwargs
 
     def save(self, form):
-        return services.agenda_item_save(access=self.access, form=form)
+        return services.agenda_item_save(
+            access=self.access, meeting=self.meeting, values=form.values()
+        )
 
     def get_success_url(self):
         return self.meeting.get_absolute_url()

@@ -134,20 +134,19 @@ NomineeFormSet = forms.formset_factory(NomineeForm, formset=BaseNomineeFormSet, 
 
 
 def initial_rows(answer: NominationAnswer | None, minimum: int = 6) -> list[dict]:
-    rows = []
-    if answer is not None:
-        for nominee in answer.nominees.all():
-            rows.append(
-                {
-                    "person": nominee.person_id,
-                    "first_name": nominee.first_name,
-                    "last_name": nominee.last_name,
-                    "title": nominee.title,
-                    "email": nominee.email,
-                    "role": nominee.role,
-                    "deputy_for_position": nominee.deputy_for_position,
-                }
-            )
+    nominees = answer.nominees.all() if answer is not None else []
+    rows: list[dict] = [
+        {
+            "person": nominee.person_id,
+            "first_name": nominee.first_name,
+            "last_name": nominee.last_name,
+            "title": nominee.title,
+            "email": nominee.email,
+            "role": nominee.role,
+            "deputy_for_position": nominee.deputy_for_position,
+        }
+        for nominee in nominees
+    ]
     while len(rows) < minimum:
         rows.append({"role": Nominee.Role.MEMBER})
     return rows

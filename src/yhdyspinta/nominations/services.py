@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -186,55 +187,63 @@ def request_by_token(token: str) -> NominationRequest:
 
 def answer_problems(*, request: NominationRequest, rows: list[NomineeRow]) -> list[str]:
     """Everything wrong with an answer, in plain Finnish, for the person to fix."""
-    round = request.round
-    problems = []
+    return [
+        *_row_problems(request.round, rows),
+        *_deputy_problems(request.round, rows),
+        *_seated_elsewhere(request, rows),
+    ]
+
+
+def _row_problems(round: NominationRound, rows: list[NomineeRow]) -> Iterator[str]:
+    """How many full members, and each row a person named once."""
     members = [r for r in rows if r.role == Nominee.Role.MEMBER]
-    deputies = [r for r in rows if r.role == Nominee.Role.DEPUTY]
     if len(members) < round.min_nominees:
-        problems.append(_("Name at least %(min)s full members.") % {"min": round.min_nominees})
+        yield _("Name at least %(min)s full members.") % {"min": round.min_nominees}
     if len(members) > round.max_nominees:
-        problems.append(
-            _("At most %(max)s full members can be named; you named %(count)s.")
-            % {"max": round.max_nominees, "count": len(members)}
-        )
-    seen: dict[str, NomineeRow] = {}
+        yield _("At most %(max)s full members can be named; you named %(count)s.") % {
+            "max": round.max_nominees,
+            "count": len(members),
+        }
+    seen: set[str] = set()
     for row in rows:
         if row.identity in seen:
-            problems.append(_("%(name)s is named twice.") % {"name": row.name})
-        seen[row.identity] = row
+            yield _("%(name)s is named twice.") % {"name": row.name}
+        seen.add(row.identity)
         if not row.person and not (row.first_name and row.last_name):
-            problems.append(
-                _("Row %(row)s: choose a person or give a first and last name.")
-                % {"row": row.position}
-            )
+            yield _("Row %(row)s: choose a person or give a first and last name.") % {
+                "row": row.position
+            }
+
+
+def _deputy_problems(round: NominationRound, rows: list[NomineeRow]) -> Iterator[str]:
+    """Each deputy stands in for one full member of this answer, as the round's rule asks."""
+    members = [r for r in rows if r.role == Nominee.Role.MEMBER]
+    deputies = [r for r in rows if r.role == Nominee.Role.DEPUTY]
     member_positions = {r.position for r in members}
     for deputy in deputies:
         if deputy.deputy_for_position not in member_positions:
-            problems.append(
-                _("Row %(row)s: a deputy must stand in for a full member named in this answer.")
-                % {"row": deputy.position}
-            )
+            yield _(
+                "Row %(row)s: a deputy must stand in for a full member named in this answer."
+            ) % {"row": deputy.position}
     for member in members:
         if member.deputy_for_position:
-            problems.append(
-                _("Row %(row)s: only a deputy stands in for someone.") % {"row": member.position}
-            )
+            yield _("Row %(row)s: only a deputy stands in for someone.") % {"row": member.position}
     covered = [d.deputy_for_position for d in deputies]
     if len(covered) != len(set(covered)):
-        problems.append(_("A full member can have only one deputy."))
+        yield _("A full member can have only one deputy.")
     needs_deputies = round.deputy_rule == DeputyRule.REQUIRED or (
         round.deputy_rule == DeputyRule.OPTIONAL_FROM_N and len(members) < round.deputy_threshold
     )
-    if needs_deputies:
-        without = [m.name for m in members if m.position not in covered]
-        if without:
-            problems.append(
-                _(
-                    "Every full member needs a deputy with this many members; "
-                    "missing for: %(names)s."
-                )
-                % {"names": ", ".join(without)}
-            )
+    without = [m.name for m in members if m.position not in covered]
+    if needs_deputies and without:
+        yield _(
+            "Every full member needs a deputy with this many members; missing for: %(names)s."
+        ) % {"names": ", ".join(without)}
+
+
+def _seated_elsewhere(request: NominationRequest, rows: list[NomineeRow]) -> Iterator[str]:
+    """People already seated in the body for another organisation."""
+    round = request.round
     people = [r.person.pk for r in rows if r.person]
     already = active_memberships(round.term_starts_on).filter(
         body=request.body, person_id__in=people
@@ -243,11 +252,10 @@ def answer_problems(*, request: NominationRequest, rows: list[NomineeRow]) -> li
         already = already.exclude(nomination_seat__round=round)
     for membership in already.select_related("person"):
         if membership.organisation_id != request.organisation_id:
-            problems.append(
-                _("%(name)s is already a member of %(body)s for another organisation.")
-                % {"name": membership.person, "body": request.body}
-            )
-    return problems
+            yield _("%(name)s is already a member of %(body)s for another organisation.") % {
+                "name": membership.person,
+                "body": request.body,
+            }
 
 
 @transaction.atomic

@@ -106,10 +106,10 @@ def news(area: Area, limit: int = 50) -> list[NewsItem]:
                 _("The minutes of the meeting have been published."),
             )
         )
-    for letter in public_letters(area)[:limit]:
-        items.append(
-            NewsItem("letter", letter.title, letter.get_absolute_url(), letter.sent_at, "")
-        )
+    items.extend(
+        NewsItem("letter", letter.title, letter.get_absolute_url(), letter.sent_at, "")
+        for letter in public_letters(area)[:limit]
+    )
     for forum in Forum.objects.filter(area=area, published=True).order_by("-updated_at")[:limit]:
         day = timezone.localtime(forum.starts_at).strftime("%-d.%-m.%Y")
         items.append(

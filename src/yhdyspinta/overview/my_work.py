@@ -4,6 +4,7 @@ invitations to send, rounds closing, proposed dates to accept. Each with a link.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -75,9 +76,8 @@ def tasks_for(access: Access, area: Area, today: date | None = None) -> list[Tas
     return tasks
 
 
-def _requests(area: Area, own: set[int]) -> list[Task]:
+def _requests(area: Area, own: set[int]) -> Iterator[Task]:
     group = _("Requests to answer")
-    tasks = []
     answered = NominationAnswer.objects.filter(status=NominationAnswer.Status.SUBMITTED)
     for request in (
         NominationRequest.objects.filter(
@@ -88,7 +88,7 @@ def _requests(area: Area, own: set[int]) -> list[Task]:
         .exclude(pk__in=answered.values("request_id"))
         .select_related("round", "body", "organisation")
     ):
-        tasks.append(
+        yield (
             Task(
                 group,
                 _("Nominate for %(body)s (%(organisation)s)")
@@ -103,7 +103,7 @@ def _requests(area: Area, own: set[int]) -> list[Task]:
         organisation_id__in=own,
         submitted_at__isnull=True,
     ).select_related("round", "organisation"):
-        tasks.append(
+        yield (
             Task(
                 group,
                 _("Comment: %(round)s (%(organisation)s)")
@@ -112,17 +112,15 @@ def _requests(area: Area, own: set[int]) -> list[Task]:
                 request.round.deadline,
             )
         )
-    return tasks
 
 
-def _follow_up_reports(area: Area, own: set[int]) -> list[Task]:
-    tasks = []
+def _follow_up_reports(area: Area, own: set[int]) -> Iterator[Task]:
     for round in FollowUpRound.objects.filter(
         programme__area=area, status=FollowUpRound.Status.OPEN
     ).select_related("programme"):
         for row in follow_up_board(round):
             if row.organisation.pk in own and not row.complete:
-                tasks.append(
+                yield (
                     Task(
                         _("Reports due"),
                         _("Report the measures of %(year)s: %(reported)s of %(measures)s")
@@ -144,12 +142,10 @@ def _follow_up_reports(area: Area, own: set[int]) -> list[Task]:
                         round.deadline,
                     )
                 )
-    return tasks
 
 
-def _meetings(area: Area, bodies, today: date) -> list[Task]:
+def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
     group = _("Meetings")
-    tasks = []
     now = timezone.now()
     invite = timedelta(days=area.invitation_days_before)
     approve = timedelta(days=area.minutes_days_after)
@@ -162,7 +158,7 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
     for minutes in Minutes.objects.filter(
         meeting__body__in=bodies, status=Minutes.Status.DRAFT
     ).select_related("meeting__body"):
-        tasks.append(
+        yield (
             Task(
                 group,
                 _("Approve the minutes: %(meeting)s, %(day)s")
@@ -177,7 +173,7 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
         status=Minutes.Status.APPROVED,
         meeting__status=MeetingStatus.MINUTES_APPROVED,
     ).select_related("meeting"):
-        tasks.append(
+        yield (
             Task(
                 group,
                 _("Publish the approved minutes: %(meeting)s, %(day)s")
@@ -189,7 +185,7 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
     for meeting in held.filter(
         Q(status=MeetingStatus.HELD) | Q(status__in=MeetingStatus.upcoming())
     ).filter(starts_at__gte=now - timedelta(days=90)):
-        tasks.append(
+        yield (
             Task(
                 group,
                 _("Record who attended: %(meeting)s, %(day)s")
@@ -205,7 +201,7 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
         starts_at__gte=now,
         starts_at__lte=now + max(INVITE_AHEAD, invite + SOON),
     ):
-        tasks.append(
+        yield (
             Task(
                 group,
                 _("Send the invitation: %(meeting)s, %(day)s")
@@ -215,7 +211,6 @@ def _meetings(area: Area, bodies, today: date) -> list[Task]:
                 invite_rule,
             )
         )
-    return tasks
 
 
 def _rounds_closing(area: Area, today: date) -> list[Task]:

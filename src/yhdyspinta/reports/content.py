@@ -230,8 +230,9 @@ def _level_table(
                 value += " *"
             cells.append(value)
         lines.append([*cells, number(row.women), number(row.men)])
-    for followed in unbound:
-        lines.append([f"{followed} **", "–", *["–" for _level in levels], "–", "–"])
+    lines.extend(
+        [f"{followed} **", "–", *["–" for _level in levels], "–", "–"] for followed in unbound
+    )
     return Table(caption, header, lines, widths=(34, 8, *[11 for _level in levels], 9, 9))
 
 

@@ -207,6 +207,15 @@ class AreaObjectMixin(AreaMixin):
         return self.object
 
 
+def add_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: by field where the form has the field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
 class AreaFormMixin:
     template_name: str | None = "form.html"
     success_message = ""
@@ -239,7 +248,14 @@ class AreaFormMixin:
                 return repeat
             if not creating and (conflict := self._conflict(form)):
                 return conflict
-            self.object = self.save(form)
+            try:
+                self.object = self.save(form)
+            except ValidationError as error:
+                # The service's own rules: shown on the form, nothing kept (the form's
+                # key neither, so the corrected form saves).
+                transaction.set_rollback(True)
+                add_errors(form, error)
+                return self.form_invalid(form)
             if creating:
                 form_key_done(self.request, self.get_success_url())
         messages.success(self.request, self.success_message or _("Saved."))

@@ -53,17 +53,12 @@ def month_items(items, area, is_admin: bool) -> SafeString:
         else:
             parts.append(escape(event.title))
         if event.pk:
-            for letter in event.letters.all():
-                if letter.is_public or is_admin:
-                    parts.append(
-                        f' → <a href="{escape(letter.get_absolute_url())}">'
-                        f"{escape(letter.title)}</a>"
-                    )
-            for forum in event.forums.all():
-                if forum.published or is_admin:
-                    parts.append(
-                        f' → <a href="{escape(forum.get_absolute_url())}">{escape(forum.title)}</a>'
-                    )
+            linked = [letter for letter in event.letters.all() if letter.is_public or is_admin]
+            linked += [forum for forum in event.forums.all() if forum.published or is_admin]
+            parts.extend(
+                f' → <a href="{escape(item.get_absolute_url())}">{escape(item.title)}</a>'
+                for item in linked
+            )
         if event.owner:
             name = event.owner.name
             if name not in owners:

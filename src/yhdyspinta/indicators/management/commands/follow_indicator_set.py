@@ -16,10 +16,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("area", help="the area's slug")
-        parser.add_argument("set", nargs="?", help="the set's code (key and year)")
+        parser.add_argument("code", nargs="?", metavar="set", help="the set's code (key and year)")
 
-    def handle(self, *args, area, set=None, **options):
-        if not set:
+    def handle(self, *args, area, code=None, **options):
+        if not code:
             for item in sets.all_sets():
                 self.stdout.write(f"{item.code}\t{item.name}\t{len(item.rows)} indicators")
             return
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if superuser is None:
             raise CommandError("Create a superuser first (manage.py createsuperuser).")
         try:
-            added, bound = services.follow_set(access=Access(superuser), area=target, code=set)
+            added, bound = services.follow_set(access=Access(superuser), area=target, code=code)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(f"{target}: {added} indicators added, {bound} of them bound.")
