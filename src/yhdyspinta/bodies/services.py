@@ -1,23 +1,50 @@
 """Writes of bodies and memberships. Each runs in a transaction and validates the model
 before saving (HackSoft styleguide)."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Body, Membership
+from .models import Body, Membership, RhythmRule
+
+if TYPE_CHECKING:
+    from yhdyspinta.accounts.permissions import Access
+    from yhdyspinta.areas.models import Theme
 
 __all__ = ["body_save", "membership_end", "membership_save"]
 
 
 @transaction.atomic
-def body_save(*, form, rhythm_formset) -> Body:
-    """Save a body with its rhythm rules as one change."""
-    body = form.save()
-    rhythm_formset.instance = body
-    rhythm_formset.save()
+def body_save(
+    *,
+    access: Access,
+    body: Body,
+    themes: Iterable[Theme],
+    rules: Iterable[RhythmRule] = (),
+    removed_rules: Iterable[RhythmRule] = (),
+) -> Body:
+    """Save a body with its themes and rhythm rules as one change: a new body by the
+    area's administrator, a change by them or the body's secretary."""
+    allowed = access.can_edit_body(body) if body.pk else access.can_edit_area_settings(body.area)
+    if not allowed:
+        raise PermissionDenied
+    body.full_clean()
+    body.save()
+    body.themes.set(themes)
+    for rule in removed_rules:
+        if rule.body_id != body.pk:
+            raise PermissionDenied
+        rule.delete()
+    for rule in rules:
+        rule.body = body
+        rule.full_clean()
+        rule.save()
     return body
 
 

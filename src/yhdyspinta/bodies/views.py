@@ -106,7 +106,15 @@ class _BodyFormMixin:
                     return repeat
                 if not creating and (conflict := self._conflict(form)):
                     return conflict
-                self.object = services.body_save(form=form, rhythm_formset=formset)
+                body = form.save(commit=False)
+                formset.instance = body
+                self.object = services.body_save(
+                    access=self.access,
+                    body=body,
+                    themes=form.cleaned_data["themes"],
+                    rules=formset.save(commit=False),
+                    removed_rules=formset.deleted_objects,
+                )
                 if creating:
                     form_key_done(request, self.object.get_absolute_url())
             messages.success(request, _("Saved."))

@@ -64,14 +64,15 @@ def _absolute(path: str) -> str:
 
 
 @transaction.atomic
-def letter_save(*, access, form) -> Letter:
-    """Create or edit a draft; a sent letter is the record of what went out and never
-    changes."""
-    _check(access, form.area)
-    letter = form.instance
+def letter_save(*, access, letter: Letter) -> Letter:
+    """Create or edit a draft (the letter as its form built it, not yet saved); a sent
+    letter is the record of what went out and never changes."""
+    _check(access, letter.area)
     if letter.pk and Letter.objects.filter(pk=letter.pk, status=Letter.Status.SENT).exists():
         raise ValidationError(_("The letter has been sent and can no longer be changed."))
-    return form.save()
+    letter.full_clean()
+    letter.save()
+    return letter
 
 
 def unsubscribe_token(area: Area, email: str) -> str:
@@ -515,6 +516,9 @@ def give_feedback(*, registration: Registration, rating: int, text: str, now=Non
 
 
 @transaction.atomic
-def forum_save(*, access, form) -> Forum:
-    _check(access, form.area)
-    return form.save()
+def forum_save(*, access, forum: Forum) -> Forum:
+    """Create or edit a forum (as its form built it, not yet saved)."""
+    _check(access, forum.area)
+    forum.full_clean()
+    forum.save()
+    return forum

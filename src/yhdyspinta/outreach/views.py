@@ -95,7 +95,7 @@ class LetterCreate(AreaCreateView):
         return _("New hyte letter")
 
     def save(self, form):
-        return services.letter_save(access=self.access, form=form)
+        return services.letter_save(access=self.access, letter=form.save(commit=False))
 
 
 class LetterEdit(AreaUpdateView):
@@ -118,7 +118,7 @@ class LetterEdit(AreaUpdateView):
         return {str(_("Recipients")): saved.audience}
 
     def save(self, form):
-        return services.letter_save(access=self.access, form=form)
+        return services.letter_save(access=self.access, letter=form.save(commit=False))
 
 
 def _letter(view, pk) -> Letter:
@@ -442,7 +442,7 @@ class ForumCreate(AreaCreateView):
         return _("New hyte forum")
 
     def save(self, form):
-        return services.forum_save(access=self.access, form=form)
+        return services.forum_save(access=self.access, forum=form.save(commit=False))
 
 
 class ForumEdit(AreaUpdateView):
@@ -450,7 +450,7 @@ class ForumEdit(AreaUpdateView):
     form_class = ForumForm
 
     def save(self, form):
-        return services.forum_save(access=self.access, form=form)
+        return services.forum_save(access=self.access, forum=form.save(commit=False))
 
 
 def _forum(view, pk) -> Forum:

@@ -154,3 +154,129 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: datetime(2025, 3, 10, 9, 0, tzinfo=HELSINKI))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
     status = "held"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Asia {n}")
+
+
+class MinutesFactory(factory.django.DjangoModelFactory):
+    """Draft minutes of a held meeting."""
+
+    class Meta:
+        model = "meetings.Minutes"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    summary = "Kokouksen kulku."
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programme.Programme"
+
+    area = factory.SubFactory(AreaFactory)
+    name = factory.Sequence(lambda n: f"Hyvinvointisuunnitelma {n}")
+    starts_year = 2025
+    ends_year = 2029
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programme.Priority"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Painopiste {n}")
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programme.Goal"
+
+    priority = factory.SubFactory(PriorityFactory)
+    name = factory.Sequence(lambda n: f"Tavoite {n}")
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programme.Measure"
+
+    goal = factory.SubFactory(GoalFactory)
+    name = factory.Sequence(lambda n: f"Toimenpide {n}")
+    lead = factory.SubFactory(
+        OrganisationFactory, area=factory.SelfAttribute("..goal.priority.programme.area")
+    )
+    starts_year = 2025
+    ends_year = 2029
+
+
+class ClockEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clock.ClockEvent"
+
+    area = factory.SubFactory(AreaFactory)
+    year = 2026
+    month = 3
+    kind = "deadline"
+    title = factory.Sequence(lambda n: f"Määräaika {n}")
+    key = factory.Sequence(lambda n: f"deadline-{n}")
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """A draft hyte letter."""
+
+    class Meta:
+        model = "outreach.Letter"
+
+    area = factory.SubFactory(AreaFactory)
+    title = factory.Sequence(lambda n: f"Hyte-kirje {n}")
+    text = "Ajankohtaista hyvinvoinnin edistämisestä."
+
+
+class ForumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.Forum"
+
+    area = factory.SubFactory(AreaFactory)
+    title = factory.Sequence(lambda n: f"Hyte-foorumi {n}")
+    starts_at = factory.LazyFunction(lambda: datetime(2026, 10, 6, 9, 0, tzinfo=HELSINKI))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    registration_deadline = factory.LazyAttribute(lambda o: o.starts_at - timedelta(days=7))
+    place = "Joensuu"
+    capacity = 40
+
+
+class NominationRoundFactory(factory.django.DjangoModelFactory):
+    """An open nomination round (a kind of consultations.Round)."""
+
+    class Meta:
+        model = "nominations.NominationRound"
+
+    area = factory.SubFactory(AreaFactory)
+    kind = "nomination"
+    title = factory.Sequence(lambda n: f"Nimeämiskierros {n}")
+    deadline = date(2026, 12, 18)
+    term_starts_on = date(2027, 1, 1)
+    status = "open"
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.Agreement"
+
+    area = factory.SubFactory(AreaFactory)
+    title = factory.Sequence(lambda n: f"Yhteistyösopimus {n}")
+
+
+class AgreementVersionFactory(factory.django.DjangoModelFactory):
+    """A draft version of an agreement."""
+
+    class Meta:
+        model = "agreements.AgreementVersion"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: n + 1)
