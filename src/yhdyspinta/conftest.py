@@ -120,6 +120,15 @@ def demo(demo_db, db):
 
 
 @pytest.fixture
+def small_world(db):
+    """One small area made from the factories (testing.factories.SmallWorld), for the
+    tests whose point is not the demo's content."""
+    from yhdyspinta.testing.factories import small_world
+
+    return small_world()
+
+
+@pytest.fixture
 def login(client, demo_db):
     """Log the test client in as a demo user by username."""
     from django.contrib.auth import get_user_model

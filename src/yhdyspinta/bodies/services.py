@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,8 +14,17 @@ from django.utils.translation import gettext as _
 from .models import Body, Membership, RhythmRule
 
 if TYPE_CHECKING:
-    from yhdyspinta.accounts.permissions import Access
-    from yhdyspinta.areas.models import Theme
+    from yhdyspinta.areas.models import Area, Theme
+
+
+class MayEditBodies(Protocol):
+    """What a body's save asks of the caller's access (accounts.permissions.Access,
+    which sits above this app)."""
+
+    def can_edit_body(self, body: Body) -> bool: ...
+
+    def can_edit_area_settings(self, area: Area) -> bool: ...
+
 
 __all__ = ["body_save", "membership_end", "membership_save"]
 
@@ -23,7 +32,7 @@ __all__ = ["body_save", "membership_end", "membership_save"]
 @transaction.atomic
 def body_save(
     *,
-    access: Access,
+    access: MayEditBodies,
     body: Body,
     themes: Iterable[Theme],
     rules: Iterable[RhythmRule] = (),

@@ -1,5 +1,6 @@
 """factory_boy factories with Finnish fakers, one per entity."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -280,3 +281,49 @@ class AgreementVersionFactory(factory.django.DjangoModelFactory):
 
     agreement = factory.SubFactory(AgreementFactory)
     number = factory.Sequence(lambda n: n + 1)
+
+
+@dataclass
+class SmallWorld:
+    """One area as a county sets it up on its first day, made from the factories: a
+    sub-region, a theme, the council term, the county and three municipalities, a
+    non-profit, a body on every level with seats for each organisation's person, and
+    an area administrator and a member (both can log in with `client.force_login`)."""
+
+    area: Area
+    county: Organisation
+    municipalities: list[Organisation]
+    ngo: Organisation
+    bodies: dict[Level, Body]
+    admin: object
+    member: object
+
+
+def small_world() -> SmallWorld:
+    area = AreaFactory.create(name="Pienalue", slug="pienalue")
+    region = SubRegionFactory.create(area=area, name="Keskinen")
+    ThemeFactory.create(area=area, name="Osallisuus")
+    CouncilTermFactory.create(area=area)
+    county = OrganisationFactory.create(
+        area=area, name="Hyvinvointialue", kind=OrganisationKind.COUNTY
+    )
+    municipalities = [
+        MunicipalityFactory.create(area=area, sub_region=region, name=name)
+        for name in ("Alakylä", "Keskikylä", "Yläkylä")
+    ]
+    ngo = OrganisationFactory.create(area=area, sub_region=region, name="Liikuntaseura ry")
+    bodies = {
+        level: BodyFactory.create(area=area, level=level, convener=county, name=str(level.label))
+        for level in Level
+    }
+    for body in bodies.values():
+        RhythmRuleFactory.create(body=body, min_count=2)
+        for organisation in (county, *municipalities, ngo):
+            MembershipFactory.create(body=body, organisation=organisation)
+    admin = AreaRoleFactory.create(
+        area=area, role=AreaRole.Role.ADMIN, user__username="pienadmin"
+    ).user
+    member = AreaRoleFactory.create(
+        area=area, role=AreaRole.Role.MEMBER, user__username="pienjasen"
+    )
+    return SmallWorld(area, county, municipalities, ngo, bodies, admin, member.user)
