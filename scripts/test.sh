@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite: lint, then every test on SQLite, then every test again on a
+# The whole suite: the static checks beside every test on SQLite, then every test again on a
 # throwaway PostgreSQL together with the browser tests (Playwright + Debian's Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,18 +9,27 @@ export PYTHONDONTWRITEBYTECODE=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 scripts/debian-packages.sh postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0 \
   libharfbuzz-subset0 fonts-dejavu-core
 
-echo "== lint"
-$VENV/bin/ruff check .
-$VENV/bin/ruff format --check .
-(cd src && ../$VENV/bin/lint-imports --config ../.importlinter)
-echo "== types"
-DEBUG=1 $VENV/bin/mypy
-echo "== docs"
-NO_MKDOCS_2_WARNING=1 $VENV/bin/mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
-
-echo "== translations"
+# The committed catalogues compiled first: the tests read them.
 DEBUG=1 $VENV/bin/python manage.py compilemessages --ignore=.venv -v0
-DEBUG=1 $VENV/bin/python manage.py makemigrations --check --dry-run -v1 >/dev/null
+
+# The static checks (lint, the layer contract, types, the docs' build, translations and
+# migrations up to date) run beside the SQLite tests, whose second process mostly waits
+# for the first to migrate and load the demo on a cold cache; their output follows them.
+CHECKS_LOG=$(mktemp)
+(
+  set -e
+  echo "== lint"
+  $VENV/bin/ruff check .
+  $VENV/bin/ruff format --check .
+  (cd src && ../$VENV/bin/lint-imports --config ../.importlinter | tail -n 3)
+  echo "== types"
+  DEBUG=1 $VENV/bin/mypy
+  echo "== docs"
+  NO_MKDOCS_2_WARNING=1 $VENV/bin/mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
+  echo "== migrations up to date"
+  DEBUG=1 $VENV/bin/python manage.py makemigrations --check --dry-run -v1 >/dev/null
+) >"$CHECKS_LOG" 2>&1 &
+CHECKS=$!
 
 # Two test processes (pytest-xdist), one a core on the 2-core CI machine; each has its
 # own test database. TEST_WORKERS=0 runs in one process.
@@ -28,6 +37,13 @@ WORKERS=(-n "${TEST_WORKERS:-2}")
 
 echo "== tests on SQLite"
 env -u DATABASE_URL $VENV/bin/pytest -q "${WORKERS[@]}" -m "not browser and not once" "$@"
+
+if ! wait "$CHECKS"; then
+  cat "$CHECKS_LOG"
+  echo "== the static checks failed"
+  exit 1
+fi
+cat "$CHECKS_LOG"
 
 echo "== tests on PostgreSQL, with the browser tests"
 scripts/with-postgres.sh $VENV/bin/pytest -q "${WORKERS[@]}" --liveserver 127.0.0.1 "$@"

@@ -12,7 +12,7 @@ class ChangeBases(Operation):
     reduces_to_sql = True
     reversible = True
 
-    def __init__(self, *, model_name: str, bases: tuple):
+    def __init__(self, *, model_name: str, bases: tuple) -> None:
         self.model_name, self.bases = model_name, tuple(bases)
 
     def deconstruct(self) -> tuple[str, list, dict]:

@@ -33,7 +33,7 @@ from yhdyspinta.programme.models import Measure
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 # Generated cases per operation, each sent twice; run in the PostgreSQL pass (CI's backend).
-EXAMPLES = 20
+EXAMPLES = 12
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
