@@ -32,7 +32,8 @@ CHECKS_LOG=$(mktemp)
 CHECKS=$!
 
 # Two test processes (pytest-xdist), one a core on the 2-core CI machine; each has its
-# own test database. TEST_WORKERS=0 runs in one process.
+# own test database. Not worksteal: a stolen plain test could run after a transactional
+# one has emptied that process's tables. TEST_WORKERS=0 runs in one process.
 WORKERS=(-n "${TEST_WORKERS:-2}")
 
 echo "== tests on SQLite"

@@ -61,6 +61,13 @@ def _kept(kind: str) -> Path:
     return CACHE / f"{key()}-{kind}.sqlite3"
 
 
+def kept_schema_file() -> Path | None:
+    """The migrated SQLite database of this code, if a test run has kept one (for a test
+    that starts the app in another process on a database file of its own)."""
+    kept = _kept("schema")
+    return kept if kept.exists() else None
+
+
 def schema_kept() -> bool:
     """Whether a migrated SQLite schema is kept for this code (then the test database is
     made from the models and the kept one copied over it, triggers and all)."""

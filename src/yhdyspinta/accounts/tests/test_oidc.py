@@ -5,6 +5,7 @@ settings given only through the environment, as in production."""
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +16,8 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from yhdyspinta.testing import demo_cache
 
 # Its own processes and SQLite files: the database backend of the pass does not matter.
 pytestmark = pytest.mark.once
@@ -90,6 +93,10 @@ def servers(tmp_path_factory):
         "OIDC_JWKS_ENDPOINT": f"{idp}/o/.well-known/jwks.json",
         "OIDC_PROVIDER_NAME": "Testi-IdP",
     }
+    # The schema the test run has kept for this code, when there is one (migrating anew
+    # takes half a minute); migrate then only confirms it.
+    if (kept := demo_cache.kept_schema_file()) is not None:
+        shutil.copyfile(kept, tmp / "app.sqlite3")
     _run(["manage.py", "migrate", "--noinput", "-v0"], app_env)
     _run(
         [
