@@ -14,7 +14,9 @@ from yhdyspinta.parties.models import CounterpartPair, NamedRole, Organisation, 
 from yhdyspinta.programme.models import Indicator as ProgrammeIndicator
 from yhdyspinta.programme.models import Measure, Programme
 
-pytestmark = pytest.mark.django_db
+# Who may open what is decided in Python, not by the database: the matrix (some 300
+# requests) runs once, in the PostgreSQL pass.
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 ROLES = ["anonymous", "jasen", "joensuu", "sihteeri", "paakayttaja", "etelasavo", "admin"]
 OK, LOGIN, FORBIDDEN, NOT_FOUND = 200, "login", 403, 404
