@@ -18,12 +18,14 @@ if TYPE_CHECKING:
 
 
 class MayEditBodies(Protocol):
-    """What a body's save asks of the caller's access (accounts.permissions.Access,
+    """What a body's or a seat's save asks of the caller's access (accounts.permissions.Access,
     which sits above this app)."""
 
     def can_edit_body(self, body: Body) -> bool: ...
 
     def can_edit_area_settings(self, area: Area) -> bool: ...
+
+    def can_seat(self, membership: Membership) -> bool: ...
 
 
 __all__ = ["body_save", "membership_end", "membership_save"]
@@ -58,7 +60,7 @@ def body_save(
 
 
 @transaction.atomic
-def membership_save(*, access, membership: Membership) -> Membership:
+def membership_save(*, access: MayEditBodies, membership: Membership) -> Membership:
     """Save a seat, if this user may (Access.can_seat)."""
     if not access.can_seat(membership):
         raise PermissionDenied(

@@ -15,6 +15,7 @@ from yhdyspinta.areas.models import Area
 
 from .engine import evaluate
 from .models import Practice, Rule
+from .results import Report
 
 
 @dataclass
@@ -79,7 +80,7 @@ class _Undo(Exception):
     """Rolls the trial application back."""
 
 
-def _labels(report) -> dict[tuple[str, str], str]:
+def _labels(report: Report) -> dict[tuple[str, str], str]:
     return {
         (f"{r.law} {r.title}".strip(), r.subject): f"{r.symbol} {r.status_label}"
         for r in report.all_results

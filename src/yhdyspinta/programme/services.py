@@ -3,9 +3,12 @@ with their e-mails, indicator values, and promoting a theme-work idea into a mea
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +30,11 @@ from .models import (
     Programme,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from yhdyspinta.accounts.permissions import Access
+
 __all__ = [
     "follow_up_close",
     "follow_up_open",
@@ -40,7 +48,9 @@ __all__ = [
 ]
 
 
-def measures_of(*, programme: Programme, organisation: Organisation, year: int):
+def measures_of(
+    *, programme: Programme, organisation: Organisation, year: int
+) -> QuerySet[Measure]:
     """The measures an organisation answers for in a year: those it leads or takes part in."""
     return (
         Measure.objects.filter(
@@ -61,7 +71,7 @@ def measure_report(
     year: int,
     status: str,
     account: str,
-    user=None,
+    user: User | None = None,
     channel: str = AnswerChannel.APP,
     registry_number: str = "",
 ) -> MeasureReport:
@@ -107,13 +117,13 @@ def measure_report(
 @transaction.atomic
 def measure_report_save(
     *,
-    access,
+    access: Access,
     measure: Measure,
     organisation: Organisation,
     year: int,
     status: str,
     account: str,
-    user=None,
+    user: User | None = None,
     channel: str = AnswerChannel.APP,
     registry_number: str = "",
 ) -> MeasureReport:
@@ -134,7 +144,7 @@ def measure_report_save(
     )
 
 
-def responsible_organisations(programme: Programme, year: int):
+def responsible_organisations(programme: Programme, year: int) -> QuerySet[Organisation]:
     """Every organisation that leads or takes part in a measure of the programme running
     in the year (the same organisations as the follow-up's status board)."""
     led = {
@@ -151,7 +161,7 @@ def responsible_organisations(programme: Programme, year: int):
 
 
 @transaction.atomic
-def follow_up_open(*, programme: Programme, year: int, deadline) -> FollowUpRound:
+def follow_up_open(*, programme: Programme, year: int, deadline: date) -> FollowUpRound:
     """Open the year's follow-up: a request to each responsible organisation, and an
     e-mail with its task list and the page where it reports."""
     if year not in programme.years:
@@ -231,7 +241,13 @@ def measure_report_by_link(
     )
 
 
-def _task_list(round: FollowUpRound, organisation: Organisation, link: str, *, only=None) -> str:
+def _task_list(
+    round: FollowUpRound,
+    organisation: Organisation,
+    link: str,
+    *,
+    only: list[Measure] | None = None,
+) -> str:
     measures = (
         only
         if only is not None
@@ -257,7 +273,7 @@ def follow_up_close(*, round: FollowUpRound) -> None:
 
 
 @transaction.atomic
-def follow_up_remind(*, round: FollowUpRound, now=None) -> int:
+def follow_up_remind(*, round: FollowUpRound, now: datetime | None = None) -> int:
     """Remind each organisation whose measures still lack this year's report, by the one
     reminder rule of every round (at most once in about a day)."""
     programme, year = round.programme, round.year

@@ -3,6 +3,9 @@ the permission check and the lost-update check of every shared edit form."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,22 +16,35 @@ from yhdyspinta.web import locking
 
 from .models import ReportText, Section
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def can_write(access, area: Area, organisation: Organisation | None) -> bool:
+    from yhdyspinta.accounts.permissions import Access
+
+
+def can_write(access: Access, area: Area, organisation: Organisation | None) -> bool:
     """The area administrator writes every report; a municipality's contact its own."""
     if access.can_edit_area_settings(area):
         return True
     return organisation is not None and organisation.pk in access.contact_organisations(area)
 
 
-def lock_values(saved: dict[str, str], sections) -> dict[str, str]:
+def lock_values(saved: dict[str, str], sections: Iterable[str]) -> dict[str, str]:
     """What the edit form was opened on, labelled as the page shows the sections."""
     return {str(Section(key).label): saved.get(key, "") for key in sections}
 
 
 @transaction.atomic
 def save_texts(
-    *, access, user, area: Area, organisation, kind: str, year: int, texts: dict, token: str
+    *,
+    access: Access,
+    user: User,
+    area: Area,
+    organisation: Organisation | None,
+    kind: str,
+    year: int,
+    texts: dict[str, str],
+    token: str,
 ) -> int:
     """Save the sections' texts; refuse (locking.check) when someone else saved any of
     them since the form was opened. Returns the number of sections changed."""
@@ -70,7 +86,15 @@ def save_texts(
 
 
 @transaction.atomic
-def approve_texts(*, access, user, area: Area, organisation, kind: str, year: int) -> int:
+def approve_texts(
+    *,
+    access: Access,
+    user: User,
+    area: Area,
+    organisation: Organisation | None,
+    kind: str,
+    year: int,
+) -> int:
     """Approve the report's written texts as they stand (each row in its history).
     Returns how many were approved now."""
     if not can_write(access, area, organisation):
