@@ -20,7 +20,7 @@ from yhdyspinta.core import paging
 from yhdyspinta.core.documents import DOCX, file_response
 from yhdyspinta.core.exports import csv_bytes
 from yhdyspinta.parties.models import Person
-from yhdyspinta.web.views import AreaMixin
+from yhdyspinta.web.views import AreaMixin, add_errors
 
 from . import person_data, services, use_log
 from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, OutboxPasswordResetForm
@@ -112,8 +112,7 @@ class UsersView(_AdminOnly, generic.TemplateView):
                     access=self.access, request=request, area=self.area, **form.cleaned_data
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, error)
             else:
                 messages.success(
                     request,

@@ -152,6 +152,9 @@ def _refused(error: ValidationError) -> Problem:
     return problem
 
 
+REQUIRED = ("title", "starts_at", "ends_at")
+
+
 def _meeting_values(area: Area, given: dict) -> meeting_services.MeetingValues:
     """The API's meeting fields as the service's values; ids of the area's organisations."""
     missing = {name: _("This field is required.") for name in REQUIRED if given.get(name) is None}
@@ -176,9 +179,6 @@ def _meeting_values(area: Area, given: dict) -> meeting_services.MeetingValues:
         convener=convener,
         municipalities=municipalities,
     )
-
-
-REQUIRED = ("title", "starts_at", "ends_at")
 
 
 @router.get("/areas/{area}/meetings/{meeting_id}", response=MeetingOut, tags=["meetings"])
@@ -441,7 +441,7 @@ def minutes_attach(request, area: str, meeting_id: int, data: MinutesIn):
             publish=data.publish,
         )
     except ValidationError as error:
-        raise Problem(409, _("Conflict"), " ".join(error.messages)) from error
+        raise _refused(error) from error
     sections = sorted(saved.items.select_related("agenda_item"), key=lambda i: i.agenda_item.order)
     return Status(
         201,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -34,20 +33,6 @@ LISTS = [
     "/api/v1/indicators/900001/values",
 ]
 ALL = [*LISTS, NK, NK + "/programmes", NK + "/clock?year=2026", NK + "/obligations?year=2025"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def token(demo, django_user_model):
-    admin = django_user_model.objects.get(username="paakayttaja")
-    member = django_user_model.objects.get(username="jasen")
-    return accounts.api_token_issue(
-        access=Access(admin), area=demo["nk"], user=member, name="Asianhallinta", days=30, by=admin
-    )
 
 
 def _all_pages(client, url, **headers) -> list:
@@ -213,15 +198,6 @@ def test_the_administrator_issues_lists_and_revokes_tokens(client, login, demo):
 
 
 # --- writes ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def secretary_token(demo, django_user_model):
-    admin = django_user_model.objects.get(username="paakayttaja")
-    secretary = django_user_model.objects.get(username="sihteeri")
-    return accounts.api_token_issue(
-        access=Access(admin), area=demo["nk"], user=secretary, name="Kalenteri", days=30, by=admin
-    )
 
 
 def _coordinators(area):

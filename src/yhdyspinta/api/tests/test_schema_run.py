@@ -22,13 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from yhdyspinta.accounts import services as accounts
-from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.api.api import api
-from yhdyspinta.bodies.models import Body, Level
-from yhdyspinta.indicators.models import SotkanetIndicator
-from yhdyspinta.meetings.models import Meeting
-from yhdyspinta.programme.models import Measure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
@@ -59,27 +53,6 @@ def api_schema(settings):
     yield schema
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def demo_ids(demo) -> dict[str, str | int]:
-    body = Body.objects.get(area=demo["nk"], level=Level.COORDINATOR_NETWORK)
-    return {
-        "area": demo["nk"].slug,
-        "body_id": body.pk,
-        "meeting_id": Meeting.objects.filter(body=body).order_by("-starts_at")[0].pk,
-        "measure_id": Measure.objects.filter(goal__priority__programme__area=demo["nk"])[0].pk,
-        "indicator": SotkanetIndicator.objects.all()[0].pk,
-    }
-
-
-@pytest.fixture
-def secretary_token(demo, django_user_model) -> str:
-    admin = django_user_model.objects.get(username="paakayttaja")
-    user = django_user_model.objects.get(username="sihteeri")
-    return accounts.api_token_issue(
-        access=Access(admin), area=demo["nk"], user=user, name="schema", days=1, by=admin
-    )
 
 
 @pytest.mark.parametrize(("path", "method"), OPERATIONS)
