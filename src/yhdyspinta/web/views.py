@@ -243,6 +243,7 @@ class AreaFormMixin:
         and leads to the first result; an edit whose row another user changed since the
         form was opened is not saved over it (optimistic locking)."""
         creating = getattr(self, "object", None) is None or self.object.pk is None
+        refused = None
         with transaction.atomic():
             if creating and (repeat := claim_form_key(self.request)):
                 return repeat
@@ -254,10 +255,13 @@ class AreaFormMixin:
                 # The service's own rules: shown on the form, nothing kept (the form's
                 # key neither, so the corrected form saves).
                 transaction.set_rollback(True)
-                add_errors(form, error)
-                return self.form_invalid(form)
-            if creating:
-                form_key_done(self.request, self.get_success_url())
+                refused = error
+            else:
+                if creating:
+                    form_key_done(self.request, self.get_success_url())
+        if refused is not None:
+            add_errors(form, refused)
+            return self.form_invalid(form)
         messages.success(self.request, self.success_message or _("Saved."))
         return HttpResponseRedirect(self.get_success_url())
 
@@ -290,6 +294,10 @@ class AreaFormMixin:
 
     def form_invalid(self, form):
         messages.error(self.request, _("Check the fields marked below. Nothing was saved yet."))
+        # The heading shows the row as saved: validating the form wrote what was typed
+        # into the row's object (the form itself still shows what was typed).
+        if getattr(self, "object", None) is not None and self.object.pk:
+            self.object.refresh_from_db()
         return super().form_invalid(form)
 
     def get_success_url(self):

@@ -473,3 +473,40 @@ def test_the_meeting_list_writes_each_row_escaped_in_local_time_and_language(cli
     assert '<span class="status status-planned">Planerat</span>' in row
     empty = client.get(url("meetings:meetings"), {"q": "ei tällaista kokousta"})
     assert empty.content.decode().count('<td colspan="5">Inga möten.</td>') == 2
+
+
+def test_a_refused_move_into_the_past_keeps_the_page_as_saved_and_the_corrected_form_saves(
+    client, login, demo
+):
+    """The meeting service refuses; the page shows why at the field, its heading still
+    names the meeting as saved (not the refused day), and the same form corrected saves."""
+    from yhdyspinta.web.tests.test_no_lost_update import form_data
+
+    login("paakayttaja")
+    ahead = (
+        Meeting.objects.filter(
+            body__area=demo["nk"], status="planned", starts_at__gt=timezone.now()
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    saved_day = timezone.localtime(ahead.starts_at).strftime("%d.%m.%Y")
+    edit = url("meetings:meeting_edit", pk=ahead.pk)
+    data = form_data(client.get(edit).content.decode())
+    data.update(starts_at=["2020-02-10T13:00"], ends_at=["2020-02-10T15:00"])
+    refused = client.post(edit, data)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Tulevaa kokousta ei voi siirtää menneisyyteen" in page
+    assert f"Muokkaa kokousta: {ahead.title} {saved_day}" in page
+    assert "10.02.2020" not in page.split("<h1")[1].split("</h1>")[0]
+    ahead.refresh_from_db()
+    assert timezone.localtime(ahead.starts_at).strftime("%d.%m.%Y") == saved_day
+    later = timezone.localtime(ahead.starts_at) + timedelta(days=1)
+    data.update(
+        starts_at=[later.strftime("%Y-%m-%dT%H:%M")],
+        ends_at=[(later + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")],
+    )
+    assert client.post(edit, data).status_code == 302
+    ahead.refresh_from_db()
+    assert timezone.localtime(ahead.starts_at).date() == later.date()
