@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "yhdyspinta.accounts",
     "yhdyspinta.reports",
     "yhdyspinta.outreach",
+    "yhdyspinta.overview",
     "yhdyspinta.api",
     "ninja",
     "yhdyspinta.demo",

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,13 +29,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yhdyspinta.areas.models import Area
+from yhdyspinta.bodies.models import Body
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import Recipient, enqueue
-from yhdyspinta.parties.models import Person
+from yhdyspinta.parties.models import Organisation, Person
 
 from . import use_log
 from .models import ApiToken, AreaRole, Invitation
 from .permissions import Access
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "invitation_accept",
@@ -42,7 +49,6 @@ __all__ = [
     "role_remove",
 ]
 
-User = get_user_model()
 Action = use_log.Action
 
 
@@ -55,14 +61,23 @@ def _check_admin(access: Access, area: Area) -> None:
         raise PermissionDenied(_("Only the area administrator gives and removes roles."))
 
 
-def _check_target(area: Area, role: str, body, organisation) -> None:
+def _check_target(
+    area: Area, role: str, body: Body | None, organisation: Organisation | None
+) -> None:
     role_obj = AreaRole(area=area, role=role, body=body, organisation=organisation)
     role_obj.clean()
 
 
 @transaction.atomic
 def invitation_send(
-    *, access: Access, request, area: Area, email: str, role: str, body=None, organisation=None
+    *,
+    access: Access,
+    request: HttpRequest,
+    area: Area,
+    email: str,
+    role: str,
+    body: Body | None = None,
+    organisation: Organisation | None = None,
 ) -> Invitation:
     """Invite a person by e-mail: a link valid for INVITATION_DAYS, usable once."""
     _check_admin(access, area)
@@ -121,12 +136,19 @@ def invitation_problem(invitation: Invitation | None) -> str:
 
 @transaction.atomic
 def invitation_accept(
-    *, request, token: str, username: str, password: str, first_name: str, last_name: str
-):
+    *,
+    request: HttpRequest,
+    token: str,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+) -> User:
     """Create the account, give the role and link the area's person with the same
     e-mail address. A link is consumed once, even when two people submit at once."""
     invitation = invitation_by_token(token)
-    if problem := invitation_problem(invitation):
+    problem = invitation_problem(invitation)
+    if invitation is None or problem:
         raise ValidationError(problem)
     used = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
         used_at=timezone.now()
@@ -168,7 +190,14 @@ def invitation_accept(
 
 @transaction.atomic
 def role_grant(
-    *, access: Access, request, area: Area, user, role: str, body=None, organisation=None
+    *,
+    access: Access,
+    request: HttpRequest,
+    area: Area,
+    user: User,
+    role: str,
+    body: Body | None = None,
+    organisation: Organisation | None = None,
 ) -> AreaRole:
     _check_admin(access, area)
     area_role = AreaRole(user=user, area=area, role=role, body=body, organisation=organisation)
@@ -179,7 +208,7 @@ def role_grant(
 
 
 @transaction.atomic
-def role_remove(*, access: Access, request, area_role: AreaRole) -> None:
+def role_remove(*, access: Access, request: HttpRequest, area_role: AreaRole) -> None:
     _check_admin(access, area_role.area)
     if area_role.user_id == access.user.pk and area_role.role == AreaRole.Role.ADMIN:
         raise ValidationError(_("You cannot remove your own administrator role."))
@@ -205,7 +234,7 @@ def locked_out(area: Area) -> list[str]:
 
 
 @transaction.atomic
-def lockout_lift(*, access: Access, request, area: Area, username: str) -> None:
+def lockout_lift(*, access: Access, request: HttpRequest, area: Area, username: str) -> None:
     """The area administrator lets a locked-out user of the area try again."""
     _check_admin(access, area)
     if username not in locked_out(area):
@@ -254,7 +283,7 @@ def password_reset_send(email: str, language: str) -> int:
         return password_reset_queue(email)
 
 
-def lockout_lift_on_reset(request, user) -> None:
+def lockout_lift_on_reset(request: HttpRequest, user: User) -> None:
     """A new password set by the reset link also lets the user in again."""
     if axes_reset(username=user.get_username()):
         use_log.record(request, Action.UNLOCKED, user=user, target=_("password reset"))
@@ -267,7 +296,14 @@ API_TOKEN_MAX_DAYS = 730
 
 @transaction.atomic
 def api_token_issue(
-    *, access: Access, area: Area, user, name: str, days: int, by, request=None
+    *,
+    access: Access,
+    area: Area,
+    user: User,
+    name: str,
+    days: int,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> str:
     """Issue a token for a user who has a role in the area; returns the token, which is
     shown once and never stored."""
@@ -299,7 +335,9 @@ def api_token_issue(
 
 
 @transaction.atomic
-def api_token_revoke(*, access: Access, token: ApiToken, request=None) -> None:
+def api_token_revoke(
+    *, access: Access, token: ApiToken, request: HttpRequest | None = None
+) -> None:
     _check_admin(access, token.area)
     token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     if token.revoked_at is None:
@@ -309,7 +347,7 @@ def api_token_revoke(*, access: Access, token: ApiToken, request=None) -> None:
         use_log.record(request, Action.TOKEN_REVOKED, area=token.area, target=target)
 
 
-def api_token_problem(token: ApiToken | None, now=None) -> str:
+def api_token_problem(token: ApiToken | None, now: datetime | None = None) -> StrOrPromise:
     """Why a token does not work, in words (lazily translated, so the API can give it in
     English and Finnish); empty when it does."""
     now = now or timezone.now()

@@ -30,6 +30,7 @@ from .models import (
     Response,
     ResponsibilityTask,
     Section,
+    StructureSpec,
     VersionState,
 )
 
@@ -80,7 +81,7 @@ def version_state_label(state: str) -> str:
     return str(VersionState(state).label)
 
 
-def _versions_prefetch():
+def _versions_prefetch() -> Prefetch:
     return Prefetch(
         "versions",
         queryset=AgreementVersion.objects.prefetch_related("parties").order_by("-number"),
@@ -234,7 +235,7 @@ def _mark(tokens: list[str]) -> str:
 
 
 def _rendered(source: str, tag: str) -> SafeString:
-    html_text = render_markdown(source)
+    html_text: str = render_markdown(source)
     for mark in (_OPEN, _CLOSE):  # a mark inside a link's address is dropped
         html_text = html_text.replace(quote(mark), "")
     html_text = html_text.replace(_OPEN, f"<{tag}>").replace(_CLOSE, f"</{tag}>")
@@ -256,15 +257,18 @@ def _formatted_side_by_side(old: str, new: str) -> tuple[SafeString, SafeString]
     return _rendered("".join(left), "del"), _rendered("".join(right), "ins")
 
 
+_NOTHING = SafeString("")
+
+
 @dataclass
 class SectionDiff:
     status: str  # same, changed, added, removed
     old: Section | None
     new: Section | None
-    title_left: SafeString = ""
-    title_right: SafeString = ""
-    text_left: SafeString = ""
-    text_right: SafeString = ""
+    title_left: SafeString = _NOTHING
+    title_right: SafeString = _NOTHING
+    text_left: SafeString = _NOTHING
+    text_right: SafeString = _NOTHING
 
 
 @dataclass
@@ -288,7 +292,7 @@ def validity_text(version: AgreementVersion) -> str:
     return f"{start}–{end}"
 
 
-def _structure_text(spec) -> str:
+def _structure_text(spec: StructureSpec) -> str:
     return f"{spec.get_level_display()}; {spec.convener}; {spec.convener_role}; " + "; ".join(
         rule.describe() for rule in spec.rhythm.all()
     )
@@ -304,7 +308,9 @@ def version_diff(*, old: AgreementVersion, new: AgreementVersion) -> VersionDiff
         if before is None:
             _, title = _side_by_side("", f"{section.number} {section.title}")
             _, text = _formatted_side_by_side("", section.text)
-            result.sections.append(SectionDiff("added", None, section, "", title, "", text))
+            result.sections.append(
+                SectionDiff("added", None, section, _NOTHING, title, _NOTHING, text)
+            )
             continue
         old_title, new_title = (
             f"{before.number} {before.title}",
@@ -320,13 +326,15 @@ def version_diff(*, old: AgreementVersion, new: AgreementVersion) -> VersionDiff
         if key not in new_sections:
             title, _ = _side_by_side(f"{before.number} {before.title}", "")
             text, _ = _formatted_side_by_side(before.text, "")
-            result.sections.append(SectionDiff("removed", before, None, title, "", text, ""))
+            result.sections.append(
+                SectionDiff("removed", before, None, title, _NOTHING, text, _NOTHING)
+            )
     old_parties = {p.organisation.name for p in old.parties.select_related("organisation")}
     new_parties = {p.organisation.name for p in new.parties.select_related("organisation")}
     result.parties_added = sorted(new_parties - old_parties)
     result.parties_removed = sorted(old_parties - new_parties)
 
-    def specs(version: AgreementVersion) -> dict:
+    def specs(version: AgreementVersion) -> dict[int | str, StructureSpec]:
         # A structure is the same across versions when it governs the same body.
         return {
             (s.body_id or s.name): s
@@ -334,12 +342,13 @@ def version_diff(*, old: AgreementVersion, new: AgreementVersion) -> VersionDiff
         }
 
     old_specs, new_specs = specs(old), specs(new)
-    for key in list(old_specs) + [k for k in new_specs if k not in old_specs]:
-        a, b = old_specs.get(key), new_specs.get(key)
-        before = f"{a.name}: {_structure_text(a)}" if a else "—"
-        after = f"{b.name}: {_structure_text(b)}" if b else "—"
-        if before != after:
-            result.structures.append(((b or a).name, before, after))
+    for spec_key in list(old_specs) + [k for k in new_specs if k not in old_specs]:
+        a, b = old_specs.get(spec_key), new_specs.get(spec_key)
+        was = f"{a.name}: {_structure_text(a)}" if a else "—"
+        now = f"{b.name}: {_structure_text(b)}" if b else "—"
+        named = b or a
+        if was != now and named is not None:
+            result.structures.append((named.name, was, now))
     if validity_text(old) != validity_text(new):
         result.validity = (validity_text(old), validity_text(new))
     return result

@@ -3,11 +3,14 @@ comment rounds, the responsibility table, and applying a version to the structur
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -40,6 +43,9 @@ from .models import (
     StructureSpec,
 )
 from .selectors import is_fully_signed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 LINK = "comment_link"
 
@@ -77,7 +83,11 @@ def _ensure_editable(version: AgreementVersion) -> None:
 
 @transaction.atomic
 def agreement_create(
-    *, agreement: Agreement, parties: list[Organisation], valid_from=None, valid_until=None
+    *,
+    agreement: Agreement,
+    parties: list[Organisation],
+    valid_from: date | None = None,
+    valid_until: date | None = None,
 ) -> AgreementVersion:
     """The agreement and its first draft version with the given parties."""
     agreement.full_clean()
@@ -137,7 +147,7 @@ def version_new_draft(*, agreement: Agreement, label: str = "") -> AgreementVers
         rules = list(spec.rhythm.all())
         spec.pk = None
         spec.version = version
-        spec.section = sections.get(spec.section_id)
+        spec.section = sections.get(spec.section_id) if spec.section_id else None
         spec.save()
         SpecRhythm.objects.bulk_create(
             [
@@ -279,21 +289,21 @@ def _field_label(name: str) -> str:
     return labels[name]
 
 
-def _display(values: dict[str, object], name: str, related=None) -> str:
+def _display(values: dict[str, object], name: str, related: object = None) -> str:
     value = values[name]
     if name.endswith("_id"):
         return str(related or "—")
     if name == "level":
-        return str(dict(Level.choices).get(value, value))
+        return str(dict(Level.choices).get(str(value), value))
     if name == "legal_basis":
-        return str(dict(LegalBasis.choices).get(value, value))
-    if name == "required_party_kinds":
+        return str(dict(LegalBasis.choices).get(str(value), value))
+    if name == "required_party_kinds" and isinstance(value, list | tuple | None):
         kinds = dict(OrganisationKind.choices)
         return ", ".join(str(kinds.get(k, k)) for k in value or []) or "—"
     return str(value) if value not in (None, "") else "—"
 
 
-def _rhythm_key(rules) -> list[tuple]:
+def _rhythm_key(rules: Iterable[object]) -> list[tuple[object, ...]]:
     return sorted(
         (tuple(getattr(rule, f) for f in RHYTHM_FIELDS) for rule in rules),
         key=lambda t: tuple("" if v is None else str(v) for v in t),
@@ -307,12 +317,12 @@ def structure_changes(*, version: AgreementVersion) -> list[StructureChange]:
         "convener", "sub_region", "body__convener", "body__sub_region"
     ).prefetch_related("rhythm", "body__rhythm_rules")
     result = []
-    governed = set()
+    governed: set[int] = set()
     for spec in specs:
         if spec.body is None:
             result.append(StructureChange("create", spec.name, spec=spec))
             continue
-        governed.add(spec.body_id)
+        governed.add(spec.body.pk)
         body = spec.body
         wanted = implied(spec)
         current = {f: getattr(body, f) for f in SPEC_BODY_FIELDS}
@@ -355,8 +365,17 @@ def structure_changes(*, version: AgreementVersion) -> list[StructureChange]:
     return result
 
 
+def _because[M: Model](instance: M, reason: str) -> M:
+    """The instance, with `reason` for django-simple-history to record with its next
+    save or delete (the library reads the attribute; it declares no type for it)."""
+    instance._change_reason = reason  # type: ignore[attr-defined]
+    return instance
+
+
 @transaction.atomic
-def version_apply(*, version: AgreementVersion, user=None, on: date | None = None) -> int:
+def version_apply(
+    *, version: AgreementVersion, user: User | None = None, on: date | None = None
+) -> int:
     """Make the structure match the version: every body, rhythm rule and convener change
     is saved with the version as the reason in the audit trail, so the obligations engine
     and the annual clock follow. Only a version every party has signed can be applied.
@@ -376,20 +395,20 @@ def version_apply(*, version: AgreementVersion, user=None, on: date | None = Non
     area = version.agreement.area
     for change in changes:
         if change.kind == "end":
-            body = change.body
-            body.ended_on = (version.valid_from or on) - timedelta(days=1)
-            body._change_reason = reason
-            body.save()
+            if change.body is not None:  # an ending names its body
+                change.body.ended_on = (version.valid_from or on) - timedelta(days=1)
+                _because(change.body, reason).save()
             continue
         spec = change.spec
+        if spec is None:  # a creation or an update names its structure
+            continue
         body = spec.body or Body(
             area=area, description=spec.description, nominees_min=1, required_party_kinds=[]
         )
         for name, value in implied(spec).items():
             setattr(body, name, value)
         body.ended_on = None
-        body._change_reason = reason
-        body.full_clean()
+        _because(body, reason).full_clean()
         body.save()
         if spec.body_id != body.pk:
             spec.body = body
@@ -397,17 +416,14 @@ def version_apply(*, version: AgreementVersion, user=None, on: date | None = Non
         new_rules = list(spec.rhythm.all())
         if _rhythm_key(body.rhythm_rules.all()) != _rhythm_key(new_rules):
             for rule in body.rhythm_rules.all():
-                rule._change_reason = reason
-                rule.delete()
+                _because(rule, reason).delete()
             for spec_rule in new_rules:
                 rule = RhythmRule(body=body, **{f: getattr(spec_rule, f) for f in RHYTHM_FIELDS})
-                rule._change_reason = reason
-                rule.full_clean()
+                _because(rule, reason).full_clean()
                 rule.save()
     version.applied_at = timezone.now()
     version.applied_by = user if user is not None and user.is_authenticated else None
-    version._change_reason = reason
-    version.save()
+    _because(version, reason).save()
     return len(changes)
 
 
@@ -526,10 +542,12 @@ def comment_round_send(
 
 
 @transaction.atomic
-def comment_send_reminders(*, round: CommentRound, now=None) -> consultations.Sent:
+def comment_send_reminders(
+    *, round: CommentRound, now: datetime | None = None
+) -> consultations.Sent:
     """Remind those who have not sent their comments; at most once a day each."""
     if round.status != CommentRound.Status.OPEN:
-        return 0
+        return consultations.Sent(0, 0)
     return consultations.send_reminders(
         round.requests.filter(submitted_at__isnull=True).select_related("organisation"),
         now=now or timezone.now(),
@@ -563,7 +581,7 @@ def comments_save(
     request: CommentRequest,
     texts: dict[int | None, str],
     submit: bool,
-    user=None,
+    user: User | None = None,
     is_admin: bool = False,
     channel: str = CommentRequest.Channel.APP,
     registry_number: str = "",
@@ -617,7 +635,9 @@ def comments_save(
 
 
 @transaction.atomic
-def comment_respond(*, comment: Comment, response: str, reason: str, user=None) -> Comment:
+def comment_respond(
+    *, comment: Comment, response: str, reason: str, user: User | None = None
+) -> Comment:
     """Record how the preparer handled a comment."""
     if response not in Response.values:
         raise ValidationError(_("Choose how the comment was handled."))

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
+from ninja.types import DictStrAny
 
 from . import problems, reads, writes
 from .caller import AnonymousThrottle, TokenOrPublic, TokenThrottle
@@ -72,12 +75,14 @@ DESCRIPTIONS = {
 
 
 class _API(NinjaAPI):
-    def get_openapi_operation_id(self, operation) -> str:
+    def get_openapi_operation_id(self, operation: Operation) -> str:
         """Each operation's id is its function's name (unique across the routers), so
         that moving an endpoint between modules does not change the contract."""
         return str(operation.view_func.__name__)
 
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: DictStrAny | None = None
+    ) -> OpenAPISchema:
         """The generated document, with each operation's problem answers and with
         reading open to all: a token is optional for a read, needed for a write."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -124,13 +129,13 @@ api = _API(
 
 
 @api.exception_handler(Problem)
-def _problem(request, error: Problem):
+def _problem(request: HttpRequest, error: Problem) -> HttpResponse:
     extra = {"errors": error.errors} if getattr(error, "errors", None) else {}
     return problems.response(error.status, error.title, error.detail, **extra)
 
 
 @api.exception_handler(NinjaValidationError)
-def _invalid(request, error: NinjaValidationError):
+def _invalid(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
     fields = [
         {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
         for e in error.errors
@@ -141,24 +146,24 @@ def _invalid(request, error: NinjaValidationError):
 
 
 @api.exception_handler(AuthenticationError)
-def _unauthorized(request, error):
+def _unauthorized(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     return problems.response(401, _("Unauthorized"), _("The API token is not valid."))
 
 
 @api.exception_handler(Http404)
-def _not_found(request, error):
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return problems.response(404, _("Not found"), _("No such resource."))
 
 
 @api.exception_handler(PermissionDenied)
-def _forbidden(request, error):
+def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     return problems.response(
         403, _("Forbidden"), _("The token's user may not do this in this area.")
     )
 
 
 @api.exception_handler(HttpError)
-def _http(request, error: HttpError):
+def _http(request: HttpRequest, error: HttpError) -> HttpResponse:
     if error.status_code == 429:
         return problems.response(429, _("Too many requests"), _("Slow down and try again."))
     return problems.response(error.status_code, _("Error"), str(error))

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
@@ -30,6 +31,13 @@ class Caller:
             return PUBLIC
         return Audience.of(self.access, area)
 
+    @property
+    def user(self) -> User:
+        """The token's user: a write is made by a token, never by the public."""
+        if self.token is None:
+            raise Problem(401, _("Unauthorized"), _("Writing needs an API token."))
+        return self.token.user
+
     def sees_private(self, area: Area) -> bool:
         return (
             self.token is not None
@@ -42,18 +50,18 @@ class TokenOrPublic(HttpBearer):
     """`Authorization: Bearer <token>`, or nothing (the public). A token that is
     invalid, expired or revoked is refused, never treated as the public."""
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> Caller:
         if not request.headers.get("Authorization"):
             request.user = AnonymousUser()
             return Caller(Access(AnonymousUser()))
-        caller = super().__call__(request)
+        caller: Caller | None = super().__call__(request)
         if caller is None:
             raise Problem(
                 401, _("Unauthorized"), _("Give the token as: Authorization: Bearer <token>.")
             )
         return caller
 
-    def authenticate(self, request, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
         found = accounts.api_token_find(token)
         if problem := accounts.api_token_problem(found):
             raise Problem(401, _("Unauthorized"), problem)
@@ -69,7 +77,7 @@ class AnonymousThrottle(SimpleRateThrottle):
 
     scope = "anonymous"
 
-    def get_cache_key(self, request):
+    def get_cache_key(self, request: HttpRequest) -> str | None:
         caller = getattr(request, "auth", None)
         if caller is not None and caller.token is not None:
             return None
@@ -81,7 +89,7 @@ class TokenThrottle(SimpleRateThrottle):
 
     scope = "token"
 
-    def get_cache_key(self, request):
+    def get_cache_key(self, request: HttpRequest) -> str | None:
         caller = getattr(request, "auth", None)
         if caller is None or caller.token is None:
             return None

@@ -4,9 +4,12 @@ and keeping an anonymous answer between writes."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, field_validator
@@ -60,7 +63,12 @@ class Page(Schema):
     results: list
 
 
-def paged(request, rows: QuerySet, paging: Paging, serialise) -> dict:
+def paged(
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    paging: Paging,
+    serialise: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
     if paging.updated_since is not None:
         rows = rows.filter(updated_at__gte=paging.updated_since)
     count = rows.count()
@@ -90,16 +98,19 @@ def area_or_404(slug: str) -> Area:
     return area
 
 
-def caller_of(request) -> Caller:
-    return request.auth
+def caller_of(request: HttpRequest) -> Caller:
+    caller = getattr(request, "auth", None)  # set by TokenOrPublic on every call
+    if not isinstance(caller, Caller):
+        raise TypeError("The API's authentication did not run.")
+    return caller
 
 
-def kept_for_public(operation):
+def kept_for_public(operation: Callable[..., Any]) -> Callable[..., Any]:
     """An anonymous caller's answer is kept between writes (web.public_cache), after
     the rate limit has counted the call; a token's answer is always made anew."""
 
     @functools.wraps(operation)
-    def kept(request, *args, **kwargs):
+    def kept(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if caller_of(request).token is not None:
             return operation(request, *args, **kwargs)
         return public_cache.answer(request, lambda: operation(request, *args, **kwargs))

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
 from yhdyspinta.core.markup import render_markdown
@@ -42,11 +43,11 @@ class Operation:
 def _type(schema: dict[str, Any]) -> str:
     """A parameter's type in a few words ("integer", "string (date-time)", ...)."""
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     if "anyOf" in schema:
         kinds = [_type(s) for s in schema["anyOf"] if s.get("type") != "null"]
         return " | ".join(kinds)
-    kind = schema.get("type", "")
+    kind = str(schema.get("type", ""))
     if kind == "array":
         return f"array of {_type(schema.get('items', {}))}"
     if schema.get("format"):
@@ -95,7 +96,7 @@ def operations(schema: dict[str, Any]) -> list[tuple[str, list[Operation]]]:
 class ReadableDocs(DocsBase):
     """django-ninja's docs hook: our page in place of Swagger UI."""
 
-    def render_page(self, request: HttpRequest, api, **kwargs: Any) -> HttpResponse:
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
         schema = api.get_openapi_schema(path_params=kwargs)
         return render(
             request,

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.utils import translation
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
+
+# A message: a string, or one translated when it is shown (gettext_lazy).
+Text = str | StrPromise
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -14,13 +18,19 @@ class Problem(Exception):
     """Raised by an endpoint: a status, a short title and what went wrong, both lazily
     translatable (gettext_lazy), rendered in English and Finnish."""
 
-    def __init__(self, status: int, title, detail="", errors: list | None = None):
+    def __init__(
+        self,
+        status: int,
+        title: Text,
+        detail: Text = "",
+        errors: list[dict[str, str]] | None = None,
+    ) -> None:
         super().__init__(str(title))
         self.status, self.title, self.detail = status, title, detail
         self.errors = errors or []  # each field's messages, for a refused form
 
 
-def _both(text) -> tuple[str, str]:
+def _both(text: Text) -> tuple[str, str]:
     with translation.override("en"):
         english = str(text)
     with translation.override("fi"):
@@ -28,7 +38,7 @@ def _both(text) -> tuple[str, str]:
     return english, finnish
 
 
-def response(status: int, title, detail="", **extra) -> JsonResponse:
+def response(status: int, title: Text, detail: Text = "", **extra: object) -> JsonResponse:
     title_en, title_fi = _both(title)
     detail_en, detail_fi = _both(detail) if detail else ("", "")
     body = {

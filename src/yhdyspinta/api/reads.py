@@ -7,13 +7,16 @@ public pages show (answers kept between writes); a token sees what its user sees
 # them as strings.
 
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Prefetch
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion
 from yhdyspinta.bodies.models import Body, RhythmRule
 from yhdyspinta.bodies.selectors import active_memberships
@@ -231,20 +234,20 @@ class ObligationsOut(Schema):
 
 @router.get("/areas", response=Page, summary="Cooperation areas", tags=["structure"])
 @kept_for_public
-def areas(request, paging: Query[Paging]):
+def areas(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     rows = Area.objects.order_by("name")
     return paged(request, rows, paging, lambda a: AreaOut.from_orm(a).dict())
 
 
 @router.get("/areas/{area}", response=AreaOut, summary="One area", tags=["structure"])
 @kept_for_public
-def area(request, area: str):
+def area(request: HttpRequest, area: str) -> Area:
     return area_or_404(area)
 
 
 @router.get("/areas/{area}/sub-regions", response=Page, tags=["structure"])
 @kept_for_public
-def sub_regions(request, area: str, paging: Query[Paging]):
+def sub_regions(request: HttpRequest, area: str, paging: Query[Paging]) -> dict[str, Any]:
     rows = SubRegion.objects.filter(area=area_or_404(area)).order_by("order", "name")
     return paged(request, rows, paging, lambda s: SubRegionOut.from_orm(s).dict())
 
@@ -255,7 +258,9 @@ class OrganisationFilter(Paging):
 
 @router.get("/areas/{area}/organisations", response=Page, tags=["structure"])
 @kept_for_public
-def organisations(request, area: str, filters: Query[OrganisationFilter]):
+def organisations(
+    request: HttpRequest, area: str, filters: Query[OrganisationFilter]
+) -> dict[str, Any]:
     rows = Organisation.objects.filter(area=area_or_404(area)).order_by("name", "pk")
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
@@ -279,7 +284,7 @@ def organisations(request, area: str, filters: Query[OrganisationFilter]):
 
 @router.get("/areas/{area}/bodies", response=Page, tags=["structure"])
 @kept_for_public
-def bodies(request, area: str, paging: Query[Paging]):
+def bodies(request: HttpRequest, area: str, paging: Query[Paging]) -> dict[str, Any]:
     the_area = area_or_404(area)
     sees_people = caller_of(request).audience(the_area).sees_people
     # The person only for a caller who sees people: at national scale the join made
@@ -328,7 +333,7 @@ def bodies(request, area: str, paging: Query[Paging]):
 
 @router.get("/areas/{area}/council-terms", response=Page, tags=["structure"])
 @kept_for_public
-def council_terms(request, area: str, paging: Query[Paging]):
+def council_terms(request: HttpRequest, area: str, paging: Query[Paging]) -> dict[str, Any]:
     rows = CouncilTerm.objects.filter(area=area_or_404(area)).order_by("starts_on")
     return paged(request, rows, paging, lambda t: TermOut.from_orm(t).dict())
 
@@ -338,7 +343,7 @@ class MeetingFilter(Paging):
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-def meeting_out(meeting: Meeting, audience) -> dict:
+def meeting_out(meeting: Meeting, audience: Audience) -> dict[str, Any]:
     """A meeting as the API gives it (its online link only to those who may see it)."""
     return {
         "id": meeting.pk,
@@ -359,7 +364,7 @@ def meeting_out(meeting: Meeting, audience) -> dict:
 
 @router.get("/areas/{area}/meetings", response=Page, tags=["meetings"])
 @kept_for_public
-def meetings(request, area: str, filters: Query[MeetingFilter]):
+def meetings(request: HttpRequest, area: str, filters: Query[MeetingFilter]) -> dict[str, Any]:
     the_area = area_or_404(area)
     audience = caller_of(request).audience(the_area)
     rows = area_meetings(the_area).select_related("body").order_by("-starts_at", "pk")
@@ -372,7 +377,7 @@ def meetings(request, area: str, filters: Query[MeetingFilter]):
 
 @router.get("/areas/{area}/minutes", response=Page, summary="Published minutes", tags=["meetings"])
 @kept_for_public
-def minutes(request, area: str, filters: Query[MeetingFilter]):
+def minutes(request: HttpRequest, area: str, filters: Query[MeetingFilter]) -> dict[str, Any]:
     """The approved minutes the public reads (Openness Act), with their decisions."""
     rows = (
         published_minutes_of(area_or_404(area))
@@ -408,7 +413,7 @@ def minutes(request, area: str, filters: Query[MeetingFilter]):
 
 @router.get("/areas/{area}/programmes", response=list[ProgrammeOut], tags=["programme"])
 @kept_for_public
-def programmes(request, area: str):
+def programmes(request: HttpRequest, area: str) -> list[dict[str, Any]]:
     """The programme tree: priorities → goals → measures and indicators."""
     measures = Measure.objects.select_related("lead").order_by("order", "pk")
     goals = Goal.objects.order_by("order", "pk").prefetch_related(
@@ -468,7 +473,9 @@ class ValueFilter(Paging):
 
 @router.get("/indicators/{indicator}/values", response=Page, tags=["indicators"])
 @kept_for_public
-def indicator_values(request, indicator: int, filters: Query[ValueFilter]):
+def indicator_values(
+    request: HttpRequest, indicator: int, filters: Query[ValueFilter]
+) -> dict[str, Any]:
     """Sotkanet values of one indicator (national data, aggregate statistics)."""
     if not SotkanetIndicator.objects.filter(pk=indicator).exists():
         raise problems.not_found()
@@ -503,7 +510,7 @@ class YearQuery(Schema):
 
 @router.get("/areas/{area}/clock", response=list[ClockEventOut], tags=["clock"])
 @kept_for_public
-def clock(request, area: str, query: Query[YearQuery]):
+def clock(request: HttpRequest, area: str, query: Query[YearQuery]) -> list[dict[str, Any]]:
     rows = (
         ClockEvent.objects.filter(area=area_or_404(area), year=query.year)
         .exclude(status=ClockEvent.Status.DROPPED)
@@ -527,7 +534,7 @@ def clock(request, area: str, query: Query[YearQuery]):
 
 @router.get("/areas/{area}/obligations", response=ObligationsOut, tags=["obligations"])
 @kept_for_public
-def obligations(request, area: str, query: Query[YearQuery]):
+def obligations(request: HttpRequest, area: str, query: Query[YearQuery]) -> dict[str, Any]:
     """The statutory obligations of the year, as the obligations page shows them."""
     the_area = area_or_404(area)
     report = engine.evaluate(

@@ -10,10 +10,11 @@ typed values, without a page's form."""
 
 import hashlib
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
@@ -22,12 +23,10 @@ from pydantic import Field
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.meetings import services as meeting_services
-from yhdyspinta.meetings.forms import ApprovalForm
-from yhdyspinta.meetings.models import Meeting, Minutes
+from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.meetings.selectors import meeting_members
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme import services as programme_services
-from yhdyspinta.programme.forms import MeasureReportForm
 from yhdyspinta.programme.models import Measure, MeasureReport
 
 from . import problems
@@ -46,7 +45,7 @@ router = Router()
 # stale one is refused with 412, so that nothing is saved over another's change.
 
 
-def _writer(request, area: Area) -> Caller:
+def _writer(request: HttpRequest, area: Area) -> Caller:
     caller = caller_of(request)
     if caller.token is None:
         raise Problem(401, _("Unauthorized"), _("Writing needs an API token."))
@@ -57,15 +56,6 @@ def _writer(request, area: Area) -> Caller:
 
 def _meeting_etag(meeting: Meeting) -> str:
     return f'"meeting-{meeting.pk}-{meeting.updated_at.timestamp():.6f}"'
-
-
-def _form_problem(form) -> Problem:
-    problem = Problem(400, _("Bad request"), _("Some fields are not valid."))
-    problem.errors = [
-        {"field": field, "message": " ".join(str(m) for m in messages)}
-        for field, messages in form.errors.items()
-    ]
-    return problem
 
 
 class MeetingIn(Schema):
@@ -132,7 +122,7 @@ def _locked_meeting(the_area: Area, pk: int, caller: Caller) -> Meeting:
     return meeting
 
 
-def _if_match(request, detail: str | Promise) -> str:
+def _if_match(request: HttpRequest, detail: str | Promise) -> str:
     """The version the change was made on; a change without one is refused (428)."""
     wanted = request.headers.get("If-Match", "")
     if not wanted:
@@ -182,7 +172,9 @@ def _meeting_values(area: Area, given: dict) -> meeting_services.MeetingValues:
 
 
 @router.get("/areas/{area}/meetings/{meeting_id}", response=MeetingOut, tags=["meetings"])
-def meeting(request, area: str, meeting_id: int, response: HttpResponse):
+def meeting(
+    request: HttpRequest, area: str, meeting_id: int, response: HttpResponse
+) -> dict[str, Any]:
     """One meeting; its ETag is the version to give in If-Match when changing it."""
     the_area = area_or_404(area)
     found = _meeting(the_area, meeting_id)
@@ -196,7 +188,9 @@ def meeting(request, area: str, meeting_id: int, response: HttpResponse):
     tags=["writes"],
     summary="Create a meeting of a body",
 )
-def meeting_create(request, area: str, body_id: int, data: MeetingIn, response: HttpResponse):
+def meeting_create(
+    request: HttpRequest, area: str, body_id: int, data: MeetingIn, response: HttpResponse
+) -> Status:
     the_area = area_or_404(area)
     caller = _writer(request, the_area)
     body = Body.objects.filter(area=the_area, pk=body_id).first()
@@ -216,7 +210,9 @@ def meeting_create(request, area: str, body_id: int, data: MeetingIn, response: 
 
 
 @router.patch("/areas/{area}/meetings/{meeting_id}", response=MeetingOut, tags=["writes"])
-def meeting_update(request, area: str, meeting_id: int, data: MeetingPatch, response: HttpResponse):
+def meeting_update(
+    request: HttpRequest, area: str, meeting_id: int, data: MeetingPatch, response: HttpResponse
+) -> dict[str, Any]:
     """Change a meeting; give its ETag in If-Match."""
     the_area = area_or_404(area)
     caller = _writer(request, the_area)
@@ -253,7 +249,9 @@ def meeting_update(request, area: str, meeting_id: int, data: MeetingPatch, resp
     response={201: AgendaItemOut},
     tags=["writes"],
 )
-def agenda_item_create(request, area: str, meeting_id: int, data: AgendaItemIn):
+def agenda_item_create(
+    request: HttpRequest, area: str, meeting_id: int, data: AgendaItemIn
+) -> Status:
     the_area = area_or_404(area)
     caller = _writer(request, the_area)
     found = _meeting(the_area, meeting_id)
@@ -321,7 +319,9 @@ def _sheet_etag(rows: list[dict]) -> str:
     tags=["writes"],
     summary="The attendance sheet (for the area's users)",
 )
-def attendance(request, area: str, meeting_id: int, response: HttpResponse):
+def attendance(
+    request: HttpRequest, area: str, meeting_id: int, response: HttpResponse
+) -> list[dict[str, Any]]:
     the_area = area_or_404(area)
     if not caller_of(request).sees_private(the_area):
         raise PermissionDenied
@@ -336,7 +336,9 @@ def attendance(request, area: str, meeting_id: int, response: HttpResponse):
     tags=["writes"],
     summary="Record attendance (give the sheet's ETag in If-Match)",
 )
-def attendance_put(request, area: str, meeting_id: int, data: AttendanceIn, response: HttpResponse):
+def attendance_put(
+    request: HttpRequest, area: str, meeting_id: int, data: AttendanceIn, response: HttpResponse
+) -> list[dict[str, Any]]:
     the_area = area_or_404(area)
     caller = _writer(request, the_area)
     with transaction.atomic():
@@ -407,7 +409,7 @@ class AttachedMinutesOut(Schema):
     tags=["writes"],
     summary="Attach minutes approved in another system",
 )
-def minutes_attach(request, area: str, meeting_id: int, data: MinutesIn):
+def minutes_attach(request: HttpRequest, area: str, meeting_id: int, data: MinutesIn) -> Status:
     """Minutes approved in the municipality's case management, entered in one step: a
     section for every agenda item (the decisions given by agenda item id), approved as
     said and published when asked. A meeting that has minutes already is refused (409):
@@ -417,16 +419,14 @@ def minutes_attach(request, area: str, meeting_id: int, data: MinutesIn):
     found = _meeting(the_area, meeting_id)
     if not caller.access.can_manage_meetings(found.body):
         raise PermissionDenied
-    approval = ApprovalForm(
-        {
-            "method": data.approval_method,
-            "approved_in": "" if data.approved_in is None else str(data.approved_in),
-            "approved_on": data.approved_on.isoformat(),
-        },
-        minutes=Minutes(meeting=found),
+    approved_in = None
+    if data.approved_in is not None:
+        approved_in = Meeting.objects.filter(body__area=the_area, pk=data.approved_in).first()
+        if approved_in is None:
+            raise _refused(ValidationError({"approved_in": _("No such meeting in the area.")}))
+    approval = meeting_services.Approval(
+        method=data.approval_method, approved_on=data.approved_on, approved_in=approved_in
     )
-    if not approval.is_valid():
-        raise _form_problem(approval)
     items = {i.agenda_item: (i.discussion, i.decision) for i in data.items}
     if len(items) != len(data.items):
         raise Problem(400, _("Bad request"), _("An agenda item is given twice."))
@@ -434,7 +434,7 @@ def minutes_attach(request, area: str, meeting_id: int, data: MinutesIn):
         saved = meeting_services.minutes_attach(
             access=caller.access,
             meeting=found,
-            user=request.user,
+            user=caller.user,
             summary=data.summary,
             items=items,
             approval=approval,
@@ -493,7 +493,7 @@ class ReportOut(Schema):
     tags=["writes"],
     summary="Report a measure's follow-up for a year",
 )
-def measure_report(request, area: str, measure_id: int, data: ReportIn):
+def measure_report(request: HttpRequest, area: str, measure_id: int, data: ReportIn) -> Status:
     """The organisation's status and account for the measure and year, as on the
     follow-up page; every report is a new version, and one made on a version that is no
     longer the latest is refused (412)."""
@@ -509,13 +509,8 @@ def measure_report(request, area: str, measure_id: int, data: ReportIn):
         raise problems.not_found()
     if not caller.access.can_edit_organisation(organisation):
         raise PermissionDenied
-    form = MeasureReportForm({"status": data.status, "account": data.account})
-    if not form.is_valid() or not form.reported:
-        problem = _form_problem(form)
-        problem.errors = problem.errors or [
-            {"field": "status", "message": str(_("Choose the status."))}
-        ]
-        raise problem
+    if not data.status:
+        raise _refused(ValidationError({"status": _("Choose the status.")}))
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         latest = (
@@ -535,10 +530,13 @@ def measure_report(request, area: str, measure_id: int, data: ReportIn):
                 measure=measure,
                 organisation=organisation,
                 year=data.year,
-                user=request.user,
-                **form.cleaned_data,
+                user=caller.user,
+                status=data.status,
+                account=data.account,
             )
         except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise _refused(error) from error
             raise Problem(400, _("Bad request"), " ".join(error.messages)) from error
     body = {
         "measure": measure.pk,

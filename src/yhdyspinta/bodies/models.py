@@ -63,6 +63,8 @@ class Composition(models.Model):
 
 
 class Body(Composition, TimeStamped):
+    # Set on the overview's bodies by its selectors (the member organisations' names).
+    member_names: list[str]
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="bodies")
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=30, choices=Level.choices)

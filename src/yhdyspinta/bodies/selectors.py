@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from yhdyspinta.areas.models import Area
+from yhdyspinta.parties.models import Organisation
 
 from .models import Body, Membership, MembershipRole
 
@@ -86,7 +87,7 @@ def body_detail(*, area: Area, pk: int) -> Body:
     )
 
 
-ROLE_ORDER = {
+ROLE_ORDER: dict[str, int] = {
     MembershipRole.CHAIR: 0,
     MembershipRole.VICE_CHAIR: 1,
     MembershipRole.MEMBER: 2,
@@ -97,7 +98,7 @@ ROLE_ORDER = {
 
 @dataclass
 class OrganisationSeats:
-    organisation: object
+    organisation: Organisation
     current: list[Membership]
 
 
@@ -120,7 +121,7 @@ def members_by_organisation(body: Body, day: date | None = None) -> dict:
             group.current.append(membership)
     for group in groups.values():
         group.current.sort(key=lambda m: (ROLE_ORDER.get(m.role, 9), m.person.last_name))
-    ended.sort(key=lambda m: m.ends_on, reverse=True)
+    ended.sort(key=lambda m: m.ends_on or day, reverse=True)  # every ended seat has an end
     return {"groups": list(groups.values()), "ended": ended, "upcoming": upcoming}
 
 

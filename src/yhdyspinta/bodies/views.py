@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from yhdyspinta.core import paging
-from yhdyspinta.web import locking
+from yhdyspinta.core import locking, paging
 from yhdyspinta.web.views import (
     AreaCreateView,
     AreaFormMixin,

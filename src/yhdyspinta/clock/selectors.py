@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.text import capfirst
@@ -34,7 +35,9 @@ COLOURS = {
 }
 
 
-def _filtered(qs, *, theme_lookup: str, owner: str, filters: dict[str, str]):
+def _filtered[M: Model](
+    qs: QuerySet[M], *, theme_lookup: str, owner: str, filters: dict[str, str]
+) -> QuerySet[M]:
     """The clock's filters, for its events and for the meetings on it alike."""
     body, level = filters.get("body", ""), filters.get("level", "")
     theme, organisation = filters.get("theme", ""), filters.get("organisation", "")
@@ -61,13 +64,13 @@ def events(area: Area, year: int, **filters: str) -> QuerySet[ClockEvent]:
     )
 
 
-def ring_of(event: ClockEvent) -> str:
-    return event.body.level if event.body_id else "area"
+def ring_of(event: OnClock) -> str:
+    return event.body.level if event.body_id and event.body is not None else "area"
 
 
 @dataclass
 class Mark:
-    event: ClockEvent
+    event: OnClock
     x: float
     y: float
     colour: str
@@ -89,7 +92,7 @@ def _polar(radius: float, fraction: float) -> tuple[float, float]:
     return round(CENTRE + radius * math.cos(angle), 1), round(CENTRE + radius * math.sin(angle), 1)
 
 
-def wheel(area: Area, year: int, event_list: list[ClockEvent]) -> Wheel:
+def wheel(area: Area, year: int, event_list: Sequence[OnClock]) -> Wheel:
     """Months around the circle, one ring per level (the area's own events innermost),
     each event a mark at its date (or mid-month)."""
     used = [key for key in RING_KEYS if any(ring_of(e) == key for e in event_list)] or ["area"]
@@ -117,8 +120,8 @@ def wheel(area: Area, year: int, event_list: list[ClockEvent]) -> Wheel:
     return result
 
 
-def by_month(event_list: list[ClockEvent]) -> list[tuple[int, str, list[ClockEvent]]]:
-    grouped = defaultdict(list)
+def by_month(event_list: Sequence[OnClock]) -> list[tuple[int, str, list[OnClock]]]:
+    grouped: dict[int, list[OnClock]] = defaultdict(list)
     for event in event_list:
         grouped[event.month].append(event)
     return [(m, capfirst(str(MONTHS[m])), grouped[m]) for m in range(1, 13)]
@@ -274,10 +277,10 @@ def _double_booked(
 def _off_rhythm(area: Area, year: int, meetings: list[YearMeeting]) -> list[Shortfall]:
     """The bodies whose planned and held meetings of the year fall short of or exceed
     their yearly rhythm."""
-    counts = defaultdict(int)
+    counts: dict[int, int] = defaultdict(int)
     for meeting in meetings:
         counts[meeting.body_id] += 1
-    proposed = defaultdict(int)
+    proposed: dict[int, int] = defaultdict(int)
     for body_id in ClockEvent.objects.filter(
         area=area, year=year, status=ClockEvent.Status.PROPOSED, body__isnull=False
     ).values_list("body_id", flat=True):
@@ -291,7 +294,8 @@ def _off_rhythm(area: Area, year: int, meetings: list[YearMeeting]) -> list[Shor
     off = {}
     for body_id, rules in yearly.items():
         low = max(r_low for r_low, _high in rules)
-        high = None if any(h is None for _low, h in rules) else sum(h for _low, h in rules)
+        highs = [h for _low, h in rules if h is not None]
+        high = sum(highs) if len(highs) == len(rules) else None
         n = counts[body_id]
         if n < low or (high is not None and n > high):
             off[body_id] = (n, proposed[body_id], low, high)
@@ -300,6 +304,10 @@ def _off_rhythm(area: Area, year: int, meetings: list[YearMeeting]) -> list[Shor
         Shortfall(body, *off[body.pk], ahead=ahead)
         for body in Body.objects.filter(pk__in=off).order_by("name")
     ]
+
+
+# What the clock shows: its own events, and meetings that no slot of it stands for.
+type OnClock = ClockEvent | MeetingEvent
 
 
 @dataclass(frozen=True)
@@ -377,7 +385,7 @@ def clock_context(
 ) -> dict:
     """What the clock page and its printed PDF show of one year, filtered. `meetings`:
     the year's, if already read (the page reads them once for the conflicts too)."""
-    event_list = sorted(
+    event_list: list[OnClock] = sorted(
         [*events(area, year, **filters), *other_meetings(area, year, meetings, **filters)],
         key=lambda e: (e.month, e.day or date(year, e.month, 1), e.title),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,15 +20,18 @@ from yhdyspinta.meetings.calendar import unsuitable
 from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
 from yhdyspinta.meetings.selectors import area_meetings
 from yhdyspinta.nominations.models import NominationRound
-from yhdyspinta.parties.models import OrganisationKind
+from yhdyspinta.parties.models import Organisation, OrganisationKind
 from yhdyspinta.programme.models import FollowUpRound
 
 from .models import AreaEvent, ClockEvent, EventKind
 
+if TYPE_CHECKING:
+    from yhdyspinta.accounts.permissions import Access
+
 # Months that a body's meetings spread over: not July, the Finnish holiday month.
 WORKING_MONTHS = [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
 # A rhythm rule's kind of meeting is the kind its slots become when accepted.
-SLOT_KINDS = {
+SLOT_KINDS: dict[str, str] = {
     RhythmRule.MeetingKind.NEGOTIATION: MeetingKind.NEGOTIATION,
     RhythmRule.MeetingKind.FOLLOW_UP: MeetingKind.FOLLOW_UP,
 }
@@ -126,7 +130,7 @@ def clock_generate(*, area: Area, year: int) -> int:
     )
     if term_start:
         strategic = Body.objects.filter(area=area, legal_basis__in=["611_14", "both"]).first()
-        for kind, month, title, body in (
+        for kind, month, title, term_body in (
             (EventKind.ELECTION, 4, _("Municipal and county elections"), None),
             (EventKind.TERM, term_start.month, _("The new council term starts"), None),
             (EventKind.ORIENTATION, 9, _("Decision-makers' hyte orientation"), None),
@@ -137,26 +141,26 @@ def clock_generate(*, area: Area, year: int) -> int:
                 year,
                 f"term:{kind}",
                 kind=kind,
-                body=body,
-                slot=99 if body else 0,
+                body=term_body,
+                slot=99 if term_body else 0,
                 title=title,
                 month=month,
                 owner=county,
-                meeting_kind=term_kind if body else "",
+                meeting_kind=term_kind if term_body else "",
             )
             created += was_created
     _link_meetings(area, year)
     return created
 
 
-def _ensure(area: Area, year: int, key: str, **fields) -> tuple[ClockEvent, bool]:
+def _ensure(area: Area, year: int, key: str, **fields: object) -> tuple[ClockEvent, bool]:
     """The year's event with this key, created with these fields when missing. The key,
     not the (translated) title, says which event it is: generating again in another
     language, or after a body was renamed, adds nothing."""
     return ClockEvent.objects.get_or_create(area=area, year=year, key=key, defaults=fields)
 
 
-def _round_deadlines(area: Area, year: int, county) -> int:
+def _round_deadlines(area: Area, year: int, county: Organisation | None) -> int:
     """The deadlines of the area's nomination, follow-up and comment rounds falling in the
     year, and the agreement's expiry and evaluation."""
 
@@ -216,9 +220,9 @@ def _agreement_dates(area: Area, year: int) -> list[tuple]:
         .prefetch_related("parties")
     )
     for version in versions:
-        if not is_fully_signed(version):
-            continue
         end = version.valid_until
+        if end is None or not is_fully_signed(version):
+            continue
         evaluation = add_months(end, -6)
         if end.year == year:
             dates.append(
@@ -250,7 +254,7 @@ def _link_meetings(area: Area, year: int) -> None:
         .exclude(status=MeetingStatus.CANCELLED)
         .exclude(clock_events__isnull=False)
     )
-    free = {}
+    free: dict[tuple[int | None, int], list[Meeting]] = {}
     for meeting in meetings:
         free.setdefault((meeting.body_id, timezone.localtime(meeting.starts_at).month), []).append(
             meeting
@@ -319,10 +323,11 @@ def propose_dates(*, area: Area, year: int, today: date | None = None) -> int:
         .exclude(status=ClockEvent.Status.DROPPED)
         .order_by("month", "body_id", "slot")
     ):
-        people = members.get(event.body_id, [])
-        taken = body_days.setdefault(event.body_id, [])
+        owner = event.body_id or 0  # 0: an event of the area's own, of no body
+        people = members.get(owner, [])
+        taken = body_days.setdefault(owner, [])
 
-        def suits(day: date, taken=taken, people=people) -> bool:
+        def suits(day: date, taken: list[date] = taken, people: list[int] = people) -> bool:
             return (
                 day > today
                 and day.weekday() in (1, 2, 3)
@@ -350,9 +355,9 @@ def propose_dates(*, area: Area, year: int, today: date | None = None) -> int:
     return count
 
 
-def can_plan(access, event: ClockEvent) -> bool:
+def can_plan(access: Access, event: ClockEvent) -> bool:
     """A body's slot is planned by its secretary and the area's administrators."""
-    return event.body_id is not None and access.can_manage_meetings(event.body)
+    return event.body is not None and access.can_manage_meetings(event.body)
 
 
 def slot_title(kind: str, day: date) -> str:
@@ -361,7 +366,7 @@ def slot_title(kind: str, day: date) -> str:
 
 
 @transaction.atomic
-def event_accept(*, access, event: ClockEvent, day: date | None = None) -> Meeting:
+def event_accept(*, access: Access, event: ClockEvent, day: date | None = None) -> Meeting:
     """The secretary or administrator accepts (or moves) a proposed date: it becomes a
     planned meeting of the slot's kind, titled by kind and month, at the body's usual
     place and online link (those of its latest meeting)."""
@@ -370,6 +375,9 @@ def event_accept(*, access, event: ClockEvent, day: date | None = None) -> Meeti
     event = (
         ClockEvent.objects.select_for_update(of=("self",)).select_related("body").get(pk=event.pk)
     )
+    body = event.body
+    if body is None:
+        raise PermissionDenied
     if event.status != ClockEvent.Status.PROPOSED or event.meeting_id:
         raise ValidationError(_("This date is no longer a proposal: it was accepted or dropped."))
     day = day or event.day
@@ -381,21 +389,21 @@ def event_accept(*, access, event: ClockEvent, day: date | None = None) -> Meeti
     starts = datetime.combine(day, time(13, 0), tzinfo=tz)
     kind = event.meeting_kind or MeetingKind.MEETING
     usual = (
-        Meeting.objects.filter(body=event.body)
+        Meeting.objects.filter(body=body)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("-starts_at")
         .values("place", "online_link")
         .first()
     ) or {"place": "", "online_link": ""}
     meeting = Meeting.objects.create(
-        body=event.body,
+        body=body,
         title=slot_title(kind, day),
         kind=kind,
         starts_at=starts,
         ends_at=starts + timedelta(hours=2, minutes=30),
         place=usual["place"],
         online_link=usual["online_link"],
-        convener=event.body.convener,
+        convener=body.convener,
         status=MeetingStatus.PLANNED,
     )
     event.meeting, event.day, event.month = meeting, day, day.month
@@ -405,7 +413,7 @@ def event_accept(*, access, event: ClockEvent, day: date | None = None) -> Meeti
 
 
 @transaction.atomic
-def events_accept_all(*, access, events: list[ClockEvent]) -> list[Meeting]:
+def events_accept_all(*, access: Access, events: list[ClockEvent]) -> list[Meeting]:
     """Accept every proposal the confirmation listed at its proposed date, once: a
     second click finds them accepted and makes nothing."""
     still = ClockEvent.objects.select_for_update().filter(
@@ -414,7 +422,7 @@ def events_accept_all(*, access, events: list[ClockEvent]) -> list[Meeting]:
     return [event_accept(access=access, event=event) for event in still.order_by("day", "pk")]
 
 
-def event_drop(*, access, event: ClockEvent) -> None:
+def event_drop(*, access: Access, event: ClockEvent) -> None:
     if not can_plan(access, event):
         raise PermissionDenied
     event.status = ClockEvent.Status.DROPPED

@@ -14,18 +14,21 @@ import logging
 import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.message import EmailMessage, Message
+from email.policy import Policy
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from yhdyspinta.areas.models import Area
+from yhdyspinta.parties.models import Organisation, Person
 
 from .models import Attachment, OutgoingMessage
 
@@ -49,8 +52,8 @@ STALE_CLAIM = timedelta(minutes=10)
 @dataclass(frozen=True)
 class Recipient:
     email: str
-    organisation: object | None = None
-    person: object | None = None
+    organisation: Organisation | None = None
+    person: Person | None = None
     name: str = ""
 
 
@@ -130,12 +133,12 @@ def deliver_outbox() -> dict:
     return deliver_due()
 
 
-def _start_worker(run_after=None) -> None:
+def _start_worker(run_after: datetime | None = None) -> None:
     runner = deliver_outbox.using(run_after=run_after) if run_after else deliver_outbox
     runner.enqueue()
 
 
-def _claim(message: OutgoingMessage, now) -> bool:
+def _claim(message: OutgoingMessage, now: datetime) -> bool:
     return bool(
         OutgoingMessage.objects.filter(pk=message.pk, status=Status.QUEUED).update(
             status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -148,8 +151,10 @@ class _Email(EmailMultiAlternatives):
     long header without spaces into encoded words, which turns a letter's long
     List-Unsubscribe address into something no mail program can use."""
 
-    def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
+    def message(
+        self, *, policy: Policy[Message[str, str]] | None = email.policy.default
+    ) -> EmailMessage:
+        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
 
 
 def _send(message: OutgoingMessage) -> None:
@@ -187,7 +192,7 @@ def _refused(error: Exception) -> bool:
     return False
 
 
-def deliver_due(*, now=None, limit: int = 500) -> dict[str, int]:
+def deliver_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Send what is due. Returns counts of sent and failed attempts."""
     now = now or timezone.now()
     # A claim older than STALE_CLAIM belongs to a worker that died mid-send.
@@ -246,7 +251,7 @@ def resend_failed(*, about: models.Model) -> int:
     return count
 
 
-def send_skipped(*, about: models.Model, organisation, email: str) -> int:
+def send_skipped(*, about: models.Model, organisation: Organisation, email: str) -> int:
     """An organisation skipped for want of an address has one now: the last message
     about this round (or meeting) that it was skipped for goes to it, with the text,
     link and files (the request letter) it had. Returns 1 when one was queued."""
@@ -268,7 +273,7 @@ def send_skipped(*, about: models.Model, organisation, email: str) -> int:
     return 1
 
 
-def delivery_report(about: models.Model):
+def delivery_report(about: models.Model) -> QuerySet[OutgoingMessage]:
     """Every message of a meeting or round, newest first, with whom it was for."""
     return (
         OutgoingMessage.objects.filter(

@@ -36,7 +36,7 @@ class LinkRefused(ValidationError):
         self.contact = contact
 
 
-def by_token(queryset: models.QuerySet, token: str) -> Any:
+def by_token[R: Request](queryset: models.QuerySet[R], token: str) -> R:
     """The request behind a personal link, or a clear refusal that says which and whom
     to contact."""
     request = queryset.filter(token_hash=Request.hash_token(token)).first()
@@ -120,15 +120,15 @@ def personal_link(link_name: str) -> Link:
     return lambda request: absolute_link(link_name, request.new_token())
 
 
-def send_requests(
-    requests: Iterable[Request],
+def send_requests[R: Request](
+    requests: Iterable[R],
     *,
     round: Round,
     link: Link,
     subject: str,
-    body: Callable[[Request, str], str],
+    body: Callable[[R, str], str],
     reply_to: str = "",
-    letter: Callable[[Request, str], tuple[str, bytes]] | None = None,
+    letter: Callable[[R, str], tuple[str, bytes]] | None = None,
     kind: str = OutgoingMessage.Kind.ROUND_REQUEST,
 ) -> Sent:
     """Give each request its link (a personal one, or the page where it is answered in
@@ -187,14 +187,14 @@ def current_link(round: Round, request: Request) -> str:
     return message.link if message is not None else ""
 
 
-def send_reminders(
-    requests: Iterable[Request],
+def send_reminders[R: Request](
+    requests: Iterable[R],
     *,
     round: Round,
     now: datetime,
     link: Link,
     subject: str,
-    body: Callable[[Request, str], str],
+    body: Callable[[R, str], str],
 ) -> Sent:
     """The one reminder rule: remind each request's organisation at most once in about
     a day, with the link it already has (a new one only when the old has expired or was

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from yhdyspinta.core import locking
 from yhdyspinta.core.documents import DOCX, PDF, file_response
-from yhdyspinta.web import locking
 from yhdyspinta.web.views import AreaMixin, opened_on
 
 from . import services

@@ -28,6 +28,11 @@ def area_regions(area: Area) -> list[SotkanetRegion]:
     )
 
 
+def sub_region_of(region: SotkanetRegion) -> int | None:
+    """The sub-region of a municipality's region (area_regions reads them with it)."""
+    return region.organisation.sub_region_id if region.organisation is not None else None
+
+
 def county_region(area: Area) -> SotkanetRegion | None:
     """The wellbeing services county in the Sotkanet data that is this area (mapped by
     name on import, or chosen by the area: services.choose_area_region)."""
@@ -60,7 +65,8 @@ def series_of(
         .values_list("indicator_id", "region_id", "gender", "year", "value")
     )
     for indicator_id, region_id, gender, year, value in rows:
-        found[(indicator_id, region_id, gender)].append((year, value))
+        if value is not None:  # a year without a value is no point of the line
+            found[(indicator_id, region_id, gender)].append((year, value))
     return dict(found)
 
 
@@ -148,8 +154,8 @@ def indicator_lines(
     lines = []
     if own:
         lines.append(Series(municipality.name, _series(indicator, own.pk, gender)))
-    if municipality.sub_region_id:
-        ids = [r.pk for r in regions if r.organisation.sub_region_id == municipality.sub_region_id]
+    if municipality.sub_region is not None:
+        ids = [r.pk for r in regions if sub_region_of(r) == municipality.sub_region_id]
         points, partial = computed_series(indicator, ids, gender)
         lines.append(Series(municipality.sub_region.name, points, computed=True, partial=partial))
     points, computed, partial = area_series(indicator, area, gender, regions)
@@ -178,9 +184,11 @@ def comparison(
     values = SotkanetValue.objects.filter(indicator=indicator, region_id__in=ids, gender="total")
     if year is None:
         year = values.aggregate(latest=Max("year"))["latest"]
-    names = {r.pk: r.organisation.name for r in regions}
+    names = {r.pk: r.organisation.name for r in regions if r.organisation is not None}
     rows = values.filter(year=year).values_list("region_id", "value")
-    items = sorted(((names[r], v) for r, v in rows if v is not None), key=lambda item: -item[1])
+    items = sorted(
+        ((names[r], v) for r, v in rows if v is not None and r in names), key=lambda item: -item[1]
+    )
     return year, items
 
 
@@ -212,7 +220,7 @@ def municipality_profile(area: Area, municipality: Organisation) -> list[Profile
     ids = [r.pk for r in regions]
     own = next((r.pk for r in regions if r.organisation_id == municipality.pk), None)
     indicator_ids = [f.sotkanet_id for f in followed]
-    latest = dict(
+    latest: dict[int | None, int] = dict(
         SotkanetValue.objects.filter(indicator_id__in=indicator_ids, region_id=own, gender="total")
         .values("indicator_id")
         .annotate(year=Max("year"))
@@ -221,6 +229,8 @@ def municipality_profile(area: Area, municipality: Organisation) -> list[Profile
     wanted = Q()
     for indicator_id, year in latest.items():
         wanted |= Q(indicator_id=indicator_id, year__in=[year, year - 1])
+    # (indicator, year) → region → value; keys as the followed rows give them (None: none).
+    values: dict[tuple[int | None, int | None], dict[int | None, float | None]]
     values = defaultdict(dict)
     if latest:
         for indicator_id, region_id, year, value in SotkanetValue.objects.filter(
@@ -229,16 +239,16 @@ def municipality_profile(area: Area, municipality: Organisation) -> list[Profile
             values[(indicator_id, year)][region_id] = value
     rows = []
     for item in followed:
-        year = latest.get(item.sotkanet_id)
-        current = values.get((item.sotkanet_id, year), {})
+        latest_year = latest.get(item.sotkanet_id)
+        current = values.get((item.sotkanet_id, latest_year), {})
         value = current.get(own)
         ranking = sorted((v for v in current.values() if v is not None), reverse=True)
         rows.append(
             ProfileRow(
                 followed=item,
-                year=year,
+                year=latest_year,
                 value=value,
-                previous=values.get((item.sotkanet_id, (year or 0) - 1), {}).get(own),
+                previous=values.get((item.sotkanet_id, (latest_year or 0) - 1), {}).get(own),
                 rank=ranking.index(value) + 1 if value is not None else None,
                 of=len(ranking),
             )
@@ -284,7 +294,7 @@ def level_table(
     )
     country = country_region()
     sub_ids = (
-        [r.pk for r in regions if r.organisation.sub_region_id == municipality.sub_region_id]
+        [r.pk for r in regions if sub_region_of(r) == municipality.sub_region_id]
         if municipality and municipality.sub_region_id
         else []
     )
@@ -295,8 +305,8 @@ def level_table(
         followed = followed.filter(set_code__in=list(only_sets))
     if without_sets:
         followed = followed.exclude(set_code__in=list(without_sets))
-    items = list(followed.order_by("set_code", "pk"))
-    indicators = [item.sotkanet for item in items]
+    items = [item for item in followed.order_by("set_code", "pk") if item.sotkanet is not None]
+    indicators = [item.sotkanet for item in items if item.sotkanet is not None]
     county = county_region(area)
     # Three queries for the whole table, whatever the number of indicators: the series
     # of the municipality, the county and the country as the data has them; the

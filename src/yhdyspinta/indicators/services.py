@@ -6,6 +6,7 @@ bound), never typed: programme pages read them where they read every value."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,11 +18,14 @@ from yhdyspinta.programme.models import Indicator, IndicatorValue
 from . import selectors, sets
 from .models import DataSource, FollowedIndicator, SotkanetIndicator, SotkanetRegion, SotkanetValue
 
+if TYPE_CHECKING:
+    from yhdyspinta.accounts.permissions import Access
+
 SOTKANET = "sotkanet"
 
 
 @transaction.atomic
-def follow_set(*, access, area: Area, code: str) -> tuple[int, int]:
+def follow_set(*, access: Access, area: Area, code: str) -> tuple[int, int]:
     """The area follows every row of the set (idempotent: a row it follows already is
     kept with its own binding). A row with a confirmed Sotkanet id that has been imported
     is bound to it; the others stay unbound until the area binds them. Returns
@@ -65,7 +69,7 @@ def follow_set(*, access, area: Area, code: str) -> tuple[int, int]:
 
 
 @transaction.atomic
-def choose_area_region(*, access, area: Area, region: SotkanetRegion) -> SotkanetRegion:
+def choose_area_region(*, access: Access, area: Area, region: SotkanetRegion) -> SotkanetRegion:
     """The Sotkanet region (a wellbeing services county) whose figures are the area's own:
     the cockpit ranks it among the counties, the reports show it as the area's level."""
     if not access.can_edit_area_settings(area):
@@ -88,7 +92,7 @@ def choose_area_region(*, access, area: Area, region: SotkanetRegion) -> Sotkane
 
 @transaction.atomic
 def bind_programme_indicator(
-    *, access, indicator: Indicator, sotkanet: SotkanetIndicator, gender: str = "total"
+    *, access: Access, indicator: Indicator, sotkanet: SotkanetIndicator, gender: str = "total"
 ) -> int:
     """A programme indicator takes its values from Sotkanet from now on: the values typed
     for it so far are replaced by the imported ones. Returns the number of values."""
@@ -125,7 +129,7 @@ def sync_programme_values(*, indicators: list[Indicator] | None = None) -> int:
         for i in SotkanetIndicator.objects.filter(pk__in=[i.sotkanet_id for i in indicators])
     }
     for indicator in indicators:
-        sotkanet = known.get(indicator.sotkanet_id)
+        sotkanet = known.get(indicator.sotkanet_id) if indicator.sotkanet_id else None
         with transaction.atomic():
             IndicatorValue.objects.filter(indicator=indicator).delete()
             if sotkanet is None:
@@ -136,7 +140,9 @@ def sync_programme_values(*, indicators: list[Indicator] | None = None) -> int:
     return written
 
 
-def _values_for(indicator: Indicator, sotkanet: SotkanetIndicator, area: Area):
+def _values_for(
+    indicator: Indicator, sotkanet: SotkanetIndicator, area: Area
+) -> list[IndicatorValue]:
     gender = indicator.sotkanet_gender or "total"
     regions = selectors.area_regions(area)
     by_region = {r.pk: r for r in regions}
@@ -145,6 +151,8 @@ def _values_for(indicator: Indicator, sotkanet: SotkanetIndicator, area: Area):
     for region_id, year, value in SotkanetValue.objects.filter(
         indicator=sotkanet, region_id__in=list(by_region), gender=gender, value__isnull=False
     ).values_list("region_id", "year", "value"):
+        if value is None:  # excluded by the query; this tells the type checker
+            continue
         rows.append(
             IndicatorValue(
                 **common,
@@ -155,7 +163,7 @@ def _values_for(indicator: Indicator, sotkanet: SotkanetIndicator, area: Area):
             )
         )
     for sub_region in area.sub_regions.all():
-        ids = [r.pk for r in regions if r.organisation.sub_region_id == sub_region.pk]
+        ids = [r.pk for r in regions if selectors.sub_region_of(r) == sub_region.pk]
         points, _partial = selectors.computed_series(sotkanet, ids, gender)
         rows += [
             IndicatorValue(

@@ -1,5 +1,3 @@
-from datetime import datetime, time
-
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
@@ -19,7 +17,7 @@ from .models import (
     ThemeWorkIdea,
 )
 from .selectors import chair_on_the_day, meeting_members
-from .services import MEETING_FIELDS, AgendaItemValues, MeetingValues
+from .services import MEETING_FIELDS, AgendaItemValues, Approval, MeetingValues
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -228,12 +226,12 @@ class ApprovalForm(forms.Form):
             raise forms.ValidationError(_("The minutes cannot be approved before the meeting."))
         return day
 
-    def approved_at(self):
-        """When: now, for an approval made today; noon of the day, for an earlier one."""
-        day = self.cleaned_data["approved_on"]
-        if day == timezone.localdate():
-            return timezone.now()
-        return timezone.make_aware(datetime.combine(day, time(12)))
+    def approval(self) -> Approval:
+        return Approval(
+            method=self.cleaned_data["method"],
+            approved_on=self.cleaned_data["approved_on"],
+            approved_in=self.cleaned_data["approved_in"],
+        )
 
 
 class CorrectionForm(forms.Form):

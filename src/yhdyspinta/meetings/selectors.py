@@ -15,7 +15,7 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Membership, MembershipRole
 from yhdyspinta.bodies.selectors import active_memberships
 from yhdyspinta.core.lookups import AnyOf
-from yhdyspinta.parties.models import OrganisationKind
+from yhdyspinta.parties.models import OrganisationKind, Person
 
 from .models import (
     AgendaItem,
@@ -119,7 +119,7 @@ def feed_since() -> datetime:
     return local_midnight(timezone.localdate() - timedelta(days=FEED_WINDOW_DAYS))
 
 
-def feed_meetings(**filters) -> QuerySet[Meeting]:
+def feed_meetings(**filters: object) -> QuerySet[Meeting]:
     """Meetings for a calendar feed, from feed_since() on. A cancelled meeting stays in
     the feed once it was sent out, so that calendars receive the cancellation; one
     never sent is left out."""
@@ -149,7 +149,7 @@ def meeting_detail(*, area: Area, pk: int) -> Meeting:
     )
 
 
-PARTY_GROUPS = [
+PARTY_GROUPS: list[tuple[str, set[str]]] = [
     ("county", {OrganisationKind.COUNTY}),
     ("municipality", {OrganisationKind.MUNICIPALITY}),
     ("regional_council", {OrganisationKind.REGIONAL_COUNCIL}),
@@ -250,7 +250,7 @@ def chair_on_the_day(meeting: Meeting) -> str:
     return str(seat.person) if seat else ""
 
 
-def starting_capacity(person, previous: dict[int, str] | None = None) -> str:
+def starting_capacity(person: Person, previous: dict[int, str] | None = None) -> str:
     """The capacity an attendance sheet starts from: as at the body's previous meeting,
     else the person's leadership position, else expert."""
     if previous and person.pk in previous:

@@ -4,7 +4,7 @@ the meeting's state first and refuses what the process does not allow."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -41,9 +41,9 @@ from .models import (
 from .selectors import meeting_members
 
 if TYPE_CHECKING:
-    from yhdyspinta.accounts.permissions import Access
+    from django.contrib.auth.models import User
 
-    from .forms import ApprovalForm
+    from yhdyspinta.accounts.permissions import Access
 
 __all__ = [
     "agenda_from_previous",
@@ -325,11 +325,32 @@ def ensure_editable(minutes: Minutes) -> None:
         )
 
 
+def approval_moment(day: date) -> datetime:
+    """When an approval dated `day` was made: now, for one made today; noon of the day,
+    for one entered afterwards."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Who approved minutes and when, as the approval page or the API states it."""
+
+    method: str
+    approved_on: date
+    approved_in: Meeting | None = None
+
+    @property
+    def at(self) -> datetime:
+        return approval_moment(self.approved_on)
+
+
 @transaction.atomic
 def minutes_approve(
     *,
     minutes: Minutes,
-    user,
+    user: User,
     method: str,
     approved_in: Meeting | None = None,
     at: datetime | None = None,
@@ -342,6 +363,10 @@ def minutes_approve(
         raise ValidationError(_("Only a draft can be approved."))
     if minutes.meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting was cancelled: its minutes cannot be approved."))
+    if method not in Minutes.Approval.values:
+        raise ValidationError({"approval_method": _("Choose how the minutes were approved.")})
+    if at is not None and timezone.localdate(at) > timezone.localdate():
+        raise ValidationError({"approved_on": _("The day of approval cannot be in the future.")})
     if at is not None and at < minutes.meeting.starts_at:
         day = timezone.localtime(minutes.meeting.starts_at)
         raise ValidationError(
@@ -419,7 +444,7 @@ def minutes_correct(*, minutes: Minutes, note: str) -> Minutes:
         raise ValidationError(_("Only approved minutes are corrected; edit the draft instead."))
     if minutes.meeting.minutes.filter(status=Minutes.Status.DRAFT).exists():
         raise ValidationError(_("A correction is already in progress."))
-    latest = minutes.meeting.minutes.order_by("-version").first()
+    latest = minutes.meeting.minutes.order_by("-version").first() or minutes
     draft = Minutes.objects.create(
         meeting=minutes.meeting,
         version=latest.version + 1,
@@ -567,7 +592,7 @@ def agenda_item_save(*, access: Access, meeting: Meeting, values: AgendaItemValu
 
 
 @transaction.atomic
-def attendance_save(*, access, meeting: Meeting, present: dict[int, str]) -> None:
+def attendance_save(*, access: Access, meeting: Meeting, present: dict[int, str]) -> None:
     """The attendance sheet saved by the page or the API: only the body's secretary or
     the area's administrator (then attendance_set)."""
     if not access.can_manage_meetings(meeting.body):
@@ -578,17 +603,17 @@ def attendance_save(*, access, meeting: Meeting, present: dict[int, str]) -> Non
 @transaction.atomic
 def minutes_attach(
     *,
-    access,
+    access: Access,
     meeting: Meeting,
-    user,
+    user: User,
     summary: str,
     items: dict[int, tuple[str, str]],
-    approval: ApprovalForm,
+    approval: Approval,
     publish: bool,
 ) -> Minutes:
     """Minutes approved in another system (a municipality's case management) entered in
     one step: the draft with a section for every agenda item (`items`: agenda item id →
-    discussion and decision), approved as the validated approval form says, and published
+    discussion and decision), approved as `approval` says, and published
     when asked. The same steps and checks as the pages (minutes_start, minutes_approve,
     minutes_publish); the meeting's row lock makes two callers at once create one."""
     if not access.can_manage_meetings(meeting.body):
@@ -612,10 +637,10 @@ def minutes_attach(
     minutes_approve(
         minutes=minutes,
         user=user,
-        method=approval.cleaned_data["method"],
-        approved_in=approval.cleaned_data["approved_in"],
-        at=approval.approved_at(),
+        method=approval.method,
+        approved_in=approval.approved_in,
+        at=approval.at,
     )
     if publish:
-        minutes_publish(minutes=minutes, at=approval.approved_at())
+        minutes_publish(minutes=minutes, at=approval.at)
     return minutes

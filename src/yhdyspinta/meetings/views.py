@@ -14,12 +14,11 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.bodies.selectors import working
 from yhdyspinta.communications.views import delivery_context, resend
-from yhdyspinta.core import paging
+from yhdyspinta.core import locking, paging
 from yhdyspinta.core.documents import DOCX, file_response
 from yhdyspinta.core.files import serve
 from yhdyspinta.parties.feeds import person_from_feed_token
 from yhdyspinta.parties.models import Person
-from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaFormMixin,
     AreaMixin,
@@ -593,12 +592,13 @@ class MinutesAction(_MinutesMixin, View):
                     raise ValidationError(
                         [str(e) for errors in form.errors.values() for e in errors]
                     )
+                approval = form.approval()
                 services.minutes_approve(
                     minutes=minutes,
                     user=request.user,
-                    method=form.cleaned_data["method"],
-                    approved_in=form.cleaned_data["approved_in"],
-                    at=form.approved_at(),
+                    method=approval.method,
+                    approved_in=approval.approved_in,
+                    at=approval.at,
                 )
                 messages.success(request, _("Minutes approved."))
             elif action == "publish":

@@ -32,8 +32,8 @@ class BoardRow:
     delivery: Delivery | None = None  # what the outbox did with the request
 
     @property
-    def status_label(self):
-        return STATUS_LABELS[self.status]
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
 
 
 def round_list(*, area: Area) -> QuerySet[NominationRound]:
@@ -53,9 +53,9 @@ def board(round: NominationRound) -> list[BoardRow]:
     )
     rows = []
     deputy = _("deputy")
-    requests = list(requests)
-    delivered = of_requests(round, requests)
-    for request in requests:
+    listed = list(requests)
+    delivered = of_requests(round, listed)
+    for request in listed:
         answers = list(request.answers.all())
         submitted = next(
             (a for a in answers if a.status == NominationAnswer.Status.SUBMITTED), None

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,9 @@ from yhdyspinta.parties.models import Organisation, Person
 
 from .documents import letter
 from .models import DeputyRule, NominationAnswer, NominationRequest, NominationRound, Nominee, Seat
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 LINK = "nomination_link"
 
@@ -147,10 +151,10 @@ def round_send(
 
 
 @transaction.atomic
-def send_reminders(*, round: NominationRound, now=None) -> consultations.Sent:
+def send_reminders(*, round: NominationRound, now: datetime | None = None) -> consultations.Sent:
     """Remind those who have not submitted an answer; at most once a day each."""
     if round.status != NominationRound.Status.OPEN:
-        return 0
+        return consultations.Sent(0, 0)
     answered = NominationAnswer.objects.filter(
         request__round=round, status=NominationAnswer.Status.SUBMITTED
     ).values_list("request_id", flat=True)
@@ -264,7 +268,7 @@ def answer_save(
     request: NominationRequest,
     rows: list[NomineeRow],
     submit: bool,
-    user=None,
+    user: User | None = None,
     is_admin: bool = False,
     channel: str = NominationAnswer.Channel.APP,
     registry_number: str = "",
@@ -329,7 +333,7 @@ def answer_save(
 def _person_for(nominee: Nominee, organisation: Organisation) -> Person:
     """The nominee's person, matched by e-mail within the answering organisation only:
     another organisation's person never takes its seat."""
-    if nominee.person_id:
+    if nominee.person is not None:
         return nominee.person
     if nominee.email:
         same_address = Person.objects.filter(
@@ -417,7 +421,7 @@ def round_close(*, round: NominationRound) -> int:
                 starts_on=start,
                 source=str(round),
                 deputy_for=seats.get(nominee.deputy_for_position)
-                if role == MembershipRole.DEPUTY
+                if role == MembershipRole.DEPUTY and nominee.deputy_for_position is not None
                 else None,
             )
             membership.full_clean()

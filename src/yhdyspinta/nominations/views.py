@@ -19,8 +19,8 @@ from yhdyspinta.consultations.views import (
     send_round,
     unreached,
 )
+from yhdyspinta.core import locking
 from yhdyspinta.core.documents import XLSX, file_response
-from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaFormMixin,
     AreaMixin,

@@ -25,7 +25,6 @@ from datetime import date, timedelta
 
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area, CouncilTerm
@@ -42,7 +41,7 @@ from yhdyspinta.meetings.models import (
 from yhdyspinta.meetings.selectors import local_midnight
 from yhdyspinta.parties.models import Organisation
 
-from .models import EvidenceLevel, Practice
+from .models import EvidenceLevel, Practice, Rule
 from .results import (
     AT_RISK,
     DUE,
@@ -52,6 +51,7 @@ from .results import (
     NOT_MET,
     PARTY_GROUPS_612_7,
     PENDING,
+    RULES,
     STATUS_HELP,
     STATUS_LABELS,
     STATUSES,
@@ -65,8 +65,11 @@ from .results import (
     K,
     Report,
     Result,
+    Says,
+    Shortfall,
     StatutoryRule,
     Way,
+    Why,
 )
 
 
@@ -96,26 +99,29 @@ def _other_participation(meetings: list[Meeting]) -> dict[int, set[str]]:
 
 
 def _meetings(
-    year: tuple[date, date],
-    window: tuple[date, date],
-    ways: dict[str, Way],
-    rhythm_bodies: tuple[set[int], set[int]],
+    *,
+    year: Period,
+    window: Period,
+    ways: dict[Rule, Way],
+    yearly_bodies: set[int],
+    term_bodies: set[int],
     bodies: list[Body],
 ) -> list[Meeting]:
     """The area's meetings that a rule may count, and no others: over the window (the
     year and the council term around it) a statutory rule's kinds, the area's agreed
-    bodies and venues and the bodies with a rhythm over the term; in the year, also the
-    bodies with a yearly rhythm. A busy area has hundreds of meetings a year of bodies
-    that no rule speaks of (working groups without a rhythm): they are not read. Who
-    attended is read only for the meetings a statutory rule may count. `rhythm_bodies`
-    are the ids of the bodies with a yearly and with a term-long rhythm; `bodies` are
-    all of the area's, ended ones too, already read; the meetings share them."""
-    yearly_bodies, term_bodies = rhythm_bodies
+    bodies and venues and the bodies with a rhythm over the term (`term_bodies`); in the
+    year, also the bodies with a yearly rhythm (`yearly_bodies`). A busy area has
+    hundreds of meetings a year of bodies that no rule speaks of (working groups without
+    a rhythm): they are not read. Who attended is read only for the meetings a statutory
+    rule may count. `bodies` are all of the area's, ended ones too, already read; the
+    meetings share them."""
     venues = set().union(*(ids for way in ways.values() for ids in way.venues.values()))
     agreed = set().union(*(way.body_ids for way in ways.values()))
     statutory_kinds = {kind for rule in STATUTORY_RULES for kind in rule.kinds}
     day = timedelta(days=1)
-    in_year = Q(starts_at__gte=local_midnight(year[0]), starts_at__lt=local_midnight(year[1] + day))
+    in_year = Q(
+        starts_at__gte=local_midnight(year.start), starts_at__lt=local_midnight(year.end + day)
+    )
     counted_over_term = Q(kind__in=statutory_kinds) | Q(
         AnyOf(F("body_id"), sorted(venues | agreed | term_bodies))
     )
@@ -129,8 +135,8 @@ def _meetings(
             # the (body, starts_at) index. As one array parameter (AnyOf): a national
             # area has over a hundred bodies.
             AnyOf(F("body_id"), sorted(by_pk)),
-            starts_at__gte=local_midnight(window[0]),
-            starts_at__lt=local_midnight(window[1] + day),
+            starts_at__gte=local_midnight(window.start),
+            starts_at__lt=local_midnight(window.end + day),
         )
         .filter(counted_over_term | counted_in_year)
         .exclude(status=MeetingStatus.CANCELLED)
@@ -220,33 +226,35 @@ def _recorded(meeting: Meeting) -> bool:
     return bool(meeting.attendances.all())
 
 
-def _people(meeting: Meeting, organisation_ids: set[int], audience: Audience) -> str:
-    """Who represented the organisations: people for the area's users, organisations
-    and capacities for the public."""
-    return audience.attendees(
-        a for a in meeting.attendances.all() if a.organisation_id in organisation_ids
-    )
-
-
 # --- rules --------------------------------------------------------------------------
 
 
-def _evaluate_612_7(
+@dataclass(frozen=True)
+class Judging:
+    """What every judgement shares: the day it is made on and who reads it."""
+
+    today: date
+    audience: Audience = PUBLIC
+
+
+def _judge_612_7(
     rule: StatutoryRule,
+    *,
     meetings: list[Meeting],
-    year_end: date,
-    today: date,
     way: Way,
-    others: dict[int, set[str]] | None = None,
+    ends: date,
+    judging: Judging,
+    others: dict[int, set[str]],
 ) -> Result:
-    others = others or {}
+    """§7: the area's negotiation of the year, in which every party group took part
+    (in the negotiation, or in the agreed venue of its own: `way.venues`)."""
     all_groups = [key for key, _kinds in rule.party_groups]
     qualifying = [m for m in meetings if _qualifies(m, rule, way)]
     negotiations = {m.pk for m in qualifying}
     venue_ids = set().union(*way.venues.values()) if way.venues else set()
     venue_meetings = [m for m in meetings if m.body_id in venue_ids and m.pk not in negotiations]
-    lives = _Lives.of(qualifying, today, way.evidence)
-    venue_lives = _Lives.of(venue_meetings, today, way.evidence)
+    lives = _Lives.of(qualifying, judging.today, way.evidence)
+    venue_lives = _Lives.of(venue_meetings, judging.today, way.evidence)
 
     def among(meeting: Meeting) -> list[tuple[str, tuple[str, ...]]]:
         """The party groups a meeting may show: every group in a negotiation, a group's
@@ -267,28 +275,20 @@ def _evaluate_612_7(
             return groups_present(meeting)
         return [key for key, _g in among(meeting)]
 
-    def labels(keys: Iterable[str]) -> str:
-        return ", ".join(str(GROUP_LABELS[k]) for k in keys) or "—"
-
     found: set[str] = set()
     evidence = []
     for meeting in lives.evidence:
         groups = groups_present(meeting)
         found.update(groups)
-        evidence.append(Evidence(meeting, _("took part: %(groups)s") % {"groups": labels(groups)}))
+        evidence.append(Evidence(meeting, Says.GROUPS, tuple(groups)))
     # The area's agreed venues: a group not met in the negotiations may have taken part
     # in a meeting of its own venue in the same year.
     for meeting in venue_lives.evidence:
         groups = groups_present(meeting)
         if groups:
             found.update(groups)
-            evidence.append(
-                Evidence(
-                    meeting,
-                    _("took part in the agreed forum: %(groups)s") % {"groups": labels(groups)},
-                )
-            )
-    missing_groups = [k for k in all_groups if k not in found]
+            evidence.append(Evidence(meeting, Says.GROUPS_IN_VENUE, tuple(groups)))
+    missing_groups = tuple(k for k in all_groups if k not in found)
     met = bool(lives.evidence) and not missing_groups
     taken = [a for a in lives.awaiting + venue_lives.awaiting if groups_possible(a.meeting)]
     recordable_groups = found.union(*(groups_possible(a.meeting) for a in taken))
@@ -297,43 +297,36 @@ def _evaluate_612_7(
     possible = bool(lives.evidence or lives.awaiting or lives.planned) and recordable_groups.union(
         *(groups_possible(m) for m in ahead)
     ) >= set(all_groups)
+    shortfall = None
     if not lives.evidence:
-        missing = (
-            _("No statutory negotiation with approved minutes in the year.")
-            if way.evidence == EvidenceLevel.APPROVED
-            else _("No statutory negotiation recorded as held in the year.")
-        )
+        shortfall = Shortfall(Why.NO_NEGOTIATION, evidence=way.evidence)
     elif missing_groups:
-        missing = _("Nobody took part from: %(groups)s.") % {
-            "groups": ", ".join(str(GROUP_LABELS[k]) for k in missing_groups)
-        }
-    else:
-        missing = ""
-    status = _status(met, recordable, possible, year_end, today, rule.period)
+        shortfall = Shortfall(Why.GROUPS_ABSENT, groups=missing_groups)
     return Result(
         code=rule.code,
         law=rule.law,
         title=str(rule.title),
-        subject=_("Whole area"),
-        status=status,
+        status=_status(met, recordable, possible, ends, judging.today, rule.period),
         evidence=sorted(evidence, key=lambda e: e.meeting.starts_at),
-        missing=missing,
-        period_end=year_end,
+        shortfall=shortfall,
+        period_end=ends,
         way=way.described,
         awaiting=[] if met else sorted(taken, key=lambda a: a.meeting.starts_at),
     )
 
 
-def _evaluate_612_6(
+def _judge_612_6(
     rule: StatutoryRule,
+    *,
     meetings: list[Meeting],
+    way: Way,
+    ends: date,
+    judging: Judging,
     municipality: Organisation,
     seated_bodies: set[int],
-    year_end: date,
-    today: date,
-    audience: Audience,
-    way: Way,
 ) -> Result:
+    """§6: the municipality took part in a negotiation of the year."""
+
     def present(meeting: Meeting) -> bool:
         return any(a.organisation_id == municipality.pk for a in meeting.attendances.all())
 
@@ -343,58 +336,61 @@ def _evaluate_612_6(
             return present(meeting)
         return meeting.body_id in seated_bodies
 
-    lives = _Lives.of((m for m in meetings if _qualifies(m, rule, way)), today, way.evidence)
+    qualifying = (m for m in meetings if _qualifies(m, rule, way))
+    lives = _Lives.of(qualifying, judging.today, way.evidence)
+    represented = frozenset({municipality.pk})
     evidence = [
-        Evidence(m, _people(m, {municipality.pk}, audience)) for m in lives.evidence if present(m)
+        Evidence(m, Says.PEOPLE, organisation_ids=represented, audience=judging.audience)
+        for m in lives.evidence
+        if present(m)
     ]
     taken = [a for a in lives.awaiting if may_take_part(a.meeting)]
     planned = [m for m in lives.planned if m.body_id in seated_bodies or present(m)]
-    if evidence:
-        missing = ""
-    elif way.evidence == EvidenceLevel.APPROVED:
-        missing = _(
-            "%(municipality)s has not taken part in a negotiation whose minutes are approved."
-        ) % {"municipality": municipality.name}
-    else:
-        missing = _("%(municipality)s has not taken part in a negotiation recorded as held.") % {
-            "municipality": municipality.name
-        }
     met = bool(evidence)
     return Result(
         code=rule.code,
         law=rule.law,
         title=str(rule.title),
-        subject=municipality.name,
-        status=_status(met, bool(taken), bool(taken or planned), year_end, today, rule.period),
+        status=_status(met, bool(taken), bool(taken or planned), ends, judging.today, rule.period),
         evidence=evidence,
-        missing=missing,
+        shortfall=None
+        if met
+        else Shortfall(
+            Why.MUNICIPALITY_ABSENT, evidence=way.evidence, municipality=municipality.name
+        ),
         subject_object=municipality,
-        period_end=year_end,
+        period_end=ends,
         way=way.described,
         awaiting=[] if met else taken,
     )
+
+
+LEADERSHIP = {Capacity.POLITICAL, Capacity.OFFICIAL}
 
 
 def _leadership(meeting: Meeting, organisation_ids: set[int]) -> set[str]:
     return {
         a.capacity
         for a in meeting.attendances.all()
-        if a.organisation_id in organisation_ids
-        and a.capacity in (Capacity.POLITICAL, Capacity.OFFICIAL)
+        if a.organisation_id in organisation_ids and a.capacity in LEADERSHIP
     }
 
 
-def _evaluate_611_14(
+def _judge_611_14(
     rule: StatutoryRule,
+    *,
     meetings: list[Meeting],
+    way: Way,
+    ends: date,
+    judging: Judging,
     municipality: Organisation,
     county_ids: set[int],
     mode: str,
-    term_end: date,
-    today: date,
-    audience: Audience,
-    way: Way,
 ) -> Result:
+    """§14: the county and the municipality negotiated in the council term (jointly, or
+    one by one in `mode` PER_MUNICIPALITY), with both sides' political and official
+    leadership present where the rule asks for it (`rule.leadership`)."""
+
     def applies(meeting: Meeting) -> bool:
         if not _qualifies(meeting, rule, way):
             return False
@@ -405,25 +401,26 @@ def _evaluate_611_14(
             )
         return True  # a joint negotiation covers every municipality that took part
 
-    both = {Capacity.POLITICAL, Capacity.OFFICIAL}
-
     def present(meeting: Meeting) -> bool:
         return any(a.organisation_id == municipality.pk for a in meeting.attendances.all())
 
     def led(meeting: Meeting) -> bool:
-        return (
-            _leadership(meeting, {municipality.pk}) == both
-            and _leadership(meeting, county_ids) == both
+        return not rule.leadership or (
+            _leadership(meeting, {municipality.pk}) == LEADERSHIP
+            and _leadership(meeting, county_ids) == LEADERSHIP
         )
 
-    lives = _Lives.of((m for m in meetings if applies(m)), today, way.evidence)
+    lives = _Lives.of((m for m in meetings if applies(m)), judging.today, way.evidence)
+    represented = frozenset({municipality.pk} | county_ids)
     evidence, short = [], []
     for meeting in lives.evidence:
         if not present(meeting):
             continue
         if led(meeting):
             evidence.append(
-                Evidence(meeting, _people(meeting, {municipality.pk} | county_ids, audience))
+                Evidence(
+                    meeting, Says.PEOPLE, organisation_ids=represented, audience=judging.audience
+                )
             )
         else:
             short.append(meeting)
@@ -432,29 +429,22 @@ def _evaluate_611_14(
         for a in lives.awaiting
         if not _recorded(a.meeting) or (present(a.meeting) and led(a.meeting))
     ]
-    if evidence:
-        missing = ""
-    elif short:
-        missing = _(
-            "A negotiation was held, but the political and official leadership of both the "
-            "municipality and the county were not all present."
-        )
-    else:
-        missing = _(
-            "No negotiation with %(municipality)s with approved minutes in this council term."
-        ) % {"municipality": municipality.name}
     met = bool(evidence)
+    shortfall = None
+    if short and not met:
+        shortfall = Shortfall(Why.LEADERSHIP_ABSENT)
+    elif not met:
+        shortfall = Shortfall(Why.NO_TERM_NEGOTIATION, municipality=municipality.name)
     possible = bool(taken or lives.planned)
     return Result(
         code=rule.code,
         law=rule.law,
         title=str(rule.title),
-        subject=municipality.name,
-        status=_status(met, bool(taken), possible, term_end, today, rule.period),
+        status=_status(met, bool(taken), possible, ends, judging.today, rule.period),
         evidence=evidence,
-        missing=missing,
+        shortfall=shortfall,
         subject_object=municipality,
-        period_end=term_end,
+        period_end=ends,
         way=way.described,
         awaiting=[] if met else taken,
     )
@@ -471,15 +461,15 @@ def _kind_matches(rule: RhythmRule, meeting: Meeting) -> bool:
     return meeting.kind not in MeetingKind.negotiations()
 
 
-def _evaluate_rhythm(
-    rule: RhythmRule, body_meetings: list[Meeting], start: date, end: date, today: date
+def _judge_rhythm(
+    rule: RhythmRule, *, body: Body, meetings: list[Meeting], period: Period, today: date
 ) -> Result:
     """A body's rhythm: its evidence is always meetings whose minutes are approved."""
     matching = [
         m
-        for m in body_meetings
+        for m in meetings
         if _kind_matches(rule, m)
-        and start <= timezone.localtime(m.starts_at).date() <= end
+        and period.start <= timezone.localtime(m.starts_at).date() <= period.end
         and (rule.month is None or timezone.localtime(m.starts_at).month == rule.month)
     ]
     lives = _Lives.of(matching, today, EvidenceLevel.APPROVED)
@@ -487,59 +477,75 @@ def _evaluate_rhythm(
     met = count >= rule.min_count
     recordable = count + waiting >= rule.min_count
     possible = count + waiting + planned >= rule.min_count
-    period = "term" if rule.period == RhythmRule.Period.COUNCIL_TERM else "year"
-    status = _status(met, recordable, possible, end, today, period)
+    length = "term" if rule.period == RhythmRule.Period.COUNCIL_TERM else "year"
     taken_place = count + waiting
+    shortfall = None
     if rule.max_count is not None and taken_place > rule.max_count:
-        missing = _("%(count)s held, more than the rhythm's %(max)s.") % {
-            "count": taken_place,
-            "max": rule.max_count,
-        }
-    elif met:
-        missing = ""
-    else:
-        missing = _(
-            "%(count)s with approved minutes, %(waiting)s awaiting their record and "
-            "%(planned)s planned of the %(min)s required."
-        ) % {"count": count, "waiting": waiting, "planned": planned, "min": rule.min_count}
+        shortfall = Shortfall(Why.TOO_MANY, count=taken_place, limit=rule.max_count)
+    elif not met:
+        shortfall = Shortfall(
+            Why.TOO_FEW, count=count, waiting=waiting, planned=planned, limit=rule.min_count
+        )
     return Result(
         code=f"rhythm-{rule.pk}",
         law="",
         title=rule.describe(),
-        subject=rule.body.name,
-        status=status,
+        status=_status(met, recordable, possible, period.end, today, length),
         evidence=[Evidence(m) for m in lives.evidence],
-        missing=missing,
-        subject_object=rule.body,
-        period_end=end,
+        shortfall=shortfall,
+        subject_object=body,
+        period_end=period.end,
         awaiting=[] if met else lives.awaiting,
     )
 
 
-# --- the report -------------------------------------------------------------------
+# --- reading, then judging ---------------------------------------------------------
 
 
-def evaluate(
-    *,
-    area: Area,
-    year: int,
-    term: CouncilTerm | None = None,
-    today: date | None = None,
-    audience: Audience = PUBLIC,
-) -> Report:
-    today = today or timezone.localdate()
-    term = term or term_for(area, year, today)
-    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    window_start = min(year_start, term.starts_on) if term else year_start
-    window_end = max(year_end, term.ends_on) if term else year_end
-    rules = {r.code: r for r in STATUTORY_RULES}
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    def holds(self, meeting: Meeting) -> bool:
+        return self.start <= timezone.localtime(meeting.starts_at).date() <= self.end
+
+
+@dataclass
+class Loaded:
+    """Everything the judgements read of an area's year, read before any is made."""
+
+    area: Area
+    year: Period
+    term: CouncilTerm | None
+    ways: dict[Rule, Way]
+    bodies: list[Body]  # the area's current bodies, with their rhythm rules
+    meetings: list[Meeting]  # those a rule may count (_meetings)
+    others: dict[int, set[str]]  # participation recorded elsewhere, by meeting
+    municipalities: list[Organisation]
+    county_ids: set[int]
+    seats: dict[int, set[int]]  # a municipality's bodies (a seat in the year)
+
+    @property
+    def term_period(self) -> Period | None:
+        return Period(self.term.starts_on, self.term.ends_on) if self.term else None
+
+
+def load(*, area: Area, year: int, term: CouncilTerm | None) -> Loaded:
+    """Read what the year's judgements need, in a fixed number of queries."""
+    year_period = Period(date(year, 1, 1), date(year, 12, 31))
+    window = (
+        Period(min(year_period.start, term.starts_on), max(year_period.end, term.ends_on))
+        if term
+        else year_period
+    )
     practices = {
         p.rule: p
         for p in Practice.objects.filter(area=area)
         .select_related("section__version__agreement")
         .prefetch_related("bodies", "venues")
     }
-    ways = {code: Way.of(practices.get(code)) for code in rules}
+    ways = {rule.code: Way.of(practices.get(rule.code)) for rule in STATUTORY_RULES}
     every_body = list(
         Body.objects.filter(area=area).prefetch_related("rhythm_rules").order_by("level", "name")
     )
@@ -552,101 +558,124 @@ def evaluate(
             else:
                 yearly_bodies.add(body.pk)
     meetings = _meetings(
-        (year_start, year_end),
-        (window_start, window_end),
-        ways,
-        (yearly_bodies, term_bodies),
-        every_body,
+        year=year_period,
+        window=window,
+        ways=ways,
+        yearly_bodies=yearly_bodies,
+        term_bodies=term_bodies,
+        bodies=every_body,
     )
-    in_year = [
-        m for m in meetings if year_start <= timezone.localtime(m.starts_at).date() <= year_end
-    ]
-    in_term = (
-        [
-            m
-            for m in meetings
-            if term.starts_on <= timezone.localtime(m.starts_at).date() <= term.ends_on
-        ]
-        if term
-        else []
-    )
-    area_results = [
-        _evaluate_612_7(
-            rules["612_7"], in_year, year_end, today, ways["612_7"], _other_participation(in_year)
-        )
-    ]
-
-    municipalities = list(
-        Organisation.objects.filter(area=area, kind=K.MUNICIPALITY, ended_on__isnull=True).order_by(
-            "name"
-        )
-    )
-    county_ids = set(
-        Organisation.objects.filter(area=area, kind=K.COUNTY).values_list("pk", flat=True)
-    )
-    seats = defaultdict(set)
+    seats: dict[int, set[int]] = defaultdict(set)
     for organisation_id, body_id in (
         Membership.objects.filter(body__area=area, organisation__kind=K.MUNICIPALITY)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_period.start))
         .order_by()  # a set: the seats' own order would join the area and the person
         .values_list("organisation_id", "body_id")
     ):
         seats[organisation_id].add(body_id)
+    return Loaded(
+        area=area,
+        year=year_period,
+        term=term,
+        ways=ways,
+        bodies=bodies,
+        meetings=meetings,
+        others=_other_participation([m for m in meetings if year_period.holds(m)]),
+        municipalities=list(
+            Organisation.objects.filter(
+                area=area, kind=K.MUNICIPALITY, ended_on__isnull=True
+            ).order_by("name")
+        ),
+        county_ids=set(
+            Organisation.objects.filter(area=area, kind=K.COUNTY).values_list("pk", flat=True)
+        ),
+        seats=seats,
+    )
+
+
+def judge(loaded: Loaded, judging: Judging) -> Report:
+    """The year's report from what was read: no query but the prefetched rows."""
+    in_year = [m for m in loaded.meetings if loaded.year.holds(m)]
+    term = loaded.term_period
+    in_term = [m for m in loaded.meetings if term.holds(m)] if term else []
+    ways = loaded.ways
+    area_results = [
+        _judge_612_7(
+            RULES[Rule.NEGOTIATION_612_7],
+            meetings=in_year,
+            way=ways[Rule.NEGOTIATION_612_7],
+            ends=loaded.year.end,
+            judging=judging,
+            others=loaded.others,
+        )
+    ]
     municipality_rows = []
-    for municipality in municipalities:
+    for municipality in loaded.municipalities:
         row = {
-            "612_6": _evaluate_612_6(
-                rules["612_6"],
-                in_year,
-                municipality,
-                seats[municipality.pk],
-                year_end,
-                today,
-                audience,
-                ways["612_6"],
+            Rule.MUNICIPALITY_612_6: _judge_612_6(
+                RULES[Rule.MUNICIPALITY_612_6],
+                meetings=in_year,
+                way=ways[Rule.MUNICIPALITY_612_6],
+                ends=loaded.year.end,
+                judging=judging,
+                municipality=municipality,
+                seated_bodies=loaded.seats[municipality.pk],
             )
         }
         if term:
-            row["611_14"] = _evaluate_611_14(
-                rules["611_14"],
-                in_term,
-                municipality,
-                county_ids,
-                area.negotiation_611_mode,
-                term.ends_on,
-                today,
-                audience,
-                ways["611_14"],
+            row[Rule.TERM_611_14] = _judge_611_14(
+                RULES[Rule.TERM_611_14],
+                meetings=in_term,
+                way=ways[Rule.TERM_611_14],
+                ends=term.end,
+                judging=judging,
+                municipality=municipality,
+                county_ids=loaded.county_ids,
+                mode=loaded.area.negotiation_611_mode,
             )
         municipality_rows.append((municipality, row))
-
     by_body = defaultdict(list)
-    for meeting in meetings:
+    for meeting in loaded.meetings:
         by_body[meeting.body_id].append(meeting)
     body_rows = []
-    for body in bodies:
+    for body in loaded.bodies:
         results = []
         for rule in body.rhythm_rules.all():
-            rule.body = body
-            if rule.period == RhythmRule.Period.COUNCIL_TERM:
-                if not term:
-                    continue
-                start, end = term.starts_on, term.ends_on
-            else:
-                start, end = year_start, year_end
-            results.append(_evaluate_rhythm(rule, by_body[body.pk], start, end, today))
+            period = term if rule.period == RhythmRule.Period.COUNCIL_TERM else loaded.year
+            if period is None:
+                continue
+            results.append(
+                _judge_rhythm(
+                    rule, body=body, meetings=by_body[body.pk], period=period, today=judging.today
+                )
+            )
         if results:
             body_rows.append((body, results))
     return Report(
-        area=area,
-        year=year,
-        term=term,
-        today=today,
+        area=loaded.area,
+        year=loaded.year.start.year,
+        term=loaded.term,
+        today=judging.today,
         area_results=area_results,
         municipality_rows=municipality_rows,
         body_rows=body_rows,
         ways=ways,
     )
+
+
+def evaluate(
+    *,
+    area: Area,
+    year: int,
+    term: CouncilTerm | None = None,
+    today: date | None = None,
+    audience: Audience = PUBLIC,
+) -> Report:
+    """The obligations of the area's year (and the council term around it) on `today`,
+    as `audience` may read them."""
+    today = today or timezone.localdate()
+    term = term or term_for(area, year, today)
+    return judge(load(area=area, year=year, term=term), Judging(today=today, audience=audience))
 
 
 # What the engine says lives in results.py; the engine is where it is read from.
@@ -670,11 +699,15 @@ __all__ = [
     "WARNING_DAYS",
     "Awaiting",
     "Evidence",
+    "Judging",
     "K",
+    "Loaded",
     "Report",
     "Result",
     "StatutoryRule",
     "Way",
     "evaluate",
+    "judge",
+    "load",
     "term_for",
 ]

@@ -5,8 +5,10 @@ wait for a step, and the report of an area's year that holds them."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, LegalBasis
 from yhdyspinta.meetings.models import (
@@ -23,7 +26,7 @@ from yhdyspinta.meetings.models import (
 )
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
-from .models import EvidenceLevel, PartyGroup, Practice
+from .models import EvidenceLevel, PartyGroup, Practice, Rule
 
 K = OrganisationKind
 
@@ -59,7 +62,7 @@ WARNING_DAYS = {"year": 92, "term": 365}
 
 @dataclass(frozen=True)
 class StatutoryRule:
-    code: str
+    code: Rule
     law: str
     title: Promise
     period: str  # "year" or "term" (its warning window: WARNING_DAYS)
@@ -88,7 +91,7 @@ TERM_BASES = (LegalBasis.COUNTY_611_14, LegalBasis.BOTH)
 
 STATUTORY_RULES = (
     StatutoryRule(
-        code="612_7",
+        code=Rule.NEGOTIATION_612_7,
         law="612/2021 §7",
         title=gettext_lazy("The county negotiated on hyte with the municipalities and partners"),
         period="year",
@@ -98,7 +101,7 @@ STATUTORY_RULES = (
         party_groups=PARTY_GROUPS_612_7,
     ),
     StatutoryRule(
-        code="612_6",
+        code=Rule.MUNICIPALITY_612_6,
         law="612/2021 §6",
         title=gettext_lazy("The municipality took part in the annual hyte negotiation"),
         period="year",
@@ -107,7 +110,7 @@ STATUTORY_RULES = (
         legal_bases=HYTE_BASES,
     ),
     StatutoryRule(
-        code="611_14",
+        code=Rule.TERM_611_14,
         law="611/2021 §14",
         title=gettext_lazy("County and municipality negotiated in this council term"),
         period="term",
@@ -119,10 +122,116 @@ STATUTORY_RULES = (
 )
 
 
+RULES = {rule.code: rule for rule in STATUTORY_RULES}
+
+
+class Says(StrEnum):
+    """What an evidence row says of its meeting besides its day and title."""
+
+    NOTHING = "nothing"
+    GROUPS = "groups"  # 612/2021 §7: the party groups that took part
+    GROUPS_IN_VENUE = "groups_in_venue"  # ... in the area's agreed venue of their own
+    PEOPLE = "people"  # who represented the organisations, as the reader may see them
+
+
 @dataclass
 class Evidence:
+    """A meeting that proves a rule, and what it shows: the engine records the facts,
+    the note puts them in words for whoever reads (`audience`)."""
+
     meeting: Meeting
-    note: str = ""
+    says: Says = Says.NOTHING
+    groups: tuple[str, ...] = ()
+    organisation_ids: frozenset[int] = frozenset()
+    audience: Audience = PUBLIC
+
+    @property
+    def note(self) -> str:
+        if self.says == Says.GROUPS:
+            return _("took part: %(groups)s") % {"groups": group_labels(self.groups)}
+        if self.says == Says.GROUPS_IN_VENUE:
+            return _("took part in the agreed forum: %(groups)s") % {
+                "groups": group_labels(self.groups)
+            }
+        if self.says == Says.PEOPLE:
+            return self.audience.attendees(
+                a
+                for a in self.meeting.attendances.all()
+                if a.organisation_id in self.organisation_ids
+            )
+        return ""
+
+
+def group_labels(keys: Iterable[str]) -> str:
+    return ", ".join(str(GROUP_LABELS[k]) for k in keys) or "—"
+
+
+class Why(StrEnum):
+    """Why a rule is not met (yet), as data; `Shortfall` puts it in words."""
+
+    NO_NEGOTIATION = "no_negotiation"
+    GROUPS_ABSENT = "groups_absent"
+    MUNICIPALITY_ABSENT = "municipality_absent"
+    LEADERSHIP_ABSENT = "leadership_absent"
+    NO_TERM_NEGOTIATION = "no_term_negotiation"
+    TOO_MANY = "too_many"
+    TOO_FEW = "too_few"
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """What keeps a rule from being met: the reason, and the facts it names."""
+
+    why: Why
+    evidence: str = EvidenceLevel.APPROVED  # what the rule counts (the area's way)
+    groups: tuple[str, ...] = ()
+    municipality: str = ""
+    count: int = 0
+    waiting: int = 0
+    planned: int = 0
+    limit: int = 0
+
+    def __str__(self) -> str:
+        approved = self.evidence == EvidenceLevel.APPROVED
+        if self.why == Why.NO_NEGOTIATION:
+            if approved:
+                return _("No statutory negotiation with approved minutes in the year.")
+            return _("No statutory negotiation recorded as held in the year.")
+        if self.why == Why.GROUPS_ABSENT:
+            return _("Nobody took part from: %(groups)s.") % {"groups": group_labels(self.groups)}
+        if self.why == Why.MUNICIPALITY_ABSENT:
+            text = (
+                _(
+                    "%(municipality)s has not taken part in a negotiation whose minutes are "
+                    "approved."
+                )
+                if approved
+                else _("%(municipality)s has not taken part in a negotiation recorded as held.")
+            )
+            return text % {"municipality": self.municipality}
+        if self.why == Why.LEADERSHIP_ABSENT:
+            return _(
+                "A negotiation was held, but the political and official leadership of both the "
+                "municipality and the county were not all present."
+            )
+        if self.why == Why.NO_TERM_NEGOTIATION:
+            return _(
+                "No negotiation with %(municipality)s with approved minutes in this council term."
+            ) % {"municipality": self.municipality}
+        if self.why == Why.TOO_MANY:
+            return _("%(count)s held, more than the rhythm's %(max)s.") % {
+                "count": self.count,
+                "max": self.limit,
+            }
+        return _(
+            "%(count)s with approved minutes, %(waiting)s awaiting their record and "
+            "%(planned)s planned of the %(min)s required."
+        ) % {
+            "count": self.count,
+            "waiting": self.waiting,
+            "planned": self.planned,
+            "min": self.limit,
+        }
 
 
 STEPS = {
@@ -148,14 +257,23 @@ class Result:
     code: str
     law: str
     title: str
-    subject: str
     status: str
     evidence: list[Evidence] = field(default_factory=list)
-    missing: str = ""
-    subject_object: object = None
+    shortfall: Shortfall | None = None
+    subject_object: Organisation | Body | None = None  # None: the whole area
     period_end: date | None = None
     way: str = ""  # the agreement section or decision the area's way rests on
     awaiting: list[Awaiting] = field(default_factory=list)
+
+    @property
+    def subject(self) -> str:
+        """Whose obligation: a municipality, a body, or the whole area."""
+        return self.subject_object.name if self.subject_object else _("Whole area")
+
+    @property
+    def missing(self) -> str:
+        """What is missing, in words (empty when nothing is)."""
+        return str(self.shortfall) if self.shortfall else ""
 
     @property
     def status_label(self) -> str:
@@ -230,9 +348,9 @@ class Report:
     term: CouncilTerm | None
     today: date
     area_results: list[Result]
-    municipality_rows: list[tuple[Organisation, dict[str, Result]]]
+    municipality_rows: list[tuple[Organisation, dict[Rule, Result]]]
     body_rows: list[tuple[Body, list[Result]]]
-    ways: dict[str, Way] = field(default_factory=dict)
+    ways: dict[Rule, Way] = field(default_factory=dict)
 
     def statutory(self, municipality: Organisation | None = None) -> list[Result]:
         """The law's obligations: the area's, then each municipality's (or one's)."""

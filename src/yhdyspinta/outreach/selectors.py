@@ -96,6 +96,8 @@ def news(area: Area, limit: int = 50) -> list[NewsItem]:
     )
     for row in minutes:
         meeting: Meeting = row.meeting
+        if row.published_at is None:  # published minutes always have the moment
+            continue
         items.append(
             NewsItem(
                 "minutes",
@@ -109,6 +111,7 @@ def news(area: Area, limit: int = 50) -> list[NewsItem]:
     items.extend(
         NewsItem("letter", letter.title, letter.get_absolute_url(), letter.sent_at, "")
         for letter in public_letters(area)[:limit]
+        if letter.sent_at is not None  # a public letter has been sent
     )
     for forum in Forum.objects.filter(area=area, published=True).order_by("-updated_at")[:limit]:
         day = timezone.localtime(forum.starts_at).strftime("%-d.%-m.%Y")
@@ -176,7 +179,7 @@ def contact_gaps(area: Area) -> list[ContactGap]:
     for kind in [k for k in NamedRoleKind.values if k in used]:
         roles = list(current.filter(kind=kind).select_related("organisation", "person"))
         kinds = {r.organisation.kind for r in roles}
-        reached = {r.organisation_id for r in roles if r.person_id and r.person.email}
+        reached = {r.organisation_id for r in roles if r.person and r.person.email}
         gaps.append(
             ContactGap(
                 str(NamedRoleKind(kind).label),

@@ -7,12 +7,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,11 @@ from yhdyspinta.meetings.ics import new_calendar
 from .audiences import Audience, resolve
 from .models import Attendance, ConsentRecord, Forum, Letter, Registration, Subscriber
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from yhdyspinta.accounts.permissions import Access
+
 Kind = OutgoingMessage.Kind
 CONFIRM_DAYS = 7
 RESEND_AFTER = timedelta(minutes=10)  # a new confirmation link at most this often
@@ -41,13 +47,13 @@ CONSENT_WORDING = (
 )
 
 
-def can_manage(access, area: Area) -> bool:
+def can_manage(access: Access, area: Area) -> bool:
     """Letters and forums: the area's administrators (the coordinators), as for every
     other setting of the area (the generic create and edit pages ask the same)."""
     return access.can_edit_area_settings(area)
 
 
-def _check(access, area: Area) -> None:
+def _check(access: Access, area: Area) -> None:
     if not can_manage(access, area):
         raise PermissionDenied
 
@@ -64,7 +70,7 @@ def _absolute(path: str) -> str:
 
 
 @transaction.atomic
-def letter_save(*, access, letter: Letter) -> Letter:
+def letter_save(*, access: Access, letter: Letter) -> Letter:
     """Create or edit a draft (the letter as its form built it, not yet saved); a sent
     letter is the record of what went out and never changes."""
     _check(access, letter.area)
@@ -111,7 +117,7 @@ def _letter_personal(letter: Letter, email: str) -> Personal:
 
 
 @transaction.atomic
-def letter_test(*, access, user, letter: Letter) -> OutgoingMessage:
+def letter_test(*, access: Access, user: User, letter: Letter) -> OutgoingMessage:
     """A copy to the sender alone, through the outbox, exactly as the recipients get it."""
     _check(access, letter.area)
     person = getattr(user, "person", None)
@@ -131,7 +137,7 @@ def letter_test(*, access, user, letter: Letter) -> OutgoingMessage:
 
 
 @transaction.atomic
-def letter_send(*, access, user, letter: Letter) -> int:
+def letter_send(*, access: Access, user: User, letter: Letter) -> int:
     """Send the letter once: one message per address through the outbox. A second
     click, or two senders at once, find it sent and send nothing more."""
     _check(access, letter.area)
@@ -166,7 +172,7 @@ def letter_send(*, access, user, letter: Letter) -> int:
 # --- subscriptions ------------------------------------------------------------------
 
 
-def _record(subscriber: Subscriber, action: str, via: str, user=None) -> None:
+def _record(subscriber: Subscriber, action: str, via: str, user: User | None = None) -> None:
     ConsentRecord.objects.create(
         area=subscriber.area,
         subscriber=subscriber,
@@ -242,7 +248,8 @@ def confirm(*, token: str) -> Subscriber:
     subscriber = pending_by_token(token)
     if subscriber is not None:
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-    if problem := confirm_problem(subscriber):
+    problem = confirm_problem(subscriber)
+    if subscriber is None or problem:
         raise ValidationError(problem)
     subscriber.status = Subscriber.Status.CONFIRMED
     subscriber.confirmed_at = timezone.now()
@@ -275,7 +282,9 @@ def unsubscribe(*, area: Area, email: str, via: str) -> bool:
 
 
 @transaction.atomic
-def remove_subscriber(*, area: Area, email: str, via: str, user=None, access=None) -> bool:
+def remove_subscriber(
+    *, area: Area, email: str, via: str, user: User | None = None, access: Access | None = None
+) -> bool:
     """Remove a subscriber's data on request (by themselves through their link, or by
     the administrator). The consent records keep a hash of the address and what was
     done; the address stays unsubscribed only as that hash: letters from the register
@@ -296,7 +305,7 @@ def remove_subscriber(*, area: Area, email: str, via: str, user=None, access=Non
     return True
 
 
-def subscriber_records(subscriber: Subscriber):
+def subscriber_records(subscriber: Subscriber) -> QuerySet[ConsentRecord]:
     return subscriber.consents.order_by("at", "pk")
 
 
@@ -327,7 +336,7 @@ def places_taken(forum: Forum) -> int:
     ).count()
 
 
-def registration_open(forum: Forum, now=None) -> bool:
+def registration_open(forum: Forum, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return forum.published and now <= forum.registration_deadline
 
@@ -354,15 +363,16 @@ def forum_event(forum: Forum, *, registration: Registration | None = None) -> Ev
 def forum_ics(forum: Forum, *, registration: Registration | None = None) -> bytes:
     calendar = new_calendar("PUBLISH", forum.title)
     calendar.add_component(forum_event(forum, registration=registration))
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _mail_registration(registration: Registration, kind: str, subject: str) -> None:
     forum = registration.forum
+    link = registration_link(registration)
     context = {
         "forum": forum,
         "registration": registration,
-        "link": registration_link(registration),
+        "link": link,
         "forum_url": _absolute(forum.get_absolute_url()),
         "waiting": registration.status == Registration.Status.WAITING,
     }
@@ -379,12 +389,12 @@ def _mail_registration(registration: Registration, kind: str, subject: str) -> N
         body=render_to_string("outreach/email/registration.txt", context),
         recipients=[Recipient(registration.email, name=registration.name)],
         attachments=attachments,
-        link=context["link"],
+        link=link,
     )
 
 
 @transaction.atomic
-def register(*, forum: Forum, data: dict, now=None) -> Registration:
+def register(*, forum: Forum, data: dict, now: datetime | None = None) -> Registration:
     """Register for the forum: a place in person while there are places, else the
     waiting list; online is never full. The forum's row is locked, so two people who
     register for the last place at once cannot both get it."""
@@ -419,7 +429,7 @@ def register(*, forum: Forum, data: dict, now=None) -> Registration:
 
 
 @transaction.atomic
-def cancel(*, registration: Registration, now=None) -> Registration | None:
+def cancel(*, registration: Registration, now: datetime | None = None) -> Registration | None:
     """Cancel by the participant's own link. A place in person that frees goes to the
     first on the waiting list, who is told. Returns whoever moved up."""
     now = now or timezone.now()
@@ -454,7 +464,7 @@ def cancel(*, registration: Registration, now=None) -> Registration | None:
 
 
 @transaction.atomic
-def send_reminders(*, forum: Forum, now=None) -> int:
+def send_reminders(*, forum: Forum, now: datetime | None = None) -> int:
     """Remind each registered participant once, in the last days before the event."""
     now = now or timezone.now()
     forum = Forum.objects.select_for_update().get(pk=forum.pk)
@@ -471,7 +481,7 @@ def send_reminders(*, forum: Forum, now=None) -> int:
     return len(due)
 
 
-def due_for_reminders(now=None):
+def due_for_reminders(now: datetime | None = None) -> QuerySet[Forum]:
     """The published forums that start within REMIND_BEFORE and have someone to remind."""
     now = now or timezone.now()
     waiting = Registration.objects.filter(
@@ -483,7 +493,7 @@ def due_for_reminders(now=None):
 
 
 @transaction.atomic
-def record_attendance(*, access, forum: Forum, present: set[int]) -> int:
+def record_attendance(*, access: Access, forum: Forum, present: set[int]) -> int:
     """Who came, on the day: the ticked are present, the other registered not."""
     _check(access, forum.area)
     rows = forum.registrations.select_for_update().filter(status=Registration.Status.REGISTERED)
@@ -498,7 +508,9 @@ def record_attendance(*, access, forum: Forum, present: set[int]) -> int:
 
 
 @transaction.atomic
-def give_feedback(*, registration: Registration, rating: int, text: str, now=None) -> None:
+def give_feedback(
+    *, registration: Registration, rating: int, text: str, now: datetime | None = None
+) -> None:
     now = now or timezone.now()
     registration = (
         Registration.objects.select_for_update().select_related("forum").get(pk=registration.pk)
@@ -516,7 +528,7 @@ def give_feedback(*, registration: Registration, rating: int, text: str, now=Non
 
 
 @transaction.atomic
-def forum_save(*, access, forum: Forum) -> Forum:
+def forum_save(*, access: Access, forum: Forum) -> Forum:
     """Create or edit a forum (as its form built it, not yet saved)."""
     _check(access, forum.area)
     forum.full_clean()

@@ -15,7 +15,7 @@ from .my_work import tasks_for
 
 
 class HomeView(generic.TemplateView):
-    template_name = "areas/home.html"
+    template_name = "overview/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -25,7 +25,7 @@ class HomeView(generic.TemplateView):
 
 class OverviewView(AreaMixin, generic.TemplateView):
     public_cache = True
-    template_name = "areas/overview.html"
+    template_name = "overview/overview.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -42,7 +42,7 @@ class OverviewView(AreaMixin, generic.TemplateView):
 class SettingsView(AreaMixin, generic.TemplateView):
     """Sub-regions, themes and council terms on one page."""
 
-    template_name = "areas/settings.html"
+    template_name = "overview/settings.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -108,7 +108,7 @@ class CouncilTermUpdate(_SettingsRowMixin, AreaUpdateView):
 class MyTasks(AreaMixin, generic.TemplateView):
     """What waits for this user in the area; where they land after logging in."""
 
-    template_name = "areas/my_tasks.html"
+    template_name = "overview/my_tasks.html"
     private = True
 
     def get_context_data(self, **kwargs):

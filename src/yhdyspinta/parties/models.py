@@ -40,6 +40,8 @@ class OrganisationKind(models.TextChoices):
 
 
 class Organisation(TimeStamped):
+    # Set on a page's rows by parties.selectors.with_body_counts, not stored.
+    body_count: int
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="organisations")
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)

@@ -27,7 +27,7 @@ def organisation_list(
     if kind:
         qs = qs.filter(kind=kind)
     if sub_region:
-        qs = qs.filter(sub_region_id=sub_region)
+        qs = qs.filter(sub_region_id=int(sub_region))
     return qs.order_by("kind", "name", "pk")
 
 

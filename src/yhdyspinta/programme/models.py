@@ -247,6 +247,8 @@ class IndicatorValue(models.Model):
 
 
 class Measure(TimeStamped):
+    # Set by programme.selectors.programme_tree on a past year's measures (the lead's name).
+    lead_name: str
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, related_name="measures", verbose_name=_("goal")
     )

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -55,19 +56,19 @@ def programme_tree(
     if as_of is None:
         priorities = list(programme.priorities.all())
         goals = list(Goal.objects.filter(priority__programme=programme))
-        measures = Measure.objects.filter(goal__priority__programme=programme)
+        found = Measure.objects.filter(goal__priority__programme=programme)
         if q:
-            measures = measures.filter(
+            found = found.filter(
                 Q(name__icontains=q)
                 | Q(lead__name__icontains=q)
                 | Q(participants__name__icontains=q)
             ).distinct()
-            wanted = set(measures.values_list("goal_id", flat=True))
+            wanted = set(found.values_list("goal_id", flat=True))
             goals = [g for g in goals if g.pk in wanted]
         measures = list(
-            measures.select_related(
-                "lead", "source_idea__group__minutes__meeting"
-            ).prefetch_related("participants")
+            found.select_related("lead", "source_idea__group__minutes__meeting").prefetch_related(
+                "participants"
+            )
         )
         indicators = list(Indicator.objects.filter(goal__priority__programme=programme))
     else:
@@ -110,8 +111,9 @@ class Progress:
     total: Counter
 
 
-def _latest_reports(programme: Programme, year: int) -> dict[tuple[int, int], MeasureReport]:
-    latest: dict[tuple[int, int], MeasureReport] = {}
+def _latest_reports(programme: Programme, year: int) -> dict[tuple[int, int | None], MeasureReport]:
+    """Each measure's and organisation's latest report of the year."""
+    latest: dict[tuple[int, int | None], MeasureReport] = {}
     for report in MeasureReport.objects.filter(
         measure__goal__priority__programme=programme, year=year
     ).order_by("version"):
@@ -186,7 +188,7 @@ def progress(programme: Programme, year: int, today: date | None = None) -> Prog
     )
     latest = _latest_reports(programme, year)
 
-    def status_of(measure: Measure, organisation_id: int) -> str:
+    def status_of(measure: Measure, organisation_id: int | None) -> str:
         # An organisation's own report; for one taking part, else the lead's.
         report = latest.get((measure.pk, organisation_id)) or latest.get(
             (measure.pk, measure.lead_id)
@@ -205,6 +207,8 @@ def progress(programme: Programme, year: int, today: date | None = None) -> Prog
     organisations: dict[int, Organisation] = {}
     for measure in measures:
         for organisation in [measure.lead, *measure.participants.all()]:
+            if organisation is None:  # a measure without a lead yet
+                continue
             organisations[organisation.pk] = organisation
             by_organisation[organisation.pk][status_of(measure, organisation.pk)] += 1
     ordered = sorted(organisations.values(), key=lambda o: o.name)
@@ -254,14 +258,17 @@ def indicator_charts(programme: Programme, organisation: Organisation | None = N
         series = [(v.year, v.value) for v in indicator.series]
         if not series:
             continue
+        target = indicator.target_value
         geometry = line_chart(
-            [Series(indicator.name, series)],
+            [Series(indicator.name, [(year, float(value)) for year, value in series])],
             width=420,
             height=200,
             years=range(series[0][0], programme.ends_year + 1),
-            target=indicator.target_value,
+            target=None if target is None else float(target),
             dots=True,
         )
+        if geometry is None:
+            continue
         charts.append(
             Chart(
                 indicator=indicator,
@@ -273,7 +280,9 @@ def indicator_charts(programme: Programme, organisation: Organisation | None = N
     return charts
 
 
-def measure_year_rows(programme: Programme, year: int, organisation=None):
+def measure_year_rows(
+    programme: Programme, year: int, organisation: Organisation | None = None
+) -> tuple[list[PriorityNode], list[dict[str, Any]]]:
     """The programme as it stood at the end of the year (its tree) and the year's measures
     with their reported status and account: an organisation's own (it leads them or has
     reported on them), or each measure's lead's. One implementation for every report."""
@@ -281,11 +290,7 @@ def measure_year_rows(programme: Programme, year: int, organisation=None):
     # A programme entered into the system after that year has no older record: then the
     # current structure is the best one there is.
     tree = programme_tree(programme, as_of=as_of) or programme_tree(programme)
-    reports = {}
-    for report in MeasureReport.objects.filter(
-        measure__goal__priority__programme=programme, year=year
-    ).order_by("version"):
-        reports[(report.measure_id, report.organisation_id)] = report
+    reports = _latest_reports(programme, year)
     statuses = dict(MeasureStatus.choices)
     rows = []
     for node in tree:

@@ -16,10 +16,10 @@ from yhdyspinta.communications.views import delivery_context, resend
 from yhdyspinta.consultations.models import Request, Round
 from yhdyspinta.consultations.selectors import reach
 from yhdyspinta.consultations.views import AnswerPage, ByLink, LetterView, unreached
+from yhdyspinta.core import locking
 from yhdyspinta.core.documents import DOCX, PDF
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
-from yhdyspinta.web import locking
 from yhdyspinta.web.views import (
     AreaMixin,
     LockedPageMixin,

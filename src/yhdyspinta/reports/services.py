@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yhdyspinta.areas.models import Area
+from yhdyspinta.core import locking
 from yhdyspinta.parties.models import Organisation
-from yhdyspinta.web import locking
 
 from .models import ReportText, Section
 

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from yhdyspinta.areas.models import CouncilTerm
+from yhdyspinta.core import locking
 from yhdyspinta.core.documents import DOCX, PDF
 from yhdyspinta.parties.models import Organisation
-from yhdyspinta.web import locking
 from yhdyspinta.web.views import AreaMixin, QueuedDocumentMixin
 
 from . import content, documents, services

@@ -22,10 +22,10 @@ from yhdyspinta.accounts import use_log
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area
-from yhdyspinta.core import paging
+from yhdyspinta.core import locking, paging
 from yhdyspinta.core.documents import file_response
 
-from . import jobs, locking, public_cache
+from . import jobs, public_cache
 from .history import history_entries, history_records
 from .models import DocumentJob, FormSubmission
 

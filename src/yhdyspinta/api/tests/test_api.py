@@ -516,6 +516,17 @@ def test_approved_minutes_attached_through_the_api(client, demo, secretary_token
     stranger = {**minutes, "items": [{"agenda_item": 999999, "decision": "?"}]}
     conflict = client.post(url, stranger, content_type="application/json", **header)
     assert conflict.status_code == 409
+    # The approval is checked by the approval page's own service, field by field.
+    earlier = meeting.body.meetings.filter(starts_at__lt=meeting.starts_at).first()
+    for wrong, field in (
+        ({"approval_method": "by_magic"}, "approval_method"),
+        ({"approval_method": "next_meeting"}, "approved_in"),
+        ({"approval_method": "next_meeting", "approved_in": 999999}, "approved_in"),
+        ({"approval_method": "next_meeting", "approved_in": earlier.pk}, "approved_in"),
+    ):
+        answer = client.post(url, {**minutes, **wrong}, content_type="application/json", **header)
+        assert answer.status_code == 400, (wrong, answer.content)
+        assert [e["field"] for e in answer.json()["errors"]] == [field], wrong
     assert not Minutes.objects.filter(meeting=meeting).exists()  # nothing half-done
 
     created = client.post(url, minutes, content_type="application/json", **header)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.bodies.models import Membership
+from yhdyspinta.consultations.services import Sent
 from yhdyspinta.nominations import services
 from yhdyspinta.nominations.models import DeputyRule, NominationAnswer, NominationRound, Nominee
 from yhdyspinta.nominations.services import NomineeRow
@@ -234,6 +235,10 @@ def test_reminders_go_only_to_those_missing_and_once_a_day(world, deliver):
     assert services.send_reminders(round=world["round"]).reached == 1
     assert deliver()[0].to == ["kirjaamo@lieksa.example.org"]
     assert services.send_reminders(round=world["round"]).reached == 0
+    # A round no longer open reminds nobody, and says so in the same shape.
+    world["round"].status = NominationRound.Status.CLOSED
+    world["round"].save()
+    assert services.send_reminders(round=world["round"]) == Sent(reached=0, skipped=0)
 
 
 def test_closing_creates_memberships_once_and_ends_replaced_ones(world):

@@ -426,11 +426,12 @@ def test_meetings_that_no_rule_counts_are_not_read(world):
 
     def read(yearly: set[int]) -> list[Meeting]:
         return engine._meetings(
-            (date(2025, 1, 1), date(2025, 12, 31)),
-            (date(2025, 1, 1), date(2025, 12, 31)),
-            ways,
-            (yearly, set()),
-            list(Body.objects.filter(area=world["area"])),
+            year=engine.Period(date(2025, 1, 1), date(2025, 12, 31)),
+            window=engine.Period(date(2025, 1, 1), date(2025, 12, 31)),
+            ways=ways,
+            yearly_bodies=yearly,
+            term_bodies=set(),
+            bodies=list(Body.objects.filter(area=world["area"])),
         )
 
     assert read(set()) == [held]
@@ -483,11 +484,12 @@ def test_the_term_around_the_year_is_read_only_where_a_term_long_rule_counts(wor
     assert result(report, "611_14", "Joensuu").status == MET
     ways = {rule.code: engine.Way() for rule in engine.STATUTORY_RULES}
     read = engine._meetings(
-        (date(2026, 1, 1), date(2026, 12, 31)),
-        (date(2025, 6, 1), date(2029, 5, 31)),
-        ways,
-        ({yearly.pk}, {termly.pk}),
-        list(Body.objects.filter(area=world["area"])),
+        year=engine.Period(date(2026, 1, 1), date(2026, 12, 31)),
+        window=engine.Period(date(2025, 6, 1), date(2029, 5, 31)),
+        ways=ways,
+        yearly_bodies={yearly.pk},
+        term_bodies={termly.pk},
+        bodies=list(Body.objects.filter(area=world["area"])),
     )
     assert {m.starts_at.year for m in read if m.body == yearly} == {2026}
     assert {m.starts_at.year for m in read if m.body == termly} == {2026, 2027, 2028}

@@ -11,11 +11,11 @@ from docx import Document
 from pypdf import PdfReader
 
 from yhdyspinta.accounts.permissions import Access
+from yhdyspinta.core import locking
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.reports import content, services
 from yhdyspinta.reports.models import ReportText
 from yhdyspinta.testing.documents import made_document
-from yhdyspinta.web import locking
 
 pytestmark = pytest.mark.django_db
 

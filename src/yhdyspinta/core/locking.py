@@ -19,6 +19,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 FIELD = "_edited_from"
+# The salt keeps the name the module had when it lived in web: form keys already handed out
+# stay valid across the upgrade.
 _SALT = "yhdyspinta.web.locking"
 
 
