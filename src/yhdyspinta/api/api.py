@@ -21,11 +21,12 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.types import DictStrAny
 
-from . import problems, reads, writes
+from . import problems
 from .caller import AnonymousThrottle, TokenOrPublic, TokenThrottle
 from .common import LICENCE, MAX_PAGE_SIZE
 from .docs import ReadableDocs
 from .problems import Problem
+from .routers import clock, indicators, meetings, obligations, programme, structure
 
 # The problems each operation answers with, besides its success, so that the document
 # is the API's behaviour (tests/test_contract.py calls every operation to check it).
@@ -169,7 +170,7 @@ def _http(request: HttpRequest, error: HttpError) -> HttpResponse:
     return problems.response(error.status_code, _("Error"), str(error))
 
 
-api.add_router("", reads.router)
-api.add_router("", writes.router)
+for app in (structure, meetings, programme, indicators, clock, obligations):
+    api.add_router("", app.router)
 
 __all__ = ["MAX_PAGE_SIZE", "api"]

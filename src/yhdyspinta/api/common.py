@@ -116,3 +116,7 @@ def kept_for_public(operation: Callable[..., Any]) -> Callable[..., Any]:
         return public_cache.answer(request, lambda: operation(request, *args, **kwargs))
 
     return kept
+
+
+class YearQuery(Schema):
+    year: int = Field(default_factory=lambda: timezone.localdate().year, ge=2000, le=2100)

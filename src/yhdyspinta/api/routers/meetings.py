@@ -1,8 +1,6 @@
-"""The API's writes for integrations (a case-management or calendar system, with a
-token): meetings, agenda items, attendance, approved minutes and measure reports, through
-the pages' own services (which check the caller's permission), with the versions (ETag /
-If-Match) that refuse a lost update. Meetings and agenda items go to their services as
-typed values, without a page's form."""
+"""Meetings and published minutes; for integrations with a token, a meeting's creation
+and changes (with the ETag in If-Match), agenda items, attendance and minutes approved
+in another system, through the pages' own services."""
 
 # No `from __future__ import annotations` here: django-ninja reads the endpoints'
 # parameter types through the kept_for_public wrapper, whose module could not resolve
@@ -15,43 +13,135 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.meetings import services as meeting_services
-from yhdyspinta.meetings.models import Meeting
-from yhdyspinta.meetings.selectors import meeting_members
+from yhdyspinta.meetings.models import Meeting, Minutes
+from yhdyspinta.meetings.selectors import area_meetings, meeting_members, published_minutes_of
 from yhdyspinta.parties.models import Organisation
-from yhdyspinta.programme import services as programme_services
-from yhdyspinta.programme.models import Measure, MeasureReport
 
-from . import problems
-from .caller import Caller
-from .common import area_or_404, caller_of
-from .problems import Problem
-from .reads import MeetingOut, meeting_out
+from .. import problems
+from ..caller import Caller
+from ..common import Page, Paging, area_or_404, caller_of, kept_for_public, paged
+from ..problems import Problem
+from ..writing import if_match, refused, writer
 
 router = Router()
 
 
-# --- writes for integrations -------------------------------------------------------------
-# The same services and permission checks as the pages: what a token's user may
-# not do on a page, the API refuses (403); every change is in the row's history under
-# that user; a change must name the version it was made on (If-Match), else 428, and a
-# stale one is refused with 412, so that nothing is saved over another's change.
+class MeetingOut(Schema):
+    id: int
+    body: int
+    body_name: str
+    kind: str
+    title: str
+    status: str
+    life: str = Field(
+        description="Where the meeting is in its life today, as the obligations read it: "
+        "planned, awaiting_record (its day has passed, not marked held), held (minutes not "
+        "approved), evidence (minutes approved) or cancelled."
+    )
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_link: str = Field("", description="Only for a token of the area's user.")
+    description: str
+    updated_at: datetime
 
 
-def _writer(request: HttpRequest, area: Area) -> Caller:
-    caller = caller_of(request)
-    if caller.token is None:
-        raise Problem(401, _("Unauthorized"), _("Writing needs an API token."))
-    if caller.token.area_id != area.pk:
-        raise PermissionDenied
-    return caller
+class DecisionOut(Schema):
+    order: int
+    heading: str
+    decision: str
+
+
+class MinutesOut(Schema):
+    id: int
+    meeting: int
+    meeting_title: str
+    body_name: str
+    version: int
+    published_at: datetime | None
+    summary: str
+    decisions: list[DecisionOut]
+
+
+class MeetingFilter(Paging):
+    body: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+def meeting_out(meeting: Meeting, audience: Audience) -> dict[str, Any]:
+    """A meeting as the API gives it (its online link only to those who may see it)."""
+    return {
+        "id": meeting.pk,
+        "body": meeting.body_id,
+        "body_name": meeting.body.name,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "status": meeting.status,
+        "life": meeting.life(),
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place,
+        "online_link": audience.meeting_link(meeting),
+        "description": meeting.description,
+        "updated_at": meeting.updated_at,
+    }
+
+
+@router.get("/areas/{area}/meetings", response=Page, tags=["meetings"])
+@kept_for_public
+def meetings(request: HttpRequest, area: str, filters: Query[MeetingFilter]) -> dict[str, Any]:
+    the_area = area_or_404(area)
+    audience = caller_of(request).audience(the_area)
+    rows = area_meetings(the_area).select_related("body").order_by("-starts_at", "pk")
+    if filters.body:
+        rows = rows.filter(body_id=filters.body)
+    if filters.year:
+        rows = rows.filter(starts_at__year=filters.year)
+    return paged(request, rows, filters, lambda m: meeting_out(m, audience))
+
+
+@router.get("/areas/{area}/minutes", response=Page, summary="Published minutes", tags=["meetings"])
+@kept_for_public
+def minutes(request: HttpRequest, area: str, filters: Query[MeetingFilter]) -> dict[str, Any]:
+    """The approved minutes the public reads (Openness Act), with their decisions."""
+    rows = (
+        published_minutes_of(area_or_404(area))
+        .prefetch_related("items__agenda_item")
+        .order_by("-meeting__starts_at", "-version")
+    )
+    if filters.body:
+        rows = rows.filter(meeting__body_id=filters.body)
+    if filters.year:
+        rows = rows.filter(meeting__starts_at__year=filters.year)
+
+    def serialise(m: Minutes) -> dict:
+        return {
+            "id": m.pk,
+            "meeting": m.meeting_id,
+            "meeting_title": m.meeting.title,
+            "body_name": m.meeting.body.name,
+            "version": m.version,
+            "published_at": m.published_at,
+            "summary": m.summary,
+            "decisions": [
+                {
+                    "order": i.agenda_item.order,
+                    "heading": i.agenda_item.title,
+                    "decision": i.decision,
+                }
+                for i in sorted(m.items.all(), key=lambda i: i.agenda_item.order)
+            ],
+        }
+
+    return paged(request, rows, filters, serialise)
 
 
 def _meeting_etag(meeting: Meeting) -> str:
@@ -122,26 +212,6 @@ def _locked_meeting(the_area: Area, pk: int, caller: Caller) -> Meeting:
     return meeting
 
 
-def _if_match(request: HttpRequest, detail: str | Promise) -> str:
-    """The version the change was made on; a change without one is refused (428)."""
-    wanted = request.headers.get("If-Match", "")
-    if not wanted:
-        raise Problem(428, _("Precondition required"), detail)
-    return wanted
-
-
-def _refused(error: ValidationError) -> Problem:
-    """A service's refusal of values: 400 with the fields; a frozen record's, 409."""
-    if not hasattr(error, "error_dict"):
-        return Problem(409, _("Conflict"), " ".join(error.messages))
-    problem = Problem(400, _("Bad request"), _("Some fields are not valid."))
-    problem.errors = [
-        {"field": field, "message": " ".join(messages)}
-        for field, messages in error.message_dict.items()
-    ]
-    return problem
-
-
 REQUIRED = ("title", "starts_at", "ends_at")
 
 
@@ -159,7 +229,7 @@ def _meeting_values(area: Area, given: dict) -> meeting_services.MeetingValues:
     if len(municipalities) != len(wanted):
         missing["municipalities"] = _("No such organisation in the area.")
     if missing:
-        raise _refused(ValidationError(missing))
+        raise refused(ValidationError(missing))
     return meeting_services.MeetingValues(
         **{
             name: given[name]
@@ -192,7 +262,7 @@ def meeting_create(
     request: HttpRequest, area: str, body_id: int, data: MeetingIn, response: HttpResponse
 ) -> Status:
     the_area = area_or_404(area)
-    caller = _writer(request, the_area)
+    caller = writer(request, the_area)
     body = Body.objects.filter(area=the_area, pk=body_id).first()
     if body is None:
         raise problems.not_found()
@@ -201,7 +271,7 @@ def meeting_create(
             access=caller.access, body=body, values=_meeting_values(the_area, data.dict())
         )
     except ValidationError as error:
-        raise _refused(error) from error
+        raise refused(error) from error
     response["ETag"] = _meeting_etag(created)
     response["Location"] = request.build_absolute_uri(
         f"/api/v1/areas/{the_area.slug}/meetings/{created.pk}"
@@ -215,10 +285,10 @@ def meeting_update(
 ) -> dict[str, Any]:
     """Change a meeting; give its ETag in If-Match."""
     the_area = area_or_404(area)
-    caller = _writer(request, the_area)
+    caller = writer(request, the_area)
     with transaction.atomic():
         current = _locked_meeting(the_area, meeting_id, caller)
-        wanted = _if_match(request, _("Give the meeting's ETag in If-Match."))
+        wanted = if_match(request, _("Give the meeting's ETag in If-Match."))
         if wanted != _meeting_etag(current):
             raise Problem(
                 412,
@@ -239,7 +309,7 @@ def meeting_update(
                 notify=notify is not False,
             )
         except ValidationError as error:
-            raise _refused(error) from error
+            raise refused(error) from error
     response["ETag"] = _meeting_etag(saved)
     return meeting_out(saved, caller.audience(the_area))
 
@@ -253,13 +323,13 @@ def agenda_item_create(
     request: HttpRequest, area: str, meeting_id: int, data: AgendaItemIn
 ) -> Status:
     the_area = area_or_404(area)
-    caller = _writer(request, the_area)
+    caller = writer(request, the_area)
     found = _meeting(the_area, meeting_id)
     values = meeting_services.AgendaItemValues(**data.dict())
     try:
         item = meeting_services.agenda_item_save(access=caller.access, meeting=found, values=values)
     except ValidationError as error:  # e.g. the meeting's minutes are approved: frozen
-        raise _refused(error) from error
+        raise refused(error) from error
     return Status(
         201,
         {
@@ -340,10 +410,10 @@ def attendance_put(
     request: HttpRequest, area: str, meeting_id: int, data: AttendanceIn, response: HttpResponse
 ) -> list[dict[str, Any]]:
     the_area = area_or_404(area)
-    caller = _writer(request, the_area)
+    caller = writer(request, the_area)
     with transaction.atomic():
         found = _locked_meeting(the_area, meeting_id, caller)
-        wanted = _if_match(request, _("Give the sheet's ETag in If-Match."))
+        wanted = if_match(request, _("Give the sheet's ETag in If-Match."))
         current = _sheet(found)
         if wanted != _sheet_etag(current):
             raise Problem(
@@ -415,7 +485,7 @@ def minutes_attach(request: HttpRequest, area: str, meeting_id: int, data: Minut
     said and published when asked. A meeting that has minutes already is refused (409):
     a correction is made in the app, where it becomes a new version."""
     the_area = area_or_404(area)
-    caller = _writer(request, the_area)
+    caller = writer(request, the_area)
     found = _meeting(the_area, meeting_id)
     if not caller.access.can_manage_meetings(found.body):
         raise PermissionDenied
@@ -423,7 +493,7 @@ def minutes_attach(request: HttpRequest, area: str, meeting_id: int, data: Minut
     if data.approved_in is not None:
         approved_in = Meeting.objects.filter(body__area=the_area, pk=data.approved_in).first()
         if approved_in is None:
-            raise _refused(ValidationError({"approved_in": _("No such meeting in the area.")}))
+            raise refused(ValidationError({"approved_in": _("No such meeting in the area.")}))
     approval = meeting_services.Approval(
         method=data.approval_method, approved_on=data.approved_on, approved_in=approved_in
     )
@@ -441,7 +511,7 @@ def minutes_attach(request: HttpRequest, area: str, meeting_id: int, data: Minut
             publish=data.publish,
         )
     except ValidationError as error:
-        raise _refused(error) from error
+        raise refused(error) from error
     sections = sorted(saved.items.select_related("agenda_item"), key=lambda i: i.agenda_item.order)
     return Status(
         201,
@@ -466,84 +536,3 @@ def minutes_attach(request: HttpRequest, area: str, meeting_id: int, data: Minut
             ],
         },
     )
-
-
-class ReportIn(Schema):
-    organisation: int
-    year: int = Field(ge=2000, le=2100)
-    status: str
-    account: str = ""
-    based_on_version: int = Field(
-        0, ge=0, description="The latest version you have read (0: none yet)."
-    )
-
-
-class ReportOut(Schema):
-    measure: int
-    organisation: int
-    year: int
-    version: int
-    status: str
-    account: str
-
-
-@router.post(
-    "/areas/{area}/measures/{measure_id}/reports",
-    response={201: ReportOut, 200: ReportOut},
-    tags=["writes"],
-    summary="Report a measure's follow-up for a year",
-)
-def measure_report(request: HttpRequest, area: str, measure_id: int, data: ReportIn) -> Status:
-    """The organisation's status and account for the measure and year, as on the
-    follow-up page; every report is a new version, and one made on a version that is no
-    longer the latest is refused (412)."""
-    the_area = area_or_404(area)
-    caller = _writer(request, the_area)
-    measure = (
-        Measure.objects.filter(goal__priority__programme__area=the_area, pk=measure_id)
-        .select_related("goal__priority__programme")
-        .first()
-    )
-    organisation = Organisation.objects.filter(area=the_area, pk=data.organisation).first()
-    if measure is None or organisation is None:
-        raise problems.not_found()
-    if not caller.access.can_edit_organisation(organisation):
-        raise PermissionDenied
-    if not data.status:
-        raise _refused(ValidationError({"status": _("Choose the status.")}))
-    with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        latest = (
-            MeasureReport.objects.filter(measure=measure, organisation=organisation, year=data.year)
-            .order_by("-version")
-            .first()
-        )
-        if (latest.version if latest else 0) != data.based_on_version:
-            raise Problem(
-                412,
-                _("Precondition failed"),
-                _("Someone else reported on this measure since you read it: read it again."),
-            )
-        try:
-            saved = programme_services.measure_report_save(
-                access=caller.access,
-                measure=measure,
-                organisation=organisation,
-                year=data.year,
-                user=caller.user,
-                status=data.status,
-                account=data.account,
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                raise _refused(error) from error
-            raise Problem(400, _("Bad request"), " ".join(error.messages)) from error
-    body = {
-        "measure": measure.pk,
-        "organisation": organisation.pk,
-        "year": saved.year,
-        "version": saved.version,
-        "status": saved.status,
-        "account": saved.account,
-    }
-    return Status(201 if latest is None or saved.pk != latest.pk else 200, body)
