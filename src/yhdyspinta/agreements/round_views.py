@@ -2,6 +2,8 @@
 status board, the convener's handling of each comment, the summary, the request letters
 and the answer page (in the app and by the personal link)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -54,7 +56,9 @@ class RoundCreate(_Manage, _VersionMixin, AreaFormMixin, generic.CreateView):
 
     def save(self, form):
         return services.comment_round_create(
-            round=form.instance, organisations=list(form.cleaned_data["organisations"])
+            access=self.access,
+            round=form.instance,
+            organisations=list(form.cleaned_data["organisations"]),
         )
 
     def get_page_title(self):
@@ -131,18 +135,20 @@ class RoundAction(_RoundMixin, View):
                     request,
                     context=self.area_context(),
                     round=self.round,
-                    send=services.comment_round_send,
+                    send=partial(services.comment_round_send, access=self.access),
                 )
                 if confirm is not None:
                     return confirm
             elif action == "remind":
-                report_sent(request, services.comment_send_reminders(round=self.round))
+                report_sent(
+                    request, services.comment_send_reminders(access=self.access, round=self.round)
+                )
             elif action == "resend":
                 resend(request, self.round)
             elif action == "close":
                 if confirm := self.confirm_close():
                     return confirm
-                services.comment_round_close(round=self.round)
+                services.comment_round_close(access=self.access, round=self.round)
                 messages.success(request, _("The round was closed."))
             else:
                 raise Http404
@@ -186,10 +192,10 @@ class CommentRespond(_RoundMixin, View):
                     saved = Comment.objects.select_for_update().order_by().get(pk=comment.pk)
                     locking.check(request.POST.get(locking.FIELD, ""), _handling_values(saved))
                     services.comment_respond(
+                        access=self.access,
                         comment=saved,
                         response=form.cleaned_data["response"],
                         reason=form.cleaned_data["reason"],
-                        user=request.user,
                     )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))

@@ -21,6 +21,7 @@ from yhdyspinta.consultations import services as consultations
 from yhdyspinta.consultations.letters import letters_pdf
 from yhdyspinta.consultations.services import by_token
 from yhdyspinta.core.documents import finnish_date
+from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
 from .documents import letter
@@ -46,6 +47,8 @@ from .selectors import is_fully_signed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from yhdyspinta.accounts.permissions import Access
 
 LINK = "comment_link"
 
@@ -84,12 +87,14 @@ def _ensure_editable(version: AgreementVersion) -> None:
 @transaction.atomic
 def agreement_create(
     *,
+    access: Access,
     agreement: Agreement,
     parties: list[Organisation],
     valid_from: date | None = None,
     valid_until: date | None = None,
 ) -> AgreementVersion:
     """The agreement and its first draft version with the given parties."""
+    require(access.can_manage_agreements(agreement.area))
     agreement.full_clean()
     agreement.save()
     version = AgreementVersion(
@@ -104,10 +109,11 @@ def agreement_create(
 
 
 @transaction.atomic
-def version_new_draft(*, agreement: Agreement, label: str = "") -> AgreementVersion:
+def version_new_draft(*, access: Access, agreement: Agreement, label: str = "") -> AgreementVersion:
     """A new draft that copies the newest version: sections (keeping their keys, so the
     two can be compared), parties and signatories, structures, responsibility table and
     file annexes. Approvals, signatures and the approval path start empty."""
+    require(access.can_manage_agreements(agreement.area))
     source = agreement.versions.order_by("-number").first()
     if source is None:
         raise ValidationError(_("The agreement has no version to copy."))
@@ -174,9 +180,10 @@ def version_new_draft(*, agreement: Agreement, label: str = "") -> AgreementVers
 
 
 @transaction.atomic
-def specs_from_structure(*, version: AgreementVersion) -> int:
+def specs_from_structure(*, access: Access, version: AgreementVersion) -> int:
     """Record the area's current bodies as the structures this version sets up (for an
     agreement whose structure already exists). Returns how many were added."""
+    require(access.can_manage_agreements(version.agreement.area))
     _ensure_editable(version)
     existing = set(version.structures.values_list("body_id", flat=True))
     bodies = (
@@ -211,8 +218,9 @@ def specs_from_structure(*, version: AgreementVersion) -> int:
 
 
 @transaction.atomic
-def party_record(*, party: AgreementParty) -> AgreementParty:
+def party_record(*, access: Access, party: AgreementParty) -> AgreementParty:
     """Save a party's approval and signature; the rules are in the model."""
+    require(access.can_manage_agreements(party.version.agreement.area))
     party.full_clean()
     party.save()
     return party
@@ -373,13 +381,12 @@ def _because[M: Model](instance: M, reason: str) -> M:
 
 
 @transaction.atomic
-def version_apply(
-    *, version: AgreementVersion, user: User | None = None, on: date | None = None
-) -> int:
+def version_apply(*, access: Access, version: AgreementVersion, on: date | None = None) -> int:
     """Make the structure match the version: every body, rhythm rule and convener change
     is saved with the version as the reason in the audit trail, so the obligations engine
     and the annual clock follow. Only a version every party has signed can be applied.
     Returns the number of changes."""
+    require(access.can_manage_agreements(version.agreement.area))
 
     if not is_fully_signed(version):
         raise ValidationError(
@@ -422,7 +429,7 @@ def version_apply(
                 _because(rule, reason).full_clean()
                 rule.save()
     version.applied_at = timezone.now()
-    version.applied_by = user if user is not None and user.is_authenticated else None
+    version.applied_by = access.user  # the installation's application names nobody
     _because(version, reason).save()
     return len(changes)
 
@@ -433,6 +440,7 @@ def version_apply(
 @transaction.atomic
 def responsibility_save(
     *,
+    access: Access,
     version: AgreementVersion,
     marks: dict[tuple[int, int], str],
     task_texts: dict[int, str],
@@ -440,6 +448,7 @@ def responsibility_save(
 ) -> None:
     """Save the grid: cell marks by (task, organisation), edited task texts (an empty
     text removes the task) and new tasks (interface, text)."""
+    require(access.can_manage_agreements(version.agreement.area))
     _ensure_editable(version)
     tasks = {t.pk: t for t in version.responsibility_tasks.all()}
     parties = set(version.parties.values_list("organisation_id", flat=True))
@@ -496,7 +505,10 @@ def _set_marks(version: AgreementVersion, marks: dict[tuple[int, int], str]) -> 
 
 
 @transaction.atomic
-def comment_round_create(*, round: CommentRound, organisations: list[Organisation]) -> CommentRound:
+def comment_round_create(
+    *, access: Access, round: CommentRound, organisations: list[Organisation]
+) -> CommentRound:
+    require(access.can_manage_agreements(round.version.agreement.area))
     round.full_clean()
     round.save()
     for organisation in organisations:
@@ -506,9 +518,10 @@ def comment_round_create(*, round: CommentRound, organisations: list[Organisatio
 
 @transaction.atomic
 def comment_round_send(
-    *, round: CommentRound, request_ids: list[int] | None = None
+    *, access: Access, round: CommentRound, request_ids: list[int] | None = None
 ) -> consultations.Sent:
     """E-mail the request letter (PDF) and a personal link to each organisation."""
+    require(access.can_manage_agreements(round.version.agreement.area))
 
     return consultations.send_requests(
         consultations.open_round(
@@ -543,9 +556,10 @@ def comment_round_send(
 
 @transaction.atomic
 def comment_send_reminders(
-    *, round: CommentRound, now: datetime | None = None
+    *, access: Access, round: CommentRound, now: datetime | None = None
 ) -> consultations.Sent:
     """Remind those who have not sent their comments; at most once a day each."""
+    require(access.can_manage_agreements(round.version.agreement.area))
     if round.status != CommentRound.Status.OPEN:
         return consultations.Sent(0, 0)
     return consultations.send_reminders(
@@ -635,10 +649,9 @@ def comments_save(
 
 
 @transaction.atomic
-def comment_respond(
-    *, comment: Comment, response: str, reason: str, user: User | None = None
-) -> Comment:
+def comment_respond(*, access: Access, comment: Comment, response: str, reason: str) -> Comment:
     """Record how the preparer handled a comment."""
+    require(access.can_manage_agreements(comment.request.round.version.agreement.area))
     if response not in Response.values:
         raise ValidationError(_("Choose how the comment was handled."))
     if response in (Response.PARTLY, Response.NOT_ACCEPTED) and not reason.strip():
@@ -646,13 +659,14 @@ def comment_respond(
     comment.response = response
     comment.response_reason = reason.strip()
     comment.handled_at = timezone.now() if response else None
-    comment.handled_by = user if response and user is not None and user.is_authenticated else None
+    comment.handled_by = access.user if response else None
     comment.save()
     return comment
 
 
 @transaction.atomic
-def comment_round_close(*, round: CommentRound) -> None:
+def comment_round_close(*, access: Access, round: CommentRound) -> None:
+    require(access.can_manage_agreements(round.version.agreement.area))
     if round.status != CommentRound.Status.CLOSED:
         round.status = CommentRound.Status.CLOSED
         round.closed_at = timezone.now()
@@ -661,10 +675,11 @@ def comment_round_close(*, round: CommentRound) -> None:
 
 @transaction.atomic
 def evaluation_round_start(
-    *, version: AgreementVersion, on: date | None = None, days: int = 30
+    *, access: Access, version: AgreementVersion, on: date | None = None, days: int = 30
 ) -> CommentRound:
     """An evaluation round on the version in force, asking every party, as a draft for
     the administrator to check and send."""
+    require(access.can_manage_agreements(version.agreement.area))
     on = on or timezone.localdate()
     open_round = version.comment_rounds.filter(
         kind=CommentRound.Kind.EVALUATION, status__in=["draft", "open"]
@@ -683,7 +698,7 @@ def evaluation_round_start(
         % {"end": finnish_date(version.valid_until) if version.valid_until else "—"},
     )
     organisations = [p.organisation for p in version.parties.select_related("organisation")]
-    return comment_round_create(round=round, organisations=organisations)
+    return comment_round_create(access=access, round=round, organisations=organisations)
 
 
 def approval_step_save(*, step: ApprovalStep) -> ApprovalStep:

@@ -77,6 +77,7 @@ class AgreementCreate(_Manage, AreaFormMixin, generic.CreateView):
 
     def save(self, form):
         version = services.agreement_create(
+            access=self.access,
             agreement=form.instance,
             parties=list(form.cleaned_data["parties"]),
             valid_from=form.cleaned_data["valid_from"],
@@ -122,7 +123,7 @@ class AgreementDetail(_AgreementMixin, generic.TemplateView):
 class NewDraft(_Manage, _AgreementMixin, View):
     def post(self, request, *args, **kwargs):
         try:
-            version = services.version_new_draft(agreement=self.agreement)
+            version = services.version_new_draft(access=self.access, agreement=self.agreement)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(self.agreement.get_absolute_url())
@@ -361,7 +362,7 @@ class PartyUpdate(_VersionForm, generic.UpdateView):
         )
 
     def save(self, form):
-        return services.party_record(party=form.instance)
+        return services.party_record(access=self.access, party=form.instance)
 
     def get_page_title(self):
         return _("Approval and signature: %(party)s") % {"party": self.object.organisation}
@@ -464,7 +465,7 @@ class VersionAction(_Manage, _VersionMixin, View):
         action = kwargs["action"]
         try:
             if action == "take-structure":
-                count = services.specs_from_structure(version=self.version)
+                count = services.specs_from_structure(access=self.access, version=self.version)
                 messages.success(
                     request, _("%(count)s bodies recorded from the structure.") % {"count": count}
                 )
@@ -478,14 +479,17 @@ class VersionAction(_Manage, _VersionMixin, View):
                             kwargs={"area": self.area.slug, "version": self.version.pk},
                         )
                     )
-                count = services.version_apply(version=self.version, user=request.user)
+                count = services.version_apply(
+                    access=self.access,
+                    version=self.version,
+                )
                 messages.success(
                     request,
                     _("The structure now follows version %(n)s (%(count)s changes).")
                     % {"n": self.version.number, "count": count},
                 )
             elif action == "evaluate":
-                round = services.evaluation_round_start(version=self.version)
+                round = services.evaluation_round_start(access=self.access, version=self.version)
                 messages.success(
                     request, _("The evaluation round is ready: check it and send the requests.")
                 )
@@ -525,6 +529,7 @@ class ResponsibilityView(_VersionMixin, LockedPageMixin, generic.TemplateView):
             with transaction.atomic():
                 self.check_unchanged()
                 services.responsibility_save(
+                    access=self.access,
                     version=self.version,
                     marks=posted_marks(request.POST, tasks, parties),
                     task_texts={t.pk: request.POST.get(f"task-{t.pk}", t.text) for t in tasks},

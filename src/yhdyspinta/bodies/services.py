@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yhdyspinta.core.permission import require
+
 from .models import Body, Membership, RhythmRule
 
 if TYPE_CHECKING:
@@ -26,6 +28,8 @@ class MayEditBodies(Protocol):
     def can_edit_area_settings(self, area: Area) -> bool: ...
 
     def can_seat(self, membership: Membership) -> bool: ...
+
+    def can_edit_membership(self, membership: Membership) -> bool: ...
 
 
 __all__ = ["body_save", "membership_end", "membership_save"]
@@ -76,8 +80,9 @@ def membership_save(*, access: MayEditBodies, membership: Membership) -> Members
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, ends_on: date) -> Membership:
+def membership_end(*, access: MayEditBodies, membership: Membership, ends_on: date) -> Membership:
     """End a seat (and the seats of its deputies) on a day. Nothing is deleted."""
+    require(access.can_edit_membership(membership))
     membership.ends_on = ends_on
     membership.full_clean()
     membership.save(update_fields=["ends_on", "updated_at"])

@@ -212,7 +212,9 @@ class MembershipEnd(_MembershipObjectMixin, AreaFormMixin, AreaObjectMixin, gene
         return kwargs
 
     def save(self, form):
-        return services.membership_end(membership=self.object, ends_on=form.cleaned_data["ends_on"])
+        return services.membership_end(
+            access=self.access, membership=self.object, ends_on=form.cleaned_data["ends_on"]
+        )
 
     def get_page_title(self):
         return _("End membership: %(membership)s") % {"membership": self.object}

@@ -16,6 +16,7 @@ from yhdyspinta.agreements.selectors import add_months, is_fully_signed
 from yhdyspinta.areas.models import Area, CouncilTerm
 from yhdyspinta.bodies.models import Body, Membership, RhythmRule
 from yhdyspinta.bodies.selectors import working
+from yhdyspinta.core.permission import require
 from yhdyspinta.meetings.calendar import unsuitable
 from yhdyspinta.meetings.models import Meeting, MeetingKind, MeetingStatus
 from yhdyspinta.meetings.selectors import area_meetings
@@ -66,9 +67,10 @@ def election_term_start(area: Area, year: int) -> date | None:
 
 
 @transaction.atomic
-def clock_generate(*, area: Area, year: int) -> int:
+def clock_generate(*, access: Access, area: Area, year: int) -> int:
     """Create the year's events from the bodies' rhythms and the area's recurring events.
     Running it again adds only what is missing. Returns how many were created."""
+    require(access.is_admin(area))
     created = 0
     county = area.organisations.filter(kind=OrganisationKind.COUNTY).first()
     # The bodies that work when the year begins; one that ends during it has no meeting
@@ -292,12 +294,13 @@ def _booked_days(area: Area, year: int) -> dict[int, set[date]]:
 
 
 @transaction.atomic
-def propose_dates(*, area: Area, year: int, today: date | None = None) -> int:
+def propose_dates(*, access: Access, area: Area, year: int, today: date | None = None) -> int:
     """Give every unplanned meeting slot a concrete date in its month: a Tuesday,
     Wednesday or Thursday after today that suits a meeting (meetings.calendar: no public
     holiday, July, Midsummer week or Christmas), at least MIN_GAP_DAYS from the body's
     other meetings and proposals, on which none of the body's members is already booked.
     A slot whose month offers no such day keeps no date (it stays "in the rhythm")."""
+    require(access.is_admin(area))
     today = today or timezone.localdate()
     booked = _booked_days(area, year)
     members: dict[int, list[int]] = {}

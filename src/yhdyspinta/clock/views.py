@@ -140,10 +140,10 @@ class ClockAction(AreaMixin, View):
             made = services.events_accept_all(access=self.access, events=events)
             messages.success(request, _("%(count)s meetings planned.") % {"count": len(made)})
         elif action == "generate":
-            count = services.clock_generate(area=self.area, year=year)
+            count = services.clock_generate(access=self.access, area=self.area, year=year)
             messages.success(request, _("%(count)s events added to the clock.") % {"count": count})
         elif action == "propose":
-            count = services.propose_dates(area=self.area, year=year)
+            count = services.propose_dates(access=self.access, area=self.area, year=year)
             messages.success(
                 request, _("Dates proposed for %(count)s meetings.") % {"count": count}
             )

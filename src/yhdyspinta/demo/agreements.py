@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.agreements import services
 from yhdyspinta.agreements.models import (
     Agreement,
@@ -312,7 +313,7 @@ def _sign_all(version: AgreementVersion, approved: date, signed: date, reference
         party.signatory_name, party.signatory_title = str(person), person.title
         party.approved_on, party.approval_reference = approved, reference
         party.signed_on = signed
-        services.party_record(party=party)
+        services.party_record(access=Access.installation(), party=party)
 
 
 def _sections(version: AgreementVersion, rows) -> dict[str, Section]:
@@ -335,6 +336,7 @@ def load_north_karelia_agreement(area: Area) -> None:
         return
     parties = list(Organisation.objects.filter(area=area, is_agreement_party=True))
     v1 = services.agreement_create(
+        access=Access.installation(),
         agreement=Agreement(area=area, title=NK_TITLE),
         parties=parties,
         valid_from=date(2023, 9, 1),
@@ -343,7 +345,7 @@ def load_north_karelia_agreement(area: Area) -> None:
     v1.label = "Sopimus 2023–2024"
     v1.save()
     sections = _sections(v1, NK_SECTIONS_V1)
-    services.specs_from_structure(version=v1)
+    services.specs_from_structure(access=Access.installation(), version=v1)
     by_level = {level: number for number, _t, _x, level, _r in NK_SECTIONS_V1 if level}
     for spec in v1.structures.all():
         spec.section = sections.get(by_level.get(spec.level))
@@ -353,6 +355,7 @@ def load_north_karelia_agreement(area: Area) -> None:
 
     # The 2024 comment round on version 1 (seeds 001 and 003).
     round = services.comment_round_create(
+        access=Access.installation(),
         round=CommentRound(
             version=v1,
             title="Lausunnot yhteistyösopimuksesta ja vastuunjakotaulukosta",
@@ -392,7 +395,9 @@ def load_north_karelia_agreement(area: Area) -> None:
     round.save()
 
     # Version 2: the corrected agreement with the new structure and the responsibility table.
-    v2 = services.version_new_draft(agreement=v1.agreement, label="Uusi yhteistyösopimus 2025")
+    v2 = services.version_new_draft(
+        access=Access.installation(), agreement=v1.agreement, label="Uusi yhteistyösopimus 2025"
+    )
     v2.valid_from, v2.valid_until = date(2025, 6, 1), date(2029, 5, 31)
     v2.change_note = (
         "Lausuntojen perusteella: uusi rakenne (maakunnallinen hyte-neuvottelu, kuntatason "
@@ -442,7 +447,9 @@ def _evaluation_of_2026(version: AgreementVersion) -> None:
     """The open round of the demo: the parties evaluate how the agreement worked in its
     first full year. Its requests went out through the outbox, each with the party's
     personal link (a party without an address is recorded as skipped)."""
-    round = services.evaluation_round_start(version=version, on=date(2026, 11, 16), days=32)
+    round = services.evaluation_round_start(
+        access=Access.installation(), version=version, on=date(2026, 11, 16), days=32
+    )
     round.title = "Yhteistyösopimuksen toimivuuden arviointi 2026"
     round.cover_letter = (
         "Sopimuksen ensimmäinen kokonainen vuosi on takana. Pyydämme jokaista osapuolta "
@@ -451,7 +458,7 @@ def _evaluation_of_2026(version: AgreementVersion) -> None:
     )
     round.reply_address = "kirjaamo@example.org"
     round.save()
-    services.comment_round_send(round=round)
+    services.comment_round_send(access=Access.installation(), round=round)
     requests_sent(round, round.all_requests, _at(2026, 11, 16, 9, 0))
 
 
@@ -539,12 +546,15 @@ def load_south_savo_agreement(area: Area) -> None:
         )
     )
     version = services.agreement_create(
-        agreement=Agreement(area=area, title=ES_TITLE), parties=parties, valid_from=date(2023, 9, 1)
+        access=Access.installation(),
+        agreement=Agreement(area=area, title=ES_TITLE),
+        parties=parties,
+        valid_from=date(2023, 9, 1),
     )
     version.label = "Yhteistyömalli"
     version.save()
     sections = _sections(version, ES_SECTIONS)
-    services.specs_from_structure(version=version)
+    services.specs_from_structure(access=Access.installation(), version=version)
     by_level = {level: number for number, _t, _x, level, _r in ES_SECTIONS if level}
     for spec in version.structures.all():
         spec.section = sections.get(by_level.get(spec.level))

@@ -2,6 +2,7 @@
 2026, built from the bodies' rhythms and each area's own recurring events by the real
 services."""
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.areas.models import Area
 from yhdyspinta.clock.models import AreaEvent, ClockEvent, EventKind
 from yhdyspinta.clock.services import clock_generate, propose_dates
@@ -53,9 +54,9 @@ def load_clocks(north_karelia: Area, south_savo: Area) -> None:
     _own_events(north_karelia, NORTH_KARELIA_EVENTS)
     _own_events(south_savo, SOUTH_SAVO_EVENTS)
     for area, year in ((north_karelia, 2025), (north_karelia, 2026), (south_savo, 2026)):
-        clock_generate(area=area, year=year)
-    propose_dates(area=north_karelia, year=2026)
+        clock_generate(access=Access.installation(), area=area, year=year)
+    propose_dates(access=Access.installation(), area=north_karelia, year=2026)
     # Next year's rhythm with proposed dates, for the coordinator to accept or move: the
     # demo has a year ahead of it when the current one runs out.
-    clock_generate(area=north_karelia, year=2027)
-    propose_dates(area=north_karelia, year=2027)
+    clock_generate(access=Access.installation(), area=north_karelia, year=2027)
+    propose_dates(access=Access.installation(), area=north_karelia, year=2027)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.meetings import selectors, services
@@ -133,6 +134,7 @@ def _meeting(
     meeting.save(update_fields=["status"])
     members = services.meeting_members(meeting)
     services.attendance_set(
+        access=Access.installation(),
         meeting=meeting,
         present={
             m.pk: _capacity(m.person)
@@ -144,7 +146,7 @@ def _meeting(
     )
     if status == HELD:
         return meeting
-    minutes = services.minutes_start(meeting=meeting)
+    minutes = services.minutes_start(access=Access.installation(), meeting=meeting)
     for item in minutes.items.select_related("agenda_item"):
         item.discussion = "Asiasta keskusteltiin ja kuultiin osapuolten tilannekatsaukset."
         item.decision = item.agenda_item.proposal or "Merkittiin tiedoksi."
@@ -167,10 +169,18 @@ def _meeting(
         return meeting
     # Approved and published a week after the meeting, as in real life.
     services.minutes_approve(
-        minutes=minutes, user=None, method=Minutes.Approval.CHAIR, at=start + timedelta(days=7)
+        access=Access.installation(),
+        minutes=minutes,
+        method=Minutes.Approval.CHAIR,
+        at=start + timedelta(days=7),
     )
     if status == PUBLISHED:
-        services.minutes_publish(minutes=minutes, at=start + timedelta(days=8), notify=False)
+        services.minutes_publish(
+            access=Access.installation(),
+            minutes=minutes,
+            at=start + timedelta(days=8),
+            notify=False,
+        )
     return meeting
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level
 from yhdyspinta.nominations import services
@@ -65,6 +66,7 @@ def load_north_karelia_nominations(area: Area) -> None:
     groups = list(Body.objects.filter(area=area, level=Level.REGIONAL_PARTNERSHIP))
     municipalities = list(area.organisations.filter(kind=OrganisationKind.MUNICIPALITY))
     seed_round = services.round_create(
+        access=Access.installation(),
         round=NominationRound(
             area=area,
             title="Edustajien nimeäminen alueellisiin kumppanuusryhmiin",
@@ -103,13 +105,14 @@ def load_north_karelia_nominations(area: Area) -> None:
             datetime(2023, 11, 10 + day, 14, tzinfo=HELSINKI),
             channel=NominationAnswer.Channel.EMAIL,
         )
-    services.round_close(round=seed_round)
+    services.round_close(access=Access.installation(), round=seed_round)
     NominationRound.objects.filter(pk=seed_round.pk).update(
         closed_at=datetime(2023, 12, 15, 12, tzinfo=HELSINKI)
     )
 
     # The next term's round is under way.
     next_round = services.round_create(
+        access=Access.installation(),
         round=NominationRound(
             area=area,
             title="Kumppanuusryhmien jäsenet 2027–2028",
@@ -128,7 +131,7 @@ def load_north_karelia_nominations(area: Area) -> None:
     )
     # Sent through the outbox as the page's button sends (a letter and a personal link
     # to each municipality), on 2.11.2026.
-    services.round_send(round=next_round)
+    services.round_send(access=Access.installation(), round=next_round)
     requests_sent(next_round, next_round.all_requests, datetime(2026, 11, 2, 9, tzinfo=HELSINKI))
     for request in next_round.requests.select_related("organisation", "body"):
         if request.organisation.name == "Liperin kunta":

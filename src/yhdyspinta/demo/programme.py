@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.areas.models import Area
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation, OrganisationKind
@@ -250,7 +251,7 @@ def _reports(programme: Programme, municipalities: list[Organisation]) -> None:
     # The open year's requests went out through the outbox, each with the
     # organisation's own link, on 15.10.2026.
     open_round = services.follow_up_open(
-        programme=programme, year=2026, deadline=date(2026, 12, 15)
+        access=Access.installation(), programme=programme, year=2026, deadline=date(2026, 12, 15)
     )
     requests_sent(open_round, open_round.all_requests, datetime(2026, 10, 15, 9, tzinfo=HELSINKI))
     for index, measure in enumerate(
@@ -290,4 +291,10 @@ def _idea_to_measure(area: Area, programme: Programme) -> None:
         return
     goal = Goal.objects.get(priority__programme=programme, priority__order=3)
     lead = Organisation.objects.get(area=area, municipality_number="167")
-    services.idea_promote(idea=idea, goal=goal, lead=lead, name="Tunnetaitojen tuokiot kouluihin")
+    services.idea_promote(
+        access=Access.installation(),
+        idea=idea,
+        goal=goal,
+        lead=lead,
+        name="Tunnetaitojen tuokiot kouluihin",
+    )

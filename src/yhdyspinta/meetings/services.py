@@ -21,6 +21,7 @@ from yhdyspinta.areas.models import Theme
 from yhdyspinta.bodies.models import Body, Membership
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import Recipient, enqueue
+from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 from . import ics
@@ -41,8 +42,6 @@ from .models import (
 from .selectors import meeting_members
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
     from yhdyspinta.accounts.permissions import Access
 
 __all__ = [
@@ -138,9 +137,10 @@ def invitation_text(meeting: Meeting, cover: str = "") -> str:
 
 
 @transaction.atomic
-def meeting_invite(*, meeting: Meeting, cover: str = "") -> int:
+def meeting_invite(*, access: Access, meeting: Meeting, cover: str = "") -> int:
     """E-mail the invitation to every member: the cover text and the meeting, the
     calendar entry and the agenda PDF. Returns how many it reaches."""
+    require(access.can_manage_meetings(meeting.body))
     if meeting.status not in MeetingStatus.upcoming():
         raise ValidationError(_("Only a planned meeting can be invited."))
     first = meeting.status == MeetingStatus.PLANNED
@@ -175,9 +175,10 @@ def meeting_changed(*, meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting) -> int:
+def meeting_cancel(*, access: Access, meeting: Meeting) -> int:
     """Cancel a meeting still ahead or awaiting its record; the members who were invited
     get a cancellation. Returns how many will get one (none if it was never invited)."""
+    require(access.can_manage_meetings(meeting.body))
     if meeting.is_held or meeting.is_cancelled:
         raise ValidationError(_("A held or cancelled meeting cannot be cancelled."))
     if meeting.minutes.exists():
@@ -199,9 +200,10 @@ def meeting_cancel(*, meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def agenda_from_previous(*, meeting: Meeting) -> int:
+def agenda_from_previous(*, access: Access, meeting: Meeting) -> int:
     """Start an empty agenda from the body's previous meeting: its items' headings,
     themes and proposals, to edit. Returns how many items were copied."""
+    require(access.can_manage_meetings(meeting.body))
     # Two clicks at once: the second waits for the first and then finds its items.
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in MeetingStatus.upcoming():
@@ -232,7 +234,8 @@ def agenda_from_previous(*, meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def meeting_mark_held(*, meeting: Meeting, now: datetime | None = None) -> Meeting:
+def meeting_mark_held(*, access: Access, meeting: Meeting, now: datetime | None = None) -> Meeting:
+    require(access.can_manage_meetings(meeting.body))
     now = now or timezone.now()
     if meeting.status not in MeetingStatus.upcoming():
         raise ValidationError(_("Only a planned or invited meeting can be marked as held."))
@@ -245,9 +248,15 @@ def meeting_mark_held(*, meeting: Meeting, now: datetime | None = None) -> Meeti
 
 @transaction.atomic
 def attendance_record(
-    *, meeting: Meeting, person: Person, organisation: Organisation, capacity: str = Capacity.EXPERT
+    *,
+    access: Access,
+    meeting: Meeting,
+    person: Person,
+    organisation: Organisation,
+    capacity: str = Capacity.EXPERT,
 ) -> Attendance:
     """Record that a person was present. A non-member may attend and is marked a guest."""
+    require(access.can_manage_meetings(meeting.body))
     if meeting.attendance_locked:
         raise ValidationError(LOCKED_MESSAGE)
     if meeting.is_cancelled:
@@ -270,9 +279,10 @@ def attendance_record(
 
 
 @transaction.atomic
-def attendance_set(*, meeting: Meeting, present: dict[int, str]) -> None:
+def attendance_set(*, access: Access, meeting: Meeting, present: dict[int, str]) -> None:
     """Save the attendance sheet: `present` maps membership id to capacity. Members not
     in it are recorded absent; guests are left as they are."""
+    require(access.can_manage_meetings(meeting.body))
     if meeting.attendance_locked:
         raise ValidationError(LOCKED_MESSAGE)
     if meeting.is_cancelled:
@@ -302,8 +312,9 @@ def attendance_set(*, meeting: Meeting, present: dict[int, str]) -> None:
 
 
 @transaction.atomic
-def minutes_start(*, meeting: Meeting) -> Minutes:
+def minutes_start(*, access: Access, meeting: Meeting) -> Minutes:
     """The first draft, with a section for every agenda item."""
+    require(access.can_manage_meetings(meeting.body))
     if not meeting.is_held:
         raise ValidationError(_("Minutes are written for a meeting that has been held."))
     if meeting.minutes.exists():
@@ -349,14 +360,15 @@ class Approval:
 @transaction.atomic
 def minutes_approve(
     *,
+    access: Access,
     minutes: Minutes,
-    user: User,
     method: str,
     approved_in: Meeting | None = None,
     at: datetime | None = None,
 ) -> Minutes:
     """Approve a draft (and replace the approved version it corrects). `at` records an
     approval made earlier, e.g. when minutes kept on paper are entered afterwards."""
+    require(access.can_manage_meetings(minutes.meeting.body))
     if minutes.status == Minutes.Status.APPROVED:
         raise ValidationError(_("These minutes are already approved."))
     if minutes.status != Minutes.Status.DRAFT:
@@ -393,7 +405,7 @@ def minutes_approve(
     minutes.approval_method = method
     minutes.approved_in = approved_in if method == Minutes.Approval.NEXT_MEETING else None
     minutes.approved_at = at or timezone.now()
-    minutes.approved_by = user
+    minutes.approved_by = access.user  # the installation's approval names nobody
     minutes.save()
     meeting = minutes.meeting
     was_published = meeting.status == MeetingStatus.PUBLISHED
@@ -407,10 +419,11 @@ def minutes_approve(
 
 @transaction.atomic
 def minutes_publish(
-    *, minutes: Minutes, at: datetime | None = None, notify: bool = True
+    *, access: Access, minutes: Minutes, at: datetime | None = None, notify: bool = True
 ) -> Minutes:
     """Publish approved minutes; the body's members are told where to read them (one
     message each, through the outbox)."""
+    require(access.can_manage_meetings(minutes.meeting.body))
     if minutes.status != Minutes.Status.APPROVED:
         raise ValidationError(_("Only approved minutes can be published."))
     first = minutes.published_at is None
@@ -437,9 +450,10 @@ def minutes_publish(
 
 
 @transaction.atomic
-def minutes_correct(*, minutes: Minutes, note: str) -> Minutes:
+def minutes_correct(*, access: Access, minutes: Minutes, note: str) -> Minutes:
     """Start a correction of approved minutes: a new draft version with the same content.
     The approved version stays valid (and public) until the correction is approved."""
+    require(access.can_manage_meetings(minutes.meeting.body))
     if minutes.status != Minutes.Status.APPROVED:
         raise ValidationError(_("Only approved minutes are corrected; edit the draft instead."))
     if minutes.meeting.minutes.filter(status=Minutes.Status.DRAFT).exists():
@@ -597,7 +611,7 @@ def attendance_save(*, access: Access, meeting: Meeting, present: dict[int, str]
     the area's administrator (then attendance_set)."""
     if not access.can_manage_meetings(meeting.body):
         raise PermissionDenied
-    attendance_set(meeting=meeting, present=present)
+    attendance_set(access=access, meeting=meeting, present=present)
 
 
 @transaction.atomic
@@ -605,7 +619,6 @@ def minutes_attach(
     *,
     access: Access,
     meeting: Meeting,
-    user: User,
     summary: str,
     items: dict[int, tuple[str, str]],
     approval: Approval,
@@ -626,8 +639,8 @@ def minutes_attach(
             _("Not an agenda item of this meeting: %(ids)s") % {"ids": ", ".join(map(str, unknown))}
         )
     if meeting.status in MeetingStatus.upcoming():
-        meeting_mark_held(meeting=meeting)
-    minutes = minutes_start(meeting=meeting)
+        meeting_mark_held(access=access, meeting=meeting)
+    minutes = minutes_start(access=access, meeting=meeting)
     minutes.summary = summary
     minutes.save(update_fields=["summary", "updated_at"])
     for section in minutes.items.all():
@@ -635,12 +648,12 @@ def minutes_attach(
             section.discussion, section.decision = items[section.agenda_item_id]
             section.save(update_fields=["discussion", "decision"])
     minutes_approve(
+        access=access,
         minutes=minutes,
-        user=user,
         method=approval.method,
         approved_in=approval.approved_in,
         at=approval.at,
     )
     if publish:
-        minutes_publish(minutes=minutes, at=approval.at)
+        minutes_publish(access=access, minutes=minutes, at=approval.at)
     return minutes

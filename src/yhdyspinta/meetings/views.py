@@ -227,7 +227,7 @@ class MeetingAction(_MeetingMixin, View):
                 return self.confirm_page(action)
             if action == "invite":
                 count = services.meeting_invite(
-                    meeting=meeting, cover=request.POST.get("cover", "")[:4000]
+                    access=self.access, meeting=meeting, cover=request.POST.get("cover", "")[:4000]
                 )
                 messages.success(
                     request,
@@ -236,7 +236,7 @@ class MeetingAction(_MeetingMixin, View):
                 )
             elif action == "cancel":
                 was_invited = meeting.status == "invited"
-                count = services.meeting_cancel(meeting=meeting)
+                count = services.meeting_cancel(access=self.access, meeting=meeting)
                 messages.success(
                     request,
                     _("Meeting cancelled; the notice is queued for %(count)s members.")
@@ -247,17 +247,17 @@ class MeetingAction(_MeetingMixin, View):
             elif action == "resend":
                 resend(request, meeting)
             elif action == "previous-agenda":
-                count = services.agenda_from_previous(meeting=meeting)
+                count = services.agenda_from_previous(access=self.access, meeting=meeting)
                 messages.success(
                     request,
                     _("%(count)s agenda items copied from the previous meeting: edit them.")
                     % {"count": count},
                 )
             elif action == "held":
-                services.meeting_mark_held(meeting=meeting)
+                services.meeting_mark_held(access=self.access, meeting=meeting)
                 messages.success(request, _("Marked as held."))
             elif action == "start-minutes":
-                minutes = services.minutes_start(meeting=meeting)
+                minutes = services.minutes_start(access=self.access, meeting=meeting)
                 return HttpResponseRedirect(_minutes_url(minutes, "edit"))
             else:
                 raise Http404
@@ -375,7 +375,9 @@ class AttendanceView(_MeetingMixin, LockedPageMixin, generic.TemplateView):
             form = GuestForm(request.POST, area=self.area, prefix="guest")
             if form.is_valid():
                 try:
-                    services.attendance_record(meeting=self.meeting, **form.cleaned_data)
+                    services.attendance_record(
+                        access=self.access, meeting=self.meeting, **form.cleaned_data
+                    )
                     messages.success(request, _("Guest recorded."))
                     return HttpResponseRedirect(request.path)
                 except ValidationError as error:
@@ -594,21 +596,23 @@ class MinutesAction(_MinutesMixin, View):
                     )
                 approval = form.approval()
                 services.minutes_approve(
+                    access=self.access,
                     minutes=minutes,
-                    user=request.user,
                     method=approval.method,
                     approved_in=approval.approved_in,
                     at=approval.at,
                 )
                 messages.success(request, _("Minutes approved."))
             elif action == "publish":
-                services.minutes_publish(minutes=minutes)
+                services.minutes_publish(access=self.access, minutes=minutes)
                 messages.success(request, _("Minutes published."))
             elif action == "correct":
                 form = CorrectionForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError(_("Say what needs correcting."))
-                draft = services.minutes_correct(minutes=minutes, note=form.cleaned_data["note"])
+                draft = services.minutes_correct(
+                    access=self.access, minutes=minutes, note=form.cleaned_data["note"]
+                )
                 messages.success(
                     request,
                     _("A correction was started as version %(version)s.")

@@ -20,6 +20,7 @@ from yhdyspinta.consultations import services as consultations
 from yhdyspinta.consultations.letters import letters_pdf
 from yhdyspinta.consultations.services import by_token
 from yhdyspinta.core.documents import finnish_date
+from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Organisation, Person
 
 from .documents import letter
@@ -27,6 +28,8 @@ from .models import DeputyRule, NominationAnswer, NominationRequest, NominationR
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from yhdyspinta.accounts.permissions import Access
 
 LINK = "nomination_link"
 
@@ -89,10 +92,11 @@ def bodies_sharing_a_request(bodies: list[Body]) -> str:
 
 @transaction.atomic
 def round_create(
-    *, round: NominationRound, bodies: list[Body], organisations: list[Organisation]
+    *, access: Access, round: NominationRound, bodies: list[Body], organisations: list[Organisation]
 ) -> NominationRound:
     """Save the round and ask each organisation; an organisation joins the body of its
     own sub-region when there is one, otherwise the area-wide body."""
+    require(access.is_admin(round.area))
     if problem := bodies_sharing_a_request(bodies):
         raise ValidationError(problem)
     round.full_clean()
@@ -116,10 +120,11 @@ def round_create(
 
 @transaction.atomic
 def round_send(
-    *, round: NominationRound, request_ids: list[int] | None = None
+    *, access: Access, round: NominationRound, request_ids: list[int] | None = None
 ) -> consultations.Sent:
     """E-mail the request letter (PDF) and a personal answer link to each organisation.
     Returns how many organisations were reached."""
+    require(access.is_admin(round.area))
 
     return consultations.send_requests(
         consultations.open_round(
@@ -151,8 +156,11 @@ def round_send(
 
 
 @transaction.atomic
-def send_reminders(*, round: NominationRound, now: datetime | None = None) -> consultations.Sent:
+def send_reminders(
+    *, access: Access, round: NominationRound, now: datetime | None = None
+) -> consultations.Sent:
     """Remind those who have not submitted an answer; at most once a day each."""
+    require(access.is_admin(round.area))
     if round.status != NominationRound.Status.OPEN:
         return consultations.Sent(0, 0)
     answered = NominationAnswer.objects.filter(
@@ -366,10 +374,11 @@ def _person_for(nominee: Nominee, organisation: Organisation) -> Person:
 
 
 @transaction.atomic
-def round_close(*, round: NominationRound) -> int:
+def round_close(*, access: Access, round: NominationRound) -> int:
     """Turn the latest submitted answers into memberships. Closing again changes
     nothing; seats of the same organisation that this round replaces are ended the day
     before the new term. Returns the number of memberships created."""
+    require(access.is_admin(round.area))
     created = 0
     start = round.term_starts_on
     requests = round.requests.select_related("organisation", "body").prefetch_related(
@@ -452,9 +461,10 @@ def round_close(*, round: NominationRound) -> int:
 
 @transaction.atomic
 def body_elect_chairs(
-    *, body: Body, chair: Membership | None, vice_chair: Membership | None
+    *, access: Access, body: Body, chair: Membership | None, vice_chair: Membership | None
 ) -> None:
     """Record the election of the chair and vice-chair among the body's current members."""
+    require(access.can_edit_body(body))
     for membership in (chair, vice_chair):
         if membership and (
             membership.body_id != body.pk

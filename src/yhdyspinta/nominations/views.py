@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -60,6 +62,7 @@ class RoundCreate(_AdminMixin, AreaFormMixin, generic.CreateView):
 
     def save(self, form):
         return services.round_create(
+            access=self.access,
             round=form.instance,
             bodies=list(form.cleaned_data["bodies"]),
             organisations=form.organisations(),
@@ -106,18 +109,21 @@ class RoundAction(_RoundMixin, View):
         try:
             if action == "send":
                 confirm = send_round(
-                    request, context=self.area_context(), round=self.round, send=services.round_send
+                    request,
+                    context=self.area_context(),
+                    round=self.round,
+                    send=partial(services.round_send, access=self.access),
                 )
                 if confirm is not None:
                     return confirm
             elif action == "remind":
-                report_sent(request, services.send_reminders(round=self.round))
+                report_sent(request, services.send_reminders(access=self.access, round=self.round))
             elif action == "resend":
                 resend(request, self.round)
             elif action == "close":
                 if confirm := self.confirm_close():
                     return confirm
-                count = services.round_close(round=self.round)
+                count = services.round_close(access=self.access, round=self.round)
                 messages.success(
                     request, _("Round closed; %(count)s new memberships.") % {"count": count}
                 )
@@ -283,7 +289,7 @@ class ElectionView(AreaMixin, generic.FormView):
 
     def form_valid(self, form):
         try:
-            services.body_elect_chairs(body=self.body, **form.cleaned_data)
+            services.body_elect_chairs(access=self.access, body=self.body, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.agreements.models import AgreementVersion
 from yhdyspinta.agreements.services import version_apply
 from yhdyspinta.areas.models import Area
@@ -97,7 +98,8 @@ def effect_of_applying(version: AgreementVersion, today: date | None = None) -> 
     after: dict[tuple[str, str], str] = {}
     try:
         with transaction.atomic():
-            version_apply(version=version)
+            # A dry run, rolled back below: the page that shows it checks its reader.
+            version_apply(access=Access.installation(), version=version)
             after = _labels(evaluate(area=area, year=today.year, today=today))
             raise _Undo
     except _Undo:

@@ -16,6 +16,7 @@ from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.consultations import services as consultations
 from yhdyspinta.consultations.models import AnswerChannel, Request, Round
 from yhdyspinta.core.documents import finnish_date
+from yhdyspinta.core.permission import require
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 
@@ -161,9 +162,12 @@ def responsible_organisations(programme: Programme, year: int) -> QuerySet[Organ
 
 
 @transaction.atomic
-def follow_up_open(*, programme: Programme, year: int, deadline: date) -> FollowUpRound:
+def follow_up_open(
+    *, access: Access, programme: Programme, year: int, deadline: date
+) -> FollowUpRound:
     """Open the year's follow-up: a request to each responsible organisation, and an
     e-mail with its task list and the page where it reports."""
+    require(access.is_admin(programme.area))
     if year not in programme.years:
         raise ValidationError(
             _("%(year)s is outside the programme period %(start)s–%(end)s.")
@@ -265,17 +269,19 @@ def _task_list(
 
 
 @transaction.atomic
-def follow_up_close(*, round: FollowUpRound) -> None:
+def follow_up_close(*, access: Access, round: FollowUpRound) -> None:
     """Close the year's follow-up: its reports become the year's record (read-only)."""
+    require(access.is_admin(round.programme.area))
     if round.is_open:
         round.status, round.closed_at = FollowUpRound.Status.CLOSED, timezone.now()
         round.save()
 
 
 @transaction.atomic
-def follow_up_remind(*, round: FollowUpRound, now: datetime | None = None) -> int:
+def follow_up_remind(*, access: Access, round: FollowUpRound, now: datetime | None = None) -> int:
     """Remind each organisation whose measures still lack this year's report, by the one
     reminder rule of every round (at most once in about a day)."""
+    require(access.is_admin(round.programme.area))
     programme, year = round.programme, round.year
     reported = set(
         MeasureReport.objects.filter(
@@ -307,9 +313,10 @@ def follow_up_remind(*, round: FollowUpRound, now: datetime | None = None) -> in
 
 
 @transaction.atomic
-def indicator_value_save(*, value: IndicatorValue) -> IndicatorValue:
+def indicator_value_save(*, access: Access, value: IndicatorValue) -> IndicatorValue:
     """A value typed in the app; a Sotkanet-bound indicator's values come from the
     imported data only (indicators.services)."""
+    require(access.is_admin(value.indicator.goal.priority.programme.area))
     if value.indicator.source == Indicator.Source.SOTKANET:
         raise ValidationError(SOTKANET_VALUES)
     value.full_clean(validate_unique=False)
@@ -330,8 +337,11 @@ def indicator_value_save(*, value: IndicatorValue) -> IndicatorValue:
 
 
 @transaction.atomic
-def idea_promote(*, idea: ThemeWorkIdea, goal: Goal, lead: Organisation, name: str = "") -> Measure:
+def idea_promote(
+    *, access: Access, idea: ThemeWorkIdea, goal: Goal, lead: Organisation, name: str = ""
+) -> Measure:
     """A theme-work idea becomes a measure of the programme; both keep the link."""
+    require(access.is_admin(goal.priority.programme.area))
     programme = goal.priority.programme
     measure = Measure(
         goal=goal,

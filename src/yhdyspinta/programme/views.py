@@ -209,7 +209,7 @@ class IndicatorValueCreate(_AdminFormMixin, generic.TemplateView):
         form = IndicatorValueForm(request.POST, programme=self.programme)
         if form.is_valid():
             try:
-                services.indicator_value_save(value=form.instance)
+                services.indicator_value_save(access=self.access, value=form.instance)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -237,7 +237,9 @@ class FollowUpOpen(_AdminFormMixin, generic.TemplateView):
             try:
                 return create_once(
                     request,
-                    lambda: services.follow_up_open(programme=self.programme, **form.cleaned_data),
+                    lambda: services.follow_up_open(
+                        access=self.access, programme=self.programme, **form.cleaned_data
+                    ),
                     lambda _round: self.programme.get_absolute_url(),
                     _("The follow-up is open and the organisations were told."),
                 )
@@ -330,7 +332,7 @@ class FollowUpAction(_FollowUpMixin, generic.View):
     def post(self, request, *args, **kwargs):
         action = kwargs["action"]
         if action == "remind":
-            count = services.follow_up_remind(round=self.round)
+            count = services.follow_up_remind(access=self.access, round=self.round)
             messages.success(
                 request,
                 ngettext(
@@ -367,7 +369,7 @@ class FollowUpAction(_FollowUpMixin, generic.View):
                 back_url=self.round.get_absolute_url(),
             ):
                 return confirm
-            services.follow_up_close(round=self.round)
+            services.follow_up_close(access=self.access, round=self.round)
             messages.success(request, _("The follow-up was closed."))
         else:
             raise Http404
@@ -569,7 +571,9 @@ class PromoteIdea(AreaMixin, generic.TemplateView):
             try:
                 return create_once(
                     request,
-                    lambda: services.idea_promote(idea=self.idea, **form.cleaned_data),
+                    lambda: services.idea_promote(
+                        access=self.access, idea=self.idea, **form.cleaned_data
+                    ),
                     lambda measure: measure.get_absolute_url(),
                     _("The idea is now a measure of the programme."),
                 )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.agreements.models import AgreementParty
 from yhdyspinta.core.files import validate_upload
 from yhdyspinta.meetings.models import AgendaItem, Meeting
@@ -125,8 +126,8 @@ def test_published_meetings_attachment_is_public_and_a_docx_is_a_download(client
     meeting = Meeting.objects.filter(body__area=demo["nk"], status="minutes_drafted").first()
     item = _attach(meeting, "muistio.docx", docx_bytes())
     minutes = meeting.minutes.get()
-    services.minutes_approve(minutes=minutes, user=None, method="chair")
-    services.minutes_publish(minutes=minutes)
+    services.minutes_approve(access=Access.installation(), minutes=minutes, method="chair")
+    services.minutes_publish(access=Access.installation(), minutes=minutes)
     response = client.get(_attachment_url(item))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -195,7 +196,9 @@ def test_pdf_renderer_fetches_no_address_a_user_typed(demo):
     try:
         base = f"http://127.0.0.1:{server.server_port}"
         agreement = Agreement.objects.filter(area=demo["nk"]).first()
-        version = version_new_draft(agreement=agreement)  # a signed version is frozen
+        version = version_new_draft(
+            access=Access.installation(), agreement=agreement
+        )  # a signed version is frozen
         version.sections.create(
             number="99",
             title="Kuva",

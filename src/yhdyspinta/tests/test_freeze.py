@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.agreements.models import AgreementParty, Comment, Section
 from yhdyspinta.meetings.models import (
     AgendaItem,
@@ -90,7 +91,9 @@ def test_what_approved_minutes_may_still_do(approved):
 def test_a_correction_is_a_new_draft_that_can_change(approved):
     from yhdyspinta.meetings import services
 
-    draft = services.minutes_correct(minutes=approved, note="Päätöksen sanamuoto")
+    draft = services.minutes_correct(
+        access=Access.installation(), minutes=approved, note="Päätöksen sanamuoto"
+    )
     item = draft.items.first()
     item.decision = "Korjattu sanamuoto"
     item.save()
@@ -179,7 +182,7 @@ def test_approved_documents_say_approved_by_whom_and_when(demo, approved):
     member.role = MembershipRole.CHAIR
     member.save()
     user = get_user_model().objects.get(username="paakayttaja")
-    services.minutes_approve(minutes=draft, user=user, method="chair")
+    services.minutes_approve(access=Access(user), minutes=draft, method="chair")
 
     def text(pdf: bytes) -> str:
         import io

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.agreements import selectors, services
 from yhdyspinta.agreements.models import (
     Agreement,
@@ -44,7 +45,7 @@ def test_demo_agreement_states(agreement, demo):
 
 def test_new_draft_copies_the_newest_version(agreement):
     v2 = version(agreement, 2)
-    v3 = services.version_new_draft(agreement=agreement)
+    v3 = services.version_new_draft(access=Access.installation(), agreement=agreement)
     assert v3.number == 3
     assert v3.based_on == v2
     assert [s.key for s in v3.sections.all()] == [s.key for s in v2.sections.all()]
@@ -62,7 +63,7 @@ def test_new_draft_copies_the_newest_version(agreement):
     assert not v3.structures.exclude(section__isnull=True).exclude(section__version=v3).exists()
     assert selectors.version_state(v3) == "draft"
     with pytest.raises(ValidationError, match="luonnos"):
-        services.version_new_draft(agreement=agreement)
+        services.version_new_draft(access=Access.installation(), agreement=agreement)
 
 
 def test_a_signed_version_cannot_be_edited(agreement):
@@ -73,7 +74,7 @@ def test_a_signed_version_cannot_be_edited(agreement):
 
 
 def test_diff_section_by_section(agreement):
-    v3 = services.version_new_draft(agreement=agreement)
+    v3 = services.version_new_draft(access=Access.installation(), agreement=agreement)
     changed = v3.sections.get(number="8")
     changed.text = "Jokainen osapuoli maksaa omat kulunsa <script>alert(1)</script>."
     changed.save()
@@ -105,14 +106,14 @@ def test_markdown_is_rendered_without_raw_html():
 
 
 def test_in_force_only_when_every_party_approved_and_signed(agreement):
-    v3 = services.version_new_draft(agreement=agreement)
+    v3 = services.version_new_draft(access=Access.installation(), agreement=agreement)
     today = timezone.localdate()
     v3.valid_from, v3.valid_until = today - timedelta(days=1), today + timedelta(days=400)
     v3.save()
     parties = list(v3.parties.all())
     for party in parties[:-1]:
         party.approved_on = party.signed_on = today - timedelta(days=2)
-        services.party_record(party=party)
+        services.party_record(access=Access.installation(), party=party)
     assert selectors.version_state(v3) == "signing"
     assert not selectors.is_in_force(v3)
     assert selectors.current_version(Agreement.objects.get(pk=agreement.pk)) == version(
@@ -121,10 +122,12 @@ def test_in_force_only_when_every_party_approved_and_signed(agreement):
     last = parties[-1]
     last.signed_on = today
     with pytest.raises(ValidationError) as error:
-        services.party_record(party=last)  # signing before approving is refused
+        services.party_record(
+            access=Access.installation(), party=last
+        )  # signing before approving is refused
     assert "approved_on" in error.value.message_dict
     last.approved_on = today
-    services.party_record(party=last)
+    services.party_record(access=Access.installation(), party=last)
     assert selectors.is_in_force(v3)
     assert selectors.version_state(v3) == "in_force"
     assert selectors.version_state(version(agreement, 2)) == "superseded"
@@ -138,7 +141,7 @@ def test_applying_version_two_updates_the_structure_with_audit(agreement, demo):
     joensuu_body = Body.objects.get(name="Joensuu: operatiivinen hyte-yhteistyö")
     changes = services.structure_changes(version=v2)
     assert len(changes) == 15  # network, 13 municipalities, strategic level
-    assert services.version_apply(version=v2) == 15
+    assert services.version_apply(access=Access.installation(), version=v2) == 15
     network.refresh_from_db()
     assert network.name == "Hyte-asiantuntijaverkosto"
     record = network.history.order_by("-history_date").first()
@@ -155,9 +158,9 @@ def test_applying_version_two_updates_the_structure_with_audit(agreement, demo):
     v2.refresh_from_db()
     assert v2.applied_at is not None
     assert services.structure_changes(version=v2) == []
-    assert services.version_apply(version=v2) == 0
+    assert services.version_apply(access=Access.installation(), version=v2) == 0
     # the annual clock follows the new structure
-    clock_generate(area=demo["nk"], year=2030)
+    clock_generate(access=Access.installation(), area=demo["nk"], year=2030)
     titles = set(
         ClockEvent.objects.filter(area=demo["nk"], year=2030).values_list("title", flat=True)
     )
@@ -178,27 +181,27 @@ def test_obligations_follow_an_applied_version(agreement, demo):
         ]
 
     assert network_rules(2026) == ["6–8 × kokous vuodessa"]
-    v3 = services.version_new_draft(agreement=agreement)
+    v3 = services.version_new_draft(access=Access.installation(), agreement=agreement)
     network = v3.structures.get(level=Level.COORDINATOR_NETWORK)
     network.rhythm.all().delete()
     SpecRhythm.objects.create(spec=network, min_count=10, max_count=12)
     for party in v3.parties.all():
         party.approved_on = party.signed_on = date(2026, 1, 2)
-        services.party_record(party=party)
-    services.version_apply(version=v3)
+        services.party_record(access=Access.installation(), party=party)
+    services.version_apply(access=Access.installation(), version=v3)
     assert network_rules(2026) == ["10–12 × kokous vuodessa"]
 
 
 def test_only_a_fully_signed_version_can_be_applied(agreement):
-    v3 = services.version_new_draft(agreement=agreement)
+    v3 = services.version_new_draft(access=Access.installation(), agreement=agreement)
     with pytest.raises(ValidationError, match="allekirjoittaneet"):
-        services.version_apply(version=v3)
+        services.version_apply(access=Access.installation(), version=v3)
 
 
 def test_a_structure_left_out_of_the_new_version_ends_and_a_new_one_is_created(agreement, demo):
     v2 = version(agreement, 2)
-    services.version_apply(version=v2)
-    v3 = services.version_new_draft(agreement=agreement)
+    services.version_apply(access=Access.installation(), version=v2)
+    v3 = services.version_new_draft(access=Access.installation(), agreement=agreement)
     v3.valid_from = date(2027, 1, 1)
     v3.save()
     v3.structures.get(name="Hyte-asiantuntijaverkosto").delete()
@@ -209,10 +212,10 @@ def test_a_structure_left_out_of_the_new_version_ends_and_a_new_one_is_created(a
     SpecRhythm.objects.create(spec=spec, min_count=4)
     for party in v3.parties.all():
         party.approved_on = party.signed_on = date(2026, 11, 1)
-        services.party_record(party=party)
+        services.party_record(access=Access.installation(), party=party)
     kinds = sorted(c.kind for c in services.structure_changes(version=v3))
     assert kinds == ["create", "end"]
-    services.version_apply(version=v3)
+    services.version_apply(access=Access.installation(), version=v3)
     assert Body.objects.get(name="Hyte-asiantuntijaverkosto").ended_on == date(2026, 12, 31)
     created = Body.objects.get(name="Työllisyyden yhdyspintaryhmä")
     assert created.rhythm_rules.get().min_count == 4
@@ -240,20 +243,22 @@ def test_expiry_warning_six_months_ahead(agreement, demo):
 
 def test_evaluation_round_asks_every_party_once(agreement):
     v2 = version(agreement, 2)
-    demo_round = services.evaluation_round_start(version=v2)
+    demo_round = services.evaluation_round_start(access=Access.installation(), version=v2)
     assert demo_round.status == "open"  # the demo's evaluation of 2026, sent
-    assert services.evaluation_round_start(version=v2) == demo_round  # never a second
-    services.comment_round_close(round=demo_round)
-    round = services.evaluation_round_start(version=v2)
+    assert (
+        services.evaluation_round_start(access=Access.installation(), version=v2) == demo_round
+    )  # never a second
+    services.comment_round_close(access=Access.installation(), round=demo_round)
+    round = services.evaluation_round_start(access=Access.installation(), version=v2)
     assert round.kind == "evaluation"
     assert round.status == "draft"
     assert round.requests.count() == 15
-    assert services.evaluation_round_start(version=v2) == round
+    assert services.evaluation_round_start(access=Access.installation(), version=v2) == round
 
 
 def test_clock_shows_expiry_and_evaluation(agreement, demo):
-    clock_generate(area=demo["nk"], year=2029)
-    clock_generate(area=demo["nk"], year=2028)
+    clock_generate(access=Access.installation(), area=demo["nk"], year=2029)
+    clock_generate(access=Access.installation(), area=demo["nk"], year=2028)
     expiry = ClockEvent.objects.get(area=demo["nk"], year=2029, title__startswith="Sopimus päättyy")
     assert expiry.day == date(2029, 5, 31)
     evaluation = ClockEvent.objects.get(
@@ -277,7 +282,7 @@ def test_add_months_clamps_to_month_end():
 
 
 def test_the_diff_shows_formatting_not_markdown(agreement):
-    v3 = services.version_new_draft(agreement=agreement)
+    v3 = services.version_new_draft(access=Access.installation(), agreement=agreement)
     section = v3.sections.get(number="8")
     section.text = section.text + "\n\n- **Uusi** sääntö\n- [ohje](https://example.org/ohje)"
     section.save()

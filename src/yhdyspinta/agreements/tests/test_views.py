@@ -11,6 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.agreements import services
 from yhdyspinta.agreements.models import (
     Agreement,
@@ -38,7 +39,7 @@ def agreement(demo):
 
 @pytest.fixture
 def draft(agreement):
-    return services.version_new_draft(agreement=agreement)
+    return services.version_new_draft(access=Access.installation(), agreement=agreement)
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ def open_round(draft):
         email="kirjaamo@example.org"
     )
     round = services.comment_round_create(
+        access=Access.installation(),
         round=CommentRound(
             version=draft,
             title="Lausunnot versiosta 3",
@@ -59,7 +61,7 @@ def open_round(draft):
         ),
         organisations=[p.organisation for p in draft.parties.select_related("organisation")],
     )
-    services.comment_round_send(round=round)
+    services.comment_round_send(access=Access.installation(), round=round)
     deliver_due()  # the worker's task: the outbox sends after commit
     return round
 
@@ -252,13 +254,20 @@ def test_reminders_once_a_day_and_only_to_those_who_have_not_answered(open_round
     joensuu = open_round.requests.get(organisation__name="Joensuun kaupunki")
     services.comments_save(request=joensuu, texts={None: "Hyvä."}, submit=True)
     mail.outbox.clear()
-    count = services.comment_send_reminders(round=open_round).reached
+    count = services.comment_send_reminders(access=Access.installation(), round=open_round).reached
     deliver_due()
     assert count == len(mail.outbox) == 2
     assert not any("joensuu@example.org" in m.to for m in mail.outbox)
-    assert services.comment_send_reminders(round=open_round).reached == 0
+    assert (
+        services.comment_send_reminders(access=Access.installation(), round=open_round).reached == 0
+    )
     later = timezone.now() + timedelta(days=1)
-    assert services.comment_send_reminders(round=open_round, now=later).reached == count
+    assert (
+        services.comment_send_reminders(
+            access=Access.installation(), round=open_round, now=later
+        ).reached
+        == count
+    )
     call_command("send_comment_reminders")
 
 
@@ -382,7 +391,7 @@ def test_body_page_names_the_agreement_that_set_it_up(client, login, agreement, 
     html = client.get(page).content.decode()
     assert "Perustettu sopimuksella" in html
     assert "versio 1, kohta 6.3" in html
-    services.version_apply(version=agreement.versions.get(number=2))
+    services.version_apply(access=Access.installation(), version=agreement.versions.get(number=2))
     assert "versio 2, kohta 6.3" in client.get(page).content.decode()
 
 
@@ -427,8 +436,9 @@ def test_closing_a_comment_round_asks_first(client, login, demo):
     from yhdyspinta.agreements.services import comment_round_create, version_new_draft
 
     agreement = Agreement.objects.filter(area=demo["nk"]).first()
-    version = version_new_draft(agreement=agreement)
+    version = version_new_draft(access=Access.installation(), agreement=agreement)
     round_ = comment_round_create(
+        access=Access.installation(),
         round=CommentRound(version=version, title="Lausunnot", deadline=date(2031, 1, 31)),
         organisations=[p.organisation for p in version.parties.all()[:2]],
     )
@@ -451,7 +461,9 @@ def test_the_comment_round_form_offers_only_the_agreement_kinds(client, login, d
     from yhdyspinta.agreements.models import Agreement
     from yhdyspinta.agreements.services import version_new_draft
 
-    version = version_new_draft(agreement=Agreement.objects.filter(area=demo["nk"]).first())
+    version = version_new_draft(
+        access=Access.installation(), agreement=Agreement.objects.filter(area=demo["nk"]).first()
+    )
     login("paakayttaja")
     html = client.get(
         reverse(

@@ -504,7 +504,6 @@ def minutes_attach(request: HttpRequest, area: str, meeting_id: int, data: Minut
         saved = meeting_services.minutes_attach(
             access=caller.access,
             meeting=found,
-            user=caller.user,
             summary=data.summary,
             items=items,
             approval=approval,

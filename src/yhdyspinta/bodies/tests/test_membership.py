@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.bodies.models import Membership, MembershipRole
 from yhdyspinta.bodies.services import membership_end
 from yhdyspinta.testing.factories import (
@@ -88,7 +89,7 @@ def test_the_same_person_cannot_hold_two_overlapping_seats_in_a_body():
     duplicate = seat(membership.body, membership.organisation, person=membership.person)
     assert "person" in errors_of(duplicate)
     # After the first seat has ended, the person may be seated again.
-    membership_end(membership=membership, ends_on=date(2024, 12, 31))
+    membership_end(access=Access.installation(), membership=membership, ends_on=date(2024, 12, 31))
     again = seat(
         membership.body,
         membership.organisation,
@@ -128,7 +129,7 @@ def test_ending_a_seat_ends_its_deputies_and_keeps_history():
     member.save()
     deputy = seat(body, organisation, MembershipRole.DEPUTY, deputy_for=member)
     deputy.save()
-    membership_end(membership=member, ends_on=date(2025, 5, 31))
+    membership_end(access=Access.installation(), membership=member, ends_on=date(2025, 5, 31))
     member.refresh_from_db()
     deputy.refresh_from_db()
     assert member.ends_on == date(2025, 5, 31)
@@ -142,6 +143,8 @@ def test_ending_a_seat_ends_its_deputies_and_keeps_history():
 def test_ending_before_the_start_is_refused():
     membership = MembershipFactory(starts_on=date(2024, 1, 1))
     with pytest.raises(ValidationError):
-        membership_end(membership=membership, ends_on=date(2023, 12, 31))
+        membership_end(
+            access=Access.installation(), membership=membership, ends_on=date(2023, 12, 31)
+        )
     membership.refresh_from_db()
     assert membership.ends_on is None

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.accounts.visibility import PUBLIC
 from yhdyspinta.bodies.models import Body, Level
 from yhdyspinta.clock import selectors, services
@@ -24,7 +25,7 @@ def url(name, **kwargs):
 
 def test_slots_follow_each_bodys_rhythm(demo):
     area = demo["nk"]
-    services.clock_generate(area=area, year=2027)
+    services.clock_generate(access=Access.installation(), area=area, year=2027)
     coordinators = Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
     slots = ClockEvent.objects.filter(area=area, year=2027, body=coordinators)
     assert slots.count() == 8  # 6–8 a year: the rhythm's upper bound, so nothing is missed
@@ -35,7 +36,9 @@ def test_slots_follow_each_bodys_rhythm(demo):
     assert follow_up.exists()  # the May follow-up of agreement §10
     assert ClockEvent.objects.filter(area=area, year=2027, kind=EventKind.LETTER).count() == 2
     assert ClockEvent.objects.filter(area=area, year=2027, kind=EventKind.FORUM).count() == 2
-    assert services.clock_generate(area=area, year=2027) == 0  # idempotent
+    assert (
+        services.clock_generate(access=Access.installation(), area=area, year=2027) == 0
+    )  # idempotent
 
 
 def test_a_body_ending_during_the_year_gets_slots_only_before_its_end(client, demo):
@@ -49,7 +52,7 @@ def test_a_body_ending_during_the_year_gets_slots_only_before_its_end(client, de
     strategic = Body.objects.filter(area=area, level=Level.STRATEGIC).first()
     strategic.ended_on = date(2028, 1, 1)
     strategic.save()
-    services.clock_generate(area=area, year=2028)
+    services.clock_generate(access=Access.installation(), area=area, year=2028)
     months = sorted(
         ClockEvent.objects.filter(area=area, year=2028, body=coordinators).values_list(
             "month", flat=True
@@ -60,7 +63,9 @@ def test_a_body_ending_during_the_year_gets_slots_only_before_its_end(client, de
     assert not ClockEvent.objects.filter(area=area, year=2028, body=strategic).exists()
     coordinators.ended_on = None
     coordinators.save()
-    assert services.clock_generate(area=area, year=2028) == 8 - len(months)
+    assert services.clock_generate(access=Access.installation(), area=area, year=2028) == 8 - len(
+        months
+    )
     assert ClockEvent.objects.filter(area=area, year=2028, body=coordinators).count() == 8
     # Ending later, it works today: still one to choose on the clock's and the meetings'
     # filters; ended, it is not.
@@ -80,11 +85,11 @@ def test_a_body_ending_during_the_year_gets_slots_only_before_its_end(client, de
 
 def test_election_year_brings_the_new_terms_events(demo):
     area = demo["nk"]
-    services.clock_generate(area=area, year=2029)
+    services.clock_generate(access=Access.installation(), area=area, year=2029)
     kinds = set(ClockEvent.objects.filter(area=area, year=2029).values_list("kind", flat=True))
     assert {EventKind.ELECTION, EventKind.TERM, EventKind.ORIENTATION} <= kinds
     assert ClockEvent.objects.filter(area=area, year=2029, title__contains="14").exists()
-    services.clock_generate(area=area, year=2027)
+    services.clock_generate(access=Access.installation(), area=area, year=2027)
     assert not ClockEvent.objects.filter(area=area, year=2027, kind=EventKind.ELECTION).exists()
 
 
@@ -95,8 +100,8 @@ def test_proposed_dates_avoid_holidays_july_and_booked_people(demo):
     # Next year, whatever the day: the past is never proposed, so a year already under
     # way has fewer slots.
     year = timezone.localdate().year + 1
-    services.clock_generate(area=area, year=year)
-    services.propose_dates(area=area, year=year)
+    services.clock_generate(access=Access.installation(), area=area, year=year)
+    services.propose_dates(access=Access.installation(), area=area, year=year)
     finnish = holidays.Finland(years=year)
     proposed = ClockEvent.objects.filter(area=area, year=year, status="proposed")
     assert proposed.count() > 40
@@ -120,8 +125,8 @@ def test_proposed_dates_avoid_holidays_july_and_booked_people(demo):
 
 def test_accepting_a_proposal_plans_a_meeting(client, login, demo):
     area = demo["nk"]
-    services.clock_generate(area=area, year=2027)
-    services.propose_dates(area=area, year=2027)
+    services.clock_generate(access=Access.installation(), area=area, year=2027)
+    services.propose_dates(access=Access.installation(), area=area, year=2027)
     event = ClockEvent.objects.filter(area=area, year=2027, status="proposed").first()
     login("paakayttaja")
     response = client.post(
@@ -280,15 +285,15 @@ def test_events_are_known_by_key_not_by_their_translated_title(demo):
 
     area = demo["nk"]
     with translation.override("fi"):
-        first = services.clock_generate(area=area, year=2029)
+        first = services.clock_generate(access=Access.installation(), area=area, year=2029)
     count = ClockEvent.objects.filter(area=area, year=2029).count()
     assert first == count
     with translation.override("sv"):
-        assert services.clock_generate(area=area, year=2029) == 0
+        assert services.clock_generate(access=Access.installation(), area=area, year=2029) == 0
     body = Body.objects.filter(area=area, rhythm_rules__isnull=False).first()
     body.name = "Uudelleen nimetty toimielin"
     body.save()
-    assert services.clock_generate(area=area, year=2029) == 0
+    assert services.clock_generate(access=Access.installation(), area=area, year=2029) == 0
     assert ClockEvent.objects.filter(area=area, year=2029).count() == count
     renamed = ClockEvent.objects.filter(area=area, year=2029, body=body, slot__lt=99)
     assert set(renamed.values_list("title", flat=True)) == {"Uudelleen nimetty toimielin"}
@@ -298,7 +303,7 @@ def test_the_same_event_twice_is_refused_by_the_database(demo):
     from django.db import IntegrityError, transaction
 
     area = demo["nk"]
-    services.clock_generate(area=area, year=2027)
+    services.clock_generate(access=Access.installation(), area=area, year=2027)
     event = ClockEvent.objects.filter(area=area, year=2027).first()
     with pytest.raises(IntegrityError), transaction.atomic():
         ClockEvent.objects.create(
@@ -310,9 +315,9 @@ def test_proposals_are_never_in_the_past_never_close_together_nor_in_holiday_tim
     from yhdyspinta.meetings.calendar import midsummer_eve, unsuitable
 
     area = demo["nk"]
-    services.clock_generate(area=area, year=2027)
+    services.clock_generate(access=Access.installation(), area=area, year=2027)
     today = date(2027, 5, 20)
-    services.propose_dates(area=area, year=2027, today=today)
+    services.propose_dates(access=Access.installation(), area=area, year=2027, today=today)
     proposed = ClockEvent.objects.filter(area=area, year=2027, status="proposed")
     assert proposed.exists()
     assert all(e.day > today for e in proposed)  # the past is not proposed
@@ -330,19 +335,20 @@ def test_proposals_are_never_in_the_past_never_close_together_nor_in_holiday_tim
             assert (second - first).days >= services.MIN_GAP_DAYS, days
     # Run again after time has passed: a proposal now in the past loses its date.
     later = date(2027, 9, 30)
-    services.propose_dates(area=area, year=2027, today=later)
+    services.propose_dates(access=Access.installation(), area=area, year=2027, today=later)
     assert not ClockEvent.objects.filter(
         area=area, year=2027, status="proposed", day__lte=later
     ).exists()
 
 
 def test_an_accepted_negotiation_slot_stays_a_negotiation(demo, django_user_model):
-    from yhdyspinta.accounts.permissions import Access
 
     admin = Access(django_user_model.objects.get(username="paakayttaja"))
     area = demo["nk"]
-    services.clock_generate(area=area, year=2027)
-    services.propose_dates(area=area, year=2027, today=date(2026, 12, 1))
+    services.clock_generate(access=Access.installation(), area=area, year=2027)
+    services.propose_dates(
+        access=Access.installation(), area=area, year=2027, today=date(2026, 12, 1)
+    )
     slot = ClockEvent.objects.filter(
         area=area, year=2027, meeting_kind="negotiation", status="proposed"
     ).first()
@@ -359,7 +365,7 @@ def test_month_only_items_stay_month_only_and_months_speak_the_language(client, 
     from icalendar import Calendar
 
     area = demo["nk"]
-    services.clock_generate(area=area, year=2027)
+    services.clock_generate(access=Access.installation(), area=area, year=2027)
     feed = Calendar.from_ical(client.get(url("clock:feed")).content)
     letter = next(c for c in feed.walk("VEVENT") if str(c.get("summary")) == "Hyte-kirje (kevät)")
     # Known only by its month: the whole month, not an event on the 1st.
@@ -413,7 +419,7 @@ def test_each_area_keeps_its_own_recurring_events(client, login, demo):
     nk, es = demo["nk"], demo["es"]
     assert AreaEvent.objects.filter(area=nk, title="Hyte-kerroin-työpaja").exists()
     assert not AreaEvent.objects.filter(area=es, title="Hyte-kerroin-työpaja").exists()
-    services.clock_generate(area=es, year=2027)
+    services.clock_generate(access=Access.installation(), area=es, year=2027)
     titles = set(ClockEvent.objects.filter(area=es, year=2027).values_list("title", flat=True))
     assert "Yhteistyömallin toteutumisen arviointi" in titles
     assert "Hyte-kirje (kevät)" not in titles  # North Karelia's, not South Savo's
@@ -433,7 +439,7 @@ def test_each_area_keeps_its_own_recurring_events(client, login, demo):
     )
     assert saved.status_code == 302
     assert saved["Location"] == events
-    services.clock_generate(area=es, year=2027)
+    services.clock_generate(access=Access.installation(), area=es, year=2027)
     added = ClockEvent.objects.get(area=es, year=2027, title="Järjestöjen hyte-ilta")
     assert added.month == 3
     assert added.day is None  # known by its month only
@@ -450,7 +456,7 @@ def test_each_area_keeps_its_own_recurring_events(client, login, demo):
             "_edited_from": form.context["edited_from"],
         },
     )
-    assert services.clock_generate(area=es, year=2027) == 0
+    assert services.clock_generate(access=Access.installation(), area=es, year=2027) == 0
     added.refresh_from_db()
     assert (added.title, added.month) == ("Järjestöjen hyte-ilta ja messut", 4)
     remove = reverse("clock:area_event_delete", kwargs={"area": "etela-savo", "pk": own.pk})
@@ -509,8 +515,10 @@ def test_a_secretary_plans_their_own_body_and_accepts_a_month_at_once(client, lo
 
     area = demo["nk"]
     network = Body.objects.get(area=area, level=Level.COORDINATOR_NETWORK)
-    services.clock_generate(area=area, year=2027)
-    services.propose_dates(area=area, year=2027, today=date(2026, 12, 1))
+    services.clock_generate(access=Access.installation(), area=area, year=2027)
+    services.propose_dates(
+        access=Access.installation(), area=area, year=2027, today=date(2026, 12, 1)
+    )
     mine = ClockEvent.objects.filter(area=area, year=2027, body=network, status="proposed")
     others = ClockEvent.objects.filter(area=area, year=2027, status="proposed").exclude(
         body=network

@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.communications import services
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.consultations import services as consultations
@@ -55,7 +56,7 @@ def test_round_survives_a_mail_server_that_fails_after_the_first_message(
     }
     FailAfterFirst.delivered = 0
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        sent = round_send(round=open_round)
+        sent = round_send(access=Access.installation(), round=open_round)
     queued = list(services.delivery_report(open_round).filter(status=Status.QUEUED))
     assert sent.reached >= 2
     assert len(queued) >= sent.reached
@@ -84,7 +85,7 @@ def test_round_survives_a_mail_server_that_fails_after_the_first_message(
 def test_last_attempt_marks_failed_with_the_error_and_resend_queues_again(open_round, settings):
     settings.MAILERS = {"default": {"BACKEND": BACKENDS + "Down"}}
     settings.OUTBOX_MAX_ATTEMPTS = 2
-    round_send(round=open_round)
+    round_send(access=Access.installation(), round=open_round)
     services.deliver_due()
     report = services.delivery_report(open_round)
     assert not report.filter(status=Status.FAILED).exists()  # one failure is retried
@@ -101,7 +102,7 @@ def test_a_bounced_address_fails_at_once_and_the_report_says_fix_it(
     open_round, settings, client, login
 ):
     settings.MAILERS = {"default": {"BACKEND": BACKENDS + "Refusing"}}
-    round_send(round=open_round)
+    round_send(access=Access.installation(), round=open_round)
     services.deliver_due()
     report = services.delivery_report(open_round).exclude(status=Status.NO_ADDRESS)
     assert report.exists()
@@ -121,7 +122,7 @@ def test_a_bounced_address_fails_at_once_and_the_report_says_fix_it(
 
 
 def test_a_message_claimed_by_a_killed_worker_is_sent_once_later(open_round):
-    round_send(round=open_round)
+    round_send(access=Access.installation(), round=open_round)
     message = services.delivery_report(open_round).filter(status=Status.QUEUED).first()
     # A worker claimed it and died before sending.
     OutgoingMessage.objects.filter(pk=message.pk).update(
@@ -148,7 +149,7 @@ def test_organisations_without_address_are_reported_not_silently_dropped(open_ro
     from yhdyspinta.accounts.models import AreaRole
 
     AreaRole.objects.filter(organisation=organisation).delete()
-    sent = round_send(round=open_round)
+    sent = round_send(access=Access.installation(), round=open_round)
     assert sent.skipped >= 1
     skipped = services.delivery_report(open_round).get(
         organisation=organisation, status=Status.NO_ADDRESS
@@ -161,9 +162,11 @@ def test_organisations_without_address_are_reported_not_silently_dropped(open_ro
 
 
 def test_reminder_carries_the_same_link_as_the_request(open_round):
-    round_send(round=open_round)
+    round_send(access=Access.installation(), round=open_round)
     first = {m.organisation_id: m.link for m in services.delivery_report(open_round)}
-    send_reminders(round=open_round, now=timezone.now() + timedelta(days=2))
+    send_reminders(
+        access=Access.installation(), round=open_round, now=timezone.now() + timedelta(days=2)
+    )
     reminders = services.delivery_report(open_round).filter(kind=OutgoingMessage.Kind.REMINDER)
     assert reminders.exists()
     for reminder in reminders:
@@ -183,7 +186,7 @@ def test_meeting_invitation_goes_one_by_one_and_reports_members_without_address(
     first = members[0].person
     first.email = ""
     first.save()
-    count = meeting_invite(meeting=meeting)
+    count = meeting_invite(access=Access.installation(), meeting=meeting)
     rows = services.delivery_report(meeting)
     assert rows.count() == len(members)
     assert count == rows.filter(status=Status.QUEUED).count()
@@ -229,7 +232,7 @@ def test_a_single_use_link_is_consumed_once_under_concurrent_submits(committed_d
 def test_the_worker_process_sends_queued_messages(committed_demo, run_worker):
     round_ = NominationRound.objects.get(title="Kumppanuusryhmien jäsenet 2027–2028")
     _as_if_unsent(round_)
-    round_send(round=round_)
+    round_send(access=Access.installation(), round=round_)
     queued = services.delivery_report(round_).filter(status=Status.QUEUED).count()
     assert queued
     result = run_worker()
@@ -268,7 +271,9 @@ def test_follow_up_and_account_invitations_go_through_the_outbox(demo, deliver):
     from yhdyspinta.programme.services import follow_up_open
 
     programme = Programme.objects.get(area=demo["nk"])
-    round_ = follow_up_open(programme=programme, year=2027, deadline=date(2028, 1, 31))
+    round_ = follow_up_open(
+        access=Access.installation(), programme=programme, year=2027, deadline=date(2028, 1, 31)
+    )
     rows = services.delivery_report(round_)
     assert rows.filter(kind=OutgoingMessage.Kind.FOLLOW_UP).exists()
     assert rows.filter(status=Status.NO_ADDRESS).exists()  # reported, not silently dropped
@@ -303,7 +308,7 @@ def test_the_status_board_says_what_the_outbox_really_did(demo, settings, client
             return {row.request.organisation_id: row.delivery.text() for row in board(round_)}
 
     assert lines()[sent] == "ei vielä lähetetty"
-    round_send(round=round_)
+    round_send(access=Access.installation(), round=round_)
     assert lines()[sent] == "sähköpostijonossa, ei vielä lähetetty"
     services.deliver_due()
     today = timezone.localdate()
@@ -311,7 +316,9 @@ def test_the_status_board_says_what_the_outbox_really_did(demo, settings, client
     assert now[sent] == f"lähetetty {today.day}.{today.month}.{today.year}"
     assert now[without] == "ei lähetetty: ei sähköpostiosoitetta"
     assert now[refused].startswith("lähetys epäonnistui: Postipalvelin hylkäsi osoitteen")
-    send_reminders(round=round_, now=timezone.now() + timedelta(days=2))
+    send_reminders(
+        access=Access.installation(), round=round_, now=timezone.now() + timedelta(days=2)
+    )
     assert lines()[without] == (
         "ei lähetetty: ei sähköpostiosoitetta, 1 muistutus "
         "(viimeisin ei lähetetty: ei sähköpostiosoitetta)"
@@ -340,7 +347,7 @@ def test_a_round_shows_whom_it_reaches_and_an_address_added_inline_sends_the_req
         AreaRole.objects.filter(organisation=request.organisation).delete()
         request.organisation.email = "" if request is skipped else "x@example.org"
         request.organisation.save()
-    round_send(round=round_)
+    round_send(access=Access.installation(), round=round_)
     deliver()
     found = reach(round_.requests.select_related("organisation"))
     assert (found.reached, found.total) == (len(requests) - 1, len(requests))

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.agreements.models import CommentRequest, CommentRound
 from yhdyspinta.consultations.models import Request, Round
 from yhdyspinta.nominations.models import NominationRequest, NominationRound
@@ -47,14 +48,23 @@ def test_an_organisation_is_asked_once_per_round_by_the_database(demo):
 def test_the_follow_up_reminds_by_the_one_rule_of_every_round(demo, deliver):
     """At most one reminder in about a day, whatever the kind of round."""
     plan = Programme.objects.filter(area=demo["nk"]).first()
-    round_ = programme.follow_up_open(programme=plan, year=2027, deadline=date(2028, 1, 31))
+    round_ = programme.follow_up_open(
+        access=Access.installation(), programme=plan, year=2027, deadline=date(2028, 1, 31)
+    )
     requests = Request.objects.filter(consultation=round_.serial)
     assert requests.count() == len(programme.follow_up_requests(round_))
     assert all(r.sent_at for r in requests)
     now = timezone.now()
-    first = programme.follow_up_remind(round=round_, now=now)
-    assert programme.follow_up_remind(round=round_, now=now + timedelta(hours=2)) == 0
-    later = programme.follow_up_remind(round=round_, now=now + timedelta(days=1))
+    first = programme.follow_up_remind(access=Access.installation(), round=round_, now=now)
+    assert (
+        programme.follow_up_remind(
+            access=Access.installation(), round=round_, now=now + timedelta(hours=2)
+        )
+        == 0
+    )
+    later = programme.follow_up_remind(
+        access=Access.installation(), round=round_, now=now + timedelta(days=1)
+    )
     assert later == first
     assert {r.reminder_count for r in requests if r.organisation.email} <= {0, 2}
     follow_up = FollowUpRound.objects.get(pk=round_.pk)
@@ -77,7 +87,9 @@ def test_the_follow_up_asks_exactly_those_on_its_status_board(demo):
         starts_year=2025,
         ends_year=2026,
     )
-    round_ = programme.follow_up_open(programme=plan, year=2027, deadline=date(2028, 1, 31))
+    round_ = programme.follow_up_open(
+        access=Access.installation(), programme=plan, year=2027, deadline=date(2028, 1, 31)
+    )
     asked = set(
         Request.objects.filter(consultation=round_.serial).values_list("organisation", flat=True)
     )
@@ -96,7 +108,9 @@ def test_an_organisation_without_an_account_reports_by_its_own_link(client, demo
     from yhdyspinta.programme.models import MeasureReport
 
     plan = Programme.objects.filter(area=demo["nk"]).first()
-    round_ = programme.follow_up_open(programme=plan, year=2027, deadline=date(2028, 1, 31))
+    round_ = programme.follow_up_open(
+        access=Access.installation(), programme=plan, year=2027, deadline=date(2028, 1, 31)
+    )
     messages = OutgoingMessage.objects.filter(about_id=round_.pk, kind="follow_up")
     links = {m.organisation_id: m.link for m in messages}
     assert links
@@ -126,11 +140,13 @@ def test_an_organisation_without_an_account_reports_by_its_own_link(client, demo
     assert [v.account for v in versions] == ["Eteni suunnitellusti.", "Täydennetty kuvaus."]
     assert all(v.reported_by is None for v in versions)
     # A reminder carries the link the request already has.
-    programme.follow_up_remind(round=round_, now=timezone.now() + timedelta(days=2))
+    programme.follow_up_remind(
+        access=Access.installation(), round=round_, now=timezone.now() + timedelta(days=2)
+    )
     reminders = OutgoingMessage.objects.filter(about_id=round_.pk, kind="reminder")
     assert {m.link for m in reminders} <= set(links.values())
     # Closed: the page says so and saves nothing.
-    programme.follow_up_close(round=round_)
+    programme.follow_up_close(access=Access.installation(), round=round_)
     data["_edited_from"] = client.get(path).context["edited_from"]
     data[f"m{measure.pk}-account"] = "Liian myöhään."
     closed = client.post(path, data, follow=True).content.decode()
@@ -173,7 +189,9 @@ def test_the_convener_records_a_follow_up_that_came_by_phone(client, login, demo
     from yhdyspinta.programme.models import MeasureReport
 
     plan = Programme.objects.filter(area=demo["nk"]).first()
-    round_ = programme.follow_up_open(programme=plan, year=2027, deadline=date(2028, 1, 31))
+    round_ = programme.follow_up_open(
+        access=Access.installation(), programme=plan, year=2027, deadline=date(2028, 1, 31)
+    )
     request = Request.objects.filter(consultation=round_.serial).first()
     organisation = request.organisation
     login("paakayttaja")
@@ -225,7 +243,9 @@ def test_a_follow_up_with_no_status_chosen_says_nothing_was_saved(client, demo, 
     from yhdyspinta.programme.models import MeasureReport
 
     plan = Programme.objects.filter(area=demo["nk"]).first()
-    round_ = programme.follow_up_open(programme=plan, year=2027, deadline=date(2028, 1, 31))
+    round_ = programme.follow_up_open(
+        access=Access.installation(), programme=plan, year=2027, deadline=date(2028, 1, 31)
+    )
     link = OutgoingMessage.objects.filter(about_id=round_.pk, kind="follow_up").first().link
     path = "/" + link.split("/", 3)[3]
     page = client.get(path)

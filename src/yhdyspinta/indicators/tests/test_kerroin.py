@@ -293,7 +293,10 @@ def test_a_bound_programme_indicator_takes_its_values_from_the_import(demo, admi
     )
     # Typing a value for it is refused, in the service as on the form.
     with pytest.raises(ValidationError):
-        indicator_value_save(value=IndicatorValue(indicator=indicator, year=2030, value=1))
+        indicator_value_save(
+            access=Access.installation(),
+            value=IndicatorValue(indicator=indicator, year=2030, value=1),
+        )
 
 
 def test_a_bound_indicator_with_no_imported_data_has_no_values_not_zeros(demo, admin_access):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.bodies.models import Body, Level
 from yhdyspinta.meetings.models import Meeting, Minutes
 from yhdyspinta.meetings.selectors import meeting_members
@@ -195,7 +196,7 @@ def test_editing_an_invited_meeting_asks_whether_to_send_an_update(client, login
 
     login("sihteeri")
     meeting = planned_meeting(coordinators, "Verkoston kokous")
-    meeting_invite(meeting=meeting)
+    meeting_invite(access=Access.installation(), meeting=meeting)
     invited = OutgoingMessage.objects.filter(about_id=meeting.pk).count()
     edit = url("meetings:meeting_edit", pk=meeting.pk)
     form = client.get(edit).content.decode()
@@ -235,7 +236,7 @@ def test_approved_minutes_freeze_the_attendance(client, login, demo):
     client.post(page, {})  # "nobody was present"
     assert list(meeting.attendances.values_list("person_id", "capacity")) == before
     with pytest.raises(ValidationError):
-        services.attendance_set(meeting=meeting, present={})
+        services.attendance_set(access=Access.installation(), meeting=meeting, present={})
     attendance = meeting.attendances.first()
     attendance.capacity = "political"
     with pytest.raises(ValidationError):
@@ -306,7 +307,7 @@ def test_an_invited_meeting_cancelled_says_how_many_get_the_notice(client, login
 
     login("sihteeri")
     meeting = planned_meeting(coordinators, "Kutsuttu ja peruttu")
-    meeting_invite(meeting=meeting)
+    meeting_invite(access=Access.installation(), meeting=meeting)
     reached = [m for m in meeting_members(meeting) if m.person.email]
     cancel = url("meetings:meeting_action", pk=meeting.pk, action="cancel")
     asked = client.post(cancel).content.decode()
@@ -354,17 +355,20 @@ def test_minutes_are_not_approved_before_the_meeting_nor_a_meeting_with_minutes_
         ends_at=start + timedelta(hours=2),
         status="held",
     )
-    minutes = services.minutes_start(meeting=meeting)
+    minutes = services.minutes_start(access=Access.installation(), meeting=meeting)
     with pytest.raises(ValidationError, match="ennen kokousta"):
         services.minutes_approve(
-            minutes=minutes, user=None, method="chair", at=start - timedelta(days=1)
+            access=Access.installation(),
+            minutes=minutes,
+            method="chair",
+            at=start - timedelta(days=1),
         )
     minutes.refresh_from_db()
     assert minutes.status == "draft"
     Meeting.objects.filter(pk=meeting.pk).update(status="planned")  # as if reverted by hand
     meeting.refresh_from_db()
     with pytest.raises(ValidationError, match="muistio"):
-        services.meeting_cancel(meeting=meeting)
+        services.meeting_cancel(access=Access.installation(), meeting=meeting)
     meeting.refresh_from_db()
     assert meeting.status == "planned"
 

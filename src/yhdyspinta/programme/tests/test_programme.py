@@ -11,6 +11,7 @@ from docx import Document
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.communications.services import deliver_due
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
@@ -80,7 +81,7 @@ def test_structure_invariants(programme):
     assert excinfo.value.message_dict["baseline_value"] == ["Prosenttiosuus on välillä 0–100."]
     value = IndicatorValue(indicator=goal.indicators.first(), year=2025, value=Decimal("140"))
     with pytest.raises(ValidationError):
-        services.indicator_value_save(value=value)
+        services.indicator_value_save(access=Access.installation(), value=value)
 
 
 def test_reports_are_revisions_and_years_are_checked(programme):
@@ -115,7 +116,9 @@ def test_reports_are_revisions_and_years_are_checked(programme):
 
 
 def test_follow_up_e_mails_each_contact_its_measures(programme):
-    services.follow_up_open(programme=programme, year=2027, deadline=date(2028, 1, 31))
+    services.follow_up_open(
+        access=Access.installation(), programme=programme, year=2027, deadline=date(2028, 1, 31)
+    )
     deliver_due()
     [to_joensuu] = [m for m in mail.outbox if m.to == ["joensuu@example.org"]]
     assert len(mail.outbox) > 1  # the other organisations at their registry addresses
@@ -123,7 +126,9 @@ def test_follow_up_e_mails_each_contact_its_measures(programme):
     for measure in services.measures_of(programme=programme, organisation=joensuu, year=2027):
         assert measure.name in to_joensuu.body
     with pytest.raises(ValidationError):
-        services.follow_up_open(programme=programme, year=2027, deadline=date(2028, 1, 31))
+        services.follow_up_open(
+            access=Access.installation(), programme=programme, year=2027, deadline=date(2028, 1, 31)
+        )
 
 
 def test_contact_reports_only_its_own_measures(client, login, programme):
@@ -386,7 +391,9 @@ def test_the_follow_up_page_shows_who_reported_what_was_sent_and_closes_on_yes(
     from yhdyspinta.programme.models import MeasureReport, Programme
 
     programme = Programme.objects.filter(area=demo["nk"]).first()
-    round_ = services.follow_up_open(programme=programme, year=2027, deadline=date(2028, 1, 31))
+    round_ = services.follow_up_open(
+        access=Access.installation(), programme=programme, year=2027, deadline=date(2028, 1, 31)
+    )
     deliver()
     login("paakayttaja")
     page = client.get(round_.get_absolute_url()).content.decode()

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.agreements.models import Agreement, Comment
 from yhdyspinta.agreements.services import version_new_draft
 from yhdyspinta.areas.models import Area
@@ -128,7 +129,7 @@ def _draft_version(area):
     agreement = Agreement.objects.filter(area=area).first()
     latest = agreement.versions.order_by("-number").first()
     if latest.parties.filter(signed_on__isnull=False).exists():
-        return version_new_draft(agreement=agreement)
+        return version_new_draft(access=Access.installation(), agreement=agreement)
     return latest
 
 
@@ -264,6 +265,7 @@ def _open_comment(area) -> Comment:
     version = _draft_version(area)
     organisation = version.parties.first().organisation
     round = comment_round_create(
+        access=Access.installation(),
         round=CommentRound(
             version=version, title="Lausunnot", deadline=date(2031, 1, 31), status="open"
         ),

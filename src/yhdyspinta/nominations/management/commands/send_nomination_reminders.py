@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.nominations.models import NominationRound
 from yhdyspinta.nominations.services import send_reminders
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         )
         total = 0
         for round in rounds:
-            count = send_reminders(round=round).reached
+            count = send_reminders(access=Access.installation(), round=round).reached
             total += count
             self.stdout.write(f"{round.area.slug} / {round.title}: {count}")
         self.stdout.write(f"reminders sent: {total}")

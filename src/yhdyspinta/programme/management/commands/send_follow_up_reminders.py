@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.programme.models import FollowUpRound
 from yhdyspinta.programme.services import follow_up_remind
 
@@ -22,5 +23,5 @@ class Command(BaseCommand):
         for round in FollowUpRound.objects.filter(
             status="open", deadline__gte=today, deadline__lte=today + timedelta(days=days)
         ).select_related("programme"):
-            total += follow_up_remind(round=round)
+            total += follow_up_remind(access=Access.installation(), round=round)
         self.stdout.write(f"reminders sent: {total}")
