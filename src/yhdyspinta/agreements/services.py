@@ -66,10 +66,12 @@ __all__ = [
     "request_by_token",
     "responsibility_save",
     "section_save",
+    "spec_save",
     "specs_from_structure",
     "structure_changes",
     "version_apply",
     "version_new_draft",
+    "version_save",
 ]
 
 
@@ -177,6 +179,47 @@ def version_new_draft(*, access: Access, agreement: Agreement, label: str = "") 
         Annex,
     )
     return version
+
+
+@transaction.atomic
+def version_save(
+    *,
+    access: Access,
+    version: AgreementVersion,
+    parties: Iterable[Organisation] | None = None,
+) -> AgreementVersion:
+    """A version's own fields, and its parties when the page offers them (a draft's):
+    a party no longer chosen is removed, a new one added with its history."""
+    require(access.can_manage_agreements(version.agreement.area))
+    version.save()
+    if parties is not None:
+        chosen = {o.pk for o in parties}
+        version.parties.exclude(organisation_id__in=chosen).delete()
+        have = set(version.parties.values_list("organisation_id", flat=True))
+        bulk_create_with_history(
+            [AgreementParty(version=version, organisation_id=o) for o in chosen - have],
+            AgreementParty,
+        )
+    return version
+
+
+@transaction.atomic
+def spec_save(
+    *,
+    access: Access,
+    spec: StructureSpec,
+    rules: Iterable[SpecRhythm] = (),
+    removed_rules: Iterable[SpecRhythm] = (),
+) -> StructureSpec:
+    """A structure the version sets up, with its rhythm, as one change."""
+    require(access.can_manage_agreements(spec.version.agreement.area))
+    spec.save()
+    for rule in removed_rules:
+        rule.delete()
+    for rule in rules:
+        rule.spec = spec
+        rule.save()
+    return spec
 
 
 @transaction.atomic

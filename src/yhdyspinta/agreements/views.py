@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View, generic
-from simple_history.utils import bulk_create_with_history
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.core.documents import DOCX, PDF, XLSX, file_response
@@ -302,16 +301,11 @@ class VersionEdit(_VersionForm, generic.UpdateView):
         return kwargs
 
     def save(self, form):
-        version = form.save()
-        if "parties" in form.cleaned_data:
-            chosen = {o.pk for o in form.cleaned_data["parties"]}
-            version.parties.exclude(organisation_id__in=chosen).delete()
-            have = set(version.parties.values_list("organisation_id", flat=True))
-            bulk_create_with_history(
-                [AgreementParty(version=version, organisation_id=o) for o in chosen - have],
-                AgreementParty,
-            )
-        return version
+        return services.version_save(
+            access=self.access,
+            version=form.save(commit=False),
+            parties=form.cleaned_data.get("parties"),
+        )
 
     def get_page_title(self):
         return _("Edit version %(n)s") % {"n": self.version.number}
@@ -441,10 +435,16 @@ class _SpecForm(_VersionForm):
         return super().form_valid(form)
 
     def save(self, form):
-        spec = form.save()
+        spec = form.save(commit=False)
+        if not self.editable:  # only the fields a signed version still allows
+            return services.spec_save(access=self.access, spec=spec)
         self.rhythm.instance = spec
-        self.rhythm.save()
-        return spec
+        return services.spec_save(
+            access=self.access,
+            spec=spec,
+            rules=self.rhythm.save(commit=False),
+            removed_rules=self.rhythm.deleted_objects,
+        )
 
 
 class SpecCreate(_SpecForm, generic.CreateView):

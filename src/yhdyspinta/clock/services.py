@@ -430,3 +430,11 @@ def event_drop(*, access: Access, event: ClockEvent) -> None:
         raise PermissionDenied
     event.status = ClockEvent.Status.DROPPED
     event.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def area_event_remove(*, access: Access, event: AreaEvent) -> None:
+    """The area's recurring event is no longer added to the clocks of coming years; the
+    clocks already built keep it until it is dropped there."""
+    require(access.can_edit_area_settings(event.area))
+    event.delete()

@@ -250,6 +250,6 @@ class AreaEventDelete(AreaObjectMixin, View):
         )
         if asked:
             return asked
-        self.object.delete()
+        services.area_event_remove(access=self.access, event=self.object)
         messages.success(request, _("Removed."))
         return HttpResponseRedirect(back)

@@ -3,6 +3,7 @@ the meeting's state first and refuses what the process does not allow."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
@@ -334,6 +335,40 @@ def ensure_editable(minutes: Minutes) -> None:
         raise ValidationError(
             _("Approved minutes cannot be edited. Start a correction: it becomes a new version.")
         )
+
+
+@transaction.atomic
+def minutes_save(
+    *, access: Access, minutes: Minutes, sections: Iterable[MinutesItem] = ()
+) -> Minutes:
+    """A draft's summary and its sections' discussion and decisions, as one change."""
+    require(access.can_manage_meetings(minutes.meeting.body))
+    ensure_editable(minutes)
+    minutes.save()
+    for section in sections:
+        section.minutes = minutes
+        section.save()
+    return minutes
+
+
+@transaction.atomic
+def theme_group_save(
+    *,
+    access: Access,
+    group: ThemeWorkGroup,
+    ideas: Iterable[ThemeWorkIdea] = (),
+    removed_ideas: Iterable[ThemeWorkIdea] = (),
+) -> ThemeWorkGroup:
+    """A theme-work group of a draft and its ideas (one to three), as one change."""
+    require(access.can_manage_meetings(group.minutes.meeting.body))
+    ensure_editable(group.minutes)
+    group.save()
+    for idea in removed_ideas:
+        idea.delete()
+    for idea in ideas:
+        idea.group = group
+        idea.save()
+    return group
 
 
 def approval_moment(day: date) -> datetime:

@@ -515,8 +515,11 @@ class MinutesEdit(_MinutesMixin, LockedPageMixin, generic.TemplateView):
             try:
                 with transaction.atomic():
                     self.check_unchanged()
-                    form.save()
-                    items.save()
+                    services.minutes_save(
+                        access=self.access,
+                        minutes=form.save(commit=False),
+                        sections=items.save(commit=False),
+                    )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -570,9 +573,14 @@ class ThemeGroupEdit(_MinutesMixin, LockedPageMixin, generic.TemplateView):
                     if group.pk is None and (repeat := claim_form_key(request)):
                         return repeat
                     self.check_unchanged()
-                    group = form.save()
+                    group = form.save(commit=False)
                     ideas.instance = group
-                    ideas.save()
+                    services.theme_group_save(
+                        access=self.access,
+                        group=group,
+                        ideas=ideas.save(commit=False),
+                        removed_ideas=ideas.deleted_objects,
+                    )
                     form_key_done(request, _minutes_url(self.minutes))
             except ValidationError as error:
                 form.add_error(None, error)

@@ -27,7 +27,15 @@ from yhdyspinta.core.markup import render_markdown
 from yhdyspinta.meetings.ics import new_calendar
 
 from .audiences import Audience, resolve
-from .models import Attendance, ConsentRecord, Forum, Letter, Registration, Subscriber
+from .models import (
+    Attendance,
+    ConsentRecord,
+    Forum,
+    Letter,
+    LetterImage,
+    Registration,
+    Subscriber,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -79,6 +87,18 @@ def letter_save(*, access: Access, letter: Letter) -> Letter:
     letter.full_clean()
     letter.save()
     return letter
+
+
+@transaction.atomic
+def letter_image_add(*, access: Access, letter: Letter, image: LetterImage) -> LetterImage:
+    """An image for a draft's text (checked by its content in the form)."""
+    _check(access, letter.area)
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status == Letter.Status.SENT:
+        raise ValidationError(_("The letter has been sent and can no longer be changed."))
+    image.letter = letter
+    image.save()
+    return image
 
 
 def unsubscribe_token(area: Area, email: str) -> str:

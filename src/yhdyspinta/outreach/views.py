@@ -247,10 +247,13 @@ class LetterImageAdd(_Manager, View):
             return HttpResponseRedirect(letter.get_absolute_url())
         form = LetterImageForm(request.POST, request.FILES)
         if form.is_valid():
-            with transaction.atomic():
-                image = form.save(commit=False)
-                image.letter = letter
-                image.save()
+            try:
+                services.letter_image_add(
+                    access=self.access, letter=letter, image=form.save(commit=False)
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return HttpResponseRedirect(letter.get_absolute_url())
             messages.success(request, _("The image was added. Copy its line into the text."))
         else:
             errors = [e for field in form.errors.values() for e in field]

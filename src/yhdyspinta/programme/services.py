@@ -3,6 +3,7 @@ with their e-mails, indicator values, and promoting a theme-work idea into a mea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yhdyspinta.areas.models import SubRegion, Theme
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.consultations import services as consultations
 from yhdyspinta.consultations.models import AnswerChannel, Request, Round
@@ -62,6 +64,26 @@ def measures_of(
         .select_related("goal__priority", "lead")
         .order_by("goal__priority__order", "goal__order", "order")
     )
+
+
+@transaction.atomic
+def measure_save(
+    *,
+    access: Access,
+    measure: Measure,
+    participants: Iterable[Organisation] = (),
+    themes: Iterable[Theme] = (),
+    sub_regions: Iterable[SubRegion] = (),
+) -> Measure:
+    """A measure of the programme with the organisations taking part, its themes and its
+    sub-regions, as one change (the area's administrator)."""
+    require(access.is_admin(measure.goal.priority.programme.area))
+    measure.full_clean()
+    measure.save()
+    measure.participants.set(participants)
+    measure.themes.set(themes)
+    measure.sub_regions.set(sub_regions)
+    return measure
 
 
 @transaction.atomic

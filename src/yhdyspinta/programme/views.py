@@ -181,14 +181,22 @@ class MeasureEdit(_AdminFormMixin, LockedPageMixin, generic.TemplateView):
             return repeat
         form = MeasureForm(request.POST, instance=self.get_instance(), programme=self.programme)
         if form.is_valid():
+
+            def save() -> Measure:
+                return services.measure_save(
+                    access=self.access,
+                    measure=form.save(commit=False),
+                    participants=form.cleaned_data["participants"],
+                    themes=form.cleaned_data["themes"],
+                    sub_regions=form.cleaned_data["sub_regions"],
+                )
+
             try:
                 if form.instance.pk is None:
-                    return create_once(
-                        request, form.save, lambda m: m.get_absolute_url(), _("Saved.")
-                    )
+                    return create_once(request, save, lambda m: m.get_absolute_url(), _("Saved."))
                 with transaction.atomic():
                     self.check_unchanged()
-                    measure = form.save()
+                    measure = save()
             except ValidationError as error:
                 form.add_error(None, error)
             else:
