@@ -31,6 +31,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.db.models import Model
 from django.test import override_settings
 from django.utils import timezone
@@ -156,12 +157,14 @@ def _models() -> list[type[Model]]:
 
 
 def _copy_rows(path: Path) -> None:
-    """Every model table's rows from the SQLite file into this (PostgreSQL) database."""
+    """Every model table's rows from the SQLite file into this (PostgreSQL) database. The
+    file is read through a connection of its own, outside Django's connection handler, so
+    that a test that may use only the default database (a live server's) may load it."""
     kept = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
     configured = connections.configure_settings(
         {DEFAULT_DB_ALIAS: dict(connections.settings[DEFAULT_DB_ALIAS]), ALIAS: kept}
     )
-    connections.settings[ALIAS] = configured[ALIAS]
+    source = SQLiteWrapper(configured[ALIAS], ALIAS)
     models = _models()
     tables = [model._meta.db_table for model in models]
     try:
@@ -170,7 +173,7 @@ def _copy_rows(path: Path) -> None:
             for table in tables:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
             for model in models:
-                _copy_table(cursor, model)
+                _copy_table(cursor, model, source)
             # Check the foreign keys now: a table with pending checks cannot be altered.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for statement in enable:
@@ -178,13 +181,15 @@ def _copy_rows(path: Path) -> None:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
     finally:
-        connections[ALIAS].close()
-        del connections.settings[ALIAS]
+        source.close()
 
 
-def _copy_table(cursor, model: type[Model]) -> None:
+def _copy_table(cursor, model: type[Model], source: SQLiteWrapper) -> None:
     fields = model._meta.local_concrete_fields
-    rows = model._base_manager.using(ALIAS).values_list(*(f.attname for f in fields))
+    query = model._base_manager.values_list(*(f.attname for f in fields)).query
+    rows = query.get_compiler(connection=source).results_iter(
+        tuple_expected=True, chunked_fetch=True, chunk_size=2000
+    )
     quote = connection.ops.quote_name
     statement = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(model._meta.db_table),
@@ -196,7 +201,7 @@ def _copy_table(cursor, model: type[Model]) -> None:
             field.get_db_prep_save(value, connection)
             for field, value in zip(fields, row, strict=True)
         ]
-        for row in rows.iterator(chunk_size=2000)
+        for row in rows
     ]
     if prepared:
         cursor.executemany(statement, prepared)
