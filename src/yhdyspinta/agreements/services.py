@@ -744,13 +744,15 @@ def evaluation_round_start(
     return comment_round_create(access=access, round=round, organisations=organisations)
 
 
-def approval_step_save(*, step: ApprovalStep) -> ApprovalStep:
+def approval_step_save(*, access: Access, step: ApprovalStep) -> ApprovalStep:
+    require(access.can_manage_agreements(step.version.agreement.area))
     step.full_clean()
     step.save()
     return step
 
 
-def section_save(*, section: Section) -> Section:
+def section_save(*, access: Access, section: Section) -> Section:
+    require(access.can_manage_agreements(section.version.agreement.area))
     _ensure_editable(section.version)
     section.full_clean()
     section.save()

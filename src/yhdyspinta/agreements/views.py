@@ -323,7 +323,7 @@ class SectionCreate(_VersionForm, generic.CreateView):
         return kwargs
 
     def save(self, form):
-        return services.section_save(section=form.instance)
+        return services.section_save(access=self.access, section=form.instance)
 
     def get_page_title(self):
         return _("New section")
@@ -336,7 +336,7 @@ class SectionUpdate(_VersionForm, generic.UpdateView):
         return get_object_or_404(Section, version=self.version, pk=self.kwargs["section"])
 
     def save(self, form):
-        return services.section_save(section=form.instance)
+        return services.section_save(access=self.access, section=form.instance)
 
     def get_page_title(self):
         return _("Edit section %(number)s") % {"number": self.object.number}
@@ -374,7 +374,7 @@ class StepCreate(_VersionForm, generic.CreateView):
         return kwargs
 
     def save(self, form):
-        return services.approval_step_save(step=form.instance)
+        return services.approval_step_save(access=self.access, step=form.instance)
 
     def get_page_title(self):
         return _("New approval step")
@@ -388,7 +388,7 @@ class StepUpdate(_VersionForm, generic.UpdateView):
         return get_object_or_404(ApprovalStep, version=self.version, pk=self.kwargs["step"])
 
     def save(self, form):
-        return services.approval_step_save(step=form.instance)
+        return services.approval_step_save(access=self.access, step=form.instance)
 
     def get_page_title(self):
         return _("Approval step: %(step)s") % {"step": self.object.title}

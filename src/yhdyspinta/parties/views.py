@@ -13,7 +13,7 @@ from yhdyspinta.web.views import (
     HistoryView,
 )
 
-from . import selectors
+from . import selectors, services
 from .feeds import person_feed_token
 from .forms import (
     CounterpartPairForm,
@@ -67,12 +67,18 @@ class OrganisationDetail(AreaMixin, generic.TemplateView):
 class OrganisationCreate(AreaCreateView):
     model, form_class = Organisation, OrganisationForm
 
+    def save(self, form):
+        return services.organisation_save(access=self.access, organisation=form.save(commit=False))
+
     def get_page_title(self):
         return _("New organisation")
 
 
 class OrganisationUpdate(AreaUpdateView):
     model, form_class = Organisation, OrganisationForm
+
+    def save(self, form):
+        return services.organisation_save(access=self.access, organisation=form.save(commit=False))
 
     def allowed(self):
         return self.access.can_edit_organisation(self.object)
@@ -101,6 +107,9 @@ class _NamedRoleMixin:
 
     def allowed(self):
         return self.access.can_edit_organisation(self.organisation)
+
+    def save(self, form):
+        return services.named_role_save(access=self.access, role=form.save(commit=False))
 
 
 class NamedRoleCreate(_NamedRoleMixin, AreaFormMixin, AreaMixin, generic.CreateView):
@@ -170,6 +179,9 @@ class PersonDetail(AreaMixin, generic.TemplateView):
 class PersonCreate(AreaCreateView):
     model, form_class = Person, PersonForm
 
+    def save(self, form):
+        return services.person_save(access=self.access, person=form.save(commit=False))
+
     def allowed(self):
         return self.access.can_create_person(self.area)
 
@@ -182,6 +194,9 @@ class PersonCreate(AreaCreateView):
 
 class PersonUpdate(AreaUpdateView):
     model, form_class = Person, PersonForm
+
+    def save(self, form):
+        return services.person_save(access=self.access, person=form.save(commit=False))
 
     def allowed(self):
         return self.access.can_edit_person(self.object)
@@ -209,6 +224,9 @@ class CounterpartList(AreaMixin, generic.TemplateView):
 class _CounterpartMixin:
     model, form_class = CounterpartPair, CounterpartPairForm
     back_to = "parties:counterparts"
+
+    def save(self, form):
+        return services.counterpart_save(access=self.access, pair=form.save(commit=False))
 
 
 class CounterpartCreate(_CounterpartMixin, AreaCreateView):

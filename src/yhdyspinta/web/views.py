@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -22,6 +22,7 @@ from yhdyspinta.accounts import use_log
 from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.accounts.visibility import Audience
 from yhdyspinta.areas.models import Area
+from yhdyspinta.areas.services import setting_save
 from yhdyspinta.core import locking, paging
 from yhdyspinta.core.documents import file_response
 
@@ -231,7 +232,12 @@ class AreaFormMixin:
         return kwargs
 
     def save(self, form):
-        return form.save()
+        """The default: a row of the area's settings, through its service (which checks
+        the area administrator's permission); a page of any other row names its own
+        service. A form with many-to-many fields cannot be saved this way."""
+        if form._meta.model._meta.many_to_many:
+            raise ImproperlyConfigured(f"{type(self).__name__} must save through a service.")
+        return setting_save(access=self.access, row=form.save(commit=False))
 
     def post(self, request, *args, **kwargs):
         # A repeat of a create form that was saved already: straight to its result, before

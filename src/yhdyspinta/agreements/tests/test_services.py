@@ -70,7 +70,7 @@ def test_a_signed_version_cannot_be_edited(agreement):
     section = version(agreement, 2).sections.first()
     section.text = "muutettu"
     with pytest.raises(ValidationError, match="allekirjoitettu"):
-        services.section_save(section=section)
+        services.section_save(access=Access.installation(), section=section)
 
 
 def test_diff_section_by_section(agreement):
