@@ -247,7 +247,7 @@ def test_each_step_of_a_meeting_checks_who_may_take_it(body):
     member = UserFactory()
     AreaRole.objects.create(user=member, area=body.area, role="member")
     secretary = UserFactory()
-    AreaRole.objects.create(user=secretary, area=body.area, role="secretary", body=body)
+    AreaRole.objects.create(user=secretary, area=body.area, role="body_secretary", body=body)
     as_member, as_secretary = Access(member), Access(secretary)
     upcoming = future_meeting(body)
     held = MeetingFactory(body=body, status="held")
