@@ -11,6 +11,7 @@ from .models import (
     AgendaItem,
     Capacity,
     Meeting,
+    MeetingStatus,
     Minutes,
     MinutesItem,
     ThemeWorkGroup,
@@ -247,6 +248,12 @@ class MeetingFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     published = forms.BooleanField(label=_("Only with public minutes"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *MeetingStatus.choices],
+        widget=widgets.Select,
+    )
 
     def __init__(self, *args, bodies, **kwargs):
         """`bodies`: (id, name) of the bodies to choose from."""

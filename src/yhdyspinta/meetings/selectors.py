@@ -66,10 +66,12 @@ def meeting_list(
     q: str = "",
     year: int | None = None,
     published: bool = False,
+    status: str = "",
 ) -> QuerySet[Meeting]:
     """The area's meetings as the meetings list shows them (the fields of its table);
     filtered by body, a search in the title, the body's name and the place, the year,
-    and (`published`) only those whose minutes the public reads. `upcoming`: from now
+    and (`published`) only those whose minutes the public reads, or one `status` (e.g.
+    the minutes drafted, that wait for approval). `upcoming`: from now
     on, soonest first; False: before now, latest first."""
     qs = (
         area_meetings(area)
@@ -86,6 +88,8 @@ def meeting_list(
         qs = qs.filter(
             status=MeetingStatus.PUBLISHED, minutes__status=Minutes.Status.APPROVED
         ).distinct()
+    if status:
+        qs = qs.filter(status=status)
     now = timezone.now()
     if upcoming is True:
         qs = qs.filter(starts_at__gte=now).order_by("starts_at", "pk")
@@ -224,12 +228,12 @@ def minutes_detail(*, area: Area, pk: int) -> Minutes:
 
 def published_minutes_of(area: Area) -> QuerySet[Minutes]:
     """Every approved, published minutes of the area the public reads (the feed, the
-    API), each with its meeting and body."""
+    API), each with its meeting, body and area (a meeting's address names the area)."""
     return Minutes.objects.filter(
         meeting__body__area=area,
         meeting__status=MeetingStatus.PUBLISHED,
         status=Minutes.Status.APPROVED,
-    ).select_related("meeting__body")
+    ).select_related("meeting__body__area")
 
 
 def published_minutes(meeting: Meeting) -> Minutes | None:

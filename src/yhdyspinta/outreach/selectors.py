@@ -19,21 +19,28 @@ from .models import Attendance, Forum, Letter, Registration
 
 
 def public_letters(area: Area) -> QuerySet[Letter]:
-    return Letter.objects.filter(area=area, status=Letter.Status.SENT, publish=True).order_by(
-        "-sent_at"
+    # With the area: each letter's address names it, and an archive lists hundreds.
+    return (
+        Letter.objects.filter(area=area, status=Letter.Status.SENT, publish=True)
+        .select_related("area")
+        .order_by("-sent_at", "-pk")
     )
 
 
 def letters_for(area: Area, *, manager: bool) -> QuerySet[Letter]:
     """The archive; the coordinators see their drafts and unpublished letters too."""
     if manager:
-        return Letter.objects.filter(area=area).order_by("status", "-sent_at", "-created_at")
+        return (
+            Letter.objects.filter(area=area)
+            .select_related("area")
+            .order_by("status", "-sent_at", "-created_at", "-pk")
+        )
     return public_letters(area)
 
 
 def forums_for(area: Area, *, manager: bool) -> QuerySet[Forum]:
-    rows = Forum.objects.filter(area=area)
-    return (rows if manager else rows.filter(published=True)).order_by("-starts_at")
+    rows = Forum.objects.filter(area=area).select_related("area")
+    return (rows if manager else rows.filter(published=True)).order_by("-starts_at", "-pk")
 
 
 @dataclass
@@ -113,7 +120,8 @@ def news(area: Area, limit: int = 50) -> list[NewsItem]:
         for letter in public_letters(area)[:limit]
         if letter.sent_at is not None  # a public letter has been sent
     )
-    for forum in Forum.objects.filter(area=area, published=True).order_by("-updated_at")[:limit]:
+    forums = Forum.objects.filter(area=area, published=True).select_related("area")
+    for forum in forums.order_by("-updated_at")[:limit]:
         day = timezone.localtime(forum.starts_at).strftime("%-d.%-m.%Y")
         items.append(
             NewsItem(

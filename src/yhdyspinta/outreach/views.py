@@ -64,7 +64,8 @@ class Letters(AreaMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         manager = services.can_manage(self.access, self.area)
         context.update(
-            letters=selectors.letters_for(self.area, manager=manager),
+            # The archive is paged: a busy area sends hundreds of letters over the years.
+            paging.page_of(self.request, selectors.letters_for(self.area, manager=manager)),
             forums=selectors.forums_for(self.area, manager=manager)[:6],
             manager=manager,
         )

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.agreements.models import CommentRequest, CommentRound
@@ -144,6 +145,27 @@ def _follow_up_reports(area: Area, own: set[int]) -> Iterator[Task]:
                 )
 
 
+# Of each kind of minutes waiting, the oldest this many are listed one by one; a backlog
+# of years is one line with its count, linking to the meeting list of that status.
+SHOWN = 10
+
+
+def _more(area: Area, waiting: QuerySet[Minutes], status: str, group: str) -> Iterator[Task]:
+    rest = waiting.count() - SHOWN
+    if rest > 0:
+        url = reverse("meetings:meetings", kwargs={"area": area.slug})
+        yield Task(
+            group,
+            ngettext(
+                "%(count)s more meeting: %(status)s",
+                "%(count)s more meetings: %(status)s",
+                rest,
+            )
+            % {"count": rest, "status": MeetingStatus(status).label},
+            f"{url}?status={status}",
+        )
+
+
 def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
     group = _("Meetings")
     now = timezone.now()
@@ -155,9 +177,8 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
     minutes_rule = _("the area's rule: minutes approved within %(days)s days") % {
         "days": area.minutes_days_after
     }
-    for minutes in Minutes.objects.filter(
-        meeting__body__in=bodies, status=Minutes.Status.DRAFT
-    ).select_related("meeting__body"):
+    drafts = Minutes.objects.filter(meeting__body__in=bodies, status=Minutes.Status.DRAFT)
+    for minutes in drafts.select_related("meeting__body").order_by("meeting__starts_at")[:SHOWN]:
         yield (
             Task(
                 group,
@@ -168,11 +189,13 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 minutes_rule,
             )
         )
-    for minutes in Minutes.objects.filter(
+    yield from _more(area, drafts, MeetingStatus.MINUTES_DRAFTED, group)
+    approved = Minutes.objects.filter(
         meeting__body__in=bodies,
         status=Minutes.Status.APPROVED,
         meeting__status=MeetingStatus.MINUTES_APPROVED,
-    ).select_related("meeting"):
+    )
+    for minutes in approved.select_related("meeting").order_by("meeting__starts_at")[:SHOWN]:
         yield (
             Task(
                 group,
@@ -181,6 +204,7 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 reverse("meetings:minutes", kwargs={"area": area.slug, "pk": minutes.pk}),
             )
         )
+    yield from _more(area, approved, MeetingStatus.MINUTES_APPROVED, group)
     held = Meeting.objects.filter(body__in=bodies, starts_at__lt=now, attendances__isnull=True)
     for meeting in held.filter(
         Q(status=MeetingStatus.HELD) | Q(status__in=MeetingStatus.upcoming())
