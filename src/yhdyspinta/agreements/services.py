@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,6 +51,17 @@ if TYPE_CHECKING:
     from yhdyspinta.accounts.permissions import Access
 
 LINK = "comment_link"
+# The request letter, made by the outbox's worker (registered in apps.ready: made_letter).
+REQUEST_LETTER = consultations.RequestLetter(maker="comment_letter", filename="lausuntopyynto")
+
+
+def made_letter(made_from: dict[str, Any]) -> bytes:
+    """The request letter's PDF, with the link its message was sent with."""
+    request = CommentRequest.objects.select_related("round", "organisation").get(
+        pk=made_from["request"]
+    )
+    return letters_pdf([letter(request)])
+
 
 __all__ = [
     "agreement_create",
@@ -590,10 +601,7 @@ def comment_round_send(
                 "link": link,
             }
         ),
-        letter=lambda request, link: (
-            f"lausuntopyynto-{request.organisation.pk}.pdf",
-            letters_pdf([letter(request, link)]),
-        ),
+        letter=REQUEST_LETTER,
     )
 
 

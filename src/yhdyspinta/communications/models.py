@@ -18,12 +18,17 @@ from yhdyspinta.parties.models import Organisation, Person
 
 class Attachment(models.Model):
     """A file attached to outgoing messages, stored once however many messages carry it
-    (an agenda sent to 30 members is one row, keyed by its content and name)."""
+    (an agenda sent to 30 members is one row, keyed by its content and name). A file
+    that is costly to make (a request letter's PDF) is made by the worker when its
+    message is first sent: `maker` names the function (communications.services.MAKERS)
+    and `made_from` its arguments; `data` is empty until then."""
 
     sha256 = models.CharField(max_length=64)
     name = models.CharField(max_length=255)
     mimetype = models.CharField(max_length=120)
     data = models.BinaryField()
+    maker = models.CharField(max_length=60, blank=True)
+    made_from = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.policy
 import hashlib
+import json
 import logging
 import smtplib
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage, Message
 from email.policy import Policy
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -67,6 +69,23 @@ class Personal:
     headers: dict | None = None
 
 
+@dataclass(frozen=True)
+class MadeLater:
+    """An attachment the worker makes when the message is sent: `maker` is a key of
+    MAKERS, `made_from` its (JSON) arguments. The request that queues a hundred letters
+    then queues them at once, and no page waits for a hundred PDFs."""
+
+    name: str
+    mimetype: str
+    maker: str
+    made_from: dict[str, Any]
+
+
+# The functions that make attachments later, by name; an app above registers its own at
+# start-up (apps.ready), so the outbox reads them without importing it.
+MAKERS: dict[str, Callable[[dict[str, Any]], bytes]] = {}
+
+
 def enqueue(
     *,
     area: Area,
@@ -75,7 +94,7 @@ def enqueue(
     subject: str,
     body: str,
     recipients: Iterable[Recipient],
-    attachments: Iterable[tuple[str, bytes, str]] = (),
+    attachments: Iterable[tuple[str, bytes, str] | MadeLater] = (),
     link: str = "",
     reply_to: str = "",
     personalise: Callable[[Recipient], Personal] | None = None,
@@ -83,7 +102,10 @@ def enqueue(
     """One message per recipient (nobody sees the others' addresses); a recipient
     without an address is recorded as skipped, with the reason. `personalise` gives a
     recipient's own text (e.g. a letter with its own unsubscribe link)."""
-    files = [_attachment(name, content, mimetype) for name, content, mimetype in attachments]
+    files = [
+        _made_later(file) if isinstance(file, MadeLater) else _attachment(*file)
+        for file in attachments
+    ]
     about_type = ContentType.objects.get_for_model(about)
     recipients = list(recipients)
     own = {
@@ -168,8 +190,28 @@ def _send(message: OutgoingMessage) -> None:
     if message.html_body:
         mail.attach_alternative(message.html_body, "text/html")
     for file in message.files.all():
-        mail.attach(file.name, bytes(file.data), file.mimetype)
+        mail.attach(file.name, _content(file), file.mimetype)
     mail.send()
+
+
+def _content(file: Attachment) -> bytes:
+    """The file's bytes; one made later is made now, once, and kept."""
+    if file.maker and not file.data:
+        file.data = MAKERS[file.maker](file.made_from)
+        file.save(update_fields=["data"])
+    return bytes(file.data)
+
+
+def _made_later(file: MadeLater) -> Attachment:
+    """The row of a file the worker makes: the same maker and arguments are one row."""
+    key = json.dumps([file.maker, file.made_from], sort_keys=True)
+    row, _created = Attachment.objects.get_or_create(
+        sha256=hashlib.sha256(key.encode()).hexdigest(),
+        name=file.name[:255],
+        mimetype=file.mimetype[:120],
+        defaults={"data": b"", "maker": file.maker, "made_from": file.made_from},
+    )
+    return row
 
 
 def _attachment(name: str, content: bytes, mimetype: str) -> Attachment:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.communications.models import OutgoingMessage
-from yhdyspinta.communications.services import Recipient, enqueue, send_skipped
+from yhdyspinta.communications.services import MadeLater, Recipient, enqueue, send_skipped
 from yhdyspinta.parties.models import Organisation
 
 from .models import Request, Round
@@ -120,6 +120,16 @@ def personal_link(link_name: str) -> Link:
     return lambda request: absolute_link(link_name, request.new_token())
 
 
+@dataclass(frozen=True)
+class RequestLetter:
+    """A kind's request letter as a file of its message: made by the worker with the
+    function the kind registered in communications.services.MAKERS under `maker`, from
+    the request's id (the letter reads the link its message was sent with)."""
+
+    maker: str
+    filename: str  # e.g. "nimeamispyynto": the organisation's id and ".pdf" follow
+
+
 def send_requests[R: Request](
     requests: Iterable[R],
     *,
@@ -128,13 +138,14 @@ def send_requests[R: Request](
     subject: str,
     body: Callable[[R, str], str],
     reply_to: str = "",
-    letter: Callable[[R, str], tuple[str, bytes]] | None = None,
+    letter: RequestLetter | None = None,
     kind: str = OutgoingMessage.Kind.ROUND_REQUEST,
 ) -> Sent:
     """Give each request its link (a personal one, or the page where it is answered in
     the app) and queue its e-mail, with the letter (PDF) when there is one: one message
-    per address, sent by the outbox after commit. An organisation without an address is
-    recorded as skipped."""
+    per address, sent by the outbox after commit, which makes the letter then (with the
+    link the message carries). An organisation without an address is recorded as
+    skipped."""
     reached = skipped = 0
     for request in requests:
         address = link(request)
@@ -142,8 +153,14 @@ def send_requests[R: Request](
         request.save()
         attachments = []
         if letter is not None:
-            filename, content = letter(request, address)
-            attachments.append((filename, content, "application/pdf"))
+            attachments.append(
+                MadeLater(
+                    name=f"{letter.filename}-{request.organisation_id}.pdf",
+                    mimetype="application/pdf",
+                    maker=letter.maker,
+                    made_from={"request": request.pk},
+                )
+            )
         if _queue(
             request,
             round=round,

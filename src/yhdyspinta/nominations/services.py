@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +32,17 @@ if TYPE_CHECKING:
     from yhdyspinta.accounts.permissions import Access
 
 LINK = "nomination_link"
+# The request letter, made by the outbox's worker (registered in apps.ready: made_letter).
+REQUEST_LETTER = consultations.RequestLetter(maker="nomination_letter", filename="nimeamispyynto")
+
+
+def made_letter(made_from: dict[str, Any]) -> bytes:
+    """The request letter's PDF, with the link its message was sent with."""
+    request = NominationRequest.objects.select_related("round", "organisation").get(
+        pk=made_from["request"]
+    )
+    return letters_pdf([letter(request)])
+
 
 __all__ = [
     "NomineeRow",
@@ -148,10 +159,7 @@ def round_send(
                 "link": link,
             }
         ),
-        letter=lambda request, link: (
-            f"nimeamispyynto-{request.organisation.pk}.pdf",
-            letters_pdf([letter(request, link)]),
-        ),
+        letter=REQUEST_LETTER,
     )
 
 

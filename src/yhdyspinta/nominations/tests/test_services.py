@@ -226,6 +226,22 @@ def test_link_is_single_use_and_expires(world):
         services.request_by_token("arvattu")
 
 
+def test_the_request_letters_are_made_by_the_worker_not_by_the_send(world, deliver):
+    """Sending a round queues its messages at once; each letter's PDF is made when the
+    worker sends its message (a round of a hundred organisations made a hundred PDFs in
+    the request before), once, with the link the message carries."""
+    from yhdyspinta.communications.models import Attachment
+
+    services.round_send(access=Access.installation(), round=world["round"])
+    letters = Attachment.objects.filter(maker="nomination_letter")
+    assert letters.count() == world["round"].requests.count()
+    assert all(not bytes(a.data) for a in letters)  # nothing made yet
+    sent = deliver()
+    assert sent
+    assert all(m.attachments[0][1].startswith(b"%PDF") for m in sent)
+    assert all(bytes(a.data).startswith(b"%PDF") for a in letters.all())
+
+
 def test_reminders_go_only_to_those_missing_and_once_a_day(world, deliver):
     services.round_send(access=Access.installation(), round=world["round"])
     deliver()
