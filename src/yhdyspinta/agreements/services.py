@@ -21,6 +21,7 @@ from yhdyspinta.consultations import services as consultations
 from yhdyspinta.consultations.letters import letters_pdf
 from yhdyspinta.consultations.services import by_token
 from yhdyspinta.core.documents import finnish_date
+from yhdyspinta.core.inline import save_inline
 from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
@@ -225,11 +226,7 @@ def spec_save(
     """A structure the version sets up, with its rhythm, as one change."""
     require(access.can_manage_agreements(spec.version.agreement.area))
     spec.save()
-    for rule in removed_rules:
-        rule.delete()
-    for rule in rules:
-        rule.spec = spec
-        rule.save()
+    save_inline(spec, "spec", rules, removed_rules)
     return spec
 
 

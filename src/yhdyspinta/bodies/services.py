@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yhdyspinta.core.inline import save_inline
 from yhdyspinta.core.permission import require
 
 from .models import Body, Membership, RhythmRule
@@ -52,14 +53,7 @@ def body_save(
     body.full_clean()
     body.save()
     body.themes.set(themes)
-    for rule in removed_rules:
-        if rule.body_id != body.pk:
-            raise PermissionDenied
-        rule.delete()
-    for rule in rules:
-        rule.body = body
-        rule.full_clean()
-        rule.save()
+    save_inline(body, "body", rules, removed_rules)
     return body
 
 

@@ -22,6 +22,7 @@ from yhdyspinta.areas.models import Theme
 from yhdyspinta.bodies.models import Body, Membership
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import Recipient, enqueue
+from yhdyspinta.core.inline import save_inline
 from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
@@ -345,9 +346,7 @@ def minutes_save(
     require(access.can_manage_meetings(minutes.meeting.body))
     ensure_editable(minutes)
     minutes.save()
-    for section in sections:
-        section.minutes = minutes
-        section.save()
+    save_inline(minutes, "minutes", sections)
     return minutes
 
 
@@ -363,11 +362,7 @@ def theme_group_save(
     require(access.can_manage_meetings(group.minutes.meeting.body))
     ensure_editable(group.minutes)
     group.save()
-    for idea in removed_ideas:
-        idea.delete()
-    for idea in ideas:
-        idea.group = group
-        idea.save()
+    save_inline(group, "group", ideas, removed_ideas)
     return group
 
 
