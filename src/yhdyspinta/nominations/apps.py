@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,12 @@ class NominationsConfig(AppConfig):
         # it reads the function from its registry, without importing us.
         from yhdyspinta.communications.services import MAKERS
 
-        from .services import REQUEST_LETTER, made_letter
+        MAKERS["nomination_letter"] = _made_letter
 
-        MAKERS[REQUEST_LETTER.maker] = made_letter
+
+def _made_letter(made_from: dict[str, Any]) -> bytes:
+    # The letters' PDF machinery (WeasyPrint) is loaded when a letter is first made, not
+    # when any process of the app starts.
+    from .services import made_letter
+
+    return made_letter(made_from)
