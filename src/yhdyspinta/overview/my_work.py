@@ -150,10 +150,18 @@ def _follow_up_reports(area: Area, own: set[int]) -> Iterator[Task]:
 SHOWN = 10
 
 
-def _more(area: Area, waiting: QuerySet[Minutes], status: str, group: str) -> Iterator[Task]:
+def _more(
+    area: Area, bodies: QuerySet[Body], waiting: QuerySet[Minutes], status: str, group: str
+) -> Iterator[Task]:
+    """The backlog beyond the SHOWN oldest, in one line: `waiting` are minutes of meetings
+    in `status`, so the meeting list filtered by it shows them (and, for one body's
+    secretary, only that body's)."""
     rest = waiting.count() - SHOWN
     if rest > 0:
-        url = reverse("meetings:meetings", kwargs={"area": area.slug})
+        url = reverse("meetings:meetings", kwargs={"area": area.slug}) + f"?status={status}"
+        own = list(bodies.values_list("pk", flat=True)[:2])
+        if len(own) == 1:
+            url += f"&body={own[0]}"
         yield Task(
             group,
             ngettext(
@@ -162,7 +170,7 @@ def _more(area: Area, waiting: QuerySet[Minutes], status: str, group: str) -> It
                 rest,
             )
             % {"count": rest, "status": MeetingStatus(status).label},
-            f"{url}?status={status}",
+            url,
         )
 
 
@@ -178,7 +186,15 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
         "days": area.minutes_days_after
     }
     drafts = Minutes.objects.filter(meeting__body__in=bodies, status=Minutes.Status.DRAFT)
-    for minutes in drafts.select_related("meeting__body").order_by("meeting__starts_at")[:SHOWN]:
+    # A meeting's first minutes (its status says so), the oldest first; a correction of
+    # published minutes is always listed (a deliberate step, and rare).
+    first = drafts.filter(meeting__status=MeetingStatus.MINUTES_DRAFTED)
+    corrections = drafts.exclude(meeting__status=MeetingStatus.MINUTES_DRAFTED)
+    listed = [
+        *corrections.select_related("meeting").order_by("meeting__starts_at"),
+        *first.select_related("meeting").order_by("meeting__starts_at")[:SHOWN],
+    ]
+    for minutes in listed:
         yield (
             Task(
                 group,
@@ -189,7 +205,7 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 minutes_rule,
             )
         )
-    yield from _more(area, drafts, MeetingStatus.MINUTES_DRAFTED, group)
+    yield from _more(area, bodies, first, MeetingStatus.MINUTES_DRAFTED, group)
     approved = Minutes.objects.filter(
         meeting__body__in=bodies,
         status=Minutes.Status.APPROVED,
@@ -204,7 +220,7 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 reverse("meetings:minutes", kwargs={"area": area.slug, "pk": minutes.pk}),
             )
         )
-    yield from _more(area, approved, MeetingStatus.MINUTES_APPROVED, group)
+    yield from _more(area, bodies, approved, MeetingStatus.MINUTES_APPROVED, group)
     held = Meeting.objects.filter(body__in=bodies, starts_at__lt=now, attendances__isnull=True)
     for meeting in held.filter(
         Q(status=MeetingStatus.HELD) | Q(status__in=MeetingStatus.upcoming())

@@ -36,17 +36,21 @@ class MayEditParties(Protocol):
     def can_edit_counterparts(self, area: Area) -> bool: ...
 
 
+def _saved[M: Organisation | Person](row: M, allowed: bool) -> M:
+    require(allowed)
+    row.full_clean()
+    row.save()
+    return row
+
+
 @transaction.atomic
 def organisation_save(*, access: MayEditParties, organisation: Organisation) -> Organisation:
     """A new organisation (the area's administrator) or a change to one (its contact
     too)."""
     if organisation.pk is None:
-        require(access.can_edit_area_settings(organisation.area))
-    else:
-        require(access.can_edit_organisation(Organisation.objects.get(pk=organisation.pk)))
-    organisation.full_clean()
-    organisation.save()
-    return organisation
+        return _saved(organisation, access.can_edit_area_settings(organisation.area))
+    stored = Organisation.objects.get(pk=organisation.pk)
+    return _saved(organisation, access.can_edit_organisation(stored))
 
 
 @transaction.atomic
@@ -54,12 +58,8 @@ def person_save(*, access: MayEditParties, person: Person) -> Person:
     """A new person (the administrator, or an organisation's contact) or a change to one
     (the administrator, or the contact of the person's organisation)."""
     if person.pk is None:
-        require(access.can_create_person(person.area))
-    else:
-        require(access.can_edit_person(Person.objects.get(pk=person.pk)))
-    person.full_clean()
-    person.save()
-    return person
+        return _saved(person, access.can_create_person(person.area))
+    return _saved(person, access.can_edit_person(Person.objects.get(pk=person.pk)))
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from yhdyspinta.accounts.models import AreaRole
@@ -31,20 +30,36 @@ def test_a_backlog_of_minutes_is_the_oldest_few_and_a_count_linking_to_the_rest(
             ends_at=start + timedelta(days=n, hours=2),
         )
         MinutesFactory(meeting=meeting)
+    # A correction of published minutes is listed whatever its age; another body's
+    # meeting is not the secretary's.
+    early, late = start - timedelta(days=5), start - timedelta(days=5, hours=-2)
+    published = MeetingFactory(body=body, status="published", starts_at=early, ends_at=late)
+    correction = MinutesFactory(meeting=published, version=2)
+    other_body = BodyFactory(area=area)
+    MinutesFactory(
+        meeting=MeetingFactory(
+            body=other_body, status="minutes_drafted", starts_at=early, ends_at=late
+        )
+    )
     admin = AreaRoleFactory(area=area, role=AreaRole.Role.ADMIN).user
+    secretary = AreaRoleFactory(area=area, role=AreaRole.Role.BODY_SECRETARY, body=body).user
 
-    tasks = [t for t in tasks_for(Access(admin), area) if "minutes" in t.url or "status=" in t.url]
+    tasks = [t for t in tasks_for(Access(secretary), area) if "minutes" in t.url]
 
-    assert len(tasks) == SHOWN + 1
-    oldest = tasks[0]
+    assert len(tasks) == 1 + SHOWN + 1
+    assert f"/minutes/{correction.pk}/" in tasks[0].url
+    oldest = tasks[1]
     assert oldest.late  # the oldest first: they are the most overdue
     more = tasks[-1]
     assert more.title.startswith("25 ")
-    assert more.url.endswith("?status=minutes_drafted")
+    assert more.url.endswith(f"?status=minutes_drafted&body={body.pk}")
     listed = client.get(more.url)
     assert listed.status_code == 200
+    # The list the line links to holds exactly the ten listed and the 25 it counts.
     assert listed.context["page_obj"].paginator.count == SHOWN + 25
-    everything = client.get(reverse("meetings:meetings", kwargs={"area": area.slug}))
-    assert everything.context["page_obj"].paginator.count == SHOWN + 25
-    other = client.get(more.url.replace("minutes_drafted", "published"))
-    assert other.context["page_obj"].paginator.count == 0
+    # The administrator's line counts every body's, and links to every body's.
+    [line] = [t for t in tasks_for(Access(admin), area) if "status=" in t.url]
+    assert line.url.endswith("?status=minutes_drafted")
+    everything = client.get(line.url)
+    assert everything.context["page_obj"].paginator.count == SHOWN + 25 + 1
+    assert line.title.startswith("26 ")
