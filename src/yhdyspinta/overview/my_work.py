@@ -36,10 +36,20 @@ class Task:
     url: str
     due: date | None = None
     rule: str = ""  # where the due date comes from
+    count: int = 1  # how many things waiting the line stands for (a backlog's, a clock's)
 
     @property
     def late(self) -> bool:
         return self.due is not None and self.due < timezone.localdate()
+
+
+class TaskGroup(list[Task]):
+    """The tasks of one heading; its count is what waits, not its lines (a backlog's
+    line stands for its count)."""
+
+    @property
+    def waiting(self) -> int:
+        return sum(task.count for task in self)
 
 
 def tasks_for(access: Access, area: Area, today: date | None = None) -> list[Task]:
@@ -72,6 +82,7 @@ def tasks_for(access: Access, area: Area, today: date | None = None) -> list[Tas
                 _("%(count)s proposed meeting dates of %(year)s wait for acceptance")
                 % {"count": proposed, "year": year},
                 f"{clock}?year={year}",
+                count=proposed,
             )
         )
     return tasks
@@ -171,6 +182,7 @@ def _more(
             )
             % {"count": rest, "status": MeetingStatus(status).label},
             url,
+            count=rest,
         )
 
 

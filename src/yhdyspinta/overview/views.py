@@ -11,7 +11,7 @@ from yhdyspinta.areas.models import CouncilTerm, SubRegion, Theme
 from yhdyspinta.web.views import AreaCreateView, AreaFormMixin, AreaMixin, AreaUpdateView
 
 from . import selectors
-from .my_work import tasks_for
+from .my_work import TaskGroup, tasks_for
 
 
 class HomeView(generic.TemplateView):
@@ -113,10 +113,10 @@ class MyTasks(AreaMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        groups: dict[str, list] = {}
+        groups: dict[str, TaskGroup] = {}
         for task in sorted(
             tasks_for(self.access, self.area), key=lambda t: (t.due is None, t.due or 0)
         ):
-            groups.setdefault(task.group, []).append(task)
+            groups.setdefault(task.group, TaskGroup()).append(task)
         context["groups"] = groups
         return context

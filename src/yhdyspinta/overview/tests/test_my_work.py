@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from yhdyspinta.accounts.models import AreaRole
@@ -42,6 +43,7 @@ def test_a_backlog_of_minutes_is_the_oldest_few_and_a_count_linking_to_the_rest(
         )
     )
     admin = AreaRoleFactory(area=area, role=AreaRole.Role.ADMIN).user
+    client.force_login(admin)
     secretary = AreaRoleFactory(area=area, role=AreaRole.Role.BODY_SECRETARY, body=body).user
 
     tasks = [t for t in tasks_for(Access(secretary), area) if "minutes" in t.url]
@@ -63,3 +65,10 @@ def test_a_backlog_of_minutes_is_the_oldest_few_and_a_count_linking_to_the_rest(
     everything = client.get(line.url)
     assert everything.context["page_obj"].paginator.count == SHOWN + 25 + 1
     assert line.title.startswith("26 ")
+    # The heading counts what waits: the ten listed, the correction and the 26 behind the
+    # line (not the twelve lines).
+    page = client.get(reverse("areas:my_tasks", kwargs={"area": area.slug}))
+    assert page.context["groups"]["Kokoukset"].waiting >= SHOWN + 1 + 26
+    assert f'Kokoukset <span class="muted">({page.context["groups"]["Kokoukset"].waiting})' in (
+        page.content.decode()
+    )
