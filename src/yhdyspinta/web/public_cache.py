@@ -5,20 +5,28 @@ the data under it changes. The whole country's visitors, crawlers and integratio
 for the same few pages, so each is built once per version of the data and kept in the
 default cache (the database's cache table: every app server finds it).
 
-The version is one value in the cache. Every connection carries an execute wrapper: an
-INSERT, UPDATE or DELETE of a table of the app's data, or any schema or bulk statement,
-asks for a new version once it is committed (`transaction.on_commit`; a rolled-back
-write asks nothing; a statement outside a transaction asks at once, or, if its rows
-are still to be read (RETURNING), before the connection's next statement or at the end
-of the request). Writes of the bookkeeping tables (sessions, the
-cache itself, the task queue and document jobs, login attempts, the use log, an API
-token's last use) ask nothing. The ORM, bulk updates, raw SQL and the flush of tests
-all pass through the wrapper. A transaction that has written and not yet committed
-does not use the cache at all, so it never reads a page without its own change. A new
-version is a random value, so two writers never make the same one. Keys also carry the
-language and the day, and expire after `PUBLIC_CACHE_SECONDS`: what depends on the time
-of day ("upcoming") is at most that old, and so is a page whose writer was killed
-between its commit and the new version.
+The version is a value in the cache: one for the installation and one for each area.
+A page or answer of one area (its URL names the area) is kept under the installation's
+version and that area's; any other (the home page, the list of areas, an indicator's
+values) under the installation's and one that every area's write renews. Every
+connection carries an execute wrapper: an INSERT, UPDATE or DELETE of a table of the
+app's data, or any schema or bulk statement, asks for a new version once it is
+committed (`transaction.on_commit`; a rolled-back write asks nothing; a statement
+outside a transaction asks at once, or, if its rows are still to be read (RETURNING),
+before the connection's next statement or at the end of the request). A write made
+while a request of one area's pages or API is served (`AreaScope`: every row such a
+request writes is that area's) renews that area's version, so that a write in one area
+leaves every other area's kept pages as they are; any other write (the worker's, a
+command's, an answer by a link, the admin's) renews the installation's. Writes of the
+bookkeeping tables (sessions, the cache itself, the task queue and document jobs, login
+attempts, the use log, an API token's last use, the users' accounts: the public is
+never shown a user) ask nothing. The ORM, bulk updates,
+raw SQL and the flush of tests all pass through the wrapper. A transaction that has
+written and not yet committed does not use the cache at all, so it never reads a page
+without its own change. A new version is a random value, so two writers never make the
+same one. Keys also carry the language and the day, and expire after
+`PUBLIC_CACHE_SECONDS`: what depends on the time of day ("upcoming") is at most that
+old, and so is a page whose writer was killed between its commit and the new version.
 
 A kept page carries a placeholder where the visitor's CSRF token goes; each visitor
 gets their own token in its place (the language switch and the login form still work).
@@ -31,6 +39,8 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,6 +54,7 @@ from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "public-cache:version"
+AREAS_KEY = f"{VERSION_KEY}:areas"  # renewed by every area's write
 CSRF_PLACEHOLDER = "public-cache-csrf-token-placeholder"
 # Tables whose rows are bookkeeping, never what a page shows: writing them is no change.
 _BOOKKEEPING = (
@@ -54,6 +65,8 @@ _BOOKKEEPING = (
     "accounts_apitoken",
     "web_documentjob",
     "yhdyspinta_cache",
+    # Accounts (a login's time above all): the public is never shown a user.
+    "auth_user",
 )
 _READS = frozenset(
     {
@@ -90,31 +103,61 @@ def _changed_nothing(sql: str, context) -> bool:
     return getattr(context["cursor"], "rowcount", -1) == 0
 
 
-def new_version() -> None:
-    """Every kept page and answer is out of date from now on."""
+# The area whose request is being served, if its URL names one: its writes are its own.
+scope: ContextVar[str | None] = ContextVar("public_cache_scope", default=None)
+
+
+def _area_key(slug: str) -> str:
+    return f"{VERSION_KEY}:area:{slug}"
+
+
+def new_version(area: str | None = None) -> None:
+    """Every kept page and answer of this area (and those of no one area) is out of date
+    from now on; without an area, every one."""
+    fresh = uuid.uuid4().hex
+    keys = [_area_key(area), AREAS_KEY] if area else [VERSION_KEY]
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        cache.set_many(dict.fromkeys(keys, fresh), None)
     except DatabaseError as error:  # before `createcachetable` (migrating a new database)
         logger.info("No new version of the public pages: %s", error)
 
 
+@dataclass(frozen=True)
+class _Renew:
+    """A connection's wish for a new version at its commit, once per area."""
+
+    area: str | None
+
+    def __call__(self) -> None:
+        new_version(self.area)
+
+
+def _asked(connection) -> set[str | None]:
+    return {
+        callback.area
+        for _ids, callback, _robust in connection.run_on_commit
+        if isinstance(callback, _Renew)
+    }
+
+
 def _pending(connection) -> bool:
-    return any(callback is new_version for _ids, callback, _robust in connection.run_on_commit)
+    return bool(_asked(connection))
 
 
-def _ask(connection) -> None:
+def _ask(connection, area: str | None) -> None:
     """A new version once this connection's writes are committed: at the commit of its
     transaction, or now if it has none."""
     if not connection.in_atomic_block:
-        new_version()
-    elif not _pending(connection):
-        connection.on_commit(new_version, robust=True)
+        new_version(area)
+    elif area not in _asked(connection):
+        connection.on_commit(_Renew(area), robust=True)
 
 
 def _ask_if_unsaid(connection) -> None:
-    if getattr(connection, "public_cache_unsaid", False):
-        connection.public_cache_unsaid = False
-        _ask(connection)
+    unsaid = getattr(connection, "public_cache_unsaid", None)
+    if unsaid is not None:
+        connection.public_cache_unsaid = None
+        _ask(connection, unsaid[0])
 
 
 def _track(execute, sql, params, many, context):
@@ -123,12 +166,12 @@ def _track(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _changes_data(sql) and not _changed_nothing(sql, context):
         if connection.in_atomic_block or not _RETURNING.search(sql):
-            _ask(connection)
+            _ask(connection, scope.get())
         else:
             # Committed on its own, but its rows are still to be read, and on SQLite a
             # statement of the cache's own now would lose them: the new version is made
             # before the connection's next statement, or at the end of the request.
-            connection.public_cache_unsaid = True
+            connection.public_cache_unsaid = (scope.get(),)
     return result
 
 
@@ -146,23 +189,31 @@ connection_created.connect(_install, dispatch_uid="yhdyspinta-public-cache")
 request_finished.connect(_request_finished, dispatch_uid="yhdyspinta-public-cache")
 
 
-def version() -> str | None:
-    """The data's current version, or None where the cache must not be used: it is off,
-    or this transaction has written and not committed yet."""
+def version(area: str | None = None) -> str | None:
+    """The version of the data of this area's pages (without an area: of the pages of no
+    one area), or None where the cache must not be used: it is off, or this transaction
+    has written and not committed yet."""
     connection = connections[DEFAULT_DB_ALIAS]
     _ask_if_unsaid(connection)
     if settings.PUBLIC_CACHE_SECONDS <= 0 or _pending(connection):
         return None
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        current = cache.get(VERSION_KEY)
-    return current
+    keys = [VERSION_KEY, _area_key(area) if area else AREAS_KEY]
+    current = cache.get_many(keys)
+    if len(current) < len(keys):
+        for missing in set(keys) - current.keys():
+            cache.add(missing, uuid.uuid4().hex, None)
+        current = cache.get_many(keys)
+    return ".".join(current[k] for k in keys)
+
+
+def _area_of(request: HttpRequest) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    return match.kwargs.get("area") if match is not None else None
 
 
 def key(request: HttpRequest, kind: str) -> str | None:
     """The cache key of this request's public answer, or None: not to be kept."""
-    current = version()
+    current = version(_area_of(request))
     if current is None:
         return None
     what = repr(
@@ -224,3 +275,22 @@ def answer(request: HttpRequest, build: Callable[[], object]) -> object:
         if cache_key:
             cache.set(cache_key, kept, settings.PUBLIC_CACHE_SECONDS)
     return kept
+
+
+class AreaScope:
+    """Middleware: while a request whose URL names an area is served, the writes it
+    makes renew that area's version only (`scope`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = scope.set(None)
+        try:
+            return self.get_response(request)
+        finally:
+            scope.reset(token)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        area = view_kwargs.get("area")
+        scope.set(area if isinstance(area, str) and area else None)

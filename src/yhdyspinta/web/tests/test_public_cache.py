@@ -41,6 +41,7 @@ TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
         ('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)', False),
         ('UPDATE "django_tasks_database_dbtaskresult" SET "status" = %s', False),
         ('UPDATE "accounts_apitoken" SET "last_used_at" = %s', False),
+        ('UPDATE "auth_user" SET "last_login" = %s', False),
     ],
 )
 def test_which_statements_change_the_data(sql, changes):
@@ -189,3 +190,41 @@ def test_a_page_built_while_another_commits_is_not_kept_past_the_commit(area):
     stale = public_cache.page(request, built_while_another_commits)
     assert "Samaan aikaan" not in stale.content.decode()
     assert "Samaan aikaan" in _page(Client(), url)
+
+
+@committing
+def test_a_write_in_one_area_leaves_the_other_areas_kept_pages(area, client):
+    """A change made through one area's pages renews that area's public pages and those
+    of no one area (the home page lists the areas); another area's kept pages stay, so
+    that its visitors do not pay for a write they do not see. A write made outside any
+    area's pages (the worker, a command) renews every page."""
+    other = factories.AreaFactory(name="Toinen alue")
+    factories.OrganisationFactory(area=other, name="Toisen alueen yhdistys")
+    ours = reverse("parties:organisations", kwargs={"area": area.slug})
+    theirs = reverse("parties:organisations", kwargs={"area": other.slug})
+    client.force_login(factories.UserFactory(is_superuser=True))  # a login is no change
+    visitor = Client()
+    _page(visitor, ours), _page(visitor, theirs), _page(visitor, "/")
+    kept = {url: public_cache.key(_resolved(url), "page") for url in (ours, theirs, "/")}
+    client.force_login(factories.UserFactory(is_superuser=True))
+    assert public_cache.key(_resolved(ours), "page") == kept[ours]
+
+    create = reverse("areas:theme_create", kwargs={"area": area.slug})
+    response = client.post(create, {"name": "Uusi teema", "description": "", "order": 0})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    now = {url: public_cache.key(_resolved(url), "page") for url in (ours, theirs, "/")}
+    assert now[theirs] == kept[theirs]
+    assert now[ours] != kept[ours]
+    assert now["/"] != kept["/"]
+
+    Organisation.objects.filter(area=other).update(name="Komennon nimi")  # no area's page
+    assert "Komennon nimi" in _page(visitor, theirs)
+
+
+def _resolved(url: str):
+    from django.urls import resolve
+
+    request = RequestFactory().get(url)
+    request.resolver_match = resolve(url)
+    return request
