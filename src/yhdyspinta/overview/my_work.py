@@ -162,15 +162,14 @@ SHOWN = 10
 
 
 def _more(
-    area: Area, bodies: QuerySet[Body], waiting: QuerySet[Minutes], status: str, group: str
+    area: Area, own: list[int], waiting: QuerySet[Minutes], status: str, group: str
 ) -> Iterator[Task]:
     """The backlog beyond the SHOWN oldest, in one line: `waiting` are minutes of meetings
     in `status`, so the meeting list filtered by it shows them (and, for one body's
-    secretary, only that body's)."""
+    secretary, only that body's: `own`, the first two of the user's bodies)."""
     rest = waiting.count() - SHOWN
     if rest > 0:
         url = reverse("meetings:meetings", kwargs={"area": area.slug}) + f"?status={status}"
-        own = list(bodies.values_list("pk", flat=True)[:2])
         if len(own) == 1:
             url += f"&body={own[0]}"
         yield Task(
@@ -197,6 +196,9 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
     minutes_rule = _("the area's rule: minutes approved within %(days)s days") % {
         "days": area.minutes_days_after
     }
+    # Read whether or not there is a backlog, so that the page's queries do not grow
+    # with one.
+    own = list(bodies.values_list("pk", flat=True)[:2])
     drafts = Minutes.objects.filter(meeting__body__in=bodies, status=Minutes.Status.DRAFT)
     # A meeting's first minutes (its status says so), the oldest first; a correction of
     # published minutes is always listed (a deliberate step, and rare).
@@ -217,7 +219,7 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 minutes_rule,
             )
         )
-    yield from _more(area, bodies, first, MeetingStatus.MINUTES_DRAFTED, group)
+    yield from _more(area, own, first, MeetingStatus.MINUTES_DRAFTED, group)
     approved = Minutes.objects.filter(
         meeting__body__in=bodies,
         status=Minutes.Status.APPROVED,
@@ -232,7 +234,7 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 reverse("meetings:minutes", kwargs={"area": area.slug, "pk": minutes.pk}),
             )
         )
-    yield from _more(area, bodies, approved, MeetingStatus.MINUTES_APPROVED, group)
+    yield from _more(area, own, approved, MeetingStatus.MINUTES_APPROVED, group)
     held = Meeting.objects.filter(body__in=bodies, starts_at__lt=now, attendances__isnull=True)
     for meeting in held.filter(
         Q(status=MeetingStatus.HELD) | Q(status__in=MeetingStatus.upcoming())
