@@ -56,9 +56,11 @@ class Audience:
 
     def member(self, membership) -> str:
         """A seat: the person for the area's users, the organisation for the public."""
-        if self.sees_people:
-            return f"{membership.person} ({membership.organisation.name})"
-        return membership.organisation.name
+        return self.seat(str(membership.person), membership.organisation.name)
+
+    def seat(self, person: str, organisation: str) -> str:
+        """A seat from its person's and organisation's names (read as values)."""
+        return f"{person} ({organisation})" if self.sees_people else organisation
 
     def person_text(self, text: str) -> str:
         """Free text that may name people (presenter, scribes, who proposed)."""

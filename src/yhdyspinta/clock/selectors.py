@@ -240,37 +240,46 @@ def _double_booked(
     for meeting in meetings:
         by_day[meeting.day].append(meeting)
     pairs = [
-        (one.body_id, other.body_id)
+        (one, other)
         for same_day in by_day.values()
         for i, one in enumerate(same_day)
         for other in same_day[i + 1 :]
         if one.starts_at < other.ends_at and other.starts_at < one.ends_at
     ]
+    if not pairs:
+        return []
+    # Only a meeting that overlaps another can be one of two at once, and only the
+    # seats in its body matter (a busy area's year has a thousand meetings).
+    overlapping = {meeting for pair in pairs for meeting in pair}
+    in_pairs = {meeting.body_id for meeting in overlapping}
     members = defaultdict(set)
-    if pairs:
-        in_pairs = {body_id for pair in pairs for body_id in pair}
-        for body_id, person_id in (
-            current.filter(body_id__in=in_pairs).order_by().values_list("body_id", "person_id")
-        ):
-            members[body_id].add(person_id)
+    for body_id, person_id in (
+        current.filter(body_id__in=in_pairs).order_by().values_list("body_id", "person_id")
+    ):
+        members[body_id].add(person_id)
     suspects: set[int] = set()
     for one, other in pairs:
-        suspects |= members[one] & members[other]
+        suspects |= members[one.body_id] & members[other.body_id]
     seats = defaultdict(list)
-    for membership in current.filter(person_id__in=suspects).select_related(
-        "person", "organisation"
+    for body_id, person_id, first, last, organisation in current.filter(
+        person_id__in=suspects, body_id__in=in_pairs
+    ).values_list(
+        "body_id", "person_id", "person__first_name", "person__last_name", "organisation__name"
     ):
-        seats[membership.body_id].append((membership.person_id, audience.member(membership)))
+        seats[body_id].append((person_id, audience.seat(f"{first} {last}", organisation)))
     busy = defaultdict(list)
-    for meeting in meetings:
-        for person_id, name in seats[meeting.body_id]:
-            busy[(person_id, name, meeting.day)].append(meeting)
+    for meeting in meetings:  # in the year's order
+        if meeting in overlapping:
+            for person_id, name in seats[meeting.body_id]:
+                busy[(person_id, name, meeting.day)].append(meeting)
     double: list[tuple[str, date, list[str]]] = []
+    seen: set[tuple[str, date, tuple[str, ...]]] = set()
     for (_person, name, day), same_day in sorted(busy.items(), key=lambda item: item[0][2]):
-        overlapping = _overlapping(same_day)
-        entry = (name, day, [m.title for m in overlapping])
-        if len(overlapping) > 1 and entry not in double:
-            double.append(entry)
+        at_once = _overlapping(same_day)
+        titles = tuple(m.title for m in at_once)
+        if len(at_once) > 1 and (name, day, titles) not in seen:
+            seen.add((name, day, titles))
+            double.append((name, day, list(titles)))
     return double
 
 

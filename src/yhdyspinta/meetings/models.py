@@ -114,6 +114,14 @@ class Meeting(TimeStamped):
         indexes = [
             models.Index(fields=["body", "starts_at"], name="meeting_body_starts"),
             models.Index(fields=["starts_at"], name="meeting_starts"),
+            # The meetings whose record is still to come (held, minutes drafted or
+            # approved and not published): a busy area's backlog among its years of
+            # published ones, which My tasks and the lists read.
+            models.Index(
+                fields=["body", "starts_at"],
+                condition=models.Q(status__in=["held", "minutes_drafted", "minutes_approved"]),
+                name="meeting_record_to_come",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -347,6 +355,18 @@ class Minutes(Frozen, TimeStamped):
         ordering = ["meeting", "-version"]
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
+        indexes = [
+            # The drafts, a handful among years of approved minutes (My tasks reads them).
+            models.Index(
+                fields=["meeting"], condition=models.Q(status="draft"), name="minutes_drafts"
+            ),
+            # The newest published first (the area's news feed reads fifty of years').
+            models.Index(
+                models.F("published_at").desc(),
+                condition=models.Q(published_at__isnull=False),
+                name="minutes_published_newest",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "version"], name="minutes_unique_version"),
         ]
