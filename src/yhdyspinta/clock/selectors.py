@@ -173,6 +173,7 @@ class YearMeeting:
     level: str
     convener: str | None
     slotted: bool  # a slot of the clock stands for it
+    body_name: str
     day: date  # the local day it starts on
 
 
@@ -195,6 +196,7 @@ def year_meetings(area: Area, year: int) -> list[YearMeeting]:
             "body__level",
             "convener__name",
             "slotted",
+            "body__name",
         )
     ]
 
@@ -322,6 +324,7 @@ type OnClock = ClockEvent | MeetingEvent
 @dataclass(frozen=True)
 class BodyRow:
     level: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -355,7 +358,7 @@ def other_meetings(
     filters, from the year's `meetings` if they are already read."""
     if meetings is not None and not any(filters.values()):
         return [
-            _event(m.pk, m.title, m.day, m.body_id, m.level, m.convener)
+            _event(m.pk, m.title, m.day, m.body_id, m.level, m.convener, m.body_name)
             for m in meetings
             if not m.slotted
         ]
@@ -368,21 +371,21 @@ def other_meetings(
     qs = _filtered(qs, theme_lookup="body__themes", owner="convener", filters=filters)
     local = to_local()
     return [
-        _event(pk, title, local(starts_at).date(), body_id, level, convener)
-        for pk, title, starts_at, body_id, level, convener in qs.values_list(
-            "pk", "title", "starts_at", "body_id", "body__level", "convener__name"
+        _event(pk, title, local(starts_at).date(), body_id, level, convener, body_name)
+        for pk, title, starts_at, body_id, level, convener, body_name in qs.values_list(
+            "pk", "title", "starts_at", "body_id", "body__level", "convener__name", "body__name"
         )
     ]
 
 
 def _event(
-    pk: int, title: str, day: date, body_id: int, level: str, convener: str | None
+    pk: int, title: str, day: date, body_id: int, level: str, convener: str | None, body_name: str
 ) -> MeetingEvent:
     return MeetingEvent(
         month=day.month,
         day=day,
         title=title,
-        body=BodyRow(level),
+        body=BodyRow(level, body_name),
         body_id=body_id,
         owner=OwnerRow(convener) if convener else None,
         meeting_id=pk,

@@ -15,8 +15,8 @@ register = template.Library()
 
 
 @register.simple_tag
-def wheel_marks(wheel) -> SafeString:
-    """One dot a mark, its title a tooltip."""
+def wheel_marks(wheel, printed: bool = False) -> SafeString:
+    """One dot a mark, its title a tooltip (not on paper, where the annex names them)."""
     parts = []
     colours: dict[str, str] = {}  # a handful of rings, hundreds of marks
     for mark in wheel.marks:
@@ -24,11 +24,14 @@ def wheel_marks(wheel) -> SafeString:
         day = f" {day_text(event.day, year=False)}" if event.day else ""
         if mark.colour not in colours:
             colours[mark.colour] = escape(mark.colour)
-        parts.append(
+        circle = (
             f'<circle cx="{mark.x}" cy="{mark.y}" r="{6 if event.kind == "meeting" else 8}" '
-            f'fill="{colours[mark.colour]}" stroke="#fff" stroke-width="1.5">'
-            f"<title>{escape(event.title)}{day}</title></circle>"
+            f'fill="{colours[mark.colour]}" stroke="#fff" stroke-width="1.5"'
         )
+        if printed:
+            parts.append(f"{circle}/>")
+        else:
+            parts.append(f"{circle}><title>{escape(event.title)}{day}</title></circle>")
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
 
 
@@ -79,5 +82,51 @@ def select_options(rows, selected: str) -> SafeString:
             f'<option value="{int(pk)}"{" selected" if str(pk) == selected else ""}>'
             f"{escape(name)}</option>"
             for pk, name in rows
+        )
+    )
+
+
+@register.simple_tag
+def month_summary(months) -> SafeString:
+    """The printed clock's year on one page: a row a month with the area's own events
+    (everything but meetings) by day and how many meetings the month has; the meetings
+    themselves are in the annex (`annex_rows`)."""
+    parts = []
+    for _number, name, items in months:
+        meetings = sum(1 for event in items if event.kind == "meeting")
+        others = [
+            (f"{day_text(event.day, year=False)} " if event.day else "") + escape(event.title)
+            for event in items
+            if event.kind != "meeting"
+        ]
+        parts.append(
+            f'<tr><th scope="row">{escape(name)}</th><td>{"<br>".join(others) or "—"}</td>'
+            f'<td class="number">{meetings}</td></tr>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def annex_rows(events) -> SafeString:
+    """The printed clock's annex: each body's meetings of the year on one row (the body,
+    the days, who convenes), the bodies by name; a day only proposed is marked with an
+    asterisk. A busy area's thousand meetings take a few pages this way."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for event in events:
+        if event.kind != "meeting":
+            continue
+        name = event.body.name if event.body is not None else event.title
+        days = rows.setdefault(name, ([], event.owner.name if event.owner else ""))[0]
+        if event.day:
+            days.append(
+                day_text(event.day, year=False) + ("*" if event.status == "proposed" else "")
+            )
+        else:
+            days.append(str(event.month) + ".*")
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<tr><th scope="row">{escape(name)}</th><td>{len(days)}</td>'
+            f"<td>{escape(', '.join(days))}</td><td>{escape(owner)}</td></tr>"
+            for name, (days, owner) in sorted(rows.items())
         )
     )

@@ -559,3 +559,39 @@ def test_a_secretary_plans_their_own_body_and_accepts_a_month_at_once(client, lo
     )
     assert meeting.place == usual.place
     assert full_title(meeting) == f"Hyte-koordinaattoriverkosto: Kokous {month}/2027"
+
+
+def test_the_printed_clock_is_the_wheel_a_page_of_months_and_each_body_once(small_world):
+    """A busy year reads on a few pages: the wheel, the year month by month (the area's
+    own events by name, the meetings counted) and an annex with each body once and the
+    days it meets, not a line for every one of a thousand meetings."""
+    import io
+    from types import SimpleNamespace
+
+    from pypdf import PdfReader
+
+    from yhdyspinta.clock.documents import _clock_file
+    from yhdyspinta.testing import factories
+
+    area = small_world.area
+    body = small_world.bodies[Level.WORKING_GROUP]
+    for month in range(1, 13):
+        for day in (3, 17):
+            starts = timezone.make_aware(timezone.datetime(2026, month, day, 9))
+            factories.MeetingFactory(
+                body=body, title=f"Kokous {month}/{day}", starts_at=starts, status="planned"
+            )
+    factories.ClockEventFactory(
+        area=area, year=2026, month=5, day=date(2026, 5, 20), title="Hyte-foorumi keväällä"
+    )
+    pdf = _clock_file(
+        SimpleNamespace(area=area, params={"year": 2026, "filters": {}, "paper": "A4"})
+    )
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 3
+    months, annex = pages[1], pages[2]
+    assert "20.5. Hyte-foorumi keväällä" in months
+    assert "Kokous 1/3" not in months + annex  # meetings are counted and dated, not listed
+    assert annex.count(str(body.name)) == 1
+    assert "3.1., 17.1., 3.2." in annex
+    assert "24" in annex  # its count of meetings
