@@ -133,6 +133,12 @@ def feed_meetings(**filters: object) -> QuerySet[Meeting]:
         .filter(starts_at__gte=since)
         .exclude(status=MeetingStatus.CANCELLED, sequence=0)
         .select_related("body__area", "convener")
+        # What an event says and nothing more: a busy area's feed has some 2 000.
+        .only(
+            *("uid", "starts_at", "ends_at", "sequence", "title", "place", "online_link"),
+            *("description", "status", "updated_at", "body__name", "body__area__slug"),
+            *("convener__name", "convener__email"),
+        )
         .order_by("starts_at")
     )
 

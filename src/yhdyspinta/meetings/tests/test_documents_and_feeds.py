@@ -4,6 +4,7 @@ import zlib
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -173,3 +174,46 @@ def test_a_feed_is_built_once_per_version_and_follows_every_change(
     convener.save()
     organisers = [e["ORGANIZER"] for e in events(client.get(url))]
     assert "Toinen koollekutsuja" in {str(o.params["CN"]) for o in organisers}
+
+
+def test_a_feed_is_the_calendar_icalendar_makes_and_a_write_renders_only_its_event(db):
+    """The feed is composed from each event's bytes kept by what they say: the result is
+    byte for byte the calendar icalendar makes of the same events, and after one
+    meeting changes only that meeting's event is rendered again."""
+    from datetime import date
+    from datetime import timedelta as days
+
+    from icalendar import Calendar, Event
+
+    from yhdyspinta.meetings import ics
+    from yhdyspinta.testing import factories
+
+    body = factories.BodyFactory()
+    start = timezone.now().replace(microsecond=0) + days(days=3)
+    meetings = [
+        factories.MeetingFactory(body=body, title=f"Kokous {i}", starts_at=start + days(days=i))
+        for i in range(5)
+    ]
+    all_day = [("kello-1", date(2026, 5, 4), "Määräaika", "deadline")]
+    made = ics.feed(meetings, "Alue", all_day)
+
+    expected = ics.new_calendar("PUBLISH", "Alue")
+    for meeting in meetings:
+        expected.add_component(ics.meeting_event(meeting, stamp=meeting.updated_at))
+    entry = Event()
+    entry.add("uid", "kello-1@yhdyspinta")
+    entry.add("dtstamp", ics.datetime.combine(timezone.localdate(), ics.time.min, tzinfo=ics.UTC))
+    entry.add("dtstart", date(2026, 5, 4))
+    entry.add("summary", "Määräaika")
+    entry.add("categories", ["deadline"])
+    expected.add_component(entry)
+    assert made == expected.to_ical()
+    assert len(Calendar.from_ical(made).walk("VEVENT")) == 6
+
+    meetings[2].title = "Siirretty kokous"
+    meetings[2].save()
+    before = ics._event_bytes.cache_info()
+    again = ics.feed(meetings, "Alue", all_day)
+    after = ics._event_bytes.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 4)
+    assert b"Siirretty kokous" in again
