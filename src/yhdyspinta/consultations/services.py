@@ -81,12 +81,19 @@ def open_round(
     round: Round, requests: models.QuerySet, request_ids: list[int] | None
 ) -> models.QuerySet:
     """Open a draft round for answers (a closed one cannot be sent again) and return the
-    requests to send: all of them, or those named."""
+    requests to send: those named, or all not yet sent. The round's row is locked until
+    the caller's transaction ends, so a send posted twice (a double click, or two
+    administrators at once) waits for the first and then finds nothing left to send:
+    nobody gets two e-mails, and the first link stays valid."""
+    Round.objects.select_for_update().filter(pk=round.pk).first()
+    round.refresh_from_db(fields=["status"])
     if round.status == Round.Status.CLOSED:
         raise ValidationError(_("The round is closed."))
     round.status = Round.Status.OPEN
     round.save()
-    return requests if request_ids is None else requests.filter(pk__in=request_ids)
+    if request_ids is None:
+        return requests.filter(sent_at__isnull=True)
+    return requests.filter(pk__in=request_ids)
 
 
 @dataclass(frozen=True)

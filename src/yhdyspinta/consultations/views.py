@@ -92,7 +92,11 @@ def send_round(
         back_url=round.get_absolute_url(),
     )
     if confirm is None:
-        report_sent(request, send(round=round))
+        sent = send(round=round)
+        if sent.reached or sent.skipped:
+            report_sent(request, sent)
+        else:  # posted twice: the first send took them all
+            messages.info(request, _("Nothing was sent: every request has been sent already."))
     return confirm
 
 

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from yhdyspinta.accounts.models import AreaRole
@@ -358,3 +359,48 @@ def test_a_round_for_two_area_wide_bodies_is_refused_not_half_asked(demo):
         )
     assert "kysyy kultakin organisaatiolta yhteen toimielimeen" in str(refused.value)
     assert not NominationRound.objects.filter(title="Kaksi koko alueen toimielintä").exists()
+
+
+def test_a_send_posted_twice_sends_each_organisation_one_request(world):
+    """A double click on "send requests": the second finds every request sent and sends
+    nothing, so nobody gets two e-mails and the first link stays the one that works."""
+    from yhdyspinta.communications.models import OutgoingMessage
+
+    first = services.round_send(access=Access.installation(), round=world["round"])
+    links = dict(world["round"].requests.values_list("pk", "token_hash"))
+    second = services.round_send(access=Access.installation(), round=world["round"])
+    assert (first.reached, second) == (2, Sent(0, 0))
+    assert dict(world["round"].requests.values_list("pk", "token_hash")) == links
+    assert OutgoingMessage.objects.filter(area=world["round"].area).count() == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two sends at once need two connections: PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_sending_at_once_send_one_request_each(world):
+    """Two sends of the same round at the same moment: the round's row is locked, the
+    second waits for the first and then finds nothing left."""
+    import threading
+
+    from yhdyspinta.communications.models import OutgoingMessage
+
+    barrier = threading.Barrier(2)
+    results = []
+
+    def send():
+        try:
+            barrier.wait()
+            round_ = NominationRound.objects.get(pk=world["round"].pk)
+            results.append(services.round_send(access=Access.installation(), round=round_))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.reached for r in results) == [0, 2]
+    assert OutgoingMessage.objects.filter(area=world["round"].area).count() == 2
