@@ -87,7 +87,7 @@ class Wheel:
     marks: list[Mark] = field(default_factory=list)
 
 
-def _polar(radius: float, fraction: float) -> tuple[float, float]:
+def polar(radius: float, fraction: float) -> tuple[float, float]:
     angle = 2 * math.pi * fraction - math.pi / 2  # January at the top, clockwise
     return round(CENTRE + radius * math.cos(angle), 1), round(CENTRE + radius * math.sin(angle), 1)
 
@@ -101,9 +101,9 @@ def wheel(area: Area, year: int, event_list: Sequence[OnClock]) -> Wheel:
     rings = [(key, round(radius[key], 1), COLOURS.get(key, "#4a5560")) for key in used]
     months = []
     for m in range(12):
-        x1, y1 = _polar(INNER - 10, m / 12)
-        x2, y2 = _polar(OUTER + 8, m / 12)
-        lx, ly = _polar(OUTER + 30, (m + 0.5) / 12)
+        x1, y1 = polar(INNER - 10, m / 12)
+        x2, y2 = polar(OUTER + 8, m / 12)
+        lx, ly = polar(OUTER + 30, (m + 0.5) / 12)
         months.append((str(MONTHS_AP[m + 1]).rstrip("."), lx, ly, x1, y1, x2, y2))
     result = Wheel(size=SIZE, centre=CENTRE, rings=rings, months=months)
     per_position: dict[tuple[str, int], int] = defaultdict(int)
@@ -115,7 +115,7 @@ def wheel(area: Area, year: int, event_list: Sequence[OnClock]) -> Wheel:
             fraction = (event.month - 0.5) / 12
         nudge = per_position[(key, event.month)]
         per_position[(key, event.month)] += 1
-        x, y = _polar(radius[key], fraction + nudge * 0.008)
+        x, y = polar(radius[key], fraction + nudge * 0.008)
         result.marks.append(Mark(event, x, y, COLOURS.get(key, "#4a5560")))
     return result
 
