@@ -211,6 +211,9 @@ if os.environ.get("EMAIL_HOST"):
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
+                # A server that accepts and then hangs must not hold the only worker
+                # (and the imports queued behind it): the attempt fails and is retried.
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
             },
         }
     }

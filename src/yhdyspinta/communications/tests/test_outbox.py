@@ -381,3 +381,75 @@ def test_a_round_shows_whom_it_reaches_and_an_address_added_inline_sends_the_req
     assert consultations.by_token(
         NominationRequest.objects.filter(round=round_), _tokens([skipped_row])[0]
     )
+
+
+def test_a_mail_server_that_accepts_and_hangs_fails_the_attempt_instead_of_the_worker(db, settings):
+    """The SMTP connection has a timeout (EMAIL_TIMEOUT): a server that accepts the
+    connection and then says nothing fails the attempt, which is retried later, rather
+    than holding the only worker and every import queued behind it."""
+    import json
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from yhdyspinta.testing import factories
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    environment = {
+        **os.environ,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(listener.getsockname()[1]),
+        "EMAIL_USE_TLS": "0",
+        "EMAIL_TIMEOUT": "1",
+    }
+    options = json.loads(
+        subprocess.run(  # the settings module as the app reads it
+            [
+                sys.executable,
+                "-c",
+                "import json, yhdyspinta.settings as s; "
+                "print(json.dumps(s.MAILERS['default']['OPTIONS']))",
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert options["timeout"] == 1
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    }
+    area = factories.AreaFactory()
+    message = OutgoingMessage.objects.create(
+        area=area,
+        kind=OutgoingMessage.Kind.ROUND_REQUEST,
+        about=area,
+        recipient="joku@example.org",
+        subject="Pyyntö",
+        body="Teksti",
+    )
+
+    # Without the timeout this would wait for ever: the alarm is a liveness bound far
+    # beyond the timeout, not a measure of speed.
+    def hung(signum, frame):
+        raise AssertionError("the worker still waits for the mail server")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        counts = services.deliver_due()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        listener.close()
+    assert counts == {"sent": 0, "failed": 1}
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED  # retried later
+    assert "timed out" in message.last_error
