@@ -5,6 +5,7 @@ installation's log collection. Entries older than USE_LOG_RETENTION_DAYS are rem
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 
@@ -26,15 +27,25 @@ Action = UseLogEntry.Action
 def client_ip(request) -> str | None:
     """The client's real address: REMOTE_ADDR, or behind PROXY_COUNT proxies of our own
     the address X-Forwarded-For got from the nearest of them (each proxy appends the
-    address it saw; what comes before is the client's own word)."""
+    address it saw; what comes before is the client's own word, never read). Only an
+    address: anything else in the header is not believed (the socket's is used). The
+    use log and the API's rate limit both read it, so a client cannot step past the limit
+    by writing a new X-Forwarded-For on every call."""
     if request is None:
         return None
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote = _address(request.META.get("REMOTE_ADDR"))
     count = settings.PROXY_COUNT
     if not count:
         return remote
     hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-    return hops[-count] if len(hops) >= count else remote
+    return (_address(hops[-count]) if len(hops) >= count else None) or remote
+
+
+def _address(text: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text or ""))
+    except ValueError:
+        return None
 
 
 def record(

@@ -15,6 +15,7 @@ from ninja.throttling import SimpleRateThrottle
 from yhdyspinta.accounts import services as accounts
 from yhdyspinta.accounts.models import ApiToken
 from yhdyspinta.accounts.permissions import Access
+from yhdyspinta.accounts.use_log import client_ip
 from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
 
@@ -73,9 +74,13 @@ class TokenOrPublic(HttpBearer):
 
 
 class AnonymousThrottle(SimpleRateThrottle):
-    """The public, per client address."""
+    """The public, per client address (accounts.use_log.client_ip: the address our own
+    proxy saw, never what the client writes into X-Forwarded-For)."""
 
     scope = "anonymous"
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        return client_ip(request)
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         caller = getattr(request, "auth", None)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -592,3 +593,29 @@ def test_minutes_attached_while_the_mail_server_is_down_reach_the_members_later(
     assert len(mail.outbox) == waiting.count()
     outbox.deliver_due(now=timezone.now() + timedelta(hours=2))
     assert len(mail.outbox) == waiting.count()  # sent once
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_a_new_x_forwarded_for_on_every_call_does_not_step_past_the_limit(
+    client, small_world, settings, proxies
+):
+    """The anonymous limit counts the address our own proxy saw: what a client writes
+    into X-Forwarded-For before it is not believed, and a header that is not an address
+    falls back to the socket's. Directly (no proxy) the header is not read at all."""
+    from yhdyspinta.accounts.use_log import client_ip
+
+    settings.PROXY_COUNT = proxies
+    statuses = [
+        client.get(
+            "/api/v1/areas",
+            HTTP_X_FORWARDED_FOR=f"10.0.{n // 250}.{n % 250}, 192.0.2.7"
+            if proxies
+            else f"10.1.0.{n}",
+        ).status_code
+        for n in range(125)
+    ]
+    assert statuses.count(429) >= 1
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, not-an-ip")
+    assert client_ip(request) == "127.0.0.1"
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.7")
+    assert client_ip(request) == ("192.0.2.7" if proxies else "127.0.0.1")
