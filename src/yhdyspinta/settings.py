@@ -223,6 +223,8 @@ else:
 # `manage.py db_worker` (make run starts it beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+# Forum registrations one connection (address) may make in an hour.
+FORUM_REGISTRATIONS_PER_HOUR = int(os.environ.get("FORUM_REGISTRATIONS_PER_HOUR", "20"))
 # Sotkanet imports run on the worker too. The largest import file accepted (bytes); the
 # proxy's client_max_body_size for the upload page should match.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))

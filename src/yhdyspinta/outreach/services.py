@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -413,24 +414,42 @@ def _mail_registration(registration: Registration, kind: str, subject: str) -> N
     )
 
 
+def registration_allowed(address: str | None) -> bool:
+    """Whether a connection may register once more: at most FORUM_REGISTRATIONS_PER_HOUR
+    from one address an hour (a script could otherwise fill a forum's places and send
+    confirmations to any address). Counted in the shared cache."""
+    key = f"forum-registrations:{address or 'unknown'}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two
+        cache.set(key, 1, 3600)
+        count = 1
+    return count <= settings.FORUM_REGISTRATIONS_PER_HOUR
+
+
 @transaction.atomic
 def register(*, forum: Forum, data: dict, now: datetime | None = None) -> Registration:
     """Register for the forum: a place in person while there are places, else the
     waiting list; online is never full. The forum's row is locked, so two people who
-    register for the last place at once cannot both get it."""
+    register for the last place at once cannot both get it. An address that has
+    registered already gets its confirmation, with its own link, again, and the answer
+    is the same as for a new one: the public cannot test who has registered."""
     now = now or timezone.now()
     forum = Forum.objects.select_for_update().get(pk=forum.pk)
     if not registration_open(forum, now):
         raise ValidationError(_("Registration for this event has closed."))
     email = data["email"].strip()
-    if (
+    existing = (
         forum.registrations.filter(email__iexact=email)
         .exclude(status=Registration.Status.CANCELLED)
-        .exists()
-    ):
-        raise ValidationError(
-            _("This address has already registered. The confirmation e-mail has your own link.")
+        .first()
+    )
+    if existing is not None:
+        _mail_registration(
+            existing, Kind.REGISTRATION, _("Your registration: %(forum)s") % {"forum": forum.title}
         )
+        return existing
     full = (
         data.get("attendance", Attendance.IN_PERSON) == Attendance.IN_PERSON
         and forum.capacity is not None

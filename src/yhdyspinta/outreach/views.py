@@ -46,7 +46,7 @@ from .forms import (
     RegistrationForm,
     SubscribeForm,
 )
-from .models import Forum, Letter, Registration, Subscriber
+from .models import Forum, Letter, Subscriber
 
 
 class _Manager(AreaMixin):
@@ -488,23 +488,33 @@ class ForumPage(AreaMixin, generic.TemplateView):
     def post(self, request, *args, **kwargs):
         forum = _forum(self, kwargs["pk"])
         form = RegistrationForm(request.POST, forum=forum)
+        if not services.registration_allowed(use_log.client_ip(request)):
+            messages.error(
+                request,
+                _(
+                    "Too many registrations from this connection in a short time. Try again "
+                    "in a few minutes."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    registration = services.register(forum=forum, data=form.cleaned_data)
+                    services.register(forum=forum, data=form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                waiting = registration.status == Registration.Status.WAITING
+                # One answer whether the address was new or had registered already (it
+                # gets its confirmation again): the page does not tell who has
+                # registered. The e-mail says whether there is a place.
                 messages.success(
                     request,
                     _(
-                        "The places in person are taken: you are on the waiting list. We "
-                        "will tell you by e-mail if a place frees up."
+                        "Thank you. The confirmation is on its way to %(email)s: it says "
+                        "whether you have a place or are on the waiting list, and has your "
+                        "own link to your registration."
                     )
-                    if waiting
-                    else _("You are registered. The confirmation is on its way to %(email)s.")
-                    % {"email": registration.email},
+                    % {"email": form.cleaned_data["email"].strip()},
                 )
                 return HttpResponseRedirect(forum.get_absolute_url())
         messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
