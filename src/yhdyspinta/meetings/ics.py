@@ -7,11 +7,13 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
@@ -20,7 +22,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from yhdyspinta.accounts.visibility import INTERNAL, PUBLIC, Audience
 from yhdyspinta.web import public_cache
 
-from .models import Meeting
+from .models import Meeting, MeetingStatus
 
 PRODID = "-//Yhdyspinta//Hyte cooperation//FI"
 END = b"END:VCALENDAR\r\n"
@@ -57,23 +59,69 @@ class _Facts:
     attendees: tuple[tuple[str, str], ...] = ()
 
 
+class _Row(NamedTuple):
+    """What a feed reads of a meeting, one row of values (a busy area's feed has some
+    2 000 meetings: as model instances with their body, area and convener, reading them
+    took 110 ms)."""
+
+    pk: int
+    uid: object
+    starts_at: datetime
+    ends_at: datetime
+    sequence: int
+    title: str
+    place: str
+    online_link: str
+    description: str
+    status: str
+    updated_at: datetime
+    body_name: str
+    area_slug: str
+    convener_name: str
+    convener_email: str
+
+
+_ROW = (
+    *("pk", "uid", "starts_at", "ends_at", "sequence", "title", "place", "online_link"),
+    *("description", "status", "updated_at", "body__name", "body__area__slug"),
+    *("convener__name", "convener__email"),
+)
+
+
+def _row_of(meeting: Meeting) -> _Row:
+    return _Row(
+        *(meeting.pk, meeting.uid, meeting.starts_at, meeting.ends_at, meeting.sequence),
+        *(meeting.title, meeting.place, meeting.online_link, meeting.description),
+        *(meeting.status, meeting.updated_at, meeting.body.name, meeting.body.area.slug),
+        *(meeting.convener.name, meeting.convener.email),
+    )
+
+
+@functools.cache
+def _meeting_path(area_slug: str) -> tuple[str, str]:
+    """A meeting page's address around its id, from one reverse per area."""
+    head, tail = reverse("meetings:meeting", kwargs={"area": area_slug, "pk": 0}).rsplit("/0/", 1)
+    return head, tail
+
+
 def _facts(
-    meeting: Meeting, audience: Audience, attendees: Iterable, cancelled: bool, stamp: datetime
+    row: _Row, audience: Audience, attendees: Iterable, cancelled: bool, stamp: datetime
 ) -> _Facts:
-    url = settings.SITE_URL + meeting.get_absolute_url()
+    head, tail = _meeting_path(row.area_slug)
+    url = f"{settings.SITE_URL}{head}/{row.pk}/{tail}"
     return _Facts(
-        uid=f"{meeting.uid}@yhdyspinta",
+        uid=f"{row.uid}@yhdyspinta",
         stamp=stamp,
-        starts=meeting.starts_at,
-        ends=meeting.ends_at,
-        sequence=meeting.sequence,
-        summary=f"{meeting.body.name}: {meeting.title}",
-        location=audience.location(meeting),
+        starts=row.starts_at,
+        ends=row.ends_at,
+        sequence=row.sequence,
+        summary=f"{row.body_name}: {row.title}",
+        location=audience.location(row),
         url=url,
-        description="\n\n".join(p for p in (meeting.description, url) if p),
-        cancelled=cancelled or meeting.is_cancelled,
-        organizer=f"mailto:{meeting.convener.email or settings.DEFAULT_FROM_EMAIL}",
-        organizer_name=meeting.convener.name,
+        description="\n\n".join(p for p in (row.description, url) if p),
+        cancelled=cancelled or row.status == MeetingStatus.CANCELLED,
+        organizer=f"mailto:{row.convener_email or settings.DEFAULT_FROM_EMAIL}",
+        organizer_name=row.convener_name,
         attendees=tuple((f"mailto:{p.email}", str(p)) for p in attendees if p.email),
     )
 
@@ -118,7 +166,9 @@ def meeting_event(
     cancelled: bool = False,
     stamp: datetime | None = None,
 ) -> Event:
-    return _event(_facts(meeting, audience, attendees, cancelled, stamp or datetime.now(tz=UTC)))
+    return _event(
+        _facts(_row_of(meeting), audience, attendees, cancelled, stamp or datetime.now(tz=UTC))
+    )
 
 
 def invitation(meeting: Meeting, attendees: Iterable, *, cancel: bool = False) -> bytes:
@@ -131,7 +181,7 @@ def invitation(meeting: Meeting, attendees: Iterable, *, cancel: bool = False) -
 
 
 def feed(
-    meetings: Iterable[Meeting],
+    meetings: QuerySet[Meeting] | Iterable[Meeting],
     name: str,
     all_day: Iterable[tuple] = (),
     *,
@@ -141,7 +191,7 @@ def feed(
     as (uid, day, summary, category) or (uid, first day, day after the last, summary,
     category), e.g. the annual clock's letters and deadlines (an item known only by its
     month spans the month). Area and body feeds are public addresses: only a person's
-    own feed carries links."""
+    own feed carries links. A queryset is read as rows of values (_Row)."""
     # The calendar's own lines, then its events: the same bytes as adding every event to
     # the calendar, with each meeting's bytes kept by what they say (_event_bytes).
     head = new_calendar("PUBLISH", name).to_ical()
@@ -150,10 +200,12 @@ def feed(
     # the same feed is then the same bytes, so its ETag holds and a calendar that has it
     # gets 304 (with "now" it changed every second).
     parts = [head[: -len(END)]]
-    parts.extend(
-        _event_bytes(_facts(meeting, audience, (), False, meeting.updated_at))
-        for meeting in meetings
+    rows = (
+        map(_Row._make, meetings.values_list(*_ROW))
+        if isinstance(meetings, QuerySet)
+        else map(_row_of, meetings)
     )
+    parts.extend(_event_bytes(_facts(row, audience, (), False, row.updated_at)) for row in rows)
     today = datetime.combine(timezone.localdate(), time.min, tzinfo=UTC)
     for uid, day, *rest in all_day:
         *end, summary, category = rest
