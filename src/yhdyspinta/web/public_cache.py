@@ -107,6 +107,18 @@ def _changed_nothing(sql: str, context) -> bool:
 scope: ContextVar[str | None] = ContextVar("public_cache_scope", default=None)
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+# An area's version outlives every page kept under it (PUBLIC_CACHE_SECONDS) and then
+# expires, so that versions asked for areas that do not exist (an API address may name
+# anything) do not pile up: a version that expires is made anew, and the pages with it.
+AREA_VERSION_SECONDS = 24 * 3600
+
+
+def _slug(value: object) -> str | None:
+    """An area's slug as a URL names it, or None for anything that could not be one."""
+    return value if isinstance(value, str) and _SLUG.fullmatch(value) else None
+
+
 def _area_key(slug: str) -> str:
     return f"{VERSION_KEY}:area:{slug}"
 
@@ -115,9 +127,12 @@ def new_version(area: str | None = None) -> None:
     """Every kept page and answer of this area (and those of no one area) is out of date
     from now on; without an area, every one."""
     fresh = uuid.uuid4().hex
-    keys = [_area_key(area), AREAS_KEY] if area else [VERSION_KEY]
     try:
-        cache.set_many(dict.fromkeys(keys, fresh), None)
+        if area:
+            cache.set(_area_key(area), fresh, AREA_VERSION_SECONDS)
+            cache.set(AREAS_KEY, fresh, None)
+        else:
+            cache.set(VERSION_KEY, fresh, None)
     except DatabaseError as error:  # before `createcachetable` (migrating a new database)
         logger.info("No new version of the public pages: %s", error)
 
@@ -201,14 +216,15 @@ def version(area: str | None = None) -> str | None:
     current = cache.get_many(keys)
     if len(current) < len(keys):
         for missing in set(keys) - current.keys():
-            cache.add(missing, uuid.uuid4().hex, None)
+            timeout = AREA_VERSION_SECONDS if missing.startswith(_area_key("")) else None
+            cache.add(missing, uuid.uuid4().hex, timeout)
         current = cache.get_many(keys)
     return ".".join(current[k] for k in keys)
 
 
 def _area_of(request: HttpRequest) -> str | None:
     match = getattr(request, "resolver_match", None)
-    return match.kwargs.get("area") if match is not None else None
+    return _slug(match.kwargs.get("area")) if match is not None else None
 
 
 def key(request: HttpRequest, kind: str) -> str | None:
@@ -292,5 +308,4 @@ class AreaScope:
             scope.reset(token)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
-        area = view_kwargs.get("area")
-        scope.set(area if isinstance(area, str) and area else None)
+        scope.set(_slug(view_kwargs.get("area")))

@@ -228,3 +228,27 @@ def _resolved(url: str):
     request = RequestFactory().get(url)
     request.resolver_match = resolve(url)
     return request
+
+
+def test_an_address_that_names_no_area_keeps_no_version_for_ever(client, db, settings):
+    """An API address may name anything as its area: what could not be a slug gets no
+    area version at all (the key would not be valid), and a slug that names no area gets
+    one that expires, so that such requests cannot fill the cache for good."""
+    from datetime import UTC, timedelta
+
+    from django.utils import timezone
+
+    settings.PUBLIC_CACHE_SECONDS = 300
+    assert client.get("/api/v1/areas/%C3%8D%03x").status_code == 404
+    assert client.get("/api/v1/areas/ei-ole-aluetta").status_code == 404
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT cache_key, expires FROM yhdyspinta_cache WHERE cache_key LIKE %s",
+            ["%version:area:%"],
+        )
+        rows = cursor.fetchall()
+    assert [key.rsplit(":", 1)[1] for key, _expires in rows] == ["ei-ole-aluetta"]
+    expires = rows[0][1]
+    if timezone.is_naive(expires):
+        expires = expires.replace(tzinfo=UTC)
+    assert expires < timezone.now() + timedelta(days=2)
