@@ -9,6 +9,7 @@ import math
 from collections import Counter
 
 from django import template
+from django.utils.dates import MONTHS_AP
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -141,12 +142,13 @@ def annex_rows(events) -> SafeString:
             continue
         name = event.body.name if event.body is not None else event.title
         days = rows.setdefault(name, ([], event.owner.name if event.owner else ""))[0]
-        if event.day:
-            days.append(
-                day_text(event.day, year=False) + ("*" if event.status == "proposed" else "")
-            )
-        else:
-            days.append(str(event.month) + ".*")
+        # A slot known only by its month is written as the month ("kesä").
+        when = (
+            day_text(event.day, year=False)
+            if event.day
+            else str(MONTHS_AP[event.month]).rstrip(".")
+        )
+        days.append(when + ("*" if event.status == "proposed" else ""))
     return mark_safe(  # noqa: S308 - every value is escaped
         "".join(
             f'<tr><th scope="row">{escape(name)}</th><td>{len(days)}</td>'
