@@ -16,6 +16,7 @@ from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.consultations import services as consultations
 from yhdyspinta.nominations.models import NominationRequest, NominationRound
 from yhdyspinta.nominations.services import round_send, send_reminders
+from yhdyspinta.testing.concurrency import at_once
 
 from .backends import FailAfterFirst
 
@@ -201,26 +202,13 @@ def test_meeting_invitation_goes_one_by_one_and_reports_members_without_address(
 )
 def test_a_single_use_link_is_consumed_once_under_concurrent_submits(committed_demo):
     request = NominationRequest.objects.filter(round__status="open").first()
-    outcomes = []
-    barrier = threading.Barrier(4)
-
-    def submit():
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            consultations.consume_token(NominationRequest.objects.get(pk=request.pk))
-            outcomes.append("ok")
-        except Exception as error:
-            outcomes.append(type(error).__name__)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [
+        "ok" if outcome is None else type(outcome).__name__
+        for outcome in at_once(
+            lambda: consultations.consume_token(NominationRequest.objects.get(pk=request.pk)),
+            4,
+        )
+    ]
     assert outcomes.count("ok") == 1
     assert outcomes.count("ValidationError") == 3
 

@@ -382,25 +382,14 @@ def test_a_send_posted_twice_sends_each_organisation_one_request(world):
 def test_two_administrators_sending_at_once_send_one_request_each(world):
     """Two sends of the same round at the same moment: the round's row is locked, the
     second waits for the first and then finds nothing left."""
-    import threading
-
     from yhdyspinta.communications.models import OutgoingMessage
+    from yhdyspinta.testing.concurrency import at_once
 
-    barrier = threading.Barrier(2)
-    results = []
-
-    def send():
-        try:
-            barrier.wait()
-            round_ = NominationRound.objects.get(pk=world["round"].pk)
-            results.append(services.round_send(access=Access.installation(), round=round_))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(
+        lambda: services.round_send(
+            access=Access.installation(), round=NominationRound.objects.get(pk=world["round"].pk)
+        ),
+        2,
+    )
     assert sorted(r.reached for r in results) == [0, 2]
     assert OutgoingMessage.objects.filter(area=world["round"].area).count() == 2
