@@ -361,7 +361,11 @@ def api_token_problem(token: ApiToken | None, now: datetime | None = None) -> St
 
 
 def api_token_find(raw: str) -> ApiToken | None:
-    return ApiToken.objects.filter(token_hash=_hash(raw)).select_related("area", "user").first()
+    return (
+        ApiToken.objects.filter(token_hash=_hash(raw))
+        .select_related("area", "user", "created_by")
+        .first()
+    )
 
 
 def api_token_used(token: ApiToken) -> None:

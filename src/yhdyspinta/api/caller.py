@@ -70,6 +70,7 @@ class TokenOrPublic(HttpBearer):
             raise Problem(401, _("Unauthorized"))
         accounts.api_token_used(found)
         request.user = found.user  # the history of what it writes names the user
+        request.api_token = found  # type: ignore[attr-defined]  # and the token (use_log)
         return Caller(Access(found.user), found)
 
 

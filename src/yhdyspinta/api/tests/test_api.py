@@ -243,7 +243,13 @@ def test_a_write_through_the_api_is_the_same_write_as_on_the_page(
     assert created.status_code == 201, created.content
     meeting = Meeting.objects.get(pk=created.json()["id"])
     assert meeting.body == body
-    assert meeting.history.get().history_user.username == "sihteeri"  # audited as the user
+    written = meeting.history.get()
+    assert written.history_user.username == "sihteeri"  # audited as the user
+    # ... and through which token, issued by whom: the administrator who issued it in
+    # the secretary's name is named beside them, on the row's history page too.
+    prefix = secretary_token[:10]
+    assert written.history_change_reason.startswith(f"Rajapinnan kautta, avain {prefix}…")
+    assert "myöntänyt paakayttaja" in written.history_change_reason
 
     # The same meeting through the page, by the same user: the same row.
     login("sihteeri")
