@@ -96,7 +96,13 @@ def send_round(
         if sent.reached or sent.skipped:
             report_sent(request, sent)
         else:  # posted twice: the first send took them all
-            messages.info(request, _("Nothing was sent: every request has been sent already."))
+            messages.info(
+                request,
+                _(
+                    "Nothing new was queued: every organisation's request was queued "
+                    "already. The delivery report shows which have been sent."
+                ),
+            )
     return confirm
 
 
