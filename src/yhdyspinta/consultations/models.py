@@ -86,6 +86,12 @@ class Round(TimeStamped):
         return timezone.localdate() > self.deadline
 
     @property
+    def unsent_count(self) -> int:
+        """Its requests not yet sent (an organisation added after the send): what the
+        send button would send. A request once sent is reminded, never sent anew."""
+        return self.all_requests.filter(sent_at__isnull=True).count()
+
+    @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 

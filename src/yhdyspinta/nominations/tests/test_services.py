@@ -393,3 +393,23 @@ def test_two_administrators_sending_at_once_send_one_request_each(world):
     )
     assert sorted(r.reached for r in results) == [0, 2]
     assert OutgoingMessage.objects.filter(area=world["round"].area).count() == 2
+
+
+def test_a_sent_round_offers_no_send_of_everything_again(world, client):
+    """Once the requests are sent, the round's page offers reminders (with the link each
+    request has), and a send button only for requests not yet sent: sending everything
+    again would replace every organisation's link."""
+    from yhdyspinta.testing.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True))
+    round_ = world["round"]
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert ">Lähetä pyynnöt<" in page
+    services.round_send(access=Access.installation(), round=round_)
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "Lähetä pyynnöt" not in page
+    assert "lähettämät" not in page
+    assert "Muistuta" in page
+    round_.requests.filter(organisation__name="Kitee").update(sent_at=None)
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "Lähetä lähettämätön pyyntö (1)" in page
