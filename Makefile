@@ -27,7 +27,7 @@ run: install
 	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 SITE_URL=$(SITE_URL) $(MANAGE) load_demo --if-empty
 	@echo "Yhdyspinta: http://$(HOST):$(PORT)/ and its task worker (stop both with Ctrl+C)"
-	@DEBUG=1 SITE_URL=$(SITE_URL) $(MANAGE) db_worker --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \
+	@DEBUG=1 SITE_URL=$(SITE_URL) $(MANAGE) db_worker --queue-name '*' --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \
 	  DEBUG=1 SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install

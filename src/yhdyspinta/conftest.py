@@ -191,7 +191,16 @@ def run_worker(worker_env):
 
     def _run(timeout: int = 180):
         return subprocess.run(
-            [sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0.1"],
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--batch",
+                "--interval",
+                "0.1",
+            ],
             cwd=ROOT,
             env=worker_env,
             capture_output=True,

@@ -221,8 +221,17 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 # Outgoing mail goes through the outbox (communications) and the task worker:
 # `manage.py db_worker` (make run starts it beside the web server).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Two queues: "mail" (the outbox) and "default" (imports, documents). Production runs a
+# worker for each (deploy/systemd), so that neither waits behind the other; `make run`
+# runs one worker for both.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+# A message left "sending" this long belongs to a worker that died: it is sent again.
+OUTBOX_STALE_SECONDS = int(os.environ.get("OUTBOX_STALE_SECONDS", "600"))
+# /health/ reports a problem (503) when a due task has waited this long (no worker
+# works its queue) or a message has been queued this long (the mail server stalls).
+HEALTH_QUEUE_LAG_SECONDS = int(os.environ.get("HEALTH_QUEUE_LAG_SECONDS", "300"))
+HEALTH_OUTBOX_LAG_SECONDS = int(os.environ.get("HEALTH_OUTBOX_LAG_SECONDS", "1800"))
 # Forum registrations one connection (address) may make in an hour.
 FORUM_REGISTRATIONS_PER_HOUR = int(os.environ.get("FORUM_REGISTRATIONS_PER_HOUR", "20"))
 # Sotkanet imports run on the worker too. The largest import file accepted (bytes); the

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.communications.models import OutgoingMessage
-from yhdyspinta.communications.services import Recipient, enqueue
+from yhdyspinta.communications.services import MAIL_QUEUE, Recipient, enqueue
 from yhdyspinta.parties.models import Organisation, Person
 
 from . import use_log
@@ -276,7 +276,7 @@ def password_reset_queue(email: str) -> int:
     return queued
 
 
-@task()
+@task(queue_name=MAIL_QUEUE)
 def password_reset_send(email: str, language: str) -> int:
     """Queued by the reset page for every address, known or not, after its answer."""
     with translation.override(language):

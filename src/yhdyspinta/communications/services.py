@@ -4,7 +4,13 @@
 when the change that causes it is committed; the worker then sends each one. A message
 is claimed by a conditional update (several workers may share the queue), retried with
 back-off when the mail server fails, and marked failed with its error after the last
-attempt. A claim left behind by a killed worker is taken up again after a while."""
+attempt. A claim left behind by a killed worker is taken up again after
+OUTBOX_STALE_SECONDS by the worker itself: every run that claims a message first queues
+a later run of its own for that moment, so a restarted worker (systemd's Restart=always)
+finds it; `manage.py deliver_outbox` from a timer is only a safety net.
+
+Mail has a queue of its own ("mail", MAIL_QUEUE): a worker for it alone keeps a stalled
+mail server from holding up imports and documents, and them from holding up mail."""
 
 from __future__ import annotations
 
@@ -35,6 +41,7 @@ from yhdyspinta.parties.models import Organisation, Person
 from .models import Attachment, OutgoingMessage
 
 __all__ = [
+    "MAIL_QUEUE",
     "Personal",
     "Recipient",
     "deliver_due",
@@ -48,7 +55,12 @@ logger = logging.getLogger(__name__)
 Status = OutgoingMessage.Status
 # Minutes to wait after the 1st, 2nd, ... failed attempt.
 BACKOFF_MINUTES = (1, 5, 30, 120)
-STALE_CLAIM = timedelta(minutes=10)
+MAIL_QUEUE = "mail"
+
+
+def stale_claim() -> timedelta:
+    """How long a message may stay "sending" before its worker is taken to have died."""
+    return timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -148,7 +160,7 @@ def enqueue(
     return rows
 
 
-@task()
+@task(queue_name=MAIL_QUEUE)
 def deliver_outbox() -> dict:
     """The worker's task (Django's tasks API; django-tasks-db's database backend runs it
     in `manage.py db_worker`, on SQLite and PostgreSQL alike)."""
@@ -237,18 +249,24 @@ def _refused(error: Exception) -> bool:
 def deliver_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Send what is due. Returns counts of sent and failed attempts."""
     now = now or timezone.now()
-    # A claim older than STALE_CLAIM belongs to a worker that died mid-send.
-    OutgoingMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
-        status=Status.QUEUED
-    )
+    # A claim older than this belongs to a worker that died mid-send.
+    OutgoingMessage.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - stale_claim()
+    ).update(status=Status.QUEUED)
     due = OutgoingMessage.objects.filter(status=Status.QUEUED).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
     counts = {"sent": 0, "failed": 0}
     retry_at = None
+    sweep_queued = False
     for message in due.order_by("created_at", "pk")[:limit]:
         if not _claim(message, now):
             continue  # another worker has it
+        if not sweep_queued:
+            # Should this worker die mid-send, the run that takes its claims up again is
+            # already in the queue (committed: the claim and this are autocommitted).
+            _start_worker(run_after=now + stale_claim() + timedelta(seconds=5))
+            sweep_queued = True
         message.refresh_from_db()
         try:
             _send(message)

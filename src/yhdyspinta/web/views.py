@@ -10,9 +10,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from yhdyspinta.core import locking, paging
 from yhdyspinta.core.documents import file_response
 
 from . import jobs, public_cache
+from .health import check
 from .history import history_entries, history_records
 from .models import DocumentJob, FormSubmission
 
@@ -54,10 +55,15 @@ __all__ = [
 ]
 
 
-def health(request) -> HttpResponse:
-    """For a proxy's or a monitor's check: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+def health(request) -> JsonResponse:
+    """For an operator's monitor: the database, the cache, the task queues and the outbox
+    (web.health); 503 with what is wrong when something is."""
+    state = check()
+    return JsonResponse(state.as_dict(), status=200 if state.ok else 503)
+
+
+def alive(request) -> HttpResponse:
+    """For the proxy: the app answers (no query)."""
     return HttpResponse("ok", content_type="text/plain")
 
 

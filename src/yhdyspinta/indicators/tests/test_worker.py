@@ -44,7 +44,7 @@ def test_a_worker_killed_mid_import_leaves_a_failed_run_and_nothing_imported(
     path.unlink()
     os.mkfifo(path)
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", "0.1"],
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.1"],
         cwd=Path(worker_env["PYTHONPATH"]).parent,
         env=worker_env,
         stdout=subprocess.DEVNULL,

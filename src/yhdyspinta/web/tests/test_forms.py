@@ -122,9 +122,3 @@ def test_a_name_already_in_use_in_the_area_is_a_message_not_a_database_error(cli
     assert response.status_code == 200
     assert Theme.objects.filter(area=demo["nk"], name=existing.name).count() == 1
     assert 'class="error-summary"' in response.content.decode()
-
-
-def test_the_health_check_answers_after_reading_the_database(client, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        response = client.get("/health/")
-    assert (response.status_code, response.content) == (200, b"ok")

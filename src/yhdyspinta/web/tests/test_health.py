@@ -1,0 +1,81 @@
+"""What `/health/` tells a monitor, and what each of its problems means."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from yhdyspinta.communications import services
+from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.indicators import imports
+from yhdyspinta.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _message(area, **fields) -> OutgoingMessage:
+    return OutgoingMessage.objects.create(
+        area=area,
+        kind=OutgoingMessage.Kind.ROUND_REQUEST,
+        about=area,
+        recipient="yhteys@example.org",
+        subject="Pyyntö",
+        body="Teksti",
+        **fields,
+    )
+
+
+def test_the_liveness_check_answers_without_a_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/health/live/")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_a_healthy_installation_says_ok_with_its_queues_and_outbox(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["problems"] == []
+    assert body["database"] is True
+    assert body["cache"] is True
+    assert set(body["queues"]) == {"default", "mail"}
+    assert set(body["outbox"]) == {"queued", "oldest_queued_seconds", "sending", "failed"}
+
+
+def test_a_queue_nobody_works_and_mail_that_waits_are_problems(client, settings):
+    # Only this test's tasks and messages (the test database may hold others' rows).
+    DBTaskResult.objects.all().delete()
+    OutgoingMessage.objects.all().delete()
+    area = factories.AreaFactory()
+    hour_ago = timezone.now() - timedelta(hours=1)
+    services.deliver_outbox.enqueue()
+    imports.run_import.enqueue(0)
+    # The mail task has waited an hour (no mail worker); the import is new.
+    DBTaskResult.objects.filter(queue_name="mail").update(enqueued_at=hour_ago)
+    waiting = _message(area)
+    OutgoingMessage.objects.filter(pk=waiting.pk).update(created_at=hour_ago)
+    _message(area, status=OutgoingMessage.Status.FAILED)
+    # A task queued for later is not due: no worker is expected to have taken it.
+    services.deliver_outbox.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()
+    settings.HEALTH_OUTBOX_LAG_SECONDS = 30 * 60
+    response = client.get("/health/")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["problems"] == ["queue mail: no worker", "outbox: mail waits"]
+    assert body["queues"]["mail"]["due"] == 1
+    assert body["queues"]["mail"]["oldest_due_seconds"] >= 3600
+    assert body["queues"]["default"]["due"] == 1
+    assert body["outbox"]["queued"] == 1
+    assert body["outbox"]["failed"] == 1
+    assert body["outbox"]["oldest_queued_seconds"] >= 3600
+    # Within the limits it is only a report.
+    settings.HEALTH_QUEUE_LAG_SECONDS = settings.HEALTH_OUTBOX_LAG_SECONDS = 2 * 3600
+    assert client.get("/health/").status_code == 200
+
+
+def test_the_health_report_names_no_person_or_address(client):
+    area = factories.AreaFactory()
+    _message(area, last_error="550 yhteys@example.org unknown")
+    assert b"example.org" not in client.get("/health/").content
