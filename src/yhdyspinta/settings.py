@@ -137,12 +137,14 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# How many proxies of our own stand before the app (nginx: 1). Only then is
-# X-Forwarded-For read, and only the address the nearest trusted proxy saw: whatever a
-# client writes into the header itself is not believed (the use log's "from where").
-PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The addresses (or networks) of our own proxies, e.g. "127.0.0.1" for nginx on the same
+# host. Only a request from one of them has its X-Forwarded-For read, and only past our
+# own proxies: whatever a client writes into the header itself is not believed (the use
+# log, the login lockout and the API's rate limit read the same address).
+TRUSTED_PROXIES = [
+    proxy.strip() for proxy in os.environ.get("TRUSTED_PROXIES", "").split(",") if proxy.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "yhdyspinta.accounts.use_log.client_ip"
 
 # Sessions end after this many idle minutes (and at the latest after a working day).
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))

@@ -5,6 +5,7 @@ installation's log collection. Entries older than USE_LOG_RETENTION_DAYS are rem
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -28,20 +29,26 @@ Action = UseLogEntry.Action
 
 
 def client_ip(request) -> str | None:
-    """The client's real address: REMOTE_ADDR, or behind PROXY_COUNT proxies of our own
-    the address X-Forwarded-For got from the nearest of them (each proxy appends the
-    address it saw; what comes before is the client's own word, never read). Only an
-    address: anything else in the header is not believed (the socket's is used). The
-    use log and the API's rate limit both read it, so a client cannot step past the limit
-    by writing a new X-Forwarded-For on every call."""
+    """The client's real address: REMOTE_ADDR, unless it is one of our own proxies
+    (TRUSTED_PROXIES). Then X-Forwarded-For is read from the right, where each proxy
+    appended the address it saw, past our own proxies, to the first address none of them
+    is: what comes before it is the client's own word, never read. Only an address:
+    anything else in the header is not believed (the socket's is used). The use log, the
+    login lockout and the API's rate limit all read it, so a client cannot step past a
+    limit by writing a new X-Forwarded-For on every call."""
     if request is None:
         return None
     remote = _address(request.META.get("REMOTE_ADDR"))
-    count = settings.PROXY_COUNT
-    if not count:
+    if remote is None or not _trusted(remote):
         return remote
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-    return (_address(hops[-count]) if len(hops) >= count else None) or remote
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed([hop.strip() for hop in hops if hop.strip()]):
+        address = _address(hop)
+        if address is None:
+            return remote
+        if not _trusted(address):
+            return address
+    return remote
 
 
 def _address(text: str | None) -> str | None:
@@ -49,6 +56,16 @@ def _address(text: str | None) -> str | None:
         return str(ipaddress.ip_address(text or ""))
     except ValueError:
         return None
+
+
+def _trusted(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+@functools.cache
+def _networks(proxies: tuple[str, ...]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(proxy, strict=False) for proxy in proxies]
 
 
 def record(

@@ -360,7 +360,7 @@ def test_the_areas_use_log_holds_logins_failures_lockouts_and_tokens(client, log
     from yhdyspinta.accounts.models import ApiToken
 
     settings.AXES_FAILURE_LIMIT = 2
-    settings.PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     url = reverse("login")
     # The client claims to be 10.9.9.9; the proxy saw 192.0.2.7.
     forwarded = {"HTTP_X_FORWARDED_FOR": "10.9.9.9, 192.0.2.7"}

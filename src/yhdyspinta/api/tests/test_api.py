@@ -610,7 +610,7 @@ def test_a_new_x_forwarded_for_on_every_call_does_not_step_past_the_limit(
     falls back to the socket's. Directly (no proxy) the header is not read at all."""
     from yhdyspinta.accounts.use_log import client_ip
 
-    settings.PROXY_COUNT = proxies
+    settings.TRUSTED_PROXIES = ["127.0.0.1"] if proxies else []
     statuses = [
         client.get(
             "/api/v1/areas",
@@ -625,3 +625,12 @@ def test_a_new_x_forwarded_for_on_every_call_does_not_step_past_the_limit(
     assert client_ip(request) == "127.0.0.1"
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.7")
     assert client_ip(request) == ("192.0.2.7" if proxies else "127.0.0.1")
+    # A request that does not come from our own proxy: its header is its own word.
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="192.0.2.7"
+    )
+    assert client_ip(request) == "198.51.100.9"
+    # Two proxies of our own (a load balancer in 10.0.0.0/8, then nginx on the host).
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7, 10.0.0.5")
+    assert client_ip(request) == "192.0.2.7"
