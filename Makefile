@@ -11,7 +11,7 @@ PORT ?= 8000
 # Links in e-mails and calendar entries point where the app runs (make run PORT=8080).
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format install messages bench docs
+.PHONY: run test lint format install messages bench docs production-check
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -50,6 +50,12 @@ format: install
 messages: install
 	cd src/yhdyspinta && DEBUG=1 ../../$(VENV)/bin/python ../../manage.py makemessages -l fi -l sv -l en --no-obsolete --no-wrap --ignore=.venv
 	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
+
+# The production stack from deploy/ on loopback (nginx, gunicorn, the workers, PostgreSQL,
+# an SMTP sink), upgraded from the previous release: see deploy/README.md.
+production-check: install
+	@scripts/debian-packages.sh nginx postgresql openssl gettext
+	scripts/with-postgres.sh $(VENV)/bin/python scripts/production_check.py
 
 bench: install
 	@scripts/debian-packages.sh postgresql

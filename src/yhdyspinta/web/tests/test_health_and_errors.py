@@ -79,3 +79,26 @@ def test_the_health_report_names_no_person_or_address(client):
     area = factories.AreaFactory()
     _message(area, last_error="550 yhteys@example.org unknown")
     assert b"example.org" not in client.get("/health/").content
+
+
+@pytest.mark.parametrize("page", ["400", "500"])
+def test_a_request_refused_before_login_gets_the_finnish_page_not_a_server_error(
+    client, settings, page
+):
+    """A foreign Host header is refused before the session is read: the 400 page (and
+    the 500 page, which no middleware may have prepared) stands alone, in Finnish and
+    Swedish."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["localhost"]
+    client.raise_request_exception = False
+    if page == "400":
+        response = client.get("/", HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        assert "Pyyntöä ei voitu käsitellä" in response.content.decode()
+        assert 'lang="sv"' in response.content.decode()
+    else:
+        from django.template.loader import render_to_string
+
+        html = render_to_string("500.html")
+        assert "Palvelussa tapahtui virhe" in html
+        assert "Ett fel uppstod" in html
