@@ -108,6 +108,15 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # A write transaction takes the write lock when it begins, so a second writer
+        # waits its turn (up to the timeout) instead of failing with "database is locked"
+        # when its read turns into a write; in WAL mode readers never wait for a writer.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -169,6 +178,15 @@ if OIDC_ENABLED:
     OIDC_OP_USER_ENDPOINT = os.environ["OIDC_USER_ENDPOINT"]
     OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
     OIDC_RP_SCOPES = "openid email profile"
+    # The provider's issuer as its ID tokens name it (Entra ID:
+    # https://login.microsoftonline.com/<tenant>/v2.0); any other is refused.
+    OIDC_ISSUER = os.environ["OIDC_ISSUER"]
+    # Believe the e-mail without the provider's email_verified claim (an organisation's
+    # own tenant, whose addresses are its own); otherwise the claim must say true.
+    OIDC_TRUST_EMAIL = env_bool("OIDC_TRUST_EMAIL", False)
+    # RP-initiated logout: logging out ends the provider's session too.
+    OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_LOGOUT_ENDPOINT", "")
+    OIDC_STORE_ID_TOKEN = True
     OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "Entra ID")
     # An account is created only for a person the area already knows (accounts.oidc).
     OIDC_CREATE_USER = True

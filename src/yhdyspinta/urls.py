@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from yhdyspinta.accounts.views import (
     LoginView,
+    LogoutView,
     PasswordResetConfirmView,
     PasswordResetView,
     accept_invitation,
@@ -60,7 +61,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/start/", landing, name="landing"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/invitation/<str:token>/", accept_invitation, name="accept_invitation"),
     path(
         "accounts/password-reset/",

@@ -116,7 +116,8 @@ def record_people_view(request, area: Area, target: str, *, export: bool = False
 def _logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         mark_seen(request.session)  # the idle timeout starts now
-    record(request, Action.LOGIN, user=user)
+    by_provider = getattr(user, "backend", "").endswith("oidc.PersonEmailBackend")
+    record(request, Action.LOGIN, user=user, target=_("single sign-on") if by_provider else "")
 
 
 @receiver(user_logged_out)

@@ -22,7 +22,7 @@ from yhdyspinta.core.exports import csv_bytes
 from yhdyspinta.parties.models import Person
 from yhdyspinta.web.views import AreaMixin, add_errors
 
-from . import person_data, services, use_log
+from . import oidc, person_data, services, use_log
 from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, OutboxPasswordResetForm
 from .models import ApiToken, AreaRole, Invitation, UseLogEntry
 
@@ -284,6 +284,7 @@ class LoginView(auth_views.LoginView):
         context["oidc_enabled"] = settings.OIDC_ENABLED
         context["oidc_provider"] = getattr(settings, "OIDC_PROVIDER_NAME", "")
         context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        context["sso_refusal"] = oidc.refusal(self.request) if context["sso_failed"] else ""
         return context
 
     def get_form(self, form_class=None):
@@ -292,6 +293,18 @@ class LoginView(auth_views.LoginView):
         # then start past the skip link and the page's heading.
         form.fields["username"].widget.attrs.pop("autofocus", None)
         return form
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out of a session begun by single sign-on ends the provider's session too,
+    where the provider offers it (RP-initiated logout, OIDC_LOGOUT_ENDPOINT)."""
+
+    def post(self, request, *args, **kwargs):
+        after = oidc.provider_logout_url(request) if settings.OIDC_ENABLED else ""
+        response = super().post(request, *args, **kwargs)
+        if after and response.status_code == 302:
+            return HttpResponseRedirect(after)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -77,6 +77,9 @@ def servers(tmp_path_factory):
             client_secret,
             *("anna", "idp-salasana-1", "anna.sso@example.org", "Anna", "Kertakirjautuja"),
             *("vieras", "idp-salasana-2", "tuntematon@example.org", "Ville", "Vieras"),
+            *("vahvistamaton", "idp-salasana-3", "anna.sso@example.org", "Anna", "K"),
+            *("jaettu", "idp-salasana-4", "yhteinen@example.org", "Jaana", "Jakaja"),
+            *("yllapito", "idp-salasana-5", "root@example.org", "Ylläpito", "Pääkäyttäjä"),
         ],
         idp_env,
     )
@@ -92,6 +95,9 @@ def servers(tmp_path_factory):
         "OIDC_USER_ENDPOINT": f"{idp}/o/userinfo/",
         "OIDC_JWKS_ENDPOINT": f"{idp}/o/.well-known/jwks.json",
         "OIDC_PROVIDER_NAME": "Testi-IdP",
+        "OIDC_ISSUER": f"{idp}/o",
+        "SITE_URL": app,
+        "OIDC_LOGOUT_ENDPOINT": f"{idp}/o/logout/",
     }
     # The schema the test run has kept for this code, when there is one (migrating anew
     # takes half a minute); migrate then only confirms it.
@@ -106,8 +112,18 @@ def servers(tmp_path_factory):
             "from yhdyspinta.areas.models import Area; "
             "from yhdyspinta.parties.models import Person; "
             "a = Area.objects.create(name='Testialue', slug='testialue'); "
+            "from django.contrib.auth.models import User; "
             "Person.objects.create(area=a, first_name='Anna', last_name='Kertakirjautuja', "
-            "email='Anna.SSO@example.org')",
+            "email='Anna.SSO@example.org'); "
+            # Two people of two areas' registers share an address; a superuser has one.
+            "b = Area.objects.create(name='Toinen alue', slug='toinen-alue'); "
+            "Person.objects.create(area=a, first_name='Jaana', last_name='Jakaja', "
+            "email='yhteinen@example.org'); "
+            "Person.objects.create(area=b, first_name='Jussi', last_name='Jakaja', "
+            "email='yhteinen@example.org'); "
+            "Person.objects.create(area=a, first_name='Ylläpito', last_name='Ylläpitäjä', "
+            "email='root@example.org'); "
+            "User.objects.create_superuser('root', 'root@example.org', 'salasana-root-123')",
         ],
         app_env,
     )
@@ -131,6 +147,8 @@ def servers(tmp_path_factory):
     ]
     try:
         _wait(f"{idp}/o/.well-known/openid-configuration", processes[0])
+        discovery = requests.get(f"{idp}/o/.well-known/openid-configuration", timeout=10).json()
+        assert discovery["issuer"] == app_env["OIDC_ISSUER"]
         _wait(f"{app}/accounts/login/", processes[1])
         yield {"idp": idp, "app": app, "env": app_env}
     finally:
@@ -187,3 +205,75 @@ def test_sign_on_lets_nobody_in_whom_the_area_does_not_know(servers):
     assert "sso=failed" in answer.url
     assert "Kertakirjautuminen ei löytänyt käyttäjätiliäsi" in answer.text
     assert "Kirjaudu ulos" not in session.get(servers["app"] + "/", timeout=10).text
+
+
+def _refused(answer, text: str) -> None:
+    assert "sso=failed" in answer.url, answer.url
+    assert text in answer.text, answer.text[:2000]
+
+
+def test_an_address_the_provider_has_not_verified_is_not_believed(servers):
+    session, answer = _sign_in(servers, "vahvistamaton", "idp-salasana-3")
+    _refused(answer, "Tunnistuspalvelu ei ole vahvistanut sähköpostiosoitettasi")
+    assert "Kirjaudu ulos" not in session.get(servers["app"] + "/", timeout=10).text
+    logged = _run(
+        [
+            "manage.py",
+            "shell",
+            "-c",
+            "from yhdyspinta.accounts.models import UseLogEntry; "
+            "print(UseLogEntry.objects.filter(action='login_failed').exclude(target='')"
+            ".latest('at').target)",
+        ],
+        servers["env"],
+        text=True,
+    )
+    assert "kertakirjautuminen: Tunnistuspalvelu ei ole vahvistanut" in logged.stdout
+
+
+def test_an_address_two_people_share_is_refused_with_what_to_fix(servers):
+    _session, answer = _sign_in(servers, "jaettu", "idp-salasana-4")
+    _refused(answer, "yhteinen@example.org kuuluu täällä useammalle kuin yhdelle")
+    linked = _run(
+        [
+            "manage.py",
+            "shell",
+            "-c",
+            "from yhdyspinta.parties.models import Person; "
+            "print(Person.objects.filter(last_name='Jakaja', user__isnull=False).count())",
+        ],
+        servers["env"],
+        text=True,
+    )
+    assert linked.stdout.strip().splitlines()[-1] == "0"  # nobody linked
+
+
+def test_the_provider_cannot_make_anyone_a_superuser(servers):
+    session, answer = _sign_in(servers, "yllapito", "idp-salasana-5")
+    _refused(answer, "Ylläpidon tunnuksella ei voi kirjautua näin")
+    assert session.get(servers["app"] + "/admin/", timeout=10).url.endswith(
+        "/admin/login/?next=/admin/"
+    )
+
+
+def test_logging_out_ends_the_providers_session_too(servers):
+    session, answer = _sign_in(servers, "anna", "idp-salasana-1")
+    assert answer.url == servers["app"] + "/"
+    page = session.get(servers["app"] + "/", timeout=10).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    out = session.post(
+        servers["app"] + "/accounts/logout/",
+        data={"csrfmiddlewaretoken": token},
+        headers={"Referer": servers["app"] + "/"},
+        timeout=20,
+    )
+    # Through the provider's end-session endpoint back to the app's front page.
+    assert any(r.url.startswith(servers["idp"] + "/o/logout/") for r in out.history), [
+        r.url for r in out.history
+    ]
+    assert out.url == servers["app"] + "/"
+    # Signing on again asks for the password at the provider: its session has ended.
+    login_page = session.get(f"{servers['app']}/accounts/login/", timeout=10)
+    start = re.search(r'href="(/oidc/authenticate/[^"]*)"', login_page.text).group(1)
+    again = session.get(servers["app"] + start, timeout=10)
+    assert again.url.startswith(servers["idp"] + "/accounts/login/")

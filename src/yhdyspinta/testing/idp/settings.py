@@ -40,4 +40,6 @@ OAUTH2_PROVIDER = {
     "SCOPES": {"openid": "OpenID Connect", "email": "E-mail", "profile": "Profile"},
     "OAUTH2_VALIDATOR_CLASS": "yhdyspinta.testing.idp.validators.ClaimsValidator",
     "PKCE_REQUIRED": False,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
 }

@@ -25,6 +25,9 @@ def main(argv: list[str]) -> None:
         client_type="confidential",
         authorization_grant_type="authorization-code",
         redirect_uris=redirect_uri,
+        # Where the provider may send the browser after ending its session: the app's
+        # front page (the callback's origin).
+        post_logout_redirect_uris=redirect_uri.split("/oidc/")[0] + "/",
         algorithm="RS256",
         skip_authorization=True,
     )

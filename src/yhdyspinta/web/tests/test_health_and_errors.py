@@ -32,7 +32,14 @@ def test_the_liveness_check_answers_without_a_query(client, django_assert_num_qu
     assert (response.status_code, response.content) == (200, b"ok")
 
 
+def _only_this_tests_rows() -> None:
+    """The test database may hold other tests' tasks and messages (and the demo's)."""
+    DBTaskResult.objects.all().delete()
+    OutgoingMessage.objects.all().delete()
+
+
 def test_a_healthy_installation_says_ok_with_its_queues_and_outbox(client):
+    _only_this_tests_rows()
     response = client.get("/health/")
     assert response.status_code == 200
     body = response.json()
@@ -45,9 +52,7 @@ def test_a_healthy_installation_says_ok_with_its_queues_and_outbox(client):
 
 
 def test_a_queue_nobody_works_and_mail_that_waits_are_problems(client, settings):
-    # Only this test's tasks and messages (the test database may hold others' rows).
-    DBTaskResult.objects.all().delete()
-    OutgoingMessage.objects.all().delete()
+    _only_this_tests_rows()
     area = factories.AreaFactory()
     hour_ago = timezone.now() - timedelta(hours=1)
     services.deliver_outbox.enqueue()
