@@ -21,6 +21,8 @@ ports are mapped to a temporary folder and free ports; nothing else in them is c
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import re
 import secrets
@@ -31,11 +33,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import brotli
 import requests
 from aiosmtpd.controller import Controller
 
@@ -96,6 +101,8 @@ class Stack:
             ("/etc/ssl/yhdyspinta/fullchain.pem", str(self.folder / "cert.pem")),
             ("/etc/ssl/yhdyspinta/privkey.pem", str(self.folder / "key.pem")),
             ("/etc/nginx/snippets/", f"{self.folder}/nginx/"),
+            ("/var/log/nginx/", f"{self.folder}/nginx/logs/"),
+            ("/run/yhdyspinta-metrics", f"{self.folder}/metrics"),
             ("127.0.0.1:8000", f"127.0.0.1:{self.ports['app']}"),
             ("listen 443 ssl", f"listen 127.0.0.1:{self.ports['https']} ssl"),
             ("listen 80;", f"listen 127.0.0.1:{self.ports['http']};"),
@@ -115,7 +122,7 @@ class Stack:
         env.update(
             SECRET_KEY=secrets.token_urlsafe(50),
             DATABASE_URL=os.environ["DATABASE_URL"],
-            ALLOWED_HOSTS="localhost",
+            ALLOWED_HOSTS="localhost,127.0.0.1",
             CSRF_TRUSTED_ORIGINS=self.url,
             SITE_URL=self.url,
             EMAIL_HOST="127.0.0.1",
@@ -140,13 +147,19 @@ class Stack:
         """A unit's command, folder and environment, as systemd would run it."""
         text = self.installed((DEPLOY / "systemd" / name).read_text()).replace("%i", instance)
         fields: dict[str, str] = {}
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
         for line in text.splitlines():
             key, _, value = line.partition("=")
             fields.setdefault(key.strip(), value.strip())
-        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
         for line in Path(fields["EnvironmentFile"]).read_text().splitlines():
             key, _, value = line.partition("=")
             env[key] = value
+        for line in text.splitlines():  # Environment= lines, after the file, as systemd
+            if line.startswith("Environment="):
+                key, _, value = line.removeprefix("Environment=").partition("=")
+                env[key] = value
+                if key == "PROMETHEUS_MULTIPROC_DIR":  # systemd's RuntimeDirectory=
+                    Path(value).mkdir(parents=True, exist_ok=True)
         folder = Path(fields.get("WorkingDirectory", ROOT))
         return shlex.split(fields["ExecStart"]), folder, env
 
@@ -388,6 +401,39 @@ def checks(stack: Stack, check: Check, sink: Sink) -> None:
         body,
     )
 
+    request_id = health.headers.get("X-Request-ID", "")
+    check(
+        "a request id from nginx on the answer",
+        re.fullmatch(r"[0-9a-f]{32}", request_id),
+        health.headers,
+    )
+    line = next(
+        (
+            json.loads(text)
+            for text in (stack.folder / "yhdyspinta-web.service.log").read_text().splitlines()
+            if request_id in text and text.startswith("{")
+        ),
+        {},
+    )
+    check(
+        "the app's JSON log line of that request: id, path, status, duration",
+        line.get("path") == "/health/"
+        and line.get("status") == 200
+        and line.get("request_id") == request_id
+        and "duration_ms" in line,
+        line,
+    )
+    check(
+        "/metrics is not passed on by nginx",
+        tls.get(f"{url}/metrics", timeout=10).status_code == 404,
+    )
+    direct = requests.get(f"http://127.0.0.1:{stack.ports['app']}/metrics", timeout=10)
+    check(
+        "/metrics on gunicorn for Prometheus on this host, every worker added up",
+        direct.status_code == 200 and "django_http_requests_total_by_method" in direct.text,
+        direct.status_code,
+    )
+
     static = tls.get(f"{url}/static/yhdyspinta/site.css", timeout=10)
     source = (ROOT / "src" / "yhdyspinta" / "static" / "yhdyspinta" / "site.css").read_bytes()
     check(
@@ -578,6 +624,58 @@ def checks(stack: Stack, check: Check, sink: Sink) -> None:
     )
     again = run([str(DEPLOY / "restore.sh"), str(made)], restore_env, check=False)
     check("restore.sh refuses a database that is not empty", again.returncode == 1, again.stderr)
+
+    print("== error reporting", flush=True)
+    error_reporting(check, env, python)
+
+
+class _Reports(BaseHTTPRequestHandler):
+    """An error-reporting service's door: keeps each envelope it is sent."""
+
+    received: list[bytes] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
+            body = gzip.decompress(body)
+        elif encoding == "br":  # sentry-sdk's choice when brotli is installed
+            body = brotli.decompress(body)
+        self.received.append(body)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def error_reporting(check: Check, env: dict[str, str], python: str) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Reports)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        dsn = f"http://public@127.0.0.1:{server.server_address[1]}/1"
+        failed = run(
+            [
+                python,
+                "manage.py",
+                "shell",
+                "-c",
+                "raise RuntimeError('production-check: reported')",
+            ],
+            {**env, "PATH": "/usr/bin:/bin", "SENTRY_DSN": dsn},
+            check=False,
+        )
+    finally:
+        server.shutdown()
+    sent = b"".join(_Reports.received)
+    check(
+        "an error is reported when SENTRY_DSN is set, without personal data",
+        failed.returncode != 0
+        and b"production-check: reported" in sent
+        and b"paakayttaja" not in sent,
+        (failed.returncode, sent[:300]),
+    )
 
 
 # Run with the installation's environment: stores a file on an agenda item of a meeting

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_prometheus",
     "django_tasks_db",
     "yhdyspinta.areas",
     "yhdyspinta.web",
@@ -60,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Prometheus' counters (django-prometheus) around everything, then the request's id
+    # and its JSON log line (web.request_log).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "yhdyspinta.web.request_log.RequestLog",
     "django.middleware.security.SecurityMiddleware",
     "yhdyspinta.api.middleware.ApiConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "yhdyspinta.accounts.middleware.IdleTimeoutMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with its own page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "yhdyspinta.urls"
@@ -300,6 +306,8 @@ if not DEBUG and not TESTING:
     if SECURE:
         # Served over HTTPS only, behind the TLS proxy that sets X-Forwarded-Proto.
         SECURE_SSL_REDIRECT = True
+        # Prometheus and a monitor on this host ask gunicorn directly, over plain HTTP.
+        SECURE_REDIRECT_EXEMPT = [r"^metrics$", r"^health/"]
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
         SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 60 * 60)))
         SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
@@ -322,17 +330,64 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs on standard output: JSON lines in production (LOG_FORMAT=json, the default when
+# DEBUG is off) for the installation's log collection, each with the request's id
+# (web.request_log); text in development.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "yhdyspinta.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # The use log as JSON lines, for the installation's log collection.
     "loggers": {
+        # The use log as JSON lines, for the installation's log collection.
         "yhdyspinta.use": {
             "handlers": ["console"],
             "level": os.environ.get("USE_LOG_LEVEL", "INFO"),
             "propagate": False,
-        }
+        },
+        # A line per request (runserver writes its own in development).
+        "yhdyspinta.request": {
+            "handlers": ["console"],
+            "level": os.environ.get("REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO"),
+            "propagate": False,
+        },
     },
 }
+
+# Prometheus metrics (django-prometheus) at /metrics, for operators only: answered only
+# to a connection from these addresses (the monitoring host, or Prometheus on this host;
+# nginx does not pass /metrics on). With several gunicorn workers set
+# PROMETHEUS_MULTIPROC_DIR (deploy/systemd/yhdyspinta-web.service).
+METRICS_ADDRESSES = [
+    address.strip()
+    for address in os.environ.get("METRICS_ADDRESSES", "127.0.0.1,::1").split(",")
+    if address.strip()
+]
+
+# Errors reported to Sentry (or a compatible service) when SENTRY_DSN is set; no
+# personal data is sent: no user, no request body, no frame's local variables.
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        data_collection={"user_info": False, "http_bodies": [], "stack_frame_variables": False},
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

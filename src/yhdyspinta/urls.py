@@ -18,7 +18,7 @@ from yhdyspinta.nominations.views import AnswerByLink
 from yhdyspinta.outreach.views import Unsubscribe, confirm_subscription, registration_page
 from yhdyspinta.overview.views import HomeView
 from yhdyspinta.programme.views import FollowUpByLink
-from yhdyspinta.web.views import alive, health
+from yhdyspinta.web.views import alive, health, metrics
 
 
 def oidc_urls():
@@ -50,6 +50,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("health/", health, name="health"),
     path("health/live/", alive, name="alive"),
+    path("metrics", metrics, name="metrics"),
     path("calendar/<str:token>.ics", person_feed, name="person_feed"),
     path("nominate/<str:token>/", AnswerByLink.as_view(), name="nomination_link"),
     path("follow-up/<str:token>/", FollowUpByLink.as_view(), name="follow_up_link"),

@@ -22,7 +22,7 @@ from yhdyspinta.areas.models import Area
 from .middleware import mark_seen
 from .models import UseLogEntry
 
-__all__ = ["client_ip", "record", "record_people_view"]
+__all__ = ["client_ip", "from_trusted_proxy", "record", "record_people_view"]
 
 logger = logging.getLogger("yhdyspinta.use")
 Action = UseLogEntry.Action
@@ -49,6 +49,12 @@ def client_ip(request) -> str | None:
         if not _trusted(address):
             return address
     return remote
+
+
+def from_trusted_proxy(request) -> bool:
+    """Whether the request came from one of our own proxies (TRUSTED_PROXIES)."""
+    remote = _address(request.META.get("REMOTE_ADDR"))
+    return remote is not None and _trusted(remote)
 
 
 def _address(text: str | None) -> str | None:

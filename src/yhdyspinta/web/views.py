@@ -3,10 +3,12 @@ edit / history pages. Apps subclass these and stay thin."""
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
+from django_prometheus.exports import ExportToDjangoView
 
 from yhdyspinta.accounts import use_log
 from yhdyspinta.accounts.permissions import get_access
@@ -60,6 +63,22 @@ def health(request) -> JsonResponse:
     (web.health); 503 with what is wrong when something is."""
     state = check()
     return JsonResponse(state.as_dict(), status=200 if state.ok else 503)
+
+
+def metrics(request) -> HttpResponse:
+    """Prometheus' metrics (django-prometheus), only to a connection from an operator's
+    address (METRICS_ADDRESSES); anyone else gets 404, as if there were none."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    try:
+        allowed = any(
+            ipaddress.ip_address(remote) in ipaddress.ip_network(address, strict=False)
+            for address in settings.METRICS_ADDRESSES
+        )
+    except ValueError:
+        allowed = False
+    if not allowed:
+        raise Http404
+    return ExportToDjangoView(request)
 
 
 def alive(request) -> HttpResponse:

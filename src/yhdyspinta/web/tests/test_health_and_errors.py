@@ -107,3 +107,33 @@ def test_a_request_refused_before_login_gets_the_finnish_page_not_a_server_error
         html = render_to_string("500.html")
         assert "Palvelussa tapahtui virhe" in html
         assert "Ett fel uppstod" in html
+
+
+def test_each_answer_has_a_request_id_and_a_client_cannot_choose_it(client, settings, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="yhdyspinta.request")
+    settings.TRUSTED_PROXIES = []
+    own = client.get("/health/live/", HTTP_X_REQUEST_ID="asiakkaan-oma-tunniste")
+    assert own["X-Request-ID"] != "asiakkaan-oma-tunniste"
+    assert len(own["X-Request-ID"]) == 32
+    # From our own proxy (nginx), its id is taken over, so both logs share it.
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    given = "0123456789abcdef0123456789abcdef"
+    assert client.get("/health/live/", HTTP_X_REQUEST_ID=given)["X-Request-ID"] == given
+    [record] = [r for r in caplog.records if getattr(r, "request_id", "") == given]
+    assert (record.path, record.status, record.user, record.area) == (
+        "/health/live/",
+        200,
+        None,
+        None,
+    )
+
+
+def test_metrics_only_for_an_operators_address(client, settings):
+    settings.METRICS_ADDRESSES = ["192.0.2.10"]
+    assert client.get("/metrics").status_code == 404
+    settings.METRICS_ADDRESSES = ["127.0.0.0/8"]
+    answer = client.get("/metrics")
+    assert answer.status_code == 200
+    assert b"django_http_requests_total_by_method" in answer.content
