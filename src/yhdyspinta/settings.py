@@ -165,6 +165,8 @@ AXES_CLIENT_IP_CALLABLE = "yhdyspinta.accounts.use_log.client_ip"
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = 10 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A personal calendar link is valid this many days (the owner's page shows a fresh one).
+CALENDAR_LINK_DAYS = int(os.environ.get("CALENDAR_LINK_DAYS", "365"))
 # An invitation link is valid this many days, once.
 INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 2 * 60 * 60

@@ -43,7 +43,8 @@ def collect(person: Person) -> Report:
     facts = [
         (str(f.verbose_name), _value(person, f))
         for f in Person._meta.concrete_fields
-        if f.name not in ("id",)
+        # The calendar link's key is a secret, not data about the person.
+        if f.name not in ("id", "calendar_key")
     ]
     report = Report(person=person, facts=facts)
     for relation in Person._meta.related_objects:

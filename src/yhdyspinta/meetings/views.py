@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,7 +19,6 @@ from yhdyspinta.core import locking, paging
 from yhdyspinta.core.documents import DOCX, file_response
 from yhdyspinta.core.files import serve
 from yhdyspinta.parties.feeds import person_from_feed_token
-from yhdyspinta.parties.models import Person
 from yhdyspinta.web.views import (
     AreaFormMixin,
     AreaMixin,
@@ -710,11 +710,14 @@ def body_feed(request, area, pk):
 def person_feed(request, token):
     """A person's meetings; the unguessable token stands in for a log-in so that
     calendar clients can subscribe."""
-    person_id = person_from_feed_token(token)
-    if person_id is None:
+    person = person_from_feed_token(token)
+    if person is None:
         raise Http404
-    person = get_object_or_404(Person, pk=person_id)
-    body_ids = person.memberships.values_list("body_id", flat=True)
+    # Only the bodies where the person has a seat now.
+    today = timezone.localdate()
+    body_ids = person.memberships.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today
+    ).values_list("body_id", flat=True)
     return ics.feed_response(
         request, selectors.feed_meetings(body_id__in=body_ids), str(person), audience=INTERNAL
     )

@@ -160,7 +160,11 @@ class Person(TimeStamped):
         related_name="person",
         verbose_name=_("user account"),
     )
-    history = HistoricalRecords()
+    # The personal calendar link's key (parties.feeds): renewed, it retires the links
+    # given before; CALENDAR_OFF: the person has turned the link off. Not in the history.
+    CALENDAR_OFF = "-"
+    calendar_key = models.CharField(max_length=32, blank=True, default="")
+    history = HistoricalRecords(excluded_fields=["calendar_key"])
 
     class Meta:
         ordering = ["area", "last_name", "first_name"]

@@ -5,6 +5,7 @@ editing it)."""
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Protocol
 
 from django.db import transaction
@@ -88,3 +89,21 @@ def counterpart_save(*, access: MayEditParties, pair: CounterpartPair) -> Counte
     pair.full_clean()
     pair.save()
     return pair
+
+
+@transaction.atomic
+def calendar_link_renew(*, user_id: int | None, person: Person) -> Person:
+    """A new personal calendar link for its owner; the links given before stop working."""
+    require(user_id is not None and person.user_id == user_id)
+    person.calendar_key = secrets.token_urlsafe(16)
+    person.save(update_fields=["calendar_key"])
+    return person
+
+
+@transaction.atomic
+def calendar_link_off(*, user_id: int | None, person: Person) -> Person:
+    """The owner turns the personal calendar link off: every link given stops working."""
+    require(user_id is not None and person.user_id == user_id)
+    person.calendar_key = Person.CALENDAR_OFF
+    person.save(update_fields=["calendar_key"])
+    return person

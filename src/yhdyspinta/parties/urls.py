@@ -28,6 +28,11 @@ urlpatterns = [
     path("people/new/", views.PersonCreate.as_view(), name="person_create"),
     path("people/<int:pk>/", views.PersonDetail.as_view(), name="person"),
     path("people/<int:pk>/edit/", views.PersonUpdate.as_view(), name="person_edit"),
+    path(
+        "people/<int:pk>/calendar-link/",
+        views.PersonCalendarLink.as_view(),
+        name="person_calendar_link",
+    ),
     path("people/<int:pk>/history/", views.PersonHistory.as_view(), name="person_history"),
     path("counterparts/", views.CounterpartList.as_view(), name="counterparts"),
     path("counterparts/new/", views.CounterpartCreate.as_view(), name="counterpart_create"),

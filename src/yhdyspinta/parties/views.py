@@ -1,4 +1,5 @@
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -169,11 +170,33 @@ class PersonDetail(AreaMixin, generic.TemplateView):
         context["person"] = self.object = person
         context["can_edit"] = self.access.can_edit_person(person)
         # The personal feed's address stands in for a log-in: only its owner sees it.
-        if person.user_id is not None and person.user_id == self.request.user.pk:
-            context["calendar_url"] = reverse(
-                "person_feed", kwargs={"token": person_feed_token(person)}
+        context["own"] = person.user_id is not None and person.user_id == self.request.user.pk
+        if context["own"] and person.calendar_key != Person.CALENDAR_OFF:
+            context["calendar_url"] = self.request.build_absolute_uri(
+                reverse("person_feed", kwargs={"token": person_feed_token(person)})
             )
         return context
+
+
+class PersonCalendarLink(AreaMixin, generic.View):
+    """The owner renews their calendar link (the old ones stop working) or turns it off."""
+
+    private = True
+
+    def post(self, request, *args, **kwargs):
+        person = get_object_or_404(Person, area=self.area, pk=kwargs["pk"])
+        if request.POST.get("action") == "off":
+            services.calendar_link_off(user_id=request.user.pk, person=person)
+            messages.success(request, _("The calendar link is off: no link given works now."))
+        else:
+            services.calendar_link_renew(user_id=request.user.pk, person=person)
+            messages.success(
+                request,
+                _("A new calendar link was made: the links given before no longer work."),
+            )
+        return HttpResponseRedirect(
+            reverse("parties:person", kwargs={"area": self.area.slug, "pk": person.pk})
+        )
 
 
 class PersonCreate(AreaCreateView):

@@ -2,6 +2,7 @@ import io
 import zlib
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -125,6 +126,9 @@ def test_area_body_and_person_feeds_parse_back(client, demo):
         .count()
     )
     person = active_memberships().filter(body=negotiation.body).first().person
+    if person.user is None:  # the link is its account's: a person with one
+        person.user = get_user_model().objects.create_user("kalenteri")
+        person.save()
     url = reverse("person_feed", kwargs={"token": person_feed_token(person)})
     assert len(url) < 80  # short, stable URLs for calendar clients
     mine = events(client.get(url))
