@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yhdyspinta.core.text import NameField
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -22,7 +24,7 @@ class Area(TimeStamped):
         PER_MUNICIPALITY = "per_municipality", _("With each municipality separately")
         JOINT = "joint", _("Jointly with all municipalities")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = NameField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short address"), max_length=60, unique=True)
     description = models.TextField(_("description"), blank=True)
     # 611/2021 §14: South Savo lets the area choose option 1 or 2 (seed 004).

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, Theme, TimeStamped
+from yhdyspinta.core.text import NameField
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 
@@ -66,7 +67,7 @@ class Body(Composition, TimeStamped):
     # Set on the overview's bodies by its selectors (the member organisations' names).
     member_names: list[str]
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="bodies")
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=30, choices=Level.choices)
     description = models.TextField(_("task"), blank=True)
     convener = models.ForeignKey(

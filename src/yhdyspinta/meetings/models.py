@@ -16,6 +16,7 @@ from yhdyspinta.areas.models import Theme, TimeStamped
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.core.files import UploadValidator
 from yhdyspinta.core.freeze import Frozen
+from yhdyspinta.core.text import NameField
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
 
 
@@ -76,7 +77,7 @@ class Meeting(TimeStamped):
     kind = models.CharField(
         _("kind"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.MEETING
     )
-    title = models.CharField(_("meeting title"), max_length=200)
+    title = NameField(_("meeting title"), max_length=200)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -203,7 +204,7 @@ FROZEN_AGENDA = _(
 class AgendaItem(Frozen, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(_("number"), default=1)
-    title = models.CharField(_("heading"), max_length=250)
+    title = NameField(_("heading"), max_length=250)
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
     theme = models.ForeignKey(
         Theme, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("theme")

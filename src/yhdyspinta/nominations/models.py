@@ -14,6 +14,7 @@ from yhdyspinta.areas.models import TimeStamped
 from yhdyspinta.bodies.models import Body, Membership
 from yhdyspinta.consultations.models import AnswerChannel, Request, Round
 from yhdyspinta.core.freeze import Frozen
+from yhdyspinta.core.text import NameField
 from yhdyspinta.parties.models import Person
 
 
@@ -195,9 +196,9 @@ class Nominee(Frozen):
         verbose_name=_("person"),
     )
     # A new person: created when the round is closed (matched by e-mail first).
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    title = models.CharField(_("job title"), max_length=200, blank=True)
+    first_name = NameField(_("first name"), max_length=100, blank=True)
+    last_name = NameField(_("last name"), max_length=100, blank=True)
+    title = NameField(_("job title"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     deputy_for_position = models.PositiveSmallIntegerField(

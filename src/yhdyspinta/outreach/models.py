@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from yhdyspinta.areas.models import Area, TimeStamped
 from yhdyspinta.clock.models import ClockEvent
 from yhdyspinta.core.files import UploadValidator
+from yhdyspinta.core.text import NameField
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.parties.models import OrganisationKind
 
@@ -35,7 +36,7 @@ class Subscriber(TimeStamped):
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="subscribers")
     email = models.EmailField(_("e-mail"))
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = NameField(_("name"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
@@ -98,7 +99,7 @@ class Letter(TimeStamped):
         SENT = "sent", _("Sent")
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="letters")
-    title = models.CharField(_("heading of the letter"), max_length=200)
+    title = NameField(_("heading of the letter"), max_length=200)
     text = models.TextField(_("text"), blank=True)
     # Who gets it: see audiences.Audience (groups of the register and subscribers).
     audience = models.JSONField(_("recipients"), default=dict, blank=True)
@@ -184,7 +185,7 @@ class Forum(TimeStamped):
     attendance on the day and feedback after it."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="forums")
-    title = models.CharField(_("name of the event"), max_length=200)
+    title = NameField(_("name of the event"), max_length=200)
     programme = models.TextField(_("programme"), blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -267,7 +268,7 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="registrations")
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     party_kind = models.CharField(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yhdyspinta.areas.models import Area, SubRegion, TimeStamped
+from yhdyspinta.core.text import NameField
 
 from .validators import validate_business_id, validate_municipality_number
 
@@ -43,7 +44,7 @@ class Organisation(TimeStamped):
     # Set on a page's rows by parties.selectors.with_body_counts, not stored.
     body_count: int
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="organisations")
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     business_id = models.CharField(
         _("business ID"),
@@ -129,9 +130,9 @@ class Person(TimeStamped):
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="people", verbose_name=_("cooperation area")
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    first_name = NameField(_("first name"), max_length=100)
+    last_name = NameField(_("last name"), max_length=100)
+    title = NameField(_("title"), max_length=200, blank=True)
     leadership = models.CharField(
         _("in the leadership"),
         max_length=10,

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from yhdyspinta.areas.models import Area, SubRegion, Theme, TimeStamped
 from yhdyspinta.consultations.models import AnswerChannel, Round
 from yhdyspinta.core.freeze import Frozen
+from yhdyspinta.core.text import NameField
 from yhdyspinta.meetings.models import ThemeWorkIdea
 from yhdyspinta.parties.models import Organisation
 
@@ -253,7 +254,7 @@ class Measure(TimeStamped):
         Goal, on_delete=models.CASCADE, related_name="measures", verbose_name=_("goal")
     )
     order = models.PositiveSmallIntegerField(_("number"), default=1)
-    name = models.CharField(_("measure"), max_length=250)
+    name = NameField(_("measure"), max_length=250)
     description = models.TextField(_("description"), blank=True)
     lead = models.ForeignKey(
         Organisation,

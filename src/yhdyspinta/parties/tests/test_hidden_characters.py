@@ -1,0 +1,56 @@
+"""A name may not hide characters: a text-direction override (which shows "gpj.exe" as
+"exe.jpg" or makes one organisation's name look like another's) or a control character
+is refused with a Finnish message, on the page as through a service, and what was typed
+stays in the form."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from yhdyspinta.accounts.models import AreaRole
+from yhdyspinta.parties.models import Person
+from yhdyspinta.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "name", ["Matti\u202eNEN", "Liisa\u2066", "Kalle\x07", "Rivin\nvaihto", "Sarkain\there"]
+)
+def test_a_name_with_hidden_characters_is_refused(name):
+    organisation = factories.OrganisationFactory()
+    person = Person(
+        area=organisation.area, organisation=organisation, first_name=name, last_name="X"
+    )
+    with pytest.raises(ValidationError) as refused:
+        person.full_clean()
+    assert refused.value.error_dict["first_name"][0].code == "hidden_characters"
+
+
+def test_names_in_any_script_and_with_marks_are_fine():
+    organisation = factories.OrganisationFactory()
+    for name in ("Åsa-Öhman", "Nguyễn", "محمد\u200f", "Ярослава"):
+        Person(
+            area=organisation.area, organisation=organisation, first_name=name, last_name="X"
+        ).full_clean()
+
+
+def test_the_page_says_it_in_finnish_and_keeps_what_was_typed(client):
+    organisation = factories.OrganisationFactory()
+    admin = factories.UserFactory()
+    factories.AreaRoleFactory(user=admin, area=organisation.area, role=AreaRole.Role.ADMIN)
+    client.force_login(admin)
+    url = reverse("parties:person_create", kwargs={"area": organisation.area.slug})
+    answer = client.post(
+        url,
+        {
+            "first_name": "Nimi\u202etxt.exe",
+            "last_name": "Kirjoitettu Sukunimi",
+            "organisation": organisation.pk,
+        },
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "Poista kentästä ohjausmerkit" in html
+    assert "Kirjoitettu Sukunimi" in html
+    assert not Person.objects.filter(last_name="Kirjoitettu Sukunimi").exists()
