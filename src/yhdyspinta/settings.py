@@ -213,6 +213,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/_files/"  # not routed: a FileField's .url is never a working address
 # The largest upload accepted (bytes); the proxy's client_max_body_size should match.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# A form's fields (files apart) may take this many bytes: a megabyte of text in any script
+# (six bytes a character once form-encoded) reaches the form, whose fields then say in
+# Finnish what is too long and keep what was typed, instead of a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # In production nginx sends the bytes: the internal location that maps to MEDIA_ROOT,
 # e.g. "/protected-files/" (docs/security.md). Empty: Django sends them.
 FILES_ACCEL_REDIRECT = os.environ.get("FILES_ACCEL_REDIRECT", "")

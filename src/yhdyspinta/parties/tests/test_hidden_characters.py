@@ -1,4 +1,4 @@
-"""A name may not hide characters: a text-direction override (which shows "gpj.exe" as
+"""A name may not hide characters, and a field too long says so: a text-direction override (which shows "gpj.exe" as
 "exe.jpg" or makes one organisation's name look like another's) or a control character
 is refused with a Finnish message, on the page as through a service, and what was typed
 stays in the form."""
@@ -54,3 +54,26 @@ def test_the_page_says_it_in_finnish_and_keeps_what_was_typed(client):
     assert "Poista kentästä ohjausmerkit" in html
     assert "Kirjoitettu Sukunimi" in html
     assert not Person.objects.filter(last_name="Kirjoitettu Sukunimi").exists()
+
+
+def test_a_megabyte_in_a_field_is_a_finnish_message_and_nothing_typed_is_lost(client):
+    organisation = factories.OrganisationFactory()
+    admin = factories.UserFactory()
+    factories.AreaRoleFactory(user=admin, area=organisation.area, role=AreaRole.Role.ADMIN)
+    client.force_login(admin)
+    url = reverse("parties:person_create", kwargs={"area": organisation.area.slug})
+    answer = client.post(
+        url,
+        {
+            "first_name": "Äiti",
+            "last_name": "Pitkä",
+            "title": "ä" * 1_000_000,  # 6 MB form-encoded
+            "phone": "040 123 4567",
+            "organisation": organisation.pk,
+        },
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "enintään 200 merkkiä" in html or "korkeintaan 200 merkkiä" in html
+    assert 'value="040 123 4567"' in html
+    assert not Person.objects.filter(last_name="Pitkä").exists()
