@@ -1,14 +1,21 @@
 """A person's data report for an access request (GDPR art. 15): every row that names
 the person, found through the model relations (so a new app's rows are included without
-changing this module), the change history of the person row, and the user account with
-its roles and use log."""
+changing this module), the change history of the person row and of every row that names
+the person, the user account with its roles and use log, who has viewed the person's
+data, and what the registry of holders (HOLDERS) finds where no relation leads: rows kept
+by the person's e-mail address or its hash (the forum's registrations, the letter's
+subscriptions and consents, which the outreach app registers at start-up). Each holder
+says what an erasure would do with its rows and why (kept)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from yhdyspinta.core.documents import docx_bytes, docx_document, docx_table
@@ -16,7 +23,25 @@ from yhdyspinta.parties.models import Person
 
 from .models import AreaRole, UseLogEntry
 
-__all__ = ["Report", "as_docx", "collect"]
+__all__ = ["HOLDERS", "Holder", "Report", "as_docx", "collect", "register"]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Rows that hold a person's data where no relation to the person row leads."""
+
+    title: str | Promise  # lazily translated
+    lines: Callable[[Person], list[str]]
+    kept: str | Promise  # what an erasure does with the rows, and why
+
+
+HOLDERS: list[Holder] = []
+
+
+def register(holder: Holder) -> None:
+    """An app's holder of personal data, registered in its AppConfig.ready()."""
+    if holder not in HOLDERS:
+        HOLDERS.append(holder)
 
 
 @dataclass
@@ -64,6 +89,26 @@ def collect(person: Person) -> Report:
         for h in person.history.select_related("history_user")
     ]
     report.sections.append((_("Change history of the person"), history))
+    report.sections.append((_("Changes of other rows that name the person"), _histories(person)))
+    viewed = UseLogEntry.objects.filter(
+        area=person.area, path__contains=f"/people/{person.pk}/"
+    ).select_related("user")[:200]
+    report.sections.append(
+        (
+            _("Who has viewed the person's data (newest 200)"),
+            [
+                f"{timezone.localtime(e.at):%d.%m.%Y %H:%M} {e.username or e.user} "
+                f"{e.get_action_display()} {e.target}"
+                for e in viewed
+            ],
+        )
+    )
+    for holder in HOLDERS:
+        lines = holder.lines(person)
+        if lines:
+            report.sections.append(
+                (str(holder.title), [*lines, _("Kept: %(why)s") % {"why": holder.kept}])
+            )
     if person.user_id:
         user = person.user
         report.sections.append(
@@ -87,6 +132,21 @@ def collect(person: Person) -> Report:
             )
         )
     return report
+
+
+def _histories(person: Person) -> list[str]:
+    """How many history rows of each kind name the person (a membership's changes, a
+    nominee's, ...): the rows themselves are on each row's history page."""
+    lines = []
+    for model in apps.get_models():
+        if not model.__name__.startswith("Historical") or model is person.history.model:
+            continue
+        names = {f.name for f in model._meta.fields}
+        if "person" in names:
+            count = model.objects.filter(person_id=person.pk).count()
+            if count:
+                lines.append(f"{str(model._meta.verbose_name_plural).capitalize()}: {count}")
+    return lines
 
 
 def as_docx(report: Report) -> bytes:

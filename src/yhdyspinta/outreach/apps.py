@@ -16,3 +16,9 @@ class OutreachConfig(AppConfig):
 
         if selectors.participation not in engine.PARTICIPATION_SOURCES:
             engine.PARTICIPATION_SOURCES.append(selectors.participation)
+        # Registrations, subscriptions and consents are kept by e-mail address (or its
+        # hash), not by a relation to the person: the data report finds them here.
+        from yhdyspinta.accounts import person_data
+
+        for holder in selectors.PERSONAL_DATA:
+            person_data.register(holder)

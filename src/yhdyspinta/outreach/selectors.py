@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from yhdyspinta.accounts.person_data import Holder
 from yhdyspinta.areas.models import Area
 from yhdyspinta.consultations.selectors import unreachable_ids
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.meetings.selectors import PARTY_GROUPS, party_group_labels, published_minutes_of
-from yhdyspinta.parties.models import NamedRole, NamedRoleKind, Organisation
+from yhdyspinta.parties.models import NamedRole, NamedRoleKind, Organisation, Person
 
-from .models import Attendance, Forum, Letter, Registration
+from .models import Attendance, ConsentRecord, Forum, Letter, Registration, Subscriber
 
 
 def public_letters(area: Area) -> QuerySet[Letter]:
@@ -195,3 +198,61 @@ def contact_gaps(area: Area) -> list[ContactGap]:
             )
         )
     return gaps
+
+
+# --- Personal data kept by e-mail address (accounts.person_data's registry) -------------
+
+
+def _registrations(person: Person) -> list[str]:
+    if not person.email:
+        return []
+    rows = Registration.objects.filter(email__iexact=person.email).select_related("forum")
+    return [
+        f"{row.forum.title} {timezone.localtime(row.created_at):%d.%m.%Y}: {row.name}, "
+        f"{row.get_status_display()}"
+        + (f", {row.diet}" if row.diet else "")
+        + (f", {row.accessibility}" if row.accessibility else "")
+        for row in rows
+    ]
+
+
+def _subscriptions(person: Person) -> list[str]:
+    if not person.email:
+        return []
+    return [
+        f"{row.area.name}: {row.email} {row.name} ({row.get_status_display()})"
+        for row in Subscriber.objects.filter(email__iexact=person.email).select_related("area")
+    ]
+
+
+def _consents(person: Person) -> list[str]:
+    if not person.email:
+        return []
+    digest = hashlib.sha256(person.email.lower().encode()).hexdigest()
+    return [
+        f"{timezone.localtime(row.at):%d.%m.%Y %H:%M} {row.get_action_display()} ({row.via}): "
+        f"{row.wording}"
+        for row in ConsentRecord.objects.filter(email_sha256=digest)
+    ]
+
+
+PERSONAL_DATA = [
+    Holder(
+        title=gettext_lazy("Forum registrations with the person's e-mail address"),
+        lines=_registrations,
+        kept=gettext_lazy(
+            "until the event's follow-up is done; an erasure removes the name, address "
+            "and needs and keeps the count"
+        ),
+    ),
+    Holder(
+        title=gettext_lazy("Letter subscriptions with the person's e-mail address"),
+        lines=_subscriptions,
+        kept=gettext_lazy("until unsubscribed; then only a hash of the address remains"),
+    ),
+    Holder(
+        title=gettext_lazy("Consents given with the person's e-mail address"),
+        lines=_consents,
+        kept=gettext_lazy("as proof of consent (GDPR art. 7), by a hash of the address only"),
+    ),
+]

@@ -1,6 +1,7 @@
-"""A name may not hide characters, and a field too long says so: a text-direction override (which shows "gpj.exe" as
-"exe.jpg" or makes one organisation's name look like another's) or a control character
-is refused with a Finnish message, on the page as through a service, and what was typed
+"""A name may not hide characters, and a field too long says so: a text-direction
+override (which shows "gpj.exe" as "exe.jpg" or makes one organisation's name look like
+another's) or a control character is refused with a Finnish message, on the page as
+through a service, and what was typed
 stays in the form."""
 
 import pytest
