@@ -264,8 +264,12 @@ OUTBOX_STALE_SECONDS = int(os.environ.get("OUTBOX_STALE_SECONDS", "600"))
 # works its queue) or a message has been queued this long (the mail server stalls).
 HEALTH_QUEUE_LAG_SECONDS = int(os.environ.get("HEALTH_QUEUE_LAG_SECONDS", "300"))
 HEALTH_OUTBOX_LAG_SECONDS = int(os.environ.get("HEALTH_OUTBOX_LAG_SECONDS", "1800"))
-# Forum registrations one connection (address) may make in an hour.
+# Public forms (forum registrations, letter subscriptions) one connection may send in an
+# hour.
 FORUM_REGISTRATIONS_PER_HOUR = int(os.environ.get("FORUM_REGISTRATIONS_PER_HOUR", "20"))
+# Messages a public form (forum registration, letter subscription) sends one e-mail
+# address in an hour.
+PUBLIC_FORM_MESSAGES_PER_ADDRESS = int(os.environ.get("PUBLIC_FORM_MESSAGES_PER_ADDRESS", "3"))
 # Sotkanet imports run on the worker too. The largest import file accepted (bytes); the
 # proxy's client_max_body_size for the upload page should match.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))

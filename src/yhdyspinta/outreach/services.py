@@ -414,18 +414,27 @@ def _mail_registration(registration: Registration, kind: str, subject: str) -> N
     )
 
 
-def registration_allowed(address: str | None) -> bool:
-    """Whether a connection may register once more: at most FORUM_REGISTRATIONS_PER_HOUR
-    from one address an hour (a script could otherwise fill a forum's places and send
-    confirmations to any address). Counted in the shared cache."""
-    key = f"forum-registrations:{address or 'unknown'}"
+def public_form_allowed(*, form: str, address: str | None, email: str) -> bool:
+    """Whether a public form (a forum registration, a letter subscription) may be sent
+    once more: at most FORUM_REGISTRATIONS_PER_HOUR from one connection an hour (a script
+    could otherwise fill a forum's places), and at most PUBLIC_FORM_MESSAGES_PER_ADDRESS
+    for one e-mail address an hour (each sends that address a message: nobody can flood
+    someone else's inbox through us). Counted in the shared cache."""
+    by_client = _count(f"public-form:{form}:client:{address or 'unknown'}")
+    by_email = _count(f"public-form:{form}:email:{_sha(email.strip().lower())}")
+    return (
+        by_client <= settings.FORUM_REGISTRATIONS_PER_HOUR
+        and by_email <= settings.PUBLIC_FORM_MESSAGES_PER_ADDRESS
+    )
+
+
+def _count(key: str) -> int:
     cache.add(key, 0, 3600)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between the two
         cache.set(key, 1, 3600)
-        count = 1
-    return count <= settings.FORUM_REGISTRATIONS_PER_HOUR
+        return 1
 
 
 @transaction.atomic

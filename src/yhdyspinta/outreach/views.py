@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View, generic
 from django.views.decorators.csrf import csrf_exempt
 from openpyxl import Workbook
@@ -283,6 +283,15 @@ class Preview(_Manager, View):
 # --- subscriptions ------------------------------------------------------------------
 
 
+# A field no person sees or reaches (templates/outreach/_honeypot.html): a program that
+# fills every field fills it, and then nothing is saved or sent, with the same answer.
+HONEYPOT = "website"
+_TOO_MANY = gettext_lazy(
+    "Too many attempts from this connection or for this address in a short time. Try "
+    "again in an hour."
+)
+
+
 class Subscribe(AreaMixin, generic.FormView):
     template_name = "outreach/subscribe.html"
     form_class = SubscribeForm
@@ -293,9 +302,14 @@ class Subscribe(AreaMixin, generic.FormView):
         return context
 
     def form_valid(self, form):
-        services.subscribe(
-            area=self.area, email=form.cleaned_data["email"], name=form.cleaned_data["name"]
-        )
+        email = form.cleaned_data["email"]
+        if not services.public_form_allowed(
+            form="subscribe", address=use_log.client_ip(self.request), email=email
+        ):
+            messages.error(self.request, _TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not self.request.POST.get(HONEYPOT):  # a form filler that fills every field
+            services.subscribe(area=self.area, email=email, name=form.cleaned_data["name"])
         # The same answer whether or not the address was there: nobody learns who
         # subscribes by trying addresses.
         messages.success(
@@ -488,19 +502,18 @@ class ForumPage(AreaMixin, generic.TemplateView):
     def post(self, request, *args, **kwargs):
         forum = _forum(self, kwargs["pk"])
         form = RegistrationForm(request.POST, forum=forum)
-        if not services.registration_allowed(use_log.client_ip(request)):
-            messages.error(
-                request,
-                _(
-                    "Too many registrations from this connection in a short time. Try again "
-                    "in a few minutes."
-                ),
-            )
+        if not services.public_form_allowed(
+            form=f"forum-{forum.pk}",
+            address=use_log.client_ip(request),
+            email=request.POST.get("email", ""),
+        ):
+            messages.error(request, _TOO_MANY)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    services.register(forum=forum, data=form.cleaned_data)
+                    if not request.POST.get(HONEYPOT):  # a form filler's: the same answer
+                        services.register(forum=forum, data=form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

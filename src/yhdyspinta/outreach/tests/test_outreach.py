@@ -662,4 +662,43 @@ def test_one_connection_cannot_fill_a_forum(client, small_world, settings):
     assert statuses == [302, 302, 302, 429, 429]
     assert Registration.objects.filter(forum=forum).count() == 3
     refused = client.post(url, _data(9))
-    assert "Liian monta ilmoittautumista" in refused.content.decode()
+    assert "Liian monta yritystä tästä yhteydestä" in refused.content.decode()
+
+
+def test_one_address_gets_at_most_a_few_messages_an_hour_from_any_connection(
+    client, small_world, settings
+):
+    """Registering someone else's address again and again, from ever new connections,
+    sends that address at most PUBLIC_FORM_MESSAGES_PER_ADDRESS messages an hour; the
+    letter's subscription likewise."""
+    from yhdyspinta.communications.models import OutgoingMessage
+
+    settings.PUBLIC_FORM_MESSAGES_PER_ADDRESS = 2
+    forum = _forum(small_world.area, capacity=None)
+    url = forum.get_absolute_url()
+    statuses = [
+        client.post(url, _data(1), REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(4)
+    ]
+    assert statuses == [302, 302, 429, 429]
+    subscribe = reverse("outreach:subscribe", kwargs={"area": small_world.area.slug})
+    form = {"email": "uhri@example.org", "consent": "on"}
+    statuses = [
+        client.post(subscribe, form, REMOTE_ADDR=f"203.0.113.{n}").status_code for n in range(4)
+    ]
+    assert statuses == [302, 302, 429, 429]
+    assert OutgoingMessage.objects.filter(recipient="uhri@example.org").count() <= 2
+
+
+def test_a_form_filler_that_fills_the_hidden_field_gets_the_same_answer_and_nothing(
+    client, small_world
+):
+    forum = _forum(small_world.area, capacity=None)
+    page = client.get(forum.get_absolute_url()).content.decode()
+    assert 'name="website"' in page  # there, but no person sees or reaches it
+    answer = client.post(forum.get_absolute_url(), _data(5, website="http://spam.example"))
+    assert answer.status_code == 302
+    assert not Registration.objects.filter(forum=forum).exists()
+    subscribe = reverse("outreach:subscribe", kwargs={"area": small_world.area.slug})
+    answer = client.post(subscribe, {"email": "botti@example.org", "consent": "on", "website": "x"})
+    assert answer.status_code == 302
+    assert not Subscriber.objects.filter(email="botti@example.org").exists()
