@@ -348,3 +348,16 @@ def test_malformed_metadata_files_give_a_clear_message(demo, kind, content, mess
     with translation.override("fi"), pytest.raises(importer.ImportProblem, match=message):
         load(io.BytesIO(content))
     assert (SotkanetRegion.objects.count(), SotkanetIndicator.objects.count()) == before
+
+
+def test_the_import_command_refuses_a_file_past_the_uploads_cap(settings, tmp_path):
+    """The command has the upload page's cap (IMPORT_MAX_BYTES): a larger file is refused
+    before anything is read or any write lock is held, and nothing is imported."""
+    from django.core.management import CommandError, call_command
+
+    data = Path(__file__).parent / "samples" / "data.json"
+    settings.IMPORT_MAX_BYTES = data.stat().st_size - 1
+    runs = ImportRun.objects.count()
+    with pytest.raises(CommandError, match="IMPORT_MAX_BYTES"):
+        call_command("import_sotkanet", str(data))
+    assert ImportRun.objects.count() == runs

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from yhdyspinta.indicators import importer, services
@@ -31,6 +32,15 @@ class Command(BaseCommand):
         except importer.ImportProblem as problem:
             raise CommandError(str(problem)) from problem
         runs = []
+        for name in files:
+            # The upload page's cap holds here too: a file past it is refused before a
+            # transaction holds the database's write lock for it.
+            size = Path(name).stat().st_size
+            if size > settings.IMPORT_MAX_BYTES:
+                raise CommandError(
+                    f"{name}: {size} bytes is more than IMPORT_MAX_BYTES "
+                    f"({settings.IMPORT_MAX_BYTES}); split the file, or raise the setting"
+                )
         for name in files:
             with Path(name).open("rb") as stream:
                 runs.append(importer.import_values(stream, Path(name).name))
