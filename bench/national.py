@@ -179,12 +179,7 @@ def issue_token() -> str:
 
     user = get_user_model().objects.get(username=ROLES["admin"])
     return api_token_issue(
-        access=Access.installation(),
-        area=Area.objects.get(slug=AREA),
-        user=user,
-        name="bench",
-        days=30,
-        by=user,
+        access=Access(user), area=Area.objects.get(slug=AREA), name="bench", days=30
     )
 
 

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils import translation
@@ -70,23 +70,12 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    user: forms.ModelChoiceField = forms.ModelChoiceField(label=_("User"), queryset=None)
     name = forms.CharField(
         label=_("What it is for"),
         max_length=200,
         help_text=_("E.g. the municipality's case-management system."),
     )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=730, initial=365)
-
-    def __init__(self, *args, area, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            get_user_model()
-            .objects.filter(area_roles__area=area)
-            .distinct()
-            .order_by("last_name", "username")
-        )
-        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

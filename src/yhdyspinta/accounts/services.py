@@ -32,6 +32,7 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import MAIL_QUEUE, Recipient, enqueue
+from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Organisation, Person
 
 from . import use_log
@@ -299,17 +300,16 @@ def api_token_issue(
     *,
     access: Access,
     area: Area,
-    user: User,
     name: str,
     days: int,
-    by: User,
     request: HttpRequest | None = None,
 ) -> str:
-    """Issue a token for a user who has a role in the area; returns the token, which is
-    shown once and never stored."""
-    _check_admin(access, area)
-    if not AreaRole.objects.filter(area=area, user=user).exists():
-        raise ValidationError(_("The user has no role in this area."))
+    """Issue a token in the caller's own name (whoever has a role in the area); returns
+    the token, which is shown once and never stored. Nobody issues a token in another's
+    name: what an integration does with it is done as its holder."""
+    user = access.user
+    if not user.is_authenticated or not AreaRole.objects.filter(area=area, user=user).exists():
+        raise PermissionDenied(_("Only a user of the area has API tokens in it."))
     if not 1 <= days <= API_TOKEN_MAX_DAYS:
         raise ValidationError(
             _("A token is valid for 1 to %(max)s days.") % {"max": API_TOKEN_MAX_DAYS}
@@ -321,14 +321,14 @@ def api_token_issue(
         name=name[:200],
         prefix=token[:10],
         token_hash=_hash(token),
-        created_by=by,
+        created_by=user,
         expires_at=timezone.now() + timedelta(days=days),
     )
     use_log.record(
         request,
         Action.TOKEN_ISSUED,
         area=area,
-        user=by,
+        user=user,
         target=f"{token[:10]}… {name[:200]} ({user.get_username()})",
     )
     return token
@@ -338,7 +338,8 @@ def api_token_issue(
 def api_token_revoke(
     *, access: Access, token: ApiToken, request: HttpRequest | None = None
 ) -> None:
-    _check_admin(access, token.area)
+    # The holder revokes their own; the area's administrator any of the area's.
+    require(token.user_id == access.user.pk or access.is_admin(token.area))
     token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -34,16 +34,24 @@ class _AdminOnly(AreaMixin):
         return self.access.is_admin(self.area)
 
 
-class ApiTokensView(_AdminOnly, generic.TemplateView):
-    """The area's API tokens: issue one for a user of the area (shown once), see when
-    each was used, revoke."""
+class ApiTokensView(AreaMixin, generic.TemplateView):
+    """API tokens: every user of the area issues their own (shown once), sees when each
+    was used and revokes it; the administrator sees and may revoke the area's all."""
 
     template_name = "accounts/api_tokens.html"
+    private = True
+
+    def allowed(self) -> bool:
+        return bool(self.access.roles_in(self.area)) or self.access.is_admin(self.area)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tokens"] = ApiToken.objects.filter(area=self.area).select_related("user")
-        context.setdefault("form", ApiTokenForm(area=self.area))
+        tokens = ApiToken.objects.filter(area=self.area).select_related("user")
+        if not self.access.is_admin(self.area):
+            tokens = tokens.filter(user=self.request.user)
+        context["tokens"] = tokens
+        context["is_admin"] = self.access.is_admin(self.area)
+        context.setdefault("form", ApiTokenForm())
         context["now"] = timezone.now()
         return context
 
@@ -55,21 +63,17 @@ class ApiTokensView(_AdminOnly, generic.TemplateView):
             services.api_token_revoke(access=self.access, token=token, request=request)
             messages.success(request, _("The token was revoked: it no longer works."))
             return HttpResponseRedirect(request.path)
-        form = ApiTokenForm(request.POST, area=self.area)
+        form = ApiTokenForm(request.POST)
         if form.is_valid():
             try:
                 raw = services.api_token_issue(
-                    access=self.access,
-                    area=self.area,
-                    by=request.user,
-                    request=request,
-                    **form.cleaned_data,
+                    access=self.access, area=self.area, request=request, **form.cleaned_data
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 return self.render_to_response(
-                    self.get_context_data(new_token=raw, form=ApiTokenForm(area=self.area))
+                    self.get_context_data(new_token=raw, form=ApiTokenForm())
                 )
         messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
         return self.render_to_response(self.get_context_data(form=form))

@@ -370,7 +370,8 @@ CASES = {
     "area_feed": (lambda o: _url("outreach:feed", o), PUBLIC),
     "users_and_roles": (lambda o: _url("accounts:users", o), ADMIN),
     "use_log": (lambda o: _url("accounts:use_log", o), ADMIN),
-    "api_tokens": (lambda o: _url("accounts:api_tokens", o), ADMIN),
+    # Everyone of the area has their own tokens; the administrator sees all.
+    "api_tokens": (lambda o: _url("accounts:api_tokens", o), PRIVATE),
     "person_data_report": (
         lambda o: _url("accounts:person_data", o, pk=o["kitee_person"].pk),
         ADMIN,
