@@ -163,6 +163,7 @@ class UseLogEntry(models.Model):
         UNLOCKED = "unlocked", _("Lockout lifted")
         TOKEN_ISSUED = "token_issued", _("API token issued")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        ERASED = "erased", _("Personal data erased")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

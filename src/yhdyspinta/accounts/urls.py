@@ -10,6 +10,7 @@ urlpatterns = [
     path("api-tokens/", views.ApiTokensView.as_view(), name="api_tokens"),
     path("use-log/", views.UseLogView.as_view(), name="use_log"),
     path("people/<int:pk>/data-report/", views.PersonDataReport.as_view(), name="person_data"),
+    path("people/<int:pk>/erase/", views.PersonErase.as_view(), name="person_erase"),
     path(
         "people/<int:pk>/data-report.<str:fmt>",
         views.PersonDataReport.as_view(),

@@ -20,7 +20,7 @@ from yhdyspinta.core import paging
 from yhdyspinta.core.documents import DOCX, file_response
 from yhdyspinta.core.exports import csv_bytes
 from yhdyspinta.parties.models import Person
-from yhdyspinta.web.views import AreaMixin, add_errors
+from yhdyspinta.web.views import AreaMixin, add_errors, confirmed
 
 from . import oidc, person_data, services, use_log
 from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, OutboxPasswordResetForm
@@ -223,6 +223,42 @@ class PersonDataReport(_AdminOnly, generic.TemplateView):
                 person_data.as_docx(report), f"tietoraportti-{self.person.pk}.docx", DOCX
             )
         return self.render_to_response(self.get_context_data(report=report))
+
+
+class PersonErase(_AdminOnly, generic.View):
+    """Erase a person's data on request (GDPR art. 17) as far as the law allows, after
+    a page that says what goes and what stays."""
+
+    def post(self, request, *args, **kwargs):
+        person = get_object_or_404(Person, area=self.area, pk=kwargs["pk"])
+        back = reverse("accounts:person_data", kwargs={"area": self.area.slug, "pk": person.pk})
+        ask = confirmed(
+            request,
+            context={"area": self.area},
+            title=_("Erase the data of %(person)s?") % {"person": person},
+            lines=[
+                _(
+                    "The name, title, e-mail and phone are replaced in the person and in "
+                    "every version of its history; forum registrations, subscriptions and "
+                    "messages lose the address and what names the person; the user account "
+                    "is closed."
+                ),
+                _(
+                    "What the law requires to be kept stays, with the anonymised person: "
+                    "seats, attendance and minutes of the bodies, consents as proof (by a "
+                    "hash of the address only) and the use log. This cannot be undone."
+                ),
+            ],
+            button=_("Erase the data"),
+            back_url=back,
+        )
+        if ask is not None:
+            return ask
+        person_data.anonymise(access=self.access, person=person, request=request)
+        messages.success(request, _("The person's data was erased."))
+        return HttpResponseRedirect(
+            reverse("parties:person", kwargs={"area": self.area.slug, "pk": person.pk})
+        )
 
 
 def landing(request):

@@ -236,10 +236,36 @@ def _consents(person: Person) -> list[str]:
     ]
 
 
+def _erase_registrations(person: Person) -> int:
+    if not person.email:
+        return 0
+    return Registration.objects.filter(email__iexact=person.email).update(
+        name=_("Removed"), email="", diet="", accessibility=""
+    )
+
+
+def _erase_subscriptions(person: Person) -> int:
+    """As the subscriber's own removal does: the consents keep a hash of the address."""
+    if not person.email:
+        return 0
+    rows = Subscriber.objects.filter(email__iexact=person.email)
+    for row in rows:
+        digest = hashlib.sha256(row.email.lower().encode()).hexdigest()
+        ConsentRecord.objects.create(
+            area=row.area,
+            email_sha256=digest,
+            action=ConsentRecord.Action.REMOVED,
+            via="erasure",
+        )
+    ConsentRecord.objects.filter(subscriber__in=rows).update(subscriber=None)
+    return rows.delete()[0]
+
+
 PERSONAL_DATA = [
     Holder(
         title=gettext_lazy("Forum registrations with the person's e-mail address"),
         lines=_registrations,
+        erase=_erase_registrations,
         kept=gettext_lazy(
             "until the event's follow-up is done; an erasure removes the name, address "
             "and needs and keeps the count"
@@ -249,6 +275,7 @@ PERSONAL_DATA = [
         title=gettext_lazy("Letter subscriptions with the person's e-mail address"),
         lines=_subscriptions,
         kept=gettext_lazy("until unsubscribed; then only a hash of the address remains"),
+        erase=_erase_subscriptions,
     ),
     Holder(
         title=gettext_lazy("Consents given with the person's e-mail address"),

@@ -57,3 +57,64 @@ def test_every_holder_of_the_persons_data_is_in_the_report(client):
     # Every registered holder says what is kept and why.
     assert all(holder.kept for holder in person_data.HOLDERS)
     assert len(person_data.HOLDERS) >= 3
+
+
+def test_erasure_takes_what_the_law_allows_and_keeps_what_it_requires(client):
+    from yhdyspinta.accounts.models import UseLogEntry
+    from yhdyspinta.bodies.models import Membership
+    from yhdyspinta.communications.models import OutgoingMessage
+
+    seat = factories.MembershipFactory()
+    person = seat.person
+    person.email = "poistettava@example.org"
+    person.phone = "040 765 4321"
+    person.save()
+    user = factories.UserFactory(username="poistettava")
+    person.user = user
+    person.save()
+    factories.AreaRoleFactory(user=user, area=person.area, role=AreaRole.Role.MEMBER)
+    forum = factories.ForumFactory(area=person.area)
+    Registration.objects.create(
+        forum=forum, name="Poistettava P.", email="poistettava@example.org", diet="vegaani"
+    )
+    Subscriber.objects.create(area=person.area, email="poistettava@example.org", name="P")
+    OutgoingMessage.objects.create(
+        area=person.area,
+        kind=OutgoingMessage.Kind.ROUND_REQUEST,
+        about=person.area,
+        recipient="poistettava@example.org",
+        subject="Pyyntö",
+        body="Hei Poistettava",
+    )
+    name = person.last_name
+    member = factories.UserFactory()
+    factories.AreaRoleFactory(user=member, area=person.area, role=AreaRole.Role.MEMBER)
+    client.force_login(member)
+    url = reverse("accounts:person_erase", kwargs={"area": person.area.slug, "pk": person.pk})
+    assert client.post(url, {"confirm": "yes"}).status_code == 403
+    admin = factories.UserFactory()
+    factories.AreaRoleFactory(user=admin, area=person.area, role=AreaRole.Role.ADMIN)
+    client.force_login(admin)
+    asked = client.post(url)
+    assert "Tätä ei voi perua" in asked.content.decode()  # asks first
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+
+    person.refresh_from_db()
+    assert name not in str(person)
+    assert (person.email, person.phone, person.user) == ("", "", None)
+    assert not person.history.filter(last_name=name).exists()
+    assert not person.history.exclude(email="").exists()
+    registration = Registration.objects.get(forum=forum)
+    assert (registration.email, registration.diet) == ("", "")
+    assert not Subscriber.objects.filter(email="poistettava@example.org").exists()
+    assert ConsentRecord.objects.filter(action="removed").exists()
+    message = OutgoingMessage.objects.get(subject="Pyyntö")
+    assert (message.recipient, message.body) == (person_data.ERASED_ADDRESS, "")
+    assert message.status == OutgoingMessage.Status.FAILED  # it was still queued: not sent
+    user.refresh_from_db()
+    assert not user.is_active
+    assert user.username != "poistettava"
+    assert not AreaRole.objects.filter(user=user).exists()
+    # Kept by law: the seat, pointing at the anonymised person; the use log.
+    assert Membership.objects.filter(pk=seat.pk, person=person).exists()
+    assert UseLogEntry.objects.filter(action="erased", area=person.area).exists()
