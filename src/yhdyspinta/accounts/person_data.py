@@ -199,7 +199,7 @@ def anonymise(*, access: Access, person: Person, request: HttpRequest | None = N
     Government Act), consents as proof (by a hash of the address only) and the use log
     (its retention). Returns the number of rows changed; the erasure is in the use log."""
     require(access.is_admin(person.area))
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     changed = sum(holder.erase(person) for holder in HOLDERS if holder.erase is not None)
     anonymous = {
         "first_name": _("Removed"),
