@@ -157,6 +157,20 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     status = "held"
 
 
+class OutgoingMessageFactory(factory.django.DjangoModelFactory):
+    """A message in the outbox, queued, about its area."""
+
+    class Meta:
+        model = "communications.OutgoingMessage"
+
+    area = factory.SubFactory(AreaFactory)
+    kind = "round_request"
+    about = factory.SelfAttribute("area")
+    recipient = "yhteys@example.org"
+    subject = "Pyyntö"
+    body = "Teksti"
+
+
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "meetings.AgendaItem"

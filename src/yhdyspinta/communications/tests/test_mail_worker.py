@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from yhdyspinta.communications import services
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.testing import factories
+from yhdyspinta.testing.concurrency import wait_until
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -37,14 +37,6 @@ class _Sink(Message):
 
     def handle_message(self, message) -> None:
         self.received.append(message)
-
-
-def _wait(condition, seconds: float = 60) -> None:
-    end = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError("timed out")
-        time.sleep(0.1)
 
 
 def _worker(env: dict, port: int) -> subprocess.Popen:
@@ -87,20 +79,12 @@ def test_a_message_whose_worker_died_mid_send_is_sent_by_the_next_worker(
     free.close()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    area = factories.AreaFactory()
-    message = OutgoingMessage.objects.create(
-        area=area,
-        kind=OutgoingMessage.Kind.ROUND_REQUEST,
-        about=area,
-        recipient="yhteys@example.org",
-        subject="Pyyntö",
-        body="Teksti",
-    )
+    message = factories.OutgoingMessageFactory()
     services.deliver_outbox.enqueue()
     first = _worker(worker_env, hanging.getsockname()[1])
     try:
-        _wait(lambda: OutgoingMessage.objects.get(pk=message.pk).status == Status.SENDING)
-        _wait(lambda: bool(held))  # it is waiting for the server
+        wait_until(lambda: OutgoingMessage.objects.get(pk=message.pk).status == Status.SENDING)
+        wait_until(lambda: bool(held))  # it is waiting for the server
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
         # Before sending, it had queued the run that takes its claim up again.
@@ -110,7 +94,7 @@ def test_a_message_whose_worker_died_mid_send_is_sent_by_the_next_worker(
         assert later.exists()
         second = _worker(worker_env, port)
         try:
-            _wait(lambda: OutgoingMessage.objects.get(pk=message.pk).status == Status.SENT)
+            wait_until(lambda: OutgoingMessage.objects.get(pk=message.pk).status == Status.SENT)
         finally:
             _stop(second)
     finally:

@@ -414,15 +414,7 @@ def test_a_mail_server_that_accepts_and_hangs_fails_the_attempt_instead_of_the_w
     settings.MAILERS = {
         "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
     }
-    area = factories.AreaFactory()
-    message = OutgoingMessage.objects.create(
-        area=area,
-        kind=OutgoingMessage.Kind.ROUND_REQUEST,
-        about=area,
-        recipient="joku@example.org",
-        subject="Pyyntö",
-        body="Teksti",
-    )
+    message = factories.OutgoingMessageFactory(recipient="joku@example.org")
 
     # Without the timeout this would wait for ever: the alarm is a liveness bound far
     # beyond the timeout, not a measure of speed.

@@ -16,19 +16,12 @@ from django.db import connection
 
 from yhdyspinta.indicators import imports
 from yhdyspinta.indicators.models import ImportRun, SotkanetValue
+from yhdyspinta.testing.concurrency import wait_until
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the worker process needs a database it can share: PostgreSQL",
 )
-
-
-def _wait(condition, seconds: float = 60) -> None:
-    end = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError("timed out")
-        time.sleep(0.1)
 
 
 def test_a_worker_killed_mid_import_leaves_a_failed_run_and_nothing_imported(
@@ -55,8 +48,8 @@ def test_a_worker_killed_mid_import_leaves_a_failed_run_and_nothing_imported(
         with open(path, "wb", buffering=0) as pipe:
             row = {"indicator": 900001, "region": 10167, "gender": "total", "value": 1.5}
             pipe.write(b"[" + json.dumps({**row, "year": 2033}).encode() + b", ")
-            _wait(lambda: ImportRun.objects.get(pk=run.pk).status == ImportRun.Status.RUNNING)
-            _wait(lambda: imports.progress(run)["read"] > 0)
+            wait_until(lambda: ImportRun.objects.get(pk=run.pk).status == ImportRun.Status.RUNNING)
+            wait_until(lambda: imports.progress(run)["read"] > 0)
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=30)
     finally:

@@ -36,11 +36,17 @@ def test_names_in_any_script_and_with_marks_are_fine():
         ).full_clean()
 
 
-def test_the_page_says_it_in_finnish_and_keeps_what_was_typed(client):
+@pytest.fixture
+def organisation(client):
+    """An organisation, and its area's administrator logged in."""
     organisation = factories.OrganisationFactory()
     admin = factories.UserFactory()
     factories.AreaRoleFactory(user=admin, area=organisation.area, role=AreaRole.Role.ADMIN)
     client.force_login(admin)
+    return organisation
+
+
+def test_the_page_says_it_in_finnish_and_keeps_what_was_typed(client, organisation):
     url = reverse("parties:person_create", kwargs={"area": organisation.area.slug})
     answer = client.post(
         url,
@@ -57,11 +63,7 @@ def test_the_page_says_it_in_finnish_and_keeps_what_was_typed(client):
     assert not Person.objects.filter(last_name="Kirjoitettu Sukunimi").exists()
 
 
-def test_a_megabyte_in_a_field_is_a_finnish_message_and_nothing_typed_is_lost(client):
-    organisation = factories.OrganisationFactory()
-    admin = factories.UserFactory()
-    factories.AreaRoleFactory(user=admin, area=organisation.area, role=AreaRole.Role.ADMIN)
-    client.force_login(admin)
+def test_a_megabyte_in_a_field_is_a_finnish_message_and_nothing_typed_is_lost(client, organisation):
     url = reverse("parties:person_create", kwargs={"area": organisation.area.slug})
     answer = client.post(
         url,

@@ -15,15 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _message(area, **fields) -> OutgoingMessage:
-    return OutgoingMessage.objects.create(
-        area=area,
-        kind=OutgoingMessage.Kind.ROUND_REQUEST,
-        about=area,
-        recipient="yhteys@example.org",
-        subject="Pyyntö",
-        body="Teksti",
-        **fields,
-    )
+    return factories.OutgoingMessageFactory(area=area, **fields)
 
 
 def test_the_liveness_check_answers_without_a_query(client, django_assert_num_queries):
