@@ -14,7 +14,7 @@ from yhdyspinta.testing import factories
 pytestmark = pytest.mark.django_db
 
 
-def _message(area, **fields) -> OutgoingMessage:
+def _message(area, **fields):
     return factories.OutgoingMessageFactory(area=area, **fields)
 
 
