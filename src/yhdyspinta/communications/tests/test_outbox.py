@@ -50,7 +50,7 @@ def _tokens(messages):
 
 
 def test_round_survives_a_mail_server_that_fails_after_the_first_message(
-    open_round, settings, django_capture_on_commit_callbacks
+    open_round, settings, django_capture_on_commit_callbacks, client, login
 ):
     settings.MAILERS = {
         "default": {"BACKEND": "yhdyspinta.communications.tests.backends.FailAfterFirst"}
@@ -70,6 +70,14 @@ def test_round_survives_a_mail_server_that_fails_after_the_first_message(
     assert waiting.count() == len(queued) - 1
     assert all("SMTPServerDisconnected" in m.last_error for m in waiting)
     assert all(m.attempts == 1 and m.next_attempt_at for m in waiting)
+    # The round's delivery report says above its rows that the mail server stalls.
+    login("paakayttaja")
+    round_page = reverse(
+        "nominations:round", kwargs={"area": open_round.area.slug, "pk": open_round.pk}
+    )
+    report = client.get(round_page).content.decode()
+    assert f"Postipalvelin ei ole vielä ottanut vastaan {waiting.count()} viestiä" in report
+    assert "SMTPServerDisconnected" in report
     # Nothing was rolled back: every link still opens its request.
     requests = NominationRequest.objects.filter(round=open_round)
     for token in _tokens(rows.exclude(link="")):
