@@ -28,7 +28,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
-from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend, default_username_algo
 
 from yhdyspinta.accounts import use_log
 from yhdyspinta.accounts.models import UseLogEntry
@@ -120,7 +120,7 @@ def user_for(claims: dict) -> AbstractBaseUser | None:
     if not people:
         return None  # nobody the area knows: the generic message
     user = User.objects.create_user(
-        username=_username(email),
+        username=default_username_algo(email),
         email=email,
         first_name=str(claims.get("given_name", ""))[:150],
         last_name=str(claims.get("family_name", ""))[:150],
@@ -131,15 +131,6 @@ def user_for(claims: dict) -> AbstractBaseUser | None:
     person.user = user
     person.save(update_fields=["user"])
     return user
-
-
-def _username(email: str) -> str:
-    base = email.split("@")[0][:120] or "kayttaja"
-    username, n = base, 1
-    while User.objects.filter(username=username).exists():
-        n += 1
-        username = f"{base}{n}"
-    return username
 
 
 def _refuse(request: HttpRequest | None, reason: str) -> None:

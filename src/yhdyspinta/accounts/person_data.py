@@ -13,28 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import models, transaction
-from django.http import HttpRequest
+from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yhdyspinta.communications.models import OutgoingMessage
+from yhdyspinta.communications import services as outbox
 from yhdyspinta.core.documents import docx_bytes, docx_document, docx_table
-from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Person
 
-from . import use_log
 from .models import AreaRole, UseLogEntry
-from .permissions import Access
 
 __all__ = [
-    "ERASED_ADDRESS",
     "HOLDERS",
     "Holder",
     "Report",
-    "anonymise",
     "as_docx",
     "collect",
     "register",
@@ -52,42 +46,15 @@ class Holder:
     erase: Callable[[Person], int] | None = None
 
 
-# What stands in an erased address's place (the .invalid domain reaches nobody).
-ERASED_ADDRESS = "poistettu@poistettu.invalid"
-
-
-def _messages(person: Person) -> list[str]:
-    if not person.email:
-        return []
-    return [
-        f"{timezone.localtime(m.created_at):%d.%m.%Y %H:%M} {m.subject} ({m.get_status_display()})"
-        for m in OutgoingMessage.objects.filter(recipient__iexact=person.email)[:200]
-    ]
-
-
-def _erase_messages(person: Person) -> int:
-    """The messages to the address keep their date, subject and status (the delivery
-    report of a round or a meeting), not the address or the text."""
-    if not person.email:
-        return 0
-    rows = OutgoingMessage.objects.filter(recipient__iexact=person.email)
-    status = OutgoingMessage.Status
-    # One still waiting is not sent: its address is gone.
-    rows.filter(status__in=[status.QUEUED, status.SENDING]).update(
-        status=status.FAILED, last_error=_("Not sent: the recipient's data was erased.")
-    )
-    return rows.update(recipient=ERASED_ADDRESS, body="", html_body="", reply_to="")
-
-
 HOLDERS: list[Holder] = [
     Holder(
         title=gettext_lazy("Messages to the person's e-mail address (newest 200)"),
-        lines=_messages,
+        lines=outbox.messages_to,
         kept=gettext_lazy(
             "as the delivery record of each round and meeting; an erasure removes the "
             "address and the text and keeps the date, subject and status"
         ),
-        erase=_erase_messages,
+        erase=outbox.erase_address,
     )
 ]
 
@@ -186,46 +153,6 @@ def collect(person: Person) -> Report:
             )
         )
     return report
-
-
-@transaction.atomic
-def anonymise(*, access: Access, person: Person, request: HttpRequest | None = None) -> int:
-    """Erasure on request (GDPR art. 17) as far as the law allows: the person's name,
-    title, e-mail and phone are replaced in the person row and in every version of its
-    history, every registered holder erases or anonymises its rows (forum registrations,
-    subscriptions, messages to the address), and the user account is closed and loses
-    its name. What the law requires to be kept stays, pointing at the anonymised person:
-    the seats, attendances and minutes of public bodies (the Archives Act and the Local
-    Government Act), consents as proof (by a hash of the address only) and the use log
-    (its retention). Returns the number of rows changed; the erasure is in the use log."""
-    require(access.is_admin(person.area))
-    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
-    changed = sum(holder.erase(person) for holder in HOLDERS if holder.erase is not None)
-    anonymous = {
-        "first_name": _("Removed"),
-        "last_name": _("person %(number)s") % {"number": person.pk},
-        "title": "",
-        "email": "",
-        "phone": "",
-    }
-    changed += Person.objects.filter(pk=person.pk).update(**anonymous, user=None)
-    changed += person.history.model.objects.filter(id=person.pk).update(**anonymous)
-    if person.user is not None:
-        user = person.user
-        user.username = f"poistettu-{user.pk}"
-        user.first_name = user.last_name = user.email = ""
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-        AreaRole.objects.filter(user=user).delete()
-        changed += 1
-    use_log.record(
-        request,
-        UseLogEntry.Action.ERASED,
-        area=person.area,
-        target=_("person %(number)s") % {"number": person.pk},
-    )
-    return changed
 
 
 def _histories(person: Person) -> list[str]:

@@ -35,7 +35,7 @@ from yhdyspinta.communications.services import MAIL_QUEUE, Recipient, enqueue
 from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Organisation, Person
 
-from . import use_log
+from . import person_data, use_log
 from .models import ApiToken, AreaRole, Invitation
 from .permissions import Access
 
@@ -374,3 +374,49 @@ def api_token_used(token: ApiToken) -> None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+# --- a person's data ------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_erase(*, access: Access, person: Person, request: HttpRequest | None = None) -> int:
+    """Erasure on request (GDPR art. 17) as far as the law allows: the person's name,
+    title, e-mail and phone are replaced in the person row and in every version of its
+    history, every registered holder erases or anonymises its rows (forum registrations,
+    subscriptions, messages to the address), and the user account is closed and loses
+    its name. What the law requires to be kept stays, pointing at the anonymised person:
+    the seats, attendances and minutes of public bodies (the Archives Act and the Local
+    Government Act), consents as proof (by a hash of the address only) and the use log
+    (its retention). Returns the number of rows changed; the erasure is in the use log."""
+    require(access.is_admin(person.area))
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    changed = sum(
+        holder.erase(person) for holder in person_data.HOLDERS if holder.erase is not None
+    )
+    anonymous = {
+        "first_name": _("Removed"),
+        "last_name": _("person %(number)s") % {"number": person.pk},
+        "title": "",
+        "email": "",
+        "phone": "",
+    }
+    changed += Person.objects.filter(pk=person.pk).update(**anonymous, user=None)
+    history: int = person.history.model.objects.filter(id=person.pk).update(**anonymous)
+    changed += history
+    if person.user is not None:
+        user = person.user
+        user.username = f"poistettu-{user.pk}"
+        user.first_name = user.last_name = user.email = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        AreaRole.objects.filter(user=user).delete()
+        changed += 1
+    use_log.record(
+        request,
+        Action.ERASED,
+        area=person.area,
+        target=_("person %(number)s") % {"number": person.pk},
+    )
+    return changed

@@ -22,7 +22,7 @@ from yhdyspinta.areas.models import Area
 from .middleware import mark_seen
 from .models import UseLogEntry
 
-__all__ = ["client_ip", "from_trusted_proxy", "record", "record_people_view"]
+__all__ = ["address_in", "client_ip", "from_trusted_proxy", "record", "record_people_view"]
 
 logger = logging.getLogger("yhdyspinta.use")
 Action = UseLogEntry.Action
@@ -65,8 +65,16 @@ def _address(text: str | None) -> str | None:
 
 
 def _trusted(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+    return address_in(address, settings.TRUSTED_PROXIES)
+
+
+def address_in(address: str, networks: list[str]) -> bool:
+    """Whether an address is one of these addresses or networks ("10.0.0.0/8")."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(networks)))
 
 
 @functools.cache

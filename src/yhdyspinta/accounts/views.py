@@ -254,7 +254,7 @@ class PersonErase(_AdminOnly, generic.View):
         )
         if ask is not None:
             return ask
-        person_data.anonymise(access=self.access, person=person, request=request)
+        services.person_erase(access=self.access, person=person, request=request)
         messages.success(request, _("The person's data was erased."))
         return HttpResponseRedirect(
             reverse("parties:person", kwargs={"area": self.area.slug, "pk": person.pk})

@@ -41,6 +41,7 @@ from yhdyspinta.parties.models import Organisation, Person
 from .models import Attachment, OutgoingMessage
 
 __all__ = [
+    "ERASED_ADDRESS",
     "MAIL_QUEUE",
     "Personal",
     "Recipient",
@@ -48,6 +49,8 @@ __all__ = [
     "deliver_outbox",
     "delivery_report",
     "enqueue",
+    "erase_address",
+    "messages_to",
     "resend_failed",
 ]
 
@@ -342,3 +345,34 @@ def delivery_report(about: models.Model) -> QuerySet[OutgoingMessage]:
         .select_related("organisation", "person")
         .order_by("-created_at", "-pk")
     )
+
+
+# --- a person's erasure (accounts.person_data's registry) -----------------------------
+
+
+# What stands in an erased address's place (the .invalid domain reaches nobody).
+ERASED_ADDRESS = "poistettu@poistettu.invalid"
+
+
+def messages_to(person: Person) -> list[str]:
+    """The messages to a person's address (newest 200), for their data report."""
+    if not person.email:
+        return []
+    return [
+        f"{timezone.localtime(m.created_at):%d.%m.%Y %H:%M} {m.subject} ({m.get_status_display()})"
+        for m in OutgoingMessage.objects.filter(recipient__iexact=person.email)[:200]
+    ]
+
+
+def erase_address(person: Person) -> int:
+    """The messages to the address keep their date, subject and status (the delivery
+    report of a round or a meeting), not the address or the text."""
+    if not person.email:
+        return 0
+    rows = OutgoingMessage.objects.filter(recipient__iexact=person.email)
+    status = OutgoingMessage.Status
+    # One still waiting is not sent: its address is gone.
+    rows.filter(status__in=[status.QUEUED, status.SENDING]).update(
+        status=status.FAILED, last_error=gettext("Not sent: the recipient's data was erased.")
+    )
+    return rows.update(recipient=ERASED_ADDRESS, body="", html_body="", reply_to="")

@@ -12,7 +12,7 @@ class OutreachConfig(AppConfig):
         # there: the engine reads them through its registry, without importing us.
         from yhdyspinta.obligations import engine
 
-        from . import selectors
+        from . import selectors, services
 
         if selectors.participation not in engine.PARTICIPATION_SOURCES:
             engine.PARTICIPATION_SOURCES.append(selectors.participation)
@@ -20,5 +20,5 @@ class OutreachConfig(AppConfig):
         # hash), not by a relation to the person: the data report finds them here.
         from yhdyspinta.accounts import person_data
 
-        for holder in selectors.PERSONAL_DATA:
+        for holder in services.PERSONAL_DATA:
             person_data.register(holder)

@@ -9,6 +9,8 @@ participant."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -72,7 +74,7 @@ class ConsentRecord(models.Model):
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
     )
-    email_sha256 = models.CharField(max_length=64)
+    email_sha256 = models.CharField(max_length=64)  # digest(): no address is kept
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     wording = models.TextField(_("what was agreed"), blank=True)
     via = models.CharField(_("how"), max_length=40)
@@ -88,6 +90,11 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def digest(email: str) -> str:
+        """The address as a consent record keeps it: its SHA-256, lower-cased."""
+        return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 class Letter(TimeStamped):

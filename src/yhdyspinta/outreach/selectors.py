@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from yhdyspinta.accounts.person_data import Holder
 from yhdyspinta.areas.models import Area
 from yhdyspinta.consultations.selectors import unreachable_ids
 from yhdyspinta.meetings.models import Meeting
@@ -203,7 +200,7 @@ def contact_gaps(area: Area) -> list[ContactGap]:
 # --- Personal data kept by e-mail address (accounts.person_data's registry) -------------
 
 
-def _registrations(person: Person) -> list[str]:
+def registrations_of(person: Person) -> list[str]:
     if not person.email:
         return []
     rows = Registration.objects.filter(email__iexact=person.email).select_related("forum")
@@ -216,7 +213,7 @@ def _registrations(person: Person) -> list[str]:
     ]
 
 
-def _subscriptions(person: Person) -> list[str]:
+def subscriptions_of(person: Person) -> list[str]:
     if not person.email:
         return []
     return [
@@ -225,61 +222,12 @@ def _subscriptions(person: Person) -> list[str]:
     ]
 
 
-def _consents(person: Person) -> list[str]:
+def consents_of(person: Person) -> list[str]:
     if not person.email:
         return []
-    digest = hashlib.sha256(person.email.lower().encode()).hexdigest()
+    digest = ConsentRecord.digest(person.email)
     return [
         f"{timezone.localtime(row.at):%d.%m.%Y %H:%M} {row.get_action_display()} ({row.via}): "
         f"{row.wording}"
         for row in ConsentRecord.objects.filter(email_sha256=digest)
     ]
-
-
-def _erase_registrations(person: Person) -> int:
-    if not person.email:
-        return 0
-    return Registration.objects.filter(email__iexact=person.email).update(
-        name=_("Removed"), email="", diet="", accessibility=""
-    )
-
-
-def _erase_subscriptions(person: Person) -> int:
-    """As the subscriber's own removal does: the consents keep a hash of the address."""
-    if not person.email:
-        return 0
-    rows = Subscriber.objects.filter(email__iexact=person.email)
-    for row in rows:
-        digest = hashlib.sha256(row.email.lower().encode()).hexdigest()
-        ConsentRecord.objects.create(
-            area=row.area,
-            email_sha256=digest,
-            action=ConsentRecord.Action.REMOVED,
-            via="erasure",
-        )
-    ConsentRecord.objects.filter(subscriber__in=rows).update(subscriber=None)
-    return rows.delete()[0]
-
-
-PERSONAL_DATA = [
-    Holder(
-        title=gettext_lazy("Forum registrations with the person's e-mail address"),
-        lines=_registrations,
-        erase=_erase_registrations,
-        kept=gettext_lazy(
-            "until the event's follow-up is done; an erasure removes the name, address "
-            "and needs and keeps the count"
-        ),
-    ),
-    Holder(
-        title=gettext_lazy("Letter subscriptions with the person's e-mail address"),
-        lines=_subscriptions,
-        kept=gettext_lazy("until unsubscribed; then only a hash of the address remains"),
-        erase=_erase_subscriptions,
-    ),
-    Holder(
-        title=gettext_lazy("Consents given with the person's e-mail address"),
-        lines=_consents,
-        kept=gettext_lazy("as proof of consent (GDPR art. 7), by a hash of the address only"),
-    ),
-]

@@ -19,14 +19,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from icalendar import Event, vText
 
+from yhdyspinta.accounts.person_data import Holder
 from yhdyspinta.areas.models import Area
 from yhdyspinta.communications.models import OutgoingMessage
 from yhdyspinta.communications.services import Personal, Recipient, enqueue
 from yhdyspinta.core.markup import render_markdown
 from yhdyspinta.meetings.ics import new_calendar
+from yhdyspinta.parties.models import Person
 
+from . import selectors
 from .audiences import Audience, resolve
 from .models import (
     Attendance,
@@ -197,7 +201,7 @@ def _record(subscriber: Subscriber, action: str, via: str, user: User | None = N
     ConsentRecord.objects.create(
         area=subscriber.area,
         subscriber=subscriber,
-        email_sha256=_sha(subscriber.email.lower()),
+        email_sha256=ConsentRecord.digest(subscriber.email),
         action=action,
         wording=CONSENT_WORDING if action != ConsentRecord.Action.REMOVED else "",
         via=via,
@@ -582,3 +586,46 @@ def forum_save(*, access: Access, forum: Forum) -> Forum:
     forum.full_clean()
     forum.save()
     return forum
+
+
+# --- personal data kept by e-mail address (accounts.person_data's registry) -------------
+
+
+def _erase_registrations(person: Person) -> int:
+    if not person.email:
+        return 0
+    return Registration.objects.filter(email__iexact=person.email).update(
+        name=_("Removed"), email="", diet="", accessibility=""
+    )
+
+
+def _erase_subscriptions(person: Person) -> int:
+    """As the subscriber's own removal does: the consents keep a hash of the address."""
+    if not person.email:
+        return 0
+    rows = list(Subscriber.objects.filter(email__iexact=person.email).select_related("area"))
+    return sum(remove_subscriber(area=row.area, email=row.email, via="erasure") for row in rows)
+
+
+PERSONAL_DATA = [
+    Holder(
+        title=gettext_lazy("Forum registrations with the person's e-mail address"),
+        lines=selectors.registrations_of,
+        erase=_erase_registrations,
+        kept=gettext_lazy(
+            "until the event's follow-up is done; an erasure removes the name, address "
+            "and needs and keeps the count"
+        ),
+    ),
+    Holder(
+        title=gettext_lazy("Letter subscriptions with the person's e-mail address"),
+        lines=selectors.subscriptions_of,
+        kept=gettext_lazy("until unsubscribed; then only a hash of the address remains"),
+        erase=_erase_subscriptions,
+    ),
+    Holder(
+        title=gettext_lazy("Consents given with the person's e-mail address"),
+        lines=selectors.consents_of,
+        kept=gettext_lazy("as proof of consent (GDPR art. 7), by a hash of the address only"),
+    ),
+]

@@ -3,7 +3,6 @@ edit / history pages. Apps subclass these and stay thin."""
 
 from __future__ import annotations
 
-import ipaddress
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -68,15 +67,7 @@ def health(request) -> JsonResponse:
 def metrics(request) -> HttpResponse:
     """Prometheus' metrics (django-prometheus), only to a connection from an operator's
     address (METRICS_ADDRESSES); anyone else gets 404, as if there were none."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    try:
-        allowed = any(
-            ipaddress.ip_address(remote) in ipaddress.ip_network(address, strict=False)
-            for address in settings.METRICS_ADDRESSES
-        )
-    except ValueError:
-        allowed = False
-    if not allowed:
+    if not use_log.address_in(request.META.get("REMOTE_ADDR", ""), settings.METRICS_ADDRESSES):
         raise Http404
     return ExportToDjangoView(request)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from yhdyspinta.accounts import person_data
 from yhdyspinta.accounts.models import AreaRole
+from yhdyspinta.communications.services import ERASED_ADDRESS
 from yhdyspinta.outreach.models import ConsentRecord, Registration, Subscriber
 from yhdyspinta.testing import factories
 
@@ -109,7 +110,7 @@ def test_erasure_takes_what_the_law_allows_and_keeps_what_it_requires(client):
     assert not Subscriber.objects.filter(email="poistettava@example.org").exists()
     assert ConsentRecord.objects.filter(action="removed").exists()
     message = OutgoingMessage.objects.get(subject="Pyyntö")
-    assert (message.recipient, message.body) == (person_data.ERASED_ADDRESS, "")
+    assert (message.recipient, message.body) == (ERASED_ADDRESS, "")
     assert message.status == OutgoingMessage.Status.FAILED  # it was still queued: not sent
     user.refresh_from_db()
     assert not user.is_active
