@@ -18,6 +18,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Replace
 from django.http import HttpRequest
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -36,7 +38,7 @@ from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Organisation, Person
 
 from . import person_data, use_log
-from .models import ApiToken, AreaRole, Invitation
+from .models import ApiToken, AreaRole, Invitation, UseLogEntry
 from .permissions import Access
 
 if TYPE_CHECKING:
@@ -401,6 +403,12 @@ def person_erase(*, access: Access, person: Person, request: HttpRequest | None 
         "email": "",
         "phone": "",
     }
+    # The use log is kept, but names the person by number from now on.
+    UseLogEntry.objects.filter(area=person.area, target__contains=str(person)).update(
+        target=Replace(
+            F("target"), Value(str(person)), Value(_("person %(number)s") % {"number": person.pk})
+        )
+    )
     changed += Person.objects.filter(pk=person.pk).update(**anonymous, user=None)
     history: int = person.history.model.objects.filter(id=person.pk).update(**anonymous)
     changed += history

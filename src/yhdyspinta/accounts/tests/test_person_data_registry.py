@@ -96,6 +96,9 @@ def test_erasure_takes_what_the_law_allows_and_keeps_what_it_requires(client):
     admin = factories.UserFactory()
     factories.AreaRoleFactory(user=admin, area=person.area, role=AreaRole.Role.ADMIN)
     client.force_login(admin)
+    report = reverse("accounts:person_data", kwargs={"area": person.area.slug, "pk": person.pk})
+    assert client.get(report).status_code == 200  # a view of the person's data, logged
+    assert UseLogEntry.objects.filter(target__contains=name).exists()
     asked = client.post(url)
     assert "Tätä ei voi perua" in asked.content.decode()  # asks first
     assert client.post(url, {"confirm": "yes"}).status_code == 302
@@ -119,3 +122,5 @@ def test_erasure_takes_what_the_law_allows_and_keeps_what_it_requires(client):
     # Kept by law: the seat, pointing at the anonymised person; the use log.
     assert Membership.objects.filter(pk=seat.pk, person=person).exists()
     assert UseLogEntry.objects.filter(action="erased", area=person.area).exists()
+    # The use log stays, but no longer names the person.
+    assert not UseLogEntry.objects.filter(target__contains=name).exists()
