@@ -13,8 +13,7 @@ scripts/debian-packages.sh postgresql chromium gettext libpango-1.0-0 libpangoft
 DEBUG=1 $VENV/bin/python manage.py compilemessages --ignore=.venv -v0
 
 # The static checks (lint, the layer contract, types, the docs' build, translations and
-# migrations up to date, the query counts of a small national set and the production
-# stack of deploy/) run beside the SQLite tests, whose second process mostly waits
+# migrations up to date, and the production stack of deploy/) run beside the SQLite tests, whose second process mostly waits
 # for the first to migrate and load the demo on a cold cache; their output follows them.
 CHECKS_LOG=$(mktemp)
 (
@@ -29,9 +28,6 @@ CHECKS_LOG=$(mktemp)
   NO_MKDOCS_2_WARNING=1 $VENV/bin/mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
   echo "== migrations up to date"
   DEBUG=1 $VENV/bin/python manage.py makemigrations --check --dry-run -v1 >/dev/null
-  echo "== no page's queries grow with data (a small national set, bench/national.py)"
-  DEBUG=1 scripts/with-postgres.sh $VENV/bin/python bench/national.py --scale 0.02 \
-    --queries-only --cache .cache/bench
   echo "== the production stack from deploy/ (make production-check)"
   scripts/with-postgres.sh $VENV/bin/python scripts/production_check.py
 ) >"$CHECKS_LOG" 2>&1 &
