@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -20,7 +23,14 @@ from yhdyspinta.core import paging
 from yhdyspinta.core.documents import DOCX, file_response
 from yhdyspinta.core.exports import csv_bytes
 from yhdyspinta.parties.models import Person
-from yhdyspinta.web.views import AreaMixin, add_errors, confirmed
+from yhdyspinta.web.views import (
+    AreaMixin,
+    add_errors,
+    claim_form_key,
+    confirmed,
+    form_key,
+    form_key_done,
+)
 
 from . import oidc, person_data, services, use_log
 from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, OutboxPasswordResetForm
@@ -53,6 +63,7 @@ class ApiTokensView(AreaMixin, generic.TemplateView):
         context["is_admin"] = self.access.is_admin(self.area)
         context.setdefault("form", ApiTokenForm())
         context["now"] = timezone.now()
+        context.setdefault("form_key", form_key(self.request))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -66,14 +77,29 @@ class ApiTokensView(AreaMixin, generic.TemplateView):
         form = ApiTokenForm(request.POST)
         if form.is_valid():
             try:
-                raw = services.api_token_issue(
-                    access=self.access, area=self.area, request=request, **form.cleaned_data
-                )
+                # Once per form key: a double click issues one token, not two.
+                with transaction.atomic():
+                    if repeat := claim_form_key(request):
+                        messages.warning(
+                            request,
+                            _(
+                                "One token was issued, by the first click, and its key was "
+                                "shown only then. If you did not copy it, revoke it and "
+                                "issue a new one."
+                            ),
+                        )
+                        return repeat
+                    raw = services.api_token_issue(
+                        access=self.access, area=self.area, request=request, **form.cleaned_data
+                    )
+                    form_key_done(request, request.path)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 return self.render_to_response(
-                    self.get_context_data(new_token=raw, form=ApiTokenForm())
+                    self.get_context_data(
+                        new_token=raw, form=ApiTokenForm(), form_key=uuid.uuid4().hex
+                    )
                 )
         messages.error(request, _("Check the fields marked below. Nothing was saved yet."))
         return self.render_to_response(self.get_context_data(form=form))

@@ -4,6 +4,7 @@ filters, ETags, problem details, rate limits and no CORS; constant queries."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from yhdyspinta.accounts.models import ApiToken
 from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.api.api import MAX_PAGE_SIZE
 from yhdyspinta.bodies.models import Membership
+from yhdyspinta.testing import factories
 from yhdyspinta.tests.test_public_crawl import _forbidden, _leaks
 
 pytestmark = pytest.mark.django_db
@@ -205,6 +207,24 @@ def test_a_user_issues_their_own_token_and_the_administrator_may_revoke_it(clien
     too_long = client.post(url, {"name": "Pitkä", "days": "9999"})
     assert too_long.status_code == 200
     assert not ApiToken.objects.filter(name="Pitkä").exists()
+
+
+def test_a_double_click_on_issue_makes_one_token_and_says_the_key_was_shown_once(client):
+    role = factories.AreaRoleFactory(role="member")
+    client.force_login(role.user)
+    url = reverse("accounts:api_tokens", kwargs={"area": role.area.slug})
+    key = re.search(r'name="_form_key" value="(\w+)"', client.get(url).content.decode())[1]
+    data = {"name": "Kalenteri", "days": "30", "_form_key": key}
+    first = client.post(url, data)
+    assert first.context["new_token"].startswith("yp_")
+    assert first.context["form_key"] != key  # the next token has a form of its own
+    second = client.post(url, data, follow=True)
+    assert ApiToken.objects.filter(user=role.user).count() == 1
+    assert "new_token" not in second.context
+    assert "se näytettiin vain silloin" in second.content.decode()
+    third = client.post(url, {**data, "_form_key": first.context["form_key"]})
+    assert third.context["new_token"] != first.context["new_token"]
+    assert ApiToken.objects.filter(user=role.user).count() == 2
 
 
 # --- writes ------------------------------------------------------------------------------
