@@ -365,6 +365,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
+        # Django's own (its task signals' lines among them) once, in this format: Django's
+        # default handler would print them a second time beside the root's.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # The use log as JSON lines, for the installation's log collection.
         "yhdyspinta.use": {
             "handlers": ["console"],
