@@ -187,8 +187,10 @@ def clock_feed(request, area):
     """The clock as a calendar: the area's meetings and its own events (letters, forums,
     deadlines) as all-day entries."""
     area = get_object_or_404(Area, slug=area)
-    own = ClockEvent.objects.filter(area=area, body__isnull=True).exclude(
-        status=ClockEvent.Status.DROPPED
+    own = (
+        ClockEvent.objects.filter(area=area, body__isnull=True)
+        .exclude(status=ClockEvent.Status.DROPPED)
+        .only("pk", "day", "year", "month", "title", "kind")
     )
     all_day = [
         (f"clock-{e.pk}", e.day, e.title, e.get_kind_display())

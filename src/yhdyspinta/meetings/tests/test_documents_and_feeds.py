@@ -221,3 +221,42 @@ def test_a_feed_is_the_calendar_icalendar_makes_and_a_write_renders_only_its_eve
     after = ics._event_bytes.cache_info()
     assert (after.misses - before.misses, after.hits - before.hits) == (1, 4)
     assert b"Siirretty kokous" in again
+
+
+def test_a_feed_reads_the_content_only_of_the_meetings_that_changed(db):
+    """A feed of a queryset reads its meetings' state first and the content (the long
+    descriptions) only of the events not kept by that state: after one meeting changes,
+    one row's content is read and one event rendered, and the feed is byte for byte the
+    one built from nothing."""
+    from datetime import timedelta as days
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yhdyspinta.meetings import ics
+    from yhdyspinta.meetings.selectors import feed_meetings
+    from yhdyspinta.testing import factories
+
+    body = factories.BodyFactory()
+    start = timezone.now().replace(microsecond=0) + days(days=3)
+    meetings = [
+        factories.MeetingFactory(body=body, title=f"Kokous {i}", starts_at=start + days(days=i))
+        for i in range(6)
+    ]
+    ics._KEPT_EVENTS.clear()
+    first = ics.feed(feed_meetings(body=body), "Ryhmä")
+    meetings[3].description = "Uusi esityslistan kuvaus."
+    meetings[3].save()
+    before = ics._event_bytes.cache_info()
+    with CaptureQueriesContext(connection) as queries:
+        again = ics.feed(feed_meetings(body=body), "Ryhmä")
+    after = ics._event_bytes.cache_info()
+    assert after.misses - before.misses == 1
+    content = [q["sql"] for q in queries if '"description"' in q["sql"]]
+    assert len(content) == 1, content
+    assert " IN (" in content[0]
+    assert again != first
+    assert b"Uusi esityslistan kuvaus." in again
+    ics._KEPT_EVENTS.clear()
+    ics._event_bytes.cache_clear()
+    assert ics.feed(feed_meetings(body=body), "Ryhmä") == again
