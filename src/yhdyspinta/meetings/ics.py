@@ -160,44 +160,52 @@ def _event_bytes(facts: _Facts) -> bytes:
     return _event(facts).to_ical()
 
 
-# What decides whether a feed's kept event still says what its meeting says: every write
-# of a meeting, its body, its convener or its area goes through save(), which moves
-# updated_at (feed_version relies on the same).
-_STATE = ("pk", "updated_at", "body__updated_at", "convener__updated_at", "body__area__updated_at")
+# A feed's kept events, by what decides whether one still says what its meeting says:
+# the meeting's id and updated_at, and when the feed's bodies, conveners and areas last
+# changed (every write of these rows goes through save(), which moves updated_at;
+# feed_version relies on the same). A renamed body builds its feeds' events anew.
+_RELATED = {
+    "bodies": Max("body__updated_at"),
+    "conveners": Max("convener__updated_at"),
+    "areas": Max("body__area__updated_at"),
+}
 _KEPT_EVENTS: OrderedDict[tuple, bytes] = OrderedDict()
 _KEPT_MAX = 20_000
 _KEPT_LOCK = threading.Lock()
 
 
-def _feed_events(meetings: QuerySet[Meeting], audience: Audience) -> Iterator[bytes]:
-    """A feed's events in its order. They are read first by their state only (five
-    columns); the content (a description can run to pages) is read only of the meetings
-    whose event is not kept in this process by that state, so a write rebuilds the
-    events it changed and nothing else (a busy area's feed has some 2 000)."""
-    context = (audience, settings.SITE_URL)
-    states = list(meetings.values_list(*_STATE))
+def _feed_events(
+    meetings: QuerySet[Meeting], audience: Audience, related: dict | None = None
+) -> Iterator[bytes]:
+    """A feed's events in its order. They are read first by id and updated_at only; the
+    content (a description can run to pages) is read only of the meetings whose event
+    is not kept in this process, so a write rebuilds the events it changed and nothing
+    else (a busy area's feed has some 2 000). `related`: the feed's _RELATED, if the
+    caller has them."""
+    if related is None:
+        related = meetings.order_by().aggregate(**_RELATED)
+    context = (audience, settings.SITE_URL, *(related[name] for name in _RELATED))
+    states = list(meetings.values_list("pk", "updated_at"))
     with _KEPT_LOCK:
-        events = {state[0]: _KEPT_EVENTS.get((state, context)) for state in states}
-        for state in states:
-            if events[state[0]] is not None:
-                _KEPT_EVENTS.move_to_end((state, context))
+        events = {pk: _KEPT_EVENTS.get((pk, updated, context)) for pk, updated in states}
+        for pk, updated in states:
+            if events[pk] is not None:
+                _KEPT_EVENTS.move_to_end((pk, updated, context))
     missing = [pk for pk, event in events.items() if event is None]
     if missing:
         # Most of the feed anew (a first build): the whole queryset rather than a long IN.
         rows = meetings if len(missing) * 2 > len(states) else meetings.filter(pk__in=missing)
         made: dict[tuple, bytes] = {}
-        for values in rows.values_list(*_ROW, *_STATE[1:]):
-            row = _Row._make(values[: len(_ROW)])
-            state = (row.pk, *values[len(_ROW) :])
-            made[state] = _event_bytes(_facts(row, audience, (), False, row.updated_at))
-            events[row.pk] = made[state]
+        for row in map(_Row._make, rows.values_list(*_ROW)):
+            built = _event_bytes(_facts(row, audience, (), False, row.updated_at))
+            made[(row.pk, row.updated_at, context)] = built
+            events[row.pk] = built
         with _KEPT_LOCK:
-            for state, built in made.items():
-                _KEPT_EVENTS[(state, context)] = built
+            _KEPT_EVENTS.update(made)
             while len(_KEPT_EVENTS) > _KEPT_MAX:
                 _KEPT_EVENTS.popitem(last=False)
     # A meeting gone between the two reads (deleted, moved out of the window) is left out.
-    return (event for pk, _updated, *_rest in states if (event := events.get(pk)) is not None)
+    return (kept for pk, _updated in states if (kept := events.get(pk)) is not None)
 
 
 def meeting_event(
@@ -228,6 +236,7 @@ def feed(
     all_day: Iterable[tuple] = (),
     *,
     audience: Audience = PUBLIC,
+    related: dict | None = None,
 ) -> bytes:
     """A subscribable calendar of meetings (METHOD:PUBLISH), plus all-day entries given
     as (uid, day, summary, category) or (uid, first day, day after the last, summary,
@@ -244,7 +253,7 @@ def feed(
     # gets 304 (with "now" it changed every second).
     parts = [head[: -len(END)]]
     if isinstance(meetings, QuerySet):
-        parts.extend(_feed_events(meetings, audience))
+        parts.extend(_feed_events(meetings, audience, related))
     else:
         parts.extend(
             _event_bytes(_facts(row, audience, (), False, row.updated_at))
@@ -279,22 +288,24 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 FEED_CACHE_SECONDS = 24 * 3600
 
 
-def feed_version(meetings: QuerySet[Meeting], *inputs: object) -> str:
-    """A digest of everything a feed's bytes depend on, in one aggregate query: which
-    meetings are in it and when each of them, their bodies, conveners and areas last
-    changed, plus the caller's inputs (the feed's name and all-day entries, the
-    audience) and the day (the window and the all-day stamps move with it). Every
-    write of these rows goes through save(), which moves updated_at; a meeting gone
-    from the window changes the count and the sum of ids."""
-    state = meetings.order_by().aggregate(
+def feed_state(meetings: QuerySet[Meeting]) -> dict:
+    """What a feed's bytes depend on in the data, in one aggregate query: which meetings
+    are in it and when each of them, their bodies, conveners and areas last changed.
+    Every write of these rows goes through save(), which moves updated_at; a meeting
+    gone from the window changes the count and the sum of ids."""
+    return meetings.order_by().aggregate(
         count=Count("pk"),
         ids=Sum("pk"),
         sequences=Sum("sequence"),
         meetings=Max("updated_at"),
-        bodies=Max("body__updated_at"),
-        conveners=Max("convener__updated_at"),
-        areas=Max("body__area__updated_at"),
+        **_RELATED,
     )
+
+
+def feed_version(state: dict, *inputs: object) -> str:
+    """A digest of a feed's state, the caller's inputs (the feed's name and all-day
+    entries, the audience) and the day (the window and the all-day stamps move with
+    it)."""
     key = repr((sorted(state.items()), inputs, get_language(), timezone.localdate()))
     key += settings.SITE_URL
     return hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -316,9 +327,11 @@ def feed_response(
     # between writes not even its aggregate query runs (web.public_cache).
     kept_key = public_cache.key(request, "feed") if audience == PUBLIC else None
     version = cache.get(kept_key) if kept_key else None
+    state = None
     if version is None:
         all_day = list(all_day)
-        version = feed_version(meetings, name, all_day, audience)
+        state = feed_state(meetings)
+        version = feed_version(state, name, all_day, audience)
         if kept_key:
             cache.set(kept_key, version, settings.PUBLIC_CACHE_SECONDS)
     etag = f'"{version}"'
@@ -332,7 +345,7 @@ def feed_response(
     key = f"ics-feed-z:{version}"
     kept = cache.get(key)
     if kept is None:
-        content = feed(meetings, name, list(all_day), audience=audience)
+        content = feed(meetings, name, list(all_day), audience=audience, related=state)
         cache.set(key, zlib.compress(content, 1), FEED_CACHE_SECONDS)
     else:
         content = zlib.decompress(kept)
