@@ -68,12 +68,18 @@ def paged(
     rows: QuerySet[Any],
     paging: Paging,
     serialise: Callable[[Any], dict[str, Any]],
+    prepare: Callable[[list[Any]], object] | None = None,
 ) -> dict[str, Any]:
+    """One page of the rows, each serialised; `prepare` is given the page's rows first
+    (to read what they need in one query for the page, not one a row)."""
     if paging.updated_since is not None:
         rows = rows.filter(updated_at__gte=paging.updated_since)
     count = rows.count()
     start = (paging.page - 1) * paging.page_size
-    results = [serialise(row) for row in rows[start : start + paging.page_size]]
+    page = list(rows[start : start + paging.page_size])
+    if prepare is not None:
+        prepare(page)
+    results = [serialise(row) for row in page]
 
     def link(page: int) -> str:
         query = request.GET.copy()

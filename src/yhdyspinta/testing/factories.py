@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion, Theme
@@ -274,8 +275,9 @@ class NominationRoundFactory(factory.django.DjangoModelFactory):
     area = factory.SubFactory(AreaFactory)
     kind = "nomination"
     title = factory.Sequence(lambda n: f"Nimeämiskierros {n}")
-    deadline = date(2026, 12, 18)
-    term_starts_on = date(2027, 1, 1)
+    # Open: its deadline ahead of whatever day the test runs on.
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    term_starts_on = factory.LazyAttribute(lambda o: date(o.deadline.year + 1, 1, 1))
     status = "open"
 
 
