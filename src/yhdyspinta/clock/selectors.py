@@ -217,15 +217,18 @@ def conflicts(
     year: int,
     audience: Audience = PUBLIC,
     meetings: list[YearMeeting] | None = None,
+    *,
+    rhythm: bool = True,
 ) -> Conflicts:
     """People in two meetings on the same day, and bodies whose planned and held meetings
-    fall short of or exceed their yearly rhythm. The public reads the seat's
-    organisation, not the person. `meetings`: the year's, if already read."""
+    fall short of or exceed their yearly rhythm (only if `rhythm`: those who plan see
+    it). The public reads the seat's organisation, not the person. `meetings`: the
+    year's, if already read."""
     if meetings is None:
         meetings = year_meetings(area, year)
     return Conflicts(
         double_booked=_double_booked(area, meetings, audience),
-        rhythm=_off_rhythm(area, year, meetings),
+        rhythm=_off_rhythm(area, year, meetings) if rhythm else [],
     )
 
 

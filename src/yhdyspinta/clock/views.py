@@ -48,13 +48,13 @@ class ClockView(AreaMixin, generic.TemplateView):
         # The year's meetings once, for the wheel and list and for the conflicts.
         meetings = selectors.year_meetings(self.area, _year(self.request))
         context.update(self.context(meetings))
-        context["conflicts"] = selectors.conflicts(
-            self.area, context["year"], self.audience, meetings
-        )
         # The administrator builds the year; a body's secretary plans their own bodies.
         context["can_build"] = self.access.is_admin(self.area)
         mine = set(self.access.secretary_bodies(self.area))
         context["can_plan"] = context["can_build"] or bool(mine)
+        context["conflicts"] = selectors.conflicts(
+            self.area, context["year"], self.audience, meetings, rhythm=context["can_plan"]
+        )
         if context["can_plan"]:
             proposals = [
                 e
