@@ -89,6 +89,16 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_feed_events():
+    """Each test starts without the feed events the process kept (by a meeting's id and
+    updated_at): a test that changed a demo meeting without save() (a queryset update,
+    rolled back afterwards) must not leave its event to the next test."""
+    from yhdyspinta.meetings import ics
+
+    ics.forget_kept_events()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_shared_cache(request):
     """A committing test starts with an empty shared cache: Django's flush after the
     previous one leaves the cache table (no model's), with its rate-limit counts and

@@ -208,6 +208,13 @@ def _feed_events(
     return (kept for pk, _updated in states if (kept := events.get(pk)) is not None)
 
 
+def forget_kept_events() -> None:
+    """Forget every feed event this process keeps (for a write that bypassed save(), e.g.
+    a queryset update in a test or a data migration; a restart does the same)."""
+    with _KEPT_LOCK:
+        _KEPT_EVENTS.clear()
+
+
 def meeting_event(
     meeting: Meeting,
     *,

@@ -243,7 +243,7 @@ def test_a_feed_reads_the_content_only_of_the_meetings_that_changed(db):
         factories.MeetingFactory(body=body, title=f"Kokous {i}", starts_at=start + days(days=i))
         for i in range(6)
     ]
-    ics._KEPT_EVENTS.clear()
+    ics.forget_kept_events()
     first = ics.feed(feed_meetings(body=body), "Ryhmä")
     meetings[3].description = "Uusi esityslistan kuvaus."
     meetings[3].save()
@@ -257,6 +257,6 @@ def test_a_feed_reads_the_content_only_of_the_meetings_that_changed(db):
     assert " IN (" in content[0]
     assert again != first
     assert b"Uusi esityslistan kuvaus." in again
-    ics._KEPT_EVENTS.clear()
+    ics.forget_kept_events()
     ics._event_bytes.cache_clear()
     assert ics.feed(feed_meetings(body=body), "Ryhmä") == again
