@@ -8,6 +8,7 @@ times the same pages on the whole set."""
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import pytest
@@ -23,11 +24,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.once]
 @pytest.fixture
 def national(settings):
     settings.API_ANONYMOUS_RATE = "1000000/m"  # every endpoint twice, twice
+    # The bench's module sets its own environment and paths when imported: the test
+    # process's later subprocesses (workers, servers) must not inherit them.
+    environment, path = dict(os.environ), list(sys.path)
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         yield importlib.import_module("national")
     finally:
-        sys.path.remove(str(ROOT / "bench"))
+        os.environ.clear()
+        os.environ.update(environment)
+        sys.path[:] = path
 
 
 def test_no_pages_queries_grow_with_data(demo, national):
