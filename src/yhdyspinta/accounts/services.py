@@ -403,8 +403,12 @@ def person_erase(*, access: Access, person: Person, request: HttpRequest | None 
         "email": "",
         "phone": "",
     }
-    # The use log is kept, but names the person by number from now on.
-    UseLogEntry.objects.filter(area=person.area, target__contains=str(person)).update(
+    # The use log is kept, but names the person by number from now on: the entries of
+    # the person's own pages (their address names the person's id, so a namesake's
+    # entries stay as they are).
+    UseLogEntry.objects.filter(
+        area=person.area, target__contains=str(person), path__contains=f"/people/{person.pk}/"
+    ).update(
         target=Replace(
             F("target"), Value(str(person)), Value(_("person %(number)s") % {"number": person.pk})
         )

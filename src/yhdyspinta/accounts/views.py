@@ -56,11 +56,10 @@ class ApiTokensView(AreaMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        is_admin = self.access.is_admin(self.area)
         tokens = ApiToken.objects.filter(area=self.area).select_related("user")
-        if not self.access.is_admin(self.area):
-            tokens = tokens.filter(user=self.request.user)
-        context["tokens"] = tokens
-        context["is_admin"] = self.access.is_admin(self.area)
+        context["tokens"] = tokens if is_admin else tokens.filter(user=self.request.user)
+        context["is_admin"] = is_admin
         context.setdefault("form", ApiTokenForm())
         context["now"] = timezone.now()
         context.setdefault("form_key", form_key(self.request))

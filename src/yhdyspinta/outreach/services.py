@@ -425,7 +425,7 @@ def public_form_allowed(*, form: str, address: str | None, email: str) -> bool:
     for one e-mail address an hour (each sends that address a message: nobody can flood
     someone else's inbox through us). Counted in the shared cache."""
     by_client = _count(f"public-form:{form}:client:{address or 'unknown'}")
-    by_email = _count(f"public-form:{form}:email:{_sha(email.strip().lower())}")
+    by_email = _count(f"public-form:{form}:email:{ConsentRecord.digest(email)}")
     return (
         by_client <= settings.FORUM_REGISTRATIONS_PER_HOUR
         and by_email <= settings.PUBLIC_FORM_MESSAGES_PER_ADDRESS
