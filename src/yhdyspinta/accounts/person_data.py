@@ -166,7 +166,10 @@ def _histories(person: Person) -> list[str]:
         if "person" in names:
             count = model.objects.filter(person_id=person.pk).count()
             if count:
-                lines.append(f"{str(model._meta.verbose_name_plural).capitalize()}: {count}")
+                # The tracked model's own name ("Jäsenyydet"), not the history model's
+                # ("historical …", English in every language).
+                tracked = model.instance_type._meta.verbose_name_plural  # type: ignore[attr-defined]
+                lines.append(f"{str(tracked).capitalize()}: {count}")
     return lines
 
 
