@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from yhdyspinta.testing import clock
 from yhdyspinta.testing.snapshot import FAST_HASHERS
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still
@@ -11,6 +12,11 @@ from yhdyspinta.testing.snapshot import FAST_HASHERS
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_configure(config):
+    """Every test lives on the demo's day (testing.clock), whatever day it runs."""
+    clock.pin()
 
 
 def pytest_collection_modifyitems(items):
@@ -82,6 +88,9 @@ def _test_settings(settings, tmp_path):
         },
     }
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    # The browser keeps the real clock, which may be past a cookie's expiry on the pinned
+    # one (testing.clock): the CSRF cookie lasts, like the session's, until it closes.
+    settings.CSRF_COOKIE_AGE = None
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -182,14 +191,16 @@ def worker_env(settings, tmp_path):
 
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return {
-        "PATH": "/usr/bin:/bin",
-        "DATABASE_URL": url,
-        "DEBUG": "1",
-        "PYTHONPATH": str(ROOT / "src"),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "PROGRESS_CACHE_DIR": settings.CACHES["progress"]["LOCATION"],
-    }
+    return clock.pinned(
+        {
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": url,
+            "DEBUG": "1",
+            "PYTHONPATH": str(ROOT / "src"),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PROGRESS_CACHE_DIR": settings.CACHES["progress"]["LOCATION"],
+        }
+    )
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ disk, so that a test run (and the next one) does not load them again.
 Loading the demo through the services takes half a minute; a test process that needs it
 (the `demo_db` fixture) takes it from `.cache/test-demo/<key>.sqlite3` instead, a copy of
 a SQLite database the demo was loaded into. The key is a hash of everything the demo is
-made from (the product's code, templates, translations and the lock file) and of today's
-date, so a changed loader, service or migration loads anew. The first process to need it
+made from (the product's code, templates, translations and the lock file) and of the real
+day, so a changed loader, service or migration loads anew. The first process to need it
 builds it while the others wait on a lock (pytest-xdist's workers), and then each copies
 it into its own test database:
 
@@ -34,8 +34,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.db.models import Model
 from django.test import override_settings
-from django.utils import timezone
 
+from yhdyspinta.testing import clock
 from yhdyspinta.testing.snapshot import FAST_HASHERS, disable_triggers
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -47,8 +47,10 @@ NOT_INPUT = {"tests", "tests_browser", "testing", "conftest.py", "__pycache__", 
 
 @functools.cache
 def key() -> str:
-    """A hash of what the demo is made from, and of the day (dates in it are relative)."""
-    digest = hashlib.sha256(timezone.localdate().isoformat().encode())
+    """A hash of what the demo is made from, and of the real day: the tests' clock shows
+    one day at the real time of day (testing.clock), so a copy kept since an earlier run
+    of the same day holds no time later than the tests' now."""
+    digest = hashlib.sha256(clock.real_today().isoformat().encode())
     for path in sorted(PACKAGE.rglob("*")):
         relative = path.relative_to(PACKAGE)
         if path.is_file() and not NOT_INPUT & set(relative.parts) and path.suffix != ".po":

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from yhdyspinta.meetings.documents import minutes_docx, minutes_pdf
 from yhdyspinta.meetings.models import Minutes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 def published_minutes():

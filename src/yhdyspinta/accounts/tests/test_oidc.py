@@ -61,6 +61,9 @@ def servers(tmp_path_factory):
         serialization.NoEncryption(),
     ).decode()
     client_id, client_secret = "yhdyspinta", secrets.token_urlsafe(24)
+    # The provider and the app keep the real clock (testing.clock pins the test's own): the
+    # test makes its own rows, and what is timed (the token's issue and expiry) is checked
+    # between those two alone.
     base = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(SRC)}
     idp_env = {
         **base,

@@ -25,7 +25,7 @@ from yhdyspinta.communications.services import deliver_due
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.testing.documents import made_document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 def url(name, **kwargs):

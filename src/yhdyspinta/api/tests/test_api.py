@@ -23,7 +23,7 @@ from yhdyspinta.bodies.models import Membership
 from yhdyspinta.testing import factories
 from yhdyspinta.tests.test_public_crawl import _forbidden, _leaks
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 NK = "/api/v1/areas/pohjois-karjala"
 LISTS = [
     "/api/v1/areas",

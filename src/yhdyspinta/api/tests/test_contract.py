@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 def _url(path: str, ids: dict[str, str]) -> str:

@@ -11,6 +11,9 @@ from django.conf import settings
 
 LOCALE = Path(settings.LOCALE_PATHS[0])
 
+# The catalogues, whatever the database: checked once, in the PostgreSQL pass.
+pytestmark = pytest.mark.pages
+
 
 def _field(block: str, keyword: str) -> list[str]:
     """Each value of `keyword` (msgid, msgstr, msgstr[n]) with its continuation lines."""

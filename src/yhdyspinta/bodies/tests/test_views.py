@@ -4,7 +4,7 @@ from django.urls import reverse
 from yhdyspinta.bodies.models import Body, Level, Membership
 from yhdyspinta.parties.models import Organisation, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ class _Sink(Message):
 def _worker(env: dict, port: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--queue-name", "mail", "--interval", "0.1"],
-        cwd=Path(env["PYTHONPATH"]).parent,
+        cwd=Path(__file__).resolve().parents[4],
         env={
             **env,
             "EMAIL_HOST": "127.0.0.1",

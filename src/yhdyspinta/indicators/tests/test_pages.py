@@ -16,7 +16,7 @@ from yhdyspinta.indicators.models import (
 )
 from yhdyspinta.parties.models import Organisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 def url(name, **kwargs):

@@ -38,7 +38,7 @@ def test_a_worker_killed_mid_import_leaves_a_failed_run_and_nothing_imported(
     os.mkfifo(path)
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.1"],
-        cwd=Path(worker_env["PYTHONPATH"]).parent,
+        cwd=Path(__file__).resolve().parents[4],
         env=worker_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -14,7 +14,7 @@ from yhdyspinta.meetings import documents
 from yhdyspinta.meetings.models import Meeting, MeetingStatus
 from yhdyspinta.parties.feeds import person_feed_token
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from yhdyspinta.bodies.models import Body, Level
 from yhdyspinta.meetings.models import Meeting, Minutes
 from yhdyspinta.meetings.selectors import meeting_members
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 def url(name, **kwargs):

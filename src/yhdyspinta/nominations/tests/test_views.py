@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from yhdyspinta.bodies.models import Membership
 from yhdyspinta.nominations.models import NominationRequest, NominationRound
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from yhdyspinta.testing.factories import MeetingFactory, MembershipFactory, Rhyt
 
 from .test_engine import LEADERS, at, negotiation, result
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 # Where the period stands, for a yearly rule (2025) and a council term (6/2025–5/2029).
 POSITIONS = {

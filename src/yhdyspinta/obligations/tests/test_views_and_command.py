@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from yhdyspinta.testing.documents import made_document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 def test_dashboard_shows_status_as_text_and_links_evidence(client, demo):

@@ -4,7 +4,7 @@ lead to the work itself."""
 import pytest
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 def tasks_url(area="pohjois-karjala"):

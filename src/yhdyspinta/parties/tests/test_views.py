@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from yhdyspinta.parties.models import Organisation, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 def org_url(name, organisation, **kwargs):

@@ -17,7 +17,7 @@ from yhdyspinta.reports import content, services
 from yhdyspinta.reports.models import ReportText
 from yhdyspinta.testing.documents import made_document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 
 def url(name="reports:reports", area="pohjois-karjala", **kwargs):

@@ -15,7 +15,7 @@ from yhdyspinta.core import paging
 from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.testing.factories import BodyFactory, MeetingFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 AREA = {"area": "pohjois-karjala"}
 
 

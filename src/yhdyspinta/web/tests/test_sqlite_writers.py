@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from yhdyspinta.testing import demo_cache
+from yhdyspinta.testing import clock, demo_cache
 
 pytestmark = pytest.mark.once
 ROOT = Path(__file__).resolve().parents[4]
@@ -32,12 +32,14 @@ print("done")
 
 def test_two_writers_at_once_on_sqlite_both_finish(tmp_path):
     database = tmp_path / "app.sqlite3"
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT / "src"),
-        "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{database}",
-    }
+    env = clock.pinned(
+        {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(ROOT / "src"),
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{database}",
+        }
+    )
     if (kept := demo_cache.kept_schema_file()) is not None:
         shutil.copyfile(kept, database)
     subprocess.run(

@@ -65,7 +65,7 @@ def two_servers(committed_demo, worker_env):
                 "1",
                 "yhdyspinta.wsgi",
             ],
-            cwd=Path(worker_env["PYTHONPATH"]).parent,
+            cwd=Path(__file__).resolve().parents[4],
             env={**worker_env, "SECRET_KEY": settings.SECRET_KEY},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

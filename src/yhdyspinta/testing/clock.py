@@ -1,0 +1,73 @@
+"""The tests' day: every test process, and every Python process a test starts on the
+tests' rows (a task worker, a second server), lives on one fixed day, so that no test
+depends on the day it runs.
+
+The demo is a county as of early December 2026: last year complete, this year's
+follow-up and nomination deadlines ahead, next year's clock proposed. On a real day after
+those deadlines a test would meet the demo's past, not the present it describes; on
+`TEST_DAY` it always meets it as written.
+
+The clock is moved, not stopped: it shows `TEST_DAY` at the real time of day and runs on
+(time-machine's `tick=True`), so durations, expiry and the order of timestamps behave as
+in production, also between runs, since the demo kept on disk (testing.demo_cache) is
+kept per real day. A run that passes midnight goes on into the next day rather than back:
+the day is counted from the midnight before the run's start (`ANCHOR`, which
+`scripts/test.sh` sets once for both passes).
+
+A process the tests start gets the same offset from the real clock through `pinned` (its
+environment), and `pinned_clock/sitecustomize.py`, which Python imports at start-up from
+`PYTHONPATH`, moves its clock by it, so that a worker and the test that started it agree
+on the day. The browser keeps the real clock: the session cookie lasts until the browser
+closes, and the tests give the CSRF cookie no expiry either (conftest), so no cookie is
+born expired.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date, datetime
+from datetime import time as clock_time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+TEST_DAY = date(2026, 12, 7)
+ZONE = ZoneInfo("Europe/Helsinki")
+ANCHOR = "YHDYSPINTA_TEST_CLOCK_ANCHOR"
+OFFSET = "YHDYSPINTA_TEST_CLOCK_OFFSET"
+STARTUP = Path(__file__).resolve().parent / "pinned_clock"
+
+_offset = 0.0
+
+
+def anchor() -> float:
+    """The real midnight the tests' day is counted from: the one before this run."""
+    if value := os.environ.get(ANCHOR):
+        return float(value)
+    return datetime.combine(datetime.now(ZONE).date(), clock_time(), ZONE).timestamp()
+
+
+def pin() -> None:
+    """Move this process's clock to `TEST_DAY` at the real time of day, running on."""
+    global _offset
+    start = datetime.combine(TEST_DAY, clock_time(), ZONE).timestamp()
+    _offset = start - anchor()
+    time_machine.travel(time.time() + _offset, tick=True).start()
+
+
+def real_today() -> date:
+    """The real day (the pinned clock shows `TEST_DAY`)."""
+    return datetime.fromtimestamp(time.time() - _offset, ZONE).date()
+
+
+def pinned(environment: dict[str, str]) -> dict[str, str]:
+    """The environment of a process a test starts, with the variables that keep the tests'
+    day in it."""
+    paths = [str(STARTUP), *filter(None, environment.get("PYTHONPATH", "").split(os.pathsep))]
+    return {
+        **environment,
+        OFFSET: repr(_offset),
+        "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)),
+    }
