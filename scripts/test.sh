@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The whole suite, at once once the demo is made: the static checks; the tests on SQLite
-# (the embedded default: every test but those of what pages, documents and the API show,
-# marked `pages`, whose reads both databases run alike); and every test on a throwaway
-# PostgreSQL, production's database, with the browser tests (Playwright + Debian's Chromium).
+# The whole suite: the static checks, beside the tests on SQLite (the embedded default: every
+# test but those of what pages, documents and the API show, marked `pages`, whose reads both
+# databases run alike), then every test on a throwaway PostgreSQL, production's database,
+# together with the browser tests (Playwright + Debian's Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv
@@ -22,8 +22,9 @@ scripts/debian-packages.sh postgresql chromium gettext libpango-1.0-0 libpangoft
 DEBUG=1 $VENV/bin/python manage.py compilemessages --ignore=.venv -v0
 
 # The static checks (lint, the layer contract, types, the docs' build, translations and
-# migrations up to date, and the production stack of deploy/) run beside the tests; their
-# output follows the tests'.
+# migrations up to date, and the production stack of deploy/) run beside the tests, whose
+# second process mostly waits for the first to migrate and load the demo on a cold cache;
+# their output follows the tests'.
 CHECKS_LOG=$(mktemp)
 (
   set -e
@@ -42,42 +43,38 @@ CHECKS_LOG=$(mktemp)
 ) >"$CHECKS_LOG" 2>&1 &
 CHECKS=$!
 
-# Two test processes (pytest-xdist) a pass; each has its own test database. Not worksteal:
-# a stolen plain test could run after a transactional one has emptied that process's
-# tables. TEST_WORKERS=0 runs in one process.
+# Two test processes (pytest-xdist), one a core on the 2-core CI machine; each has its
+# own test database. Not worksteal: a stolen plain test could run after a transactional
+# one has emptied that process's tables. TEST_WORKERS=0 runs in one process.
 WORKERS=(-n "${TEST_WORKERS:-2}")
 
-# The migrated schema and the demo, made once on SQLite and kept (testing/demo_cache.py)
-# by one test that reads the demo, so that both passes copy them rather than load them.
-echo "== the demo for the tests"
-env -u DATABASE_URL $VENV/bin/pytest -q \
-  "src/yhdyspinta/tests/test_public_crawl.py::test_the_leak_check_finds_a_name_in_any_case_and_only_whole"
+echo "== tests on SQLite"
+env -u DATABASE_URL $VENV/bin/pytest -q "${WORKERS[@]}" -m "not browser and not once and not pages" "$@"
 
-# The two passes run together with the checks: each leaves a core partly idle while its
-# processes wait (on the demo's copy, a browser, a worker process, a server); the SQLite
-# pass's and the checks' output follows the PostgreSQL pass's.
-SQLITE_LOG=$(mktemp)
-env -u DATABASE_URL $VENV/bin/pytest -q "${WORKERS[@]}" -m "not browser and not once and not pages" "$@" \
-  >"$SQLITE_LOG" 2>&1 &
-SQLITE=$!
+# The checks go on beside the PostgreSQL pass (which leaves a core partly idle while its
+# browser and server tests wait); a check that has already failed stops the run here.
+checks=running
+if ! kill -0 "$CHECKS" 2>/dev/null; then
+  checks=0
+  wait "$CHECKS" || checks=$?
+  if [ "$checks" -ne 0 ]; then
+    cat "$CHECKS_LOG"
+    echo "== the static checks failed"
+    exit 1
+  fi
+fi
 
 echo "== tests on PostgreSQL, with the browser tests"
 status=0
 scripts/with-postgres.sh $VENV/bin/pytest -q "${WORKERS[@]}" --liveserver 127.0.0.1 "$@" || status=$?
 
-echo "== tests on SQLite"
-sqlite=0
-wait "$SQLITE" || sqlite=$?
-cat "$SQLITE_LOG"
-checks=0
-wait "$CHECKS" || checks=$?
+if [ "$checks" = running ]; then
+  checks=0
+  wait "$CHECKS" || checks=$?
+fi
 cat "$CHECKS_LOG"
 if [ "$checks" -ne 0 ]; then
   echo "== the static checks failed"
-  exit 1
-fi
-if [ "$sqlite" -ne 0 ]; then
-  echo "== the tests on SQLite failed"
   exit 1
 fi
 exit "$status"
