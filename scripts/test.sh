@@ -12,7 +12,8 @@ VENV=.venv
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 # The tests live on the demo's day at the real time of day, counted from the midnight
 # before this run for both passes, so that the clock never runs back (testing/clock.py).
-YHDYSPINTA_TEST_CLOCK_ANCHOR=$(TZ=Europe/Helsinki date -d "$(TZ=Europe/Helsinki date +%F)" +%s)
+YHDYSPINTA_TEST_CLOCK_ANCHOR=$(PYTHONPATH=src $VENV/bin/python -c \
+  "from yhdyspinta.testing.clock import anchor; print(anchor())")
 export YHDYSPINTA_TEST_CLOCK_ANCHOR
 
 scripts/debian-packages.sh postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0 \
