@@ -181,7 +181,12 @@ class Person(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return self.name_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str) -> str:
+        """A person's name as shown everywhere (also from rows read as values)."""
+        return f"{first_name} {last_name}"
 
     @property
     def full_name(self) -> str:

@@ -16,7 +16,7 @@ from pydantic import Field
 from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion
 from yhdyspinta.bodies.models import Body, RhythmRule
 from yhdyspinta.bodies.selectors import active_memberships
-from yhdyspinta.parties.models import Organisation
+from yhdyspinta.parties.models import Organisation, Person
 
 from ..common import Page, Paging, area_or_404, caller_of, kept_for_public, paged
 
@@ -165,7 +165,7 @@ def bodies(request: HttpRequest, area: str, paging: Query[Paging]) -> dict[str, 
                     "organisation": organisation,
                     "organisation_name": organisation_name,
                     "role": role,
-                    "person": " ".join(person) if sees_people else None,
+                    "person": Person.name_of(*person) if sees_people else None,
                 }
             )
 
