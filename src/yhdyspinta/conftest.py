@@ -43,6 +43,18 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_blocker
+) -> None:
+    """PostgreSQL makes each test process's database from a template migrated once per
+    run (testing.demo_cache)."""
+    from yhdyspinta.testing import demo_cache
+
+    with django_db_blocker.unblock():
+        demo_cache.schema_template()
+
+
+@pytest.fixture(scope="session")
 def django_db_use_migrations(request) -> bool:
     """SQLite makes the test database from the models when a migrated schema of this
     code is kept on disk, which is then copied over it (testing.demo_cache)."""

@@ -14,6 +14,10 @@ it into its own test database:
   writes them, with the tables' own triggers off for the copy (the freeze triggers refuse,
   say, an item inserted into approved minutes, which is what a copy does). Without a kept
   copy PostgreSQL loads the demo itself (the copy is made only on SQLite).
+
+The migrated schema is made once too: on SQLite it is kept as a file beside the demo; on
+PostgreSQL each test process's database is created as a copy of a template database on the
+same server, which the first process migrates while the others wait (`schema_template`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import functools
 import hashlib
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,6 +96,42 @@ def schema() -> None:
             _keep(kept)
             return
     _copy_from(kept)
+
+
+def schema_template() -> None:
+    """PostgreSQL: this process's test database is to be created from a template database
+    migrated once for this code on the same server (Django's TEST TEMPLATE), made now by
+    `manage.py migrate` if no process has made it yet. Each test process would otherwise
+    migrate its own, some 30 s of CPU each on a 2-core machine that is the limit of the
+    suite's time. The template is migrated under another name and renamed when whole, so a
+    run stopped halfway leaves no template that looks made; older ones are dropped."""
+    if connection.vendor != "postgresql":
+        return
+    settings_dict = connection.settings_dict
+    prefix = f"test_{settings_dict['NAME']}_schema_"
+    name, partial = prefix + key(), f"{prefix}{key()}_partial"
+    quote = connection.ops.quote_name
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with _lock(CACHE / ".lock"):
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])
+            existing = {row[0] for row in cursor.fetchall()}
+            if name not in existing:
+                for old in existing:
+                    cursor.execute(f"DROP DATABASE {quote(old)}")
+                cursor.execute(f"CREATE DATABASE {quote(partial)}")
+        if name not in existing:
+            url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/".format(**settings_dict) + partial
+            environment = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                cwd=ROOT,
+                env=clock.pinned(environment),
+                check=True,
+            )
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {quote(partial)} RENAME TO {quote(name)}")
+    settings_dict.setdefault("TEST", {})["TEMPLATE"] = name
 
 
 def load() -> None:
