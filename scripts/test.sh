@@ -10,17 +10,31 @@ VENV=.venv
 # task workers, servers, the production check's) would otherwise compile Django and the
 # app anew, 3 s each on a fresh clone.
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
-# The tests live on the demo's day at the real time of day, counted from the midnight
-# before this run for both passes, so that the clock never runs back (testing/clock.py).
-YHDYSPINTA_TEST_CLOCK_ANCHOR=$(PYTHONPATH=src $VENV/bin/python -c \
-  "from yhdyspinta.testing.clock import anchor; print(anchor())")
-export YHDYSPINTA_TEST_CLOCK_ANCHOR
+if [ -z "${YHDYSPINTA_TEST_POSTGRES:-}" ]; then
+  # The tests live on the demo's day at the real time of day, counted from the midnight
+  # before this run for both passes, so that the clock never runs back (testing/clock.py).
+  YHDYSPINTA_TEST_CLOCK_ANCHOR=$(PYTHONPATH=src $VENV/bin/python -c \
+    "from yhdyspinta.testing.clock import anchor; print(anchor())")
+  export YHDYSPINTA_TEST_CLOCK_ANCHOR
 
-scripts/debian-packages.sh postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0 \
-  libharfbuzz-subset0 fonts-dejavu-core nginx openssl
+  scripts/debian-packages.sh postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0 \
+    libharfbuzz-subset0 fonts-dejavu-core nginx openssl
 
-# The committed catalogues compiled first: the tests read them.
-DEBUG=1 $VENV/bin/python manage.py compilemessages --ignore=.venv -v0
+  # The committed catalogues compiled first: the tests read them.
+  DEBUG=1 $VENV/bin/python manage.py compilemessages --ignore=.venv -v0
+
+  # The rest with a throwaway PostgreSQL for the whole run (DATABASE_URL).
+  export YHDYSPINTA_TEST_POSTGRES=1
+  exec scripts/with-postgres.sh "$0" "$@"
+fi
+
+# The schema the PostgreSQL tests' databases are copied from, migrated once beside the
+# SQLite tests, whose second process waits meanwhile for the first to migrate and load
+# the demo (testing/demo_cache.py); the PostgreSQL pass would otherwise start with one
+# process migrating while the other waits.
+TEMPLATE_LOG=$(mktemp)
+DEBUG=1 PYTHONPATH=src $VENV/bin/python -m yhdyspinta.testing.schema_template >"$TEMPLATE_LOG" 2>&1 &
+TEMPLATE=$!
 
 # The static checks (lint, the layer contract, types, the docs' build, translations and
 # migrations up to date, and the production stack of deploy/) run beside the tests, whose
@@ -29,6 +43,7 @@ DEBUG=1 $VENV/bin/python manage.py compilemessages --ignore=.venv -v0
 CHECKS_LOG=$(mktemp)
 (
   set -e
+  unset DATABASE_URL
   echo "== lint"
   $VENV/bin/ruff check .
   $VENV/bin/ruff format --check .
@@ -65,9 +80,14 @@ if ! kill -0 "$CHECKS" 2>/dev/null; then
   fi
 fi
 
+if ! wait "$TEMPLATE"; then
+  cat "$TEMPLATE_LOG"
+  echo "== the PostgreSQL tests' schema could not be migrated"
+  exit 1
+fi
 echo "== tests on PostgreSQL, with the browser tests"
 status=0
-scripts/with-postgres.sh $VENV/bin/pytest -q "${WORKERS[@]}" --liveserver 127.0.0.1 "$@" || status=$?
+$VENV/bin/pytest -q "${WORKERS[@]}" --liveserver 127.0.0.1 "$@" || status=$?
 
 if [ "$checks" = running ]; then
   checks=0

@@ -101,10 +101,12 @@ def schema() -> None:
 def schema_template() -> None:
     """PostgreSQL: this process's test database is to be created from a template database
     migrated once for this code on the same server (Django's TEST TEMPLATE), made now by
-    `manage.py migrate` if no process has made it yet. Each test process would otherwise
-    migrate its own, some 30 s of CPU each on a 2-core machine that is the limit of the
-    suite's time. The template is migrated under another name and renamed when whole, so a
-    run stopped halfway leaves no template that looks made; older ones are dropped."""
+    `manage.py migrate` if no process has made it yet (`scripts/test.sh` makes it beside
+    the SQLite tests, `python -m yhdyspinta.testing.schema_template`). Each test process
+    would otherwise migrate its own, some 30 s of CPU each on a 2-core machine that is the
+    limit of the suite's time. The template is migrated under another name and renamed
+    when whole, so a run stopped halfway leaves no template that looks made; older ones
+    are dropped."""
     if connection.vendor != "postgresql":
         return
     settings_dict = connection.settings_dict
@@ -112,7 +114,8 @@ def schema_template() -> None:
     name, partial = prefix + key(), f"{prefix}{key()}_partial"
     quote = connection.ops.quote_name
     CACHE.mkdir(parents=True, exist_ok=True)
-    with _lock(CACHE / ".lock"):
+    # A lock of its own: the SQLite tests keep their schema and demo meanwhile.
+    with _lock(CACHE / ".template.lock"):
         with connection._nodb_cursor() as cursor:
             cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])
             existing = {row[0] for row in cursor.fetchall()}
