@@ -201,12 +201,13 @@ def worker_env(settings, tmp_path):
     database, files and progress cache (PostgreSQL: the database must be shareable)."""
     from django.db import connection
 
+    from yhdyspinta.testing.demo_cache import database_url
+
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     return clock.pinned(
         {
             "PATH": "/usr/bin:/bin",
-            "DATABASE_URL": url,
+            "DATABASE_URL": database_url(db, db["NAME"]),
             "DEBUG": "1",
             "PYTHONPATH": str(ROOT / "src"),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),

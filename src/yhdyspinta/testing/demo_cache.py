@@ -32,6 +32,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -124,7 +125,7 @@ def schema_template() -> None:
                     cursor.execute(f"DROP DATABASE {quote(old)}")
                 cursor.execute(f"CREATE DATABASE {quote(partial)}")
         if name not in existing:
-            url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/".format(**settings_dict) + partial
+            url = database_url(settings_dict, partial)
             environment = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
             subprocess.run(
                 [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
@@ -135,6 +136,19 @@ def schema_template() -> None:
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f"ALTER DATABASE {quote(partial)} RENAME TO {quote(name)}")
     settings_dict.setdefault("TEST", {})["TEMPLATE"] = name
+
+
+def database_url(settings_dict: dict, name: str) -> str:
+    """The DATABASE_URL of a PostgreSQL database on the server of these settings, for a
+    process the tests start (a password, host or port left out where the settings have
+    none; a socket directory as the host)."""
+    password = settings_dict.get("PASSWORD")
+    user = quote(settings_dict.get("USER") or "", safe="") + (
+        f":{quote(password, safe='')}" if password else ""
+    )
+    port = settings_dict.get("PORT")
+    host = quote(settings_dict.get("HOST") or "", safe="") + (f":{port}" if port else "")
+    return f"postgres://{user}@{host}/{quote(name, safe='')}"
 
 
 def load() -> None:
