@@ -32,6 +32,14 @@ fi
 # SQLite tests, whose second process waits meanwhile for the first to migrate and load
 # the demo (testing/demo_cache.py); the PostgreSQL pass would otherwise start with one
 # process migrating while the other waits.
+# A run that stops early (a failed pass) stops what it started beside it too: each job's
+# processes, children first (the production check's own PostgreSQL stops by its trap).
+stop_tree() {
+  local child
+  for child in $(pgrep -P "$1" || true); do stop_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+trap 'stop_tree "${TEMPLATE:-}" 2>/dev/null; stop_tree "${CHECKS:-}" 2>/dev/null' EXIT
 TEMPLATE_LOG=$(mktemp)
 DEBUG=1 PYTHONPATH=src $VENV/bin/python -m yhdyspinta.testing.schema_template >"$TEMPLATE_LOG" 2>&1 &
 TEMPLATE=$!
