@@ -38,6 +38,7 @@ ZONE = ZoneInfo("Europe/Helsinki")
 ANCHOR = "YHDYSPINTA_TEST_CLOCK_ANCHOR"
 OFFSET = "YHDYSPINTA_TEST_CLOCK_OFFSET"
 STARTUP = Path(__file__).resolve().parent / "pinned_clock"
+SRC = Path(__file__).resolve().parents[2]
 
 _offset = 0.0
 
@@ -54,7 +55,13 @@ def pin() -> None:
     global _offset
     start = datetime.combine(TEST_DAY, clock_time(), ZONE).timestamp()
     _offset = start - anchor()
-    time_machine.travel(time.time() + _offset, tick=True).start()
+    travel(_offset)
+
+
+def travel(offset: float) -> None:
+    """Move this process's clock by `offset` seconds, running on (also what a process the
+    tests start does at start-up, pinned_clock/sitecustomize.py)."""
+    time_machine.travel(time.time() + offset, tick=True).start()
 
 
 def real_today() -> date:
@@ -65,7 +72,8 @@ def real_today() -> date:
 def pinned(environment: dict[str, str]) -> dict[str, str]:
     """The environment of a process a test starts, with the variables that keep the tests'
     day in it."""
-    paths = [str(STARTUP), *filter(None, environment.get("PYTHONPATH", "").split(os.pathsep))]
+    given = filter(None, environment.get("PYTHONPATH", "").split(os.pathsep))
+    paths = [str(STARTUP), *given, str(SRC)]
     return {
         **environment,
         OFFSET: repr(_offset),
