@@ -61,7 +61,11 @@ def pin() -> None:
 def travel(offset: float) -> None:
     """Move this process's clock by `offset` seconds, running on (also what a process the
     tests start does at start-up, pinned_clock/sitecustomize.py)."""
-    time_machine.travel(time.time() + offset, tick=True).start()
+    traveller = time_machine.travel(time.time() + offset, tick=True).start()
+    # time-machine's clock starts to run at its first reading, not at start(): read it now
+    # and set it right by what that took, so that the real time moved by exactly `offset`
+    # is what every process shows (one read later would run behind another's by the gap).
+    traveller.shift(offset - (time.time() - time_machine.escape_hatch.time.time()))
 
 
 def real_today() -> date:

@@ -17,7 +17,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from yhdyspinta.testing import demo_cache
+from yhdyspinta.testing import clock, demo_cache
 
 # Its own processes and SQLite files: the database backend of the pass does not matter.
 pytestmark = pytest.mark.once
@@ -61,10 +61,8 @@ def servers(tmp_path_factory):
         serialization.NoEncryption(),
     ).decode()
     client_id, client_secret = "yhdyspinta", secrets.token_urlsafe(24)
-    # The provider and the app keep the real clock (testing.clock pins the test's own): the
-    # test makes its own rows, and what is timed (the token's issue and expiry) is checked
-    # between those two alone.
-    base = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(SRC)}
+    # The provider and the app live on the tests' day, as the test does (testing.clock).
+    base = clock.pinned({"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(SRC)})
     idp_env = {
         **base,
         "IDP_DB": str(tmp / "idp.sqlite3"),
