@@ -30,13 +30,15 @@ from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level
 from yhdyspinta.parties.models import NamedRoleKind, Organisation, OrganisationKind, Person
 
+from . import story
 from .outbox import requests_sent
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-def _at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=HELSINKI)
+def _at(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    """The story's moment (story.py: the demo is always this year)."""
+    return story.at(year, month, day, hour, minute)
 
 
 NK_TITLE = (
@@ -82,7 +84,7 @@ NK_SECTIONS_V1 = [
     (
         "5",
         "Yhteistyön tavoitteet, toimenpiteet ja mittarit",
-        "Jokaiselle tavoitteelle sovitaan mittari. Vuodesta 2025 osapuolilla on yhteinen "
+        "Jokaiselle tavoitteelle sovitaan mittari. Vuodesta {2025} osapuolilla on yhteinen "
         "alueellinen hyvinvointikertomus. Osapuolet nimeävät viranhaltijavastinparit.",
         None,
         [NamedRoleKind.HYTE_RESPONSIBLE_PERSON],
@@ -180,7 +182,7 @@ NK_SECTIONS_V1 = [
     (
         "11",
         "Sopimuksen voimassaolo",
-        "Sopimus on voimassa 31.12.2024 asti. Jatkamisesta päätetään ennen kauden loppua.",
+        "Sopimus on voimassa {31.12.2024} asti. Jatkamisesta päätetään ennen kauden loppua.",
         None,
         [],
     ),
@@ -207,18 +209,18 @@ NK_CHANGES_V2 = {
     ),
     "11": (
         "Sopimuksen voimassaolo",
-        "Sopimus on voimassa valtuustokauden 1.6.2025–31.5.2029. Se arvioidaan ennen "
+        "Sopimus on voimassa valtuustokauden {1.6.2025}–{31.5.2029}. Se arvioidaan ennen "
         "kauden loppua.",
     ),
 }
 
 NK_APPROVAL_PATH = [
-    ("Kuntien hyte-koordinaattorit ja hyvinvointialueen hyte-yhdyshenkilöt", date(2025, 1, 22)),
-    ("Hyvinvointialuejohtaja", date(2025, 3, 17)),
-    ("Järjestöasiain neuvottelukunta JANE", date(2025, 3, 27)),
-    ("Kuntajohtajat", date(2025, 3, 28)),
-    ("Hyvinvointialueen johtoryhmä", date(2025, 3, 31)),
-    ("Alueelliset kumppanuusryhmät", date(2025, 5, 20)),
+    ("Kuntien hyte-koordinaattorit ja hyvinvointialueen hyte-yhdyshenkilöt", (2025, 1, 22)),
+    ("Hyvinvointialuejohtaja", (2025, 3, 17)),
+    ("Järjestöasiain neuvottelukunta JANE", (2025, 3, 27)),
+    ("Kuntajohtajat", (2025, 3, 28)),
+    ("Hyvinvointialueen johtoryhmä", (2025, 3, 31)),
+    ("Alueelliset kumppanuusryhmät", (2025, 5, 20)),
 ]
 
 # (interface, task, mark of the county, of each municipality, of the regional council)
@@ -288,7 +290,7 @@ NK_COMMENTS = [
     (
         "Outokummun kaupunki",
         "7.2",
-        "TYP-yhteistyön uusi malli vuodesta 2025 tulee mainita.",
+        "TYP-yhteistyön uusi malli vuodesta {2025} tulee mainita.",
         Response.PARTLY,
         "Mainitaan vastuunjakotaulukossa; tarkemmin erillisessä sopimuksessa.",
     ),
@@ -324,7 +326,7 @@ def _sections(version: AgreementVersion, rows) -> dict[str, Section]:
             position=position * 10,
             number=number,
             title=title,
-            text=text,
+            text=story.text(text),
             named_role_kinds=[str(r) for r in roles],
         )
     return result
@@ -339,10 +341,10 @@ def load_north_karelia_agreement(area: Area) -> None:
         access=Access.installation(),
         agreement=Agreement(area=area, title=NK_TITLE),
         parties=parties,
-        valid_from=date(2023, 9, 1),
-        valid_until=date(2024, 12, 31),
+        valid_from=story.day(2023, 9, 1),
+        valid_until=story.day(2024, 12, 31),
     )
-    v1.label = "Sopimus 2023–2024"
+    v1.label = story.text("Sopimus {2023}–{2024}")
     v1.save()
     sections = _sections(v1, NK_SECTIONS_V1)
     services.specs_from_structure(access=Access.installation(), version=v1)
@@ -350,7 +352,12 @@ def load_north_karelia_agreement(area: Area) -> None:
     for spec in v1.structures.all():
         spec.section = sections.get(by_level.get(spec.level))
         spec.save(update_fields=["section"])
-    _sign_all(v1, date(2023, 8, 15), date(2023, 8, 31), "Toimielinten päätökset elokuu 2023")
+    _sign_all(
+        v1,
+        story.day(2023, 8, 15),
+        story.day(2023, 8, 31),
+        story.text("Toimielinten päätökset elokuu {2023}"),
+    )
     AgreementVersion.objects.filter(pk=v1.pk).update(applied_at=_at(2023, 9, 1, 9, 0))
 
     # The 2024 comment round on version 1 (seeds 001 and 003).
@@ -359,10 +366,10 @@ def load_north_karelia_agreement(area: Area) -> None:
         round=CommentRound(
             version=v1,
             title="Lausunnot yhteistyösopimuksesta ja vastuunjakotaulukosta",
-            deadline=date(2024, 11, 29),
-            cover_letter=(
-                "Sopimus päättyy 31.12.2024. Pyydämme kirjalliset kommentit sopimuksesta ja "
-                "sen kehittämisestä viimeistään 29.11.2024."
+            deadline=story.day(2024, 11, 29),
+            cover_letter=story.text(
+                "Sopimus päättyy {31.12.2024}. Pyydämme kirjalliset kommentit sopimuksesta ja "
+                "sen kehittämisestä viimeistään {29.11.2024}."
             ),
             reply_address="kirjaamo@example.org",
             status=CommentRound.Status.OPEN,
@@ -382,7 +389,7 @@ def load_north_karelia_agreement(area: Area) -> None:
         Comment.objects.create(
             request=requests[name],
             section=by_number.get(number) if number else None,
-            text=text,
+            text=story.text(text),
             response=response,
             response_reason=reason,
             handled_at=_at(2024, 12, 10, 12, 0),
@@ -396,9 +403,11 @@ def load_north_karelia_agreement(area: Area) -> None:
 
     # Version 2: the corrected agreement with the new structure and the responsibility table.
     v2 = services.version_new_draft(
-        access=Access.installation(), agreement=v1.agreement, label="Uusi yhteistyösopimus 2025"
+        access=Access.installation(),
+        agreement=v1.agreement,
+        label=story.text("Uusi yhteistyösopimus {2025}"),
     )
-    v2.valid_from, v2.valid_until = date(2025, 6, 1), date(2029, 5, 31)
+    v2.valid_from, v2.valid_until = story.day(2025, 6, 1), story.day(2029, 5, 31)
     v2.change_note = (
         "Lausuntojen perusteella: uusi rakenne (maakunnallinen hyte-neuvottelu, kuntatason "
         "hyte-toimijoiden neuvottelu, hyte-asiantuntijaverkosto), sopimuskausi "
@@ -406,7 +415,7 @@ def load_north_karelia_agreement(area: Area) -> None:
     )
     v2.save()
     for number, (title, text) in NK_CHANGES_V2.items():
-        Section.objects.filter(version=v2, number=number).update(title=title, text=text)
+        Section.objects.filter(version=v2, number=number).update(title=title, text=story.text(text))
     Section.objects.filter(version=v2, number="6.4.3").update(number="6.4.2")
     for spec in v2.structures.select_related("body"):
         if spec.level == Level.COORDINATOR_NETWORK:
@@ -431,15 +440,20 @@ def load_north_karelia_agreement(area: Area) -> None:
             version=v2,
             position=position * 10,
             title=title,
-            planned_on=day,
-            decided_on=day,
+            planned_on=story.day(*day),
+            decided_on=story.day(*day),
             outcome=ApprovalStep.Outcome.APPROVED,
             decision_reference="Muistio" if position > 1 else "",
             body=Body.objects.filter(area=area, level=Level.REGIONAL_PARTNERSHIP).first()
             if position == len(NK_APPROVAL_PATH)
             else None,
         )
-    _sign_all(v2, date(2025, 5, 26), date(2025, 6, 2), "Kunnanhallitukset ja aluehallitus 5/2025")
+    _sign_all(
+        v2,
+        story.day(2025, 5, 26),
+        story.day(2025, 6, 2),
+        story.text("Kunnanhallitukset ja aluehallitus 5/{2025}"),
+    )
     _evaluation_of_2026(v2)
 
 
@@ -448,13 +462,13 @@ def _evaluation_of_2026(version: AgreementVersion) -> None:
     first full year. Its requests went out through the outbox, each with the party's
     personal link (a party without an address is recorded as skipped)."""
     round = services.evaluation_round_start(
-        access=Access.installation(), version=version, on=date(2026, 11, 16), days=32
+        access=Access.installation(), version=version, on=story.day(2026, 11, 16), days=32
     )
-    round.title = "Yhteistyösopimuksen toimivuuden arviointi 2026"
-    round.cover_letter = (
+    round.title = story.text("Yhteistyösopimuksen toimivuuden arviointi {2026}")
+    round.cover_letter = story.text(
         "Sopimuksen ensimmäinen kokonainen vuosi on takana. Pyydämme jokaista osapuolta "
         "kertomaan, miten uusi rakenne ja vastuunjako ovat toimineet ja mitä pitäisi "
-        "korjata ennen vuoden 2027 hyte-neuvottelua."
+        "korjata ennen vuoden {2027} hyte-neuvottelua."
     )
     round.reply_address = "kirjaamo@example.org"
     round.save()
@@ -549,7 +563,7 @@ def load_south_savo_agreement(area: Area) -> None:
         access=Access.installation(),
         agreement=Agreement(area=area, title=ES_TITLE),
         parties=parties,
-        valid_from=date(2023, 9, 1),
+        valid_from=story.day(2023, 9, 1),
     )
     version.label = "Yhteistyömalli"
     version.save()
@@ -560,6 +574,9 @@ def load_south_savo_agreement(area: Area) -> None:
         spec.section = sections.get(by_level.get(spec.level))
         spec.save(update_fields=["section"])
     _sign_all(
-        version, date(2023, 8, 20), date(2023, 8, 30), "Hyväksytty kunnallisasiain työryhmässä"
+        version,
+        story.day(2023, 8, 20),
+        story.day(2023, 8, 30),
+        "Hyväksytty kunnallisasiain työryhmässä",
     )
     AgreementVersion.objects.filter(pk=version.pk).update(applied_at=_at(2023, 9, 1, 9, 0))

@@ -1,12 +1,14 @@
 """Demo annual clocks: North Karelia 2025, 2026 and 2027 (dates proposed), South Savo
 2026, built from the bodies' rhythms and each area's own recurring events by the real
-services."""
+services, in the story's years (story.py: last year, this year and next)."""
 
 from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.areas.models import Area
 from yhdyspinta.clock.models import AreaEvent, ClockEvent, EventKind
 from yhdyspinta.clock.services import clock_generate, propose_dates
 from yhdyspinta.parties.models import OrganisationKind
+
+from . import story
 
 # North Karelia (seeds 001 and 003): hyte letters and forums of the regional council, the
 # welfare report for the councils, the programme's follow-up, the HYTE-kerroin workshop.
@@ -54,9 +56,9 @@ def load_clocks(north_karelia: Area, south_savo: Area) -> None:
     _own_events(north_karelia, NORTH_KARELIA_EVENTS)
     _own_events(south_savo, SOUTH_SAVO_EVENTS)
     for area, year in ((north_karelia, 2025), (north_karelia, 2026), (south_savo, 2026)):
-        clock_generate(access=Access.installation(), area=area, year=year)
-    propose_dates(access=Access.installation(), area=north_karelia, year=2026)
+        clock_generate(access=Access.installation(), area=area, year=story.year(year))
+    propose_dates(access=Access.installation(), area=north_karelia, year=story.year(2026))
     # Next year's rhythm with proposed dates, for the coordinator to accept or move: the
     # demo has a year ahead of it when the current one runs out.
-    clock_generate(access=Access.installation(), area=north_karelia, year=2027)
-    propose_dates(access=Access.installation(), area=north_karelia, year=2027)
+    clock_generate(access=Access.installation(), area=north_karelia, year=story.year(2027))
+    propose_dates(access=Access.installation(), area=north_karelia, year=story.year(2027))

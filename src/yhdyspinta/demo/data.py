@@ -3,8 +3,6 @@ rhythms and conveners come from the North Karelia agreement and nomination reque
 from the South Savo model; Statistics Finland municipality numbers are public codes.
 People are invented."""
 
-from datetime import date
-
 NORTH_KARELIA = {
     "name": "Pohjois-Karjala",
     "slug": "pohjois-karjala",
@@ -124,10 +122,11 @@ NORTH_KARELIA = {
     ],
 }
 
+# In the story's years (story.py): the terms move with the demo's calendar.
 COUNCIL_TERMS = [
-    ("municipal", date(2021, 6, 1), date(2025, 5, 31)),
-    ("county", date(2022, 3, 1), date(2025, 5, 31)),
-    ("joint", date(2025, 6, 1), date(2029, 5, 31)),
+    ("municipal", (2021, 6, 1), (2025, 5, 31)),
+    ("county", (2022, 3, 1), (2025, 5, 31)),
+    ("joint", (2025, 6, 1), (2029, 5, 31)),
 ]
 
 SOUTH_SAVO = {

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import random
-from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -25,6 +24,8 @@ from yhdyspinta.meetings.models import Meeting
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 from yhdyspinta.programme.models import Goal, Indicator, Measure
 
+from . import story
+
 # id, name, theme index, base rate, aggregation
 INDICATORS = [
     (900001, "Ahdistuneisuutta kokevat 8.–9.-luokkalaiset, % (synteettinen)", 1, 14.0, "rate"),
@@ -33,7 +34,7 @@ INDICATORS = [
     (900004, "Työttömät, % työvoimasta (synteettinen)", 3, 11.0, "rate"),
     (900005, "Lähisuhdeväkivallasta tehdyt ilmoitukset (synteettinen)", 4, 0.0, "sum"),
 ]
-YEARS = range(2017, 2025)
+YEARS = range(2017, 2025)  # the story's years (story.py)
 # The county HYTE-kerroin set's rows, as synthetic Sotkanet indicators: the set file's ids
 # are unconfirmed, so the demo areas bind each row to its synthetic twin themselves.
 # id, row key, name, level around which the regions vary, direction of good
@@ -107,7 +108,7 @@ def _values(regions: list[dict]) -> list[dict]:
                             {
                                 "indicator": indicator_id,
                                 "region": region["id"],
-                                "year": year,
+                                "year": story.year(year),
                                 "gender": gender,
                                 "value": count,
                                 "absValue": count,
@@ -124,7 +125,7 @@ def _values(regions: list[dict]) -> list[dict]:
                             {
                                 "indicator": indicator_id,
                                 "region": region["id"],
-                                "year": year,
+                                "year": story.year(year),
                                 "gender": gender,
                                 "value": rate,
                                 "absValue": absolute,
@@ -199,7 +200,7 @@ def _load_kerroin(municipalities: list[dict]) -> None:
                     {
                         "indicator": indicator_id,
                         "region": region["id"],
-                        "year": year,
+                        "year": story.year(year),
                         "gender": "total",
                         "value": value,
                         "absValue": round(value * 30),
@@ -232,7 +233,7 @@ def _load_kerroin(municipalities: list[dict]) -> None:
         if area.name in DEMO_PARAMETERS:
             KerroinParameters.objects.create(
                 area=area,
-                year=2026,
+                year=story.year(2026),
                 funding_eur=26_000_000_000,
                 population=DEMO_PARAMETERS[area.name],
                 national_population=5_640_000,
@@ -287,7 +288,7 @@ def _annex(area: Area) -> None:
             url=url,
             decided_by=strategic,
             decided_in=decided_in,
-            decided_on=decided_in.starts_at.date() if decided_in else date(2025, 10, 2),
+            decided_on=decided_in.starts_at.date() if decided_in else story.day(2025, 10, 2),
         )
         sotkanet = sotkanet or source
     for indicator_id, _name, theme_index, _base, _agg in INDICATORS:

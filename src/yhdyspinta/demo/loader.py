@@ -10,6 +10,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from yhdyspinta.accounts.models import AreaRole
@@ -26,7 +27,7 @@ from yhdyspinta.parties.models import (
     Person,
 )
 
-from . import data
+from . import data, story
 from .agreements import load_north_karelia_agreement, load_south_savo_agreement
 from .clock import load_clocks
 from .indicators import load_indicators
@@ -126,7 +127,7 @@ def _seat(
     person: Person,
     organisation: Organisation,
     role=MembershipRole.MEMBER,
-    starts_on: date = date(2024, 1, 1),
+    starts_on: date | None = None,
     **extra,
 ) -> Membership:
     membership, _ = Membership.objects.get_or_create(
@@ -134,7 +135,7 @@ def _seat(
         person=person,
         organisation=organisation,
         role=role,
-        starts_on=starts_on,
+        starts_on=starts_on or story.day(2024, 1, 1),
         defaults=extra,
     )
     return membership
@@ -151,7 +152,10 @@ def _base_area(spec: dict) -> Area:
     )
     for kind, starts_on, ends_on in data.COUNCIL_TERMS:
         CouncilTerm.objects.get_or_create(
-            area=area, kind=kind, starts_on=starts_on, defaults={"ends_on": ends_on}
+            area=area,
+            kind=kind,
+            starts_on=story.day(*starts_on),
+            defaults={"ends_on": story.day(*ends_on)},
         )
     for order, (name, description) in enumerate(spec["themes"], start=1):
         Theme.objects.get_or_create(
@@ -325,7 +329,7 @@ def load_north_karelia() -> Area:
         _seat(operative, staff["coordinator"], organisation, MembershipRole.CHAIR)
         _seat(operative, staff["welfare"], organisation)
         _seat(operative, county_experts[list(municipalities).index(short) % 4], county)
-        _seat(strategic, staff["manager"], organisation, starts_on=date(2025, 6, 1))
+        _seat(strategic, staff["manager"], organisation, starts_on=story.day(2025, 6, 1))
         _seat(coordinators, staff["coordinator"], organisation)
 
     NamedRole.objects.get_or_create(
@@ -343,14 +347,14 @@ def load_north_karelia() -> Area:
         kind=NamedRoleKind.HYTE_RESPONSIBLE_PERSON,
         defaults={"person": council_expert},
     )
-    _seat(strategic, county_director, county, MembershipRole.CHAIR, starts_on=date(2025, 6, 1))
-    _seat(strategic, council_director, council, starts_on=date(2025, 6, 1))
+    _seat(strategic, county_director, county, MembershipRole.CHAIR, starts_on=story.day(2025, 6, 1))
+    _seat(strategic, council_director, council, starts_on=story.day(2025, 6, 1))
     _seat(
         strategic,
         development_director,
         county,
         MembershipRole.SECRETARY,
-        starts_on=date(2025, 6, 1),
+        starts_on=story.day(2025, 6, 1),
     )
     _seat(coordinators, county_experts[0], county, MembershipRole.CHAIR)
     _seat(coordinators, development_director, county, MembershipRole.SECRETARY)
@@ -387,10 +391,13 @@ def load_north_karelia() -> Area:
                 staff["coordinator"],
                 municipalities[short],
                 role,
-                source="Nimeämispyyntö 30.11.2023",
+                source=story.text("Nimeämispyyntö {30.11.2023}"),
             )
             _seat(
-                group, staff["welfare"], municipalities[short], source="Nimeämispyyntö 30.11.2023"
+                group,
+                staff["welfare"],
+                municipalities[short],
+                source=story.text("Nimeämispyyntö {30.11.2023}"),
             )
         _seat(group, partnership_manager, county, MembershipRole.SECRETARY)
         _seat(group, county_experts[list(spec["sub_regions"]).index(region_name)], county)
@@ -427,7 +434,13 @@ def load_north_karelia() -> Area:
     _seat(area_group, people.person(parish, "Diakoniajohtaja"), parish)
     # One seat that has ended, so the body's history shows how a change is kept.
     former = people.person(council, "Suunnittelija")
-    _seat(area_group, former, council, starts_on=date(2024, 1, 1), ends_on=date(2024, 12, 31))
+    _seat(
+        area_group,
+        former,
+        council,
+        starts_on=story.day(2024, 1, 1),
+        ends_on=story.day(2024, 12, 31),
+    )
     return area
 
 
@@ -489,7 +502,7 @@ def load_south_savo() -> Area:
         description="Yhdyspinta-asiat: järjestöavustukset, ehkäisevä päihdetyö, kotoutuminen.",
     )
     director = people.person(county, "Hyvinvointialuejohtaja")
-    _seat(negotiation, director, county, MembershipRole.CHAIR, starts_on=date(2025, 6, 1))
+    _seat(negotiation, director, county, MembershipRole.CHAIR, starts_on=story.day(2025, 6, 1))
     _seat(working_group, people.person(council, "Maakuntajohtaja"), council, MembershipRole.CHAIR)
     _seat(working_group, director, county)
     county_contact = people.person(county, "Hyte-päällikkö")
@@ -506,7 +519,7 @@ def load_south_savo() -> Area:
         manager = people.person(organisation, "Kunnanjohtaja")
         contact = people.person(organisation, "Hyte-yhteyshenkilö")
         _seat(working_group, manager, organisation)
-        _seat(negotiation, manager, organisation, starts_on=date(2025, 6, 1))
+        _seat(negotiation, manager, organisation, starts_on=story.day(2025, 6, 1))
         _seat(actors, contact, organisation)
         NamedRole.objects.get_or_create(
             organisation=organisation,
@@ -624,7 +637,18 @@ def load_south_savo_practices(area: Area) -> None:
 
 
 def load_all() -> list[DemoUser]:
+    with story.told_as_of(_story_day()):
+        return _load_all()
 
+
+def _story_day() -> date:
+    """The day the demo is told as of: the day it was first loaded, so that loading it
+    again finds its rows where they are (story.py)."""
+    first = Area.objects.filter(slug=data.NORTH_KARELIA["slug"]).first()
+    return timezone.localdate(first.created_at) if first else timezone.localdate()
+
+
+def _load_all() -> list[DemoUser]:
     north_karelia = load_north_karelia()
     south_savo = load_south_savo()
     users = load_users(north_karelia, south_savo)

@@ -5,10 +5,11 @@ title and start time, and its attendance and minutes are written only when it is
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.areas.models import Area
@@ -24,7 +25,7 @@ from yhdyspinta.meetings.models import (
 )
 from yhdyspinta.parties.models import OrganisationKind, Person
 
-from . import data
+from . import data, story
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 APPROVED, PUBLISHED, DRAFTED, HELD = "approved", "published", "drafted", "held"
@@ -87,7 +88,8 @@ DOMESTIC_VIOLENCE_IDEAS = [
 
 
 def _at(year: int, month: int, day: int, hour: int = 13) -> datetime:
-    return datetime(year, month, day, hour, 0, tzinfo=HELSINKI)
+    """The story's meeting time (story.py: the demo is always this year)."""
+    return story.at(year, month, day, hour)
 
 
 def _capacity(person: Person) -> str:
@@ -167,18 +169,20 @@ def _meeting(
                 )
     if status == DRAFTED:
         return meeting
-    # Approved and published a week after the meeting, as in real life.
+    # Approved and published a week after the meeting, as in real life (or by now, when
+    # the story's year is told early in the year: story.py).
+    now = timezone.now()
     services.minutes_approve(
         access=Access.installation(),
         minutes=minutes,
         method=Minutes.Approval.CHAIR,
-        at=start + timedelta(days=7),
+        at=min(start + timedelta(days=7), now),
     )
     if status == PUBLISHED:
         services.minutes_publish(
             access=Access.installation(),
             minutes=minutes,
-            at=start + timedelta(days=8),
+            at=min(start + timedelta(days=8), now),
             notify=False,
         )
     return meeting
@@ -214,13 +218,13 @@ def load_north_karelia_meetings(area: Area) -> None:
         _meeting(group, f"{name}: kevään tapaaminen", _at(2024, 3, 12))
         _meeting(
             group,
-            f"{name}: lakisääteinen hyte-neuvottelu 2024",
+            f"{name}: lakisääteinen hyte-neuvottelu {story.year(2024)}",
             _at(2024, 11, 14),
             kind="negotiation",
             ideas=True,
             agenda=[
                 (
-                    "Pohjois-Karjalan hyte-ohjelma 2025–2028",
+                    story.text("Pohjois-Karjalan hyte-ohjelma {2025}–{2028}"),
                     "Hyväksytään Pohjois-Karjalan hyte-ohjelma, sen painopisteet ja tavoitteet.",
                 ),
                 (
@@ -233,16 +237,21 @@ def load_north_karelia_meetings(area: Area) -> None:
         _meeting(coordinators, "Hyte-koordinaattorien tapaaminen", _at(2024, month, 5 + month))
     for month in (2, 5, 9, 11):
         _meeting(area_group, "Hyvinvoinnin kumppanuusryhmän kokous", _at(2024, month, 20))
-    _meeting(strategic, "Strateginen seurantatapaaminen 2024", _at(2024, 5, 22), kind="follow_up")
+    _meeting(
+        strategic,
+        f"Strateginen seurantatapaaminen {story.year(2024)}",
+        _at(2024, 5, 22),
+        kind="follow_up",
+    )
 
     # 2025: the southern group's minutes were never approved, and the coordinators met
     # only five times: the year ends with obligations not met.
     for name, group in groups.items():
-        _meeting(group, f"{name}: kevään tapaaminen 2025", _at(2025, 4, 8))
+        _meeting(group, f"{name}: kevään tapaaminen {story.year(2025)}", _at(2025, 4, 8))
         status = DRAFTED if name == "Eteläinen" else PUBLISHED
         _meeting(
             group,
-            f"{name}: lakisääteinen hyte-neuvottelu 2025",
+            f"{name}: lakisääteinen hyte-neuvottelu {story.year(2025)}",
             _at(2025, 10, 16),
             kind="negotiation",
             status=status,
@@ -251,7 +260,12 @@ def load_north_karelia_meetings(area: Area) -> None:
         _meeting(coordinators, "Hyte-koordinaattorien tapaaminen", _at(2025, month, 11))
     for month in (2, 5, 9, 11):
         _meeting(area_group, "Hyvinvoinnin kumppanuusryhmän kokous", _at(2025, month, 18))
-    _meeting(strategic, "Strateginen seurantatapaaminen 2025", _at(2025, 5, 21), kind="follow_up")
+    _meeting(
+        strategic,
+        f"Strateginen seurantatapaaminen {story.year(2025)}",
+        _at(2025, 5, 21),
+        kind="follow_up",
+    )
     # The 611/2021 §14 negotiation of the new term: two municipalities' political
     # leadership could not come.
     _meeting(
@@ -262,7 +276,7 @@ def load_north_karelia_meetings(area: Area) -> None:
         skip={"Juuan kunta", "Rääkkylän kunta"},
         agenda=[
             (
-                "Yhteistyö, tavoitteet ja työnjako valtuustokaudella 2025–2029",
+                story.text("Yhteistyö, tavoitteet ja työnjako valtuustokaudella {2025}–{2029}"),
                 "Vahvistetaan yhteistyörakenteet ja tiedonkulku.",
             )
         ],
@@ -291,23 +305,23 @@ def load_north_karelia_meetings(area: Area) -> None:
 
     # 2026, the current year: some done, some planned, some missing.
     for name in ("Keskinen", "Pohjoinen", "Läntinen"):
-        _meeting(groups[name], f"{name}: kevään tapaaminen 2026", _at(2026, 4, 14))
+        _meeting(groups[name], f"{name}: kevään tapaaminen {story.year(2026)}", _at(2026, 4, 14))
     _meeting(
         groups["Keskinen"],
-        "Keskinen: lakisääteinen hyte-neuvottelu 2026",
+        f"Keskinen: lakisääteinen hyte-neuvottelu {story.year(2026)}",
         _at(2026, 10, 8),
         kind="negotiation",
     )
     _meeting(
         groups["Läntinen"],
-        "Läntinen: lakisääteinen hyte-neuvottelu 2026",
+        f"Läntinen: lakisääteinen hyte-neuvottelu {story.year(2026)}",
         _at(2026, 11, 5),
         kind="negotiation",
         status=DRAFTED,
     )
     _meeting(
         groups["Pohjoinen"],
-        "Pohjoinen: lakisääteinen hyte-neuvottelu 2026",
+        f"Pohjoinen: lakisääteinen hyte-neuvottelu {story.year(2026)}",
         _at(2026, 12, 3),
         kind="negotiation",
         status=INVITED,
@@ -318,7 +332,12 @@ def load_north_karelia_meetings(area: Area) -> None:
     for month in (2, 5, 9):
         _meeting(area_group, "Hyvinvoinnin kumppanuusryhmän kokous", _at(2026, month, 17))
     _meeting(area_group, "Hyvinvoinnin kumppanuusryhmän kokous", _at(2026, 12, 9), status=PLANNED)
-    _meeting(strategic, "Strateginen seurantatapaaminen 2026", _at(2026, 5, 20), kind="follow_up")
+    _meeting(
+        strategic,
+        f"Strateginen seurantatapaaminen {story.year(2026)}",
+        _at(2026, 5, 20),
+        kind="follow_up",
+    )
     _meeting(
         strategic,
         "Täydentävä valtuustokauden neuvottelu",
@@ -355,7 +374,7 @@ def _political_leaders(area: Area, strategic: Body) -> None:
             body=strategic,
             person=person,
             organisation=organisation,
-            defaults={"starts_on": date(2025, 6, 1)},
+            defaults={"starts_on": story.day(2025, 6, 1)},
         )
 
 

@@ -5,7 +5,7 @@ all; the round is closed. A second round for 2027 is open."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -23,6 +23,7 @@ from yhdyspinta.nominations.models import (
 )
 from yhdyspinta.parties.models import OrganisationKind, Person
 
+from . import story
 from .outbox import requests_sent
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -31,7 +32,7 @@ COVER_LETTER = (
     "Hyvinvointialueen on neuvoteltava vähintään kerran vuodessa alueensa kuntien sekä "
     "muiden hyvinvointia edistävien toimijoiden kanssa (612/2021 6–7 §). Pohjois-Karjalassa "
     "neuvottelut käydään neljässä alueellisessa kumppanuusryhmässä, jotka aloittavat "
-    "vuoden 2024 alussa ja kokoontuvat noin neljä kertaa vuodessa.\n\n"
+    "vuoden {2024} alussa ja kokoontuvat noin neljä kertaa vuodessa.\n\n"
     "Pyydämme kuntaa nimeämään ryhmään hyvinvoinnin ja terveyden edistämisen sekä "
     "turvallisuuden keskeiset työntekijänsä."
 )
@@ -74,18 +75,16 @@ def load_north_karelia_nominations(area: Area) -> None:
             max_nominees=4,
             deputy_rule=DeputyRule.OPTIONAL_FROM_N,
             deputy_threshold=2,
-            deadline=date(2023, 11, 30),
-            term_starts_on=date(2024, 1, 1),
-            cover_letter=COVER_LETTER,
+            deadline=story.day(2023, 11, 30),
+            term_starts_on=story.day(2024, 1, 1),
+            cover_letter=story.text(COVER_LETTER),
             reply_address="kirjaamo@example.org",
             status=NominationRound.Status.OPEN,
         ),
         bodies=groups,
         organisations=municipalities,
     )
-    NominationRequest.objects.filter(round=seed_round).update(
-        sent_at=datetime(2023, 10, 16, 9, tzinfo=HELSINKI)
-    )
+    NominationRequest.objects.filter(round=seed_round).update(sent_at=story.at(2023, 10, 16, 9))
     for day, request in enumerate(
         seed_round.requests.select_related("organisation", "body"), start=1
     ):
@@ -95,34 +94,32 @@ def load_north_karelia_nominations(area: Area) -> None:
         if name == "Outokummun kaupunki":
             _answer(
                 request,
-                datetime(2023, 12, 5, 10, tzinfo=HELSINKI),
+                story.at(2023, 12, 5, 10),
                 channel=NominationAnswer.Channel.REGISTRY,
-                registry_number="PKHVA/1234/2023",
+                registry_number=story.text("PKHVA/1234/{2023}"),
             )
             continue
         _answer(
             request,
-            datetime(2023, 11, 10 + day, 14, tzinfo=HELSINKI),
+            story.at(2023, 11, 10 + day, 14),
             channel=NominationAnswer.Channel.EMAIL,
         )
     services.round_close(access=Access.installation(), round=seed_round)
-    NominationRound.objects.filter(pk=seed_round.pk).update(
-        closed_at=datetime(2023, 12, 15, 12, tzinfo=HELSINKI)
-    )
+    NominationRound.objects.filter(pk=seed_round.pk).update(closed_at=story.at(2023, 12, 15, 12))
 
     # The next term's round is under way.
     next_round = services.round_create(
         access=Access.installation(),
         round=NominationRound(
             area=area,
-            title="Kumppanuusryhmien jäsenet 2027–2028",
+            title=story.text("Kumppanuusryhmien jäsenet {2027}–{2028}"),
             min_nominees=1,
             max_nominees=4,
             deputy_rule=DeputyRule.OPTIONAL_FROM_N,
             deputy_threshold=2,
-            deadline=date(2026, 12, 18),
-            term_starts_on=date(2027, 1, 1),
-            cover_letter=COVER_LETTER,
+            deadline=story.day(2026, 12, 18),
+            term_starts_on=story.day(2027, 1, 1),
+            cover_letter=story.text(COVER_LETTER),
             reply_address="kirjaamo@example.org",
             status=NominationRound.Status.OPEN,
         ),
@@ -132,10 +129,10 @@ def load_north_karelia_nominations(area: Area) -> None:
     # Sent through the outbox as the page's button sends (a letter and a personal link
     # to each municipality), on 2.11.2026.
     services.round_send(access=Access.installation(), round=next_round)
-    requests_sent(next_round, next_round.all_requests, datetime(2026, 11, 2, 9, tzinfo=HELSINKI))
+    requests_sent(next_round, next_round.all_requests, story.at(2026, 11, 2, 9))
     for request in next_round.requests.select_related("organisation", "body"):
         if request.organisation.name == "Liperin kunta":
-            _answer(request, datetime(2026, 11, 12, 9, tzinfo=HELSINKI))
+            _answer(request, story.at(2026, 11, 12, 9))
         elif request.organisation.name == "Kiteen kaupunki":
             people = list(Person.objects.filter(organisation=request.organisation)[:1])
             services.answer_save(request=request, rows=_rows(people), submit=False, is_admin=True)

@@ -20,6 +20,7 @@ from yhdyspinta.outreach import services
 from yhdyspinta.outreach.models import Attendance, Forum, Letter
 from yhdyspinta.parties.models import NamedRoleKind, OrganisationKind
 
+from . import story
 from .outbox import delivered
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -44,7 +45,7 @@ sivulla](/pohjois-karjala/letters/).
 
 DRAFT_LETTER = """### Mitä syksyllä sovittiin
 
-Luonnos: syksyn foorumin tulokset ja kevään 2027 aikataulu.
+Luonnos: syksyn foorumin tulokset ja kevään {2027} aikataulu.
 """
 
 PROGRAMME = """**Klo 9.00** Avaus ja ajankohtaiset
@@ -73,7 +74,8 @@ PARTICIPANTS = [
 
 
 def _at(year: int, month: int, day: int, hour: int = 9) -> datetime:
-    return datetime(year, month, day, hour, tzinfo=HELSINKI)
+    """The story's moment (story.py: the demo is always this year)."""
+    return story.at(year, month, day, hour)
 
 
 def _subscribe(area: Area, email: str, name: str, confirm: bool) -> None:
@@ -102,6 +104,11 @@ def _register(forum: Forum, index: int, name: str, organisation: str, kind: str,
     )
 
 
+def _term(day: datetime) -> str:
+    """The working term a day falls in, as Finnish organisations name it."""
+    return "kevät" if day.month <= 5 else "kesä" if day.month <= 8 else "syksy"
+
+
 def load_outreach(area: Area) -> None:
     if Letter.objects.filter(area=area).exists():
         return
@@ -114,10 +121,12 @@ def load_outreach(area: Area) -> None:
     ):
         _subscribe(area, email, name, confirm)
 
-    spring = ClockEvent.objects.filter(area=area, year=2026, kind=EventKind.LETTER, month=3).first()
+    spring = ClockEvent.objects.filter(
+        area=area, year=story.year(2026), kind=EventKind.LETTER, month=3
+    ).first()
     letter = Letter.objects.create(
         area=area,
-        title="Hyte-kirje, kevät 2026",
+        title=story.text("Hyte-kirje, kevät {2026}"),
         text=SPRING_LETTER,
         audience={
             "contacts": False,
@@ -134,8 +143,8 @@ def load_outreach(area: Area) -> None:
     delivered(area, letter, _at(2026, 3, 16, 10))
     Letter.objects.create(
         area=area,
-        title="Hyte-kirje, kevät 2027",
-        text=DRAFT_LETTER,
+        title=story.text("Hyte-kirje, kevät {2027}"),
+        text=story.text(DRAFT_LETTER),
         audience={
             "contacts": True,
             "roles": [],
@@ -146,18 +155,20 @@ def load_outreach(area: Area) -> None:
         },
     )
 
-    autumn = ClockEvent.objects.filter(area=area, year=2026, kind=EventKind.FORUM, month=11).first()
+    autumn = ClockEvent.objects.filter(
+        area=area, year=story.year(2026), kind=EventKind.FORUM, month=11
+    ).first()
     held = Forum.objects.create(
         area=area,
-        title="Hyte-foorumi, syksy 2026",
+        title=story.text("Hyte-foorumi, syksy {2026}"),
         programme=PROGRAMME,
-        starts_at=_at(2026, 11, 12),
-        ends_at=_at(2026, 11, 12, 13),
+        starts_at=(held_at := _at(2026, 11, 12)),
+        ends_at=held_at + timedelta(hours=4),
         place="Carelicum, Joensuu",
         online=True,
-        online_link="https://meet.example.org/hyte-foorumi-syksy-2026",
+        online_link=story.text("https://meet.example.org/hyte-foorumi-syksy-{2026}"),
         capacity=40,
-        registration_deadline=_at(2026, 11, 5, 16),
+        registration_deadline=held_at - timedelta(days=6, hours=17),
         published=True,
         clock_event=autumn,
     )
@@ -171,7 +182,7 @@ def load_outreach(area: Area) -> None:
             registration=registration,
             rating=rating,
             text=text,
-            now=held.ends_at + timedelta(days=1),
+            now=min(held.ends_at + timedelta(days=1), timezone.now()),
         )
 
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(
@@ -179,13 +190,13 @@ def load_outreach(area: Area) -> None:
     )
     coming = Forum.objects.create(
         area=area,
-        title="Hyte-foorumi, kevät",
+        title=f"Hyte-foorumi, {_term(start)}",
         programme=PROGRAMME,
         starts_at=start,
         ends_at=start + timedelta(hours=4),
         place="Lieksan kaupungintalo",
         online=True,
-        online_link="https://meet.example.org/hyte-foorumi-kevat",
+        online_link=f"https://meet.example.org/hyte-foorumi-{start:%Y-%m}",
         capacity=3,
         registration_deadline=start - timedelta(days=7),
         published=True,

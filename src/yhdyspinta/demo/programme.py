@@ -4,7 +4,6 @@ marked as demo values."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -26,6 +25,7 @@ from yhdyspinta.programme.models import (
     ProgrammeApproval,
 )
 
+from . import story
 from .outbox import requests_sent
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -145,6 +145,7 @@ STRUCTURE = [
     ),
 ]
 
+# The story's years (story.py) and the values' share of the baseline.
 DEMO_SERIES = {2023: Decimal("1.00"), 2024: Decimal("0.97"), 2025: Decimal("0.95")}
 
 
@@ -155,8 +156,8 @@ def load_north_karelia_programme(area: Area) -> None:
     programme = Programme.objects.create(
         area=area,
         name="Pohjois-Karjalan hyte-ohjelma",
-        starts_year=2025,
-        ends_year=2028,
+        starts_year=story.year(2025),
+        ends_year=story.year(2028),
         description=(
             "Maakunnallinen hyvinvoinnin ja terveyden edistämisen ohjelma painopisteineen ja "
             "tavoitteineen. Valmisteltu laajalla kuulemisella ja hyväksytty kunnissa, "
@@ -172,8 +173,8 @@ def load_north_karelia_programme(area: Area) -> None:
             programme=programme,
             organisation=organisation,
             approved_by_body=body,
-            approved_on=date(2024, 9 + index % 3, 10 + index),
-            decision_reference=f"§ {20 + index}/2024",
+            approved_on=story.day(2024, 9 + index % 3, 10 + index),
+            decision_reference=f"§ {20 + index}/{story.year(2024)}",
         )
     by_kind = {}
     for organisation in area.organisations.order_by("name"):
@@ -193,9 +194,9 @@ def load_north_karelia_programme(area: Area) -> None:
                 direction=direction,
                 source="other",
                 source_name=source,
-                baseline_year=2023,
+                baseline_year=story.year(2023),
                 baseline_value=Decimal(str(baseline)),
-                target_year=2028,
+                target_year=story.year(2028),
                 target_value=Decimal(str(target)),
             )
             created_indicators.append(indicator)
@@ -203,14 +204,14 @@ def load_north_karelia_programme(area: Area) -> None:
                 change = factor if direction == "down" else 2 - factor
                 IndicatorValue.objects.create(
                     indicator=indicator,
-                    year=year,
+                    year=story.year(year),
                     value=(Decimal(str(baseline)) * change).quantize(Decimal("0.1")),
                     is_demo=True,
                 )
                 for m_index, municipality in enumerate(municipalities[:4]):
                     IndicatorValue.objects.create(
                         indicator=indicator,
-                        year=year,
+                        year=story.year(year),
                         level="municipality",
                         organisation=municipality,
                         value=(
@@ -227,8 +228,8 @@ def load_north_karelia_programme(area: Area) -> None:
                 order=m_order,
                 name=name,
                 lead=lead,
-                starts_year=2025,
-                ends_year=2028,
+                starts_year=story.year(2025),
+                ends_year=story.year(2028),
                 resources="Osana toimijoiden perustyötä.",
             )
             participants = []
@@ -245,15 +246,18 @@ def load_north_karelia_programme(area: Area) -> None:
 def _reports(programme: Programme, municipalities: list[Organisation]) -> None:
     statuses = ["ongoing", "ongoing", "done", "not_started", "postponed", "ongoing"]
     closed = FollowUpRound.objects.create(
-        programme=programme, year=2025, deadline=date(2026, 1, 31)
+        programme=programme, year=story.year(2025), deadline=story.day(2026, 1, 31)
     )
     services.follow_up_requests(closed)
     # The open year's requests went out through the outbox, each with the
     # organisation's own link, on 15.10.2026.
     open_round = services.follow_up_open(
-        access=Access.installation(), programme=programme, year=2026, deadline=date(2026, 12, 15)
+        access=Access.installation(),
+        programme=programme,
+        year=story.year(2026),
+        deadline=story.day(2026, 12, 15),
     )
-    requests_sent(open_round, open_round.all_requests, datetime(2026, 10, 15, 9, tzinfo=HELSINKI))
+    requests_sent(open_round, open_round.all_requests, story.at(2026, 10, 15, 9))
     for index, measure in enumerate(
         Measure.objects.filter(goal__priority__programme=programme)
         .select_related("lead")
@@ -262,7 +266,7 @@ def _reports(programme: Programme, municipalities: list[Organisation]) -> None:
         services.measure_report(
             measure=measure,
             organisation=measure.lead,
-            year=2025,
+            year=story.year(2025),
             status=statuses[index % 6],
             account="Toimenpide on käynnistetty suunnitellusti; yhteistyö jatkuu.",
         )
@@ -270,7 +274,7 @@ def _reports(programme: Programme, municipalities: list[Organisation]) -> None:
             services.measure_report(
                 measure=measure,
                 organisation=measure.lead,
-                year=2026,
+                year=story.year(2026),
                 status="ongoing",
                 account="Työ jatkuu; syksyn tilanne käsitelty kumppanuusryhmässä.",
             )

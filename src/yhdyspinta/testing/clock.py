@@ -2,10 +2,10 @@
 tests' rows (a task worker, a second server), lives on one fixed day, so that no test
 depends on the day it runs.
 
-The demo is a county as of early December 2026: last year complete, this year's
-follow-up and nomination deadlines ahead, next year's clock proposed. On a real day after
-those deadlines a test would meet the demo's past, not the present it describes; on
-`TEST_DAY` it always meets it as written.
+The demo is written as of early December 2026 (demo/story.py: last year complete, this
+year's follow-up and nomination deadlines ahead, next year's clock proposed), and is told
+as of the day it is loaded. On `TEST_DAY`, the day it is written as of, every date is as
+written, so a test meets the demo's rows by the dates and names the code gives them.
 
 The clock is moved, not stopped: it shows `TEST_DAY` at the real time of day and runs on
 (time-machine's `tick=True`), so durations, expiry and the order of timestamps behave as
@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-TEST_DAY = date(2026, 12, 7)
+TEST_DAY = date(2026, 12, 7)  # demo.story.STORY_DAY
 ZONE = ZoneInfo("Europe/Helsinki")
 ANCHOR = "YHDYSPINTA_TEST_CLOCK_ANCHOR"
 OFFSET = "YHDYSPINTA_TEST_CLOCK_OFFSET"
