@@ -44,6 +44,7 @@ area_patterns = [
     path("", include("yhdyspinta.accounts.urls")),
     path("", include("yhdyspinta.web.urls")),
     path("", include("yhdyspinta.consultations.urls")),
+    path("", include("yhdyspinta.register.urls")),
 ]
 
 urlpatterns = [

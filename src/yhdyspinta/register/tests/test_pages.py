@@ -1,0 +1,105 @@
+"""The register page: only the area's administrator reaches it; an upload is previewed
+on the worker and imported only when confirmed, once however often the button is
+pressed; the register and the template download as workbooks."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from yhdyspinta.parties.models import Organisation
+from yhdyspinta.register import selectors, workbook
+from yhdyspinta.register.models import RegisterRun
+from yhdyspinta.register.services import register_run
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client, area, data: bytes, name="rekisteri.xlsx"):
+    return client.post(
+        reverse("register:page", kwargs={"area": area.slug}),
+        {"file": SimpleUploadedFile(name, data)},
+    )
+
+
+def _workbook(**rows) -> bytes:
+    out = io.BytesIO()
+    workbook.write(rows, out)
+    return out.getvalue()
+
+
+def test_only_the_administrator_reaches_the_register(client, small_world):
+    area = small_world.area
+    page = reverse("register:page", kwargs={"area": area.slug})
+    client.force_login(small_world.member)
+    assert client.get(page).status_code == 403
+    assert client.get(reverse("register:file", kwargs={"area": area.slug})).status_code == 403
+    assert _upload(client, area, b"x").status_code == 403
+    client.force_login(small_world.admin)
+    assert client.get(page).status_code == 200
+
+
+def test_an_upload_is_previewed_then_imported_once_when_confirmed(
+    client, small_world, django_capture_on_commit_callbacks
+):
+    area = small_world.area
+    client.force_login(small_world.admin)
+    rows = selectors.register_rows(area)
+    rows["organisations"].append({"name": "Uusi yhdistys ry", "kind": "ngo"})
+    data = _workbook(**rows)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = _upload(client, area, data)
+    preview = RegisterRun.objects.get()
+    assert response.url == reverse("register:run", kwargs={"area": area.slug, "pk": preview.pk})
+    # The preview is queued after the commit, once.
+    assert len([c for c in queued if "run_queue" in getattr(c, "__qualname__", "")]) == 1
+    assert "Odottaa vuoroaan" in client.get(response.url).content.decode()
+
+    assert register_run.call(str(preview.pk)) == "done"
+    page = client.get(response.url).content.decode()
+    assert "Tiedosto tekisi nämä muutokset." in page
+    preview.refresh_from_db()
+    organisations = Organisation.objects.filter(area=area).count()
+    assert preview.report["counts"]["Organisaatiot"] == [1, 0, organisations]
+    assert not Organisation.objects.filter(name="Uusi yhdistys ry").exists()
+    assert register_run.call(str(preview.pk)) == "not queued"  # claimed once
+
+    first = client.post(response.url)
+    second = client.post(response.url)  # a double click
+    assert first.url == second.url
+    imported = RegisterRun.objects.get(preview=False)
+    assert register_run.call(str(imported.pk)) == "done"
+    assert "Tiedosto tuotiin." in client.get(first.url).content.decode()
+    assert Organisation.objects.filter(area=area, name="Uusi yhdistys ry").count() == 1
+    imported.refresh_from_db()
+    assert imported.stored_file == ""  # the file is not kept once imported
+
+
+def test_a_file_with_problems_says_where_and_offers_no_import(client, small_world):
+    area = small_world.area
+    client.force_login(small_world.admin)
+    _upload(client, area, _workbook(organisations=[{"name": "Kunta X", "kind": "kaupunki"}]))
+    run = RegisterRun.objects.get()
+    register_run.call(str(run.pk))
+    page = client.get(reverse("register:run", kwargs={"area": area.slug, "pk": run.pk}))
+    text = page.content.decode()
+    assert "Mitään ei tuotu: tiedostossa on 1 virhe." in text
+    assert "Organisaatiot, rivi 2, sarake Tyyppi: Tuntematon arvo kaupunki." in text
+    assert "Tuo tiedosto" not in text
+    confirm = client.post(reverse("register:run", kwargs={"area": area.slug, "pk": run.pk}))
+    assert confirm.status_code == 302
+    assert not RegisterRun.objects.filter(preview=False).exists()
+
+
+def test_the_register_and_the_template_download_as_workbooks(client, small_world):
+    area = small_world.area
+    client.force_login(small_world.admin)
+    register = client.get(reverse("register:file", kwargs={"area": area.slug}))
+    parsed = workbook.read(io.BytesIO(register.content))
+    assert parsed.problems == []
+    assert {r.values["name"] for r in parsed.rows["organisations"]} == set(
+        Organisation.objects.filter(area=area).values_list("name", flat=True)
+    )
+    template = client.get(reverse("register:template", kwargs={"area": area.slug}))
+    assert workbook.read(io.BytesIO(template.content)).rows["organisations"] == []

@@ -1,0 +1,111 @@
+"""The area's register in and out of a workbook: the register and an empty template to
+download, a file to upload, its preview on the task worker, and its import once the
+administrator confirms what the preview says."""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.views import generic
+
+from yhdyspinta.core.documents import file_response
+from yhdyspinta.web.views import AreaMixin
+
+from . import selectors, services, workbook
+from .forms import RegisterUploadForm
+from .models import RegisterRun
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _Admin(AreaMixin):
+    def allowed(self) -> bool:
+        return self.access.can_edit_area_settings(self.area)
+
+
+class RegisterPage(_Admin, generic.FormView):
+    template_name = "register/register.html"
+    form_class = RegisterUploadForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["runs"] = RegisterRun.objects.filter(area=self.area).select_related("user")[:10]
+        context["max_mb"] = settings.UPLOAD_MAX_BYTES // 1024 // 1024
+        return context
+
+    def form_valid(self, form):
+        try:
+            run = services.run_queue(
+                access=self.access,
+                area=self.area,
+                user=self.request.user,
+                upload=form.cleaned_data["file"],
+                language=translation.get_language() or "fi",
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(_run_url(run))
+
+
+class RegisterRunPage(_Admin, generic.TemplateView):
+    """A file's preview (then its import): what it would create, change and leave, or why
+    nothing of it can be imported; the page asks again every two seconds until the
+    worker is done."""
+
+    template_name = "register/run.html"
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["register/_run.html"]
+        return [self.template_name]
+
+    def run(self) -> RegisterRun:
+        return get_object_or_404(
+            RegisterRun.objects.select_related("user", "confirmed"),
+            area=self.area,
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["run"] = self.run()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            run = services.run_confirm(access=self.access, preview=self.run())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("register:page", kwargs={"area": self.area.slug}))
+        return HttpResponseRedirect(_run_url(run))
+
+
+class RegisterFile(_Admin, generic.View):
+    """The area's register as a workbook: people's names and addresses, so each download
+    is written to the use log."""
+
+    logs_people = "export"
+
+    def get(self, request, *args, **kwargs):
+        out = io.BytesIO()
+        workbook.write(selectors.register_rows(self.area), out)
+        return file_response(out.getvalue(), f"rekisteri-{self.area.slug}.xlsx", XLSX)
+
+
+class RegisterTemplate(_Admin, generic.View):
+    def get(self, request, *args, **kwargs):
+        out = io.BytesIO()
+        workbook.write({}, out)
+        return file_response(out.getvalue(), "rekisteri-pohja.xlsx", XLSX)
+
+
+def _run_url(run: RegisterRun) -> str:
+    return reverse("register:run", kwargs={"area": run.area.slug, "pk": run.pk})
