@@ -330,6 +330,10 @@ CASES = {
         lambda o: _url("indicators:upload", o),
         outcome(FORBIDDEN, anonymous=LOGIN, admin=OK),
     ),
+    # The area's register workbook: its administrator's (the export names people).
+    "register": (lambda o: _url("register:page", o), ADMIN),
+    "register_file": (lambda o: _url("register:file", o), ADMIN),
+    "register_template": (lambda o: _url("register:template", o), ADMIN),
     "data_source_create": (lambda o: _url("indicators:source_create", o), ADMIN),
     "followed_indicator_create": (lambda o: _url("indicators:followed_create", o), ADMIN),
     "kerroin": (lambda o: _url("indicators:kerroin", o), PUBLIC),
