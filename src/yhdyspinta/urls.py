@@ -18,6 +18,7 @@ from yhdyspinta.nominations.views import AnswerByLink
 from yhdyspinta.outreach.views import Unsubscribe, confirm_subscription, registration_page
 from yhdyspinta.overview.views import HomeView
 from yhdyspinta.programme.views import FollowUpByLink
+from yhdyspinta.register.views import NewArea
 from yhdyspinta.web.views import alive, health, metrics
 
 
@@ -65,6 +66,7 @@ urlpatterns = [
     path("accounts/start/", landing, name="landing"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/invitation/<str:token>/", accept_invitation, name="accept_invitation"),
+    path("accounts/new-area/", NewArea.as_view(), name="new_area"),
     path(
         "accounts/password-reset/",
         PasswordResetView.as_view(),

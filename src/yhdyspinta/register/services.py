@@ -22,11 +22,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.tasks import task
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.accounts.permissions import Access
+from yhdyspinta.accounts.services import invitation_send
 from yhdyspinta.areas.models import Area, SubRegion
 from yhdyspinta.bodies.models import Body, LegalBasis, Membership, MembershipRole, RhythmRule
 from yhdyspinta.core.permission import require
@@ -386,6 +390,33 @@ class _Import:
                 pair,
                 {"topic": key[0], "county_person": county, "municipality_person": municipality},
             )
+
+
+# --- a new area ------------------------------------------------------------------------
+@transaction.atomic
+def area_start(
+    *,
+    access: Access,
+    request: HttpRequest,
+    name: str,
+    slug: str,
+    sub_regions: list[str],
+    admin_email: str,
+) -> Area:
+    """A new area with its sub-regions and an invitation to its first administrator (sent
+    through the outbox after the commit); the superuser's."""
+    require(access.is_superuser)
+    area = Area(name=name.strip(), slug=slug or slugify(name)[:60])
+    area.full_clean()
+    area.save()
+    for order, region in enumerate(dict.fromkeys(r.strip() for r in sub_regions if r.strip())):
+        made = SubRegion(area=area, name=region, order=order)
+        made.full_clean()
+        made.save()
+    invitation_send(
+        access=access, request=request, area=area, email=admin_email, role=AreaRole.Role.ADMIN
+    )
+    return area
 
 
 # --- the page's runs on the task worker ------------------------------------------------

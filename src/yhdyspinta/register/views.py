@@ -8,18 +8,21 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views import generic
 
+from yhdyspinta.accounts.permissions import get_access
 from yhdyspinta.core.documents import file_response
 from yhdyspinta.web.views import AreaMixin
 
 from . import selectors, services, workbook
-from .forms import RegisterUploadForm
+from .forms import NewAreaForm, RegisterUploadForm
 from .models import RegisterRun
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,3 +112,45 @@ class RegisterTemplate(_Admin, generic.View):
 
 def _run_url(run: RegisterRun) -> str:
     return reverse("register:run", kwargs={"area": run.area.slug, "pk": run.pk})
+
+
+class NewArea(generic.FormView):
+    """A new area in one step for the installation's superuser: its name, sub-regions and
+    the first administrator, invited by e-mail; then its register, from a workbook or the
+    empty pages."""
+
+    template_name = "register/new_area.html"
+    form_class = NewAreaForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.access = get_access(request)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not self.access.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            area = services.area_start(
+                access=self.access,
+                request=self.request,
+                name=data["name"],
+                slug=data["slug"],
+                sub_regions=data["sub_regions"].splitlines(),
+                admin_email=data["admin_email"],
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "The area %(area)s was created and its administrator invited (%(email)s). "
+                "Import its register from a workbook here, or start from the empty pages."
+            )
+            % {"area": area.name, "email": data["admin_email"]},
+        )
+        return HttpResponseRedirect(reverse("register:page", kwargs={"area": area.slug}))

@@ -334,6 +334,8 @@ CASES = {
     "register": (lambda o: _url("register:page", o), ADMIN),
     "register_file": (lambda o: _url("register:file", o), ADMIN),
     "register_template": (lambda o: _url("register:template", o), ADMIN),
+    # A new area is the installation's superuser's.
+    "new_area": (lambda o: reverse("new_area"), outcome(FORBIDDEN, anonymous=LOGIN, admin=OK)),
     "data_source_create": (lambda o: _url("indicators:source_create", o), ADMIN),
     "followed_indicator_create": (lambda o: _url("indicators:followed_create", o), ADMIN),
     "kerroin": (lambda o: _url("indicators:kerroin", o), PUBLIC),

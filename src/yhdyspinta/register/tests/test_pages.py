@@ -12,6 +12,7 @@ from yhdyspinta.parties.models import Organisation
 from yhdyspinta.register import selectors, workbook
 from yhdyspinta.register.models import RegisterRun
 from yhdyspinta.register.services import register_run
+from yhdyspinta.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,35 @@ def test_the_register_and_the_template_download_as_workbooks(client, small_world
     )
     template = client.get(reverse("register:template", kwargs={"area": area.slug}))
     assert workbook.read(io.BytesIO(template.content)).rows["organisations"] == []
+
+
+def test_the_superuser_starts_a_new_area_in_one_step(client, small_world):
+    from yhdyspinta.accounts.models import Invitation
+    from yhdyspinta.areas.models import Area
+    from yhdyspinta.communications.models import OutgoingMessage
+
+    page = reverse("new_area")
+    client.force_login(small_world.admin)  # an area's administrator is not enough
+    assert client.get(page).status_code == 403
+    client.force_login(factories.UserFactory(is_superuser=True))
+    assert "Uusi yhteistyöalue" in client.get(page).content.decode()
+    response = client.post(
+        page,
+        {
+            "name": "Kainuu",
+            "slug": "",
+            "sub_regions": "Ylä-Kainuu\nKehys-Kainuu\n\nYlä-Kainuu",
+            "admin_email": "Koordinaattori@Example.org",
+        },
+    )
+    area = Area.objects.get(slug="kainuu")
+    assert response.url == reverse("register:page", kwargs={"area": "kainuu"})
+    assert list(area.sub_regions.values_list("name", flat=True)) == ["Ylä-Kainuu", "Kehys-Kainuu"]
+    invitation = Invitation.objects.get(area=area)
+    assert (invitation.email, invitation.role) == ("koordinaattori@example.org", "admin")
+    assert OutgoingMessage.objects.filter(area=area, kind="account_invitation").count() == 1
+
+    again = client.post(page, {"name": "Kainuu", "admin_email": "toinen@example.org"})
+    assert again.status_code == 200  # the address is taken: said on the form, nothing made
+    assert "already exists" not in again.content.decode()
+    assert Area.objects.filter(name="Kainuu").count() == 1
