@@ -188,10 +188,13 @@ class _Import:
         }
         for row in rows:
             v = row.values
-            key_field = next(k for k in ("business_id", "municipality_number", "name") if v[k])
-            if not self.first("organisations", row, (key_field, v[key_field])):
+            keys = [k for k in ("business_id", "municipality_number", "name") if v[k]]
+            if not self.first("organisations", row, (keys[0], v[keys[0]])):
                 continue
-            organisation = by[key_field].get(v[key_field]) or Organisation(area=self.area)
+            # The first key the row and a row of the area share: a business ID added to
+            # the file finds the organisation by its name.
+            found = next((by[k][v[k]] for k in keys if v[k] in by[k]), None)
+            organisation = found or Organisation(area=self.area)
             region = self.ref("organisations", row, "sub_region", self.regions, _("sub-region"))
             if region is False:
                 continue
@@ -212,11 +215,12 @@ class _Import:
             key = v["email"].lower() or full_name
             if not self.first("people", row, key):
                 continue
-            if v["email"]:
-                found = by_email.get(key)
-            else:
-                namesakes = [p for p in by_name[full_name] if not p.email]
-                found = namesakes[0] if len(namesakes) == 1 else None
+            # By e-mail; else the one namesake without an e-mail (an address added to the
+            # file finds the person by name).
+            namesakes = [p for p in by_name[full_name] if not p.email]
+            found = by_email.get(v["email"].lower()) if v["email"] else None
+            if found is None and len(namesakes) == 1:
+                found = namesakes[0]
             person = found or Person(area=self.area)
             organisation = self.ref(
                 "people", row, "organisation", self.organisations_by_name, _("organisation")

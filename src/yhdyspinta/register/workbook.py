@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from yhdyspinta.bodies.models import LegalBasis, Level, MembershipRole, RhythmRule
+from yhdyspinta.core.exports import FORMULA_START, safe_text
 from yhdyspinta.parties.models import Leadership, NamedRoleKind, OrganisationKind
 
 MAX_ROWS = 20_000  # a sheet; the largest county has a few thousand seats
@@ -263,9 +264,12 @@ def _sheet_rows(sheet: Sheet, worksheet, problems: list[Problem]) -> Iterator[Ro
 
 def _value(column: Column, cell) -> Any:
     raw = None if cell is None else cell.value
-    if getattr(cell, "data_type", None) == "f" or (isinstance(raw, str) and raw.startswith("=")):
+    if getattr(cell, "data_type", None) == "f":
         raise ValueError(_("The cell has a formula: write its value instead."))
     if isinstance(raw, str):
+        # Text the writer neutralised (core.exports.safe_text) reads as it was written.
+        if raw.startswith("'") and raw[1:].startswith(FORMULA_START):
+            raw = raw[1:]
         raw = raw.strip()
     if raw in (None, ""):
         if column.required:
@@ -405,7 +409,7 @@ def _cell_text(column: Column, value: Any) -> Any:
         return ", ".join(str(labels.get(v, v)) for v in value)
     if column.kind == "rhythm":
         return rhythm_text(value)
-    return value
+    return value if isinstance(value, int) else safe_text(value)
 
 
 def write(rows: Mapping[str, Iterable[Mapping[str, Any]]], file: IO[bytes]) -> None:

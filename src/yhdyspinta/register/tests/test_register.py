@@ -219,3 +219,35 @@ def test_the_rhythm_rules_are_read_and_written_in_their_own_words():
     for wrong in ("kokous 8-6/vuosi", "kokous 6/viikko", "kahvi 1/vuosi", "seuranta 1/vuosi kk 13"):
         with pytest.raises(ValueError, match="kokous 6-8/vuosi"):
             workbook._rhythm(column, wrong)
+
+
+def test_text_that_a_spreadsheet_would_run_is_written_as_text_and_read_back_as_it_was(
+    small_world,
+):
+    area = small_world.area
+    small_world.ngo.name = "=HYPERLINK(1)"
+    small_world.ngo.save()
+    data = _export(area)
+    cell = load_workbook(io.BytesIO(data))["Organisaatiot"]
+    names = [row[0].value for row in cell.iter_rows(min_row=2)]
+    assert "'=HYPERLINK(1)" in names  # neutralised as core.exports does
+    report = _import(data, slug=area.slug)
+    assert report.problems == []
+    assert report.changes == 0  # read back as the name it is
+
+
+def test_a_key_added_to_the_file_finds_the_row_by_its_name(small_world):
+    area = small_world.area
+    ngo = small_world.ngo
+    rows = selectors.register_rows(area)
+    row = next(r for r in rows["organisations"] if r["name"] == ngo.name)
+    row["business_id"] = "2345678-0" if ngo.business_id != "2345678-0" else "3221317-4"
+    ngo.business_id = ""
+    ngo.save()
+    out = io.BytesIO()
+    workbook.write(rows, out)
+    report = _import(out.getvalue(), slug=area.slug)
+    assert report.problems == []
+    assert report.counts["Organisaatiot"].created == 0
+    ngo.refresh_from_db()
+    assert ngo.business_id == row["business_id"]
