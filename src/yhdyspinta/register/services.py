@@ -15,10 +15,12 @@ back too, and the preview (`dry_run`) rolls back what it would have written.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -72,6 +74,7 @@ def register_import(
     filename: str,
     name: str = "",
     dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Import the workbook into the area `slug`; a new area (named `name`) is the
     superuser's to create."""
@@ -95,18 +98,35 @@ def register_import(
             return report
         area.save()
     report.area = area
-    _Import(area, report, _("Register file %(file)s") % {"file": filename}).run(parsed.rows)
+    reason = _("Register file %(file)s") % {"file": filename}
+    _Import(area, report, reason, progress).run(parsed.rows)
     if report.problems or dry_run:
         transaction.set_rollback(True)
     return report
 
 
 class _Import:
-    def __init__(self, area: Area, report: Report, reason: str) -> None:
+    def __init__(
+        self,
+        area: Area,
+        report: Report,
+        reason: str,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.area, self.report, self.reason = area, report, reason[:100]
         self.seen: dict[str, dict[Any, int]] = defaultdict(dict)
+        self.progress, self.done, self.total = progress, 0, 0
+
+    def each(self, rows: Iterable[Row]) -> Iterator[Row]:
+        """The rows, telling `progress` how far the file has come every hundred."""
+        for row in rows:
+            yield row
+            self.done += 1
+            if self.progress and self.done % 100 == 0:
+                self.progress(self.done, self.total)
 
     def run(self, rows: dict[str, list[Row]]) -> None:
+        self.total = sum(len(sheet) for sheet in rows.values())
         self.sub_regions(rows["sub_regions"])
         self.organisations(rows["organisations"])
         self.people(rows["people"])
@@ -169,7 +189,7 @@ class _Import:
     # --- sheets ----------------------------------------------------------------------
     def sub_regions(self, rows: list[Row]) -> None:
         existing = {s.name: s for s in SubRegion.objects.filter(area=self.area)}
-        for row in rows:
+        for row in self.each(rows):
             name = row.values["name"]
             if self.first("sub_regions", row, name):
                 region = existing.get(name) or SubRegion(area=self.area, name=name)
@@ -186,7 +206,7 @@ class _Import:
             },
             "name": {o.name: o for o in existing},
         }
-        for row in rows:
+        for row in self.each(rows):
             v = row.values
             keys = [k for k in ("business_id", "municipality_number", "name") if v[k]]
             if not self.first("organisations", row, (keys[0], v[keys[0]])):
@@ -209,7 +229,7 @@ class _Import:
         by_name: dict[str, list[Person]] = defaultdict(list)
         for person in existing:
             by_name[f"{person.first_name} {person.last_name}"].append(person)
-        for row in rows:
+        for row in self.each(rows):
             v = row.values
             full_name = f"{v['first_name']} {v['last_name']}"
             key = v["email"].lower() or full_name
@@ -242,7 +262,7 @@ class _Import:
         return found
 
     def named_roles(self, rows: list[Row]) -> None:
-        for row in rows:
+        for row in self.each(rows):
             v = row.values
             organisation = self.ref(
                 "named_roles", row, "organisation", self.organisations_by_name, _("organisation")
@@ -273,7 +293,7 @@ class _Import:
     def bodies(self, rows: list[Row]) -> None:
         existing = {b.name: b for b in Body.objects.filter(area=self.area)}
         parents: list[tuple[Row, Body]] = []
-        for row in rows:
+        for row in self.each(rows):
             v = row.values
             if not self.first("bodies", row, v["name"]):
                 continue
@@ -325,7 +345,8 @@ class _Import:
 
     def seats(self, rows: list[Row]) -> None:
         # Members before their deputies, whom a deputy's row names.
-        for row in sorted(rows, key=lambda r: r.values.get("role") == MembershipRole.DEPUTY):
+        deputies_last = sorted(rows, key=lambda r: r.values.get("role") == MembershipRole.DEPUTY)
+        for row in self.each(deputies_last):
             v = row.values
             body = self.ref("seats", row, "body", self.bodies_by_name, _("body"))
             organisation = self.ref(
@@ -377,7 +398,7 @@ class _Import:
             )
 
     def counterparts(self, rows: list[Row]) -> None:
-        for row in rows:
+        for row in self.each(rows):
             county = self.person("counterparts", row, "county_person")
             municipality = self.person("counterparts", row, "municipality_person")
             if county in (False, None) or municipality in (False, None):
@@ -470,6 +491,20 @@ def run_confirm(*, access: Access, preview: RegisterRun) -> RegisterRun:
     return run
 
 
+def _progress_key(run: RegisterRun) -> str:
+    return f"register-run:{run.pk}"
+
+
+def progress_set(run: RegisterRun, done: int, total: int) -> None:
+    """How many of the file's rows the worker has handled: the progress cache, since the
+    run's own transaction shows nothing before it ends."""
+    caches["progress"].set(_progress_key(run), (done, total), timeout=24 * 3600)
+
+
+def progress(run: RegisterRun) -> tuple[int, int]:
+    return caches["progress"].get(_progress_key(run)) or (0, 0)
+
+
 @task()
 def register_run(run_id: str) -> str:
     """The worker's task: claim the run (once, even if queued twice), preview or import
@@ -492,6 +527,7 @@ def register_run(run_id: str) -> str:
                 file=data,
                 filename=run.filename,
                 dry_run=run.preview,
+                progress=lambda done, total: progress_set(run, done, total),
             )
             report = {
                 "counts": {

@@ -79,7 +79,8 @@ class RegisterRunPage(_Admin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["run"] = self.run()
+        context["run"] = run = self.run()
+        context["done"], context["total"] = services.progress(run)
         return context
 
     def post(self, request, *args, **kwargs):

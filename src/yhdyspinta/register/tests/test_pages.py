@@ -136,3 +136,18 @@ def test_the_superuser_starts_a_new_area_in_one_step(client, small_world):
     assert again.status_code == 200  # the address is taken: said on the form, nothing made
     assert "already exists" not in again.content.decode()
     assert Area.objects.filter(name="Kainuu").count() == 1
+
+
+def test_a_running_file_shows_how_far_it_has_come(client, small_world):
+    from yhdyspinta.register.services import progress_set
+
+    area = small_world.area
+    client.force_login(small_world.admin)
+    _upload(client, area, _workbook())
+    run = RegisterRun.objects.get()
+    progress_set(run, 100, 250)
+    page = client.get(
+        reverse("register:run", kwargs={"area": area.slug, "pk": run.pk}), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "100 / 250 riviä" in page
+    assert 'hx-trigger="every 2s"' in page

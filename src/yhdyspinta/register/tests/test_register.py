@@ -251,3 +251,21 @@ def test_a_key_added_to_the_file_finds_the_row_by_its_name(small_world):
     assert report.counts["Organisaatiot"].created == 0
     ngo.refresh_from_db()
     assert ngo.business_id == row["business_id"]
+
+
+def test_the_import_tells_how_far_it_has_come():
+    told = []
+    out = io.BytesIO()
+    workbook.write({"sub_regions": [{"name": f"Seutu {n}", "order": n} for n in range(250)]}, out)
+    report = register_import(
+        access=Access.installation(),
+        slug="uusi",
+        name="Uusi",
+        file=io.BytesIO(out.getvalue()),
+        filename="seudut.xlsx",
+        dry_run=True,
+        progress=lambda done, total: told.append((done, total)),
+    )
+    assert report.counts["Seudut"].created == 250
+    assert told == [(100, 250), (200, 250)]
+    assert not Area.objects.filter(slug="uusi").exists()  # a preview writes nothing
