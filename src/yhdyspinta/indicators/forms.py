@@ -9,6 +9,7 @@ from .models import (
     DataSource,
     FollowedIndicator,
     KerroinParameters,
+    OwnSet,
     SotkanetIndicator,
     SotkanetRegion,
 )
@@ -90,3 +91,89 @@ class AreaRegionForm(forms.Form):
         label=_("The area's Sotkanet region"),
         empty_label=EMPTY_LABEL,
     )
+
+
+# --- the area's own indicator set from a file -------------------------------------------
+NO_COLUMN = ""
+# What a column's header says of what it holds (lower case, a part is enough).
+GUESSES = {
+    "name_col": ("nimi", "indikaattori", "name"),
+    "key_col": ("avain", "tunniste", "key"),
+    "group_col": ("ryhmä", "teema", "osa-alue", "group"),
+    "sotkanet_col": ("sotkanet", "id"),
+    "unit_col": ("yksikkö", "unit"),
+    "good_col": ("suunta", "good", "hyvä"),
+    "kind_col": ("laji", "tyyppi", "kind"),
+}
+
+
+class OwnSetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("The list (.xlsx or .csv)"),
+        help_text=_("THL's published list, or the template below filled in."),
+    )
+
+
+class OwnSetForm(forms.Form):
+    """The set's name and which column of the list holds what."""
+
+    stored = forms.CharField(widget=forms.HiddenInput)
+    filename = forms.CharField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name of the set"), max_length=200)
+    key = forms.SlugField(
+        label=_("Short name"),
+        max_length=60,
+        help_text=_("The set is known by it and its year; a new file with them is a new version."),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    level = forms.ChoiceField(label=_("Level"), choices=OwnSet.Level.choices)
+    welfare_report = forms.BooleanField(
+        label=_("Show the set as its own tables in the welfare reports"), required=False
+    )
+    name_col = forms.ChoiceField(label=_("Column of the indicator's name"))
+    key_col = forms.ChoiceField(label=_("Column of the row's own key"), required=False)
+    group_col = forms.ChoiceField(label=_("Column of the group"), required=False)
+    sotkanet_col = forms.ChoiceField(label=_("Column of the Sotkanet number"), required=False)
+    unit_col = forms.ChoiceField(label=_("Column of the unit"), required=False)
+    good_col = forms.ChoiceField(label=_("Column of which way is good"), required=False)
+    kind_col = forms.ChoiceField(label=_("Column of process or outcome"), required=False)
+    unit_default = forms.ChoiceField(
+        label=_("Unit where the list says none"),
+        choices=[
+            ("percent", _("percent")),
+            ("per_1000", _("per 1,000")),
+            ("count", _("count")),
+            ("score", _("score")),
+        ],
+    )
+    good_default = forms.ChoiceField(
+        label=_("Which way is good where the list says nothing"),
+        choices=[("up", _("the higher the better")), ("down", _("the lower the better"))],
+    )
+    kind_default = forms.ChoiceField(
+        label=_("Process or outcome where the list says nothing"),
+        choices=[("outcome", _("outcome indicator")), ("process", _("process indicator"))],
+    )
+
+    def __init__(self, *args, header: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        columns = [(str(i), text or f"({i + 1})") for i, text in enumerate(header)]
+        for name, words in GUESSES.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - the fields above
+            field.choices = ([] if field.required else [(NO_COLUMN, "—")]) + columns
+            guess = next(
+                (str(i) for i, text in enumerate(header) if any(w in text.lower() for w in words)),
+                None,
+            )
+            if guess is not None and not self.is_bound:
+                field.initial = guess
+
+    def columns(self) -> dict[str, int | None]:
+        data = self.cleaned_data
+        return {
+            name.removesuffix("_col").replace("sotkanet", "sotkanet_id"): (
+                int(data[name]) if data.get(name) not in (None, NO_COLUMN) else None
+            )
+            for name in GUESSES
+        }

@@ -286,3 +286,53 @@ class KerroinParameters(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.year}"
+
+
+class OwnSet(models.Model):
+    """An indicator set the area brought from its own file (THL's published list, or the
+    app's template), in the shape of the sets shipped with the app (sets.py): each save
+    is a new version, and the newest is the set the area follows, its cockpit and its
+    welfare reports read."""
+
+    class Level(models.TextChoices):
+        AREA = "area", _("Wellbeing services county")
+        MUNICIPALITY = "municipality", _("Municipality")
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="own_sets")
+    key = models.SlugField(_("short name"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.AREA)
+    welfare_report = models.BooleanField(_("shown in the welfare reports"), default=False)
+    # The rows as the shipped files hold them: key, name, group, kind, good, unit, sotkanet_id.
+    indicators = models.JSONField(default=list)
+    source = models.CharField(_("file"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["area", "key", "-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "key", "year", "version"], name="own_set_version_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year} ({self.version})"
+
+    def as_data(self) -> dict:
+        """In the shape of a shipped set file (sets.parse_data)."""
+        return {
+            "key": self.key,
+            "year": self.year,
+            "name": {"fi": self.name},
+            "level": self.level,
+            "source": self.source,
+            "note": "",
+            "welfare_report": self.welfare_report,
+            "indicators": self.indicators,
+        }

@@ -5,18 +5,28 @@ bound), never typed: programme pages read them where they read every value."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.programme.models import Indicator, IndicatorValue
 
 from . import selectors, sets
-from .models import DataSource, FollowedIndicator, SotkanetIndicator, SotkanetRegion, SotkanetValue
+from .models import (
+    DataSource,
+    FollowedIndicator,
+    OwnSet,
+    SotkanetIndicator,
+    SotkanetRegion,
+    SotkanetValue,
+)
+from .tables import Table
 
 if TYPE_CHECKING:
     from yhdyspinta.accounts.permissions import Access
@@ -32,7 +42,7 @@ def follow_set(*, access: Access, area: Area, code: str) -> tuple[int, int]:
     (added, bound)."""
     if not access.can_edit_area_settings(area):
         raise PermissionDenied
-    indicator_set = sets.by_code(code)
+    indicator_set = sets.by_code(code, area)
     if indicator_set is None:
         raise ValidationError(_("No such indicator set."))
     source = DataSource.objects.filter(area=area, name__istartswith="Sotkanet").first()
@@ -181,3 +191,142 @@ def _values_for(
         for year, value in points
     ]
     return rows
+
+
+# --- the area's own indicator sets ---------------------------------------------------
+_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "unit": {
+        "percent": ("percent", "%", "prosentti", "prosenttia", "osuus"),
+        "per_1000": ("per_1000", "‰", "/1000", "promille", "1000 asukasta kohden"),
+        "count": ("count", "lukumäärä", "lkm", "määrä"),
+        "score": ("score", "pisteet", "pistettä", "indeksi"),
+    },
+    "good": {
+        "up": ("up", "ylös", "suurempi parempi", "kasvu", "nouseva", "+"),
+        "down": ("down", "alas", "pienempi parempi", "lasku", "laskeva", "-"),
+    },
+    "kind": {
+        "process": ("process", "prosessi", "prosessi-indikaattori", "prosessimittari"),
+        "outcome": ("outcome", "tulos", "tulosindikaattori", "tulosmittari"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class SetColumns:
+    """Which column of the user's list holds what (None: not in the list), and what a
+    row says where its list has no such column."""
+
+    name: int
+    key: int | None = None
+    group: int | None = None
+    sotkanet_id: int | None = None
+    unit: int | None = None
+    good: int | None = None
+    kind: int | None = None
+    unit_default: str = "percent"
+    good_default: str = "up"
+    kind_default: str = "outcome"
+
+
+def own_set_rows(table: Table, columns: SetColumns) -> tuple[list[dict], list[str]]:
+    """The set's rows made of the list's rows, and what is wrong with them (by row and
+    column, counted as in the file: the header is row 1)."""
+    rows: list[dict] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(table.rows, start=2):
+
+        def cell(index: int | None, line: list[str] = line) -> str:
+            return line[index].strip() if index is not None and index < len(line) else ""
+
+        def where(index: int | None, number: int = number) -> str:
+            column = table.header[index] if index is not None else ""
+            return _("row %(row)s, column %(column)s") % {"row": number, "column": column}
+
+        name = cell(columns.name)
+        if not name:
+            problems.append(where(columns.name) + ": " + _("The indicator has no name."))
+            continue
+        key = slugify(cell(columns.key) or name)[:80]
+        if key in seen:
+            problems.append(
+                f"{where(columns.key if columns.key is not None else columns.name)}: "
+                + _("The same indicator as on row %(row)s.") % {"row": seen[key]}
+            )
+            continue
+        seen[key] = number
+        row: dict[str, Any] = {
+            "key": key,
+            "name": {"fi": name},
+            "group": {"fi": cell(columns.group)},
+        }
+        for attribute in ("unit", "good", "kind"):
+            index = getattr(columns, attribute)
+            text = cell(index).lower()
+            found = next((v for v, words in _WORDS[attribute].items() if text in words), None)
+            if text and found is None:
+                allowed = ", ".join(w for words in _WORDS[attribute].values() for w in words[1:3])
+                problems.append(
+                    f"{where(index)}: "
+                    + _("Unknown value %(value)s. Allowed: %(allowed)s.")
+                    % {"value": cell(index), "allowed": allowed}
+                )
+            row[attribute] = found or getattr(columns, f"{attribute}_default")
+        number_text = cell(columns.sotkanet_id)
+        row["sotkanet_id"] = None
+        if number_text:
+            if not number_text.isdigit() or int(number_text) <= 0:
+                problems.append(
+                    f"{where(columns.sotkanet_id)}: "
+                    + _("A Sotkanet indicator number is a whole number, e.g. 289.")
+                )
+            else:
+                row["sotkanet_id"] = int(number_text)
+        rows.append(row)
+    if not rows and not problems:
+        problems.append(_("The list has no indicators."))
+    return rows, problems
+
+
+@transaction.atomic
+def own_set_save(
+    *,
+    access: Access,
+    area: Area,
+    user: Any,
+    key: str,
+    name: str,
+    year: int,
+    level: str,
+    welfare_report: bool,
+    rows: list[dict],
+    source: str,
+) -> OwnSet:
+    """A new version of the area's own set (the first, if the key and year are new)."""
+    if not access.can_edit_area_settings(area):
+        raise PermissionDenied
+    if any(s.key == key for s in sets.all_sets()):
+        raise ValidationError({"key": _("A set shipped with the app has this short name.")})
+    latest = (
+        OwnSet.objects.select_for_update()
+        .filter(area=area, key=key, year=year)
+        .order_by("-version")
+        .first()
+    )
+    own = OwnSet(
+        area=area,
+        key=key,
+        year=year,
+        version=latest.version + 1 if latest else 1,
+        name=name,
+        level=level,
+        welfare_report=welfare_report,
+        indicators=rows,
+        source=source[:255],
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    own.full_clean()
+    sets.parse_data(own.as_data(), name)  # the shape every set has, or SetFileError
+    own.save()
+    return own

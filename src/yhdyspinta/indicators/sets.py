@@ -13,6 +13,10 @@ from pathlib import Path
 
 from django.utils.translation import get_language
 
+from yhdyspinta.areas.models import Area
+
+from .models import OwnSet
+
 FOLDER = Path(__file__).resolve().parent / "sets"
 KINDS = ("process", "outcome")
 GOOD = ("up", "down")
@@ -89,6 +93,11 @@ def parse(text: str, name: str = "") -> IndicatorSet:
         data = json.loads(text)
     except ValueError as error:
         raise SetFileError(f"{name}: {error}") from error
+    return parse_data(data, name)
+
+
+def parse_data(data: object, name: str = "") -> IndicatorSet:
+    """A set from its data: a shipped file's, or an area's own set (models.OwnSet)."""
     if not isinstance(data, dict):
         raise SetFileError(f"{name}: not an object")
     for wanted in ("key", "year", "name", "indicators"):
@@ -150,10 +159,24 @@ def all_sets() -> tuple[IndicatorSet, ...]:
     return tuple(sorted(found, key=lambda s: (s.key, -s.year)))
 
 
-def report_sets() -> tuple[IndicatorSet, ...]:
+def own_sets(area: Area) -> tuple[IndicatorSet, ...]:
+    """The sets the area brought from its own files, each as its newest version."""
+    newest: dict[tuple[str, int], IndicatorSet] = {}
+    for own in OwnSet.objects.filter(area=area).order_by("key", "-year", "-version"):
+        if (own.key, own.year) not in newest:
+            newest[own.key, own.year] = parse_data(own.as_data(), own.name)
+    return tuple(newest.values())
+
+
+def area_sets(area: Area | None) -> tuple[IndicatorSet, ...]:
+    """The sets shipped with the app, and the area's own."""
+    return all_sets() + own_sets(area) if area is not None else all_sets()
+
+
+def report_sets(area: Area | None = None) -> tuple[IndicatorSet, ...]:
     """The sets whose rows the welfare report shows as tables of their own."""
-    return tuple(s for s in all_sets() if s.welfare_report)
+    return tuple(s for s in area_sets(area) if s.welfare_report)
 
 
-def by_code(code: str) -> IndicatorSet | None:
-    return next((s for s in all_sets() if s.code == code), None)
+def by_code(code: str, area: Area | None = None) -> IndicatorSet | None:
+    return next((s for s in area_sets(area) if s.code == code), None)

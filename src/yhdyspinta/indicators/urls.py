@@ -29,6 +29,8 @@ urlpatterns = [
         name="kerroin_parameters_edit",
     ),
     path("indicators/sets/", views.IndicatorSets.as_view(), name="sets"),
+    path("indicators/sets/own/", views.OwnSetUpload.as_view(), name="own_set"),
+    path("indicators/sets/own/pohja.xlsx", views.OwnSetTemplate.as_view(), name="own_set_template"),
     path("indicators/region/", views.AreaRegion.as_view(), name="area_region"),
     path(
         "indicators/programme-indicator/<int:pk>/bind/",

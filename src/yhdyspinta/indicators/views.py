@@ -1,25 +1,33 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
+from openpyxl import Workbook
 
 from yhdyspinta.areas.models import Area
 from yhdyspinta.core import charts
 from yhdyspinta.core.documents import file_response
-from yhdyspinta.core.exports import csv_bytes
+from yhdyspinta.core.exports import csv_bytes, workbook_bytes, xlsx_row
 from yhdyspinta.parties.models import Organisation
 from yhdyspinta.programme.models import Indicator as ProgrammeIndicator
 from yhdyspinta.programme.models import SotkanetGender
 from yhdyspinta.web.views import AreaCreateView, AreaMixin, AreaUpdateView
 
-from . import cockpit, importer, imports, selectors, services, sets
+from . import cockpit, importer, imports, selectors, services, sets, tables
+from . import forms as forms_
 from .forms import (
     AreaRegionForm,
     BindForm,
@@ -37,6 +45,8 @@ from .models import (
 )
 
 GENDER_LABELS = dict(SotkanetGender.choices)
+OWN_SET_SALT = "indicators.own-set"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:
@@ -332,7 +342,7 @@ class IndicatorSets(AreaMixin, generic.TemplateView):
             .values_list("set_code", "n")
         )
         context.update(
-            indicator_sets=[(s, following.get(s.code, 0)) for s in sets.all_sets()],
+            indicator_sets=[(s, following.get(s.code, 0)) for s in sets.area_sets(self.area)],
             can_edit=self.access.can_edit_area_settings(self.area),
         )
         return context
@@ -440,3 +450,116 @@ class AreaRegion(AreaMixin, generic.FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(reverse("indicators:kerroin", kwargs={"area": self.area.slug}))
+
+
+class OwnSetUpload(AreaMixin, generic.View):
+    """An indicator set from the area's own file: the list is read, its columns are
+    mapped on a preview (guessed from the headers), and the set is saved as a new
+    version that the area can follow like the sets shipped with the app."""
+
+    template_name = "indicators/own_set.html"
+
+    def allowed(self):
+        return self.access.can_edit_area_settings(self.area)
+
+    def _render(self, **context):
+        return render(self.request, self.template_name, {**self.area_context(), **context})
+
+    def get(self, request, *args, **kwargs):
+        return self._render(upload=forms_.OwnSetUploadForm())
+
+    def post(self, request, *args, **kwargs):
+        if "stored" not in request.POST:
+            return self._uploaded()
+        try:
+            stored = signing.loads(request.POST["stored"], salt=OWN_SET_SALT, max_age=24 * 3600)
+            with default_storage.open(stored, "rb") as kept:
+                table = tables.read(kept, stored)
+        except (signing.BadSignature, OSError, tables.TableError):
+            messages.error(request, _("The file is no longer at hand: upload it again."))
+            return HttpResponseRedirect(
+                reverse("indicators:own_set", kwargs={"area": self.area.slug})
+            )
+        form = forms_.OwnSetForm(request.POST, header=table.header)
+        if not form.is_valid():
+            return self._render(form=form, preview=table)
+        defaults = {
+            k: form.cleaned_data[k] for k in ("unit_default", "good_default", "kind_default")
+        }
+        rows, problems = services.own_set_rows(
+            table, services.SetColumns(**form.columns(), **defaults)
+        )
+        if problems:
+            return self._render(form=form, problems=problems, preview=table)
+        data = form.cleaned_data
+        try:
+            own = services.own_set_save(
+                access=self.access,
+                area=self.area,
+                user=request.user,
+                key=data["key"],
+                name=data["name"],
+                year=data["year"],
+                level=data["level"],
+                welfare_report=data["welfare_report"],
+                rows=rows,
+                source=data["filename"],
+            )
+        except ValidationError as error:
+            form.add_error("key" if "key" in getattr(error, "message_dict", {}) else None, error)
+            return self._render(form=form, preview=table)
+        default_storage.delete(stored)
+        messages.success(
+            request,
+            _(
+                "The set %(name)s %(year)s was saved as version %(version)s with %(count)s "
+                "indicators."
+            )
+            % {"name": own.name, "year": own.year, "version": own.version, "count": len(rows)},
+        )
+        return HttpResponseRedirect(reverse("indicators:sets", kwargs={"area": self.area.slug}))
+
+    def _uploaded(self):
+        upload = forms_.OwnSetUploadForm(self.request.POST, self.request.FILES)
+        if not upload.is_valid():
+            return self._render(upload=upload)
+        file = upload.cleaned_data["file"]
+        if file.size > settings.UPLOAD_MAX_BYTES:
+            upload.add_error("file", _("The file is too large."))
+            return self._render(upload=upload)
+        try:
+            table = tables.read(file, file.name)
+        except tables.TableError as error:
+            upload.add_error("file", str(error))
+            return self._render(upload=upload)
+        suffix = ".csv" if file.name.lower().endswith(".csv") else ".xlsx"
+        file.seek(0)
+        stored = default_storage.save(f"indicator-sets/{uuid.uuid4().hex}{suffix}", file)
+        form = forms_.OwnSetForm(
+            header=table.header,
+            initial={
+                "stored": signing.dumps(stored, salt=OWN_SET_SALT),
+                "filename": file.name[:255],
+                "name": file.name.rsplit(".", 1)[0][:200],
+                "key": slugify(file.name.rsplit(".", 1)[0])[:60],
+                "year": timezone.localdate().year,
+            },
+        )
+        return self._render(form=form, preview=table)
+
+
+class OwnSetTemplate(AreaMixin, generic.View):
+    """The app's template for a set of the area's own: the columns the mapping guesses."""
+
+    def allowed(self):
+        return self.access.can_edit_area_settings(self.area)
+
+    def get(self, request, *args, **kwargs):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Indikaattorit"
+        xlsx_row(sheet, ["Avain", "Nimi", "Ryhmä", "Sotkanet-id", "Yksikkö", "Suunta", "Laji"])
+        xlsx_row(
+            sheet, ["esim-1", "Esimerkki-indikaattori", "Hyvinvointi", 289, "%", "ylös", "tulos"]
+        )
+        return file_response(workbook_bytes(book), "indikaattorijoukko-pohja.xlsx", XLSX_TYPE)

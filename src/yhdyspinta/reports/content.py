@@ -141,12 +141,12 @@ def build(
     data = cockpit.cockpit(area, organisation, year=years[-1])
     followed = set(
         FollowedIndicator.objects.filter(
-            area=area, set_code__in=[s.code for s in sets.report_sets()]
+            area=area, set_code__in=[s.code for s in sets.report_sets(area)]
         )
         .values_list("set_code", flat=True)
         .distinct()
     )
-    minimum = [s for s in sets.report_sets() if s.code in followed]
+    minimum = [s for s in sets.report_sets(area) if s.code in followed]
     parts = [
         _wellbeing(area, organisation, years[-1]),
         _minimum(area, organisation, years[-1], minimum),
@@ -191,7 +191,7 @@ def build(
 
 def _wellbeing(area: Area, organisation: Organisation | None, until: int) -> Part:
     part = Part(Section.WELLBEING, str(Section.WELLBEING.label))
-    minimum = [s.code for s in sets.report_sets()]
+    minimum = [s.code for s in sets.report_sets(area)]
     rows = selectors.level_table(area, organisation, until=until, without_sets=minimum)
     if not rows:
         part.paragraphs.append(_("The area follows no Sotkanet indicator yet."))

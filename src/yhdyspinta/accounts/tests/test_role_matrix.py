@@ -344,6 +344,8 @@ CASES = {
         PUBLIC,
     ),
     "indicator_sets": (lambda o: _url("indicators:sets", o), PUBLIC),
+    "own_indicator_set": (lambda o: _url("indicators:own_set", o), ADMIN),
+    "own_indicator_set_template": (lambda o: _url("indicators:own_set_template", o), ADMIN),
     "area_sotkanet_region": (lambda o: _url("indicators:area_region", o), ADMIN),
     "kerroin_parameters_create": (lambda o: _url("indicators:kerroin_parameters_create", o), ADMIN),
     "bind_programme_indicator": (

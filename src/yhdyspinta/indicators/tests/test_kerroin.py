@@ -228,7 +228,9 @@ def test_following_a_set_is_one_step_and_idempotent(demo, django_user_model, mon
         **{**shipped.rows[0].__dict__, "sotkanet_id": 424242, "id_status": "confirmed"}
     )
     patched = sets.IndicatorSet(**{**shipped.__dict__, "rows": (confirmed, *shipped.rows[1:])})
-    monkeypatch.setattr(sets, "by_code", lambda code: patched if code == KERROIN_SET else None)
+    monkeypatch.setattr(
+        sets, "by_code", lambda code, area=None: patched if code == KERROIN_SET else None
+    )
     assert services.follow_set(access=admin_access, area=area, code=KERROIN_SET) == (7, 0)
     assert services.follow_set(access=admin_access, area=area, code=KERROIN_SET) == (0, 0)
     followed = FollowedIndicator.objects.filter(area=area, set_code=KERROIN_SET)
