@@ -107,6 +107,16 @@ GUESSES = {
 }
 
 
+UNITS = [
+    ("percent", _("percent")),
+    ("per_1000", _("per 1,000")),
+    ("count", _("count")),
+    ("score", _("score")),
+]
+GOOD = [("up", _("the higher the better")), ("down", _("the lower the better"))]
+KINDS = [("outcome", _("outcome indicator")), ("process", _("process indicator"))]
+
+
 class OwnSetUploadForm(forms.Form):
     file = forms.FileField(
         label=_("The list (.xlsx or .csv)"),
@@ -137,22 +147,12 @@ class OwnSetForm(forms.Form):
     unit_col = forms.ChoiceField(label=_("Column of the unit"), required=False)
     good_col = forms.ChoiceField(label=_("Column of which way is good"), required=False)
     kind_col = forms.ChoiceField(label=_("Column of process or outcome"), required=False)
-    unit_default = forms.ChoiceField(
-        label=_("Unit where the list says none"),
-        choices=[
-            ("percent", _("percent")),
-            ("per_1000", _("per 1,000")),
-            ("count", _("count")),
-            ("score", _("score")),
-        ],
-    )
+    unit_default = forms.ChoiceField(label=_("Unit where the list says none"), choices=UNITS)
     good_default = forms.ChoiceField(
-        label=_("Which way is good where the list says nothing"),
-        choices=[("up", _("the higher the better")), ("down", _("the lower the better"))],
+        label=_("Which way is good where the list says nothing"), choices=GOOD
     )
     kind_default = forms.ChoiceField(
-        label=_("Process or outcome where the list says nothing"),
-        choices=[("outcome", _("outcome indicator")), ("process", _("process indicator"))],
+        label=_("Process or outcome where the list says nothing"), choices=KINDS
     )
 
     def __init__(self, *args, header: list[str], **kwargs):
@@ -177,3 +177,14 @@ class OwnSetForm(forms.Form):
             )
             for name in GUESSES
         }
+
+
+class OwnSetRowForm(forms.Form):
+    """A row added to the area's own set in the app."""
+
+    name = forms.CharField(label=_("Indicator"), max_length=300, required=False)
+    group = forms.CharField(label=_("Group"), max_length=200, required=False)
+    sotkanet_id = forms.IntegerField(label=_("Sotkanet id"), min_value=1, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), choices=UNITS)
+    good = forms.ChoiceField(label=_("Direction of good"), choices=GOOD)
+    kind = forms.ChoiceField(label=_("Kind"), choices=KINDS)

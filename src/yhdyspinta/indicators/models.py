@@ -309,7 +309,11 @@ class OwnSet(models.Model):
     indicators = models.JSONField(default=list)
     source = models.CharField(_("file"), max_length=255, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -335,4 +339,5 @@ class OwnSet(models.Model):
             "note": "",
             "welfare_report": self.welfare_report,
             "indicators": self.indicators,
+            "own": True,
         }

@@ -70,6 +70,8 @@ class IndicatorSet:
     # How many rows the published list has, where the file holds only part of it: the
     # pages and the report then say so instead of passing the part off as the whole.
     expected_rows: int | None = None
+    # The area's own set (models.OwnSet), which its administrator edits in the app.
+    own: bool = False
 
     @property
     def complete(self) -> bool:
@@ -141,6 +143,7 @@ def parse_data(data: object, name: str = "") -> IndicatorSet:
         rows=tuple(rows),
         welfare_report=bool(data.get("welfare_report")),
         expected_rows=_expected(data.get("expected_rows"), name),
+        own=bool(data.get("own")),
     )
 
 

@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("indicators/sets/", views.IndicatorSets.as_view(), name="sets"),
     path("indicators/sets/own/", views.OwnSetUpload.as_view(), name="own_set"),
+    path(
+        "indicators/sets/own/<slug:key>/<int:year>/",
+        views.OwnSetRows.as_view(),
+        name="own_set_rows",
+    ),
     path("indicators/sets/own/pohja.xlsx", views.OwnSetTemplate.as_view(), name="own_set_template"),
     path("indicators/region/", views.AreaRegion.as_view(), name="area_region"),
     path(

@@ -7,7 +7,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +41,7 @@ from .models import (
     FollowedIndicator,
     ImportRun,
     KerroinParameters,
+    OwnSet,
     SotkanetIndicator,
 )
 
@@ -563,3 +564,75 @@ class OwnSetTemplate(AreaMixin, generic.View):
             sheet, ["esim-1", "Esimerkki-indikaattori", "Hyvinvointi", 289, "%", "ylös", "tulos"]
         )
         return file_response(workbook_bytes(book), "indikaattorijoukko-pohja.xlsx", XLSX_TYPE)
+
+
+class OwnSetRows(AreaMixin, generic.View):
+    """The rows of the area's own set, edited in the app: rows removed and a row added
+    make the set's next version (the earlier ones stay as they were)."""
+
+    template_name = "indicators/own_set_rows.html"
+
+    def allowed(self):
+        return self.access.can_edit_area_settings(self.area)
+
+    def own(self) -> OwnSet:
+        own = (
+            OwnSet.objects.filter(area=self.area, key=self.kwargs["key"], year=self.kwargs["year"])
+            .order_by("-version")
+            .first()
+        )
+        if own is None:
+            raise Http404
+        return own
+
+    def _render(self, own: OwnSet, form):
+        context = {**self.area_context(), "own": own, "form": form}
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, *args, **kwargs):
+        return self._render(self.own(), forms_.OwnSetRowForm())
+
+    def post(self, request, *args, **kwargs):
+        own = self.own()
+        form = forms_.OwnSetRowForm(request.POST)
+        if not form.is_valid():
+            return self._render(own, form)
+        removed = set(request.POST.getlist("remove"))
+        rows = [r for r in own.indicators if r["key"] not in removed]
+        data = form.cleaned_data
+        if data["name"]:
+            key = slugify(data["name"])[:80]
+            if any(r["key"] == key for r in rows):
+                form.add_error("name", _("The set has this indicator already."))
+                return self._render(own, form)
+            rows.append(
+                {
+                    "key": key,
+                    "name": {"fi": data["name"]},
+                    "group": {"fi": data["group"]},
+                    "sotkanet_id": data["sotkanet_id"],
+                    "unit": data["unit"],
+                    "good": data["good"],
+                    "kind": data["kind"],
+                }
+            )
+        if rows == own.indicators:
+            return HttpResponseRedirect(request.path)
+        saved = services.own_set_save(
+            access=self.access,
+            area=self.area,
+            user=request.user,
+            key=own.key,
+            name=own.name,
+            year=own.year,
+            level=own.level,
+            welfare_report=own.welfare_report,
+            rows=rows,
+            source=own.source,
+        )
+        messages.success(
+            request,
+            _("Saved as version %(version)s with %(count)s indicators.")
+            % {"version": saved.version, "count": len(rows)},
+        )
+        return HttpResponseRedirect(request.path)

@@ -1,6 +1,7 @@
 """The area administrator fills in the register template and imports it through the
 page on a phone (375 px): the preview says what would be created, nothing is written
-until the import is confirmed, and then the rows are there."""
+until the import is confirmed, and then the rows are there; then brings THL's list as an
+indicator set of the area's own."""
 
 import io
 from pathlib import Path
@@ -69,4 +70,17 @@ def test_a_filled_template_is_previewed_and_imported_on_a_phone(
     person = Person.objects.get(email="ilmari.uusinen@example.org")
     assert person.organisation.name == "Kylätalon yhdistys ry"
     assert person.history.first().history_change_reason == "Rekisteritiedosto uudet.xlsx"
+
+    # THL's list as an indicator set of the area's own: its columns guessed on the preview.
+    listing = tmp_path / "vahimmaistiedot.csv"
+    listing.write_text("Tunniste;Indikaattori;Sotkanet-id;Suunta\n1;Koettu terveys;4510;alas\n")
+    page.goto(f"{live_demo.url}/pohjois-karjala/indicators/sets/")
+    page.get_by_role("link", name="Joukko omasta tiedostosta").click()
+    page.get_by_label("Luettelo (.xlsx tai .csv)").set_input_files(str(listing))
+    page.get_by_role("button", name="Lue luettelo").click()
+    expect(page.get_by_label("Sotkanet-numeron sarake")).to_have_value("2")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    check_accessibility(page, "own-set-phone")
+    page.get_by_role("button", name="Tallenna joukko").click()
+    expect(page.get_by_text("tallennettiin versiona 1, jossa on 1 indikaattoria")).to_be_visible()
     context.close()

@@ -112,3 +112,52 @@ def test_only_the_administrator_brings_a_set(client, small_world):
     client.force_login(small_world.admin)
     read = tables.read(io.BytesIO(client.get(template).content), "pohja.xlsx")
     assert read.header[:2] == ["Avain", "Nimi"]
+
+
+def test_rows_are_removed_and_added_in_the_app_as_the_next_version(client, small_world):
+    from yhdyspinta.accounts.permissions import Access
+    from yhdyspinta.indicators.services import own_set_save
+
+    area = small_world.area
+    rows, _problems = own_set_rows(
+        tables.read(io.BytesIO(THL_LIST.encode()), "lista.csv"),
+        SetColumns(name=1, key=0, sotkanet_id=3),
+    )
+    own_set_save(
+        access=Access.installation(),
+        area=area,
+        user=None,
+        key="oma",
+        name="Oma",
+        year=2026,
+        level="area",
+        welfare_report=False,
+        rows=rows,
+        source="lista.csv",
+    )
+    page = reverse(
+        "indicators:own_set_rows", kwargs={"area": area.slug, "key": "oma", "year": 2026}
+    )
+    client.force_login(small_world.member)
+    assert client.get(page).status_code == 403
+    client.force_login(small_world.admin)
+    assert "Yksinäisyyttä kokevat nuoret" in client.get(page).content.decode()
+    client.post(
+        page,
+        {
+            "remove": ["2"],
+            "name": "Harrastavat lapset",
+            "sotkanet_id": "5001",
+            "unit": "percent",
+            "good": "up",
+            "kind": "outcome",
+        },
+    )
+    newest = sets.by_code("oma-2026", area)
+    assert [r.name for r in newest.rows] == [
+        "Koettu terveys keskinkertainen tai huono (20-64 v.)",
+        "Liikunta-aktiivisuus",
+        "Harrastavat lapset",
+    ]
+    assert newest.rows[-1].sotkanet_id == 5001
+    assert list(OwnSet.objects.values_list("version", flat=True).order_by("version")) == [1, 2]
