@@ -78,6 +78,22 @@ def kept_schema_file() -> Path | None:
     return kept if kept.exists() else None
 
 
+def migrated_sqlite(database: Path, env: dict[str, str]) -> None:
+    """A migrated SQLite database at `database` for the app a test starts in another
+    process (with `env`, whose DATABASE_URL names it): the schema this run has kept for
+    this code, copied, or else migrated (half a minute)."""
+    if (kept := kept_schema_file()) is not None:
+        database.write_bytes(kept.read_bytes())
+        return
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
 def schema_kept() -> bool:
     """Whether a migrated SQLite schema is kept for this code (then the test database is
     made from the models and the kept one copied over it, triggers and all)."""

@@ -5,7 +5,6 @@ settings given only through the environment, as in production."""
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -100,11 +99,7 @@ def servers(tmp_path_factory):
         "SITE_URL": app,
         "OIDC_LOGOUT_ENDPOINT": f"{idp}/o/logout/",
     }
-    # The schema the test run has kept for this code, when there is one (migrating anew
-    # takes half a minute); migrate then only confirms it.
-    if (kept := demo_cache.kept_schema_file()) is not None:
-        shutil.copyfile(kept, tmp / "app.sqlite3")
-    _run(["manage.py", "migrate", "--noinput", "-v0"], app_env)
+    demo_cache.migrated_sqlite(tmp / "app.sqlite3", app_env)
     _run(
         [
             "manage.py",

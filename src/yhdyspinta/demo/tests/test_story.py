@@ -4,7 +4,6 @@ later it finds its rows where they are."""
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date, datetime
@@ -150,16 +149,7 @@ def test_loaded_on_another_day_the_demo_is_that_year(tmp_path, demo):
             "DATABASE_URL": f"sqlite:///{database}",
         }
     )
-    if (kept := demo_cache.kept_schema_file()) is not None:
-        shutil.copyfile(kept, database)  # migrated already
-    else:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+    demo_cache.migrated_sqlite(database, env)
     day = date(2028, 3, 18)  # a Saturday in a leap year, two years on
     seen = _load_on(day, env)
     assert seen["today"] == "2028-03-18"

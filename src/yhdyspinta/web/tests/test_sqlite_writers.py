@@ -3,7 +3,6 @@ transaction taking the lock when it begins (settings: transaction_mode IMMEDIATE
 timeout), so the second writer waits instead of failing with "database is locked"."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,15 +39,7 @@ def test_two_writers_at_once_on_sqlite_both_finish(tmp_path):
             "DATABASE_URL": f"sqlite:///{database}",
         }
     )
-    if (kept := demo_cache.kept_schema_file()) is not None:
-        shutil.copyfile(kept, database)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    demo_cache.migrated_sqlite(database, env)
     writers = [
         subprocess.Popen(  # noqa: S603 - this repository's own command
             [sys.executable, "manage.py", "shell", "-c", f"WHO = {who!r}\n{WRITER}"],
