@@ -78,6 +78,19 @@ def kept_schema_file() -> Path | None:
     return kept if kept.exists() else None
 
 
+def app_env(database: Path) -> dict[str, str]:
+    """The environment of the app a test starts in another process, on the tests' day, on
+    a SQLite database of its own at `database` (migrated_sqlite makes it)."""
+    return clock.pinned(
+        {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(PACKAGE.parent),
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{database}",
+        }
+    )
+
+
 def migrated_sqlite(database: Path, env: dict[str, str]) -> None:
     """A migrated SQLite database at `database` for the app a test starts in another
     process (with `env`, whose DATABASE_URL names it): the schema this run has kept for

@@ -3,7 +3,6 @@ this year in progress with its deadlines ahead, next year's clock proposed; load
 later it finds its rows where they are."""
 
 import json
-import os
 import subprocess
 import sys
 from datetime import date, datetime
@@ -141,14 +140,7 @@ def test_loaded_on_another_day_the_demo_is_that_year(tmp_path, demo):
     from yhdyspinta.meetings.models import Meeting
 
     database = tmp_path / "app.sqlite3"
-    env = clock.pinned(
-        {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(ROOT / "src"),
-            "DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{database}",
-        }
-    )
+    env = demo_cache.app_env(database)
     demo_cache.migrated_sqlite(database, env)
     day = date(2028, 3, 18)  # a Saturday in a leap year, two years on
     seen = _load_on(day, env)

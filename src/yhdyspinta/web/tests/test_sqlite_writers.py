@@ -2,14 +2,13 @@
 transaction taking the lock when it begins (settings: transaction_mode IMMEDIATE, a busy
 timeout), so the second writer waits instead of failing with "database is locked"."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from yhdyspinta.testing import clock, demo_cache
+from yhdyspinta.testing import demo_cache
 
 pytestmark = pytest.mark.once
 ROOT = Path(__file__).resolve().parents[4]
@@ -31,14 +30,7 @@ print("done")
 
 def test_two_writers_at_once_on_sqlite_both_finish(tmp_path):
     database = tmp_path / "app.sqlite3"
-    env = clock.pinned(
-        {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(ROOT / "src"),
-            "DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{database}",
-        }
-    )
+    env = demo_cache.app_env(database)
     demo_cache.migrated_sqlite(database, env)
     writers = [
         subprocess.Popen(  # noqa: S603 - this repository's own command
