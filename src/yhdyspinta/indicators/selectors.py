@@ -361,3 +361,16 @@ def level_table(
             )
         )
     return rows
+
+
+def sotkanet_search(q: str, limit: int = 50) -> list[SotkanetIndicator]:
+    """Sotkanet's indicators whose name has `q` in it, or whose number it is."""
+    q = q.strip()
+    if not q:
+        return []
+    by_name = Q(title__icontains=q)
+    return list(
+        SotkanetIndicator.objects.filter(
+            by_name | Q(id=int(q)) if q.isdigit() else by_name
+        ).order_by("id")[:limit]
+    )

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -70,11 +70,7 @@ class IndicatorList(AreaMixin, generic.TemplateView):
         groups: dict = {}
         for item in followed:
             groups.setdefault(item.theme.name if item.theme else _("Other"), []).append(item)
-        found = []
-        if q:
-            found = SotkanetIndicator.objects.filter(
-                Q(title__icontains=q) | Q(id=int(q)) if q.isdigit() else Q(title__icontains=q)
-            )[:50]
+        found = selectors.sotkanet_search(q)
         context.update(q=q, groups=groups, found=found, attribution=ATTRIBUTION)
         return context
 
@@ -234,7 +230,23 @@ class FollowedCreate(_AnnexEdit, AreaCreateView):
 
 
 class FollowedUpdate(_AnnexEdit, AreaUpdateView):
+    """A followed indicator, and its binding to Sotkanet found by a search over Sotkanet's
+    indicator metadata: a result chosen fills in its number."""
+
     model, form_class = FollowedIndicator, FollowedIndicatorForm
+    template_name = "indicators/followed_form.html"
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if (chosen := self.request.GET.get("sotkanet", "")).isdigit():
+            initial["sotkanet"] = int(chosen)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", self.object.name).strip()
+        context.update(q=q, found=selectors.sotkanet_search(q, limit=15))
+        return context
 
 
 class UploadForm(forms.Form):

@@ -161,3 +161,16 @@ def test_rows_are_removed_and_added_in_the_app_as_the_next_version(client, small
     ]
     assert newest.rows[-1].sotkanet_id == 5001
     assert list(OwnSet.objects.values_list("version", flat=True).order_by("version")) == [1, 2]
+
+
+def test_a_row_is_bound_by_searching_sotkanets_indicators(client, login, demo):
+    followed = FollowedIndicator.objects.filter(area=demo["nk"]).first()
+    page = reverse(
+        "indicators:followed_edit", kwargs={"area": "pohjois-karjala", "pk": followed.pk}
+    )
+    login("paakayttaja")
+    found = client.get(page, {"q": "yksinäisyyttä"}).content.decode()
+    assert "900002 Yksinäisyyttä kokevat nuoret" in found
+    chosen = client.get(page, {"q": "yksinäisyyttä", "sotkanet": "900002"})
+    assert chosen.context["form"]["sotkanet"].value() == 900002
+    assert "ei vastaa" not in client.get(page, {"q": "900002"}).content.decode()
