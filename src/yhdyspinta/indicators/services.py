@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -328,5 +328,11 @@ def own_set_save(
     )
     own.full_clean()
     sets.parse_data(own.as_data(), name)  # the shape every set has, or SetFileError
-    own.save()
+    try:
+        with transaction.atomic():
+            own.save()
+    except IntegrityError:  # the same version saved by another at the same moment
+        raise ValidationError(
+            _("Another version of the set was saved at the same moment: try again.")
+        ) from None
     return own

@@ -630,18 +630,22 @@ class OwnSetRows(AreaMixin, generic.View):
             )
         if rows == own.indicators:
             return HttpResponseRedirect(request.path)
-        saved = services.own_set_save(
-            access=self.access,
-            area=self.area,
-            user=request.user,
-            key=own.key,
-            name=own.name,
-            year=own.year,
-            level=own.level,
-            welfare_report=own.welfare_report,
-            rows=rows,
-            source=own.source,
-        )
+        try:
+            saved = services.own_set_save(
+                access=self.access,
+                area=self.area,
+                user=request.user,
+                key=own.key,
+                name=own.name,
+                year=own.year,
+                level=own.level,
+                welfare_report=own.welfare_report,
+                rows=rows,
+                source=own.source,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(request.path)
         messages.success(
             request,
             _("Saved as version %(version)s with %(count)s indicators.")

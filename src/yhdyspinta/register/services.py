@@ -78,7 +78,9 @@ def register_import(
 ) -> Report:
     """Import the workbook into the area `slug`; a new area (named `name`) is the
     superuser's to create."""
-    area = Area.objects.filter(slug=slug).first()
+    # One import of an area at a time: a second waits for the first and then finds its
+    # rows, instead of adding the same ones beside them.
+    area = Area.objects.select_for_update().filter(slug=slug).first()
     if area is None:
         require(access.is_superuser)
     else:
