@@ -46,6 +46,7 @@ class FollowedIndicatorForm(AreaModelForm):
     class Meta:
         model = FollowedIndicator
         fields = ["source", "sotkanet", "name", "theme", "priority"]
+        labels = {"source": _("Data source"), "theme": _("Theme"), "priority": _("Priority")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -174,3 +174,22 @@ def test_a_row_is_bound_by_searching_sotkanets_indicators(client, login, demo):
     chosen = client.get(page, {"q": "yksinäisyyttä", "sotkanet": "900002"})
     assert chosen.context["form"]["sotkanet"].value() == 900002
     assert "ei vastaa" not in client.get(page, {"q": "900002"}).content.decode()
+
+
+def test_the_followed_indicators_form_speaks_finnish_and_swedish(client, login, demo):
+    from django.utils import translation
+
+    followed = FollowedIndicator.objects.filter(area=demo["nk"]).first()
+    page = reverse(
+        "indicators:followed_edit", kwargs={"area": "pohjois-karjala", "pk": followed.pk}
+    )
+    login("paakayttaja")
+    for language, (source, theme) in (
+        ("fi", ("Tietolähde", "Teema")),
+        ("sv", ("Datakälla", "Tema")),
+    ):
+        with translation.override(language):
+            client.cookies["django_language"] = language
+            text = client.get(page).content.decode()
+        assert f'for="id_source">{source}' in text, language
+        assert f'for="id_theme">{theme}' in text, language
