@@ -303,7 +303,8 @@ def own_set_save(
     rows: list[dict],
     source: str,
 ) -> OwnSet:
-    """A new version of the area's own set (the first, if the key and year are new)."""
+    """A new version of the area's own set (the first, if the key and year are new); the
+    newest version itself when nothing differs from it."""
     if not access.can_edit_area_settings(area):
         raise PermissionDenied
     if any(s.key == key for s in sets.all_sets()):
@@ -314,6 +315,13 @@ def own_set_save(
         .order_by("-version")
         .first()
     )
+    if latest is not None and (
+        latest.name,
+        latest.level,
+        latest.welfare_report,
+        latest.indicators,
+    ) == (name, level, welfare_report, rows):
+        return latest  # the same set again (a double click, the same file): no new version
     own = OwnSet(
         area=area,
         key=key,

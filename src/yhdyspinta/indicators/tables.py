@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from typing import IO
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+
+from yhdyspinta.core.workbooks import NotAWorkbook, open_read_only
 
 MAX_ROWS = 2_000
 
@@ -62,13 +62,9 @@ def read(file: IO[bytes], filename: str) -> Table:
 
 def _xlsx_lines(file: IO[bytes]):
     try:
-        with zipfile.ZipFile(file) as archive:
-            if any(n.lower().endswith("vbaproject.bin") for n in archive.namelist()):
-                raise TableError(_("The file has macros: save it as an .xlsx workbook."))
-        file.seek(0)
-        book = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
-        raise TableError(_("The file is not an Excel workbook (.xlsx).")) from error
+        book = open_read_only(file, values=True)
+    except NotAWorkbook as error:
+        raise TableError(str(error)) from error
     try:
         yield from book.worksheets[0].iter_rows(values_only=True)
     finally:

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from yhdyspinta.accounts.permissions import get_access
+from yhdyspinta.areas.models import Area
 from yhdyspinta.core.documents import file_response
-from yhdyspinta.web.views import AreaMixin
+from yhdyspinta.web.views import AreaMixin, already_saved, create_once, form_key
 
 from . import selectors, services, workbook
 from .forms import NewAreaForm, RegisterUploadForm
@@ -41,21 +42,30 @@ class RegisterPage(_Admin, generic.FormView):
         context = super().get_context_data(**kwargs)
         context["runs"] = RegisterRun.objects.filter(area=self.area).select_related("user")[:10]
         context["max_mb"] = settings.UPLOAD_MAX_BYTES // 1024 // 1024
+        context["form_key"] = form_key(self.request)
         return context
 
+    def post(self, request, *args, **kwargs):
+        # A repeat of the upload (a double click): to the first one's preview.
+        return already_saved(request) or super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        try:
-            run = services.run_queue(
+        def queue() -> RegisterRun:
+            return services.run_queue(
                 access=self.access,
                 area=self.area,
                 user=self.request.user,
                 upload=form.cleaned_data["file"],
                 language=translation.get_language() or "fi",
             )
+
+        try:
+            return create_once(
+                self.request, queue, _run_url, _("The file was received; it is read next.")
+            )
         except ValidationError as error:
             form.add_error("file", error)
             return self.form_invalid(form)
-        return HttpResponseRedirect(_run_url(run))
 
 
 class RegisterRunPage(_Admin, generic.TemplateView):
@@ -131,10 +141,20 @@ class NewArea(generic.FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form_key"] = form_key(self.request)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        # A repeat (a double click): to the area the first post made, one invitation sent.
+        return already_saved(request) or super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            area = services.area_start(
+
+        def start() -> Area:
+            return services.area_start(
                 access=self.access,
                 request=self.request,
                 name=data["name"],
@@ -142,16 +162,19 @@ class NewArea(generic.FormView):
                 sub_regions=data["sub_regions"].splitlines(),
                 admin_email=data["admin_email"],
             )
+
+        message = _(
+            "The area %(area)s was created and its administrator invited (%(email)s). "
+            "Import its register from a workbook here, or start from the empty pages."
+        ) % {"area": data["name"], "email": data["admin_email"]}
+        try:
+            return create_once(
+                self.request,
+                start,
+                lambda area: reverse("register:page", kwargs={"area": area.slug}),
+                message,
+            )
         except ValidationError as error:
             for field, messages_ in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages_)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _(
-                "The area %(area)s was created and its administrator invited (%(email)s). "
-                "Import its register from a workbook here, or start from the empty pages."
-            )
-            % {"area": area.name, "email": data["admin_email"]},
-        )
-        return HttpResponseRedirect(reverse("register:page", kwargs={"area": area.slug}))

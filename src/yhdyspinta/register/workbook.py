@@ -13,7 +13,6 @@ the column and a reason in the user's language. openpyxl reads it row by row
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,12 +21,13 @@ from typing import IO, Any
 from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from yhdyspinta.bodies.models import LegalBasis, Level, MembershipRole, RhythmRule
 from yhdyspinta.core.exports import FORMULA_START, safe_text
+from yhdyspinta.core.workbooks import NotAWorkbook, open_read_only
 from yhdyspinta.parties.models import Leadership, NamedRoleKind, OrganisationKind
 
 MAX_ROWS = 20_000  # a sheet; the largest county has a few thousand seats
@@ -196,26 +196,13 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
 
 
-class NotAWorkbook(Exception):
-    pass
-
-
 def read(file: IO[bytes]) -> Parsed:
     """The workbook's rows by sheet, or the problems that refuse it."""
     parsed = Parsed()
     try:
-        with zipfile.ZipFile(file) as archive:
-            if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
-                parsed.problems.append(
-                    Problem("", None, "", _("The file has macros: save it as an .xlsx workbook."))
-                )
-                return parsed
-        file.seek(0)
-        book = load_workbook(file, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        parsed.problems.append(
-            Problem("", None, "", _("The file is not an Excel workbook (.xlsx)."))
-        )
+        book = open_read_only(file)
+    except NotAWorkbook as error:
+        parsed.problems.append(Problem("", None, "", str(error)))
         return parsed
     try:
         for sheet in SHEETS:

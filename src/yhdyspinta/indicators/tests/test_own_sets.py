@@ -193,3 +193,27 @@ def test_the_followed_indicators_form_speaks_finnish_and_swedish(client, login, 
             text = client.get(page).content.decode()
         assert f'for="id_source">{source}' in text, language
         assert f'for="id_theme">{theme}' in text, language
+
+
+def test_the_same_set_saved_twice_is_one_version(small_world):
+    from yhdyspinta.accounts.permissions import Access
+    from yhdyspinta.indicators.services import own_set_save
+
+    rows, _problems = own_set_rows(
+        tables.read(io.BytesIO(THL_LIST.encode()), "lista.csv"), SetColumns(name=1, key=0)
+    )
+    values = {
+        "access": Access.installation(),
+        "area": small_world.area,
+        "user": None,
+        "key": "oma",
+        "name": "Oma",
+        "year": 2026,
+        "level": "area",
+        "welfare_report": False,
+        "rows": rows,
+        "source": "lista.csv",
+    }
+    first, second = own_set_save(**values), own_set_save(**values)  # a double click
+    assert first.pk == second.pk
+    assert OwnSet.objects.count() == 1

@@ -151,3 +151,29 @@ def test_a_running_file_shows_how_far_it_has_come(client, small_world):
     ).content.decode()
     assert "100 / 250 riviä" in page
     assert 'hx-trigger="every 2s"' in page
+
+
+def test_a_double_click_on_create_makes_one_area_and_one_upload(client, small_world):
+    from yhdyspinta.accounts.models import Invitation
+    from yhdyspinta.areas.models import Area
+
+    client.force_login(factories.UserFactory(is_superuser=True))
+    post = {"name": "Kainuu", "admin_email": "k@example.org", "_form_key": "a" * 32}
+    first = client.post(reverse("new_area"), post)
+    second = client.post(reverse("new_area"), post)
+    assert first.url == second.url == reverse("register:page", kwargs={"area": "kainuu"})
+    assert Area.objects.filter(slug="kainuu").count() == 1
+    assert Invitation.objects.filter(area__slug="kainuu").count() == 1
+
+    area = small_world.area
+    client.force_login(small_world.admin)
+    data = _workbook()
+    for _ in range(2):
+        response = client.post(
+            reverse("register:page", kwargs={"area": area.slug}),
+            {"file": SimpleUploadedFile("r.xlsx", data), "_form_key": "b" * 32},
+        )
+    assert RegisterRun.objects.filter(area=area).count() == 1
+    assert response.url == reverse(
+        "register:run", kwargs={"area": area.slug, "pk": RegisterRun.objects.get().pk}
+    )
