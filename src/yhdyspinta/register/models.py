@@ -62,5 +62,10 @@ class RegisterRun(models.Model):
         return list(self.report.get("problems", []))
 
     @property
+    def changes(self) -> int:
+        """How many rows the file creates or changes."""
+        return sum(created + changed for _sheet, created, changed, _same in self.counts)
+
+    @property
     def counts(self) -> list[tuple[str, int, int, int]]:
         return [(sheet, *numbers) for sheet, numbers in self.report.get("counts", {}).items()]

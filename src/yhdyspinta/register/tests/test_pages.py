@@ -177,3 +177,15 @@ def test_a_double_click_on_create_makes_one_area_and_one_upload(client, small_wo
     assert response.url == reverse(
         "register:run", kwargs={"area": area.slug, "pk": RegisterRun.objects.get().pk}
     )
+
+
+def test_a_file_that_changes_nothing_says_so_and_offers_no_import(client, small_world):
+    area = small_world.area
+    client.force_login(small_world.admin)
+    _upload(client, area, _workbook(**selectors.register_rows(area)))
+    run = RegisterRun.objects.get()
+    register_run.call(str(run.pk))
+    text = client.get(reverse("register:run", kwargs={"area": area.slug, "pk": run.pk}))
+    text = text.content.decode()
+    assert "Tiedosto ei muuttaisi mitään" in text
+    assert "Tuo tiedosto" not in text
