@@ -10,6 +10,16 @@ from simple_history.models import HistoricalRecords
 
 from yhdyspinta.core.text import NameField
 
+from . import national
+
+
+def validate_national_code(value: str) -> None:
+    if value and national.area(value) is None:
+        raise ValidationError(
+            _("%(value)s is not the code of any wellbeing services county."),
+            params={"value": value},
+        )
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -26,6 +36,14 @@ class Area(TimeStamped):
 
     name = NameField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short address"), max_length=60, unique=True)
+    # The wellbeing services county (or Helsinki) of the national list this area is, when
+    # it is one: its municipalities are offered when the area is set up.
+    national_code = models.CharField(
+        _("wellbeing services county"),
+        max_length=2,
+        blank=True,
+        validators=[validate_national_code],
+    )
     description = models.TextField(_("description"), blank=True)
     # 611/2021 §14: South Savo lets the area choose option 1 or 2 (seed 004).
     negotiation_611_mode = models.CharField(
@@ -49,6 +67,14 @@ class Area(TimeStamped):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_code"],
+                condition=~models.Q(national_code=""),
+                name="area_national_code_once",
+                violation_error_message=_("That wellbeing services county has an area already."),
+            )
+        ]
         verbose_name = _("cooperation area")
         verbose_name_plural = _("cooperation areas")
 

@@ -6,6 +6,7 @@ People are invented."""
 NORTH_KARELIA = {
     "name": "Pohjois-Karjala",
     "slug": "pohjois-karjala",
+    "national_code": "14",
     "negotiation_611_mode": "joint",
     "description": (
         "Pohjois-Karjalan hyvinvointialue, maakuntaliitto ja 13 kuntaa tekevät hyvinvoinnin "
@@ -132,6 +133,7 @@ COUNCIL_TERMS = [
 SOUTH_SAVO = {
     "name": "Etelä-Savo",
     "slug": "etela-savo",
+    "national_code": "12",
     "negotiation_611_mode": "per_municipality",
     "description": (
         "Etelä-Savossa maakuntaliiton kunnallisasiain työryhmä hoitaa vuosittaisen "

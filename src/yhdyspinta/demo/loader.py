@@ -148,6 +148,7 @@ def _base_area(spec: dict) -> Area:
             "name": spec["name"],
             "description": spec["description"],
             "negotiation_611_mode": spec["negotiation_611_mode"],
+            "national_code": spec["national_code"],
         },
     )
     for kind, starts_on, ends_on in data.COUNCIL_TERMS:

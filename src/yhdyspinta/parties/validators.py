@@ -5,6 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from yhdyspinta.areas import national
+
 __all__ = ["business_id_check_digit", "validate_business_id", "validate_municipality_number"]
 
 BUSINESS_ID_RE = re.compile(r"^(\d{7})-(\d)$")
@@ -41,3 +43,9 @@ def validate_business_id(value: str) -> None:
 def validate_municipality_number(value: str) -> None:
     if not re.fullmatch(r"\d{3}", value or ""):
         raise ValidationError(_("A municipality number has three digits, e.g. 167."), code="format")
+    if national.municipality(value) is None:
+        raise ValidationError(
+            _("%(value)s is not the number of any municipality in Statistics Finland's list."),
+            code="unknown",
+            params={"value": value},
+        )

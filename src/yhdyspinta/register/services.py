@@ -33,10 +33,17 @@ from django.utils.translation import gettext as _
 from yhdyspinta.accounts.models import AreaRole
 from yhdyspinta.accounts.permissions import Access
 from yhdyspinta.accounts.services import invitation_send
+from yhdyspinta.areas import national
 from yhdyspinta.areas.models import Area, SubRegion
 from yhdyspinta.bodies.models import Body, LegalBasis, Membership, MembershipRole, RhythmRule
 from yhdyspinta.core.permission import require
-from yhdyspinta.parties.models import CounterpartPair, NamedRole, Organisation, Person
+from yhdyspinta.parties.models import (
+    CounterpartPair,
+    NamedRole,
+    Organisation,
+    OrganisationKind,
+    Person,
+)
 
 from . import workbook
 from .models import RegisterRun
@@ -429,21 +436,44 @@ def area_start(
     slug: str,
     sub_regions: list[str],
     admin_email: str,
+    national_code: str = "",
+    municipalities: list[str] | None = None,
 ) -> Area:
-    """A new area with its sub-regions and an invitation to its first administrator (sent
-    through the outbox after the commit); the superuser's."""
+    """A new area with its sub-regions, its municipalities from the national list (each an
+    organisation with its number; the wellbeing services county too when the area is one)
+    and an invitation to its first administrator (sent through the outbox after the
+    commit); the superuser's."""
     require(access.is_superuser)
-    area = Area(name=name.strip(), slug=slug or slugify(name)[:60])
+    area = Area(name=name.strip(), slug=slug or slugify(name)[:60], national_code=national_code)
     area.full_clean()
     area.save()
     for order, region in enumerate(dict.fromkeys(r.strip() for r in sub_regions if r.strip())):
         made = SubRegion(area=area, name=region, order=order)
         made.full_clean()
         made.save()
+    county = national.area(national_code) if national_code else None
+    if county is not None:
+        _organisation_start(area, county.name, OrganisationKind.COUNTY, "")
+    for number in dict.fromkeys(municipalities or []):
+        municipality = national.municipality(number)
+        if municipality is None or not municipality.current:
+            raise ValidationError(
+                {
+                    "municipalities": _("%(value)s is not a municipality of today.")
+                    % {"value": number}
+                }
+            )
+        _organisation_start(area, municipality.name, OrganisationKind.MUNICIPALITY, number)
     invitation_send(
         access=access, request=request, area=area, email=admin_email, role=AreaRole.Role.ADMIN
     )
     return area
+
+
+def _organisation_start(area: Area, name: str, kind: str, number: str) -> None:
+    made = Organisation(area=area, name=name, kind=kind, municipality_number=number)
+    made.full_clean()
+    made.save()
 
 
 # --- the page's runs on the task worker ------------------------------------------------

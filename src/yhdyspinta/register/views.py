@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from yhdyspinta.accounts.permissions import get_access
+from yhdyspinta.areas import national
 from yhdyspinta.areas.models import Area
 from yhdyspinta.core.documents import file_response
 from yhdyspinta.web.views import AreaMixin, already_saved, create_once, form_key
 
 from . import selectors, services, workbook
-from .forms import NewAreaForm, RegisterUploadForm
+from .forms import NationalAreaChoice, NewAreaForm, RegisterUploadForm
 from .models import RegisterRun
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -141,9 +142,20 @@ class NewArea(generic.FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def _national_code(self) -> str:
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        code = source.get("national_code" if self.request.method == "POST" else "alue", "")
+        return code if national.area(code) else ""
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"national_code": self._national_code()}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form_key"] = form_key(self.request)
+        code = self._national_code()
+        context["choice"] = NationalAreaChoice(initial={"alue": code})
+        context["national_area"] = national.area(code) if code else None
         return context
 
     def post(self, request, *args, **kwargs):
@@ -159,6 +171,8 @@ class NewArea(generic.FormView):
                 request=self.request,
                 name=data["name"],
                 slug=data["slug"],
+                national_code=data["national_code"],
+                municipalities=data["municipalities"],
                 sub_regions=data["sub_regions"].splitlines(),
                 admin_email=data["admin_email"],
             )

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from yhdyspinta.accounts.models import AreaRole
+from yhdyspinta.areas import national
 from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion, Theme
 from yhdyspinta.bodies.models import Body, Level, Membership, RhythmRule
 from yhdyspinta.parties.models import Organisation, OrganisationKind, Person
@@ -75,10 +76,14 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     post_office = factory.Faker("city", locale="fi_FI")
 
 
+_NUMBERS = [m.number for m in national.municipalities()]
+
+
 class MunicipalityFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Testikunta {n}")
     kind = OrganisationKind.MUNICIPALITY
-    municipality_number = factory.Sequence(lambda n: f"{(n % 900) + 100:03d}")
+    # Real numbers, from the national list, in turn.
+    municipality_number = factory.Sequence(lambda n: _NUMBERS[n % len(_NUMBERS)])
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from yhdyspinta.areas import national
 from yhdyspinta.parties.models import CounterpartPair, NamedRole, NamedRoleKind, Organisation
 from yhdyspinta.testing.factories import (
     AreaFactory,
@@ -103,3 +104,36 @@ def test_counterpart_pair_joins_county_and_municipality_people():
     with pytest.raises(ValidationError) as excinfo:
         swapped.full_clean()
     assert set(excinfo.value.message_dict) == {"county_person", "municipality_person"}
+
+
+def test_municipality_number_is_one_of_the_national_list():
+    """A well-formed number no municipality has is refused; a merged municipality's number
+    stays valid for the records of its years (Pertunmaa, merged into Mäntyharju 1.1.2026)."""
+    area = AreaFactory()
+    with pytest.raises(ValidationError) as raised:
+        MunicipalityFactory.build(area=area, municipality_number="999").full_clean()
+    assert raised.value.message_dict["municipality_number"] == [
+        "999 ei ole minkään kunnan numero Tilastokeskuksen kuntaluettelossa."
+    ]
+    MunicipalityFactory.build(area=area, municipality_number="588").full_clean()
+
+
+def test_the_national_list_has_the_22_areas_and_todays_municipalities():
+    assert len(national.areas()) == 22
+    assert len(national.municipalities()) == 308
+    north_karelia = national.area("14")
+    assert north_karelia is not None
+    assert north_karelia.name_fi == "Pohjois-Karjalan hyvinvointialue"
+    assert [m.name_fi for m in north_karelia.municipalities()][:3] == [
+        "Heinävesi",
+        "Ilomantsi",
+        "Joensuu",
+    ]
+    assert len(north_karelia.municipalities()) == 13
+    pertunmaa = national.municipality("588")
+    assert pertunmaa is not None
+    assert not pertunmaa.current
+    assert "588" not in {m.number for m in national.municipalities()}
+    # Every municipality belongs to one of the areas (or to Åland).
+    codes = {a.code for a in national.areas(with_aland=True)}
+    assert {m.area_code for m in national.municipalities(current=False)} <= codes

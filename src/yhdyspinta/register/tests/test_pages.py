@@ -116,11 +116,22 @@ def test_the_superuser_starts_a_new_area_in_one_step(client, small_world):
     assert client.get(page).status_code == 403
     client.force_login(factories.UserFactory(is_superuser=True))
     assert "Uusi yhteistyöalue" in client.get(page).content.decode()
+    # Kainuu chosen from the national list: its eight municipalities offered, all ticked.
+    chosen = client.get(page, {"alue": "20"})
+    form = chosen.context["form"]
+    kainuu = [number for number, _ in form.fields["municipalities"].choices]
+    assert kainuu == ["105", "205", "290", "578", "620", "697", "765", "777"]
+    assert form.fields["municipalities"].initial == kainuu
+    html = chosen.content.decode()
+    assert "Kainuun hyvinvointialue" in html
+    assert "Kajaani (205)" in html
     response = client.post(
         page,
         {
+            "national_code": "20",
             "name": "Kainuu",
             "slug": "",
+            "municipalities": [n for n in kainuu if n != "777"],  # one left out
             "sub_regions": "Ylä-Kainuu\nKehys-Kainuu\n\nYlä-Kainuu",
             "admin_email": "Koordinaattori@Example.org",
         },
@@ -128,6 +139,19 @@ def test_the_superuser_starts_a_new_area_in_one_step(client, small_world):
     area = Area.objects.get(slug="kainuu")
     assert response.url == reverse("register:page", kwargs={"area": "kainuu"})
     assert list(area.sub_regions.values_list("name", flat=True)) == ["Ylä-Kainuu", "Kehys-Kainuu"]
+    assert area.national_code == "20"
+    assert dict(
+        area.organisations.filter(kind="municipality").values_list("municipality_number", "name")
+    ) == {
+        "105": "Hyrynsalmi",
+        "205": "Kajaani",
+        "290": "Kuhmo",
+        "578": "Paltamo",
+        "620": "Puolanka",
+        "697": "Ristijärvi",
+        "765": "Sotkamo",
+    }
+    assert area.organisations.get(kind="county").name == "Kainuun hyvinvointialue"
     invitation = Invitation.objects.get(area=area)
     assert (invitation.email, invitation.role) == ("koordinaattori@example.org", "admin")
     assert OutgoingMessage.objects.filter(area=area, kind="account_invitation").count() == 1
@@ -136,6 +160,12 @@ def test_the_superuser_starts_a_new_area_in_one_step(client, small_world):
     assert again.status_code == 200  # the address is taken: said on the form, nothing made
     assert "already exists" not in again.content.decode()
     assert Area.objects.filter(name="Kainuu").count() == 1
+    # The county has its area: a second one for it is refused on the form.
+    other = client.post(
+        page, {"national_code": "20", "name": "Kainuu 2", "admin_email": "k2@example.org"}
+    )
+    assert "Tällä hyvinvointialueella on jo yhteistyöalue." in other.content.decode()
+    assert not Area.objects.filter(name="Kainuu 2").exists()
 
 
 def test_a_running_file_shows_how_far_it_has_come(client, small_world):

@@ -148,6 +148,11 @@ def _made_bad(demo_area: Area) -> dict[str, tuple[bytes, str]]:
             _edited(data, "Organisaatiot", 2, 4, "12"),
             "Organisaatiot, rivi 2, sarake Kuntanumero: ",
         ),
+        "unknown municipality number": (
+            _edited(data, "Organisaatiot", 2, 4, "999"),
+            "Organisaatiot, rivi 2, sarake Kuntanumero: 999 ei ole minkään kunnan numero "
+            "Tilastokeskuksen kuntaluettelossa.",
+        ),
         "unknown person": (
             _edited(data, "Paikat", len(seats), 3, "ei.ketaan@example.org"),
             f"Paikat, rivi {len(seats)}, sarake Henkilö: Tuntematon henkilö: ei.ketaan@",
@@ -166,6 +171,7 @@ def _made_bad(demo_area: Area) -> dict[str, tuple[bytes, str]]:
         "formula",
         "date format",
         "municipality number",
+        "unknown municipality number",
         "unknown person",
         "macro",
         "not a workbook",
