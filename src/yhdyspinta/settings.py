@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "yhdyspinta.reports",
     "yhdyspinta.outreach",
     "yhdyspinta.overview",
+    "yhdyspinta.national",
     "yhdyspinta.register",
     "yhdyspinta.api",
     "ninja",

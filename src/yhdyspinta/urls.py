@@ -50,6 +50,7 @@ area_patterns = [
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("", include("yhdyspinta.national.urls")),
     path("health/", health, name="health"),
     path("health/live/", alive, name="alive"),
     path("metrics", metrics, name="metrics"),

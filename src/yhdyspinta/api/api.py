@@ -26,7 +26,7 @@ from .caller import AnonymousThrottle, TokenOrPublic, TokenThrottle
 from .common import LICENCE, MAX_PAGE_SIZE
 from .docs import ReadableDocs
 from .problems import Problem
-from .routers import clock, indicators, meetings, obligations, programme, structure
+from .routers import clock, indicators, meetings, national, obligations, programme, structure
 
 # The problems each operation answers with, besides its success, so that the document
 # is the API's behaviour (tests/test_contract.py calls every operation to check it).
@@ -170,7 +170,7 @@ def _http(request: HttpRequest, error: HttpError) -> HttpResponse:
     return problems.response(error.status_code, _("Error"), str(error))
 
 
-for app in (structure, meetings, programme, indicators, clock, obligations):
+for app in (structure, meetings, programme, indicators, clock, obligations, national):
     api.add_router("", app.router)
 
 __all__ = ["MAX_PAGE_SIZE", "api"]

@@ -76,6 +76,16 @@ class DeadlinesForm(AreaModelForm):
         fields = ["invitation_days_before", "minutes_days_after"]
 
 
+class NationalViewForm(AreaModelForm):
+    """Whether the area's public statutory picture is shown in the national view."""
+
+    area_field = None
+
+    class Meta:
+        model = Area
+        fields = ["in_national_view"]
+
+
 class CouncilTermForm(AreaModelForm):
     class Meta:
         model = CouncilTerm

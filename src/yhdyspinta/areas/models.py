@@ -45,6 +45,15 @@ class Area(TimeStamped):
         validators=[validate_national_code],
     )
     description = models.TextField(_("description"), blank=True)
+    # The national view (/national/) shows each area's public statutory picture unless
+    # the area has chosen to leave it.
+    in_national_view = models.BooleanField(
+        _("shown in the national view"),
+        default=True,
+        help_text=_(
+            "The national page shows, for every area, what its public obligations page shows."
+        ),
+    )
     # 611/2021 §14: South Savo lets the area choose option 1 or 2 (seed 004).
     negotiation_611_mode = models.CharField(
         _("611/2021 §14 negotiation"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("my-tasks/", views.MyTasks.as_view(), name="my_tasks"),
     path("settings/deadlines/", views.DeadlinesEdit.as_view(), name="deadlines_edit"),
+    path("settings/national/", views.NationalViewEdit.as_view(), name="national_view_edit"),
     path("sub-regions/new/", views.SubRegionCreate.as_view(), name="subregion_create"),
     path("sub-regions/<int:pk>/edit/", views.SubRegionUpdate.as_view(), name="subregion_edit"),
     path("themes/new/", views.ThemeCreate.as_view(), name="theme_create"),

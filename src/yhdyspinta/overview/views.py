@@ -6,7 +6,13 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from yhdyspinta.agreements.selectors import expiry_warnings
-from yhdyspinta.areas.forms import CouncilTermForm, DeadlinesForm, SubRegionForm, ThemeForm
+from yhdyspinta.areas.forms import (
+    CouncilTermForm,
+    DeadlinesForm,
+    NationalViewForm,
+    SubRegionForm,
+    ThemeForm,
+)
 from yhdyspinta.areas.models import CouncilTerm, SubRegion, Theme
 from yhdyspinta.web.views import AreaCreateView, AreaFormMixin, AreaMixin, AreaUpdateView
 
@@ -66,6 +72,15 @@ class DeadlinesEdit(AreaFormMixin, AreaMixin, generic.UpdateView):
 
     def get_page_title(self) -> str:
         return _("Deadlines of meetings")
+
+
+class NationalViewEdit(DeadlinesEdit):
+    """The area administrator chooses whether the national view shows the area."""
+
+    form_class = NationalViewForm  # type: ignore[assignment]
+
+    def get_page_title(self) -> str:
+        return _("The national view")
 
 
 class _SettingsRowMixin:

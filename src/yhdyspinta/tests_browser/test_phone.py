@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 AREA = "/pohjois-karjala"
 PUBLIC_PAGES = [
     "/",
+    "/national/",
     AREA + "/",
     AREA + "/bodies/",
     AREA + "/clock/",

@@ -14,6 +14,10 @@ def test_public_pages_are_finnish_and_accessible(page, live_demo, check_accessib
         "Hyvinvoinnin ja terveyden edistämisen yhteistyö"
     )
     check_accessibility(page, "home")
+    page.get_by_role("link", name=re.compile("valtakunnallinen kuva", re.I)).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Valtakunnallinen kuva")
+    check_accessibility(page, "national")
+    page.go_back()
     page.get_by_role("link", name="Pohjois-Karjala").click()
     expect(page.locator("svg.structure-svg")).to_be_visible()
     check_accessibility(page, "overview")

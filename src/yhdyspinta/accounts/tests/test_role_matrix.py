@@ -106,6 +106,9 @@ def _url(name, o, **kwargs):
 
 CASES = {
     "home": (lambda o: reverse("home"), PUBLIC),
+    "national": (lambda o: reverse("national:page"), PUBLIC),
+    "national_csv": (lambda o: reverse("national:csv"), PUBLIC),
+    "national_view_edit": (lambda o: _url("areas:national_view_edit", o), ADMIN),
     "overview": (lambda o: _url("areas:overview", o), PUBLIC),
     "settings": (lambda o: _url("areas:settings", o), PUBLIC),
     "bodies": (lambda o: _url("bodies:bodies", o), PUBLIC),
