@@ -370,6 +370,9 @@ LOGGING = {
         # Django's own (its task signals' lines among them) once, in this format: Django's
         # default handler would print them a second time beside the root's.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # pyHanko warns with a traceback for every signature it cannot trust; the app
+        # records and shows that outcome itself (agreements.signatures).
+        "pyhanko": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # The use log as JSON lines, for the installation's log collection.
         "yhdyspinta.use": {
             "handlers": ["console"],

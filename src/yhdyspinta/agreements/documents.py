@@ -24,7 +24,15 @@ from yhdyspinta.core.exports import workbook_bytes, xlsx_row
 from yhdyspinta.web.jobs import produce
 
 from . import selectors
-from .models import AgreementVersion, CommentRequest, CommentRound, Mark, Response
+from .models import (
+    AgreementVersion,
+    CommentRequest,
+    CommentRound,
+    Mark,
+    Response,
+    SignatureCheck,
+)
+from .signatures import Outcome
 
 
 def _markdown_to_docx(document, text: str) -> None:
@@ -51,13 +59,30 @@ def _version_context(version: AgreementVersion) -> dict:
     return {
         "version": version,
         "sections": [(s, selectors.render_markdown(s.text)) for s in version.sections.all()],
-        "parties": version.parties.select_related("organisation"),
+        "parties": version.parties.select_related("organisation").prefetch_related(
+            "signature_checks"
+        ),
         "title": version.agreement.title,
         "organisation": version.agreement.area.name,
         "kind": _("Agreement"),
         "day": timezone.localdate(),
         "validity": selectors.validity_text(version),
     }
+
+
+def signature_words(check: SignatureCheck) -> str:
+    """A signature check in one line, as the page and the PDF say it."""
+    if check.ok:
+        said = _("Electronic signature valid")
+    elif check.outcome == Outcome.NO_SIGNATURE:
+        said = check.get_outcome_display()
+    else:
+        said = _("Electronic signature not accepted: %(why)s") % {
+            "why": check.get_outcome_display()
+        }
+    if check.signer:
+        said += f" ({check.signer}; {check.issuer})"
+    return said
 
 
 def version_pdf(version: AgreementVersion) -> bytes:
@@ -80,14 +105,17 @@ def version_docx(version: AgreementVersion) -> bytes:
     document.add_heading(_("Signatures"), level=2)
     docx_table(
         document,
-        [_("Party"), _("Signatory"), _("Signed on")],
+        [_("Party"), _("Signatory"), _("Signed on"), _("Electronic signature")],
         [
             [
                 p.organisation.name,
                 " ".join(filter(None, [p.signatory_name, p.signatory_title])),
                 finnish_date(p.signed_on) if p.signed_on else "",
+                "\n".join(signature_words(c) for c in p.signature_checks.all()),
             ]
-            for p in version.parties.select_related("organisation")
+            for p in version.parties.select_related("organisation").prefetch_related(
+                "signature_checks"
+            )
         ],
     )
     return docx_bytes(document)

@@ -21,6 +21,8 @@ from yhdyspinta.core.files import UploadValidator
 from yhdyspinta.core.freeze import Frozen
 from yhdyspinta.parties.models import NamedRoleKind, Organisation
 
+from .signatures import Outcome, trust_roots_from_pem
+
 
 class Agreement(TimeStamped):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="agreements")
@@ -193,6 +195,66 @@ class AgreementParty(Frozen, TimeStamped):
             errors["signed_on"] = _("The signature is dated before the approval.")
         if errors:
             raise ValidationError(errors)
+
+
+class TrustRoot(TimeStamped):
+    """A certificate authority whose certificates the installation trusts for electronic
+    signatures (e.g. the Digital and Population Data Services Agency's roots), set by
+    the superuser; a signature whose certificate leads to none of them is untrusted."""
+
+    name = models.CharField(_("name"), max_length=200)
+    certificate = models.TextField(
+        _("certificate (PEM)"),
+        help_text=_("The root certificate in PEM form (-----BEGIN CERTIFICATE----- …)."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("trust root for signatures")
+        verbose_name_plural = _("trust roots for signatures")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            found = trust_roots_from_pem(self.certificate.encode())
+        except Exception:  # anything asn1crypto cannot read
+            found = []
+        if not found:
+            raise ValidationError({"certificate": _("This is not a certificate in PEM form.")})
+
+
+class SignatureCheck(models.Model):
+    """One electronic signature found in a party's signed copy, as validated when the
+    copy was added (or checked again): the outcome and what the certificate says."""
+
+    party = models.ForeignKey(
+        AgreementParty, on_delete=models.CASCADE, related_name="signature_checks"
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    signer = models.CharField(_("signer"), max_length=500, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=500, blank=True)
+    valid_from = models.DateTimeField(_("certificate valid from"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("certificate valid until"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signing time"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["party", "position"]
+        verbose_name = _("signature check")
+        verbose_name_plural = _("signature checks")
+        constraints = [
+            models.UniqueConstraint(fields=["party", "position"], name="signature_check_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.get_outcome_display()}"
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == Outcome.VALID
 
 
 def new_key() -> str:

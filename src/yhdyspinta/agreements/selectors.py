@@ -174,7 +174,9 @@ def version_detail(*, agreement: Agreement, number: int) -> AgreementVersion:
             Prefetch("sections", queryset=Section.objects.prefetch_related("structures")),
             Prefetch(
                 "parties",
-                queryset=AgreementParty.objects.select_related("organisation"),
+                queryset=AgreementParty.objects.select_related("organisation").prefetch_related(
+                    "signature_checks"
+                ),
             ),
             "structures__rhythm",
             "structures__convener",

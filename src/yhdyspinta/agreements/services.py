@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -25,6 +26,7 @@ from yhdyspinta.core.inline import save_inline
 from yhdyspinta.core.permission import require
 from yhdyspinta.parties.models import Organisation, OrganisationKind
 
+from . import signatures
 from .documents import letter
 from .models import (
     RHYTHM_FIELDS,
@@ -41,8 +43,10 @@ from .models import (
     ResponsibilityMark,
     ResponsibilityTask,
     Section,
+    SignatureCheck,
     SpecRhythm,
     StructureSpec,
+    TrustRoot,
 )
 from .selectors import is_fully_signed
 
@@ -270,11 +274,49 @@ def specs_from_structure(*, access: Access, version: AgreementVersion) -> int:
 
 @transaction.atomic
 def party_record(*, access: Access, party: AgreementParty) -> AgreementParty:
-    """Save a party's approval and signature; the rules are in the model."""
+    """Save a party's approval and signature; the rules are in the model. A signed copy
+    added as a PDF has its electronic signatures validated at once (`signatures`)."""
     require(access.can_manage_agreements(party.version.agreement.area))
     party.full_clean()
     party.save()
+    if party.signed_copy and not party.signature_checks.exists():
+        _signatures_check(party)
     return party
+
+
+@transaction.atomic
+def signatures_check(*, access: Access, party: AgreementParty) -> list[SignatureCheck]:
+    """Validate the signed copy's signatures again (after the trust roots changed)."""
+    require(access.can_manage_agreements(party.version.agreement.area))
+    return _signatures_check(party)
+
+
+def _signatures_check(party: AgreementParty) -> list[SignatureCheck]:
+    party.signature_checks.all().delete()
+    if not party.signed_copy or not (party.signed_copy.name or "").lower().endswith(".pdf"):
+        return []  # a scanned image carries no electronic signature
+    with party.signed_copy.open("rb") as handle:
+        content = handle.read(settings.UPLOAD_MAX_BYTES + 1)
+    roots = [
+        cert
+        for root in TrustRoot.objects.all()
+        for cert in signatures.trust_roots_from_pem(root.certificate.encode())
+    ]
+    now = timezone.now()
+    return SignatureCheck.objects.bulk_create(
+        SignatureCheck(
+            party=party,
+            position=position,
+            checked_at=now,
+            outcome=found.outcome,
+            signer=found.signer[:500],
+            issuer=found.issuer[:500],
+            valid_from=found.valid_from,
+            valid_until=found.valid_until,
+            signed_at=found.signed_at,
+        )
+        for position, found in enumerate(signatures.check(content, roots, now), start=1)
+    )
 
 
 # --- from agreement to structure ---------------------------------------------------------

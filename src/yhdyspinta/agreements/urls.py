@@ -30,6 +30,11 @@ urlpatterns = [
         views.SignedCopyFile.as_view(),
         name="signed_copy",
     ),
+    path(
+        V + "parties/<int:party>/check-signatures",
+        views.SignaturesCheck.as_view(),
+        name="signatures_check",
+    ),
     path(V + "structures/new/", views.SpecCreate.as_view(), name="spec_create"),
     path(V + "structures/<int:spec>/", views.SpecUpdate.as_view(), name="spec_edit"),
     path(V + "responsibilities/", views.ResponsibilityView.as_view(), name="responsibility"),

@@ -246,6 +246,24 @@ class SignedCopyFile(_VersionMixin, View):
         return serve(party.signed_copy)
 
 
+class SignaturesCheck(_VersionMixin, View):
+    """Validate a party's signed copy again, e.g. after the trust roots changed."""
+
+    def post(self, request, *args, **kwargs):
+        party = get_object_or_404(self.version.parties, pk=kwargs["party"])
+        checks = services.signatures_check(access=self.access, party=party)
+        flagged = [c for c in checks if not c.ok]
+        if flagged:
+            messages.warning(
+                request,
+                _("Electronic signature not accepted: %(why)s")
+                % {"why": ", ".join(str(c.get_outcome_display()) for c in flagged)},
+            )
+        else:
+            messages.success(request, _("The signatures were checked: each is valid."))
+        return HttpResponseRedirect(self.version.get_absolute_url() + "#parties-h")
+
+
 class AnnexFile(_VersionMixin, View):
     def get(self, request, *args, **kwargs):
         annex = get_object_or_404(self.version.annexes, pk=kwargs["annex"])
