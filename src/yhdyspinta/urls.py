@@ -16,7 +16,7 @@ from yhdyspinta.api.api import api
 from yhdyspinta.meetings.views import person_feed
 from yhdyspinta.nominations.views import AnswerByLink
 from yhdyspinta.outreach.views import Unsubscribe, confirm_subscription, registration_page
-from yhdyspinta.overview.views import HomeView
+from yhdyspinta.overview.views import HomeView, oembed
 from yhdyspinta.programme.views import FollowUpByLink
 from yhdyspinta.register.views import NewArea
 from yhdyspinta.web.views import alive, health, metrics
@@ -51,6 +51,7 @@ area_patterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("yhdyspinta.national.urls")),
+    path("oembed", oembed, name="oembed"),
     path("health/", health, name="health"),
     path("health/live/", alive, name="alive"),
     path("metrics", metrics, name="metrics"),

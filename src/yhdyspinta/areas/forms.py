@@ -77,13 +77,15 @@ class DeadlinesForm(AreaModelForm):
 
 
 class NationalViewForm(AreaModelForm):
-    """Whether the area's public statutory picture is shown in the national view."""
+    """Whether the area's public statutory picture is shown in the national view, and
+    which sites may embed its public pages."""
 
     area_field = None
 
     class Meta:
         model = Area
-        fields = ["in_national_view"]
+        fields = ["in_national_view", "embed_origins"]
+        widgets = {"embed_origins": forms.Textarea(attrs={"rows": 4})}
 
 
 class CouncilTermForm(AreaModelForm):

@@ -2,6 +2,8 @@
 everything in it: sub-regions, council terms and themes. Every domain row hangs off an
 area so that several counties live in one installation without leaking into each other."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -11,6 +13,21 @@ from simple_history.models import HistoricalRecords
 from yhdyspinta.core.text import NameField
 
 from . import national
+
+ORIGIN = re.compile(r"https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?")
+
+
+def origins(value: str) -> list[str]:
+    return [line.strip().lower().rstrip("/") for line in value.splitlines() if line.strip()]
+
+
+def validate_origins(value: str) -> None:
+    wrong = [o for o in origins(value) if not ORIGIN.fullmatch(o)]
+    if wrong:
+        raise ValidationError(
+            _("Write each site as its address without a path, e.g. https://www.joensuu.fi: %(w)s"),
+            params={"w": ", ".join(wrong)},
+        )
 
 
 def validate_national_code(value: str) -> None:
@@ -54,6 +71,14 @@ class Area(TimeStamped):
             "The national page shows, for every area, what its public obligations page shows."
         ),
     )
+    # The public structure picture, obligations table and annual clock may be embedded in
+    # frames of these sites only (Content-Security-Policy frame-ancestors).
+    embed_origins = models.TextField(
+        _("sites that may embed the area's pages"),
+        blank=True,
+        validators=[validate_origins],
+        help_text=_("One a line, e.g. https://www.joensuu.fi; empty: no other site may."),
+    )
     # 611/2021 §14: South Savo lets the area choose option 1 or 2 (seed 004).
     negotiation_611_mode = models.CharField(
         _("611/2021 §14 negotiation"),
@@ -94,6 +119,10 @@ class Area(TimeStamped):
         from django.urls import reverse
 
         return reverse("areas:overview", kwargs={"area": self.slug})
+
+    @property
+    def embed_origin_list(self) -> list[str]:
+        return origins(self.embed_origins)
 
 
 class SubRegion(TimeStamped):

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.csp import CSP
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from yhdyspinta.accounts.visibility import PUBLIC
 from yhdyspinta.agreements.selectors import expiry_warnings
 from yhdyspinta.areas.forms import (
     CouncilTermForm,
@@ -13,11 +24,16 @@ from yhdyspinta.areas.forms import (
     SubRegionForm,
     ThemeForm,
 )
-from yhdyspinta.areas.models import CouncilTerm, SubRegion, Theme
+from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion, Theme
+from yhdyspinta.clock import selectors as clock_selectors
+from yhdyspinta.obligations import engine
 from yhdyspinta.web.views import AreaCreateView, AreaFormMixin, AreaMixin, AreaUpdateView
 
 from . import selectors
 from .my_work import TaskGroup, tasks_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class HomeView(generic.TemplateView):
@@ -80,7 +96,7 @@ class NationalViewEdit(DeadlinesEdit):
     form_class = NationalViewForm  # type: ignore[assignment]
 
     def get_page_title(self) -> str:
-        return _("The national view")
+        return _("The national view and embedded pages")
 
 
 class _SettingsRowMixin:
@@ -135,3 +151,142 @@ class MyTasks(AreaMixin, generic.TemplateView):
             groups.setdefault(task.group, TaskGroup()).append(task)
         context["groups"] = groups
         return context
+
+
+# --- pages to embed on another site ----------------------------------------------------
+
+
+class _Embedded(AreaMixin, generic.TemplateView):
+    """A public page without the site's navigation, to be shown in a frame of the sites
+    the area lists (Content-Security-Policy frame-ancestors; no other site may frame
+    it). What it shows is what the public sees, whoever is logged in."""
+
+    public_cache = True
+    title: StrOrPromise = ""
+    full_page = ""
+    show_year = False
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        # Set after the public cache (which keeps the content only), on every answer.
+        response._csp_config = {
+            **settings.SECURE_CSP,
+            "frame-ancestors": [CSP.SELF, *self.area.embed_origin_list],
+        }
+        response.xframe_options_exempt = True
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["widget_title"] = self.title
+        context["full_url"] = reverse(self.full_page, kwargs={"area": self.area.slug})
+        context["year"] = embed_year(self.request)
+        context["show_year"] = self.show_year
+        return context
+
+
+def embed_year(request) -> int:
+    raw = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    return int(raw) if raw.isdigit() and 2020 <= int(raw) <= this_year + 5 else this_year
+
+
+class EmbedStructure(_Embedded):
+    template_name = "overview/embed_structure.html"
+    title = gettext_lazy("Cooperation structure")
+    full_page = "areas:overview"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structure"] = selectors.structure_picture(area=self.area)
+        return context
+
+
+class EmbedObligations(_Embedded):
+    template_name = "overview/embed_obligations.html"
+    title = gettext_lazy("Statutory obligations")
+    full_page = "obligations:dashboard"
+    show_year = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = engine.evaluate(area=self.area, year=context["year"], audience=PUBLIC)
+        context["report"] = report
+        context["codes"] = report.municipality_codes
+        return context
+
+
+class EmbedClock(_Embedded):
+    template_name = "overview/embed_clock.html"
+    title = gettext_lazy("Annual clock")
+    full_page = "clock:clock"
+    show_year = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(clock_selectors.clock_context(self.area, context["year"], {}))
+        return context
+
+
+EMBEDS = {
+    "structure": ("areas:embed_structure", "areas:overview", 720, 560),
+    "obligations": ("areas:embed_obligations", "obligations:dashboard", 720, 640),
+    "clock": ("areas:embed_clock", "clock:clock", 720, 760),
+}
+
+
+def oembed(request):
+    """oEmbed (https://oembed.com): for the address of an embeddable page or of the
+    full page it shows, the frame to paste on another site."""
+    if request.GET.get("format", "json") != "json":
+        return HttpResponse(status=501)
+    address = urlsplit(request.GET.get("url", ""))
+    try:
+        match = resolve(address.path)
+    except Resolver404:
+        raise Http404 from None
+    found = next(
+        (
+            (kind, spec)
+            for kind, spec in EMBEDS.items()
+            if match.view_name in (f"{spec[0]}", spec[1])
+        ),
+        None,
+    )
+    area = Area.objects.filter(slug=match.kwargs.get("area", "")).first()
+    if found is None or area is None:
+        raise Http404
+    kind, (embed_name, _full, width, height) = found
+    width = _bounded(request.GET.get("maxwidth"), width)
+    height = _bounded(request.GET.get("maxheight"), height)
+    src = request.build_absolute_uri(reverse(embed_name, kwargs={"area": area.slug}))
+    if address.query:
+        src += "?" + address.query
+    title = f"{area.name}: {EMBED_TITLES[kind]}"
+    frame = (
+        f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
+        f'title="{escape(title)}" loading="lazy" style="border:0;max-width:100%"></iframe>'
+    )
+    return JsonResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": "Yhdyspinta",
+            "provider_url": request.build_absolute_uri("/"),
+            "title": title,
+            "html": frame,
+            "width": width,
+            "height": height,
+        }
+    )
+
+
+EMBED_TITLES = {
+    "structure": EmbedStructure.title,
+    "obligations": EmbedObligations.title,
+    "clock": EmbedClock.title,
+}
+
+
+def _bounded(raw: str | None, default: int) -> int:
+    return min(default, int(raw)) if raw and raw.isdigit() and int(raw) >= 200 else default
