@@ -48,6 +48,15 @@ def test_a_logged_in_user_gets_the_publics_widget(client, login, demo):
     assert not [n for n in names if n in html]
 
 
+def test_the_full_pages_name_their_oembed(client, demo):
+    for path in ("/pohjois-karjala/", "/pohjois-karjala/obligations/", "/pohjois-karjala/clock/"):
+        html = client.get(path).content.decode()
+        assert 'type="application/json+oembed"' in html
+        href = html.split('type="application/json+oembed" href="')[1].split('"')[0]
+        answer = client.get(href.replace("&amp;", "&")).json()
+        assert "/embed/" in answer["html"]
+
+
 def test_oembed_gives_the_frame_for_a_widget_or_its_full_page(client, demo):
     full = client.get("/oembed", {"url": "http://testserver/pohjois-karjala/clock/?year=2026"})
     assert full.status_code == 200
