@@ -126,6 +126,10 @@ def _row(area: Area, year: int, today: date) -> AreaRow:
     )
 
 
+# A row's key names the day, so a row is not read after it; it expires soon after.
+ROW_SECONDS = 24 * 3600
+
+
 def _key(area: Area, year: int, today: date, version: str) -> str:
     return f"national-row:{version}:{area.slug}:{year}:{today.isoformat()}"
 
@@ -147,7 +151,7 @@ def rows(year: int, today: date | None = None) -> list[AreaRow]:
         if row is None:
             row = _row(area, year, today)
             if key:
-                cache.set(key, row, None if year < today.year else 24 * 3600)
+                cache.set(key, row, ROW_SECONDS)
         result.append(row)
     return result
 
