@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -489,6 +490,7 @@ def run_queue(*, access: Access, area: Area, user: Any, upload: Any, language: s
             }
         )
     with transaction.atomic():
+        _forget_old_previews(area)
         run = RegisterRun.objects.create(
             area=area, user=user, filename=upload.name[:255], language=language
         )
@@ -496,6 +498,23 @@ def run_queue(*, access: Access, area: Area, user: Any, upload: Any, language: s
         run.save(update_fields=["stored_file"])
         transaction.on_commit(lambda: register_run.enqueue(str(run.pk)))
     return run
+
+
+# A preview not confirmed within this time is not imported any more: its stored file is
+# deleted when the next file of the area is uploaded (the report stays in the list).
+PREVIEW_KEPT = timedelta(days=1)
+
+
+def _forget_old_previews(area: Area) -> None:
+    old = RegisterRun.objects.filter(
+        area=area,
+        preview=True,
+        confirmed__isnull=True,
+        finished_at__lt=timezone.now() - PREVIEW_KEPT,
+    ).exclude(stored_file="")
+    for run in old:
+        default_storage.delete(run.stored_file)
+    old.update(stored_file="")
 
 
 def run_confirm(*, access: Access, preview: RegisterRun) -> RegisterRun:

@@ -219,3 +219,29 @@ def test_a_file_that_changes_nothing_says_so_and_offers_no_import(client, small_
     text = text.content.decode()
     assert "Tiedosto ei muuttaisi mitään" in text
     assert "Tuo tiedosto" not in text
+
+
+def test_a_preview_left_unconfirmed_for_a_day_keeps_no_file(client, small_world):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    area = small_world.area
+    client.force_login(small_world.admin)
+    _upload(client, area, _workbook())
+    old = RegisterRun.objects.get()
+    register_run.call(str(old.pk))
+    old.refresh_from_db()
+    assert old.stored_file
+    assert default_storage.exists(old.stored_file)
+    kept = old.stored_file
+    RegisterRun.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=2))
+    _upload(client, area, _workbook(), name="uusi.xlsx")
+    old.refresh_from_db()
+    assert old.stored_file == ""
+    assert not default_storage.exists(kept)
+    assert old.report  # what it would have done is still shown
+    newest = RegisterRun.objects.exclude(pk=old.pk).get()
+    assert newest.stored_file
+    assert default_storage.exists(newest.stored_file)
