@@ -24,6 +24,7 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused(monkeypatch):
         workbooks.open_read_only(io.BytesIO(data.getvalue()))
 
 
+@pytest.mark.once  # a file read in a process of its own: no database
 def test_a_zip_bomb_is_refused_within_bounded_memory(tmp_path):
     """A 1 GB sheet of shared strings packed into a few megabytes, read in a process
     whose memory is capped at 600 MB: refused, not read."""

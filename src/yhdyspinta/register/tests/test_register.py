@@ -186,6 +186,7 @@ def test_a_bad_file_is_refused_with_where_and_why_and_nothing_imported(demo, cas
     assert Person.objects.count() == people
 
 
+@pytest.mark.once  # reading a file only: the same on either database
 def test_a_sheet_of_too_many_rows_is_refused_when_read_past_the_limit(monkeypatch):
     monkeypatch.setattr(workbook, "MAX_ROWS", 50)
     rows = {"sub_regions": [{"name": f"Seutu {n}", "order": n} for n in range(100_000)]}
