@@ -139,10 +139,10 @@ def rows(year: int, today: date | None = None) -> list[AreaRow]:
     cache while its area's public pages are of the same version, else made anew."""
     today = today or timezone.localdate()
     areas = list(Area.objects.filter(in_national_view=True).order_by("name"))
-    keys: dict[str, str | None] = {}
-    for area in areas:
-        version = public_cache.version(area.slug)
-        keys[area.slug] = _key(area, year, today, version) if version else None
+    known = public_cache.versions([a.slug for a in areas])
+    keys = {
+        a.slug: _key(a, year, today, version) if (version := known[a.slug]) else None for a in areas
+    }
     kept = cache.get_many([k for k in keys.values() if k])
     result = []
     for area in areas:
