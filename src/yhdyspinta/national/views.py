@@ -11,6 +11,7 @@ from django.views import View, generic
 from yhdyspinta.bodies.models import Level
 from yhdyspinta.core.documents import file_response, finnish_date
 from yhdyspinta.core.exports import csv_bytes
+from yhdyspinta.obligations.engine import Report
 from yhdyspinta.web import public_cache
 
 from . import selectors
@@ -54,6 +55,7 @@ class NationalPage(generic.TemplateView):
                 ("kerroin", _("HYTE-kerroin")),
             ],
             levels=[(value, label) for value, label in Level.choices],
+            legend=Report.legend(),
         )
         return context
 

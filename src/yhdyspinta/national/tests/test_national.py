@@ -44,6 +44,8 @@ def test_the_page_the_api_and_the_csv_name_every_area_with_the_engines_numbers(c
         assert area.name in html
         assert f'href="/{area.slug}/obligations/?year={YEAR}"' in html
     assert "Pohjois-Karjalan hyvinvointialue" in html  # the county of the national list
+    assert "✓ Täyttyy" in html
+    assert ": ." not in html  # no sentence left without its words
 
     api = client.get("/api/v1/national/obligations", {"year": YEAR}).json()
     by_slug = {row["area"]: row for row in api["areas"]}
