@@ -13,14 +13,9 @@ from yhdyspinta.core.documents import file_response, finnish_date
 from yhdyspinta.core.exports import csv_bytes
 from yhdyspinta.obligations.engine import Report
 from yhdyspinta.web import public_cache
+from yhdyspinta.web.views import year_asked
 
 from . import selectors
-
-
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    this_year = timezone.localdate().year
-    return int(raw) if raw.isdigit() and 2020 <= int(raw) <= this_year + 5 else this_year
 
 
 class NationalPage(generic.TemplateView):
@@ -33,7 +28,7 @@ class NationalPage(generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = _year(self.request)
+        year = year_asked(self.request)
         by = self.request.GET.get("sort", "name")
         by = by if by in selectors.SORTS else "name"
         descending = self.request.GET.get("dir") == "desc"
@@ -62,7 +57,7 @@ class NationalPage(generic.TemplateView):
 
 class NationalCsv(View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        year = _year(request)
+        year = year_asked(request)
         header = [
             _("Area"),
             _("Wellbeing services county"),

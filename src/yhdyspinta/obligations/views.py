@@ -10,7 +10,7 @@ from yhdyspinta.agreements.selectors import is_fully_signed
 from yhdyspinta.agreements.services import structure_changes
 from yhdyspinta.areas.models import Area
 from yhdyspinta.core.documents import DOCX, PDF
-from yhdyspinta.web.views import AreaFormMixin, AreaMixin, QueuedDocumentMixin
+from yhdyspinta.web.views import AreaFormMixin, AreaMixin, QueuedDocumentMixin, year_asked
 
 from . import report as reports
 from . import selectors, services
@@ -23,9 +23,7 @@ class _YearMixin(AreaMixin):
     request: HttpRequest
 
     def year(self) -> int:
-        raw = self.request.GET.get("year", "")
-        this_year = timezone.localdate().year
-        return int(raw) if raw.isdigit() and 2020 <= int(raw) <= this_year + 5 else this_year
+        return year_asked(self.request)
 
     def report(self):
         return evaluate(

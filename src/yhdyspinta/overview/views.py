@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -27,7 +26,13 @@ from yhdyspinta.areas.forms import (
 from yhdyspinta.areas.models import Area, CouncilTerm, SubRegion, Theme
 from yhdyspinta.clock import selectors as clock_selectors
 from yhdyspinta.obligations import engine
-from yhdyspinta.web.views import AreaCreateView, AreaFormMixin, AreaMixin, AreaUpdateView
+from yhdyspinta.web.views import (
+    AreaCreateView,
+    AreaFormMixin,
+    AreaMixin,
+    AreaUpdateView,
+    year_asked,
+)
 
 from . import selectors
 from .my_work import TaskGroup, tasks_for
@@ -180,15 +185,9 @@ class _Embedded(AreaMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         context["widget_title"] = self.title
         context["full_url"] = reverse(self.full_page, kwargs={"area": self.area.slug})
-        context["year"] = embed_year(self.request)
+        context["year"] = year_asked(self.request)
         context["show_year"] = self.show_year
         return context
-
-
-def embed_year(request) -> int:
-    raw = request.GET.get("year", "")
-    this_year = timezone.localdate().year
-    return int(raw) if raw.isdigit() and 2020 <= int(raw) <= this_year + 5 else this_year
 
 
 class EmbedStructure(_Embedded):

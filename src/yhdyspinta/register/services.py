@@ -454,7 +454,7 @@ def area_start(
         made.save()
     county = national.area(national_code) if national_code else None
     if county is not None:
-        _organisation_start(area, county.name, OrganisationKind.COUNTY, "")
+        _organisation_start(area, county.name_fi, OrganisationKind.COUNTY, "")
     for number in dict.fromkeys(municipalities or []):
         municipality = national.municipality(number)
         if municipality is None or not municipality.current:
@@ -464,7 +464,7 @@ def area_start(
                     % {"value": number}
                 }
             )
-        _organisation_start(area, municipality.name, OrganisationKind.MUNICIPALITY, number)
+        _organisation_start(area, municipality.name_fi, OrganisationKind.MUNICIPALITY, number)
     invitation_send(
         access=access, request=request, area=area, email=admin_email, role=AreaRole.Role.ADMIN
     )

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 from django_prometheus.exports import ExportToDjangoView
@@ -75,6 +76,14 @@ def metrics(request) -> HttpResponse:
 def alive(request) -> HttpResponse:
     """For the proxy: the app answers (no query)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def year_asked(request, *, first: int = 2020, ahead: int = 5) -> int:
+    """The year a page is asked for (`?year=`), this year when none or one out of range:
+    the obligations page, the national view and the embedded pages read it alike."""
+    raw = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    return int(raw) if raw.isdigit() and first <= int(raw) <= this_year + ahead else this_year
 
 
 class AreaMixin:
