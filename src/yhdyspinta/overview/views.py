@@ -79,10 +79,9 @@ class SettingsView(AreaMixin, generic.TemplateView):
         return context
 
 
-class DeadlinesEdit(AreaFormMixin, AreaMixin, generic.UpdateView):
-    """The area administrator sets the deadlines My tasks counts from."""
+class _AreaSettingsEdit(AreaFormMixin, AreaMixin, generic.UpdateView):
+    """A form of the area's own settings, for its administrator."""
 
-    form_class = DeadlinesForm
     back_to = "areas:settings"
 
     def allowed(self) -> bool:
@@ -91,14 +90,20 @@ class DeadlinesEdit(AreaFormMixin, AreaMixin, generic.UpdateView):
     def get_object(self, queryset=None):
         return self.area
 
+
+class DeadlinesEdit(_AreaSettingsEdit):
+    """The area administrator sets the deadlines My tasks counts from."""
+
+    form_class = DeadlinesForm
+
     def get_page_title(self) -> str:
         return _("Deadlines of meetings")
 
 
-class NationalViewEdit(DeadlinesEdit):
-    """The area administrator chooses whether the national view shows the area."""
+class NationalViewEdit(_AreaSettingsEdit):
+    """Whether the national view shows the area, and which sites may embed its pages."""
 
-    form_class = NationalViewForm  # type: ignore[assignment]
+    form_class = NationalViewForm
 
     def get_page_title(self) -> str:
         return _("The national view and embedded pages")
@@ -168,7 +173,9 @@ class _Embedded(AreaMixin, generic.TemplateView):
 
     public_cache = True
     title: StrOrPromise = ""
-    full_page = ""
+    url_name = ""  # its own address
+    full_page = ""  # the page it shows without the site around it
+    width, height = 720, 640  # the frame oEmbed gives
     show_year = False
 
     def dispatch(self, request, *args, **kwargs):
@@ -193,7 +200,9 @@ class _Embedded(AreaMixin, generic.TemplateView):
 class EmbedStructure(_Embedded):
     template_name = "overview/embed_structure.html"
     title = gettext_lazy("Cooperation structure")
+    url_name = "areas:embed_structure"
     full_page = "areas:overview"
+    height = 560
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -204,6 +213,7 @@ class EmbedStructure(_Embedded):
 class EmbedObligations(_Embedded):
     template_name = "overview/embed_obligations.html"
     title = gettext_lazy("Statutory obligations")
+    url_name = "areas:embed_obligations"
     full_page = "obligations:dashboard"
     show_year = True
 
@@ -218,20 +228,15 @@ class EmbedObligations(_Embedded):
 class EmbedClock(_Embedded):
     template_name = "overview/embed_clock.html"
     title = gettext_lazy("Annual clock")
+    url_name = "areas:embed_clock"
     full_page = "clock:clock"
+    height = 760
     show_year = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(clock_selectors.clock_context(self.area, context["year"], {}))
         return context
-
-
-EMBEDS = {
-    "structure": ("areas:embed_structure", "areas:overview", 720, 560),
-    "obligations": ("areas:embed_obligations", "obligations:dashboard", 720, 640),
-    "clock": ("areas:embed_clock", "clock:clock", 720, 760),
-}
 
 
 def oembed(request):
@@ -244,24 +249,16 @@ def oembed(request):
         match = resolve(address.path)
     except Resolver404:
         raise Http404 from None
-    found = next(
-        (
-            (kind, spec)
-            for kind, spec in EMBEDS.items()
-            if match.view_name in (f"{spec[0]}", spec[1])
-        ),
-        None,
-    )
+    embedded = next((e for e in EMBEDDED if match.view_name in (e.url_name, e.full_page)), None)
     area = Area.objects.filter(slug=match.kwargs.get("area", "")).first()
-    if found is None or area is None:
+    if embedded is None or area is None:
         raise Http404
-    kind, (embed_name, _full, width, height) = found
-    width = _bounded(request.GET.get("maxwidth"), width)
-    height = _bounded(request.GET.get("maxheight"), height)
-    src = request.build_absolute_uri(reverse(embed_name, kwargs={"area": area.slug}))
+    width = _bounded(request.GET.get("maxwidth"), embedded.width)
+    height = _bounded(request.GET.get("maxheight"), embedded.height)
+    src = request.build_absolute_uri(reverse(embedded.url_name, kwargs={"area": area.slug}))
     if address.query:
         src += "?" + address.query
-    title = f"{area.name}: {EMBED_TITLES[kind]}"
+    title = f"{area.name}: {embedded.title}"
     frame = (
         f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
         f'title="{escape(title)}" loading="lazy" style="border:0;max-width:100%"></iframe>'
@@ -280,11 +277,7 @@ def oembed(request):
     )
 
 
-EMBED_TITLES = {
-    "structure": EmbedStructure.title,
-    "obligations": EmbedObligations.title,
-    "clock": EmbedClock.title,
-}
+EMBEDDED: list[type[_Embedded]] = [EmbedStructure, EmbedObligations, EmbedClock]
 
 
 def _bounded(raw: str | None, default: int) -> int:

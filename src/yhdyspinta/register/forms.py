@@ -23,10 +23,11 @@ class NationalAreaChoice(forms.Form):
 
     alue = forms.ChoiceField(label=_("Wellbeing services county"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, taken: frozenset[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["alue"].choices = [("", _("None of these"))] + [
-            (a.code, a.name) for a in national.areas()
+        # A county that has its area already is not offered again.
+        cast(forms.ChoiceField, self.fields["alue"]).choices = [("", _("None of these"))] + [
+            (a.code, a.name) for a in national.areas() if a.code not in taken
         ]
 
 

@@ -154,7 +154,10 @@ class NewArea(generic.FormView):
         context = super().get_context_data(**kwargs)
         context["form_key"] = form_key(self.request)
         code = self._national_code()
-        context["choice"] = NationalAreaChoice(initial={"alue": code})
+        taken = frozenset(
+            Area.objects.exclude(national_code="").values_list("national_code", flat=True)
+        )
+        context["choice"] = NationalAreaChoice(initial={"alue": code}, taken=taken)
         context["national_area"] = national.area(code) if code else None
         return context
 

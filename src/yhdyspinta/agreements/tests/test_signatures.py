@@ -284,3 +284,36 @@ def test_the_check_again_is_a_managers(demo):
     party = AgreementParty.objects.filter(version__agreement__area=demo["nk"]).first()
     with pytest.raises(PermissionDenied):
         services.signatures_check(access=Access(None), party=party)
+
+
+@pytest.mark.once  # a file read in a process of its own: no database
+def test_a_hostile_pdf_is_unreadable_within_bounded_memory():
+    """Arrays nested 200 000 deep, and a signature whose stream unpacks to 300 MB, read
+    in a process whose memory is capped at 800 MB: said unreadable, quickly."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import resource, zlib
+        resource.setrlimit(resource.RLIMIT_AS, (800 * 2**20, 800 * 2**20))
+        from yhdyspinta.agreements.signatures import check
+        nested = b"%PDF-1.7\\n1 0 obj\\n" + b"[" * 200000 + b"]" * 200000 + b"\\nendobj\\n"
+        nested += b"trailer\\n<< /Root 1 0 R >>\\n%%EOF\\n"
+        bomb = zlib.compress(b"\\0" * 300_000_000, 9)
+        pdf = (
+            b"%PDF-1.7\\n1 0 obj\\n<< /Type /Catalog /AcroForm << /Fields [3 0 R] >> >>\\n"
+            b"endobj\\n3 0 obj\\n<< /FT /Sig /T (A) /V 4 0 R >>\\nendobj\\n4 0 obj\\n"
+            b"<< /Type /Sig /Filter /FlateDecode /Length " + str(len(bomb)).encode()
+            + b" >>\\nstream\\n" + bomb + b"\\nendstream\\nendobj\\n"
+            b"trailer\\n<< /Root 1 0 R >>\\n%%EOF\\n"
+        )
+        print(check(nested, [])[0].outcome, check(pdf, [])[0].outcome)
+        """
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["unreadable", "unreadable"]

@@ -160,7 +160,10 @@ def test_the_superuser_starts_a_new_area_in_one_step(client, small_world):
     assert again.status_code == 200  # the address is taken: said on the form, nothing made
     assert "already exists" not in again.content.decode()
     assert Area.objects.filter(name="Kainuu").count() == 1
-    # The county has its area: a second one for it is refused on the form.
+    # The county has its area: it is offered no more, and a second one is refused.
+    offered = client.get(page).context["choice"].fields["alue"].choices
+    assert "20" not in [code for code, _label in offered]
+    assert "21" in [code for code, _label in offered]
     other = client.post(
         page, {"national_code": "20", "name": "Kainuu 2", "admin_email": "k2@example.org"}
     )
