@@ -292,6 +292,8 @@ def signatures_check(*, access: Access, party: AgreementParty) -> list[Signature
 
 
 def _signatures_check(party: AgreementParty) -> list[SignatureCheck]:
+    # Two checks of one copy at once (a double click) run one after the other.
+    AgreementParty.objects.select_for_update().filter(pk=party.pk).order_by().first()
     party.signature_checks.all().delete()
     if not party.signed_copy or not (party.signed_copy.name or "").lower().endswith(".pdf"):
         return []  # a scanned image carries no electronic signature
