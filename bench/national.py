@@ -651,6 +651,12 @@ def main() -> None:
         help="count every page's queries on both sets and fail if a count grows (for CI)",
     )
     parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="time only the pages in turns (no documents, no load): for working on a page",
+    )
+    parser.add_argument("--only", default="", help="only the pages whose name has this text")
+    parser.add_argument(
         "--view-only",
         action="store_true",
         help="build or restore the set and time only the national view (#39)",
@@ -678,14 +684,16 @@ def main() -> None:
     call_command("createcachetable", verbosity=0)
     if not Area.objects.exists():
         load_all()
-    urls = pages()
+    urls = {name: page for name, page in pages().items() if args.only in name}
     demo_token = issue_token()
     rounds = 0 if args.queries_only else ROUNDS
     demo = measure_pages(urls, demo_token, rounds) if not args.view_only else {}
-    if not (args.queries_only or args.view_only):
+    full = not (args.queries_only or args.view_only or args.pages_only)
+    if full:
         demo_documents = measure_documents()
         demo_load = load(urls, database, demo_token, args.load_seconds)
         print(f"demo: load p95 {demo_load[0]:.0f} ms, {demo_load[1]:.1f} requests/s", flush=True)
+    if not (args.queries_only or args.view_only):
         # The demo is kept as a database of its own, so that its pages can be measured
         # in turns with the national set's (`paired`).
         demo_database = _copy_database(database, "_demo")
@@ -756,9 +764,10 @@ def main() -> None:
     if args.queries_only:
         raise SystemExit(1 if grown else 0)
 
-    national_documents = measure_documents()
-    view_first, view_after_write = measure_national_view()
-    national_load = load(urls, database, national_token, args.load_seconds)
+    if full:
+        national_documents = measure_documents()
+        view_first, view_after_write = measure_national_view()
+        national_load = load(urls, database, national_token, args.load_seconds)
     from django.db import connections
 
     connections.close_all()
@@ -782,6 +791,12 @@ def main() -> None:
             f"{name:<36}{d_turn:>9.1f}{n_turn:>10.1f}{n_turn / d_turn:>8.2f}{d_q:>6} → {n_q:<5}"
             f"{d_ms:>8.1f} → {n_ms:.1f}"
         )
+    worst = max(n_ms / d_ms for d_ms, n_ms in turns.values())
+    slowest = max(n_ms for _d_ms, n_ms in turns.values())
+    if not full:
+        print(f"national_pages: ratio={worst:.2f} target<=1.5")
+        print(f"national_slowest_ms: ratio={slowest / 100:.2f} target<=1")
+        return
     print(f"{'document':<36}{'demo ms':>9}{'national':>10}{'ratio':>8}{'MB (national)':>16}")
     for name, (d_ms, _d_mb) in demo_documents.items():
         n_ms, n_mb = national_documents[name]
@@ -791,8 +806,6 @@ def main() -> None:
             f"load on the {side}, 4 workers, 20 clients, half logged in, {writes} writes: "
             f"p95 {p95:.0f} ms ({rps:.1f}/s); a bare view's p95 {bare:.0f} ms"
         )
-    worst = max(n_ms / d_ms for d_ms, n_ms in turns.values())
-    slowest = max(n_ms for _d_ms, n_ms in turns.values())
     documents = max(ms for ms, _mb in national_documents.values())
     heaviest = max(mb for _ms, mb in national_documents.values())
     p95, _rps, bare, _writes = national_load

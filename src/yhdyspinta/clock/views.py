@@ -12,7 +12,12 @@ from django.views import View, generic
 from yhdyspinta.areas.models import Area
 from yhdyspinta.core.documents import PDF
 from yhdyspinta.meetings import ics
-from yhdyspinta.meetings.selectors import feed_meetings
+from yhdyspinta.meetings.selectors import (
+    AREA_FEED_EVENTS,
+    area_feed_description,
+    feed_since,
+    feed_meetings,
+)
 from yhdyspinta.meetings.services import full_title
 from yhdyspinta.web.views import (
     AreaCreateView,
@@ -187,19 +192,30 @@ def clock_feed(request, area):
     """The clock as a calendar: the area's meetings and its own events (letters, forums,
     deadlines) as all-day entries."""
     area = get_object_or_404(Area, slug=area)
+    # The area's own events (letters, forums, deadlines: a few dozen a year) over a
+    # calendar's usual window; its meetings only the nearest (feed_meetings).
+    since = timezone.localdate(feed_since())
     own = (
-        ClockEvent.objects.filter(area=area, body__isnull=True)
+        ClockEvent.objects.filter(area=area, body__isnull=True, year__gte=since.year)
         .exclude(status=ClockEvent.Status.DROPPED)
         .only("pk", "day", "year", "month", "title", "kind")
     )
-    all_day = [
-        (f"clock-{e.pk}", e.day, e.title, e.get_kind_display())
-        if e.day
-        else (f"clock-{e.pk}", *_month_span(e.year, e.month), e.title, e.get_kind_display())
-        for e in own
-    ]
+    all_day: list[tuple] = []
+    for e in own:
+        if e.day is None:  # known by its month: the whole month
+            first, after = _month_span(e.year, e.month)
+            if after > since:
+                all_day.append((f"clock-{e.pk}", first, after, e.title, e.get_kind_display()))
+        elif e.day >= since:
+            all_day.append((f"clock-{e.pk}", e.day, e.title, e.get_kind_display()))
     name = _("Annual clock: %(area)s") % {"area": area.name}
-    return ics.feed_response(request, feed_meetings(body__area=area), name, all_day)
+    return ics.feed_response(
+        request,
+        feed_meetings(body__area=area, nearest=AREA_FEED_EVENTS),
+        name,
+        all_day,
+        description=area_feed_description(),
+    )
 
 
 class AreaEventList(AreaMixin, generic.TemplateView):

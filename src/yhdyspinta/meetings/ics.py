@@ -30,7 +30,9 @@ PRODID = "-//Yhdyspinta//Hyte cooperation//FI"
 END = b"END:VCALENDAR\r\n"
 
 
-def new_calendar(method: str | None, name: str | None = None) -> Calendar:
+def new_calendar(
+    method: str | None, name: str | None = None, description: str = ""
+) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -39,6 +41,8 @@ def new_calendar(method: str | None, name: str | None = None) -> Calendar:
         calendar.add("method", method)
     if name:
         calendar.add("x-wr-calname", name)
+    if description:
+        calendar.add("x-wr-caldesc", description)
     return calendar
 
 
@@ -244,6 +248,7 @@ def feed(
     *,
     audience: Audience = PUBLIC,
     related: dict | None = None,
+    description: str = "",
 ) -> bytes:
     """A subscribable calendar of meetings (METHOD:PUBLISH), plus all-day entries given
     as (uid, day, summary, category) or (uid, first day, day after the last, summary,
@@ -252,7 +257,7 @@ def feed(
     own feed carries links. A queryset is read as rows of values (_Row)."""
     # The calendar's own lines, then its events: the same bytes as adding every event to
     # the calendar, with each meeting's bytes kept by what they say (_event_bytes).
-    head = new_calendar("PUBLISH", name).to_ical()
+    head = new_calendar("PUBLISH", name, description).to_ical()
     if not head.endswith(END):  # how icalendar ends a calendar; a test pins the bytes
         raise RuntimeError("icalendar ended a calendar unexpectedly")
     # A feed's stamps are when each entry last changed, not the moment of the request:
@@ -325,6 +330,7 @@ def feed_response(
     all_day: Iterable[tuple] = (),
     *,
     audience: Audience = PUBLIC,
+    description: str = "",
 ) -> HttpResponse:
     """A feed as an HTTP answer with a strong ETag computed before anything is built:
     a calendar that has the current feed gets 304 for one aggregate query, and the
@@ -338,7 +344,7 @@ def feed_response(
     if version is None:
         all_day = list(all_day)
         state = feed_state(meetings)
-        version = feed_version(state, name, all_day, audience)
+        version = feed_version(state, name, description, all_day, audience)
         if kept_key:
             cache.set(kept_key, version, settings.PUBLIC_CACHE_SECONDS)
     etag = f'"{version}"'
@@ -352,7 +358,14 @@ def feed_response(
     key = f"ics-feed-z:{version}"
     kept = cache.get(key)
     if kept is None:
-        content = feed(meetings, name, list(all_day), audience=audience, related=state)
+        content = feed(
+            meetings,
+            name,
+            list(all_day),
+            audience=audience,
+            related=state,
+            description=description,
+        )
         cache.set(key, zlib.compress(content, 1), FEED_CACHE_SECONDS)
     else:
         content = zlib.decompress(kept)

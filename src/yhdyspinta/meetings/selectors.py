@@ -101,6 +101,12 @@ def meeting_list(
 # A calendar feed carries the last year and everything ahead: a feed of ten years of
 # meetings would grow without end (calendars keep what they have already received).
 FEED_WINDOW_DAYS = 365
+# An area's whole feed (every body's meetings; the clock's too) is the area's near
+# future: from AREA_FEED_PAST_DAYS back, at most AREA_FEED_EVENTS meetings in time order
+# (a busy area has some 25 a week and 2 000 in the yearly window). A body's own feed and
+# a person's carry the whole window; the calendar says so (AREA_FEED_DESCRIPTION).
+AREA_FEED_PAST_DAYS = 14
+AREA_FEED_EVENTS = 150
 
 
 def to_local() -> Callable[[datetime], datetime]:
@@ -123,16 +129,35 @@ def feed_since() -> datetime:
     return local_midnight(timezone.localdate() - timedelta(days=FEED_WINDOW_DAYS))
 
 
-def feed_meetings(**filters: object) -> QuerySet[Meeting]:
+def area_feed_since() -> datetime:
+    """Where an area's whole feed starts (AREA_FEED_PAST_DAYS back, from midnight)."""
+    return local_midnight(timezone.localdate() - timedelta(days=AREA_FEED_PAST_DAYS))
+
+
+def area_feed_description() -> str:
+    """What an area's whole feed holds and where the rest is, in the calendar itself."""
+    return _(
+        "The area's %(count)s nearest meetings from %(days)s days back. Each body's page "
+        "has a calendar with all of its meetings."
+    ) % {"count": AREA_FEED_EVENTS, "days": AREA_FEED_PAST_DAYS}
+
+
+def feed_meetings(*, nearest: int | None = None, **filters: object) -> QuerySet[Meeting]:
     """Meetings for a calendar feed, from feed_since() on. A cancelled meeting stays in
     the feed once it was sent out, so that calendars receive the cancellation; one
-    never sent is left out."""
-    since = feed_since()
-    return (
+    never sent is left out. `nearest`: an area's whole feed, from area_feed_since() on
+    and at most that many, the earliest first."""
+    meetings = (
         Meeting.objects.filter(**filters)
-        .filter(starts_at__gte=since)
+        .filter(starts_at__gte=area_feed_since() if nearest else feed_since())
         .exclude(status=MeetingStatus.CANCELLED, sequence=0)
-        .select_related("body__area", "convener")
+    )
+    if nearest:
+        # Their ids read once: every query of the feed then reads them by key.
+        first = list(meetings.order_by("starts_at", "pk").values_list("pk", flat=True)[:nearest])
+        meetings = Meeting.objects.filter(AnyOf(F("pk"), first))
+    return (
+        meetings.select_related("body__area", "convener")
         # What an event says and nothing more: a busy area's feed has some 2 000.
         .only(
             *("uid", "starts_at", "ends_at", "sequence", "title", "place", "online_link"),

@@ -699,7 +699,12 @@ ICS_TYPE = ics.CONTENT_TYPE
 
 def area_feed(request, area):
     area = get_object_or_404(Area, slug=area)
-    return ics.feed_response(request, selectors.feed_meetings(body__area=area), area.name)
+    return ics.feed_response(
+        request,
+        selectors.feed_meetings(body__area=area, nearest=selectors.AREA_FEED_EVENTS),
+        area.name,
+        description=selectors.area_feed_description(),
+    )
 
 
 def body_feed(request, area, pk):

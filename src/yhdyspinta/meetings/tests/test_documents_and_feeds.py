@@ -91,17 +91,26 @@ def events(response) -> list:
 
 def test_area_body_and_person_feeds_parse_back(client, demo):
     from yhdyspinta.bodies.selectors import active_memberships
-    from yhdyspinta.meetings.selectors import feed_since
+    from yhdyspinta.meetings import selectors
 
     area = demo["nk"]
-    since = feed_since()
+    since = selectors.feed_since()
     feed = client.get(reverse("meetings:area_feed", kwargs={"area": area.slug}))
-    all_events = events(feed)
-    recent = Meeting.objects.filter(body__area=area, starts_at__gte=since)
-    expected = recent.exclude(status=MeetingStatus.CANCELLED).count()
-    assert len(all_events) == expected  # the last year and everything ahead
+    calendar = Calendar.from_ical(feed.content)
+    all_events = calendar.walk("VEVENT")
+    # The area's whole feed: its nearest meetings from two weeks back, and it says so.
+    nearest = (
+        Meeting.objects.filter(body__area=area, starts_at__gte=selectors.area_feed_since())
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at", "pk")
+    )
+    assert {str(e["UID"]) for e in all_events} == {
+        f"{m.uid}@yhdyspinta" for m in nearest[: selectors.AREA_FEED_EVENTS]
+    }
+    assert str(calendar["X-WR-CALDESC"]) == selectors.area_feed_description()
     old = Meeting.objects.get(title="Keskinen: lakisääteinen hyte-neuvottelu 2024")
     assert f"{old.uid}@yhdyspinta" not in {str(e["UID"]) for e in all_events}
+    recent = Meeting.objects.filter(body__area=area, starts_at__gte=since)
     # Each entry's stamp is when its meeting last changed, so the same feed is the same
     # bytes (and ETag) a second later too.
     stamped = {str(e["UID"]): e.decoded("DTSTAMP") for e in all_events}
@@ -136,6 +145,29 @@ def test_area_body_and_person_feeds_parse_back(client, demo):
     assert client.get(reverse("person_feed", kwargs={"token": "forged"})).status_code == 404
 
 
+def test_an_areas_feed_is_capped_at_its_nearest_meetings(client, demo, monkeypatch):
+    """A busy area has some 2 000 meetings in a year's window: its whole feed carries
+    the nearest AREA_FEED_EVENTS from two weeks back (in the order they start), a body's
+    feed all of the body's."""
+    from yhdyspinta.meetings import selectors
+
+    area = demo["nk"]
+    monkeypatch.setattr(selectors, "AREA_FEED_EVENTS", 3)
+    nearest = (
+        Meeting.objects.filter(body__area=area, starts_at__gte=selectors.area_feed_since())
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at", "pk")
+    )
+    assert nearest.count() > 3
+    feed = events(client.get(reverse("meetings:area_feed", kwargs={"area": area.slug})))
+    assert [str(e["UID"]) for e in feed] == [f"{m.uid}@yhdyspinta" for m in nearest[:3]]
+    later = nearest[3]
+    body_feed = events(
+        client.get(reverse("meetings:body_feed", kwargs={"area": area.slug, "pk": later.body_id}))
+    )
+    assert f"{later.uid}@yhdyspinta" in {str(e["UID"]) for e in body_feed}
+
+
 def test_a_feed_is_built_once_per_version_and_follows_every_change(
     client, demo, django_assert_max_num_queries
 ):
@@ -145,8 +177,9 @@ def test_a_feed_is_built_once_per_version_and_follows_every_change(
     area = demo["nk"]
     url = reverse("meetings:area_feed", kwargs={"area": area.slug})
     first = client.get(url)
-    # The area, the public version, the digest kept for it, the feed.
-    with django_assert_max_num_queries(4) as built_again:
+    # The area, the nearest meetings' ids, the public version, the digest kept for it,
+    # the feed.
+    with django_assert_max_num_queries(5) as built_again:
         second = client.get(url)
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
@@ -155,7 +188,7 @@ def test_a_feed_is_built_once_per_version_and_follows_every_change(
     assert zlib.decompress(kept) == first.content
     assert len(kept) < len(first.content) / 2
     assert not any('meetings_meeting"."title' in q["sql"] for q in built_again.captured_queries)
-    with django_assert_max_num_queries(3):  # the area, the public version, the digest
+    with django_assert_max_num_queries(4):  # the area, the ids, the public version, the digest
         assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
     meeting = next(m for m in events(first) if m.get("LOCATION"))
