@@ -21,6 +21,9 @@ from . import problems
 from .caller import Caller
 
 MAX_PAGE_SIZE = 100
+# A page of a list unless asked otherwise: a busy area's page of published minutes with
+# their decisions is some 15 KB a row, a body with its seats 3 KB.
+DEFAULT_PAGE_SIZE = 20
 # A page beyond the millionth row of any list is an error, not a database offset overflow.
 MAX_PAGE = 10_000
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); indicator data: THL Sotkanet"
@@ -32,7 +35,10 @@ LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); indicator d
 class Paging(Schema):
     page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number, from 1 to {MAX_PAGE}.")
     page_size: int = Field(
-        50, ge=1, le=MAX_PAGE_SIZE, description=f"Rows a page, at most {MAX_PAGE_SIZE}."
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Rows a page, at most {MAX_PAGE_SIZE}.",
     )
     updated_since: datetime | None = Field(
         None, description="Only rows changed at or after this time (ISO 8601)."
