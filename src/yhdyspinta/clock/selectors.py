@@ -76,6 +76,14 @@ class Mark:
     colour: str
 
 
+# Beyond this many events the wheel on the screen draws a dot for a ring's week, as on
+# paper (a busy area's year has 1 200: one by one they read as a smudge and were half
+# the page), and a month of the list names at most MONTH_MEETINGS meetings, with a link
+# to the whole month.
+WHEEL_MARKS = 300
+MONTH_MEETINGS = 12
+
+
 @dataclass
 class Wheel:
     size: int
@@ -85,6 +93,11 @@ class Wheel:
         tuple[str, float, float, float, float, float, float]
     ]  # label, lx, ly, x1, y1, x2, y2
     marks: list[Mark] = field(default_factory=list)
+
+    @property
+    def by_week(self) -> bool:
+        """A dot for a ring's week rather than an event (too many events for one each)."""
+        return len(self.marks) > WHEEL_MARKS
 
 
 def polar(radius: float, fraction: float) -> tuple[float, float]:
@@ -219,15 +232,19 @@ def conflicts(
     meetings: list[YearMeeting] | None = None,
     *,
     rhythm: bool = True,
+    today: date | None = None,
 ) -> Conflicts:
-    """People in two meetings on the same day, and bodies whose planned and held meetings
-    fall short of or exceed their yearly rhythm (only if `rhythm`: those who plan see
-    it). The public reads the seat's organisation, not the person. `meetings`: the
-    year's, if already read."""
+    """People in two meetings at once from `today` on (one that has passed can no
+    longer be fixed: a busy area's year has hundreds), and bodies whose planned and held
+    meetings fall short of or exceed their yearly rhythm (only if `rhythm`: those who
+    plan see it). The public reads the seat's organisation, not the person. `meetings`:
+    the year's, if already read."""
     if meetings is None:
         meetings = year_meetings(area, year)
+    today = today or timezone.localdate()
+    ahead = [meeting for meeting in meetings if meeting.day >= today]
     return Conflicts(
-        double_booked=_double_booked(area, meetings, audience),
+        double_booked=_double_booked(area, ahead, audience),
         rhythm=_off_rhythm(area, year, meetings) if rhythm else [],
     )
 

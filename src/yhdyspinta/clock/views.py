@@ -15,8 +15,8 @@ from yhdyspinta.meetings import ics
 from yhdyspinta.meetings.selectors import (
     AREA_FEED_EVENTS,
     area_feed_description,
-    feed_since,
     feed_meetings,
+    feed_since,
 )
 from yhdyspinta.meetings.services import full_title
 from yhdyspinta.web.views import (
@@ -53,6 +53,12 @@ class ClockView(AreaMixin, generic.TemplateView):
         # The year's meetings once, for the wheel and list and for the conflicts.
         meetings = selectors.year_meetings(self.area, _year(self.request))
         context.update(self.context(meetings))
+        # A month of the list in whole (?month=): the others name their first meetings.
+        raw = self.request.GET.get("month", "")
+        context["whole_month"] = int(raw) if raw.isdigit() else 0
+        query = self.request.GET.copy()
+        query.pop("month", None)
+        context["month_query"] = query.urlencode()
         # The administrator builds the year; a body's secretary plans their own bodies.
         context["can_build"] = self.access.is_admin(self.area)
         mine = set(self.access.secretary_bodies(self.area))

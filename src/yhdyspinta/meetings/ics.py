@@ -30,9 +30,7 @@ PRODID = "-//Yhdyspinta//Hyte cooperation//FI"
 END = b"END:VCALENDAR\r\n"
 
 
-def new_calendar(
-    method: str | None, name: str | None = None, description: str = ""
-) -> Calendar:
+def new_calendar(method: str | None, name: str | None = None, description: str = "") -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -7,44 +7,64 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from datetime import date, timedelta
 
 from django import template
 from django.utils.dates import MONTHS_AP
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from yhdyspinta.clock.selectors import polar, ring_of
+from yhdyspinta.clock.selectors import MONTH_MEETINGS, polar, ring_of
 from yhdyspinta.core.rows import day_text, escape, row_url
 
 register = template.Library()
 
 
-def _printed_marks(wheel) -> SafeString:
-    """On paper, one dot for a ring's events of a week, the larger the more of them: a
-    busy area's thousand meetings drawn one by one took WeasyPrint half a second and
-    read as a smudge; the annex names them."""
+def _weekly_marks(wheel, titled: bool) -> SafeString:
+    """One dot for a ring's events of a week, the larger the more of them: on paper
+    always (a busy area's thousand meetings drawn one by one took WeasyPrint half a
+    second and read as a smudge; the annex names them), on the screen beyond
+    WHEEL_MARKS events, each dot's title naming the week and how many (`titled`)."""
     radius = {key: (r, colour) for key, r, colour in wheel.rings}
     weeks: Counter[tuple[str, int]] = Counter()
+    year = None
     for mark in wheel.marks:
         event = mark.event
         day_of_year = event.day.timetuple().tm_yday if event.day else (event.month - 0.5) * 30.4
+        year = year or (event.day.year if event.day else None)
         weeks[(ring_of(event), min(51, int((day_of_year - 1) // 7)))] += 1
     parts = []
     for (key, week), count in sorted(weeks.items()):
         ring, colour = radius[key]
         x, y = polar(ring, (week + 0.5) / 52)
+        title = ""
+        if titled and year:
+            first = date(year, 1, 1) + timedelta(days=7 * week)
+            last = first + timedelta(days=6 if week < 51 else 8)
+            text = ngettext(
+                "%(first)s–%(last)s: %(count)s event",
+                "%(first)s–%(last)s: %(count)s events",
+                count,
+            ) % {
+                "first": day_text(first, year=False),
+                "last": day_text(min(last, date(year, 12, 31)), year=False),
+                "count": count,
+            }
+            title = f"<title>{escape(text)}</title>"
         parts.append(
             f'<circle cx="{x}" cy="{y}" r="{round(4 + 2.5 * math.sqrt(count), 1)}" '
-            f'fill="{escape(colour)}" stroke="#fff" stroke-width="1"/>'
+            f'fill="{escape(colour)}" stroke="#fff" stroke-width="1">{title}</circle>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
 
 
 @register.simple_tag
 def wheel_marks(wheel, printed: bool = False) -> SafeString:
-    """One dot a mark, its title a tooltip; on paper one a ring's week (_printed_marks)."""
-    if printed:
-        return _printed_marks(wheel)
+    """One dot a mark, its title a tooltip; on paper, and beyond WHEEL_MARKS events on
+    the screen, one a ring's week (_weekly_marks)."""
+    if printed or wheel.by_week:
+        return _weekly_marks(wheel, titled=not printed)
     parts = []
     colours: dict[str, str] = {}  # a handful of rings, hundreds of marks
     for mark in wheel.marks:
@@ -61,18 +81,30 @@ def wheel_marks(wheel, printed: bool = False) -> SafeString:
 
 
 @register.simple_tag
-def month_items(items, area, is_admin: bool) -> SafeString:
+def month_items(
+    items, area, is_admin: bool, number: int = 0, whole_month: int = 0, query: str = ""
+) -> SafeString:
     """A month's events as list items: the day, the meeting's link, the letters and
     forums made of it (the unpublished ones to the administrator only), the owner, and
-    whether it is only proposed."""
+    whether it is only proposed. A month `number` other than `whole_month` names at
+    most MONTH_MEETINGS meetings (and every other event), then how many more with a link
+    to the page with the whole month (the page's other parameters in `query`)."""
+    whole = not number or number == whole_month
     if not items:
         return mark_safe('<li class="muted">—</li>')
+    meetings = 0
+    hidden = 0
     proposed = escape(_("proposed"))  # not inside the f-string: xgettext finds it here
     proposed = f' <span class="tag">{proposed}</span>'
     meeting_url = row_url("meetings:meeting", area)
     owners: dict[str, str] = {}  # the same conveners month after month
     parts = []
     for event in items:
+        if event.kind == "meeting":
+            meetings += 1
+            if not whole and meetings > MONTH_MEETINGS:
+                hidden += 1
+                continue
         parts.append("<li>")
         if event.day:
             parts.append(f"<strong>{day_text(event.day, year=False)}</strong> ")
@@ -95,6 +127,14 @@ def month_items(items, area, is_admin: bool) -> SafeString:
         if event.status == "proposed":
             parts.append(proposed)
         parts.append("</li>")
+    if hidden:
+        more = ngettext(
+            "%(count)s more meeting: the whole month",
+            "%(count)s more meetings: the whole month",
+            hidden,
+        ) % {"count": hidden}
+        url = f"?{query}{'&' if query else ''}month={int(number)}#m{int(number)}"
+        parts.append(f'<li class="more"><a href="{escape(url)}">{escape(more)}</a></li>')
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
 
 

@@ -1,3 +1,4 @@
+import html
 import itertools
 import re
 import xml.etree.ElementTree as ET
@@ -175,8 +176,13 @@ def test_wheel_is_valid_svg_with_a_list_and_filters(client, demo):
 
 
 def test_conflicts_show_double_bookings_and_rhythm_gaps(demo):
-    found = selectors.conflicts(demo["nk"], 2026)
+    found = selectors.conflicts(demo["nk"], 2026, today=date(2026, 1, 1))
     assert found.double_booked  # the demo's operative meetings share county experts on one day
+    # Only those ahead: one that has passed can no longer be fixed.
+    day = found.double_booked[0][1]
+    later = selectors.conflicts(demo["nk"], 2026, today=day + timedelta(days=1))
+    assert all(d > day for _name, d, _titles in later.double_booked)
+    assert len(later.double_booked) < len(found.double_booked)
     bodies = {s.body.name for s in found.rhythm}
     assert "Eteläinen alueen kumppanuusryhmä" in bodies  # no meeting at all in 2026
 
@@ -194,7 +200,7 @@ def test_the_plan_of_a_year_ahead_counts_its_proposals_and_only_planners_see_it(
     assert not network.short
     url = reverse("clock:clock", kwargs={"area": "pohjois-karjala"})
     public = client.get(url, {"year": 2027}).content.decode()
-    assert "Päällekkäisyydet" not in public
+    assert "päällekkäisyydet" not in public
     assert "rytmi" not in public.split('<div class="clock-layout">')[0]
     login("paakayttaja")
     planner = client.get(url, {"year": 2027}).content.decode()
@@ -246,7 +252,7 @@ def test_double_bookings_are_those_of_every_seat_read_in_full(demo, audience):
         ]
         if len(both) > 1 and (name, day, [m.title for m in both]) not in expected:
             expected.append((name, day, [m.title for m in both]))
-    found = selectors.conflicts(area, 2026, seen_by).double_booked
+    found = selectors.conflicts(area, 2026, seen_by, today=date(2026, 1, 1)).double_booked
     assert {(n, d, tuple(sorted(t))) for n, d, t in found} == {
         (n, d, tuple(sorted(t))) for n, d, t in expected
     }
@@ -271,7 +277,8 @@ def test_clock_feed_has_meetings_and_area_events(client, demo):
     # and the area's meetings as its own feed has them (the nearest ones)
     area_feed = client.get(reverse("meetings:area_feed", kwargs={"area": "pohjois-karjala"}))
     meetings = {str(e["UID"]) for e in Calendar.from_ical(area_feed.content).walk("VEVENT")}
-    assert meetings and meetings <= {str(e["UID"]) for e in events}
+    assert meetings
+    assert meetings <= {str(e["UID"]) for e in events}
 
 
 def test_round_deadlines_are_on_the_clock(demo):
@@ -598,3 +605,41 @@ def test_the_printed_clock_is_the_wheel_a_page_of_months_and_each_body_once(smal
     assert annex.count(str(body.name)) == 1
     assert "3.1., 17.1., 3.2." in annex
     assert "24" in annex  # its count of meetings
+
+
+def test_a_busy_year_names_a_months_first_meetings_and_draws_a_dot_a_week(
+    client, demo, monkeypatch
+):
+    """Beyond WHEEL_MARKS events the wheel draws a ring's week as one dot titled with its
+    days and count, and a month names its first MONTH_MEETINGS meetings with a link to
+    the page with that month whole (a busy area's year has 1 200 meetings)."""
+    from yhdyspinta.clock.templatetags import clock_tags
+
+    monkeypatch.setattr(selectors, "WHEEL_MARKS", 5)
+    monkeypatch.setattr(clock_tags, "MONTH_MEETINGS", 1)
+    page = client.get(url("clock:clock"), {"year": 2026}).content.decode()
+    context = selectors.clock_context(demo["nk"], 2026, {})
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    dots = re.findall(r"<circle [^>]*><title>([^<]*)</title></circle>", svg)
+    assert 0 < len(dots) < len(context["events"])  # a dot a ring's week, not an event
+    assert sum(int(re.search(r": (\d+) ", dot).group(1)) for dot in dots) == len(context["events"])
+    number, _name, items = max(
+        context["months"], key=lambda m: sum(e.kind == "meeting" for e in m[2])
+    )
+    meetings = [e for e in items if e.kind == "meeting"]
+    assert len(meetings) > 1
+    section = page.split(f'id="m{number}"', 1)[1].split("</section>", 1)[0]
+    link = f"?year=2026&amp;month={number}#m{number}"
+    assert f'href="{link}"' in section
+    assert f"{len(meetings) - 1} kokousta lisää" in section
+    whole = client.get(url("clock:clock"), {"year": 2026, "month": number}).content.decode()
+    section = whole.split(f'id="m{number}"', 1)[1].split("</section>", 1)[0]
+    assert "lisää" not in section
+    for meeting in meetings:  # a slot not yet a meeting has no page of its own
+        assert (
+            reverse(
+                "meetings:meeting", kwargs={"area": "pohjois-karjala", "pk": meeting.meeting_id}
+            )
+            if meeting.meeting_id
+            else html.escape(meeting.title)
+        ) in section
