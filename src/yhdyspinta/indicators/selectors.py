@@ -279,13 +279,10 @@ def level_table(
     area: Area,
     municipality: Organisation | None = None,
     until: int | None = None,
-    *,
-    only_sets: Collection[str] | None = None,
-    without_sets: Collection[str] = (),
 ) -> list[LevelRow]:
     """The area's followed Sotkanet indicators for a report, each in its latest year up
-    to `until` (a fixed number of queries, whatever the number of indicators);
-    `only_sets` keeps the rows of those indicator sets, `without_sets` leaves theirs out."""
+    to `until` (a fixed number of queries, whatever the number of indicators), in the
+    order of their sets."""
     regions = area_regions(area)
     own_region = (
         next((r for r in regions if r.organisation_id == municipality.pk), None)
@@ -301,10 +298,6 @@ def level_table(
     followed = FollowedIndicator.objects.filter(area=area, sotkanet__isnull=False).select_related(
         "sotkanet"
     )
-    if only_sets is not None:
-        followed = followed.filter(set_code__in=list(only_sets))
-    if without_sets:
-        followed = followed.exclude(set_code__in=list(without_sets))
     items = [item for item in followed.order_by("set_code", "pk") if item.sotkanet is not None]
     indicators = [item.sotkanet for item in items if item.sotkanet is not None]
     county = county_region(area)

@@ -139,17 +139,24 @@ def build(
     )
     # The report is of its years: the figures as they were at their end.
     data = cockpit.cockpit(area, organisation, year=years[-1])
-    followed = set(
-        FollowedIndicator.objects.filter(
-            area=area, set_code__in=[s.code for s in sets.report_sets(area)]
-        )
-        .values_list("set_code", flat=True)
-        .distinct()
-    )
-    minimum = [s for s in sets.report_sets(area) if s.code in followed]
+    report_sets = sets.report_sets(area)
+    # THL's minimum lists the area follows, and their rows not bound to Sotkanet data.
+    unbound: dict[str, list[FollowedIndicator]] = {}
+    for item in FollowedIndicator.objects.filter(
+        area=area, set_code__in=[s.code for s in report_sets]
+    ).order_by("pk"):
+        unbound.setdefault(item.set_code, [])
+        if item.sotkanet_id is None:
+            unbound[item.set_code].append(item)
+    minimum = [s for s in report_sets if s.code in unbound]
+    # Every followed indicator's row once, for the wellbeing part and the minimum lists.
+    rows = selectors.level_table(area, organisation, until=years[-1])
+    in_sets = {s.code for s in report_sets}
     parts = [
-        _wellbeing(area, organisation, years[-1]),
-        _minimum(area, organisation, years[-1], minimum),
+        _wellbeing(
+            area, organisation, [row for row in rows if row.followed.set_code not in in_sets]
+        ),
+        _minimum(area, organisation, minimum, rows, unbound),
         _kerroin(data),
         _measures(programme, years, organisation),
         _cooperation(area, years[-1], term, organisation, audience),
@@ -189,10 +196,9 @@ def build(
     )
 
 
-def _wellbeing(area: Area, organisation: Organisation | None, until: int) -> Part:
+def _wellbeing(area: Area, organisation: Organisation | None, rows: list) -> Part:
+    """The area's own followed indicators (`rows`: level_table's, outside THL's lists)."""
     part = Part(Section.WELLBEING, str(Section.WELLBEING.label))
-    minimum = [s.code for s in sets.report_sets(area)]
-    rows = selectors.level_table(area, organisation, until=until, without_sets=minimum)
     if not rows:
         part.paragraphs.append(_("The area follows no Sotkanet indicator yet."))
         return part
@@ -236,10 +242,16 @@ def _level_table(
     return Table(caption, header, lines, widths=(34, 8, *[11 for _level in levels], 9, 9))
 
 
-def _minimum(area: Area, organisation: Organisation | None, until: int, shown: list) -> Part:
+def _minimum(
+    area: Area,
+    organisation: Organisation | None,
+    shown: list,
+    rows: list,
+    unbound: dict[str, list[FollowedIndicator]],
+) -> Part:
     """THL's minimum content of the welfare report: a table for each such set the area
-    follows (`shown`), every row of it, the unbound ones too (marked); an incomplete set
-    file says how much of THL's list it holds."""
+    follows (`shown`), every row of it (`rows`: level_table's), the unbound ones too
+    (marked); an incomplete set file says how much of THL's list it holds."""
     part = Part(Section.MINIMUM, str(Section.MINIMUM.label))
     if not shown:
         part.paragraphs.append(
@@ -250,14 +262,11 @@ def _minimum(area: Area, organisation: Organisation | None, until: int, shown: l
         )
         return part
     for indicator_set in shown:
-        rows = selectors.level_table(
-            area, organisation, until=until, only_sets=[indicator_set.code]
-        )
-        unbound = FollowedIndicator.objects.filter(
-            area=area, set_code=indicator_set.code, sotkanet__isnull=True
-        ).order_by("pk")
         caption = f"{indicator_set.name} {indicator_set.year}"
-        part.tables.append(_level_table(area, organisation, rows, caption, unbound))
+        in_set = [row for row in rows if row.followed.set_code == indicator_set.code]
+        part.tables.append(
+            _level_table(area, organisation, in_set, caption, unbound[indicator_set.code])
+        )
         if not indicator_set.complete:
             part.paragraphs.append(
                 _(
