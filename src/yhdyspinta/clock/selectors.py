@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.text import capfirst
@@ -17,6 +17,7 @@ from yhdyspinta.accounts.visibility import PUBLIC, Audience
 from yhdyspinta.areas.models import Area
 from yhdyspinta.bodies.models import Body, Level, Membership, RhythmRule
 from yhdyspinta.bodies.selectors import working
+from yhdyspinta.core.lookups import AnyOf
 from yhdyspinta.meetings.models import MeetingStatus
 from yhdyspinta.meetings.selectors import area_meetings, to_local
 
@@ -244,20 +245,16 @@ def conflicts(
     today = today or timezone.localdate()
     ahead = [meeting for meeting in meetings if meeting.day >= today]
     return Conflicts(
-        double_booked=_double_booked(area, ahead, audience),
+        double_booked=_double_booked(ahead, audience),
         rhythm=_off_rhythm(area, year, meetings) if rhythm else [],
     )
 
 
-def _double_booked(
-    area: Area, meetings: list[YearMeeting], audience: Audience
-) -> list[tuple[str, date, list[str]]]:
+def _double_booked(meetings: list[YearMeeting], audience: Audience) -> list[tuple[str, date, list[str]]]:
     """(who, day, the meetings' titles) for each person seated in two meetings that
     overlap on one day."""
-    current = Membership.objects.filter(body__area=area, ends_on__isnull=True)
     # First from the meetings alone: only someone seated in the bodies of two meetings
-    # that overlap on one day can be double-booked, so only those bodies' seats are
-    # read, by id, and only the seats of the people in two of them in full.
+    # that overlap on one day can be double-booked, so only those bodies' seats are read.
     by_day = defaultdict(list)
     for meeting in meetings:
         by_day[meeting.day].append(meeting)
@@ -268,27 +265,21 @@ def _double_booked(
         for other in same_day[i + 1 :]
         if one.starts_at < other.ends_at and other.starts_at < one.ends_at
     ]
-    if not pairs:
-        return []
-    # Only a meeting that overlaps another can be one of two at once, and only the
-    # seats in its body matter (a busy area's year has a thousand meetings).
     overlapping = {meeting for pair in pairs for meeting in pair}
-    in_pairs = {meeting.body_id for meeting in overlapping}
-    members = defaultdict(set)
-    for body_id, person_id in (
-        current.filter(body_id__in=in_pairs).order_by().values_list("body_id", "person_id")
-    ):
-        members[body_id].add(person_id)
-    suspects: set[int] = set()
-    for one, other in pairs:
-        suspects |= members[one.body_id] & members[other.body_id]
+    # One query whatever the pairs, none too (0 is no body's id): what a page reads does
+    # not depend on whether its year has a double booking.
+    in_pairs = sorted({meeting.body_id for meeting in overlapping}) or [0]
     seats = defaultdict(list)
-    for body_id, person_id, first, last, organisation in current.filter(
-        person_id__in=suspects, body_id__in=in_pairs
-    ).values_list(
-        "body_id", "person_id", "person__first_name", "person__last_name", "organisation__name"
+    for body_id, person_id, first, last, organisation in (
+        Membership.objects.filter(AnyOf(F("body_id"), in_pairs), ends_on__isnull=True)
+        .order_by()
+        .values_list(
+            "body_id", "person_id", "person__first_name", "person__last_name", "organisation__name"
+        )
     ):
         seats[body_id].append((person_id, audience.seat(f"{first} {last}", organisation)))
+    if not pairs:
+        return []
     busy = defaultdict(list)
     for meeting in meetings:  # in the year's order
         if meeting in overlapping:

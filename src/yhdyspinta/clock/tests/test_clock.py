@@ -183,6 +183,19 @@ def test_conflicts_show_double_bookings_and_rhythm_gaps(demo):
     later = selectors.conflicts(demo["nk"], 2026, today=day + timedelta(days=1))
     assert all(d > day for _name, d, _titles in later.double_booked)
     assert len(later.double_booked) < len(found.double_booked)
+    # What is read does not depend on whether there is one (the pages' query counts).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for today in (date(2026, 1, 1), date(2026, 12, 31)):
+        meetings = selectors.year_meetings(demo["nk"], 2026)
+        with CaptureQueriesContext(connection) as read:
+            found = selectors.conflicts(demo["nk"], 2026, meetings=meetings, today=today)
+        counts.append((len(read.captured_queries), bool(found.double_booked)))
+    assert counts[0][1]
+    assert not counts[1][1]
+    assert counts[0][0] == counts[1][0]
     bodies = {s.body.name for s in found.rhythm}
     assert "Eteläinen alueen kumppanuusryhmä" in bodies  # no meeting at all in 2026
 
