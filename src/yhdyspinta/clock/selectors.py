@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.text import capfirst
@@ -93,12 +93,13 @@ class Wheel:
     months: list[
         tuple[str, float, float, float, float, float, float]
     ]  # label, lx, ly, x1, y1, x2, y2
-    marks: list[Mark] = field(default_factory=list)
+    events: Sequence[OnClock] = ()
+    marks: list[Mark] = field(default_factory=list)  # an event's each, unless by_week
 
     @property
     def by_week(self) -> bool:
         """A dot for a ring's week rather than an event (too many events for one each)."""
-        return len(self.marks) > WHEEL_MARKS
+        return len(self.events) > WHEEL_MARKS
 
 
 def polar(radius: float, fraction: float) -> tuple[float, float]:
@@ -109,7 +110,8 @@ def polar(radius: float, fraction: float) -> tuple[float, float]:
 def wheel(area: Area, year: int, event_list: Sequence[OnClock]) -> Wheel:
     """Months around the circle, one ring per level (the area's own events innermost),
     each event a mark at its date (or mid-month)."""
-    used = [key for key in RING_KEYS if any(ring_of(e) == key for e in event_list)] or ["area"]
+    present = {ring_of(e) for e in event_list}
+    used = [key for key in RING_KEYS if key in present] or ["area"]
     step = (OUTER - INNER) / max(1, len(used))
     radius = {key: INNER + step * (i + 0.5) for i, key in enumerate(used)}
     rings = [(key, round(radius[key], 1), COLOURS.get(key, "#4a5560")) for key in used]
@@ -119,7 +121,9 @@ def wheel(area: Area, year: int, event_list: Sequence[OnClock]) -> Wheel:
         x2, y2 = polar(OUTER + 8, m / 12)
         lx, ly = polar(OUTER + 30, (m + 0.5) / 12)
         months.append((str(MONTHS_AP[m + 1]).rstrip("."), lx, ly, x1, y1, x2, y2))
-    result = Wheel(size=SIZE, centre=CENTRE, rings=rings, months=months)
+    result = Wheel(size=SIZE, centre=CENTRE, rings=rings, months=months, events=event_list)
+    if result.by_week:
+        return result  # drawn a week at a time (clock_tags)
     per_position: dict[tuple[str, int], int] = defaultdict(int)
     for event in event_list:
         key = ring_of(event)
@@ -174,45 +178,94 @@ class Conflicts:
     rhythm: list[Shortfall]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
+class BodyRow:
+    level: str
+    name: str
+
+
+@dataclass(frozen=True)
+class OwnerRow:
+    name: str
+
+
+@dataclass(slots=True, eq=False)
 class YearMeeting:
-    """A meeting of the year as the clock and its conflicts read it: one row of values
-    (an area's year has hundreds of meetings), read once for both."""
+    """A meeting of the year as the clock, its list and its conflicts read it: one row of
+    values (a busy area's year has 1 200), and on the clock an accepted event that no
+    slot stands for (`slotted` false) with the fields the wheel and the list read of an
+    event. Its body and convener rows are shared by the body's meetings."""
 
     pk: int
     body_id: int
     title: str
     starts_at: datetime
     ends_at: datetime
-    level: str
-    convener: str | None
     slotted: bool  # a slot of the clock stands for it
-    body_name: str
+    body: BodyRow
+    owner: OwnerRow | None
     day: date  # the local day it starts on
+    month: int
+    kind: str = EventKind.MEETING
+    status: str = ClockEvent.Status.ACCEPTED
+
+    @property
+    def meeting_id(self) -> int:
+        return self.pk
+
+    @property
+    def level(self) -> str:
+        return self.body.level
+
+
+_YEAR_COLUMNS = (
+    "pk",
+    "body_id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "slotted",
+    "body__level",
+    "body__name",
+    "convener__name",
+)
+
+
+def _year_rows(meetings: QuerySet) -> list[YearMeeting]:
+    """The meetings as rows (_YEAR_COLUMNS, `slotted` annotated), in their order."""
+    local = to_local()
+    bodies: dict[tuple[str, str], BodyRow] = {}
+    owners: dict[str, OwnerRow] = {}
+    rows = []
+    for pk, body_id, title, starts_at, ends_at, slotted, level, body_name, convener in (
+        meetings.values_list(*_YEAR_COLUMNS)
+    ):
+        day = local(starts_at).date()
+        body = bodies.get((level, body_name))
+        if body is None:
+            body = bodies[(level, body_name)] = BodyRow(level, body_name)
+        owner = None
+        if convener:
+            owner = owners.get(convener)
+            if owner is None:
+                owner = owners[convener] = OwnerRow(convener)
+        rows.append(
+            YearMeeting(
+                pk, body_id, title, starts_at, ends_at, slotted, body, owner, day, day.month
+            )
+        )
+    return rows
 
 
 def year_meetings(area: Area, year: int) -> list[YearMeeting]:
-    """The area's meetings of the year that are not cancelled."""
-    local = to_local()
-    return [
-        YearMeeting(*row, day=local(row[3]).date())  # row[3]: starts_at
-        for row in area_meetings(area)
+    """The area's meetings of the year that are not cancelled, in time order."""
+    return _year_rows(
+        area_meetings(area)
         .filter(starts_at__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
         .annotate(slotted=Exists(ClockEvent.objects.filter(meeting=OuterRef("pk"))))
         .order_by("starts_at", "pk")
-        .values_list(
-            "pk",
-            "body_id",
-            "title",
-            "starts_at",
-            "ends_at",
-            "body__level",
-            "convener__name",
-            "slotted",
-            "body__name",
-        )
-    ]
+    )
 
 
 def _overlapping(same_day: list[YearMeeting]) -> list[YearMeeting]:
@@ -266,16 +319,24 @@ def _double_booked(meetings: list[YearMeeting], audience: Audience) -> list[tupl
         if one.starts_at < other.ends_at and other.starts_at < one.ends_at
     ]
     overlapping = {meeting for pair in pairs for meeting in pair}
-    # One query whatever the pairs, none too (0 is no body's id): what a page reads does
-    # not depend on whether its year has a double booking.
-    in_pairs = sorted({meeting.body_id for meeting in overlapping}) or [0]
+    # Two queries whatever the pairs, none too (0 is no one's id): what a page reads
+    # does not depend on whether its year has a double booking. The seats of the bodies
+    # in pairs by id, then the names of those seated in two of them.
+    current = Membership.objects.filter(ends_on__isnull=True).order_by()
+    members = defaultdict(set)
+    for body_id, person_id in current.filter(
+        AnyOf(F("body_id"), sorted({m.body_id for m in overlapping}) or [0])
+    ).values_list("body_id", "person_id"):
+        members[body_id].add(person_id)
+    suspects: set[int] = set()
+    for one, other in pairs:
+        suspects |= members[one.body_id] & members[other.body_id]
     seats = defaultdict(list)
-    for body_id, person_id, first, last, organisation in (
-        Membership.objects.filter(AnyOf(F("body_id"), in_pairs), ends_on__isnull=True)
-        .order_by()
-        .values_list(
-            "body_id", "person_id", "person__first_name", "person__last_name", "organisation__name"
-        )
+    for body_id, person_id, first, last, organisation in current.filter(
+        AnyOf(F("person_id"), sorted(suspects) or [0]),
+        AnyOf(F("body_id"), sorted(members) or [0]),
+    ).values_list(
+        "body_id", "person_id", "person__first_name", "person__last_name", "organisation__name"
     ):
         seats[body_id].append((person_id, audience.seat(f"{first} {last}", organisation)))
     if not pairs:
@@ -329,50 +390,17 @@ def _off_rhythm(area: Area, year: int, meetings: list[YearMeeting]) -> list[Shor
 
 
 # What the clock shows: its own events, and meetings that no slot of it stands for.
-type OnClock = ClockEvent | MeetingEvent
-
-
-@dataclass(frozen=True)
-class BodyRow:
-    level: str
-    name: str
-
-
-@dataclass(frozen=True)
-class OwnerRow:
-    name: str
-
-
-@dataclass(frozen=True)
-class MeetingEvent:
-    """A meeting on the clock that no slot stands for: the fields the wheel and the
-    list read of an event, from one row of values (no model instances: an area's year
-    has hundreds)."""
-
-    month: int
-    day: date
-    title: str
-    body: BodyRow
-    body_id: int
-    owner: OwnerRow | None
-    meeting_id: int
-    kind: str = EventKind.MEETING
-    status: str = ClockEvent.Status.ACCEPTED
-    pk: None = None
+type OnClock = ClockEvent | YearMeeting
 
 
 def other_meetings(
     area: Area, year: int, meetings: list[YearMeeting] | None = None, **filters: str
-) -> list[MeetingEvent]:
+) -> list[YearMeeting]:
     """The year's meetings that no slot of the clock stands for (created by hand, or
     beyond the rhythm), as accepted events: everything planned is on the clock. Without
     filters, from the year's `meetings` if they are already read."""
     if meetings is not None and not any(filters.values()):
-        return [
-            _event(m.pk, m.title, m.day, m.body_id, m.level, m.convener, m.body_name)
-            for m in meetings
-            if not m.slotted
-        ]
+        return [m for m in meetings if not m.slotted]
     qs = (
         area_meetings(area)
         .filter(starts_at__year=year)
@@ -380,27 +408,7 @@ def other_meetings(
         .filter(clock_events__isnull=True)
     )
     qs = _filtered(qs, theme_lookup="body__themes", owner="convener", filters=filters)
-    local = to_local()
-    return [
-        _event(pk, title, local(starts_at).date(), body_id, level, convener, body_name)
-        for pk, title, starts_at, body_id, level, convener, body_name in qs.values_list(
-            "pk", "title", "starts_at", "body_id", "body__level", "convener__name", "body__name"
-        )
-    ]
-
-
-def _event(
-    pk: int, title: str, day: date, body_id: int, level: str, convener: str | None, body_name: str
-) -> MeetingEvent:
-    return MeetingEvent(
-        month=day.month,
-        day=day,
-        title=title,
-        body=BodyRow(level, body_name),
-        body_id=body_id,
-        owner=OwnerRow(convener) if convener else None,
-        meeting_id=pk,
-    )
+    return _year_rows(qs.annotate(slotted=Value(False)).order_by("starts_at", "pk"))
 
 
 def clock_context(

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from yhdyspinta.clock.models import ClockEvent
 from yhdyspinta.clock.selectors import MONTH_MEETINGS, polar, ring_of
 from yhdyspinta.core.rows import day_text, escape, row_url
 
@@ -29,8 +30,7 @@ def _weekly_marks(wheel, titled: bool) -> SafeString:
     radius = {key: (r, colour) for key, r, colour in wheel.rings}
     weeks: Counter[tuple[str, int]] = Counter()
     year = None
-    for mark in wheel.marks:
-        event = mark.event
+    for event in wheel.events:
         day_of_year = event.day.timetuple().tm_yday if event.day else (event.month - 0.5) * 30.4
         year = year or (event.day.year if event.day else None)
         weeks[(ring_of(event), min(51, int((day_of_year - 1) // 7)))] += 1
@@ -112,7 +112,7 @@ def month_items(
             parts.append(f'<a href="{meeting_url(event.meeting_id)}">{escape(event.title)}</a>')
         else:
             parts.append(escape(event.title))
-        if event.pk:
+        if isinstance(event, ClockEvent):  # a slot of the clock, not a meeting's row
             linked = [letter for letter in event.letters.all() if letter.is_public or is_admin]
             linked += [forum for forum in event.forums.all() if forum.published or is_admin]
             parts.extend(

@@ -1,3 +1,4 @@
+import dataclasses
 import html
 import itertools
 import re
@@ -511,7 +512,9 @@ def test_the_page_reads_the_years_meetings_once_for_the_clock_and_its_conflicts(
         return event.meeting_id
 
     shared = selectors.other_meetings(area, year, meetings)
-    assert sorted(shared, key=key) == sorted(selectors.other_meetings(area, year), key=key)
+    assert [dataclasses.astuple(m) for m in sorted(shared, key=key)] == [
+        dataclasses.astuple(m) for m in sorted(selectors.other_meetings(area, year), key=key)
+    ]
     assert len(shared) == sum(1 for m in meetings if not m.slotted)
     # A filter is applied by the database, not to the shared rows.
     body = meetings[0].body_id
