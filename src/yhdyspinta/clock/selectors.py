@@ -237,9 +237,17 @@ def _year_rows(meetings: QuerySet) -> list[YearMeeting]:
     bodies: dict[tuple[str, str], BodyRow] = {}
     owners: dict[str, OwnerRow] = {}
     rows = []
-    for pk, body_id, title, starts_at, ends_at, slotted, level, body_name, convener in (
-        meetings.values_list(*_YEAR_COLUMNS)
-    ):
+    for (
+        pk,
+        body_id,
+        title,
+        starts_at,
+        ends_at,
+        slotted,
+        level,
+        body_name,
+        convener,
+    ) in meetings.values_list(*_YEAR_COLUMNS):
         day = local(starts_at).date()
         body = bodies.get((level, body_name))
         if body is None:
@@ -303,7 +311,9 @@ def conflicts(
     )
 
 
-def _double_booked(meetings: list[YearMeeting], audience: Audience) -> list[tuple[str, date, list[str]]]:
+def _double_booked(
+    meetings: list[YearMeeting], audience: Audience
+) -> list[tuple[str, date, list[str]]]:
     """(who, day, the meetings' titles) for each person seated in two meetings that
     overlap on one day."""
     # First from the meetings alone: only someone seated in the bodies of two meetings
