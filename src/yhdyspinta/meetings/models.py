@@ -115,6 +115,13 @@ class Meeting(TimeStamped):
         indexes = [
             models.Index(fields=["body", "starts_at"], name="meeting_body_starts"),
             models.Index(fields=["starts_at"], name="meeting_starts"),
+            # The statutory negotiations and bilateral meetings, which the obligations
+            # engine reads over a council term among a busy area's thousands.
+            models.Index(
+                fields=["body", "starts_at"],
+                condition=models.Q(kind__in=["bilateral", "negotiation"]),
+                name="meeting_statutory",
+            ),
             # The meetings whose record is still to come (held, minutes drafted or
             # approved and not published): a busy area's backlog among its years of
             # published ones, which My tasks and the lists read.

@@ -122,32 +122,37 @@ def _meetings(
     in_year = Q(
         starts_at__gte=local_midnight(year.start), starts_at__lt=local_midnight(year.end + day)
     )
-    counted_over_term = Q(kind__in=statutory_kinds) | Q(
-        AnyOf(F("body_id"), sorted(venues | agreed | term_bodies))
+    in_window = Q(
+        starts_at__gte=local_midnight(window.start),
+        starts_at__lt=local_midnight(window.end + day),
     )
-    counted_in_year = in_year & Q(AnyOf(F("body_id"), sorted(yearly_bodies - term_bodies)))
     by_pk = {b.pk: b for b in bodies}
     meetings = list(
         Meeting.objects.filter(
-            # The ids, not a join on the area: with a join, PostgreSQL reads every area's
-            # meetings of the window by date and drops the other areas' (a national
-            # installation: twenty times the rows); with the ids it reads this area's by
-            # the (body, starts_at) index. As one array parameter (AnyOf): a national
-            # area has over a hundred bodies.
-            AnyOf(F("body_id"), sorted(by_pk)),
-            starts_at__gte=local_midnight(window.start),
-            starts_at__lt=local_midnight(window.end + day),
+            # Three branches, each read by an index of its own (a busy area's window has
+            # thousands of meetings of bodies no rule speaks of, which are not read): the
+            # statutory kinds in any of the area's bodies (the partial index
+            # meeting_statutory, whose kinds are these), the agreed bodies and venues and
+            # those with a rhythm over the term, and in the year those with a yearly
+            # rhythm. The bodies' ids, not a join on the area: with a join, PostgreSQL
+            # reads every area's meetings of the window by date and drops the others';
+            # as one array parameter each (AnyOf): a national area has 170 bodies.
+            (
+                in_window
+                & Q(kind__in=sorted(statutory_kinds))
+                & Q(AnyOf(F("body_id"), sorted(by_pk)))
+            )
+            | (in_window & Q(AnyOf(F("body_id"), sorted(venues | agreed | term_bodies))))
+            | (in_year & Q(AnyOf(F("body_id"), sorted(yearly_bodies - term_bodies))))
         )
-        .filter(counted_over_term | counted_in_year)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("starts_at")
     )
-    # Each body and convener once, shared by its meetings (a join would make a copy of
-    # the body and of the convener for every one of hundreds of meetings).
-    conveners = Organisation.objects.in_bulk({m.convener_id for m in meetings} - {None})
+    # Each body, convener and attending organisation once, shared by the meetings and
+    # sheets that name it (a join would make a copy of each for every row; and with a
+    # join to the organisations PostgreSQL hashes all of the installation's).
     for meeting in meetings:
         Meeting.body.field.set_cached_value(meeting, by_pk[meeting.body_id])
-        Meeting.convener.field.set_cached_value(meeting, conveners.get(meeting.convener_id))
     candidates = [
         m
         for m in meetings
@@ -157,15 +162,24 @@ def _meetings(
     prefetch_related_objects(
         candidates,
         "municipalities",
-        Prefetch(
-            "attendances",
-            # Each meeting's sheet in its own order, without the join to the meeting that
-            # the model's order (meeting first) would add.
-            queryset=Attendance.objects.select_related("organisation", "person").order_by(
-                "organisation__name", "person__last_name", "pk"
-            ),
-        ),
+        # Without the model's order (meeting first), which would join the meeting: the
+        # sheet is put in order where it is written out (results.Evidence).
+        Prefetch("attendances", queryset=Attendance.objects.select_related("person").order_by()),
     )
+    organisations = Organisation.objects.in_bulk(
+        (
+            {m.convener_id for m in meetings}
+            | {a.organisation_id for m in candidates for a in m.attendances.all()}
+        )
+        - {None}
+    )
+    for meeting in meetings:
+        Meeting.convener.field.set_cached_value(meeting, organisations.get(meeting.convener_id))
+    for meeting in candidates:
+        for attendance in meeting.attendances.all():
+            Attendance.organisation.field.set_cached_value(
+                attendance, organisations.get(attendance.organisation_id)
+            )
     return meetings
 
 

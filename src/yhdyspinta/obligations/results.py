@@ -155,9 +155,15 @@ class Evidence:
             }
         if self.says == Says.PEOPLE:
             return self.audience.attendees(
-                a
-                for a in self.meeting.attendances.all()
-                if a.organisation_id in self.organisation_ids
+                sorted(
+                    (
+                        a
+                        for a in self.meeting.attendances.all()
+                        if a.organisation_id in self.organisation_ids
+                    ),
+                    # As a meeting's sheet is ordered: by organisation, then by person.
+                    key=lambda a: (a.organisation.name, a.person.last_name, a.pk),
+                )
             )
         return ""
 

@@ -544,3 +544,14 @@ def test_a_party_group_may_take_part_in_the_areas_agreed_forum(world):
         result(evaluate(area=world["area"], year=2026, today=date(2027, 2, 1)), "612_7").status
         == NOT_MET
     )
+
+
+def test_the_statutory_kinds_are_those_the_meetings_index_holds():
+    """The engine reads a term's statutory meetings by the partial index
+    meeting_statutory: PostgreSQL uses it only for the kinds its condition names."""
+    from yhdyspinta.meetings.models import Meeting
+    from yhdyspinta.obligations.engine import STATUTORY_RULES
+
+    index = next(i for i in Meeting._meta.indexes if i.name == "meeting_statutory")
+    ((_lookup, kinds),) = index.condition.children
+    assert {kind for rule in STATUTORY_RULES for kind in rule.kinds} == set(kinds)
