@@ -156,17 +156,18 @@ def _follow_up_reports(area: Area, own: set[int]) -> Iterator[Task]:
                 )
 
 
-# Of each kind of minutes waiting, the oldest this many are listed one by one; a backlog
-# of years is one line with its count, linking to the meeting list of that status.
+# Of each kind of meeting task (minutes waiting, attendance to record, invitations to
+# send), the first this many are listed one by one; the rest is one line with its count,
+# linking to the meeting list of that status (a busy area has a hundred meetings a month).
 SHOWN = 10
 
 
 def _more(
-    area: Area, own: list[int], waiting: QuerySet[Minutes], status: str, group: str
+    area: Area, own: list[int], waiting: QuerySet, status: str, group: str
 ) -> Iterator[Task]:
-    """The backlog beyond the SHOWN oldest, in one line: `waiting` are minutes of meetings
-    in `status`, so the meeting list filtered by it shows them (and, for one body's
-    secretary, only that body's: `own`, the first two of the user's bodies)."""
+    """The backlog beyond the SHOWN first, in one line: `waiting` are meetings (or their
+    minutes) in `status`, so the meeting list filtered by it shows them (and, for one
+    body's secretary, only that body's: `own`, the first two of the user's bodies)."""
     rest = waiting.count() - SHOWN
     if rest > 0:
         url = reverse("meetings:meetings", kwargs={"area": area.slug}) + f"?status={status}"
@@ -235,10 +236,12 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
             )
         )
     yield from _more(area, own, approved, MeetingStatus.MINUTES_APPROVED, group)
-    held = Meeting.objects.filter(body__in=bodies, starts_at__lt=now, attendances__isnull=True)
-    for meeting in held.filter(
-        Q(status=MeetingStatus.HELD) | Q(status__in=MeetingStatus.upcoming())
-    ).filter(starts_at__gte=now - timedelta(days=90)):
+    held = (
+        Meeting.objects.filter(body__in=bodies, starts_at__lt=now, attendances__isnull=True)
+        .filter(Q(status=MeetingStatus.HELD) | Q(status__in=MeetingStatus.upcoming()))
+        .filter(starts_at__gte=now - timedelta(days=90))
+    )
+    for meeting in held.order_by("starts_at", "pk")[:SHOWN]:
         yield (
             Task(
                 group,
@@ -249,12 +252,14 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 minutes_rule,
             )
         )
-    for meeting in Meeting.objects.filter(
+    yield from _more(area, own, held, MeetingStatus.HELD, group)
+    to_invite = Meeting.objects.filter(
         body__in=bodies,
         status=MeetingStatus.PLANNED,
         starts_at__gte=now,
         starts_at__lte=now + max(INVITE_AHEAD, invite + SOON),
-    ):
+    )
+    for meeting in to_invite.order_by("starts_at", "pk")[:SHOWN]:
         yield (
             Task(
                 group,
@@ -265,6 +270,7 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 invite_rule,
             )
         )
+    yield from _more(area, own, to_invite, MeetingStatus.PLANNED, group)
 
 
 def _rounds_closing(area: Area, today: date) -> list[Task]:

@@ -72,3 +72,29 @@ def test_a_backlog_of_minutes_is_the_oldest_few_and_a_count_linking_to_the_rest(
     assert f'Kokoukset <span class="muted">({page.context["groups"]["Kokoukset"].waiting})' in (
         page.content.decode()
     )
+
+
+def test_a_months_invitations_are_the_nearest_few_and_a_count(client):
+    """A busy area plans a hundred meetings a month: the invitations to send are the
+    SHOWN nearest and one line counting the rest, linking to the planned meetings."""
+    body = BodyFactory()
+    area = body.area
+    start = timezone.now() + timedelta(days=2)
+    for n in range(SHOWN + 7):
+        MeetingFactory(
+            body=body,
+            status="planned",
+            starts_at=start + timedelta(hours=3 * n),
+            ends_at=start + timedelta(hours=3 * n + 1),
+        )
+    admin = AreaRoleFactory(area=area, role=AreaRole.Role.ADMIN).user
+    tasks = [t for t in tasks_for(Access(admin), area) if "/meetings/" in t.url]
+    invitations = [t for t in tasks if "status=" not in t.url]
+    assert len(invitations) == SHOWN
+    assert [t.due for t in invitations] == sorted(t.due for t in invitations)
+    [more] = [t for t in tasks if "status=planned" in t.url]
+    assert more.title.startswith("7 ")
+    client.force_login(admin)
+    listed = client.get(more.url)
+    # The planned meetings ahead: the ten listed, the seven counted.
+    assert listed.context["upcoming_pager"]["page_obj"].paginator.count == SHOWN + 7
