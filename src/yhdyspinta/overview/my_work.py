@@ -162,9 +162,7 @@ def _follow_up_reports(area: Area, own: set[int]) -> Iterator[Task]:
 SHOWN = 10
 
 
-def _more(
-    area: Area, own: list[int], waiting: QuerySet, status: str, group: str
-) -> Iterator[Task]:
+def _more(area: Area, own: list[int], waiting: QuerySet, status: str, group: str) -> Iterator[Task]:
     """The backlog beyond the SHOWN first, in one line: `waiting` are meetings (or their
     minutes) in `status`, so the meeting list filtered by it shows them (and, for one
     body's secretary, only that body's: `own`, the first two of the user's bodies)."""
