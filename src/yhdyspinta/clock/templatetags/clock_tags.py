@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 
 from django import template
 from django.utils.dates import MONTHS_AP
@@ -113,7 +114,10 @@ def month_items(
         else:
             parts.append(escape(event.title))
         if isinstance(event, ClockEvent):  # a slot of the clock, not a meeting's row
-            linked = [letter for letter in event.letters.all() if letter.is_public or is_admin]
+            # Letters and forums (outreach's, a layer above: read by their fields).
+            linked: list[Any] = [
+                letter for letter in event.letters.all() if letter.is_public or is_admin
+            ]
             linked += [forum for forum in event.forums.all() if forum.published or is_admin]
             parts.extend(
                 f' → <a href="{escape(item.get_absolute_url())}">{escape(item.title)}</a>'
