@@ -585,9 +585,18 @@ def load(*, area: Area, year: int, term: CouncilTerm | None) -> Loaded:
         term_bodies=term_bodies,
         bodies=every_body,
     )
+    municipalities = list(
+        Organisation.objects.filter(area=area, kind=K.MUNICIPALITY, ended_on__isnull=True).order_by(
+            "name"
+        )
+    )
+    # By the municipalities' ids: by the area's bodies PostgreSQL reads every seat of
+    # them (a busy area's 4 000) for the hundred that are municipalities'.
     seats: dict[int, set[int]] = defaultdict(set)
     for organisation_id, body_id in (
-        Membership.objects.filter(body__area=area, organisation__kind=K.MUNICIPALITY)
+        Membership.objects.filter(
+            AnyOf(F("organisation_id"), [m.pk for m in municipalities]), body__area=area
+        )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_period.start))
         .order_by()  # a set: the seats' own order would join the area and the person
         .values_list("organisation_id", "body_id")
@@ -602,11 +611,7 @@ def load(*, area: Area, year: int, term: CouncilTerm | None) -> Loaded:
         rules=rules,
         meetings=meetings,
         others=_other_participation([m for m in meetings if year_period.holds(m)]),
-        municipalities=list(
-            Organisation.objects.filter(
-                area=area, kind=K.MUNICIPALITY, ended_on__isnull=True
-            ).order_by("name")
-        ),
+        municipalities=municipalities,
         county_ids=set(
             Organisation.objects.filter(area=area, kind=K.COUNTY).values_list("pk", flat=True)
         ),
