@@ -31,23 +31,33 @@ def _weekly_marks(wheel, titled: bool) -> SafeString:
     radius = {key: (r, colour) for key, r, colour in wheel.rings}
     weeks: Counter[tuple[str, int]] = Counter()
     year = None
+    first_day = 0  # the ordinal of the year's 1 January
     for event in wheel.events:
-        day_of_year = event.day.timetuple().tm_yday if event.day else (event.month - 0.5) * 30.4
-        year = year or (event.day.year if event.day else None)
-        weeks[(ring_of(event), min(51, int((day_of_year - 1) // 7)))] += 1
+        day = event.day
+        if day is None:  # known by its month: mid-month
+            week = int(((event.month - 0.5) * 30.4 - 1) // 7)
+        else:
+            if year is None:
+                year = day.year
+                first_day = date(year, 1, 1).toordinal()
+            week = (day.toordinal() - first_day) // 7
+        weeks[(ring_of(event), min(51, week))] += 1
     parts = []
+    texts: dict[int, str] = {}  # the title's words by count (a few hundred dots)
     for (key, week), count in sorted(weeks.items()):
         ring, colour = radius[key]
         x, y = polar(ring, (week + 0.5) / 52)
         title = ""
         if titled and year:
+            if count not in texts:
+                texts[count] = ngettext(
+                    "%(first)s–%(last)s: %(count)s event",
+                    "%(first)s–%(last)s: %(count)s events",
+                    count,
+                )
             first = date(year, 1, 1) + timedelta(days=7 * week)
             last = first + timedelta(days=6 if week < 51 else 8)
-            text = ngettext(
-                "%(first)s–%(last)s: %(count)s event",
-                "%(first)s–%(last)s: %(count)s events",
-                count,
-            ) % {
+            text = texts[count] % {
                 "first": day_text(first, year=False),
                 "last": day_text(min(last, date(year, 12, 31)), year=False),
                 "count": count,
