@@ -655,3 +655,17 @@ def test_a_new_x_forwarded_for_on_every_call_does_not_step_past_the_limit(
     settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7, 10.0.0.5")
     assert client_ip(request) == "192.0.2.7"
+
+
+def test_published_minutes_come_ten_a_page_unless_asked(client, demo):
+    """Minutes with their decisions are heavy rows (some 15 KB each at a busy area):
+    ten a page by default, up to the maximum when asked."""
+    from yhdyspinta.api.routers.meetings import MINUTES_PAGE_SIZE
+
+    first = client.get(NK + "/minutes").json()
+    assert first["page_size"] == MINUTES_PAGE_SIZE
+    assert len(first["results"]) == min(MINUTES_PAGE_SIZE, first["count"])
+    assert first["count"] > MINUTES_PAGE_SIZE
+    assert first["next"]
+    everything = client.get(NK + f"/minutes?page_size={MAX_PAGE_SIZE}").json()
+    assert len(everything["results"]) == min(MAX_PAGE_SIZE, first["count"])
