@@ -26,16 +26,12 @@ from yhdyspinta.web.views import (
     AreaUpdateView,
     QueuedDocumentMixin,
     confirmed,
+    year_asked,
 )
 
 from . import documents, selectors, services
 from .forms import AreaEventForm
 from .models import AreaEvent, ClockEvent
-
-
-def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2020 <= int(raw) <= 2040 else timezone.localdate().year
 
 
 class ClockView(AreaMixin, generic.TemplateView):
@@ -46,12 +42,12 @@ class ClockView(AreaMixin, generic.TemplateView):
         filters = {
             k: self.request.GET.get(k, "") for k in ("body", "level", "theme", "organisation")
         }
-        return selectors.clock_context(self.area, _year(self.request), filters, meetings)
+        return selectors.clock_context(self.area, year_asked(self.request), filters, meetings)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The year's meetings once, for the wheel and list and for the conflicts.
-        meetings = selectors.year_meetings(self.area, _year(self.request))
+        meetings = selectors.year_meetings(self.area, year_asked(self.request))
         context.update(self.context(meetings))
         # A month of the list in whole (?month=): the others name their first meetings.
         raw = self.request.GET.get("month", "")
@@ -109,7 +105,7 @@ class ClockAction(AreaMixin, View):
         return self.access.is_admin(self.area) or bool(self.access.secretary_bodies(self.area))
 
     def post(self, request, *args, **kwargs):
-        year = _year(request)
+        year = year_asked(request)
         action = kwargs["action"]
         if action in ("generate", "propose") and not self.access.is_admin(self.area):
             raise PermissionDenied

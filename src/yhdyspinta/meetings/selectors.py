@@ -127,15 +127,11 @@ def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def feed_since() -> datetime:
-    """Where a feed's window starts: the start of the day FEED_WINDOW_DAYS ago, so that
-    the window (and the feed's ETag) stays the same all day."""
-    return local_midnight(timezone.localdate() - timedelta(days=FEED_WINDOW_DAYS))
-
-
-def area_feed_since() -> datetime:
-    """Where an area's whole feed starts (AREA_FEED_PAST_DAYS back, from midnight)."""
-    return local_midnight(timezone.localdate() - timedelta(days=AREA_FEED_PAST_DAYS))
+def feed_since(days: int = FEED_WINDOW_DAYS) -> datetime:
+    """Where a feed's window starts: the start of the day `days` ago (an area's whole
+    feed: AREA_FEED_PAST_DAYS), so that the window (and the feed's ETag) stays the same
+    all day."""
+    return local_midnight(timezone.localdate() - timedelta(days=days))
 
 
 def area_feed_description() -> str:
@@ -149,11 +145,11 @@ def area_feed_description() -> str:
 def feed_meetings(*, nearest: int | None = None, **filters: object) -> QuerySet[Meeting]:
     """Meetings for a calendar feed, from feed_since() on. A cancelled meeting stays in
     the feed once it was sent out, so that calendars receive the cancellation; one
-    never sent is left out. `nearest`: an area's whole feed, from area_feed_since() on
-    and at most that many, the earliest first."""
+    never sent is left out. `nearest`: an area's whole feed, from AREA_FEED_PAST_DAYS
+    back and at most that many, the earliest first."""
     meetings = (
         Meeting.objects.filter(**filters)
-        .filter(starts_at__gte=area_feed_since() if nearest else feed_since())
+        .filter(starts_at__gte=feed_since(AREA_FEED_PAST_DAYS if nearest else FEED_WINDOW_DAYS))
         .exclude(status=MeetingStatus.CANCELLED, sequence=0)
     )
     if nearest:

@@ -4,9 +4,10 @@ invitations to send, rounds closing, proposed dates to accept. Each with a link.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -162,26 +163,35 @@ def _follow_up_reports(area: Area, own: set[int]) -> Iterator[Task]:
 SHOWN = 10
 
 
-def _more(area: Area, own: list[int], waiting: QuerySet, status: str, group: str) -> Iterator[Task]:
-    """The backlog beyond the SHOWN first, in one line: `waiting` are meetings (or their
-    minutes) in `status`, so the meeting list filtered by it shows them (and, for one
-    body's secretary, only that body's: `own`, the first two of the user's bodies)."""
+def _more(
+    area: Area,
+    own: list[int],
+    waiting: QuerySet,
+    status: str | None,
+    group: str,
+    words: Callable[[int], str] | None = None,
+) -> Iterator[Task]:
+    """The tasks beyond the SHOWN first, in one line linking to the meeting list (for
+    one body's secretary, only that body's: `own`, the first two of the user's bodies),
+    filtered by `status` when the meetings waiting all have it. The line says how many
+    and, in `words`, of what, or else "N more meetings: <status>"."""
     rest = waiting.count() - SHOWN
     if rest > 0:
-        url = reverse("meetings:meetings", kwargs={"area": area.slug}) + f"?status={status}"
+        query = {"status": status} if status else {}
         if len(own) == 1:
-            url += f"&body={own[0]}"
-        yield Task(
-            group,
-            ngettext(
+            query["body"] = str(own[0])
+        url = reverse("meetings:meetings", kwargs={"area": area.slug})
+        if query:
+            url += "?" + urlencode(query)
+        if words is None:
+            text = ngettext(
                 "%(count)s more meeting: %(status)s",
                 "%(count)s more meetings: %(status)s",
                 rest,
-            )
-            % {"count": rest, "status": MeetingStatus(status).label},
-            url,
-            count=rest,
-        )
+            ) % {"count": rest, "status": MeetingStatus(status).label}
+        else:
+            text = words(rest)
+        yield Task(group, text, url, count=rest)
 
 
 def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
@@ -250,7 +260,22 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 minutes_rule,
             )
         )
-    yield from _more(area, own, held, MeetingStatus.HELD, group)
+    # Held, or still planned or invited after the day: no one status names them all.
+    yield from _more(
+        area,
+        own,
+        held,
+        None,
+        group,
+        lambda n: (
+            ngettext(
+                "%(count)s more meeting whose attendance is not recorded",
+                "%(count)s more meetings whose attendance is not recorded",
+                n,
+            )
+            % {"count": n}
+        ),
+    )
     to_invite = Meeting.objects.filter(
         body__in=bodies,
         status=MeetingStatus.PLANNED,
@@ -268,7 +293,17 @@ def _meetings(area: Area, bodies, today: date) -> Iterator[Task]:
                 invite_rule,
             )
         )
-    yield from _more(area, own, to_invite, MeetingStatus.PLANNED, group)
+    yield from _more(
+        area,
+        own,
+        to_invite,
+        MeetingStatus.PLANNED,
+        group,
+        lambda n: (
+            ngettext("%(count)s more invitation to send", "%(count)s more invitations to send", n)
+            % {"count": n}
+        ),
+    )
 
 
 def _rounds_closing(area: Area, today: date) -> list[Task]:

@@ -425,11 +425,17 @@ def _wrong(response, want) -> str | None:
 def test_role_matrix(client, demo, demo_rows, login, role):
     """Every address as one role, logged in once: each case that answers otherwise than
     the matrix says is named."""
+    _answers_as_said(client, login, role, CASES, demo_rows)
+
+
+def _answers_as_said(client, login, role: str, cases: dict, rows: dict) -> None:
+    """Each address of `cases` asked as `role`, logged in once; every one that answers
+    otherwise than its case says is named."""
     if role != "anonymous":
         login(role)
     wrong = []
-    for case, (build, expected) in CASES.items():
-        said = _wrong(client.get(build(demo_rows)), expected[role])
+    for case, (build, expected) in cases.items():
+        said = _wrong(client.get(build(rows)), expected[role])
         if said:
             wrong.append(f"{case} as {role}: {said}")
     assert not wrong, "\n".join(wrong)
@@ -495,14 +501,7 @@ CROSS_AREA = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_nothing_leaks_between_areas(client, demo, demo_rows, login, role):
-    if role != "anonymous":
-        login(role)
-    wrong = []
-    for case, (build, expected) in CROSS_AREA.items():
-        said = _wrong(client.get(build(demo_rows)), expected[role])
-        if said:
-            wrong.append(f"{case} as {role}: {said}")
-    assert not wrong, "\n".join(wrong)
+    _answers_as_said(client, login, role, CROSS_AREA, demo_rows)
 
 
 def test_forbidden_post_changes_nothing(client, demo, login):

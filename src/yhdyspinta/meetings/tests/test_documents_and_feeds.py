@@ -100,7 +100,9 @@ def test_area_body_and_person_feeds_parse_back(client, demo):
     all_events = calendar.walk("VEVENT")
     # The area's whole feed: its nearest meetings from two weeks back, and it says so.
     nearest = (
-        Meeting.objects.filter(body__area=area, starts_at__gte=selectors.area_feed_since())
+        Meeting.objects.filter(
+            body__area=area, starts_at__gte=selectors.feed_since(selectors.AREA_FEED_PAST_DAYS)
+        )
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("starts_at", "pk")
     )
@@ -154,7 +156,9 @@ def test_an_areas_feed_is_capped_at_its_nearest_meetings(client, demo, monkeypat
     area = demo["nk"]
     monkeypatch.setattr(selectors, "AREA_FEED_EVENTS", 3)
     nearest = (
-        Meeting.objects.filter(body__area=area, starts_at__gte=selectors.area_feed_since())
+        Meeting.objects.filter(
+            body__area=area, starts_at__gte=selectors.feed_since(selectors.AREA_FEED_PAST_DAYS)
+        )
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("starts_at", "pk")
     )

@@ -98,3 +98,25 @@ def test_a_months_invitations_are_the_nearest_few_and_a_count(client):
     listed = client.get(more.url)
     # The planned meetings ahead: the ten listed, the seven counted.
     assert listed.context["upcoming_pager"]["page_obj"].paginator.count == SHOWN + 7
+
+
+def test_attendance_to_record_counts_what_no_one_status_names():
+    """Meetings past whose attendance is not recorded are held, or still planned or
+    invited: the line counting the rest says what it counts and links to the list
+    unfiltered by status (a status would leave some of them out)."""
+    body = BodyFactory()
+    area = body.area
+    start = timezone.now() - timedelta(days=60)
+    for n in range(SHOWN + 4):
+        MeetingFactory(
+            body=body,
+            status="held" if n % 2 else "invited",
+            starts_at=start + timedelta(days=n),
+            ends_at=start + timedelta(days=n, hours=2),
+        )
+    admin = AreaRoleFactory(area=area, role=AreaRole.Role.ADMIN).user
+    tasks = [t for t in tasks_for(Access(admin), area) if "/attendance/" in t.url]
+    assert len(tasks) == SHOWN
+    [more] = [t for t in tasks_for(Access(admin), area) if t.count == 4]
+    assert "status=" not in more.url
+    assert more.title.startswith("4 ")
