@@ -204,37 +204,36 @@ connection_created.connect(_install, dispatch_uid="yhdyspinta-public-cache")
 request_finished.connect(_request_finished, dispatch_uid="yhdyspinta-public-cache")
 
 
-def version(area: str | None = None) -> str | None:
-    """The version of the data of this area's pages (without an area: of the pages of no
-    one area), or None where the cache must not be used: it is off, or this transaction
-    has written and not committed yet."""
+def _current(keys: list[str]) -> dict[str, str] | None:
+    """The version keys' values, each made when missing, in one read of the cache; None
+    where the cache must not be used: it is off, or this transaction has written and not
+    committed yet."""
     connection = connections[DEFAULT_DB_ALIAS]
     _ask_if_unsaid(connection)
     if settings.PUBLIC_CACHE_SECONDS <= 0 or _pending(connection):
         return None
-    keys = [VERSION_KEY, _area_key(area) if area else AREAS_KEY]
     current = cache.get_many(keys)
     if len(current) < len(keys):
         for missing in set(keys) - current.keys():
             timeout = AREA_VERSION_SECONDS if missing.startswith(_area_key("")) else None
             cache.add(missing, uuid.uuid4().hex, timeout)
         current = cache.get_many(keys)
-    return ".".join(current[k] for k in keys)
+    return current
+
+
+def version(area: str | None = None) -> str | None:
+    """The version of the data of this area's pages (without an area: of the pages of no
+    one area), or None where the cache must not be used (_current)."""
+    keys = [VERSION_KEY, _area_key(area) if area else AREAS_KEY]
+    current = _current(keys)
+    return None if current is None else ".".join(current[k] for k in keys)
 
 
 def versions(areas: list[str]) -> dict[str, str | None]:
     """`version(area)` of many areas at once, read in one query of the cache."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    _ask_if_unsaid(connection)
-    if settings.PUBLIC_CACHE_SECONDS <= 0 or _pending(connection):
+    current = _current([VERSION_KEY, *(_area_key(a) for a in areas)])
+    if current is None:
         return dict.fromkeys(areas)
-    keys = [VERSION_KEY, *(_area_key(a) for a in areas)]
-    current = cache.get_many(keys)
-    for missing in set(keys) - current.keys():
-        timeout = AREA_VERSION_SECONDS if missing.startswith(_area_key("")) else None
-        cache.add(missing, uuid.uuid4().hex, timeout)
-    if len(current) < len(keys):
-        current = cache.get_many(keys)
     return {a: f"{current[VERSION_KEY]}.{current[_area_key(a)]}" for a in areas}
 
 
