@@ -108,6 +108,8 @@ def month_items(
     proposed = escape(_("proposed"))  # not inside the f-string: xgettext finds it here
     proposed = f' <span class="tag">{proposed}</span>'
     meeting_url = row_url("meetings:meeting", area)
+    letter_url = row_url("outreach:letter", area)
+    forum_url = row_url("outreach:forum", area)
     owners: dict[str, str] = {}  # the same conveners month after month
     parts = []
     for event in items:
@@ -124,15 +126,19 @@ def month_items(
         else:
             parts.append(escape(event.title))
         if isinstance(event, ClockEvent):  # a slot of the clock, not a meeting's row
-            # Letters and forums (outreach's, a layer above: read by their fields).
-            linked: list[Any] = [
-                letter for letter in event.letters.all() if letter.is_public or is_admin
+            # Letters and forums (outreach's, a layer above: read by their fields), of
+            # the event's area (their forms offer only its events), linked by their ids.
+            linked: list[tuple[str, Any]] = [
+                (letter_url(letter.pk), letter)
+                for letter in event.letters.all()
+                if letter.is_public or is_admin
             ]
-            linked += [forum for forum in event.forums.all() if forum.published or is_admin]
-            parts.extend(
-                f' → <a href="{escape(item.get_absolute_url())}">{escape(item.title)}</a>'
-                for item in linked
-            )
+            linked += [
+                (forum_url(forum.pk), forum)
+                for forum in event.forums.all()
+                if forum.published or is_admin
+            ]
+            parts.extend(f' → <a href="{url}">{escape(item.title)}</a>' for url, item in linked)
         if event.owner:
             name = event.owner.name
             if name not in owners:

@@ -183,6 +183,9 @@ def test_conflicts_show_double_bookings_and_rhythm_gaps(demo):
     day = found.double_booked[0][1]
     later = selectors.conflicts(demo["nk"], 2026, today=day + timedelta(days=1))
     assert all(d > day for _name, d, _titles in later.double_booked)
+    # The day itself is still ahead, from its local midnight.
+    that_day = selectors.conflicts(demo["nk"], 2026, today=day)
+    assert any(d == day for _name, d, _titles in that_day.double_booked)
     assert len(later.double_booked) < len(found.double_booked)
     # What is read does not depend on whether there is one (the pages' query counts).
     from django.db import connection
@@ -496,7 +499,8 @@ def test_the_page_reads_the_years_meetings_once_for_the_clock_and_its_conflicts(
     client, demo, django_user_model
 ):
     """The year's meetings are read once and shared: the wheel and the month list show
-    the same meetings, and the conflicts say the same, as when each reads its own."""
+    the same meetings, and the conflicts say the same, as when each reads its own. The
+    double bookings read the meetings ahead with their times, once."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -529,7 +533,10 @@ def test_the_page_reads_the_years_meetings_once_for_the_clock_and_its_conflicts(
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url("clock:clock") + f"?year={year}").status_code == 200
     reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "meetings_meeting"."id"')]
-    assert len(reads) == 1, reads
+    # The year's once (by day, for the wheel, the list and the rhythm), and those ahead
+    # with their times once (the double bookings).
+    assert len(reads) == 2, reads
+    assert sum('"meetings_meeting"."ends_at"' in sql for sql in reads) == 1, reads
 
 
 def test_a_secretary_plans_their_own_body_and_accepts_a_month_at_once(client, login, demo):

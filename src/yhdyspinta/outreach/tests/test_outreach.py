@@ -558,7 +558,12 @@ def test_the_public_sees_the_archive_never_a_draft_or_a_person(client, demo):
     letters = client.get(reverse("outreach:letters", kwargs={"area": area.slug})).content.decode()
     assert "Hyte-kirje, kevät 2027" not in letters
     clock = client.get(reverse("clock:clock", kwargs={"area": area.slug}) + "?year=2026")
-    assert sent.get_absolute_url() in clock.content.decode()  # the clock's letter event
+    clock = clock.content.decode()
+    assert sent.get_absolute_url() in clock  # the clock's letter event
+    assert draft.get_absolute_url() not in clock
+    assert forum.clock_event_id
+    assert forum.published
+    assert forum.get_absolute_url() in clock  # the clock's forum event
 
 
 def test_a_forum_held_as_the_negotiation_counts_its_parties_in_the_obligations(demo):
