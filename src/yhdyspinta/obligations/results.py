@@ -295,11 +295,12 @@ class Result:
     def evidence_text(self) -> str:
         """The evidence in one line, as every report prints it: each meeting's day and
         title, with who took part."""
-        return "; ".join(
-            f"{date_format(timezone.localtime(e.meeting.starts_at), 'j.n.Y')} {e.meeting.title}"
-            + (f" – {e.note}" if e.note else "")
-            for e in self.evidence
-        )
+        lines = []
+        for e in self.evidence:
+            note = e.note  # put in words once: who took part, sorted
+            day = date_format(timezone.localtime(e.meeting.starts_at), "j.n.Y")
+            lines.append(f"{day} {e.meeting.title}" + (f" – {note}" if note else ""))
+        return "; ".join(lines)
 
     @property
     def awaiting_text(self) -> str:

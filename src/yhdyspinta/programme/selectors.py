@@ -52,7 +52,10 @@ def programme_tree(
     """Priorities → goals → measures and indicators; with `as_of`, the programme as it
     stood at the end of that day (from the audit trail); with `q`, only the measures whose
     name, lead or taking-part organisation matches (searched in the database), and only
-    the goals that have one."""
+    the goals that have one. The end of today is now: the programme as it stands, read
+    from its own tables (the audit trail says the same, at three times the cost)."""
+    if as_of is not None and as_of >= timezone.localdate():
+        as_of = None
     if as_of is None:
         priorities = list(programme.priorities.all())
         goals = list(Goal.objects.filter(priority__programme=programme))
@@ -65,11 +68,9 @@ def programme_tree(
             ).distinct()
             wanted = set(found.values_list("goal_id", flat=True))
             goals = [g for g in goals if g.pk in wanted]
-        measures = list(
-            found.select_related("lead", "source_idea__group__minutes__meeting").prefetch_related(
-                "participants"
-            )
-        )
+        # The lead and those taking part, as the programme page and the reports name
+        # them (the idea a measure came from is read by the measure's own page).
+        measures = list(found.select_related("lead").prefetch_related("participants"))
         indicators = list(Indicator.objects.filter(goal__priority__programme=programme))
     else:
         moment = timezone.make_aware(datetime.combine(as_of, time.max))

@@ -233,6 +233,21 @@ def test_report_for_an_earlier_year_shows_the_programme_as_it_was(programme):
     priority.save()
     old_tree = selectors.programme_tree(programme, as_of=timezone.localdate() - timedelta(days=1))
     assert old_tree[0].priority.name == old_name
+    # As it stands at the end of today is as it stands now: read from the programme's own
+    # tables, not from the audit trail.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as read:
+        today = selectors.programme_tree(programme, as_of=timezone.localdate())
+    assert today[0].priority.name == "Mielen hyvinvointi ja resilienssi"
+    assert not [q for q in read.captured_queries if "historical" in q["sql"]]
+    assert [
+        (n.priority.pk, [(g.goal.pk, [m.pk for m in g.measures]) for g in n.goals]) for n in today
+    ] == [
+        (n.priority.pk, [(g.goal.pk, [m.pk for m in g.measures]) for g in n.goals])
+        for n in selectors.programme_tree(programme)
+    ]
     assert (
         selectors.programme_tree(programme)[0].priority.name == "Mielen hyvinvointi ja resilienssi"
     )
