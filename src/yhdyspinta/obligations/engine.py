@@ -479,13 +479,13 @@ def _judge_rhythm(
     rule: RhythmRule, *, body: Body, meetings: list[Meeting], period: Period, today: date
 ) -> Result:
     """A body's rhythm: its evidence is always meetings whose minutes are approved."""
-    matching = [
-        m
-        for m in meetings
-        if _kind_matches(rule, m)
-        and period.start <= timezone.localtime(m.starts_at).date() <= period.end
-        and (rule.month is None or timezone.localtime(m.starts_at).month == rule.month)
-    ]
+    matching = []
+    for m in meetings:
+        if not _kind_matches(rule, m):
+            continue
+        day = timezone.localtime(m.starts_at).date()
+        if period.start <= day <= period.end and rule.month in (None, day.month):
+            matching.append(m)
     lives = _Lives.of(matching, today, EvidenceLevel.APPROVED)
     count, waiting, planned = len(lives.evidence), len(lives.awaiting), len(lives.planned)
     met = count >= rule.min_count
@@ -635,12 +635,21 @@ def judge(loaded: Loaded, judging: Judging) -> Report:
             others=loaded.others,
         )
     ]
+    # The meetings each municipality rule may count, sorted out once for every
+    # municipality (each rule's judgement asks again of these few).
+    may_count = {
+        code: [m for m in meetings if _qualifies(m, RULES[code], ways[code])]
+        for code, meetings in (
+            (Rule.MUNICIPALITY_612_6, in_year),
+            (Rule.TERM_611_14, in_term),
+        )
+    }
     municipality_rows = []
     for municipality in loaded.municipalities:
         row = {
             Rule.MUNICIPALITY_612_6: _judge_612_6(
                 RULES[Rule.MUNICIPALITY_612_6],
-                meetings=in_year,
+                meetings=may_count[Rule.MUNICIPALITY_612_6],
                 way=ways[Rule.MUNICIPALITY_612_6],
                 ends=loaded.year.end,
                 judging=judging,
@@ -651,7 +660,7 @@ def judge(loaded: Loaded, judging: Judging) -> Report:
         if term:
             row[Rule.TERM_611_14] = _judge_611_14(
                 RULES[Rule.TERM_611_14],
-                meetings=in_term,
+                meetings=may_count[Rule.TERM_611_14],
                 way=ways[Rule.TERM_611_14],
                 ends=term.end,
                 judging=judging,
