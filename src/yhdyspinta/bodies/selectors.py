@@ -4,7 +4,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from yhdyspinta.areas.models import Area
@@ -48,7 +49,6 @@ def body_list(*, area: Area, q: str = "", level: str = "", state: str = "") -> Q
     """The area's bodies, filtered by a search in the name or the convener, the level and
     whether the body still works ("current") or has ended ("ended")."""
     today = timezone.localdate()
-    current = held(today, via="memberships__")
     bodies = Body.objects.filter(area=area)
     if state == "current":
         bodies = bodies.filter(working(today))
@@ -58,12 +58,18 @@ def body_list(*, area: Area, q: str = "", level: str = "", state: str = "") -> Q
         bodies = bodies.filter(Q(name__icontains=q) | Q(convener__name__icontains=q))
     if level:
         bodies = bodies.filter(level=level)
+    # The seats counted for each body of the page by a subquery of its own, not by a
+    # join of every seat grouped: a busy area's 4 000 seats were sorted with the bodies'
+    # columns to count them for the twenty bodies a page shows.
+    seats = Membership.objects.filter(held(today), body=OuterRef("pk")).order_by().values("body")
     return (
         bodies.select_related("convener", "sub_region")
         .prefetch_related("rhythm_rules")
         .annotate(
-            member_count=Count("memberships", filter=current, distinct=True),
-            organisation_count=Count("memberships__organisation", filter=current, distinct=True),
+            member_count=Coalesce(Subquery(seats.annotate(n=Count("pk")).values("n")), 0),
+            organisation_count=Coalesce(
+                Subquery(seats.annotate(n=Count("organisation", distinct=True)).values("n")), 0
+            ),
         )
         .order_by("ended_on", "level", "sub_region__order", "name", "pk")
     )

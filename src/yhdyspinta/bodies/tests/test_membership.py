@@ -148,3 +148,29 @@ def test_ending_before_the_start_is_refused():
         )
     membership.refresh_from_db()
     assert membership.ends_on is None
+
+
+def test_the_body_list_counts_the_seats_held_today_and_their_organisations():
+    """Three seats held today by two organisations, one ended and one not yet begun: 3
+    members of 2 organisations; a body without seats has 0 of each."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yhdyspinta.bodies.selectors import body_list
+
+    today = timezone.localdate()
+    body = BodyFactory()
+    empty = BodyFactory(area=body.area)
+    one, other = (OrganisationFactory(area=body.area) for _ in range(2))
+    MembershipFactory(body=body, organisation=one)
+    MembershipFactory(body=body, organisation=one)
+    MembershipFactory(body=body, organisation=other, ends_on=today)  # its last day counts
+    MembershipFactory(body=body, organisation=other, ends_on=today - timedelta(days=1))
+    MembershipFactory(
+        body=body,
+        organisation=OrganisationFactory(area=body.area),
+        starts_on=today + timedelta(days=1),
+    )
+    counts = {b.pk: (b.member_count, b.organisation_count) for b in body_list(area=body.area)}
+    assert counts == {body.pk: (3, 2), empty.pk: (0, 0)}
