@@ -98,6 +98,16 @@ def _other_participation(meetings: list[Meeting]) -> dict[int, set[str]]:
     return kinds
 
 
+# What the judgements and every report of them read of a body and of a meeting (a busy
+# area's year is 170 bodies and 200 meetings: their other columns, two timestamps among
+# them, were a third of reading them). A test renders every report of a year with these
+# alone and counts the queries.
+BODY_FIELDS = ("pk", "area_id", "name", "level", "legal_basis", "ended_on")
+MEETING_FIELDS = (
+    *("pk", "body_id", "kind", "title", "starts_at", "ends_at", "status", "convener_id"),
+)
+
+
 def _meetings(
     *,
     year: Period,
@@ -146,6 +156,7 @@ def _meetings(
             | (in_year & Q(AnyOf(F("body_id"), sorted(yearly_bodies - term_bodies))))
         )
         .exclude(status=MeetingStatus.CANCELLED)
+        .only(*MEETING_FIELDS)
         .order_by("starts_at")
     )
     # Each body, convener and attending organisation once, shared by the meetings and
@@ -561,7 +572,7 @@ def load(*, area: Area, year: int, term: CouncilTerm | None) -> Loaded:
         .prefetch_related("bodies", "venues")
     }
     ways = {rule.code: Way.of(practices.get(rule.code)) for rule in STATUTORY_RULES}
-    every_body = list(Body.objects.filter(area=area).order_by("level", "name"))
+    every_body = list(Body.objects.filter(area=area).only(*BODY_FIELDS).order_by("level", "name"))
     bodies = [body for body in every_body if body.ended_on is None]
     # The rules as one list, not a prefetch: a prefetch makes a queryset for each of a
     # busy area's 170 bodies (10 ms), most of which have no rule.

@@ -555,3 +555,40 @@ def test_the_statutory_kinds_are_those_the_meetings_index_holds():
     index = next(i for i in Meeting._meta.indexes if i.name == "meeting_statutory")
     ((_lookup, kinds),) = index.condition.children
     assert {kind for rule in STATUTORY_RULES for kind in rule.kinds} == set(kinds)
+
+
+def test_every_report_of_a_year_reads_nothing_more_of_its_meetings_and_bodies(demo):
+    """The engine reads only the columns of a meeting and a body that the judgements
+    and their reports use (engine.MEETING_FIELDS, BODY_FIELDS): putting every result in
+    words, for the area's users and for the public, reads no meeting or body again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yhdyspinta.accounts.visibility import PUBLIC
+    from yhdyspinta.obligations.report import table_rows, tables_by_obligation
+
+    for audience in (INTERNAL, PUBLIC):
+        report = evaluate(area=demo["nk"], year=2026, audience=audience)
+        results = [
+            *report.area_results,
+            *(r for _m, row in report.municipality_rows for r in row.values()),
+            *(r for _b, rows in report.body_rows for r in rows),
+        ]
+        assert any(r.evidence for r in results)
+        assert report.body_rows
+        with CaptureQueriesContext(connection) as read:
+            table_rows(results)
+            tables_by_obligation(report.statutory(None))
+            for result in results:
+                assert result.detail_text is not None
+                for evidence in result.evidence:
+                    str(evidence.meeting)
+                    evidence.meeting.life()
+                    assert evidence.meeting.body.name
+                for waiting in result.awaiting:
+                    str(waiting.meeting)
+            for body, _rows in report.body_rows:
+                assert body.name
+                assert body.pk
+        again = [q["sql"] for q in read.captured_queries]
+        assert not [sql for sql in again if '"meetings_meeting"' in sql or '"bodies_body"' in sql]
