@@ -241,7 +241,9 @@ def _year_rows(meetings: QuerySet, area: Area) -> list[YearMeeting]:
         pk: OwnerRow(name)
         for pk, name in Organisation.objects.filter(
             AnyOf(F("pk"), sorted({row[5] for row in rows if row[5]}) or [0])
-        ).values_list("pk", "name")
+        )
+        .order_by()  # a dict: the model's order would join the areas
+        .values_list("pk", "name")
     }
     return [
         YearMeeting(
