@@ -220,22 +220,37 @@ class YearMeeting:
         return self.body.level
 
 
-def _year_rows(meetings: QuerySet, area: Area) -> list[YearMeeting]:
-    """The meetings (`slotted` annotated) as rows, in their order. The local day is
-    reckoned by the database and the bodies and conveners are read once each, not
-    joined to every row: a busy area's year is 1 200 rows, and loading two times and
-    three names a row was half the clock page's reading."""
-    rows = list(
-        meetings.annotate(
-            day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
-        ).values_list("pk", "body_id", "title", "day", "slotted", "convener_id")
+def _of_the_year(area: Area, year: int, body_ids: list[int] | None = None) -> QuerySet:
+    """The area's meetings of the year that are not cancelled, in time order (the
+    clock's, its list's, its rhythm's and its double bookings')."""
+    return (
+        area_meetings(area, body_ids)
+        .filter(starts_at__year=year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at", "pk")
     )
-    bodies = {
+
+
+def _body_rows(area: Area) -> dict[int, BodyRow]:
+    """The area's bodies, ended ones too, by id: read once, shared by their meetings."""
+    return {
         pk: BodyRow(level, name)
         for pk, level, name in Body.objects.filter(area=area)
         .order_by()
         .values_list("pk", "level", "name")
     }
+
+
+def _year_rows(meetings: QuerySet, bodies: dict[int, BodyRow]) -> list[YearMeeting]:
+    """The meetings (`slotted` annotated) as rows, in their order, of `bodies`
+    (_body_rows). The local day is reckoned by the database and the conveners are read
+    once each, not joined to every row: a busy area's year is 1 200 rows, and loading
+    two times and three names a row was half the clock page's reading."""
+    rows = list(
+        meetings.annotate(
+            day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+        ).values_list("pk", "body_id", "title", "day", "slotted", "convener_id")
+    )
     # The conveners by id, none too (0 is no one's): the count of queries is the same.
     owners = {
         pk: OwnerRow(name)
@@ -255,13 +270,12 @@ def _year_rows(meetings: QuerySet, area: Area) -> list[YearMeeting]:
 
 def year_meetings(area: Area, year: int) -> list[YearMeeting]:
     """The area's meetings of the year that are not cancelled, in time order."""
+    bodies = _body_rows(area)
     return _year_rows(
-        area_meetings(area)
-        .filter(starts_at__year=year)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .annotate(slotted=Exists(ClockEvent.objects.filter(meeting=OuterRef("pk"))))
-        .order_by("starts_at", "pk"),
-        area,
+        _of_the_year(area, year, list(bodies)).annotate(
+            slotted=Exists(ClockEvent.objects.filter(meeting=OuterRef("pk")))
+        ),
+        bodies,
     )
 
 
@@ -284,10 +298,8 @@ def _ahead(area: Area, year: int, today: date) -> list[Booked]:
     since = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
     return [
         Booked(pk, body_id, title, starts_at, ends_at, local(starts_at).date())
-        for pk, body_id, title, starts_at, ends_at in area_meetings(area)
-        .filter(starts_at__year=year, starts_at__gte=since)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("starts_at", "pk")
+        for pk, body_id, title, starts_at, ends_at in _of_the_year(area, year)
+        .filter(starts_at__gte=since)
         .values_list("pk", "body_id", "title", "starts_at", "ends_at")
     ]
 
@@ -425,14 +437,10 @@ def other_meetings(
     filters, from the year's `meetings` if they are already read."""
     if meetings is not None and not any(filters.values()):
         return [m for m in meetings if not m.slotted]
-    qs = (
-        area_meetings(area)
-        .filter(starts_at__year=year)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .filter(clock_events__isnull=True)
-    )
+    bodies = _body_rows(area)
+    qs = _of_the_year(area, year, list(bodies)).filter(clock_events__isnull=True)
     qs = _filtered(qs, theme_lookup="body__themes", owner="convener", filters=filters)
-    return _year_rows(qs.annotate(slotted=Value(False)).order_by("starts_at", "pk"), area)
+    return _year_rows(qs.annotate(slotted=Value(False)), bodies)
 
 
 def clock_context(
